@@ -1,0 +1,67 @@
+# Makefile for tcpviz: the core library, the programs, tests and the demo.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS += -Iinclude -D_GNU_SOURCE
+PKGS    := libpcap
+
+# pkg-config is asked only after tools/deps.sh has made sure it is there
+PC_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PC_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(PC_CFLAGS) -MMD -MP
+
+# the core: decode, track, render; no I/O of its own
+CORE_SRC := src/tv_decode.c src/tv_flow.c src/tv_render.c
+CORE_OBJ := $(CORE_SRC:src/%.c=build/%.o)
+LIB      := build/libtcpviz.a
+
+PROG_SRC := src/tcpviz.c src/tv_cap.c
+PROG_OBJ := $(PROG_SRC:src/%.c=build/%.o)
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+
+.PHONY: all deps test unit golden demo clean regen
+
+all: deps tcpviz
+
+deps:
+	@sh tools/deps.sh build
+
+tcpviz: $(PROG_OBJ) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(PROG_OBJ) $(LIB) $(PC_LIBS)
+
+$(LIB): $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+build/%.o: src/%.c | build
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/tests/%: tests/unit/%.c $(LIB) | build/tests
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(CMOCKA_LIBS)
+
+build build/tests:
+	@mkdir -p $@
+
+# make test: every unit test and golden test, then one "N passed, N failed" line
+test:
+	@sh tools/deps.sh test
+	@$(MAKE) --no-print-directory tcpviz $(UNIT_BIN)
+	@sh tests/run.sh $(UNIT_BIN)
+
+# regenerate one golden file after reading the new output: make regen T=name
+regen: tcpviz
+	@test -n "$(T)" || { echo "usage: make regen T=<test name from tests/TESTLIST>"; exit 1; }
+	@sh tests/golden.sh --regen "$(T)"
+
+demo: all
+	./tcpviz --demo
+
+clean:
+	rm -rf build tcpviz
+
+-include $(CORE_OBJ:.o=.d) $(PROG_OBJ:.o=.d) $(UNIT_BIN:=.d)

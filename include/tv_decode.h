@@ -1,0 +1,128 @@
+/* \summary: decode one captured frame into a plain packet view (no I/O) */
+#ifndef TV_DECODE_H
+#define TV_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Link types, numbered as the LINKTYPE_ values of pcap files. */
+enum tv_link {
+	TV_LINK_NULL = 0,	/* BSD loopback, host-order AF */
+	TV_LINK_ETHERNET = 1,
+	TV_LINK_RAW = 101,	/* bare IPv4 or IPv6 */
+	TV_LINK_LOOP = 108,	/* OpenBSD loopback, network-order AF */
+	TV_LINK_LINUX_SLL = 113,
+	TV_LINK_IPV4 = 228,
+	TV_LINK_IPV6 = 229,
+	TV_LINK_LINUX_SLL2 = 276,
+};
+
+/* Returns 1 when the decoder knows the link type. */
+int tv_link_supported(int link);
+/* Short name of a link type for messages ("EN10MB", "LINUX_SLL2"), or NULL. */
+const char *tv_link_name(int link);
+
+/* Why a frame was not drawn.  Names in tv_skip_names[]. */
+enum tv_skip {
+	TV_SKIP_NONE = 0,
+	TV_SKIP_NOT_IP,		/* ARP, LLDP, 802.3 frames ... */
+	TV_SKIP_ICMP,
+	TV_SKIP_ICMP6,
+	TV_SKIP_OTHER_PROTO,	/* IP payload neither TCP nor UDP */
+	TV_SKIP_FRAGMENT,	/* IP fragment (not reassembled) */
+	TV_SKIP_TRUNCATED,	/* captured bytes end before the TCP/UDP ports */
+	TV_SKIP_MALFORMED,	/* headers too broken to find TCP/UDP */
+	TV_SKIP_COUNT
+};
+extern const char *const tv_skip_names[TV_SKIP_COUNT];
+
+/* TCP flag bits as in the header (RFC 9293 §3.1, RFC 3168 for ECE/CWR). */
+#define TV_TH_FIN 0x01
+#define TV_TH_SYN 0x02
+#define TV_TH_RST 0x04
+#define TV_TH_PSH 0x08
+#define TV_TH_ACK 0x10
+#define TV_TH_URG 0x20
+#define TV_TH_ECE 0x40
+#define TV_TH_CWR 0x80
+
+/* Which TCP options a packet carried (tv_pkt.opt_mask). */
+#define TV_OPT_MSS	0x01
+#define TV_OPT_WSCALE	0x02
+#define TV_OPT_SACK_OK	0x04
+#define TV_OPT_SACK	0x08
+#define TV_OPT_TS	0x10
+
+#define TV_MAX_SACK 4
+
+struct tv_addr {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t a[16];		/* IPv4 uses the first 4 bytes; rest zero */
+};
+
+/*
+ * The view of one frame.  Filled once by tv_decode(); the tracker and the
+ * renderers read only this.  It holds no pointers into the frame, so a
+ * caller may reuse the frame buffer at once.
+ */
+struct tv_pkt {
+	uint64_t n;		/* frame number in the input, 1-based */
+	int64_t ts_sec;
+	uint32_t ts_nsec;	/* nanoseconds, whatever the file's precision */
+	uint32_t caplen;
+	uint32_t wirelen;
+
+	enum tv_skip skip;	/* TV_SKIP_NONE when proto is TCP or UDP */
+	uint8_t proto;		/* 6 (TCP), 17 (UDP) or 0 */
+	struct tv_addr src, dst;
+	uint16_t sport, dport;
+
+	/* payload bytes as the IP/UDP headers state them */
+	uint32_t len;
+
+	/* TCP only */
+	uint32_t seq, ack;
+	uint16_t win;
+	uint8_t flags;		/* TV_TH_* */
+	uint8_t opt_mask;	/* TV_OPT_* */
+	uint16_t mss;
+	uint8_t wscale;
+	uint8_t nsack;
+	uint32_t ts_val, ts_ecr;
+	uint32_t sack[TV_MAX_SACK][2];
+
+	unsigned truncated:1;	/* capture ended before the headers or payload did */
+	const char *malformed;	/* static text naming what is wrong, or NULL */
+};
+
+/*
+ * Decode one frame of link type `link` (enum tv_link).  `caplen` bytes are
+ * available at `data`; `wirelen` is the frame's length on the wire.  The
+ * caller fills pkt->n, ts_sec and ts_nsec before or after.  Never reads
+ * past data + caplen.  Returns 0 when pkt is a TCP or UDP packet to draw,
+ * or 1 when it is skipped (pkt->skip says why).
+ */
+int tv_decode(int link, const uint8_t *data, uint32_t caplen,
+    uint32_t wirelen, struct tv_pkt *pkt);
+
+/* tcpdump's flag letters ("S.", "FP.", "none") into buf (at least 12 bytes). */
+const char *tv_flags_letters(uint8_t flags, char *buf, size_t size);
+/* Flag words for the ladder ("SYN,ACK", "FIN,PSH,ACK", "none"), at least 40 bytes. */
+const char *tv_flags_words(uint8_t flags, char *buf, size_t size);
+
+/* Address in text: IPv4 dotted quad, IPv6 in RFC 5952 form.  buf >= 46 bytes. */
+const char *tv_addr_str(const struct tv_addr *a, char *buf, size_t size);
+/* "addr:port", IPv6 as "[addr]:port".  buf >= 56 bytes. */
+const char *tv_endpoint_str(const struct tv_addr *a, uint16_t port,
+    char *buf, size_t size);
+
+#define TV_ADDRSTRLEN 46
+#define TV_ENDPOINTSTRLEN 56
+
+/* Wrap-safe sequence comparisons (RFC 9293 §3.4; Linux before()/after()). */
+static inline int tv_seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline int tv_seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+static inline int tv_seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+static inline int tv_seq_ge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
+
+#endif /* TV_DECODE_H */

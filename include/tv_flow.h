@@ -1,0 +1,133 @@
+/* \summary: connection table: packets grouped by 4-tuple into connections */
+#ifndef TV_FLOW_H
+#define TV_FLOW_H
+
+#include <stdint.h>
+#include "tv_decode.h"
+
+enum tv_side { TV_CLIENT = 0, TV_SERVER = 1 };
+
+/* One packet as the ladder needs it; stored only when rows are kept. */
+struct tv_row {
+	uint64_t n;
+	int64_t ts_sec;
+	uint32_t ts_nsec;
+	uint32_t seq, ack;
+	uint32_t len;
+	uint16_t win;
+	uint16_t mss;
+	uint8_t flags;
+	uint8_t from;		/* enum tv_side */
+	uint8_t opt_mask;
+	uint8_t wscale;
+	uint8_t nsack;
+	uint8_t truncated;
+	const char *malformed;	/* static text or NULL */
+};
+
+#define TV_ROWBLK 128
+struct tv_rowblk {
+	struct tv_rowblk *next;
+	unsigned n;
+	struct tv_row r[TV_ROWBLK];
+};
+
+/* Why a connection is handed to the done callback. */
+enum tv_done {
+	TV_DONE_CLOSED,		/* closed (FINs acknowledged, RST), or its 4-tuple was reused */
+	TV_DONE_END,		/* end of input, still open */
+	TV_DONE_EVICTED,	/* the table was full; the least recently active went */
+	TV_DONE_PARTIAL,	/* row limit reached: the rows so far, more follow */
+};
+
+struct tv_conn {
+	uint32_t id;		/* 1-based, in order of first packet */
+	uint8_t proto;		/* 6 or 17 */
+	struct tv_addr addr[2];	/* [TV_CLIENT], [TV_SERVER] */
+	uint16_t port[2];
+
+	int64_t first_sec, last_sec;
+	uint32_t first_nsec, last_nsec;
+	uint64_t pkts[2];
+	uint64_t bytes[2];	/* payload bytes as the headers state them */
+
+	/* TCP: initial sequence numbers, from each side's SYN */
+	uint32_t isn[2];
+	uint8_t isn_known[2];
+	/* first sequence number seen from each side: the base for relative
+	 * numbers in the ladder when no SYN was captured (as tcpdump does) */
+	uint32_t base[2];
+	uint8_t base_known[2];
+
+	/* TCP: closing, per side (RFC 9293 §3.6) */
+	uint8_t fin_sent[2];
+	uint8_t fin_acked[2];
+	uint32_t fin_seq[2];	/* sequence number the FIN occupies */
+	uint8_t rst;		/* an RST was seen */
+	uint8_t closed;		/* RST seen, or both FINs acknowledged */
+	int64_t closed_sec;
+	uint32_t closed_nsec;
+
+	/* stored rows (only when the table keeps rows) */
+	struct tv_rowblk *rows, *rows_tail;
+	uint64_t nrows;
+	uint32_t part;		/* parts already handed out by TV_DONE_PARTIAL */
+
+	/* table bookkeeping: private */
+	struct tv_conn *hnext;			/* hash chain */
+	struct tv_conn *lru_prev, *lru_next;	/* by last activity */
+	struct tv_conn *cq_prev, *cq_next;	/* closed queue, by close time */
+	uint8_t in_cq;
+};
+
+struct tv_flow;
+
+typedef void (*tv_flow_done_fn)(struct tv_conn *c, enum tv_done why, void *ctx);
+
+struct tv_flow_cfg {
+	int keep_rows;		/* store rows for the ladder */
+	uint64_t linger_ns;	/* closed connections wait this long (capture time)
+				   for late packets before they are handed out */
+	uint32_t max_conns;	/* 0: default TV_FLOW_MAX_CONNS */
+	uint32_t max_rows;	/* rows held per connection before a PARTIAL; 0: default */
+	tv_flow_done_fn done;	/* called once per finished connection (and per part) */
+	void *ctx;
+};
+
+#define TV_FLOW_MAX_CONNS 262144u
+#define TV_FLOW_MAX_ROWS 65536u
+
+struct tv_flow_stats {
+	uint64_t conns;		/* connections created */
+	uint64_t open;		/* connections in the table now */
+	uint64_t evicted;	/* handed out early because the table was full */
+	uint64_t peak;		/* most connections in the table at once */
+};
+
+/* A new table, or NULL when out of memory. */
+struct tv_flow *tv_flow_new(const struct tv_flow_cfg *cfg);
+/* Free the table and every connection still in it, without callbacks. */
+void tv_flow_free(struct tv_flow *f);
+
+/*
+ * Account one decoded TCP or UDP packet.  May first hand out other
+ * connections (lingering closed ones whose time is up, the earlier
+ * connection of a reused 4-tuple, an evicted one).  Returns the packet's
+ * connection and sets *from to the sending side, or NULL when out of
+ * memory.  The returned connection stays valid until the next call.
+ */
+struct tv_conn *tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt,
+    enum tv_side *from);
+
+/* Hand out closed connections whose linger time has passed at time ts. */
+void tv_flow_reap(struct tv_flow *f, int64_t ts_sec, uint32_t ts_nsec);
+
+/* End of input: hand out every connection left, in order of id. */
+void tv_flow_finish(struct tv_flow *f);
+
+void tv_flow_get_stats(const struct tv_flow *f, struct tv_flow_stats *st);
+
+/* Relative sequence number of a value sent by `side` (ISN, else first seen). */
+uint32_t tv_conn_rel(const struct tv_conn *c, enum tv_side side, uint32_t v);
+
+#endif /* TV_FLOW_H */

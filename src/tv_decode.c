@@ -1,0 +1,661 @@
+/* \summary: link, IPv4/IPv6, TCP and UDP decoding over a bounds-checked cursor */
+#include <stdio.h>
+#include <string.h>
+
+#include "tv_cursor.h"
+#include "tv_decode.h"
+
+const char *const tv_skip_names[TV_SKIP_COUNT] = {
+	[TV_SKIP_NONE] = "none",
+	[TV_SKIP_NOT_IP] = "not IP",
+	[TV_SKIP_ICMP] = "ICMP",
+	[TV_SKIP_ICMP6] = "ICMPv6",
+	[TV_SKIP_OTHER_PROTO] = "other IP protocol",
+	[TV_SKIP_FRAGMENT] = "IP fragment",
+	[TV_SKIP_TRUNCATED] = "truncated before TCP/UDP header",
+	[TV_SKIP_MALFORMED] = "malformed IP header",
+};
+
+#define ETHERTYPE_IP	0x0800
+#define ETHERTYPE_IPV6	0x86dd
+#define ETHERTYPE_VLAN	0x8100
+#define ETHERTYPE_QINQ	0x88a8
+#define ETHERTYPE_QINQ_OLD 0x9100
+#define MAX_VLAN_TAGS	8
+#define MAX_IPV6_EXT	16
+
+#define IPPROTO_TCP_	6
+#define IPPROTO_UDP_	17
+#define IPPROTO_ICMP_	1
+#define IPPROTO_ICMPV6_	58
+
+int
+tv_link_supported(int link)
+{
+	return tv_link_name(link) != NULL;
+}
+
+const char *
+tv_link_name(int link)
+{
+	switch (link) {
+	case TV_LINK_NULL:	return "NULL";
+	case TV_LINK_ETHERNET:	return "EN10MB";
+	case TV_LINK_RAW:	return "RAW";
+	case TV_LINK_LOOP:	return "LOOP";
+	case TV_LINK_LINUX_SLL:	return "LINUX_SLL";
+	case TV_LINK_IPV4:	return "IPV4";
+	case TV_LINK_IPV6:	return "IPV6";
+	case TV_LINK_LINUX_SLL2: return "LINUX_SLL2";
+	}
+	return NULL;
+}
+
+/* Mark the packet malformed; the first reason found is kept. */
+static void
+set_malformed(struct tv_pkt *pkt, const char *why)
+{
+	if (pkt->malformed == NULL)
+		pkt->malformed = why;
+}
+
+static int
+skip(struct tv_pkt *pkt, enum tv_skip why)
+{
+	pkt->skip = why;
+	pkt->proto = 0;
+	return 1;
+}
+
+/*
+ * TCP options (RFC 9293 §3.1, RFC 7323 for window scale and timestamps,
+ * RFC 2018 for SACK).  `c` covers the option bytes the header claims,
+ * clipped to what was captured; `full` says whether all were captured.
+ */
+static void
+decode_tcp_opts(struct tv_cur *c, int full, struct tv_pkt *pkt)
+{
+	while (tv_cur_left(c) > 0) {
+		uint8_t kind = tv_cur_u8(c), len;
+		struct tv_cur o;
+
+		if (kind == 0)		/* end of option list */
+			return;
+		if (kind == 1)		/* no-operation */
+			continue;
+		if (tv_cur_left(c) < 1) {
+			if (full)
+				set_malformed(pkt, "tcp option past header");
+			return;
+		}
+		len = tv_cur_u8(c);
+		if (len < 2) {
+			set_malformed(pkt, "tcp option length < 2");
+			return;
+		}
+		if (tv_cur_left(c) < (size_t)len - 2) {
+			if (full)
+				set_malformed(pkt, "tcp option past header");
+			return;
+		}
+		o = tv_cur_sub(c, (size_t)len - 2);
+		tv_cur_skip(c, (size_t)len - 2);
+		switch (kind) {
+		case 2:
+			if (len != 4) {
+				set_malformed(pkt, "tcp mss option length");
+				break;
+			}
+			pkt->mss = tv_cur_be16(&o);
+			pkt->opt_mask |= TV_OPT_MSS;
+			break;
+		case 3:
+			if (len != 3) {
+				set_malformed(pkt, "tcp wscale option length");
+				break;
+			}
+			pkt->wscale = tv_cur_u8(&o);
+			pkt->opt_mask |= TV_OPT_WSCALE;
+			break;
+		case 4:
+			if (len != 2) {
+				set_malformed(pkt, "tcp sackOK option length");
+				break;
+			}
+			pkt->opt_mask |= TV_OPT_SACK_OK;
+			break;
+		case 5:
+			if ((len - 2) % 8 != 0) {
+				set_malformed(pkt, "tcp sack option length");
+				break;
+			}
+			pkt->opt_mask |= TV_OPT_SACK;
+			while (tv_cur_left(&o) >= 8 && pkt->nsack < TV_MAX_SACK) {
+				pkt->sack[pkt->nsack][0] = tv_cur_be32(&o);
+				pkt->sack[pkt->nsack][1] = tv_cur_be32(&o);
+				pkt->nsack++;
+			}
+			break;
+		case 8:
+			if (len != 10) {
+				set_malformed(pkt, "tcp timestamp option length");
+				break;
+			}
+			pkt->ts_val = tv_cur_be32(&o);
+			pkt->ts_ecr = tv_cur_be32(&o);
+			pkt->opt_mask |= TV_OPT_TS;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/*
+ * TCP header (RFC 9293 §3.1).  `seglen` is the segment length the IP
+ * header states; `c` holds what was captured of it.
+ */
+static int
+decode_tcp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
+{
+	unsigned doff, hlen, optlen;
+	struct tv_cur oc;
+
+	if (!tv_cur_has(c, 20)) {
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	pkt->proto = IPPROTO_TCP_;
+	pkt->sport = tv_cur_be16(c);
+	pkt->dport = tv_cur_be16(c);
+	pkt->seq = tv_cur_be32(c);
+	pkt->ack = tv_cur_be32(c);
+	doff = tv_cur_u8(c) >> 4;
+	pkt->flags = tv_cur_u8(c);
+	pkt->win = tv_cur_be16(c);
+	tv_cur_skip(c, 4);		/* checksum, urgent pointer */
+
+	if (seglen < 20) {
+		set_malformed(pkt, "tcp segment shorter than its header");
+		pkt->len = 0;
+		return 0;
+	}
+	if (doff < 5) {
+		set_malformed(pkt, "tcp data offset < 5");
+		pkt->len = seglen - 20;
+		return 0;
+	}
+	hlen = doff * 4;
+	if (hlen > seglen) {
+		set_malformed(pkt, "tcp data offset past segment");
+		pkt->len = 0;
+		hlen = seglen;
+	} else {
+		pkt->len = seglen - hlen;
+	}
+	optlen = hlen - 20;
+	if (optlen > 0) {
+		int full = tv_cur_has(c, optlen);
+
+		if (!full)
+			pkt->truncated = 1;
+		oc = tv_cur_sub(c, optlen);
+		decode_tcp_opts(&oc, full, pkt);
+		tv_cur_skip(c, full ? optlen : tv_cur_left(c));
+	}
+	if (tv_cur_left(c) < pkt->len)
+		pkt->truncated = 1;
+	return 0;
+}
+
+/* UDP header (RFC 768). */
+static int
+decode_udp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
+{
+	uint16_t ulen;
+
+	if (!tv_cur_has(c, 8)) {
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	pkt->proto = IPPROTO_UDP_;
+	pkt->sport = tv_cur_be16(c);
+	pkt->dport = tv_cur_be16(c);
+	ulen = tv_cur_be16(c);
+	tv_cur_skip(c, 2);
+	if (ulen < 8) {
+		set_malformed(pkt, ulen == 0 ? "udp length 0" : "udp length < 8");
+		pkt->len = seglen >= 8 ? seglen - 8 : 0;
+	} else if (ulen > seglen) {
+		set_malformed(pkt, "udp length beyond ip payload");
+		pkt->len = seglen >= 8 ? seglen - 8 : 0;
+	} else {
+		pkt->len = ulen - 8u;
+	}
+	if (tv_cur_left(c) < pkt->len)
+		pkt->truncated = 1;
+	return 0;
+}
+
+static int
+decode_l4(struct tv_cur *c, uint8_t proto, uint32_t seglen, struct tv_pkt *pkt)
+{
+	switch (proto) {
+	case IPPROTO_TCP_:
+		return decode_tcp(c, seglen, pkt);
+	case IPPROTO_UDP_:
+		return decode_udp(c, seglen, pkt);
+	case IPPROTO_ICMP_:
+		return skip(pkt, TV_SKIP_ICMP);
+	case IPPROTO_ICMPV6_:
+		return skip(pkt, TV_SKIP_ICMP6);
+	}
+	return skip(pkt, TV_SKIP_OTHER_PROTO);
+}
+
+/*
+ * IPv4 (RFC 791).  `wireleft` is how many bytes of the frame were on the
+ * wire from here on, so a total length beyond it is malformed while one
+ * beyond the capture is merely truncated.
+ */
+static int
+decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	uint8_t vihl, proto;
+	uint16_t totlen, frag;
+	unsigned hlen;
+	uint32_t seglen;
+	struct tv_cur l4;
+
+	if (!tv_cur_has(c, 20)) {
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	vihl = tv_cur_u8(c);
+	tv_cur_skip(c, 1);
+	totlen = tv_cur_be16(c);
+	tv_cur_skip(c, 2);
+	frag = tv_cur_be16(c);
+	tv_cur_skip(c, 1);
+	proto = tv_cur_u8(c);
+	tv_cur_skip(c, 2);
+	pkt->src.family = pkt->dst.family = 4;
+	tv_cur_copy(c, pkt->src.a, 4);
+	tv_cur_copy(c, pkt->dst.a, 4);
+
+	if ((vihl >> 4) != 4) {
+		set_malformed(pkt, "ip version not 4");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	hlen = (vihl & 0x0f) * 4u;
+	if (hlen < 20) {
+		set_malformed(pkt, "ip header length < 20");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (totlen < hlen) {
+		set_malformed(pkt, "ip total length < header length");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (totlen > wireleft) {
+		/* Trust what the wire carried, not the header. */
+		set_malformed(pkt, "ip total length beyond packet");
+		totlen = (uint16_t)(wireleft < 65535 ? wireleft : 65535);
+		if (totlen < hlen)
+			return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if ((frag & 0x1fff) != 0 || (frag & 0x2000) != 0)
+		return skip(pkt, TV_SKIP_FRAGMENT);
+	if (tv_cur_skip(c, hlen - 20) < 0) {	/* options */
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	seglen = totlen - hlen;
+	l4 = tv_cur_sub(c, seglen);
+	return decode_l4(&l4, proto, seglen, pkt);
+}
+
+/* IPv6 (RFC 8200), skipping extension headers (§4). */
+static int
+decode_ipv6(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	uint8_t ver, nh;
+	uint32_t plen;
+	int i;
+	struct tv_cur l4;
+
+	if (!tv_cur_has(c, 40)) {
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	ver = tv_cur_u8(c) >> 4;
+	tv_cur_skip(c, 3);
+	plen = tv_cur_be16(c);
+	nh = tv_cur_u8(c);
+	tv_cur_skip(c, 1);
+	pkt->src.family = pkt->dst.family = 6;
+	tv_cur_copy(c, pkt->src.a, 16);
+	tv_cur_copy(c, pkt->dst.a, 16);
+	if (ver != 6) {
+		set_malformed(pkt, "ip version not 6");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (plen == 0) {
+		set_malformed(pkt, "ipv6 payload length 0 (jumbogram)");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (wireleft < 40 || plen > wireleft - 40) {
+		set_malformed(pkt, "ip total length beyond packet");
+		plen = wireleft >= 40 ? wireleft - 40 : 0;
+	}
+	for (i = 0;; i++) {
+		uint8_t next;
+		uint32_t elen;
+
+		switch (nh) {
+		case 0:		/* hop-by-hop */
+		case 43:	/* routing */
+		case 60:	/* destination options */
+		case 135:	/* mobility */
+		case 51:	/* authentication header: length in 4-byte units */
+		case 44:	/* fragment */
+			break;
+		default:
+			l4 = tv_cur_sub(c, plen);
+			return decode_l4(&l4, nh, plen, pkt);
+		}
+		if (i >= MAX_IPV6_EXT) {
+			set_malformed(pkt, "ipv6 extension header chain too long");
+			return skip(pkt, TV_SKIP_MALFORMED);
+		}
+		if (!tv_cur_has(c, 8)) {
+			if (plen < 8) {
+				set_malformed(pkt, "ipv6 extension header past packet");
+				return skip(pkt, TV_SKIP_MALFORMED);
+			}
+			pkt->truncated = 1;
+			return skip(pkt, TV_SKIP_TRUNCATED);
+		}
+		next = tv_cur_u8(c);
+		if (nh == 44) {
+			uint16_t off;
+
+			tv_cur_skip(c, 1);
+			off = tv_cur_be16(c);
+			tv_cur_skip(c, 4);
+			if ((off & 0xfff9) != 0)	/* offset or M flag */
+				return skip(pkt, TV_SKIP_FRAGMENT);
+			elen = 8;
+		} else if (nh == 51) {
+			elen = ((uint32_t)tv_cur_u8(c) + 2) * 4;
+			tv_cur_skip(c, 6);
+			elen = elen < 8 ? 8 : elen;
+			if (tv_cur_skip(c, elen - 8) < 0)
+				goto trunc;
+		} else {
+			elen = ((uint32_t)tv_cur_u8(c) + 1) * 8;
+			tv_cur_skip(c, 6);
+			if (elen > plen)
+				goto bad;
+			if (tv_cur_skip(c, elen - 8) < 0)
+				goto trunc;
+		}
+		if (elen > plen)
+			goto bad;
+		plen -= elen;
+		nh = next;
+	}
+bad:
+	set_malformed(pkt, "ipv6 extension header past packet");
+	return skip(pkt, TV_SKIP_MALFORMED);
+trunc:
+	pkt->truncated = 1;
+	return skip(pkt, TV_SKIP_TRUNCATED);
+}
+
+static int
+decode_ethertype(struct tv_cur *c, uint16_t type, uint32_t wireleft,
+    struct tv_pkt *pkt)
+{
+	switch (type) {
+	case ETHERTYPE_IP:
+		return decode_ipv4(c, wireleft, pkt);
+	case ETHERTYPE_IPV6:
+		return decode_ipv6(c, wireleft, pkt);
+	}
+	return skip(pkt, TV_SKIP_NOT_IP);
+}
+
+/* IP version from the first nibble, for links that carry bare IP. */
+static int
+decode_bare_ip(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	uint8_t v;
+
+	if (!tv_cur_has(c, 1)) {
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	v = c->p[0] >> 4;
+	if (v == 4)
+		return decode_ipv4(c, wireleft, pkt);
+	if (v == 6)
+		return decode_ipv6(c, wireleft, pkt);
+	return skip(pkt, TV_SKIP_NOT_IP);
+}
+
+/* BSD AF_ values for IPv4 and the several for IPv6 (tcpdump's af.h). */
+static int
+decode_af(struct tv_cur *c, uint32_t af, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	switch (af) {
+	case 2:
+		return decode_ipv4(c, wireleft, pkt);
+	case 10: case 24: case 28: case 30:
+		return decode_ipv6(c, wireleft, pkt);
+	}
+	return skip(pkt, TV_SKIP_NOT_IP);
+}
+
+int
+tv_decode(int link, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+    struct tv_pkt *pkt)
+{
+	struct tv_cur c;
+	uint64_t n = pkt->n;
+	int64_t sec = pkt->ts_sec;
+	uint32_t nsec = pkt->ts_nsec;
+	uint32_t hdr;
+	uint16_t type;
+	int tags;
+
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->n = n;
+	pkt->ts_sec = sec;
+	pkt->ts_nsec = nsec;
+	pkt->caplen = caplen;
+	pkt->wirelen = wirelen < caplen ? caplen : wirelen;
+	tv_cur_init(&c, data, caplen);
+
+	switch (link) {
+	case TV_LINK_ETHERNET:
+		if (tv_cur_skip(&c, 12) < 0)
+			break;
+		type = tv_cur_be16(&c);
+		for (tags = 0; (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
+		    type == ETHERTYPE_QINQ_OLD) && tags < MAX_VLAN_TAGS; tags++) {
+			tv_cur_skip(&c, 2);	/* PCP, DEI, VLAN id */
+			type = tv_cur_be16(&c);
+		}
+		if (c.err)
+			break;
+		hdr = 14 + 4 * (uint32_t)tags;
+		return decode_ethertype(&c, type, pkt->wirelen - hdr, pkt);
+	case TV_LINK_LINUX_SLL:
+		/* packet type, ARPHRD type, address length, address[8], protocol */
+		if (tv_cur_skip(&c, 14) < 0)
+			break;
+		type = tv_cur_be16(&c);
+		if (c.err)
+			break;
+		return decode_ethertype(&c, type, pkt->wirelen - 16, pkt);
+	case TV_LINK_LINUX_SLL2:
+		/* protocol, reserved, ifindex, ARPHRD type, packet type, addr len, addr[8] */
+		type = tv_cur_be16(&c);
+		if (tv_cur_skip(&c, 18) < 0)
+			break;
+		return decode_ethertype(&c, type, pkt->wirelen - 20, pkt);
+	case TV_LINK_NULL: {
+		uint32_t af = tv_cur_le32(&c);
+
+		if (c.err)
+			break;
+		/* host byte order of the capturing machine: try both */
+		if (af > 0xffff)
+			af = (af >> 24) | ((af >> 8) & 0xff00);
+		return decode_af(&c, af, pkt->wirelen - 4, pkt);
+	}
+	case TV_LINK_LOOP: {
+		uint32_t af = tv_cur_be32(&c);
+
+		if (c.err)
+			break;
+		return decode_af(&c, af, pkt->wirelen - 4, pkt);
+	}
+	case TV_LINK_RAW:
+		return decode_bare_ip(&c, pkt->wirelen, pkt);
+	case TV_LINK_IPV4:
+		return decode_ipv4(&c, pkt->wirelen, pkt);
+	case TV_LINK_IPV6:
+		return decode_ipv6(&c, pkt->wirelen, pkt);
+	default:
+		return skip(pkt, TV_SKIP_NOT_IP);
+	}
+	pkt->truncated = 1;
+	return skip(pkt, TV_SKIP_TRUNCATED);
+}
+
+const char *
+tv_flags_letters(uint8_t flags, char *buf, size_t size)
+{
+	static const struct { uint8_t bit; char ch; } order[] = {
+		{ TV_TH_SYN, 'S' }, { TV_TH_FIN, 'F' }, { TV_TH_PSH, 'P' },
+		{ TV_TH_RST, 'R' }, { TV_TH_URG, 'U' }, { TV_TH_ECE, 'E' },
+		{ TV_TH_CWR, 'W' }, { TV_TH_ACK, '.' },
+	};
+	size_t i, k = 0;
+
+	if (size < 12) {
+		if (size > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (flags & order[i].bit)
+			buf[k++] = order[i].ch;
+	if (k == 0) {
+		memcpy(buf, "none", 5);
+		return buf;
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+const char *
+tv_flags_words(uint8_t flags, char *buf, size_t size)
+{
+	static const struct { uint8_t bit; const char *w; } order[] = {
+		{ TV_TH_SYN, "SYN" }, { TV_TH_FIN, "FIN" }, { TV_TH_RST, "RST" },
+		{ TV_TH_PSH, "PSH" }, { TV_TH_URG, "URG" }, { TV_TH_ECE, "ECE" },
+		{ TV_TH_CWR, "CWR" }, { TV_TH_ACK, "ACK" },
+	};
+	size_t i, k = 0;
+	int w;
+
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (!(flags & order[i].bit))
+			continue;
+		w = snprintf(buf + k, size - k, "%s%s", k ? "," : "", order[i].w);
+		if (w < 0 || (size_t)w >= size - k)
+			return buf;
+		k += (size_t)w;
+	}
+	if (k == 0)
+		snprintf(buf, size, "none");
+	return buf;
+}
+
+/* RFC 5952: lower case, leading zeros dropped, the longest run of two or
+ * more zero groups (the first when tied) shown as "::", IPv4-mapped
+ * addresses (::ffff:a.b.c.d) with a dotted tail. */
+static void
+ipv6_str(const uint8_t *a, char *buf, size_t size)
+{
+	uint16_t g[8];
+	int i, best = -1, bestlen = 0, run = -1, runlen = 0;
+	size_t k = 0;
+	int w;
+
+	for (i = 0; i < 8; i++)
+		g[i] = (uint16_t)(a[2 * i] << 8 | a[2 * i + 1]);
+	for (i = 0; i < 8; i++) {
+		if (g[i] == 0) {
+			if (run < 0)
+				run = i, runlen = 0;
+			runlen++;
+			if (runlen > bestlen)
+				best = run, bestlen = runlen;
+		} else {
+			run = -1;
+		}
+	}
+	if (bestlen < 2)
+		best = -1;
+	buf[0] = '\0';
+	for (i = 0; i < 8; i++) {
+		if (i == best) {
+			w = snprintf(buf + k, size - k, "::");
+			i += bestlen - 1;
+		} else if (i == 6 && best == 0 && bestlen == 5 &&
+		    g[5] == 0xffff) {
+			w = snprintf(buf + k, size - k, ":%u.%u.%u.%u",
+			    a[12], a[13], a[14], a[15]);
+			i = 8;
+		} else {
+			w = snprintf(buf + k, size - k, "%s%x",
+			    (k > 0 && buf[k - 1] != ':') ? ":" : "", g[i]);
+		}
+		if (w < 0 || (size_t)w >= size - k)
+			return;
+		k += (size_t)w;
+	}
+}
+
+const char *
+tv_addr_str(const struct tv_addr *a, char *buf, size_t size)
+{
+	if (size == 0)
+		return buf;
+	if (a->family == 4)
+		snprintf(buf, size, "%u.%u.%u.%u", a->a[0], a->a[1], a->a[2], a->a[3]);
+	else if (a->family == 6)
+		ipv6_str(a->a, buf, size);
+	else
+		snprintf(buf, size, "?");
+	return buf;
+}
+
+const char *
+tv_endpoint_str(const struct tv_addr *a, uint16_t port, char *buf, size_t size)
+{
+	char ab[TV_ADDRSTRLEN];
+
+	tv_addr_str(a, ab, sizeof(ab));
+	if (a->family == 6)
+		snprintf(buf, size, "[%s]:%u", ab, port);
+	else
+		snprintf(buf, size, "%s:%u", ab, port);
+	return buf;
+}

@@ -1,0 +1,474 @@
+/* \summary: connection table: 4-tuple hashing, client/server roles, closing, row storage */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tv_flow.h"
+
+struct tv_flow {
+	struct tv_flow_cfg cfg;
+	struct tv_conn **buckets;
+	size_t nbuckets;		/* power of two */
+	uint64_t nopen;
+	uint32_t next_id;
+	struct tv_conn *lru_head, *lru_tail;	/* least recently active first */
+	struct tv_conn *cq_head, *cq_tail;	/* closed, waiting out the linger */
+	struct tv_rowblk *free_blks;		/* recycled row blocks */
+	struct tv_flow_stats st;
+};
+
+#define INITIAL_BUCKETS 1024
+
+static int64_t
+ts_ns(int64_t sec, uint32_t nsec)
+{
+	return sec * 1000000000LL + nsec;
+}
+
+static int
+addr_eq(const struct tv_addr *a, const struct tv_addr *b)
+{
+	return a->family == b->family && memcmp(a->a, b->a, 16) == 0;
+}
+
+/* FNV-1a over one endpoint; the two endpoints are combined by addition so
+ * that both directions of a connection hash alike. */
+static uint64_t
+endpoint_hash(const struct tv_addr *a, uint16_t port)
+{
+	uint64_t h = 1469598103934665603ULL;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ a->a[i]) * 1099511628211ULL;
+	h = (h ^ (port & 0xff)) * 1099511628211ULL;
+	h = (h ^ (port >> 8)) * 1099511628211ULL;
+	return h;
+}
+
+static size_t
+pkt_bucket(const struct tv_flow *f, const struct tv_addr *a, uint16_t ap,
+    const struct tv_addr *b, uint16_t bp, uint8_t proto)
+{
+	uint64_t h = endpoint_hash(a, ap) + endpoint_hash(b, bp) + proto;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return (size_t)h & (f->nbuckets - 1);
+}
+
+static size_t
+conn_bucket(const struct tv_flow *f, const struct tv_conn *c)
+{
+	return pkt_bucket(f, &c->addr[0], c->port[0], &c->addr[1], c->port[1],
+	    c->proto);
+}
+
+/* The side of c that sent pkt, or -1 when pkt is not c's. */
+static int
+match(const struct tv_conn *c, const struct tv_pkt *pkt)
+{
+	if (c->proto != pkt->proto)
+		return -1;
+	if (c->port[0] == pkt->sport && c->port[1] == pkt->dport &&
+	    addr_eq(&c->addr[0], &pkt->src) && addr_eq(&c->addr[1], &pkt->dst))
+		return TV_CLIENT;
+	if (c->port[1] == pkt->sport && c->port[0] == pkt->dport &&
+	    addr_eq(&c->addr[1], &pkt->src) && addr_eq(&c->addr[0], &pkt->dst))
+		return TV_SERVER;
+	return -1;
+}
+
+struct tv_flow *
+tv_flow_new(const struct tv_flow_cfg *cfg)
+{
+	struct tv_flow *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return NULL;
+	f->cfg = *cfg;
+	if (f->cfg.max_conns == 0)
+		f->cfg.max_conns = TV_FLOW_MAX_CONNS;
+	if (f->cfg.max_rows == 0)
+		f->cfg.max_rows = TV_FLOW_MAX_ROWS;
+	f->nbuckets = INITIAL_BUCKETS;
+	f->buckets = calloc(f->nbuckets, sizeof(*f->buckets));
+	if (f->buckets == NULL) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+static void
+rows_release(struct tv_flow *f, struct tv_conn *c)
+{
+	struct tv_rowblk *b, *next;
+
+	for (b = c->rows; b != NULL; b = next) {
+		next = b->next;
+		b->next = f->free_blks;
+		f->free_blks = b;
+	}
+	c->rows = c->rows_tail = NULL;
+	c->nrows = 0;
+}
+
+static void
+lru_unlink(struct tv_flow *f, struct tv_conn *c)
+{
+	if (c->lru_prev)
+		c->lru_prev->lru_next = c->lru_next;
+	else
+		f->lru_head = c->lru_next;
+	if (c->lru_next)
+		c->lru_next->lru_prev = c->lru_prev;
+	else
+		f->lru_tail = c->lru_prev;
+	c->lru_prev = c->lru_next = NULL;
+}
+
+static void
+lru_append(struct tv_flow *f, struct tv_conn *c)
+{
+	c->lru_prev = f->lru_tail;
+	c->lru_next = NULL;
+	if (f->lru_tail)
+		f->lru_tail->lru_next = c;
+	else
+		f->lru_head = c;
+	f->lru_tail = c;
+}
+
+static void
+cq_unlink(struct tv_flow *f, struct tv_conn *c)
+{
+	if (!c->in_cq)
+		return;
+	if (c->cq_prev)
+		c->cq_prev->cq_next = c->cq_next;
+	else
+		f->cq_head = c->cq_next;
+	if (c->cq_next)
+		c->cq_next->cq_prev = c->cq_prev;
+	else
+		f->cq_tail = c->cq_prev;
+	c->cq_prev = c->cq_next = NULL;
+	c->in_cq = 0;
+}
+
+static void
+cq_append(struct tv_flow *f, struct tv_conn *c)
+{
+	c->cq_prev = f->cq_tail;
+	c->cq_next = NULL;
+	if (f->cq_tail)
+		f->cq_tail->cq_next = c;
+	else
+		f->cq_head = c;
+	f->cq_tail = c;
+	c->in_cq = 1;
+}
+
+/* Take c out of every list and free it, without a callback. */
+static void
+conn_free(struct tv_flow *f, struct tv_conn *c)
+{
+	struct tv_conn **pp = &f->buckets[conn_bucket(f, c)];
+
+	while (*pp != NULL && *pp != c)
+		pp = &(*pp)->hnext;
+	if (*pp == c)
+		*pp = c->hnext;
+	lru_unlink(f, c);
+	cq_unlink(f, c);
+	rows_release(f, c);
+	free(c);
+	f->nopen--;
+}
+
+/* Hand c to the caller, then free it. */
+static void
+conn_done(struct tv_flow *f, struct tv_conn *c, enum tv_done why)
+{
+	if (why == TV_DONE_EVICTED)
+		f->st.evicted++;
+	if (f->cfg.done)
+		f->cfg.done(c, why, f->cfg.ctx);
+	conn_free(f, c);
+}
+
+void
+tv_flow_free(struct tv_flow *f)
+{
+	struct tv_rowblk *b;
+
+	if (f == NULL)
+		return;
+	while (f->lru_head)
+		conn_free(f, f->lru_head);
+	while ((b = f->free_blks) != NULL) {
+		f->free_blks = b->next;
+		free(b);
+	}
+	free(f->buckets);
+	free(f);
+}
+
+/* Double the buckets when the load passes one; on failure keep the old. */
+static void
+maybe_grow(struct tv_flow *f)
+{
+	struct tv_conn **nb, **old = f->buckets, *c, *next;
+	size_t i, oldn = f->nbuckets;
+
+	if (f->nopen < f->nbuckets)
+		return;
+	nb = calloc(oldn * 2, sizeof(*nb));
+	if (nb == NULL)
+		return;
+	f->buckets = nb;
+	f->nbuckets = oldn * 2;
+	for (i = 0; i < oldn; i++) {
+		for (c = old[i]; c != NULL; c = next) {
+			size_t h = conn_bucket(f, c);
+
+			next = c->hnext;
+			c->hnext = nb[h];
+			nb[h] = c;
+		}
+	}
+	free(old);
+}
+
+static struct tv_conn *
+lookup(struct tv_flow *f, const struct tv_pkt *pkt, int *side)
+{
+	struct tv_conn *c;
+
+	for (c = f->buckets[pkt_bucket(f, &pkt->src, pkt->sport, &pkt->dst,
+	    pkt->dport, pkt->proto)]; c != NULL; c = c->hnext) {
+		if ((*side = match(c, pkt)) >= 0)
+			return c;
+	}
+	return NULL;
+}
+
+/*
+ * A new connection for pkt.  The client is the side that sent the first
+ * SYN without ACK.  A SYN-ACK seen first answers a SYN that was not
+ * captured, so its receiver is the client; otherwise the first sender is.
+ */
+static struct tv_conn *
+conn_new(struct tv_flow *f, const struct tv_pkt *pkt)
+{
+	struct tv_conn *c;
+	int rev;
+	size_t h;
+
+	while (f->nopen >= f->cfg.max_conns && f->lru_head != NULL)
+		conn_done(f, f->lru_head, TV_DONE_EVICTED);
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	rev = pkt->proto == 6 && (pkt->flags & (TV_TH_SYN | TV_TH_ACK)) ==
+	    (TV_TH_SYN | TV_TH_ACK);
+	c->id = ++f->next_id;
+	c->proto = pkt->proto;
+	c->addr[rev ? TV_SERVER : TV_CLIENT] = pkt->src;
+	c->port[rev ? TV_SERVER : TV_CLIENT] = pkt->sport;
+	c->addr[rev ? TV_CLIENT : TV_SERVER] = pkt->dst;
+	c->port[rev ? TV_CLIENT : TV_SERVER] = pkt->dport;
+	c->first_sec = pkt->ts_sec;
+	c->first_nsec = pkt->ts_nsec;
+	maybe_grow(f);
+	h = conn_bucket(f, c);
+	c->hnext = f->buckets[h];
+	f->buckets[h] = c;
+	lru_append(f, c);
+	f->nopen++;
+	f->st.conns++;
+	if (f->nopen > f->st.peak)
+		f->st.peak = f->nopen;
+	return c;
+}
+
+static int
+row_append(struct tv_flow *f, struct tv_conn *c, const struct tv_pkt *pkt,
+    int from)
+{
+	struct tv_rowblk *b = c->rows_tail;
+	struct tv_row *r;
+
+	if (b == NULL || b->n == TV_ROWBLK) {
+		if (f->free_blks != NULL) {
+			b = f->free_blks;
+			f->free_blks = b->next;
+		} else if ((b = malloc(sizeof(*b))) == NULL) {
+			return -1;
+		}
+		b->next = NULL;
+		b->n = 0;
+		if (c->rows_tail)
+			c->rows_tail->next = b;
+		else
+			c->rows = b;
+		c->rows_tail = b;
+	}
+	r = &b->r[b->n++];
+	r->n = pkt->n;
+	r->ts_sec = pkt->ts_sec;
+	r->ts_nsec = pkt->ts_nsec;
+	r->seq = pkt->seq;
+	r->ack = pkt->ack;
+	r->len = pkt->len;
+	r->win = pkt->win;
+	r->mss = pkt->mss;
+	r->flags = pkt->flags;
+	r->from = (uint8_t)from;
+	r->opt_mask = pkt->opt_mask;
+	r->wscale = pkt->wscale;
+	r->nsack = pkt->nsack;
+	r->truncated = pkt->truncated;
+	r->malformed = pkt->malformed;
+	c->nrows++;
+	return 0;
+}
+
+/* TCP bookkeeping for one segment from side `from` (RFC 9293 §3.4, §3.6). */
+static void
+tcp_update(struct tv_conn *c, const struct tv_pkt *pkt, int from)
+{
+	int other = !from;
+
+	if ((pkt->flags & TV_TH_SYN) && !c->isn_known[from]) {
+		c->isn[from] = pkt->seq;
+		c->isn_known[from] = 1;
+	}
+	if (!c->base_known[from]) {
+		c->base[from] = pkt->seq;
+		c->base_known[from] = 1;
+	}
+	if (pkt->flags & TV_TH_RST)
+		c->rst = 1;
+	if ((pkt->flags & TV_TH_FIN) && !c->fin_sent[from]) {
+		/* the FIN occupies the sequence number after the data (and
+		 * after the SYN, when both are set) */
+		c->fin_sent[from] = 1;
+		c->fin_seq[from] = pkt->seq + pkt->len +
+		    ((pkt->flags & TV_TH_SYN) ? 1u : 0u);
+	}
+	if ((pkt->flags & TV_TH_ACK) && c->fin_sent[other] &&
+	    !c->fin_acked[other] && tv_seq_gt(pkt->ack, c->fin_seq[other]))
+		c->fin_acked[other] = 1;
+}
+
+struct tv_conn *
+tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
+{
+	struct tv_conn *c;
+	int side = 0;
+
+	tv_flow_reap(f, pkt->ts_sec, pkt->ts_nsec);
+	c = lookup(f, pkt, &side);
+	/* A fresh SYN with a new ISN on a 4-tuple whose connection has
+	 * closed starts a new connection (4-tuple reuse, RFC 9293 §3.4.1). */
+	if (c != NULL && c->closed && pkt->proto == 6 &&
+	    (pkt->flags & (TV_TH_SYN | TV_TH_ACK)) == TV_TH_SYN &&
+	    (!c->isn_known[side] || c->isn[side] != pkt->seq)) {
+		conn_done(f, c, TV_DONE_CLOSED);
+		c = NULL;
+	}
+	if (c == NULL) {
+		if ((c = conn_new(f, pkt)) == NULL)
+			return NULL;
+		side = match(c, pkt);
+	}
+	*from = (enum tv_side)side;
+
+	c->last_sec = pkt->ts_sec;
+	c->last_nsec = pkt->ts_nsec;
+	c->pkts[side]++;
+	c->bytes[side] += pkt->len;
+	if (c->proto == 6) {
+		tcp_update(c, pkt, side);
+		if (!c->closed && (c->rst || (c->fin_acked[0] && c->fin_acked[1]))) {
+			c->closed = 1;
+			c->closed_sec = pkt->ts_sec;
+			c->closed_nsec = pkt->ts_nsec;
+			cq_append(f, c);
+		}
+	}
+	if (f->cfg.keep_rows) {
+		if (c->nrows >= f->cfg.max_rows) {
+			if (f->cfg.done)
+				f->cfg.done(c, TV_DONE_PARTIAL, f->cfg.ctx);
+			rows_release(f, c);
+			c->part++;
+		}
+		row_append(f, c, pkt, side);
+	}
+	lru_unlink(f, c);
+	lru_append(f, c);
+	return c;
+}
+
+void
+tv_flow_reap(struct tv_flow *f, int64_t ts_sec, uint32_t ts_nsec)
+{
+	int64_t now = ts_ns(ts_sec, ts_nsec);
+
+	while (f->cq_head != NULL && ts_ns(f->cq_head->closed_sec,
+	    f->cq_head->closed_nsec) + (int64_t)f->cfg.linger_ns <= now)
+		conn_done(f, f->cq_head, TV_DONE_CLOSED);
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	const struct tv_conn *x = *(const struct tv_conn *const *)a;
+	const struct tv_conn *y = *(const struct tv_conn *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void
+tv_flow_finish(struct tv_flow *f)
+{
+	struct tv_conn **all, *c;
+	size_t i, n = 0;
+
+	if (f->nopen == 0)
+		return;
+	all = malloc(f->nopen * sizeof(*all));
+	if (all == NULL) {
+		/* no memory to sort: hand them out by last activity */
+		while (f->lru_head)
+			conn_done(f, f->lru_head, f->lru_head->closed ?
+			    TV_DONE_CLOSED : TV_DONE_END);
+		return;
+	}
+	for (c = f->lru_head; c != NULL; c = c->lru_next)
+		all[n++] = c;
+	qsort(all, n, sizeof(*all), by_id);
+	for (i = 0; i < n; i++)
+		conn_done(f, all[i], all[i]->closed ? TV_DONE_CLOSED : TV_DONE_END);
+	free(all);
+}
+
+void
+tv_flow_get_stats(const struct tv_flow *f, struct tv_flow_stats *st)
+{
+	*st = f->st;
+	st->open = f->nopen;
+}
+
+uint32_t
+tv_conn_rel(const struct tv_conn *c, enum tv_side side, uint32_t v)
+{
+	if (c->isn_known[side])
+		return v - c->isn[side];
+	if (c->base_known[side])
+		return v - c->base[side];
+	return v;
+}

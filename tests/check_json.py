@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""tests/check_json.py: check tcpviz --format=json against the contract in docs/json.md on every capture."""
+import glob
+import ipaddress
+import json
+import os
+import re
+import subprocess
+import sys
+
+TCPVIZ = os.environ.get("TCPVIZ", "./tcpviz")
+FLAGS = re.compile(r"^(none|S?F?P?R?U?E?W?\.?)$")
+PACKET_KEYS = {"type", "n", "ts", "conn", "proto", "src", "sport", "dst", "dport", "from", "len"}
+TCP_KEYS = {"flags", "seq", "win", "opts"}
+TCP_OPTIONAL = {"ack", "rseq", "rack", "truncated", "malformed"}
+CONN_KEYS = {"type", "conn", "proto", "client", "server", "first_ts", "last_ts", "packets", "bytes"}
+SUMMARY_KEYS = {"type", "packets", "tcp", "udp", "skipped", "truncated", "malformed", "connections"}
+
+
+def check_addr(a):
+    ip = ipaddress.ip_address(a)
+    if ip.version == 6 and a != ip.compressed:   # RFC 5952 form
+        raise AssertionError("IPv6 address %r is not in RFC 5952 form" % a)
+
+
+def check_endpoint(e):
+    m = re.match(r"^\[(.*)\]:(\d+)$", e) or re.match(r"^([0-9.]+):(\d+)$", e)
+    assert m, "bad endpoint %r" % e
+    check_addr(m.group(1))
+    assert 0 <= int(m.group(2)) <= 65535
+
+
+def check(path):
+    out = subprocess.run([TCPVIZ, "-r", path, "--format=json"], capture_output=True, text=True)
+    assert out.returncode == 0, "exit status %d: %s" % (out.returncode, out.stderr)
+    assert out.stderr == "", "stderr: " + out.stderr
+    lines = out.stdout.splitlines()
+    assert lines, "no output"
+    objs = [json.loads(l) for l in lines]
+    assert objs[-1]["type"] == "summary" and all(o["type"] != "summary" for o in objs[:-1])
+    per_conn = {}
+    last_n = 0
+    first_seen = []
+    conns = {}
+    for o in objs[:-1]:
+        if o["type"] == "packet":
+            assert PACKET_KEYS <= o.keys(), o
+            assert o["n"] > last_n, "frame numbers must increase"
+            last_n = o["n"]
+            assert o["proto"] in ("tcp", "udp") and o["from"] in ("client", "server")
+            check_addr(o["src"]); check_addr(o["dst"])
+            assert o["conn"] not in conns, "packet after its conn line"
+            if o["conn"] not in per_conn:
+                assert o["conn"] == len(first_seen) + 1, "ids in order of first packet"
+                first_seen.append(o["conn"])
+                per_conn[o["conn"]] = {"client": [0, 0], "server": [0, 0]}
+            per_conn[o["conn"]][o["from"]][0] += 1
+            per_conn[o["conn"]][o["from"]][1] += o["len"]
+            if o["proto"] == "tcp":
+                assert TCP_KEYS <= o.keys() and o.keys() <= PACKET_KEYS | TCP_KEYS | TCP_OPTIONAL, o
+                assert FLAGS.match(o["flags"]), o["flags"]
+                assert ("ack" in o) == o["flags"].endswith("."), "ack present iff ACK set"
+                if "rack" in o:
+                    assert "ack" in o
+                assert set(o["opts"]) <= {"mss", "wscale", "sack_ok", "ts", "sack"}
+            else:
+                assert "flags" not in o and "seq" not in o
+        elif o["type"] == "conn":
+            assert CONN_KEYS <= o.keys(), o
+            check_endpoint(o["client"]); check_endpoint(o["server"])
+            assert o["last_ts"] >= o["first_ts"]
+            got = per_conn[o["conn"]]
+            for side in ("client", "server"):
+                assert o["packets"][side] == got[side][0], "packet count of conn %d" % o["conn"]
+                assert o["bytes"][side] == got[side][1], "byte count of conn %d" % o["conn"]
+            if o["proto"] == "tcp":
+                assert set(o["isn"]) == {"client", "server"}
+            conns[o["conn"]] = o
+        else:
+            raise AssertionError("unknown type " + o["type"])
+    s = objs[-1]
+    assert SUMMARY_KEYS <= s.keys()
+    assert s["tcp"] + s["udp"] + s["skipped"] == s["packets"]
+    assert s["connections"] == len(conns) == len(per_conn)
+    npk = sum(1 for o in objs if o["type"] == "packet")
+    assert s["tcp"] + s["udp"] == npk
+
+
+def main():
+    caps = sorted(glob.glob("captures/*.pcap") + glob.glob("captures/*.pcapng"))
+    passed = failed = 0
+    for c in caps:
+        try:
+            check(c)
+            passed += 1
+            print("ok      json %s" % c)
+        except Exception as e:  # report and go on
+            failed += 1
+            print("FAIL    json %s: %s" % (c, e))
+    print("json: %d passed, %d failed" % (passed, failed))
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

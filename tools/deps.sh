@@ -1,0 +1,51 @@
+#!/bin/sh
+# tools/deps.sh: check the build dependencies; install the missing ones when
+# run as root on an apt system, otherwise name the exact command to run.
+# Usage: tools/deps.sh [build|test]   (test also wants the test-only tools)
+set -u
+
+need_pc="libpcap libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 cmocka"
+missing=""
+
+have_pc() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
+
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+command -v cc >/dev/null 2>&1 || missing="$missing gcc"
+command -v make >/dev/null 2>&1 || missing="$missing make"
+for m in $need_pc; do
+	if ! have_pc "$m"; then
+		case $m in
+		libpcap) missing="$missing libpcap-dev" ;;
+		libnl-3.0) missing="$missing libnl-3-dev" ;;
+		libnl-route-3.0) missing="$missing libnl-route-3-dev" ;;
+		libnl-idiag-3.0) missing="$missing libnl-idiag-3-dev" ;;
+		cmocka) missing="$missing libcmocka-dev" ;;
+		esac
+	fi
+done
+# the test runner compares output with diff and checks JSON with python3
+if [ "${1:-build}" = test ]; then
+	command -v diff >/dev/null 2>&1 || missing="$missing diffutils"
+	command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+fi
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "tcpviz: installing missing packages:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null || {
+		echo "tcpviz: apt-get install$missing failed" >&2
+		exit 1
+	}
+	exit 0
+fi
+
+echo "tcpviz: missing build dependencies:$missing" >&2
+if command -v apt-get >/dev/null 2>&1; then
+	echo "tcpviz: install them with:  sudo apt-get install$missing" >&2
+	echo "tcpviz: (or run 'sudo make deps', which does exactly that)" >&2
+else
+	echo "tcpviz: install the equivalents with your package manager" >&2
+fi
+exit 1
