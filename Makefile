@@ -14,11 +14,11 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(PC_CFLAGS) -MMD -MP
 
 # the core: decode, track, render; no I/O of its own
-CORE_SRC := src/tv_decode.c src/tv_flow.c src/tv_render.c
+CORE_SRC := src/tv_decode.c src/tv_flow.c src/tv_tcp.c src/tv_render.c
 CORE_OBJ := $(CORE_SRC:src/%.c=build/%.o)
 LIB      := build/libtcpviz.a
 
-PROG_SRC := src/tcpviz.c src/tv_cap.c
+PROG_SRC := src/tcpviz.c src/tv_cap.c src/tv_run.c src/tv_demo.c
 PROG_OBJ := $(PROG_SRC:src/%.c=build/%.o)
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -26,7 +26,10 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
 .PHONY: all deps test unit golden demo clean regen
 
-all: deps tcpviz
+# the bundled socket programs (PROGS) that the demo runs
+include mk/progs.mk
+
+all: deps tcpviz $(PROGS)
 
 deps:
 	@sh tools/deps.sh build
@@ -48,10 +51,13 @@ build build/tests:
 	@mkdir -p $@
 
 # make test: every unit test and golden test, then one "N passed, N failed" line
+# (mk/san.mk points these at the sanitizer build for make test SAN=1)
+TEST_TCPVIZ ?= ./tcpviz
+TEST_UNITS  ?= $(UNIT_BIN)
 test:
 	@sh tools/deps.sh test
-	@$(MAKE) --no-print-directory tcpviz $(UNIT_BIN)
-	@sh tests/run.sh $(UNIT_BIN)
+	@$(MAKE) --no-print-directory $(TEST_TCPVIZ) $(TEST_UNITS)
+	@TCPVIZ=$(TEST_TCPVIZ) sh tests/run.sh $(TEST_UNITS)
 
 # regenerate one golden file after reading the new output: make regen T=name
 regen: tcpviz
@@ -65,3 +71,6 @@ clean:
 	rm -rf build tcpviz
 
 -include $(CORE_OBJ:.o=.d) $(PROG_OBJ:.o=.d) $(UNIT_BIN:=.d)
+
+include mk/san.mk
+

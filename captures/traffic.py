@@ -8,11 +8,30 @@
 #   reuse     [--port 9999] [--sport 40000] [--count 2] [--mode server-close|linger0]
 #   icmp-echo [--count 2]
 #   mixed     [--tcp-port 9999] [--udp-port 9997]
+#   close     [--port 9999] [--mode four-way|three-way|simultaneous] [--delay 0.1]
+#   open-simultaneous [--port-a 5001] [--port-b 5002] [--drop 0.3]
+#   half-close [--port 9999] [--count 3] [--gap 0.02]
+#   reset     [--port 9999] [--side client|server]
+#   unanswered [--port 9996] [--give-up 3.5]
+#   syn-retries [--port 9999] [--fill 2] [--accept-after 2.5]
+#   half-open [--port 9999] [--sport 40001] [--seq 1000]
+#   retrans   [--port 9999] [--bytes 300000] [--mss 1000] [--loss 3]
+#   zero-window [--port 9999] [--bytes 32768] [--rcvbuf 4096] [--sndbuf 16384] [--pause 1.0]
+#   keepalive [--port 9999] [--idle 2.5]
+#   syn-data  [--port 9999]
+#   midstream [--port 9999] --sync-dir DIR
 # Every socket has a timeout and every loop has a fixed upper bound.
+# close --mode simultaneous, open-simultaneous, unanswered and retrans add an
+# nftables table "inet tcpviz" (input hook) for a while and always delete it
+# again; they refuse to run unless the only network interface is lo, i.e. inside
+# record.sh's private network namespace.
 
 import argparse
+import os
+import select
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -273,6 +292,508 @@ def cmd_mixed(a):
     log("mixed ok")
 
 
+# --- connection-lifecycle captures ----------------------------------------------
+
+NFT_TABLE = "tcpviz"
+BIG_ITER = 4096     # upper bound for bulk receive loops (retrans, zero-window)
+
+
+def require_private_netns():
+    """nft rules and raw packets only inside record.sh's namespace: lo must be
+    the only interface (if_nameindex asks the kernel about the *current* netns)."""
+    names = sorted(name for _, name in socket.if_nameindex())
+    if names != ["lo"]:
+        raise RuntimeError("refusing: interfaces besides lo present (%s); run via record.sh"
+                           % " ".join(names))
+
+
+def run_nft(args, stdin=None):
+    r = subprocess.run(["nft"] + args, input=stdin, capture_output=True, text=True, timeout=5)
+    if r.returncode != 0:
+        raise RuntimeError("nft %s failed: %s" % (" ".join(args), r.stderr.strip()))
+    return r.stdout
+
+
+class NftDrop:
+    """Context manager: table inet tcpviz, input hook, one `MATCH counter drop`
+    rule per match. remove() may be called early (timed drop windows);
+    __exit__ always removes the table, also after an exception."""
+
+    def __init__(self, *matches):
+        self.matches, self.active = matches, False
+
+    def __enter__(self):
+        require_private_netns()
+        rules = "".join("  %s counter drop\n" % m for m in self.matches)
+        try:
+            run_nft(["-f", "-"], "table inet %s {\n chain input {\n"
+                    "  type filter hook input priority 0; policy accept;\n%s }\n}\n"
+                    % (NFT_TABLE, rules))
+        except BaseException:
+            # `nft -f` is one transaction, but make sure nothing is left behind
+            # (__exit__ does not run when __enter__ raises).
+            subprocess.run(["nft", "delete", "table", "inet", NFT_TABLE],
+                           capture_output=True, timeout=5)
+            raise
+        self.active = True   # from here on, leaving the block deletes the table
+        for m in self.matches:
+            log("nft: dropping on input: %s" % m)
+        return self
+
+    def remove(self):
+        if not self.active:
+            return
+        self.active = False
+        try:
+            for line in run_nft(["list", "table", "inet", NFT_TABLE]).splitlines():
+                if "counter" in line:
+                    log("nft: " + line.strip())
+        finally:
+            run_nft(["delete", "table", "inet", NFT_TABLE])
+
+    def __exit__(self, *exc):
+        self.remove()
+        return False
+
+
+def pin_one_cpu():
+    """Run this process (and threads started later) on one CPU, so TCP timers
+    armed by both ends at nearly the same time sit in the same per-CPU timer
+    wheel and expire in the same timer-softirq run."""
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
+def tcp_client(port, opts=(), bind=None):
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.settimeout(TIMEOUT)
+    for level, name, value in opts:
+        c.setsockopt(level, name, value)
+    if bind:
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        c.bind(bind)
+    c.connect(("127.0.0.1", port))
+    return c
+
+
+def accept_one(lsock):
+    conn, _ = lsock.accept()
+    conn.settimeout(TIMEOUT)
+    return conn
+
+
+def echo_once(c, conn, msg):
+    """c sends msg, conn reads it and echoes it, c reads the echo."""
+    c.sendall(msg)
+    if recv_exact(conn, len(msg)) != msg:
+        raise RuntimeError("bad request")
+    conn.sendall(msg)
+    if recv_exact(c, len(msg)) != msg:
+        raise RuntimeError("bad echo")
+
+
+def expect_eof(sock):
+    if recv_until_eof(sock):
+        raise RuntimeError("unexpected data before EOF")
+
+
+def recv_count(sock, limit=BIG_ITER):
+    """Read until EOF (bounded by `limit` reads); returns the byte count."""
+    n = 0
+    for _ in range(limit):
+        chunk = sock.recv(65536)
+        if not chunk:
+            return n
+        n += len(chunk)
+    raise RuntimeError("no EOF within %d reads" % limit)
+
+
+def linger0(sock):
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def cmd_close(a):
+    """One echo, then a close in one of three shapes."""
+    if a.mode == "simultaneous":
+        pin_one_cpu()
+    lsock = tcp_listener(socket.AF_INET, "127.0.0.1", a.port)
+    c = tcp_client(a.port)
+    conn = accept_one(lsock)
+    echo_once(c, conn, b"close me")
+    time.sleep(0.1)   # let any delayed ACK go out before the close starts
+    if a.mode == "simultaneous":
+        # Both FINs are dropped on input, so each side is still ESTABLISHED when
+        # it sends its own FIN. The rule is gone before the RTO (>= 200 ms), so
+        # the retransmitted FINs get through: FIN_WAIT_1 -> CLOSING -> TIME_WAIT
+        # on both sides.
+        barrier = threading.Barrier(2, timeout=TIMEOUT)
+
+        def server_side():
+            barrier.wait()
+            conn.shutdown(socket.SHUT_WR)
+            expect_eof(conn)
+
+        fin = "tcp flags & fin == fin"
+        with NftDrop("%s tcp dport %d" % (fin, a.port), "%s tcp sport %d" % (fin, a.port)) as nft:
+            srv = Worker(server_side)
+            srv.start()
+            barrier.wait()
+            c.shutdown(socket.SHUT_WR)
+            time.sleep(a.delay)
+            nft.remove()
+            expect_eof(c)
+            srv.finish()
+        conn.close()
+    else:
+        c.shutdown(socket.SHUT_WR)
+        expect_eof(conn)
+        if a.mode == "four-way":
+            # The ACK of the client's FIN is pending (delayed ACK, ~40 ms);
+            # TCP_QUICKACK sends it now, alone. The server closes `delay` s
+            # later -> its FIN is a separate segment.
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+            time.sleep(a.delay)
+        conn.close()   # three-way: at once, so the FIN carries the ACK of the client's FIN
+    expect_eof(c)
+    c.close()
+    lsock.close()
+    log("close %s ok" % a.mode)
+
+
+def wait_connected(socks, limit):
+    """Wait (<= limit s) until every non-blocking connect() in socks finished."""
+    pending = list(socks)
+    deadline = time.monotonic() + limit
+    for _ in range(MAX_ITER):
+        if not pending:
+            return
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        _, w, _ = select.select([], pending, [], left)
+        for s in w:
+            err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err:
+                raise OSError(err, "connect: " + os.strerror(err))
+            pending.remove(s)
+    raise RuntimeError("connect did not finish within %.1f s" % limit)
+
+
+def cmd_open_simultaneous(a):
+    """Two sockets on fixed ports connect() to each other at the same time.
+    The first SYNs are dropped; both retransmission timers were armed within
+    microseconds on the same CPU, so they expire in the same timer run and both
+    retransmitted SYNs are sent before either is delivered: each side receives
+    a bare SYN in SYN_SENT and answers with SYN-ACK (RFC 9293 Figure 8)."""
+    cpu = pin_one_cpu()
+    ea, eb = ("127.0.0.1", a.port_a), ("127.0.0.1", a.port_b)
+    sa = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sb = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        for s, addr in ((sa, ea), (sb, eb)):
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(addr)
+            s.setblocking(False)
+        syn = "tcp flags & (syn|ack) == syn tcp sport { %d, %d }" % (a.port_a, a.port_b)
+        with NftDrop(syn) as nft:
+            for s, peer in ((sa, eb), (sb, ea)):
+                rc = s.connect_ex(peer)
+                if rc not in (0, 115):   # EINPROGRESS
+                    raise OSError(rc, "connect: " + os.strerror(rc))
+            time.sleep(a.drop)
+            nft.remove()
+            wait_connected([sa, sb], TIMEOUT)
+        for s in (sa, sb):
+            s.setblocking(True)
+            s.settimeout(TIMEOUT)
+        echo_once(sa, sb, b"simultaneous")
+        sa.shutdown(socket.SHUT_WR)
+        expect_eof(sb)
+        sb.close()
+        expect_eof(sa)
+    finally:
+        sa.close()
+        sb.close()
+    log("open-simultaneous %d <-> %d ok (cpu %d)" % (a.port_a, a.port_b, cpu))
+
+
+def cmd_half_close(a):
+    """Client sends a request and shuts down its sending side; the server
+    reads EOF and still sends `count` replies, `gap` s apart, then closes."""
+    lsock = tcp_listener(socket.AF_INET, "127.0.0.1", a.port)
+    c = tcp_client(a.port)
+    conn = accept_one(lsock)
+    req = b"request"
+    c.sendall(req)
+    c.shutdown(socket.SHUT_WR)
+    if recv_until_eof(conn) != req:
+        raise RuntimeError("bad request")
+    want = b""
+    for i in range(a.count):
+        time.sleep(a.gap)
+        m = b"reply part %d\n" % (i + 1)
+        conn.sendall(m)
+        want += m
+    conn.close()
+    if recv_until_eof(c) != want:
+        raise RuntimeError("bad replies")
+    c.close()
+    lsock.close()
+    log("half-close: %d replies after the client's FIN ok" % a.count)
+
+
+def cmd_reset(a):
+    """Echo once, then one side closes with SO_LINGER {1, 0}: RST, not FIN."""
+    lsock = tcp_listener(socket.AF_INET, "127.0.0.1", a.port)
+    c = tcp_client(a.port)
+    conn = accept_one(lsock)
+    echo_once(c, conn, b"reset soon")
+    time.sleep(0.1)
+    aborter, other = (c, conn) if a.side == "client" else (conn, c)
+    linger0(aborter)
+    aborter.close()
+    try:
+        data = other.recv(4096)
+    except ConnectionResetError:
+        data = None
+    other.close()
+    lsock.close()
+    if data is not None:
+        raise RuntimeError("peer saw %r instead of a reset" % data)
+    log("reset by the %s ok" % a.side)
+
+
+def cmd_unanswered(a):
+    """connect() to a port whose SYNs are dropped on input; give up after
+    `give_up` s (SYN at 0 s, retransmissions at 1 s and 3 s)."""
+    with NftDrop("tcp dport %d tcp flags & (syn|ack) == syn" % a.port):
+        c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        c.settimeout(a.give_up)
+        try:
+            c.connect(("127.0.0.1", a.port))
+        except socket.timeout:
+            log("unanswered: gave up after %.1f s (as expected)" % a.give_up)
+            return
+        finally:
+            c.close()
+    raise RuntimeError("connect to %d unexpectedly succeeded" % a.port)
+
+
+def cmd_syn_retries(a):
+    """listen(1) without accept(): `fill` connections fill the accept queue,
+    the next client's SYNs are dropped by the kernel and retransmitted; after
+    `accept_after` s the server accepts everything and the retry gets through."""
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.settimeout(TIMEOUT)
+    lsock.bind(("127.0.0.1", a.port))
+    lsock.listen(1)
+    clients = [tcp_client(a.port) for _ in range(a.fill)]
+    time.sleep(0.1)
+    late = {}
+
+    def late_client():
+        late["c"] = tcp_client(a.port)
+
+    w = Worker(late_client)
+    w.start()
+    time.sleep(a.accept_after)
+    conns = [accept_one(lsock) for _ in range(a.fill + 1)]   # the last waits for the retry
+    w.finish()
+    clients.append(late["c"])
+    for i, (c, conn) in enumerate(zip(clients, conns)):
+        # accept() order = queue order = client order
+        echo_once(c, conn, b"conn %d" % (i + 1))
+        c.shutdown(socket.SHUT_WR)
+        expect_eof(conn)
+        conn.close()
+        expect_eof(c)
+        c.close()
+    lsock.close()
+    log("syn-retries: %d queued + 1 retried connection ok" % a.fill)
+
+
+def tcp_checksum(src, dst, segment):
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(segment))
+    return icmp_checksum(pseudo + segment)   # same one's-complement sum
+
+
+def cmd_half_open(a):
+    """A hand-made SYN from a raw socket to a listener: the kernel answers with
+    SYN-ACK, and (no socket owns the source port) the same kernel sends RST."""
+    require_private_netns()
+    lsock = tcp_listener(socket.AF_INET, "127.0.0.1", a.port)
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    try:
+        src = dst = "127.0.0.1"
+        raw.bind((src, 0))
+        # sport, dport, seq, ack, data offset 5 (20 bytes, no options), flags SYN,
+        # window, checksum 0 for now, urgent pointer
+        hdr = struct.pack("!HHIIBBHHH", a.sport, a.port, a.seq, 0, 5 << 4, 0x02, 65535, 0, 0)
+        csum = tcp_checksum(src, dst, hdr)
+        hdr = hdr[:16] + struct.pack("!H", csum) + hdr[18:]
+        if tcp_checksum(src, dst, hdr) != 0:
+            raise RuntimeError("checksum does not verify")
+        raw.sendto(hdr, (dst, 0))
+        time.sleep(0.3)   # SYN-ACK and RST happen at once; just let them pass
+    finally:
+        raw.close()
+        lsock.close()
+    log("half-open: raw SYN %s:%d -> :%d seq %d sent (csum 0x%04x)" % (src, a.sport, a.port, a.seq, csum))
+
+
+def cmd_retrans(a):
+    """The server sends `bytes` bytes over one connection while nft drops
+    about `loss` % of its data segments on input."""
+    mss = [(socket.IPPROTO_TCP, socket.TCP_MAXSEG, a.mss)]
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.setsockopt(*mss[0])
+    lsock.settimeout(TIMEOUT)
+    lsock.bind(("127.0.0.1", a.port))
+    lsock.listen(1)
+    payload = bytes(range(256)) * (a.bytes // 256) + bytes(a.bytes % 256)
+    got = {}
+    drop = "tcp sport %d ip length > 100 numgen random mod 100 < %d" % (a.port, a.loss)
+    with NftDrop(drop):
+        c = tcp_client(a.port, mss)
+        conn = accept_one(lsock)
+
+        def reader():
+            got["n"] = recv_count(c)
+
+        r = Worker(reader)
+        r.start()
+        conn.sendall(payload)
+        conn.close()
+        r.finish()
+    c.close()
+    lsock.close()
+    if got.get("n") != len(payload):
+        raise RuntimeError("received %r of %d bytes" % (got.get("n"), len(payload)))
+    log("retrans: %d bytes ok" % len(payload))
+
+
+def cmd_zero_window(a):
+    """Receiver with a small SO_RCVBUF stops reading for `pause` s while the
+    sender writes `bytes` bytes: zero window, probes, window update."""
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, a.rcvbuf)   # inherited by accept()
+    lsock.settimeout(TIMEOUT)
+    lsock.bind(("127.0.0.1", a.port))
+    lsock.listen(1)
+    # A small send buffer too, so "writes until blocked" is a few KB, not MBs.
+    c = tcp_client(a.port, [(socket.SOL_SOCKET, socket.SO_SNDBUF, a.sndbuf)])
+    conn = accept_one(lsock)
+    got = {}
+
+    def receiver():
+        time.sleep(a.pause)           # not reading: the window closes
+        got["n"] = recv_count(conn)
+        conn.close()
+
+    r = Worker(receiver)
+    r.start()
+    t0 = time.monotonic()
+    c.sendall(b"z" * a.bytes)         # blocks once the window and send buffer are full
+    blocked = time.monotonic() - t0
+    c.shutdown(socket.SHUT_WR)
+    r.finish()
+    expect_eof(c)
+    c.close()
+    lsock.close()
+    if got.get("n") != a.bytes:
+        raise RuntimeError("received %r of %d bytes" % (got.get("n"), a.bytes))
+    if blocked < a.pause / 2:
+        raise RuntimeError("sender never blocked (%.2f s)" % blocked)
+    log("zero-window: %d bytes ok, sender blocked %.2f s" % (a.bytes, blocked))
+
+
+def cmd_keepalive(a):
+    """Echo once, stay idle for `idle` s with 1 s keep-alive idle/interval
+    on the client, then close normally."""
+    lsock = tcp_listener(socket.AF_INET, "127.0.0.1", a.port)
+    c = tcp_client(a.port, [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1),
+                            (socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 1),
+                            (socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1),
+                            (socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)])
+    conn = accept_one(lsock)
+    echo_once(c, conn, b"hi")
+    time.sleep(a.idle)
+    c.shutdown(socket.SHUT_WR)
+    expect_eof(conn)
+    conn.close()
+    expect_eof(c)
+    c.close()
+    lsock.close()
+    log("keepalive: idle %.1f s ok" % a.idle)
+
+
+def cmd_syn_data(a):
+    """TCP Fast Open (needs net.ipv4.tcp_fastopen=3): the first connection
+    asks for a cookie, the second sends its request inside the SYN."""
+    lsock = tcp_listener(socket.AF_INET, "127.0.0.1", a.port)
+    lsock.setsockopt(socket.IPPROTO_TCP, socket.TCP_FASTOPEN, 4)
+    for i, msg in enumerate((b"cookie please", b"data in SYN")):
+        c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        c.settimeout(TIMEOUT)
+        try:
+            # With a cookie: connect + data in the SYN. Without one the SYN only
+            # asks for a cookie and (non-blocking socket) sendto fails with
+            # EINPROGRESS; the data then goes out after the handshake.
+            n = c.sendto(msg, socket.MSG_FASTOPEN, ("127.0.0.1", a.port))
+        except BlockingIOError:
+            wait_connected([c], TIMEOUT)
+            n = 0
+        c.sendall(msg[n:])
+        conn = accept_one(lsock)
+        if recv_exact(conn, len(msg)) != msg:
+            raise RuntimeError("bad request")
+        conn.sendall(msg)
+        if recv_exact(c, len(msg)) != msg:
+            raise RuntimeError("bad echo")
+        c.shutdown(socket.SHUT_WR)
+        expect_eof(conn)
+        conn.close()
+        expect_eof(c)
+        c.close()
+        time.sleep(0.1)
+    lsock.close()
+    log("syn-data: 2 TFO connections ok")
+
+
+def wait_file(path, limit):
+    for _ in range(int(limit / 0.05)):
+        if os.path.exists(path):
+            return
+        time.sleep(0.05)
+    raise RuntimeError("%s did not appear within %.0f s" % (path, limit))
+
+
+def cmd_midstream(a):
+    """Connect and exchange one message, then create SYNC_DIR/established and
+    wait for SYNC_DIR/go (record.sh starts tcpdump in between), then two more
+    echoes and the close."""
+    lsock = tcp_listener(socket.AF_INET, "127.0.0.1", a.port)
+    c = tcp_client(a.port)
+    conn = accept_one(lsock)
+    echo_once(c, conn, b"before the capture")
+    time.sleep(0.3)   # delayed ACKs out of the way
+    open(os.path.join(a.sync_dir, "established"), "w").close()
+    wait_file(os.path.join(a.sync_dir, "go"), 15)
+    echo_once(c, conn, b"mid 1")
+    echo_once(c, conn, b"mid 2")
+    c.shutdown(socket.SHUT_WR)
+    expect_eof(conn)
+    conn.close()
+    expect_eof(c)
+    c.close()
+    lsock.close()
+    log("midstream ok")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -302,6 +823,63 @@ def main():
     s.add_argument("--tcp-port", type=int, default=9999)
     s.add_argument("--udp-port", type=int, default=9997)
     s.set_defaults(fn=cmd_mixed)
+    s = sub.add_parser("close")
+    s.add_argument("--port", type=int, default=9999)
+    s.add_argument("--mode", choices=("four-way", "three-way", "simultaneous"), default="four-way")
+    s.add_argument("--delay", type=float, default=0.1)
+    s.set_defaults(fn=cmd_close)
+    s = sub.add_parser("open-simultaneous")
+    s.add_argument("--port-a", type=int, default=5001)
+    s.add_argument("--port-b", type=int, default=5002)
+    s.add_argument("--drop", type=float, default=0.3)
+    s.set_defaults(fn=cmd_open_simultaneous)
+    s = sub.add_parser("half-close")
+    s.add_argument("--port", type=int, default=9999)
+    s.add_argument("--count", type=int, choices=range(1, 11), default=3)
+    s.add_argument("--gap", type=float, default=0.02)
+    s.set_defaults(fn=cmd_half_close)
+    s = sub.add_parser("reset")
+    s.add_argument("--port", type=int, default=9999)
+    s.add_argument("--side", choices=("client", "server"), default="client")
+    s.set_defaults(fn=cmd_reset)
+    s = sub.add_parser("unanswered")
+    s.add_argument("--port", type=int, default=9996)
+    s.add_argument("--give-up", type=float, default=3.5)
+    s.set_defaults(fn=cmd_unanswered)
+    s = sub.add_parser("syn-retries")
+    s.add_argument("--port", type=int, default=9999)
+    s.add_argument("--fill", type=int, choices=range(1, 5), default=2)
+    s.add_argument("--accept-after", type=float, default=2.5)
+    s.set_defaults(fn=cmd_syn_retries)
+    s = sub.add_parser("half-open")
+    s.add_argument("--port", type=int, default=9999)
+    s.add_argument("--sport", type=int, default=40001)
+    s.add_argument("--seq", type=int, default=1000)
+    s.set_defaults(fn=cmd_half_open)
+    s = sub.add_parser("retrans")
+    s.add_argument("--port", type=int, default=9999)
+    s.add_argument("--bytes", type=int, default=300000)
+    s.add_argument("--mss", type=int, default=1000)
+    s.add_argument("--loss", type=int, choices=range(0, 21), default=3)
+    s.set_defaults(fn=cmd_retrans)
+    s = sub.add_parser("zero-window")
+    s.add_argument("--port", type=int, default=9999)
+    s.add_argument("--bytes", type=int, default=32768)
+    s.add_argument("--rcvbuf", type=int, default=4096)
+    s.add_argument("--sndbuf", type=int, default=16384)
+    s.add_argument("--pause", type=float, default=1.0)
+    s.set_defaults(fn=cmd_zero_window)
+    s = sub.add_parser("keepalive")
+    s.add_argument("--port", type=int, default=9999)
+    s.add_argument("--idle", type=float, default=2.5)
+    s.set_defaults(fn=cmd_keepalive)
+    s = sub.add_parser("syn-data")
+    s.add_argument("--port", type=int, default=9999)
+    s.set_defaults(fn=cmd_syn_data)
+    s = sub.add_parser("midstream")
+    s.add_argument("--port", type=int, default=9999)
+    s.add_argument("--sync-dir", required=True)
+    s.set_defaults(fn=cmd_midstream)
     a = p.parse_args()
     a.fn(a)
     return 0

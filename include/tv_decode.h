@@ -31,7 +31,7 @@ enum tv_skip {
 	TV_SKIP_OTHER_PROTO,	/* IP payload neither TCP nor UDP */
 	TV_SKIP_FRAGMENT,	/* IP fragment (not reassembled) */
 	TV_SKIP_TRUNCATED,	/* captured bytes end before the TCP/UDP ports */
-	TV_SKIP_MALFORMED,	/* headers too broken to find TCP/UDP */
+	TV_SKIP_MALFORMED,	/* headers too broken to draw */
 	TV_SKIP_COUNT
 };
 extern const char *const tv_skip_names[TV_SKIP_COUNT];

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include "tv_decode.h"
+#include "tv_tcp.h"
 
 enum tv_side { TV_CLIENT = 0, TV_SERVER = 1 };
 
@@ -23,6 +24,7 @@ struct tv_row {
 	uint8_t nsack;
 	uint8_t truncated;
 	const char *malformed;	/* static text or NULL */
+	struct tv_tcp_pkt an;	/* TCP: states after it, notes */
 };
 
 #define TV_ROWBLK 128
@@ -30,6 +32,15 @@ struct tv_rowblk {
 	struct tv_rowblk *next;
 	unsigned n;
 	struct tv_row r[TV_ROWBLK];
+};
+
+/* Where a ladder drawn row by row (live) or from stored rows stands. */
+struct tv_lad_state {
+	struct tv_row fold_first;	/* first row of a run being folded */
+	uint32_t fold_n;
+	uint64_t fold_bytes[2];
+	uint8_t said_open, said_close;
+	uint8_t started;		/* live: header drawn */
 };
 
 /* Why a connection is handed to the done callback. */
@@ -59,11 +70,9 @@ struct tv_conn {
 	uint32_t base[2];
 	uint8_t base_known[2];
 
-	/* TCP: closing, per side (RFC 9293 §3.6) */
-	uint8_t fin_sent[2];
-	uint8_t fin_acked[2];
-	uint32_t fin_seq[2];	/* sequence number the FIN occupies */
-	uint8_t rst;		/* an RST was seen */
+	/* TCP: states, outcomes and anomalies (tv_tcp.h) */
+	struct tv_tcp tcp;
+	struct tv_tcp_pkt last;	/* what the latest packet did */
 	uint8_t closed;		/* RST seen, or both FINs acknowledged */
 	int64_t closed_sec;
 	uint32_t closed_nsec;
@@ -72,6 +81,7 @@ struct tv_conn {
 	struct tv_rowblk *rows, *rows_tail;
 	uint64_t nrows;
 	uint32_t part;		/* parts already handed out by TV_DONE_PARTIAL */
+	struct tv_lad_state live;	/* live ladder bookkeeping */
 
 	/* table bookkeeping: private */
 	struct tv_conn *hnext;			/* hash chain */
@@ -118,6 +128,10 @@ void tv_flow_free(struct tv_flow *f);
  */
 struct tv_conn *tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt,
     enum tv_side *from);
+
+/* The row of pkt, just added to c by tv_flow_add(), as the ladder draws it. */
+void tv_flow_row(const struct tv_conn *c, const struct tv_pkt *pkt,
+    enum tv_side from, struct tv_row *r);
 
 /* Hand out closed connections whose linger time has passed at time ts. */
 void tv_flow_reap(struct tv_flow *f, int64_t ts_sec, uint32_t ts_nsec);

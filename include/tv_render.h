@@ -20,10 +20,14 @@ struct tv_out {
 void tv_out_printf(const struct tv_out *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* --data: how much of the data phase the ladder shows. */
+enum tv_data { TV_DATA_SUMMARY = 0, TV_DATA_FULL, TV_DATA_NONE };
+
 /* Options shared by the renderers. */
 struct tv_render_opts {
 	int absolute;		/* -S: absolute sequence numbers */
 	int ts_digits;		/* 6 or 9: the input's timestamp precision */
+	enum tv_data data;	/* ladder only */
 };
 
 /* Totals for the end-of-input summary. */
@@ -51,8 +55,34 @@ void tv_totals_add(struct tv_totals *t, const struct tv_pkt *pkt);
 void tv_lad_conn(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, enum tv_done why);
 
+/*
+ * Live view: draw one row as it arrives (the header first, for a new
+ * connection), every line tagged "#id".  Plain data rows are held while
+ * they can still be folded (--data=summary) and drawn when the run ends.
+ * `r` is the row as tv_flow would store it; see tv_flow_row().
+ */
+void tv_lad_live_packet(const struct tv_out *o, const struct tv_render_opts *ro,
+    struct tv_conn *c, const struct tv_row *r);
+/* Live view: the connection is finished: pending rows, outcome, footer. */
+void tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
+    struct tv_conn *c, enum tv_done why);
+
 /* The end-of-input summary in text. */
 void tv_lad_summary(const struct tv_out *o, const struct tv_totals *t);
+
+/* ---- --summary: one aligned line per connection (tv_sum_) ---- */
+
+struct tv_sum_totals {
+	uint64_t tcp, udp, packets, bytes;
+	uint64_t open[TV_OPEN_COUNT];
+	uint64_t close[TV_CLOSE_COUNT];
+};
+
+void tv_sum_header(const struct tv_out *o);
+/* One line for connection c; adds it to *st. */
+void tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, struct tv_sum_totals *st);
+void tv_sum_totals(const struct tv_out *o, const struct tv_sum_totals *st);
 
 /* ---- JSON Lines (tv_json_); the contract is docs/json.md ---- */
 

@@ -1,87 +1,61 @@
-/* \summary: tcpviz: replay a capture and draw each connection as a ladder */
+/* \summary: tcpviz: draw TCP connections as ladders, from a capture file or live */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <inttypes.h>
-#include <limits.h>
-#include <signal.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tv_cap.h"
-#include "tv_decode.h"
-#include "tv_flow.h"
-#include "tv_render.h"
+#include "tv_demo.h"
+#include "tv_run.h"
 
-#define TCPVIZ_VERSION "0.1.0"
+#define TCPVIZ_VERSION "0.2.0"
 
-/* Exit statuses (docs/tcpviz.1, EXIT STATUS). */
-#define EXIT_OK		0
-#define EXIT_USAGE	1	/* bad arguments, unreadable input, bad filter */
-#define EXIT_CUT	2	/* input damaged or cut off part way: all before it was printed */
-
-/* A closed connection waits this long (capture time) for late packets. */
+/* Replay: a closed connection waits this long (capture time) for late packets. */
 #define LINGER_NS (2 * 1000000000ULL)
-
-enum fmt { FMT_TEXT, FMT_JSON };
-
-struct run {
-	enum fmt fmt;
-	struct tv_render_opts ro;
-	struct tv_out out;
-	struct tv_totals tot;
-	int write_failed;
-	int write_errno;
-};
-
-static volatile sig_atomic_t stop_requested;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-static void
-out_stdout(void *ctx, const char *s, size_t n)
-{
-	struct run *run = ctx;
-
-	if (run->write_failed)
-		return;
-	if (fwrite(s, 1, n, stdout) != n) {
-		run->write_failed = 1;
-		run->write_errno = errno;
-	}
-}
-
-static void
-conn_done(struct tv_conn *c, enum tv_done why, void *ctx)
-{
-	struct run *run = ctx;
-
-	if (run->fmt == FMT_JSON) {
-		if (why != TV_DONE_PARTIAL)
-			tv_json_conn(&run->out, &run->ro, c, why);
-	} else {
-		tv_lad_conn(&run->out, &run->ro, c, why);
-	}
-}
 
 static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-"Usage: tcpviz [-nS] [-c count] [--format=text|json] -r file [expression]\n"
+"Usage: tcpviz [-nSD] [-c count] [-i interface] [-r file] [-w file] [-s snaplen]\n"
+"              [-B buffer_KiB] [-Z user] [--format=text|json]\n"
+"              [--data=summary|full|none] [--summary] [expression]\n"
+"       tcpviz --demo[=LIST] [--pace=MS]    |    tcpviz --demo-list\n"
 "\n"
-"Draw each TCP or UDP connection in a capture as a ladder diagram.\n"
+"Draw each TCP or UDP connection as a ladder diagram: client on the left,\n"
+"server on the right, one arrow per packet, states and outcomes named.\n"
 "\n"
+"Input (default: capture live on lo):\n"
 "  -r FILE          read packets from FILE (pcap or pcapng; - for stdin)\n"
+"  -i IFACE         capture live on IFACE (needs CAP_NET_RAW: sudo, or make setcap)\n"
+"  -w FILE          also save every captured packet to FILE (pcap)\n"
+"  -s SNAPLEN       bytes to capture of each packet (default 262144)\n"
+"  -B KIB           kernel capture buffer in KiB (default 8192)\n"
+"  -Z USER          after opening the capture, run as USER (default: the user\n"
+"                   who ran sudo, when started through sudo)\n"
+"  -D, --list-interfaces   list the interfaces that can be captured on\n"
 "  -c COUNT         stop after COUNT packets that match the expression\n"
-"  -S               print absolute sequence numbers (default: relative to the ISN)\n"
+"\n"
+"Output:\n"
+"  -S               absolute sequence numbers (default: relative to the ISN)\n"
 "  -n               accepted for tcpdump habits; tcpviz never resolves names\n"
 "  --format=FORMAT  text (ladder diagrams, the default) or json (JSON Lines)\n"
+"  --data=MODE      data phase in the ladder: summary (runs of plain data and\n"
+"                   ACKs folded into one line; the default), full, or none\n"
+"  --summary        one line per connection (open, close, Zeek conn_state and\n"
+"                   history, packets, bytes, duration, handshake RTT), then totals\n"
+"\n"
+"Demo (as root: sudo tcpviz --demo):\n"
+"  --demo[=LIST]    run the bundled programs on loopback and draw them live;\n"
+"                   LIST is a comma-separated choice of scenarios\n"
+"  --demo-list      list the scenarios\n"
+"  --pace=MS        pause after each row (default 60 on a terminal, else 0)\n"
+"\n"
 "  -h, --help       show this help and exit\n"
 "      --version    show the version and exit\n"
 "\n"
@@ -91,19 +65,21 @@ usage(FILE *fp)
 "  tcpviz -r captures/handshake.pcap\n"
 "  tcpviz -r trace.pcapng 'tcp port 8000'\n"
 "  tcpviz -r trace.pcap --format=json | jq .\n"
+"  sudo tcpviz -i lo -w out.pcap 'tcp port 8000'\n"
 "\n"
-"See tcpviz(1) and docs/ for the ladder, the JSON fields and exit statuses.\n");
+"See tcpviz(1) (docs/tcpviz.1) and docs/ for the ladder, the JSON fields,\n"
+"the outcomes and exit statuses.\n");
 }
 
 static int
-parse_count(const char *s, uint64_t *out)
+parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
 
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end != '\0' || v == 0 || s[0] == '-')
+	if (errno || end == s || *end != '\0' || s[0] == '-' || v == 0 || v > max)
 		return -1;
 	*out = v;
 	return 0;
@@ -132,166 +108,293 @@ join_args(int argc, char **argv)
 	return s;
 }
 
+/*
+ * Give up root once the capture is open, as tcpdump -Z does: to USER when
+ * given, else to the user who ran sudo.  Returns 0, or -1 with a message.
+ */
+int
+tv_drop_privileges(const char *user)
+{
+	struct passwd *pw = NULL;
+	uid_t uid;
+	gid_t gid;
+	const char *name;
+
+	if (geteuid() != 0)
+		return 0;
+	if (user != NULL) {
+		if ((pw = getpwnam(user)) == NULL) {
+			fprintf(stderr, "tcpviz: -Z %s: no such user\n", user);
+			return -1;
+		}
+	} else {
+		const char *su = getenv("SUDO_UID");
+		uint64_t v;
+
+		if (su == NULL || parse_uint(su, 0xfffffffeu, &v) < 0)
+			return 0;	/* root by login: stay root, like tcpdump */
+		if ((pw = getpwuid((uid_t)v)) == NULL)
+			return 0;
+	}
+	uid = pw->pw_uid;
+	gid = pw->pw_gid;
+	name = pw->pw_name;
+	if (initgroups(name, gid) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
+		fprintf(stderr, "tcpviz: cannot change to user %s: %s\n", name,
+		    strerror(errno));
+		return -1;
+	}
+	if (uid != 0 && setuid(0) == 0) {	/* must not be able to get root back */
+		fprintf(stderr, "tcpviz: dropping privileges failed\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+perm_help(const char *iface)
+{
+	fprintf(stderr,
+	    "tcpviz: %s: you don't have permission to capture: live capture needs "
+	    "CAP_NET_RAW.\n"
+	    "tcpviz: either run it as root:  sudo tcpviz -i %s ...\n"
+	    "tcpviz: or give the binary the capability once:  "
+	    "sudo setcap cap_net_raw,cap_net_admin+eip ./tcpviz  (make setcap)\n"
+	    "tcpviz: replaying a file (-r) needs no privileges.\n", iface, iface);
+}
+
 int
 main(int argc, char **argv)
 {
+	enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
+	    OPT_DEMO_LIST, OPT_PACE };
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "format", required_argument, NULL, 'f' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "data", required_argument, NULL, OPT_DATA },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "list-interfaces", no_argument, NULL, 'D' },
+		{ "demo", optional_argument, NULL, OPT_DEMO },
+		{ "demo-list", no_argument, NULL, OPT_DEMO_LIST },
+		{ "pace", required_argument, NULL, OPT_PACE },
 		{ NULL, 0, NULL, 0 },
 	};
-	char errbuf[TV_ERRBUF_SIZE];
-	const char *file = NULL;
-	char *filter = NULL;
-	uint64_t count = 0, matched = 0, frame = 0;
-	struct tv_flow_cfg cfg;
-	struct tv_flow_stats st;
-	struct tv_flow *flow;
+	struct tv_live_opts lo;
+	struct tv_demo_opts demo;
+	struct tv_run run;
 	struct tv_cap *cap;
-	struct run run;
-	struct sigaction sa;
-	int ch, r, link, status = EXIT_OK;
+	struct tv_cap_stats cst;
+	const char *file = NULL, *wfile = NULL, *user = NULL;
+	char *filter = NULL;
+	uint64_t v;
+	int ch, status, summary = 0, list = 0, err, closed_ok;
 
 	memset(&run, 0, sizeof(run));
-	run.out.write = out_stdout;
-	run.out.ctx = &run;
+	memset(&lo, 0, sizeof(lo));
+	memset(&demo, 0, sizeof(demo));
+	run.aux_fd = -1;
+	demo.pace_ms = -1;
 
-	while ((ch = getopt_long(argc, argv, "c:hnr:S", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "B:c:Dhi:nr:s:Sw:Z:", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
-		case 'c':
-			if (parse_count(optarg, &count) < 0) {
-				fprintf(stderr, "tcpviz: invalid packet count '%s'\n", optarg);
-				return EXIT_USAGE;
+		case 'B':
+			if (parse_uint(optarg, 4u << 20, &v) < 0) {
+				fprintf(stderr, "tcpviz: invalid buffer size '%s' (KiB)\n", optarg);
+				return TV_EXIT_ERROR;
 			}
+			lo.buffer_kib = (int)v;
+			break;
+		case 'c':
+			if (parse_uint(optarg, UINT64_MAX, &run.count) < 0) {
+				fprintf(stderr, "tcpviz: invalid packet count '%s'\n", optarg);
+				return TV_EXIT_ERROR;
+			}
+			break;
+		case 'D':
+			list = 1;
 			break;
 		case 'h':
 			usage(stdout);
-			return EXIT_OK;
+			return TV_EXIT_OK;
+		case 'i':
+			lo.iface = optarg;
+			break;
 		case 'n':
 			break;
 		case 'r':
 			file = optarg;
 			break;
+		case 's':
+			if (parse_uint(optarg, 262144, &v) < 0) {
+				fprintf(stderr, "tcpviz: invalid snaplen '%s' (1 to 262144)\n", optarg);
+				return TV_EXIT_ERROR;
+			}
+			lo.snaplen = (int)v;
+			break;
 		case 'S':
 			run.ro.absolute = 1;
 			break;
-		case 'f':
+		case 'w':
+			wfile = optarg;
+			break;
+		case 'Z':
+			user = optarg;
+			break;
+		case OPT_FORMAT:
 			if (strcmp(optarg, "text") == 0)
-				run.fmt = FMT_TEXT;
+				run.fmt = TV_FMT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
-				run.fmt = FMT_JSON;
+				run.fmt = TV_FMT_JSON;
 			else {
 				fprintf(stderr, "tcpviz: unknown format '%s' (text or json)\n",
 				    optarg);
-				return EXIT_USAGE;
+				return TV_EXIT_ERROR;
 			}
 			break;
-		case 'V':
+		case OPT_DATA:
+			if (strcmp(optarg, "summary") == 0)
+				run.ro.data = TV_DATA_SUMMARY;
+			else if (strcmp(optarg, "full") == 0)
+				run.ro.data = TV_DATA_FULL;
+			else if (strcmp(optarg, "none") == 0)
+				run.ro.data = TV_DATA_NONE;
+			else {
+				fprintf(stderr, "tcpviz: unknown --data mode '%s' "
+				    "(summary, full or none)\n", optarg);
+				return TV_EXIT_ERROR;
+			}
+			break;
+		case OPT_SUMMARY:
+			summary = 1;
+			break;
+		case OPT_DEMO:
+			demo.enabled = 1;
+			demo.list = optarg;
+			break;
+		case OPT_DEMO_LIST:
+			tv_demo_print_list(stdout);
+			return TV_EXIT_OK;
+		case OPT_PACE:
+			if (strcmp(optarg, "0") == 0)
+				v = 0;
+			else if (parse_uint(optarg, 10000, &v) < 0) {
+				fprintf(stderr, "tcpviz: invalid pace '%s' (0 to 10000 ms)\n", optarg);
+				return TV_EXIT_ERROR;
+			}
+			demo.pace_ms = (int)v;
+			break;
+		case OPT_VERSION:
 			printf("tcpviz %s\n%s\n", TCPVIZ_VERSION, tv_cap_lib_version());
-			return EXIT_OK;
+			return TV_EXIT_OK;
 		default:
 			usage(stderr);
-			return EXIT_USAGE;
+			return TV_EXIT_ERROR;
 		}
 	}
-	if (file == NULL) {
-		fprintf(stderr, "tcpviz: no input: give a capture file with -r FILE "
-		    "(try 'tcpviz --help')\n");
-		return EXIT_USAGE;
+	if (list) {
+		if (tv_cap_list_interfaces(stdout, run.errbuf) < 0) {
+			fprintf(stderr, "tcpviz: %s\n", run.errbuf);
+			return TV_EXIT_ERROR;
+		}
+		return TV_EXIT_OK;
+	}
+	if (summary) {
+		if (run.fmt == TV_FMT_JSON) {
+			fprintf(stderr, "tcpviz: --summary is a text format; "
+			    "with --format=json the conn lines carry the same\n");
+			return TV_EXIT_ERROR;
+		}
+		run.fmt = TV_FMT_SUMMARY;
+	}
+	if (file != NULL && lo.iface != NULL) {
+		fprintf(stderr, "tcpviz: -r and -i: read a file or capture live, not both\n");
+		return TV_EXIT_ERROR;
+	}
+	if (demo.enabled) {
+		if (file != NULL || optind < argc) {
+			fprintf(stderr, "tcpviz: --demo makes its own traffic: "
+			    "no -r and no filter expression with it\n");
+			return TV_EXIT_ERROR;
+		}
+		demo.user = user;
+		demo.wfile = wfile;
+		demo.live = lo;
+		return tv_demo_main(&demo, &run);
 	}
 	if (optind < argc && (filter = join_args(argc - optind, argv + optind)) == NULL) {
 		fprintf(stderr, "tcpviz: out of memory\n");
-		return EXIT_USAGE;
+		return TV_EXIT_ERROR;
 	}
 
-	cap = tv_cap_open_file(file, filter, errbuf);
+	if (file != NULL) {
+		cap = tv_cap_open_file(file, filter, run.errbuf);
+		if (cap == NULL) {
+			fprintf(stderr, "tcpviz: %s: %s\n", file, run.errbuf);
+			free(filter);
+			return TV_EXIT_ERROR;
+		}
+		run.linger_ns = LINGER_NS;
+	} else {
+		if (lo.iface == NULL)
+			lo.iface = "lo";
+		cap = tv_cap_open_live(&lo, filter, &err, run.errbuf);
+		if (cap == NULL) {
+			if (err == TV_CAP_EPERM)
+				perm_help(lo.iface);
+			else
+				fprintf(stderr, "tcpviz: %s: %s\n", lo.iface, run.errbuf);
+			free(filter);
+			return TV_EXIT_ERROR;
+		}
+		if (tv_drop_privileges(user) < 0) {
+			tv_cap_close(cap);
+			free(filter);
+			return TV_EXIT_ERROR;
+		}
+		run.live = 1;
+		run.linger_ns = LINGER_NS;
+		fprintf(stderr, "tcpviz: listening on %s%s%s, drawing as packets arrive "
+		    "(Ctrl-C to stop)\n", lo.iface, filter ? ", filter " : "",
+		    filter ? filter : "");
+	}
 	free(filter);
-	if (cap == NULL) {
-		fprintf(stderr, "tcpviz: %s: %s\n", file, errbuf);
-		return EXIT_USAGE;
+	if (wfile != NULL && tv_cap_dump_open(cap, wfile, run.errbuf) < 0) {
+		fprintf(stderr, "tcpviz: %s: %s\n", wfile, run.errbuf);
+		tv_cap_close(cap);
+		return TV_EXIT_ERROR;
 	}
-	link = tv_cap_link(cap);
-	run.ro.ts_digits = tv_cap_ts_digits(cap);
-
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.keep_rows = run.fmt == FMT_TEXT;
-	cfg.linger_ns = LINGER_NS;
-	cfg.done = conn_done;
-	cfg.ctx = &run;
-	if ((flow = tv_flow_new(&cfg)) == NULL) {
+	if (tv_run_init(&run) < 0) {
 		fprintf(stderr, "tcpviz: out of memory\n");
 		tv_cap_close(cap);
-		return EXIT_USAGE;
+		return TV_EXIT_ERROR;
 	}
+	tv_run_signals();
+	status = tv_run_loop(&run, cap);
+	if (status == TV_EXIT_CUT)
+		fflush(stdout);
+	tv_run_finish(&run);
+	status = tv_run_output_status(&run, status);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);	/* a closed pipe shows as a write error */
+	if (run.live) {
+		int have = tv_cap_stats(cap, &cst) == 0;
 
-	while (!stop_requested && !run.write_failed) {
-		struct tv_rec rec;
-		struct tv_pkt pkt;
-		struct tv_conn *c;
-		enum tv_side from;
-		int match;
-
-		r = tv_cap_next(cap, &rec, &match, errbuf);
-		if (r == 0)
-			break;
-		if (r < 0) {
-			fflush(stdout);
-			status = EXIT_CUT;
-			break;
-		}
-		frame++;
-		if (!match)
-			continue;
-		pkt.n = frame;
-		pkt.ts_sec = rec.ts_sec;
-		pkt.ts_nsec = rec.ts_nsec;
-		if (tv_decode(link, rec.data, rec.caplen, rec.wirelen, &pkt) == 0) {
-			c = tv_flow_add(flow, &pkt, &from);
-			if (c == NULL) {
-				fprintf(stderr, "tcpviz: out of memory\n");
-				status = EXIT_USAGE;
-				break;
-			}
-			if (run.fmt == FMT_JSON)
-				tv_json_packet(&run.out, &run.ro, &pkt, c, from);
-		}
-		tv_totals_add(&run.tot, &pkt);
-		if (count && ++matched >= count)
-			break;
+		closed_ok = tv_cap_close(cap) == 0;
+		fprintf(stderr, "%" PRIu64 " packets captured\n", run.frames);
+		if (have)
+			fprintf(stderr, "%" PRIu64 " packets received by filter\n"
+			    "%" PRIu64 " packets dropped by kernel\n",
+			    cst.received, cst.dropped);
+	} else {
+		closed_ok = tv_cap_close(cap) == 0;
 	}
-
-	tv_flow_finish(flow);
-	tv_flow_get_stats(flow, &st);
-	run.tot.connections = st.conns;
-	run.tot.evicted = st.evicted;
-	if (run.fmt == FMT_JSON)
-		tv_json_summary(&run.out, &run.tot);
-	else
-		tv_lad_summary(&run.out, &run.tot);
-	tv_flow_free(flow);
-	tv_cap_close(cap);
-
-	if (!run.write_failed && fflush(stdout) != 0) {
-		run.write_failed = 1;
-		run.write_errno = errno;
+	if (!closed_ok) {
+		fprintf(stderr, "tcpviz: %s: writing the capture failed\n", wfile);
+		return TV_EXIT_ERROR;
 	}
-	if (run.write_failed) {
-		if (run.write_errno == EPIPE)	/* reader went away: not an error */
-			return status;
-		fprintf(stderr, "tcpviz: writing output: %s\n",
-		    strerror(run.write_errno));
-		return EXIT_USAGE;
-	}
-	if (status == EXIT_CUT)
+	if (status == TV_EXIT_CUT)
 		fprintf(stderr, "tcpviz: %s: input stopped after frame %" PRIu64
-		    ": %s\n", file, frame, errbuf);
+		    ": %s\n", file ? file : lo.iface, run.frames, run.errbuf);
 	return status;
 }

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <poll.h>
+
 #include <pcap/pcap.h>
 
 #include "tv_cap.h"
@@ -11,6 +13,10 @@
 
 struct tv_cap {
 	pcap_t *p;
+	pcap_dumper_t *dump;
+	int live;
+	int fd;			/* live: selectable descriptor */
+	int timeout_ms;
 	struct bpf_program prog;
 	int has_prog;
 	int link;
@@ -40,6 +46,17 @@ dlt_to_link(int dlt)
 #endif
 	}
 	return -1;
+}
+
+/* Seconds are kept within +-2^32 of the epoch (about 136 years): a
+ * damaged pcapng file may carry any 64-bit time, and the core computes
+ * in int64 nanoseconds, which hold about +-292 years. */
+#define TS_SEC_LIMIT 4294967296LL
+
+static int64_t
+clamp_sec(int64_t s)
+{
+	return s > TS_SEC_LIMIT ? TS_SEC_LIMIT : s < -TS_SEC_LIMIT ? -TS_SEC_LIMIT : s;
 }
 
 /* Classic pcap files with nanosecond timestamps carry their own magic. */
@@ -146,8 +163,18 @@ tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
+	int64_t sec, frac, unit = cap->digits == 9 ? 1000000000 : 1000000;
 	int r;
 
+	if (cap->live) {
+		/* In immediate mode libpcap on Linux may wait in poll() with
+		 * no timeout; wait here instead so time can pass (signals,
+		 * reaping) when no packet comes. */
+		struct pollfd pfd = { .fd = cap->fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, cap->timeout_ms) <= 0)
+			return 2;
+	}
 	r = pcap_next_ex(cap->p, &h, &data);
 	if (r == PCAP_ERROR_BREAK)
 		return 0;
@@ -155,27 +182,172 @@ tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
 		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pcap_geterr(cap->p));
 		return -1;
 	}
-	if (r == 0)	/* live timeout; not for files */
-		return 0;
+	if (r == 0)	/* live: the timeout passed */
+		return 2;
+	if (cap->dump)
+		pcap_dump((u_char *)cap->dump, h, data);
 	rec->data = data;
 	rec->caplen = h->caplen;
 	rec->wirelen = h->len;
-	rec->ts_sec = (int64_t)h->ts.tv_sec;
-	rec->ts_nsec = (uint32_t)h->ts.tv_usec * (cap->digits == 9 ? 1u : 1000u);
+	/* a classic pcap's fraction field is a signed 32-bit number that a
+	 * damaged file may put outside 0..unit-1: carry it into seconds */
+	sec = clamp_sec((int64_t)h->ts.tv_sec);
+	frac = (int64_t)h->ts.tv_usec;
+	sec += frac / unit;
+	frac %= unit;
+	if (frac < 0) {
+		frac += unit;
+		sec--;
+	}
+	rec->ts_sec = clamp_sec(sec);
+	rec->ts_nsec = (uint32_t)frac * (cap->digits == 9 ? 1u : 1000u);
 	*match = !cap->has_prog || pcap_offline_filter(&cap->prog, h, data) != 0;
 	return 1;
 }
 
-void
+int
 tv_cap_close(struct tv_cap *cap)
 {
+	int r = 0;
+
 	if (cap == NULL)
-		return;
+		return 0;
+	if (cap->dump) {
+		if (pcap_dump_flush(cap->dump) != 0)
+			r = -1;
+		pcap_dump_close(cap->dump);
+	}
 	if (cap->has_prog)
 		pcap_freecode(&cap->prog);
 	if (cap->p)
 		pcap_close(cap->p);
 	free(cap);
+	return r;
+}
+
+struct tv_cap *
+tv_cap_open_live(const struct tv_live_opts *lo, const char *filter, int *err,
+    char *errbuf)
+{
+	const char *iface = lo->iface ? lo->iface : "lo";
+	char pe[PCAP_ERRBUF_SIZE];
+	struct tv_cap *cap;
+	int r, dlt;
+
+	*err = TV_CAP_EOTHER;
+	if ((cap = calloc(1, sizeof(*cap))) == NULL) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "out of memory");
+		return NULL;
+	}
+	cap->live = 1;
+	cap->digits = 6;
+	pe[0] = '\0';
+	if ((cap->p = pcap_create(iface, pe)) == NULL) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pe);
+		free(cap);
+		return NULL;
+	}
+	pcap_set_snaplen(cap->p, lo->snaplen > 0 ? lo->snaplen : 262144);
+	pcap_set_buffer_size(cap->p, (lo->buffer_kib > 0 ? lo->buffer_kib :
+	    TV_CAP_DEFAULT_BUFFER_KIB) * 1024);
+	pcap_set_immediate_mode(cap->p, 1);
+	pcap_set_timeout(cap->p, lo->timeout_ms > 0 ? lo->timeout_ms : 100);
+	r = pcap_activate(cap->p);
+	if (r < 0) {
+		if (r == PCAP_ERROR_PERM_DENIED) {
+			*err = TV_CAP_EPERM;
+			snprintf(errbuf, TV_ERRBUF_SIZE,
+			    "no permission to capture (capturing needs CAP_NET_RAW)");
+		} else if (r == PCAP_ERROR_NO_SUCH_DEVICE) {
+			*err = TV_CAP_ENODEV;
+			snprintf(errbuf, TV_ERRBUF_SIZE,
+			    "no such interface (tcpviz -D lists them)");
+		} else {
+			snprintf(errbuf, TV_ERRBUF_SIZE, "%s",
+			    pcap_geterr(cap->p));
+		}
+		tv_cap_close(cap);
+		return NULL;
+	}
+	cap->timeout_ms = lo->timeout_ms > 0 ? lo->timeout_ms : 100;
+	if (pcap_setnonblock(cap->p, 1, pe) < 0 ||
+	    (cap->fd = pcap_get_selectable_fd(cap->p)) < 0) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "cannot wait for packets: %s", pe);
+		tv_cap_close(cap);
+		return NULL;
+	}
+	dlt = pcap_datalink(cap->p);
+	cap->link = dlt_to_link(dlt);
+	if (cap->link < 0) {
+		const char *name = pcap_datalink_val_to_name(dlt);
+
+		snprintf(errbuf, TV_ERRBUF_SIZE, "unsupported link type %s (%d)",
+		    name ? name : "unknown", dlt);
+		tv_cap_close(cap);
+		return NULL;
+	}
+	if (filter != NULL) {
+		if (pcap_compile(cap->p, &cap->prog, filter, 1,
+		    PCAP_NETMASK_UNKNOWN) < 0 ||
+		    pcap_setfilter(cap->p, &cap->prog) < 0) {
+			snprintf(errbuf, TV_ERRBUF_SIZE, "bad filter '%s': %s",
+			    filter, pcap_geterr(cap->p));
+			tv_cap_close(cap);
+			return NULL;
+		}
+		/* the kernel filters a live capture: every record matches */
+		pcap_freecode(&cap->prog);
+	}
+	return cap;
+}
+
+int
+tv_cap_dump_open(struct tv_cap *cap, const char *path, char *errbuf)
+{
+	cap->dump = pcap_dump_open(cap->p, path);
+	if (cap->dump == NULL) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pcap_geterr(cap->p));
+		return -1;
+	}
+	return 0;
+}
+
+int
+tv_cap_stats(struct tv_cap *cap, struct tv_cap_stats *st)
+{
+	struct pcap_stat ps;
+
+	memset(st, 0, sizeof(*st));
+	if (!cap->live || pcap_stats(cap->p, &ps) < 0)
+		return -1;
+	st->received = ps.ps_recv;
+	st->dropped = ps.ps_drop;
+	st->if_dropped = ps.ps_ifdrop;
+	return 0;
+}
+
+int
+tv_cap_list_interfaces(FILE *fp, char *errbuf)
+{
+	char pe[PCAP_ERRBUF_SIZE];
+	pcap_if_t *all, *d;
+	int i = 1;
+
+	if (pcap_findalldevs(&all, pe) < 0) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pe);
+		return -1;
+	}
+	for (d = all; d != NULL; d = d->next, i++) {
+		fprintf(fp, "%d.%s", i, d->name);
+		if (d->description)
+			fprintf(fp, " (%s)", d->description);
+		fprintf(fp, " [%s%s%s]\n",
+		    (d->flags & PCAP_IF_UP) ? "Up" : "Down",
+		    (d->flags & PCAP_IF_RUNNING) ? ", Running" : "",
+		    (d->flags & PCAP_IF_LOOPBACK) ? ", Loopback" : "");
+	}
+	pcap_freealldevs(all);
+	return 0;
 }
 
 const char *

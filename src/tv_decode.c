@@ -13,7 +13,7 @@ const char *const tv_skip_names[TV_SKIP_COUNT] = {
 	[TV_SKIP_OTHER_PROTO] = "other IP protocol",
 	[TV_SKIP_FRAGMENT] = "IP fragment",
 	[TV_SKIP_TRUNCATED] = "truncated before TCP/UDP header",
-	[TV_SKIP_MALFORMED] = "malformed IP header",
+	[TV_SKIP_MALFORMED] = "malformed header",
 };
 
 #define ETHERTYPE_IP	0x0800
@@ -161,6 +161,11 @@ decode_tcp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 	unsigned doff, hlen, optlen;
 	struct tv_cur oc;
 
+	/* c is clipped to seglen, so test this before blaming the capture */
+	if (seglen < 20) {
+		set_malformed(pkt, "tcp segment shorter than its header");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
 	if (!tv_cur_has(c, 20)) {
 		pkt->truncated = 1;
 		return skip(pkt, TV_SKIP_TRUNCATED);
@@ -175,15 +180,10 @@ decode_tcp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 	pkt->win = tv_cur_be16(c);
 	tv_cur_skip(c, 4);		/* checksum, urgent pointer */
 
-	if (seglen < 20) {
-		set_malformed(pkt, "tcp segment shorter than its header");
-		pkt->len = 0;
-		return 0;
-	}
 	if (doff < 5) {
+		/* take the fixed header as the whole header */
 		set_malformed(pkt, "tcp data offset < 5");
-		pkt->len = seglen - 20;
-		return 0;
+		doff = 5;
 	}
 	hlen = doff * 4;
 	if (hlen > seglen) {
@@ -214,6 +214,10 @@ decode_udp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 {
 	uint16_t ulen;
 
+	if (seglen < 8) {
+		set_malformed(pkt, "udp segment shorter than its header");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
 	if (!tv_cur_has(c, 8)) {
 		pkt->truncated = 1;
 		return skip(pkt, TV_SKIP_TRUNCATED);

@@ -293,12 +293,33 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt)
 	return c;
 }
 
+void
+tv_flow_row(const struct tv_conn *c, const struct tv_pkt *pkt,
+    enum tv_side from, struct tv_row *r)
+{
+	r->n = pkt->n;
+	r->ts_sec = pkt->ts_sec;
+	r->ts_nsec = pkt->ts_nsec;
+	r->seq = pkt->seq;
+	r->ack = pkt->ack;
+	r->len = pkt->len;
+	r->win = pkt->win;
+	r->mss = pkt->mss;
+	r->flags = pkt->flags;
+	r->from = (uint8_t)from;
+	r->opt_mask = pkt->opt_mask;
+	r->wscale = pkt->wscale;
+	r->nsack = pkt->nsack;
+	r->truncated = pkt->truncated;
+	r->malformed = pkt->malformed;
+	r->an = c->last;
+}
+
 static int
 row_append(struct tv_flow *f, struct tv_conn *c, const struct tv_pkt *pkt,
     int from)
 {
 	struct tv_rowblk *b = c->rows_tail;
-	struct tv_row *r;
 
 	if (b == NULL || b->n == TV_ROWBLK) {
 		if (f->free_blks != NULL) {
@@ -315,52 +336,9 @@ row_append(struct tv_flow *f, struct tv_conn *c, const struct tv_pkt *pkt,
 			c->rows = b;
 		c->rows_tail = b;
 	}
-	r = &b->r[b->n++];
-	r->n = pkt->n;
-	r->ts_sec = pkt->ts_sec;
-	r->ts_nsec = pkt->ts_nsec;
-	r->seq = pkt->seq;
-	r->ack = pkt->ack;
-	r->len = pkt->len;
-	r->win = pkt->win;
-	r->mss = pkt->mss;
-	r->flags = pkt->flags;
-	r->from = (uint8_t)from;
-	r->opt_mask = pkt->opt_mask;
-	r->wscale = pkt->wscale;
-	r->nsack = pkt->nsack;
-	r->truncated = pkt->truncated;
-	r->malformed = pkt->malformed;
+	tv_flow_row(c, pkt, (enum tv_side)from, &b->r[b->n++]);
 	c->nrows++;
 	return 0;
-}
-
-/* TCP bookkeeping for one segment from side `from` (RFC 9293 §3.4, §3.6). */
-static void
-tcp_update(struct tv_conn *c, const struct tv_pkt *pkt, int from)
-{
-	int other = !from;
-
-	if ((pkt->flags & TV_TH_SYN) && !c->isn_known[from]) {
-		c->isn[from] = pkt->seq;
-		c->isn_known[from] = 1;
-	}
-	if (!c->base_known[from]) {
-		c->base[from] = pkt->seq;
-		c->base_known[from] = 1;
-	}
-	if (pkt->flags & TV_TH_RST)
-		c->rst = 1;
-	if ((pkt->flags & TV_TH_FIN) && !c->fin_sent[from]) {
-		/* the FIN occupies the sequence number after the data (and
-		 * after the SYN, when both are set) */
-		c->fin_sent[from] = 1;
-		c->fin_seq[from] = pkt->seq + pkt->len +
-		    ((pkt->flags & TV_TH_SYN) ? 1u : 0u);
-	}
-	if ((pkt->flags & TV_TH_ACK) && c->fin_sent[other] &&
-	    !c->fin_acked[other] && tv_seq_gt(pkt->ack, c->fin_seq[other]))
-		c->fin_acked[other] = 1;
 }
 
 struct tv_conn *
@@ -383,31 +361,42 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 		if ((c = conn_new(f, pkt)) == NULL)
 			return NULL;
 		side = match(c, pkt);
+		if (c->proto == 6)
+			tv_tcp_init(&c->tcp, pkt, side == TV_SERVER);
 	}
 	*from = (enum tv_side)side;
 
+	/* a full part goes out before this packet touches the counters, so
+	 * the part's totals and times match the rows it holds */
+	if (f->cfg.keep_rows && c->nrows >= f->cfg.max_rows) {
+		if (f->cfg.done)
+			f->cfg.done(c, TV_DONE_PARTIAL, f->cfg.ctx);
+		rows_release(f, c);
+		c->part++;
+	}
 	c->last_sec = pkt->ts_sec;
 	c->last_nsec = pkt->ts_nsec;
 	c->pkts[side]++;
 	c->bytes[side] += pkt->len;
 	if (c->proto == 6) {
-		tcp_update(c, pkt, side);
-		if (!c->closed && (c->rst || (c->fin_acked[0] && c->fin_acked[1]))) {
+		if ((pkt->flags & TV_TH_SYN) && !c->isn_known[side]) {
+			c->isn[side] = pkt->seq;
+			c->isn_known[side] = 1;
+		}
+		if (!c->base_known[side]) {
+			c->base[side] = pkt->seq;
+			c->base_known[side] = 1;
+		}
+		tv_tcp_packet(&c->tcp, pkt, side, &c->last);
+		if (!c->closed && c->tcp.closed) {
 			c->closed = 1;
 			c->closed_sec = pkt->ts_sec;
 			c->closed_nsec = pkt->ts_nsec;
 			cq_append(f, c);
 		}
 	}
-	if (f->cfg.keep_rows) {
-		if (c->nrows >= f->cfg.max_rows) {
-			if (f->cfg.done)
-				f->cfg.done(c, TV_DONE_PARTIAL, f->cfg.ctx);
-			rows_release(f, c);
-			c->part++;
-		}
+	if (f->cfg.keep_rows)
 		row_append(f, c, pkt, side);
-	}
 	lru_unlink(f, c);
 	lru_append(f, c);
 	return c;

@@ -61,6 +61,9 @@ fmt_secs(char *buf, size_t size, int64_t d_ns, int digits)
 	if (digits == 9)
 		snprintf(buf, size, "%s%" PRIu64 ".%09" PRIu64, sign,
 		    a / 1000000000u, a % 1000000000u);
+	else if (digits == 3)
+		snprintf(buf, size, "%s%" PRIu64 ".%03" PRIu64, sign,
+		    a / 1000000000u, (a % 1000000000u) / 1000000u);
 	else
 		snprintf(buf, size, "%s%" PRIu64 ".%06" PRIu64, sign,
 		    a / 1000000000u, (a % 1000000000u) / 1000u);
@@ -76,6 +79,19 @@ static const char *
 proto_name(uint8_t proto)
 {
 	return proto == 6 ? "TCP" : "UDP";
+}
+
+/* Zeek's UDP history: D / d when a side sent payload. */
+static void
+udp_history(const struct tv_conn *c, char h[4])
+{
+	int k = 0;
+
+	if (c->bytes[0])
+		h[k++] = 'D';
+	if (c->bytes[1])
+		h[k++] = 'd';
+	h[k] = '\0';
 }
 
 /* The label drawn on an arrow: flags, seq, ack and length. */
@@ -106,21 +122,36 @@ row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
 		snprintf(buf + k, size - k, " len=%" PRIu32, r->len);
 }
 
-/* Notes after the right bar: options of SYN segments, SACK, damage. */
+/* Notes after the right bar: anomalies, options of SYN segments, damage. */
 static void
-row_notes(const struct tv_row *r, char *buf, size_t size)
+row_notes(const struct tv_render_opts *ro, const struct tv_row *r,
+    char *buf, size_t size)
 {
 	size_t k = 0;
-	int any = 0;
+	int any = 0, i;
+	char gap[40];
 
 	buf[0] = '\0';
 #define ADD(...) do { \
 	if (k < size) \
 		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
 } while (0)
+	for (i = 0; i < TV_NOTE_COUNT; i++) {
+		if (!(r->an.notes & (1u << i)))
+			continue;
+		if ((1u << i) == TV_NOTE_RETRANS && r->an.syn_retry) {
+			fmt_secs(gap, sizeof(gap), r->an.retry_gap_ns, 3);
+			ADD("%sSYN retry #%u after %s s", k ? "; " : "",
+			    r->an.syn_retry, gap);
+		} else if ((1u << i) == TV_NOTE_DUP_ACK) {
+			ADD("%sdup-ack #%u", k ? "; " : "", r->an.dup_ack);
+		} else {
+			ADD("%s%s", k ? "; " : "", tv_note_names[i]);
+		}
+	}
 	if (r->opt_mask & (TV_OPT_MSS | TV_OPT_WSCALE | TV_OPT_SACK_OK | TV_OPT_SACK) ||
 	    ((r->opt_mask & TV_OPT_TS) && (r->flags & TV_TH_SYN))) {
-		ADD("<");
+		ADD("%s<", k ? " " : "");
 		if (r->opt_mask & TV_OPT_MSS)
 			ADD("%smss %u", any++ ? "," : "", r->mss);
 		if (r->opt_mask & TV_OPT_SACK_OK)
@@ -138,6 +169,7 @@ row_notes(const struct tv_row *r, char *buf, size_t size)
 	if (r->malformed)
 		ADD("%smalformed: %s", k ? " " : "", r->malformed);
 #undef ADD
+	(void)ro;
 }
 
 static void
@@ -154,44 +186,233 @@ pad(const struct tv_out *o, char ch, size_t n)
 	}
 }
 
+/* A row that --data=summary may fold: plain data or ACK, no state change,
+ * no anomaly, no SYN, FIN or RST (handshake and teardown stay).  A row
+ * truncated by a small snaplen folds too: its headers were decoded. */
+static int
+foldable(const struct tv_conn *c, const struct tv_row *r)
+{
+	return c->proto == 6 && r->an.changed == 0 && r->an.notes == 0 &&
+	    r->an.events == 0 && !r->malformed &&
+	    !(r->flags & (TV_TH_SYN | TV_TH_FIN | TV_TH_RST));
+}
+
+/* Layout of one ladder. */
+struct lad {
+	const struct tv_out *o;
+	const struct tv_render_opts *ro;
+	const struct tv_conn *c;
+	size_t inner;		/* characters between the bars */
+	int tcol;		/* width of the time column */
+	int scol;		/* width of each state column (0 for UDP) */
+	const char *prefix;	/* live view: the connection's tag on every line */
+};
+
 static size_t
-max_label(const struct tv_render_opts *ro, const struct tv_conn *c)
+max_label(const struct lad *l)
 {
 	const struct tv_rowblk *b;
 	char lab[160];
 	size_t m = 0;
 	unsigned i;
 
-	for (b = c->rows; b != NULL; b = b->next)
+	for (b = l->c->rows; b != NULL; b = b->next)
 		for (i = 0; i < b->n; i++) {
-			row_label(ro, c, &b->r[i], lab, sizeof(lab));
+			row_label(l->ro, l->c, &b->r[i], lab, sizeof(lab));
 			if (strlen(lab) > m)
 				m = strlen(lab);
 		}
 	return m;
 }
 
-void
-tv_lad_conn(const struct tv_out *o, const struct tv_render_opts *ro,
-    const struct tv_conn *c, enum tv_done why)
+/* "   time  STATE  |" up to and including the left bar */
+static void
+lad_left(const struct lad *l, const char *time, const char *state)
 {
-	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN], lab[160], notes[200];
-	char tbuf[40], left[80], right[80];
-	const struct tv_rowblk *b;
-	size_t inner, need, ll, rl;
-	unsigned i;
+	tv_out_printf(l->o, "%s%*s  ", l->prefix, l->tcol, time);
+	if (l->scol)
+		tv_out_printf(l->o, "%*s ", l->scol, state);
+	out_str(l->o, "|");
+}
+
+/* "| STATE  notes" from the right bar on */
+static void
+lad_right(const struct lad *l, const char *state, const char *notes)
+{
+	out_str(l->o, "|");
+	if (notes[0] && l->scol)
+		tv_out_printf(l->o, " %-*s  %s", l->scol, state, notes);
+	else if (notes[0])
+		tv_out_printf(l->o, "  %s", notes);
+	else if (state[0])
+		tv_out_printf(l->o, " %s", state);
+	out_str(l->o, "\n");
+}
+
+/* An arrow, or a centred text between the bars drawn with `fillch`. */
+static void
+lad_arrow(const struct lad *l, int to_server, const char *lab)
+{
+	size_t fill = l->inner - 7 - strlen(lab);	/* "---- ", lab, " ", ">" */
+
+	if (to_server) {
+		tv_out_printf(l->o, "---- %s ", lab);
+		pad(l->o, '-', fill);
+		out_str(l->o, ">");
+	} else {
+		tv_out_printf(l->o, "<--- %s ", lab);
+		pad(l->o, '-', fill + 1);
+	}
+}
+
+static void
+lad_row(const struct lad *l, const struct tv_row *r)
+{
+	const struct tv_conn *c = l->c;
+	char tbuf[40], lab[160], notes[256];
+	const char *ls = "", *rs = "";
+
+	fmt_secs(tbuf, sizeof(tbuf), span_ns(c->first_sec, c->first_nsec,
+	    r->ts_sec, r->ts_nsec), l->ro->ts_digits);
+	row_label(l->ro, c, r, lab, sizeof(lab));
+	row_notes(l->ro, r, notes, sizeof(notes));
+	if (c->proto == 6) {
+		if (r->an.changed & 1)
+			ls = tv_tcp_state_names[r->an.state[0]];
+		if (r->an.changed & 2)
+			rs = tv_tcp_state_names[r->an.state[1]];
+	}
+	lad_left(l, tbuf, ls);
+	lad_arrow(l, r->from == TV_CLIENT, lab);
+	lad_right(l, rs, notes);
+}
+
+/* A run of folded data rows: one line with the totals. */
+static void
+lad_fold(const struct lad *l, const struct tv_row *first, unsigned n,
+    uint64_t bytes_c, uint64_t bytes_s)
+{
+	char tbuf[40], text[160];
+	size_t len, left;
+
+	fmt_secs(tbuf, sizeof(tbuf), span_ns(l->c->first_sec, l->c->first_nsec,
+	    first->ts_sec, first->ts_nsec), l->ro->ts_digits);
+	snprintf(text, sizeof(text), " %u segments: %" PRIu64 " bytes ->, %"
+	    PRIu64 " bytes <- ", n, bytes_c, bytes_s);
+	len = strlen(text);
+	lad_left(l, tbuf, "");
+	if (len + 2 > l->inner) {
+		out_str(l->o, text);
+	} else {
+		left = (l->inner - len) / 2;
+		pad(l->o, '~', left);
+		out_str(l->o, text);
+		pad(l->o, '~', l->inner - len - left);
+	}
+	lad_right(l, "", "");
+}
+
+/* A line of words under the rows, indented to the left bar. */
+static void
+lad_say(const struct lad *l, const char *text)
+{
+	out_str(l->o, l->prefix);
+	pad(l->o, ' ', (size_t)l->tcol + 2 + (size_t)(l->scol ? l->scol + 1 : 0));
+	tv_out_printf(l->o, "%s\n", text);
+}
+
+static const char *const side_words[3] = { "client", "server", "both" };
+
+static void
+lad_opened(const struct lad *l)
+{
+	const struct tv_tcp *t = &l->c->tcp;
+	enum tv_open op = tv_tcp_open(t);
+	char buf[200], rtt[40];
+	int64_t us = tv_tcp_handshake_rtt_us(t);
+	size_t k;
+
+	k = (size_t)snprintf(buf, sizeof(buf), "== opened: %s", tv_open_names[op]);
+	if (us >= 0) {
+		fmt_secs(rtt, sizeof(rtt), us * 1000, 6);
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k,
+		    ", handshake %s s", rtt);
+	}
+	if (tv_tcp_syn_retries(t) && k < sizeof(buf))
+		snprintf(buf + k, sizeof(buf) - k, ", %u SYN retr%s",
+		    tv_tcp_syn_retries(t), tv_tcp_syn_retries(t) == 1 ? "y" : "ies");
+	lad_say(l, buf);
+}
+
+static void
+lad_closed(const struct lad *l)
+{
+	const struct tv_tcp *t = &l->c->tcp;
+	enum tv_close cl = tv_tcp_close(t);
+	int by = tv_tcp_closed_by(t), tw = tv_tcp_time_wait(t);
+	char buf[240];
+	size_t k;
+
+	if (cl == TV_CLOSE_RESET)
+		k = (size_t)snprintf(buf, sizeof(buf), "== closed: reset by %s",
+		    side_words[t->rst_end_side == 1]);
+	else if (cl == TV_CLOSE_OPEN)
+		k = (size_t)snprintf(buf, sizeof(buf), "== still open at end of capture");
+	else if (cl == TV_CLOSE_SIMULTANEOUS)
+		k = (size_t)snprintf(buf, sizeof(buf), "== closed: simultaneous");
+	else
+		k = (size_t)snprintf(buf, sizeof(buf), "== closed: %s, %s first",
+		    tv_close_names[cl], side_words[by < 0 ? 0 : by]);
+	if (tv_tcp_half_close(t) && k < sizeof(buf))
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k, "; half-close");
+	if (tw >= 0 && k < sizeof(buf))
+		snprintf(buf + k, sizeof(buf) - k, "; %s in TIME_WAIT",
+		    tw == 2 ? "both" : side_words[tw]);
+	lad_say(l, buf);
+}
+
+/* Set up the layout of c's ladder; inner == 0 sizes it to the stored rows. */
+static void
+lad_init(struct lad *l, const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, size_t inner, const char *prefix)
+{
+	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN];
+	size_t need, ends;
+
+	l->o = o;
+	l->ro = ro;
+	l->c = c;
+	l->prefix = prefix;
 	/* "  0.000000" or "  0.000000000": the input's precision */
-	int tcol = (ro->ts_digits == 9 ? 9 : 6) + 5;
+	l->tcol = (ro->ts_digits == 9 ? 9 : 6) + 5;
+	l->scol = c->proto == 6 ? 12 : 0;
+	tv_endpoint_str(&c->addr[TV_CLIENT], c->port[TV_CLIENT], ce, sizeof(ce));
+	tv_endpoint_str(&c->addr[TV_SERVER], c->port[TV_SERVER], se, sizeof(se));
+	/* the width between the bars fits every label and both endpoints */
+	l->inner = inner ? inner : MIN_INNER;
+	if (!inner && (need = max_label(l) + 8) > l->inner)
+		l->inner = need;
+	ends = strlen("client ") + strlen(ce) + strlen("server ") + strlen(se) + 2;
+	if (ends > l->inner)
+		l->inner = ends;
+}
+
+/* Header, column titles and the states before the first packet. */
+static void
+lad_head(const struct lad *l)
+{
+	const struct tv_conn *c = l->c;
+	const struct tv_out *o = l->o;
+	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN];
+	size_t ll, rl;
 
 	tv_endpoint_str(&c->addr[TV_CLIENT], c->port[TV_CLIENT], ce, sizeof(ce));
 	tv_endpoint_str(&c->addr[TV_SERVER], c->port[TV_SERVER], se, sizeof(se));
-
-	/* header */
-	tv_out_printf(o, "%s %s > %s  conn %" PRIu32, proto_name(c->proto),
-	    ce, se, c->id);
+	tv_out_printf(o, "%s%s %s > %s  conn %" PRIu32, l->prefix,
+	    proto_name(c->proto), ce, se, c->id);
 	if (c->part > 0)
 		tv_out_printf(o, " (part %" PRIu32 ")", c->part + 1);
-	if (c->proto == 6) {
+	if (c->proto == 6 && !l->prefix[0]) {	/* live: ISNs come in the footer */
 		out_str(o, "  ISN");
 		if (c->isn_known[TV_CLIENT])
 			tv_out_printf(o, " client %" PRIu32, c->isn[TV_CLIENT]);
@@ -204,76 +425,269 @@ tv_lad_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	}
 	out_str(o, "\n");
 
-	/* the width between the bars fits every label and both endpoints */
-	snprintf(left, sizeof(left), "client %s", ce);
-	snprintf(right, sizeof(right), "server %s", se);
-	ll = strlen(left);
-	rl = strlen(right);
-	inner = MIN_INNER;
-	need = max_label(ro, c) + 8;
-	if (need > inner)
-		inner = need;
-	if (ll + rl + 2 > inner + 2)
-		inner = ll + rl + 2;
-	pad(o, ' ', (size_t)tcol - 4);
-	out_str(o, "time  ");
-	out_str(o, left);
-	pad(o, ' ', inner + 2 - ll - rl);
-	out_str(o, right);
-	out_str(o, "\n");
+	ll = strlen("client ") + strlen(ce);
+	rl = strlen("server ") + strlen(se);
+	out_str(o, l->prefix);
+	pad(o, ' ', (size_t)l->tcol - 4);
+	out_str(o, "time");
+	pad(o, ' ', 2 + (size_t)(l->scol ? l->scol + 1 : 0));
+	tv_out_printf(o, "client %s", ce);
+	pad(o, ' ', l->inner + 2 - ll - rl);
+	tv_out_printf(o, "server %s\n", se);
 
-	for (b = c->rows; b != NULL; b = b->next) {
-		for (i = 0; i < b->n; i++) {
-			const struct tv_row *r = &b->r[i];
-			size_t fill;
+	if (c->proto == 6 && c->part == 0) {
+		const struct tv_tcp *t = &c->tcp;
+		const char *s0 = t->first_had_syn ? (t->flipped ? "SYN_SENT" : "CLOSED") :
+		    "ESTABLISHED";
+		/* a server that sends its own SYN was not listening */
+		const char *s1 = !t->first_had_syn ? "ESTABLISHED" :
+		    t->s[1].syn && !l->prefix[0] ? "CLOSED" : "LISTEN";
 
-			fmt_secs(tbuf, sizeof(tbuf), span_ns(c->first_sec,
-			    c->first_nsec, r->ts_sec, r->ts_nsec), ro->ts_digits);
-			row_label(ro, c, r, lab, sizeof(lab));
-			row_notes(r, notes, sizeof(notes));
-			tv_out_printf(o, "%*s  |", tcol, tbuf);
-			fill = inner - 7 - strlen(lab);	/* "---- ", lab, " ", ">" */
-			if (r->from == TV_CLIENT) {
-				tv_out_printf(o, "---- %s ", lab);
-				pad(o, '-', fill);
-				out_str(o, ">|");
-			} else {
-				tv_out_printf(o, "<--- %s ", lab);
-				pad(o, '-', fill + 1);
-				out_str(o, "|");
-			}
-			if (notes[0])
-				tv_out_printf(o, "  %s", notes);
-			out_str(o, "\n");
-		}
+		lad_left(l, "", s0);
+		pad(o, ' ', l->inner);
+		lad_right(l, s1, "");
 	}
+}
 
-	/* footer */
-	fmt_secs(tbuf, sizeof(tbuf), span_ns(c->first_sec, c->first_nsec,
-	    c->last_sec, c->last_nsec), ro->ts_digits);
-	tv_out_printf(o, "%*s  %" PRIu64 " packets (client %" PRIu64 ", server %"
-	    PRIu64 "), payload %" PRIu64 " bytes client->server, %" PRIu64
-	    " server->client, %s s; ", tcol, "",
-	    c->pkts[0] + c->pkts[1], c->pkts[0], c->pkts[1],
-	    c->bytes[0], c->bytes[1], tbuf);
-	switch (why) {
-	case TV_DONE_PARTIAL:
-		out_str(o, "continued below\n\n");
-		return;
-	case TV_DONE_EVICTED:
-		out_str(o, "evicted: connection table full\n\n");
-		return;
-	default:
-		break;
+/* No SYN seen: say so at once, under the states assumed. */
+static void
+lad_midstream(const struct lad *l, struct tv_lad_state *ls)
+{
+	if (l->c->proto == 6 && !l->c->tcp.first_had_syn && l->c->part == 0) {
+		lad_say(l, "== opened before the capture began (midstream)");
+		ls->said_open = 1;
 	}
+}
+
+static void
+lad_flush_fold(const struct lad *l, struct tv_lad_state *ls)
+{
+	if (ls->fold_n == 1)
+		lad_row(l, &ls->fold_first);
+	else if (ls->fold_n > 1 && l->ro->data == TV_DATA_SUMMARY)
+		lad_fold(l, &ls->fold_first, ls->fold_n, ls->fold_bytes[0],
+		    ls->fold_bytes[1]);
+	ls->fold_n = 0;
+	ls->fold_bytes[0] = ls->fold_bytes[1] = 0;
+}
+
+/* One row, folded or drawn, with the outcome lines it brings. */
+static void
+lad_step(const struct lad *l, struct tv_lad_state *ls, const struct tv_row *r,
+    int partial)
+{
+	const struct tv_conn *c = l->c;
+
+	if (l->ro->data != TV_DATA_FULL && foldable(c, r)) {
+		if (ls->fold_n++ == 0)
+			ls->fold_first = *r;
+		ls->fold_bytes[r->from] += r->len;
+		return;
+	}
+	lad_flush_fold(l, ls);
+	lad_row(l, r);
 	if (c->proto != 6)
-		out_str(o, why == TV_DONE_END ? "end of capture\n\n" : "\n\n");
-	else if (c->rst)
-		out_str(o, "reset\n\n");
-	else if (c->closed)
-		out_str(o, "closed\n\n");
+		return;
+	if ((r->an.events & TV_EV_OPENED) && !ls->said_open) {
+		lad_opened(l);
+		ls->said_open = 1;
+	}
+	if ((r->an.events & TV_EV_CLOSED) && !ls->said_close && !partial) {
+		if (!ls->said_open && c->tcp.first_had_syn) {
+			lad_opened(l);
+			ls->said_open = 1;
+		}
+		lad_closed(l);
+		ls->said_close = 1;
+	}
+}
+
+/* Pending folds, the outcome lines not yet said, and the footer. */
+static void
+lad_tail(const struct lad *l, struct tv_lad_state *ls, enum tv_done why)
+{
+	const struct tv_conn *c = l->c;
+	const struct tv_out *o = l->o;
+	char tbuf[40];
+
+	lad_flush_fold(l, ls);
+	if (c->proto == 6 && why != TV_DONE_PARTIAL) {
+		if (!ls->said_open && c->tcp.first_had_syn)
+			lad_opened(l);
+		if (!ls->said_close)
+			lad_closed(l);
+		ls->said_open = ls->said_close = 1;
+	}
+	fmt_secs(tbuf, sizeof(tbuf), span_ns(c->first_sec, c->first_nsec,
+	    c->last_sec, c->last_nsec), l->ro->ts_digits);
+	tv_out_printf(o, "%s%*s  %" PRIu64 " packet%s (client %" PRIu64
+	    ", server %" PRIu64 "), payload %" PRIu64 " bytes client->server, %"
+	    PRIu64 " server->client, %s s", l->prefix, l->tcol, "",
+	    c->pkts[0] + c->pkts[1], c->pkts[0] + c->pkts[1] == 1 ? "" : "s",
+	    c->pkts[0], c->pkts[1],
+	    c->bytes[0], c->bytes[1], tbuf);
+	if (why == TV_DONE_PARTIAL) {
+		out_str(o, "; continued below\n\n");
+		return;
+	}
+	if (c->proto == 6) {
+		tv_out_printf(o, "; conn_state %s, history %s",
+		    tv_tcp_conn_state(&c->tcp), c->tcp.history);
+		if (l->prefix[0] && c->isn_known[0] && c->isn_known[1])
+			tv_out_printf(o, "; ISN client %" PRIu32 " server %" PRIu32,
+			    c->isn[0], c->isn[1]);
+		if (c->tcp.retransmissions || c->tcp.dup_acks ||
+		    c->tcp.out_of_order || c->tcp.zero_windows)
+			tv_out_printf(o, "; %" PRIu64 " retransmissions, %" PRIu64
+			    " dup ACKs, %" PRIu64 " out-of-order, %" PRIu64
+			    " zero windows", c->tcp.retransmissions,
+			    c->tcp.dup_acks, c->tcp.out_of_order,
+			    c->tcp.zero_windows);
+	} else {
+		char h[4];
+
+		udp_history(c, h);
+		tv_out_printf(o, "; conn_state %s, history %s",
+		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), h);
+	}
+	if (why == TV_DONE_EVICTED)
+		out_str(o, "; evicted: connection table full");
+	out_str(o, "\n");
+	if (!l->prefix[0])
+		out_str(o, "\n");
+}
+
+void
+tv_lad_conn(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, enum tv_done why)
+{
+	struct tv_lad_state ls;
+	const struct tv_rowblk *b;
+	struct lad l;
+	unsigned i;
+
+	memset(&ls, 0, sizeof(ls));
+	lad_init(&l, o, ro, c, 0, "");
+	lad_head(&l);
+	lad_midstream(&l, &ls);
+	for (b = c->rows; b != NULL; b = b->next)
+		for (i = 0; i < b->n; i++)
+			lad_step(&l, &ls, &b->r[i], why == TV_DONE_PARTIAL);
+	lad_tail(&l, &ls, why);
+}
+
+/* ---- live ladders: rows as packets arrive, tagged with the connection ---- */
+
+#define LIVE_INNER 56
+
+static void
+live_prefix(const struct tv_conn *c, char *buf, size_t size)
+{
+	snprintf(buf, size, "#%-3" PRIu32 " ", c->id);
+}
+
+void
+tv_lad_live_packet(const struct tv_out *o, const struct tv_render_opts *ro,
+    struct tv_conn *c, const struct tv_row *r)
+{
+	char pre[24];
+	struct lad l;
+
+	live_prefix(c, pre, sizeof(pre));
+	lad_init(&l, o, ro, c, LIVE_INNER, pre);
+	if (!c->live.started) {
+		lad_head(&l);
+		lad_midstream(&l, &c->live);
+		c->live.started = 1;
+	}
+	lad_step(&l, &c->live, r, 0);
+}
+
+void
+tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
+    struct tv_conn *c, enum tv_done why)
+{
+	char pre[24];
+	struct lad l;
+
+	if (why == TV_DONE_PARTIAL)
+		return;
+	live_prefix(c, pre, sizeof(pre));
+	lad_init(&l, o, ro, c, LIVE_INNER, pre);
+	lad_tail(&l, &c->live, why);
+}
+
+/* ---- --summary: one line per connection ---- */
+
+void
+tv_sum_header(const struct tv_out *o)
+{
+	tv_out_printf(o, "%5s %-5s %-23s %-23s %-12s %-12s %-6s %-12s %7s %10s %12s %10s\n",
+	    "conn", "proto", "client", "server", "open", "close", "state",
+	    "history", "packets", "bytes", "duration", "rtt");
+}
+
+void
+tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, struct tv_sum_totals *st)
+{
+	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN], dur[40], rtt[40], h[4];
+	const char *op = "-", *cl = "-", *state, *hist;
+	int64_t us = -1;
+
+	tv_endpoint_str(&c->addr[0], c->port[0], ce, sizeof(ce));
+	tv_endpoint_str(&c->addr[1], c->port[1], se, sizeof(se));
+	fmt_secs(dur, sizeof(dur), span_ns(c->first_sec, c->first_nsec,
+	    c->last_sec, c->last_nsec), ro->ts_digits);
+	if (c->proto == 6) {
+		enum tv_open eo = tv_tcp_open(&c->tcp);
+		enum tv_close ec = tv_tcp_close(&c->tcp);
+
+		op = tv_open_names[eo];
+		cl = tv_close_names[ec];
+		state = tv_tcp_conn_state(&c->tcp);
+		hist = c->tcp.history;
+		us = tv_tcp_handshake_rtt_us(&c->tcp);
+		st->open[eo]++;
+		st->close[ec]++;
+		st->tcp++;
+	} else {
+		state = tv_udp_conn_state(c->pkts[0], c->pkts[1]);
+		udp_history(c, h);
+		hist = h;
+		st->udp++;
+	}
+	if (us >= 0)
+		fmt_secs(rtt, sizeof(rtt), us * 1000, 6);
 	else
-		out_str(o, "open at end of capture\n\n");
+		snprintf(rtt, sizeof(rtt), "-");
+	st->packets += c->pkts[0] + c->pkts[1];
+	st->bytes += c->bytes[0] + c->bytes[1];
+	tv_out_printf(o, "%5" PRIu32 " %-5s %-23s %-23s %-12s %-12s %-6s %-12s %7"
+	    PRIu64 " %10" PRIu64 " %12s %10s\n", c->id, c->proto == 6 ? "tcp" : "udp",
+	    ce, se, op, cl, state, hist[0] ? hist : "-", c->pkts[0] + c->pkts[1],
+	    c->bytes[0] + c->bytes[1], dur, rtt);
+}
+
+void
+tv_sum_totals(const struct tv_out *o, const struct tv_sum_totals *st)
+{
+	int i, any = 0;
+
+	tv_out_printf(o, "%" PRIu64 " connection%s (%" PRIu64 " TCP, %" PRIu64
+	    " UDP), %" PRIu64 " packets, %" PRIu64 " payload bytes",
+	    st->tcp + st->udp, st->tcp + st->udp == 1 ? "" : "s", st->tcp,
+	    st->udp, st->packets, st->bytes);
+	for (i = 0; i < TV_OPEN_COUNT; i++)
+		if (st->open[i])
+			tv_out_printf(o, "%s%" PRIu64 " %s", any++ ? ", " : "; opened: ",
+			    st->open[i], tv_open_names[i]);
+	any = 0;
+	for (i = 0; i < TV_CLOSE_COUNT; i++)
+		if (st->close[i])
+			tv_out_printf(o, "%s%" PRIu64 " %s", any++ ? ", " : "; closed: ",
+			    st->close[i], tv_close_names[i]);
+	out_str(o, "\n");
 }
 
 void
@@ -281,9 +695,10 @@ tv_lad_summary(const struct tv_out *o, const struct tv_totals *t)
 {
 	int i, any = 0;
 
-	tv_out_printf(o, "%" PRIu64 " packets: %" PRIu64 " TCP, %" PRIu64
+	tv_out_printf(o, "%" PRIu64 " packet%s: %" PRIu64 " TCP, %" PRIu64
 	    " UDP, %" PRIu64 " skipped; %" PRIu64 " connection%s",
-	    t->packets, t->tcp, t->udp, t->skipped, t->connections,
+	    t->packets, t->packets == 1 ? "" : "s", t->tcp, t->udp, t->skipped,
+	    t->connections,
 	    t->connections == 1 ? "" : "s");
 	if (t->evicted)
 		tv_out_printf(o, " (%" PRIu64 " evicted)", t->evicted);
@@ -340,6 +755,73 @@ json_ts(const struct tv_out *o, const struct tv_render_opts *ro,
 
 static const char *const side_names[2] = { "client", "server" };
 
+/* "state", "notes", "dup_ack", "syn_retry" of a TCP packet */
+static void
+json_tcp_pkt(const struct tv_out *o, const struct tv_tcp_pkt *an)
+{
+	int i, any = 0;
+
+	tv_out_printf(o, ",\"state\":{\"client\":\"%s\",\"server\":\"%s\"}",
+	    tv_tcp_state_names[an->state[0]], tv_tcp_state_names[an->state[1]]);
+	if (an->notes == 0)
+		return;
+	out_str(o, ",\"notes\":[");
+	for (i = 0; i < TV_NOTE_COUNT; i++)
+		if (an->notes & (1u << i))
+			tv_out_printf(o, "%s\"%s\"", any++ ? "," : "",
+			    tv_note_names[i]);
+	out_str(o, "]");
+	if (an->notes & TV_NOTE_DUP_ACK)
+		tv_out_printf(o, ",\"dup_ack\":%u", an->dup_ack);
+	if (an->syn_retry)
+		tv_out_printf(o, ",\"syn_retry\":%u", an->syn_retry);
+}
+
+/* A side (-1 none, 0, 1, 2 both) as JSON. */
+static void
+json_side(const struct tv_out *o, const char *key, int side)
+{
+	static const char *const w[3] = { "\"client\"", "\"server\"", "\"both\"" };
+
+	tv_out_printf(o, ",\"%s\":%s", key, side < 0 ? "null" : w[side]);
+}
+
+/* The outcome keys of a connection (docs/json.md). */
+static void
+json_outcomes(const struct tv_out *o, const struct tv_conn *c)
+{
+	const struct tv_tcp *t = &c->tcp;
+	enum tv_close cl;
+	int64_t rtt;
+	char h[4];
+
+	if (c->proto != 6) {
+		udp_history(c, h);
+		tv_out_printf(o, ",\"conn_state\":\"%s\",\"history\":\"%s\"",
+		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), h);
+		return;
+	}
+	cl = tv_tcp_close(t);
+	rtt = tv_tcp_handshake_rtt_us(t);
+	tv_out_printf(o, ",\"open\":\"%s\",\"syn_retries\":%u,\"handshake_rtt_us\":",
+	    tv_open_names[tv_tcp_open(t)], tv_tcp_syn_retries(t));
+	if (rtt >= 0)
+		tv_out_printf(o, "%" PRId64, rtt);
+	else
+		out_str(o, "null");
+	tv_out_printf(o, ",\"close\":\"%s\"", tv_close_names[cl]);
+	if (cl == TV_CLOSE_RESET)
+		json_side(o, "reset_by", t->rst_end_side);
+	tv_out_printf(o, ",\"half_close\":%s", tv_tcp_half_close(t) ? "true" : "false");
+	json_side(o, "closed_by", tv_tcp_closed_by(t));
+	json_side(o, "time_wait", tv_tcp_time_wait(t));
+	tv_out_printf(o, ",\"conn_state\":\"%s\",\"history\":", tv_tcp_conn_state(t));
+	json_str(o, t->history);
+	tv_out_printf(o, ",\"retransmissions\":%" PRIu64 ",\"dup_acks\":%" PRIu64
+	    ",\"out_of_order\":%" PRIu64 ",\"zero_windows\":%" PRIu64,
+	    t->retransmissions, t->dup_acks, t->out_of_order, t->zero_windows);
+}
+
 void
 tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_pkt *pkt, const struct tv_conn *c, enum tv_side from)
@@ -384,6 +866,7 @@ tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 			out_str(o, "]");
 		}
 		out_str(o, "}");
+		json_tcp_pkt(o, &c->last);
 	}
 	if (pkt->truncated)
 		out_str(o, ",\"truncated\":true");
@@ -424,6 +907,7 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 		}
 		out_str(o, "}");
 	}
+	json_outcomes(o, c);
 	if (why == TV_DONE_EVICTED)
 		out_str(o, ",\"evicted\":true");
 	out_str(o, "}\n");

@@ -11,8 +11,18 @@ import sys
 TCPVIZ = os.environ.get("TCPVIZ", "./tcpviz")
 FLAGS = re.compile(r"^(none|S?F?P?R?U?E?W?\.?)$")
 PACKET_KEYS = {"type", "n", "ts", "conn", "proto", "src", "sport", "dst", "dport", "from", "len"}
-TCP_KEYS = {"flags", "seq", "win", "opts"}
-TCP_OPTIONAL = {"ack", "rseq", "rack", "truncated", "malformed"}
+TCP_KEYS = {"flags", "seq", "win", "opts", "state"}
+TCP_OPTIONAL = {"ack", "rseq", "rack", "truncated", "malformed", "notes", "dup_ack", "syn_retry"}
+STATES = {"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1",
+          "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"}
+NOTES = {"retransmission", "out-of-order", "dup-ack", "zero-window", "window-update",
+         "keep-alive", "rst-with-data", "after-close", "syn-with-payload"}
+TCP_CONN = {"isn", "open", "syn_retries", "handshake_rtt_us", "close", "half_close",
+            "closed_by", "time_wait", "conn_state", "history", "retransmissions",
+            "dup_acks", "out_of_order", "zero_windows"}
+CONN_STATES = {"S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH",
+               "SH", "SHR", "OTH"}
+SIDES = {None, "client", "server", "both"}
 CONN_KEYS = {"type", "conn", "proto", "client", "server", "first_ts", "last_ts", "packets", "bytes"}
 SUMMARY_KEYS = {"type", "packets", "tcp", "udp", "skipped", "truncated", "malformed", "connections"}
 
@@ -63,6 +73,13 @@ def check(path):
                 if "rack" in o:
                     assert "ack" in o
                 assert set(o["opts"]) <= {"mss", "wscale", "sack_ok", "ts", "sack"}
+                assert set(o["state"]) == {"client", "server"} and set(o["state"].values()) <= STATES
+                if "notes" in o:
+                    assert o["notes"] and set(o["notes"]) <= NOTES, o["notes"]
+                    assert ("dup_ack" in o) == ("dup-ack" in o["notes"])
+                    if "syn_retry" in o:
+                        assert "retransmission" in o["notes"] and o["flags"] == "S"
+                    per_conn[o["conn"]].setdefault("notes", []).extend(o["notes"])
             else:
                 assert "flags" not in o and "seq" not in o
         elif o["type"] == "conn":
@@ -73,8 +90,24 @@ def check(path):
             for side in ("client", "server"):
                 assert o["packets"][side] == got[side][0], "packet count of conn %d" % o["conn"]
                 assert o["bytes"][side] == got[side][1], "byte count of conn %d" % o["conn"]
+            assert o["conn_state"] in CONN_STATES
             if o["proto"] == "tcp":
+                assert TCP_CONN <= o.keys(), TCP_CONN - o.keys()
                 assert set(o["isn"]) == {"client", "server"}
+                assert o["open"] in {"three-way", "simultaneous", "refused", "unanswered",
+                                     "half-open", "midstream"}
+                assert o["close"] in {"four-way", "three-way", "simultaneous", "reset", "open"}
+                assert ("reset_by" in o) == (o["close"] == "reset")
+                assert o["closed_by"] in SIDES and o["time_wait"] in SIDES
+                assert isinstance(o["half_close"], bool)
+                notes = got.get("notes", [])
+                # the counts in the conn line are the notes on its packets
+                assert o["retransmissions"] == notes.count("retransmission")
+                assert o["dup_acks"] == notes.count("dup-ack")
+                assert o["out_of_order"] == notes.count("out-of-order")
+                assert o["zero_windows"] == notes.count("zero-window")
+                if o["open"] not in ("three-way", "simultaneous"):
+                    assert o["handshake_rtt_us"] is None, "an RTT without a handshake"
             conns[o["conn"]] = o
         else:
             raise AssertionError("unknown type " + o["type"])

@@ -2,8 +2,11 @@
 # tests/run.sh: run the cmocka unit tests, the golden tests and the JSON
 # contract check, then print one "N passed, N failed" line.
 # Usage: sh tests/run.sh build/tests/test_*   (make test calls it)
+# TCPVIZ names the binary the golden and JSON checks run (default ./tcpviz).
 set -u
 cd "$(dirname "$0")/.." || exit 1
+TCPVIZ=${TCPVIZ:-./tcpviz}
+export TCPVIZ
 passed=0
 failed=0
 log=$(mktemp) || exit 1

@@ -1,0 +1,87 @@
+/* \summary: the read-decode-track-draw loop shared by replay, live capture and the demo */
+#ifndef TV_RUN_H
+#define TV_RUN_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "tv_cap.h"
+#include "tv_flow.h"
+#include "tv_render.h"
+
+enum tv_fmt { TV_FMT_TEXT, TV_FMT_JSON, TV_FMT_SUMMARY };
+
+/* Exit statuses (docs/tcpviz.1, EXIT STATUS). */
+#define TV_EXIT_OK	0
+#define TV_EXIT_ERROR	1	/* bad arguments, unreadable input, bad filter, no permission */
+#define TV_EXIT_CUT	2	/* input damaged or cut off part way: all before it was drawn */
+#define TV_EXIT_DEMO	3	/* --demo: a scenario did not produce the expected exchange */
+
+/* Called for every finished connection after it is drawn (the demo's checks). */
+typedef void (*tv_run_conn_fn)(const struct tv_conn *c, void *ctx);
+
+struct tv_run {
+	/* set by the caller */
+	enum tv_fmt fmt;
+	struct tv_render_opts ro;
+	uint64_t count;		/* -c: stop after this many packets (0: no limit) */
+	int live;		/* rows drawn as they arrive, conns reaped by the clock */
+	int pace_ms;		/* live: pause after each row (demo on a terminal) */
+	uint64_t linger_ns;
+	tv_run_conn_fn on_conn;
+	void *on_conn_ctx;
+	/* optional: a descriptor polled between packets, and its handler */
+	int aux_fd;
+	void (*on_aux)(struct tv_run *run, void *ctx);
+	void *aux_ctx;
+
+	/* live: leave the loop at this wall-clock time (ns; 0: never), or as
+	 * soon as no connection is left in the table when until_idle is set */
+	int64_t deadline_ns;
+	int until_idle;
+
+	/* state */
+	struct tv_out out;
+	struct tv_flow *flow;
+	struct tv_totals tot;
+	struct tv_sum_totals sum;
+	int sum_header_done;
+	uint64_t frames;	/* records read */
+	uint64_t matched;
+	int write_failed;
+	int write_errno;
+	int stop;		/* set to leave the loop */
+	char errbuf[TV_ERRBUF_SIZE];
+};
+
+/* Set when SIGINT, SIGTERM or SIGHUP arrives; tv_run_loop() then stops. */
+extern volatile sig_atomic_t tv_run_signalled;
+void tv_run_signals(void);
+
+/* Prepare run (after the caller set its options).  0, or -1: out of memory. */
+int tv_run_init(struct tv_run *run);
+
+/*
+ * Read cap until it ends, -c is reached, a signal arrives or output
+ * fails.  Returns TV_EXIT_OK, or TV_EXIT_CUT with run->errbuf when the
+ * input is damaged part way.
+ */
+int tv_run_loop(struct tv_run *run, struct tv_cap *cap);
+
+/* Hand out closed connections whose linger has passed (live: wall clock). */
+void tv_run_reap_now(struct tv_run *run);
+
+/* Wall-clock time in nanoseconds since the epoch. */
+int64_t tv_run_now_ns(void);
+
+/* Number of connections still in the table. */
+uint64_t tv_run_open_conns(const struct tv_run *run);
+
+/* End of input: draw what is left and the summary; free the table. */
+void tv_run_finish(struct tv_run *run);
+
+/* Flush stdout; returns TV_EXIT_ERROR with a message when writing failed
+ * (other than a reader that went away), else `status`. */
+int tv_run_output_status(struct tv_run *run, int status);
+
+#endif /* TV_RUN_H */

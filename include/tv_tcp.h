@@ -1,0 +1,166 @@
+/* \summary: TCP analysis: endpoint states, opening and closing outcomes, anomalies, Zeek history */
+#ifndef TV_TCP_H
+#define TV_TCP_H
+
+#include <stdint.h>
+#include "tv_decode.h"
+
+/* Endpoint states of RFC 9293 §3.3.2.  Names in tv_tcp_state_names[]. */
+enum tv_tcp_state {
+	TV_CLOSED = 0,
+	TV_LISTEN,
+	TV_SYN_SENT,
+	TV_SYN_RECEIVED,
+	TV_ESTABLISHED,
+	TV_FIN_WAIT_1,
+	TV_FIN_WAIT_2,
+	TV_CLOSE_WAIT,
+	TV_CLOSING,
+	TV_LAST_ACK,
+	TV_TIME_WAIT,
+	TV_TCP_NSTATES
+};
+extern const char *const tv_tcp_state_names[TV_TCP_NSTATES];
+
+/* How the connection opened.  Names in tv_open_names[]. */
+enum tv_open {
+	TV_OPEN_THREE_WAY,
+	TV_OPEN_SIMULTANEOUS,
+	TV_OPEN_REFUSED,
+	TV_OPEN_UNANSWERED,
+	TV_OPEN_HALF_OPEN,
+	TV_OPEN_MIDSTREAM,
+	TV_OPEN_COUNT
+};
+extern const char *const tv_open_names[TV_OPEN_COUNT];
+
+/* How it closed.  Names in tv_close_names[]. */
+enum tv_close {
+	TV_CLOSE_FOUR_WAY,
+	TV_CLOSE_THREE_WAY,
+	TV_CLOSE_SIMULTANEOUS,
+	TV_CLOSE_RESET,
+	TV_CLOSE_OPEN,
+	TV_CLOSE_COUNT
+};
+extern const char *const tv_close_names[TV_CLOSE_COUNT];
+
+/* Per-packet notes (anomalies).  Names in tv_note_names[], by bit. */
+#define TV_NOTE_RETRANS		0x0001
+#define TV_NOTE_OUT_OF_ORDER	0x0002
+#define TV_NOTE_DUP_ACK		0x0004
+#define TV_NOTE_ZERO_WINDOW	0x0008
+#define TV_NOTE_WINDOW_UPDATE	0x0010
+#define TV_NOTE_KEEPALIVE	0x0020
+#define TV_NOTE_RST_DATA	0x0040
+#define TV_NOTE_AFTER_CLOSE	0x0080
+#define TV_NOTE_SYN_DATA	0x0100
+#define TV_NOTE_COUNT		9
+extern const char *const tv_note_names[TV_NOTE_COUNT];
+
+/* Events a packet caused (tv_tcp_pkt.events). */
+#define TV_EV_OPENED	0x01	/* completed the handshake */
+#define TV_EV_CLOSED	0x02	/* closed the connection (last ACK of a FIN, or RST) */
+
+/* Zeek endpoint states, for conn_state (Zeek's base/protocols/conn/main.zeek). */
+enum tv_zeek_ep {
+	TV_Z_INACTIVE, TV_Z_SYN_SENT, TV_Z_SYN_ACK_SENT, TV_Z_PARTIAL,
+	TV_Z_ESTABLISHED, TV_Z_CLOSED, TV_Z_RESET
+};
+
+#define TV_HISTORY_MAX 48
+
+/* What one packet did: filled by tv_tcp_packet(), stored with the row. */
+struct tv_tcp_pkt {
+	uint8_t state[2];	/* enum tv_tcp_state of each side after the packet */
+	uint8_t changed;	/* bit 0: client's state changed, bit 1: server's */
+	uint8_t events;		/* TV_EV_* */
+	uint16_t notes;		/* TV_NOTE_* */
+	uint16_t dup_ack;	/* the n of "duplicate ACK #n" */
+	uint16_t syn_retry;	/* the n of "SYN retry #n" (0: not a retry) */
+	int64_t retry_gap_ns;	/* time since the previous SYN of a retry */
+};
+
+/* Per-side facts gathered from the packets. */
+struct tv_tcp_side {
+	uint32_t nxt;		/* highest sequence number sent, plus one */
+	uint8_t nxt_known;
+	uint8_t syn;		/* sent a SYN without ACK */
+	uint8_t synack;		/* sent a SYN with ACK */
+	uint8_t syn_acked;	/* its SYN was acknowledged by the peer */
+	uint8_t fin;		/* sent a FIN */
+	uint8_t fin_acked;
+	uint8_t fin_acked_alone;/* its FIN was acknowledged before the peer's own FIN */
+	uint8_t fin_carried_ack;/* its FIN acknowledged the peer's earlier FIN */
+	uint8_t data_after_peer_fin;
+	uint8_t rst;
+	uint32_t fin_seq;	/* the sequence number the FIN occupies */
+	uint32_t last_ack, last_seq;
+	uint16_t last_win;
+	uint8_t last_valid;
+	uint16_t dup_run;	/* duplicate ACKs in the current run */
+	int64_t last_syn_ns;	/* time of its latest SYN (for retry gaps) */
+	uint32_t syn_seq;
+	uint16_t syn_sends;
+	/* one hole in the sequence space (bytes not yet seen), for out-of-order */
+	uint32_t hole_lo, hole_hi;
+	int64_t hole_ns;
+	uint8_t hole;
+	uint8_t zeek;		/* enum tv_zeek_ep */
+	/* Zeek history bookkeeping */
+	uint32_t h_seq_s, h_seq_h, h_seq_f, h_seq_r;
+	uint8_t h_once;		/* bits: a d i q recorded */
+	uint8_t h_seen;		/* bits: s h f r seen before (seq valid) */
+	uint32_t n_t, n_w;	/* counts for the logarithmic letters */
+};
+
+/* Per-connection TCP analysis; lives in struct tv_conn. */
+struct tv_tcp {
+	struct tv_tcp_side s[2];	/* [TV_CLIENT], [TV_SERVER] */
+	uint8_t state[2];
+	uint8_t first_had_syn;		/* the first packet carried SYN */
+	uint8_t flipped;		/* first packet was a SYN-ACK: roles inferred */
+	uint8_t closed;			/* RST seen, or both FINs acknowledged */
+	int8_t first_rst;		/* side of the first RST, or -1 */
+	int8_t first_fin;		/* side of the first FIN, or -1 */
+	uint8_t rst_before_est;		/* the first RST came before the handshake completed */
+	uint8_t rst_ended;		/* an RST ended the connection (not FINs) */
+	int8_t rst_end_side;		/* who sent that RST, or -1 */
+	uint8_t established;		/* the handshake completed */
+	uint8_t simultaneous_close;
+	int64_t first_syn_ns;
+	int64_t hs_done_ns;		/* the ACK completing the handshake */
+	uint64_t retransmissions, dup_acks, out_of_order, zero_windows;
+	char history[TV_HISTORY_MAX];
+	uint8_t hlen;
+};
+
+/* Start the analysis of a connection whose first packet is pkt; `flipped`
+ * when that packet came from the server (a SYN-ACK seen first). */
+void tv_tcp_init(struct tv_tcp *t, const struct tv_pkt *pkt, int flipped);
+
+/*
+ * Account one segment sent by side `from` (0 client, 1 server): update both
+ * endpoints' states (RFC 9293 §3.10), the outcome facts, anomaly counters
+ * and the Zeek history, and describe the packet in *out.
+ */
+void tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
+    struct tv_tcp_pkt *out);
+
+/* The connection's outcomes, from the facts gathered so far. */
+enum tv_open tv_tcp_open(const struct tv_tcp *t);
+enum tv_close tv_tcp_close(const struct tv_tcp *t);
+/* -1 none, 0 client, 1 server, 2 both */
+int tv_tcp_closed_by(const struct tv_tcp *t);
+int tv_tcp_time_wait(const struct tv_tcp *t);
+int tv_tcp_half_close(const struct tv_tcp *t);
+/* Handshake round trip in microseconds, or -1 when it did not complete. */
+int64_t tv_tcp_handshake_rtt_us(const struct tv_tcp *t);
+unsigned tv_tcp_syn_retries(const struct tv_tcp *t);
+/* Zeek's conn_state for this connection ("SF", "REJ", ...). */
+const char *tv_tcp_conn_state(const struct tv_tcp *t);
+
+/* UDP flows get a conn_state and history too (Zeek's UDP rules). */
+const char *tv_udp_conn_state(uint64_t client_pkts, uint64_t server_pkts);
+
+#endif /* TV_TCP_H */

@@ -1,0 +1,1446 @@
+/* \summary: tcpviz-server: echo, greet and store servers on real sockets, for the live demo */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "tv_sock.h"
+
+#define PROG		"tcpviz-server"
+#define GREETING	"Hello from tcpviz-server\n"
+#define BACKLOG		128
+#define BUFSZ		16384		/* one read; echo writes it back before reading more */
+#define IDLE_MS		(300 * 1000)	/* a connection silent this long is dropped */
+#define GRACE_MS	2000		/* SIGINT/SIGTERM: time open connections get to finish */
+#define LINGER_MS	2000		/* store: time to drain a refused upload, see sess_fail() */
+#define MAX_CONNS_DEFAULT 64
+#define MAX_CONNS_LIMIT	10000
+
+enum mode { MODE_ECHO, MODE_GREET, MODE_STORE };
+enum model { MODEL_FORK, MODEL_THREAD, MODEL_EPOLL };
+
+static const char *const mode_names[] = {
+	[MODE_ECHO] = "echo",
+	[MODE_GREET] = "greet",
+	[MODE_STORE] = "store",
+};
+
+static const char *const model_names[] = {
+	[MODEL_FORK] = "fork",
+	[MODEL_THREAD] = "thread",
+	[MODEL_EPOLL] = "epoll",
+};
+
+/* Set once by main() before any connection; read-only afterwards. */
+static struct {
+	enum mode mode;
+	enum model model;
+	int udp;
+	int port;
+	const char *bind;
+	int max_conns;
+	char dir[PATH_MAX];
+	int once;
+	int quiet;
+} cfg;
+
+/*
+ * The self-pipe: the signal handler writes the signal number, a finished
+ * thread writes 0.  Every model's main loop polls the read end, so a
+ * signal is seen wherever it lands and whichever thread it interrupts.
+ */
+static int wake_pipe[2] = { -1, -1 };
+
+/* --once: how the one connection went (0 or 1); the exit status. */
+static int once_status;
+
+/* ---------------------------------------------------------------- */
+/* messages */
+
+static void vsay(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One write(2) per line, so lines from processes and threads do not mix. */
+static void
+vsay(const char *fmt, va_list ap)
+{
+	char line[512];
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s: ", PROG);
+	vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	n = (int)strlen(line);
+	line[n++] = '\n';
+	if (write(STDERR_FILENO, line, n) < 0)
+		return;
+}
+
+/* Informational: the start line, connections coming and going.  -q hides it. */
+static void
+note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cfg.quiet)
+		return;
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
+
+/* Errors, always printed. */
+static void
+complain(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---------------------------------------------------------------- */
+/*
+ * One connection's protocol, whatever model drives it.  The driver reads
+ * only when `out` is empty and never more than BUFSZ, feeds what it read
+ * to sess_input() (or calls sess_eof()), writes `out` and closes once
+ * `closing` is set and `out` is written.  So echo, greet and store are
+ * written once and behave the same under fork, thread and epoll.
+ */
+
+enum phase { PH_HEADER, PH_DATA, PH_DONE };
+
+struct sess {
+	char peer[TV_SOCK_ADDRSTRLEN];
+	char out[BUFSZ];
+	size_t out_off, out_len;
+	int closing;		/* close once out is written */
+	int linger;		/* then shut down our side and discard input until EOF */
+	int failed;
+	uint64_t bytes;		/* echoed, or received into the file */
+
+	/* store */
+	enum phase phase;
+	char hdr[TV_STORE_HDR_MAX + 1];
+	size_t hlen;
+	char name[TV_STORE_HDR_MAX + 1];	/* checked: at most TV_STORE_NAME_MAX */
+	uint64_t size;
+	uint32_t crc;
+	int file_fd;		/* the temporary file, -1 when none is open */
+	char tmp[PATH_MAX];
+};
+
+static void
+sess_reply(struct sess *s, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (n > sizeof(s->out) - s->out_len)
+		n = sizeof(s->out) - s->out_len;
+	memcpy(s->out + s->out_len, text, n);
+	s->out_len += n;
+	s->closing = 1;
+}
+
+/*
+ * A protocol error: tell the client why ("ERR ...") and close.  The
+ * client may still be sending the file; closing with unread input would
+ * answer with a RST, which can overtake the ERR line.  So the driver
+ * lingers, as web servers do: it sends FIN after the reply and reads and
+ * discards until the client closes, for at most LINGER_MS.
+ */
+static void
+sess_fail(struct sess *s, const char *why)
+{
+	char line[TV_STORE_REPLY_MAX];
+
+	complain("%s: %s", s->peer, why);
+	s->failed = 1;
+	snprintf(line, sizeof(line), "ERR %s\n", why);
+	sess_reply(s, line);
+	s->linger = 1;
+}
+
+/* The socket itself failed (reset, timeout): nothing more can be said. */
+static void
+sess_abort(struct sess *s, const char *what, const char *why)
+{
+	complain("%s: %s: %s", s->peer, what, why);
+	s->failed = 1;
+	s->out_off = s->out_len = 0;
+	s->closing = 1;
+	s->linger = 0;
+}
+
+static void
+sess_init(struct sess *s, int fd)
+{
+	s->out_off = s->out_len = 0;
+	s->closing = s->linger = s->failed = 0;
+	s->bytes = 0;
+	s->phase = PH_HEADER;
+	s->hlen = 0;
+	s->name[0] = '\0';
+	s->size = 0;
+	s->crc = 0;
+	s->file_fd = -1;
+	s->tmp[0] = '\0';
+	tv_sock_name(fd, 1, s->peer, sizeof(s->peer));
+	note("%s connected", s->peer);
+	if (cfg.mode == MODE_GREET)
+		sess_reply(s, GREETING);	/* and close first: server-initiated close */
+}
+
+/* "NAME SIZE": check both and open a temporary file next to the target. */
+static int
+store_begin(struct sess *s)
+{
+	char why[TV_STORE_REPLY_MAX];
+	const char *bad;
+	char *sp, *q;
+	unsigned long long size;
+
+	if (s->hlen > 0 && s->hdr[s->hlen - 1] == '\r')
+		s->hdr[--s->hlen] = '\0';
+	sp = strchr(s->hdr, ' ');
+	if (sp == NULL || sp[1] == '\0' || strlen(sp + 1) > 20) {
+		sess_fail(s, "bad header: want \"NAME SIZE\"");
+		return -1;
+	}
+	*sp = '\0';
+	for (q = sp + 1; *q; q++)
+		if (*q < '0' || *q > '9') {
+			sess_fail(s, "bad header: SIZE is not a decimal number");
+			return -1;
+		}
+	if ((bad = tv_sock_store_name_check(s->hdr)) != NULL) {
+		sess_fail(s, bad);
+		return -1;
+	}
+	size = strtoull(sp + 1, NULL, 10);
+	if (size > TV_STORE_MAX) {
+		snprintf(why, sizeof(why), "larger than %llu bytes",
+		    TV_STORE_MAX);
+		sess_fail(s, why);
+		return -1;
+	}
+	snprintf(s->name, sizeof(s->name), "%s", s->hdr);
+	s->size = size;
+	if ((size_t)snprintf(s->tmp, sizeof(s->tmp), "%s/.tcpviz-XXXXXX",
+	    cfg.dir) >= sizeof(s->tmp) ||
+	    (s->file_fd = mkstemp(s->tmp)) < 0) {
+		snprintf(why, sizeof(why), "cannot create a file in the store "
+		    "directory: %s", strerror(errno));
+		s->tmp[0] = '\0';
+		sess_fail(s, why);
+		return -1;
+	}
+	s->phase = PH_DATA;
+	return 0;
+}
+
+/* All SIZE bytes are in: move the file into place and reply. */
+static void
+store_finish(struct sess *s)
+{
+	char path[PATH_MAX], why[TV_STORE_REPLY_MAX];
+	int fd = s->file_fd;
+
+	s->file_fd = -1;
+	if (close(fd) < 0) {
+		snprintf(why, sizeof(why), "writing %.64s: %s", s->name,
+		    strerror(errno));
+		sess_fail(s, why);
+		return;
+	}
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", cfg.dir, s->name) >=
+	    sizeof(path)) {
+		sess_fail(s, "storing the file: path too long");
+		return;
+	}
+	if (rename(s->tmp, path) < 0) {
+		snprintf(why, sizeof(why), "storing %.64s: %s", s->name,
+		    strerror(errno));
+		sess_fail(s, why);
+		return;
+	}
+	s->tmp[0] = '\0';
+	s->phase = PH_DONE;
+	note("%s: stored %s (%llu bytes, crc32 %08x)", s->peer, path,
+	    (unsigned long long)s->size, s->crc);
+	snprintf(why, sizeof(why), "OK %llu %08x\n", (unsigned long long)s->size,
+	    s->crc);
+	sess_reply(s, why);
+}
+
+static void
+store_input(struct sess *s, const char *p, size_t n)
+{
+	char why[TV_STORE_REPLY_MAX];
+	const char *nl;
+	size_t take;
+	ssize_t w;
+
+	if (s->phase == PH_HEADER) {
+		nl = memchr(p, '\n', n);
+		take = nl ? (size_t)(nl - p) + 1 : n;
+		if (s->hlen + take > TV_STORE_HDR_MAX) {
+			sess_fail(s, "bad header: too long");
+			return;
+		}
+		memcpy(s->hdr + s->hlen, p, take);
+		s->hlen += take;
+		p += take;
+		n -= take;
+		if (nl == NULL)
+			return;
+		s->hdr[--s->hlen] = '\0';
+		if (store_begin(s) < 0)
+			return;
+	}
+	if (s->phase != PH_DATA)
+		return;
+	if (n > s->size - s->bytes) {
+		sess_fail(s, "more data than the header announced");
+		return;
+	}
+	s->crc = tv_sock_crc32(s->crc, p, n);
+	s->bytes += n;
+	while (n > 0) {
+		w = write(s->file_fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			snprintf(why, sizeof(why), "writing %.64s: %s", s->name,
+			    w < 0 ? strerror(errno) : "no space");
+			sess_fail(s, why);
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	if (s->bytes == s->size)
+		store_finish(s);
+}
+
+static void
+sess_input(struct sess *s, const char *p, size_t n)
+{
+	switch (cfg.mode) {
+	case MODE_ECHO:
+		/* out is empty whenever the driver reads, and n <= BUFSZ */
+		memcpy(s->out, p, n);
+		s->out_off = 0;
+		s->out_len = n;
+		s->bytes += n;
+		break;
+	case MODE_GREET:
+		break;
+	case MODE_STORE:
+		store_input(s, p, n);
+		break;
+	}
+}
+
+/* The peer shut its side down. */
+static void
+sess_eof(struct sess *s)
+{
+	char why[TV_STORE_REPLY_MAX];
+
+	if (cfg.mode != MODE_STORE || s->phase == PH_DONE) {
+		s->closing = 1;		/* echo: the peer closed first */
+		return;
+	}
+	if (s->phase == PH_HEADER)
+		snprintf(why, sizeof(why), "peer closed before the header ended");
+	else
+		snprintf(why, sizeof(why), "peer closed after %llu of %llu bytes",
+		    (unsigned long long)s->bytes, (unsigned long long)s->size);
+	sess_fail(s, why);
+}
+
+/* Release what the session holds.  Returns 0 when it went well, else -1. */
+static int
+sess_end(struct sess *s)
+{
+	if (s->file_fd >= 0) {
+		close(s->file_fd);
+		s->file_fd = -1;
+	}
+	if (s->tmp[0] != '\0') {
+		unlink(s->tmp);
+		s->tmp[0] = '\0';
+	}
+	if (!s->failed) {
+		if (cfg.mode == MODE_ECHO)
+			note("%s closed, %llu bytes echoed", s->peer,
+			    (unsigned long long)s->bytes);
+		else if (cfg.mode == MODE_GREET)
+			note("%s greeted and closed", s->peer);
+	}
+	return s->failed ? -1 : 0;
+}
+
+/*
+ * Drive a session over a blocking socket (fork and thread models).
+ * The caller closes fd.  Returns 0 when the session went well, else -1.
+ */
+static int
+serve_blocking(int fd)
+{
+	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	struct sess *s;
+	char *in;
+	ssize_t n;
+	int r;
+
+	s = malloc(sizeof(*s));
+	in = malloc(BUFSZ);
+	if (s == NULL || in == NULL) {
+		complain("out of memory");
+		free(s);
+		free(in);
+		return -1;
+	}
+	sess_init(s, fd);
+	for (;;) {
+		if (s->out_off < s->out_len) {
+			if (tv_sock_write_all(fd, s->out + s->out_off,
+			    s->out_len - s->out_off, IDLE_MS, errbuf) < 0) {
+				sess_abort(s, "write", errbuf);
+				break;
+			}
+			s->out_off = s->out_len = 0;
+		}
+		if (s->closing)
+			break;
+		n = tv_sock_read(fd, in, BUFSZ, IDLE_MS, errbuf);
+		if (n < 0) {
+			sess_abort(s, "read", errbuf);
+			break;
+		}
+		if (n == 0)
+			sess_eof(s);
+		else
+			sess_input(s, in, (size_t)n);
+	}
+	if (s->linger) {
+		int64_t end = now_ms() + LINGER_MS, left;
+
+		shutdown(fd, SHUT_WR);
+		while ((left = end - now_ms()) > 0 &&
+		    tv_sock_read(fd, in, BUFSZ, (int)left, errbuf) > 0)
+			continue;
+	}
+	r = sess_end(s);
+	free(in);
+	free(s);
+	return r;
+}
+
+/* ---------------------------------------------------------------- */
+/* signals */
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+
+	if (write(wake_pipe[1], &b, 1) < 0) {
+		/* the pipe is full: the loop has wake-ups to read already */
+	}
+	errno = saved;
+}
+
+/*
+ * Read everything waiting in the self-pipe.  Returns how many SIGINT or
+ * SIGTERM came; *chld is set when SIGCHLD came.
+ */
+static int
+drain_wakeups(int *chld)
+{
+	unsigned char b[64];
+	ssize_t n, i;
+	int stops = 0;
+
+	while ((n = read(wake_pipe[0], b, sizeof(b))) > 0)
+		for (i = 0; i < n; i++) {
+			if (b[i] == SIGINT || b[i] == SIGTERM)
+				stops++;
+			else if (b[i] == SIGCHLD && chld != NULL)
+				*chld = 1;
+		}
+	return stops;
+}
+
+/* Block the signals the main loop handles; *old gets the mask to restore. */
+static void
+block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+/* ---------------------------------------------------------------- */
+/* fork and thread: a blocking accept loop hands each connection out */
+
+static int listen_fd = -1;
+
+static pid_t *kids;		/* fork: the children serving connections */
+static int nkids;
+
+static pthread_mutex_t tlock = PTHREAD_MUTEX_INITIALIZER;
+static int *tfds;		/* thread: each running thread's socket, or -1 */
+static int nthreads;		/* under tlock */
+
+struct targ {
+	int fd;
+	int slot;
+};
+
+static void
+reap_children(void)
+{
+	pid_t pid;
+	int st, i;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (i = 0; i < nkids; i++)
+			if (kids[i] == pid) {
+				kids[i] = kids[--nkids];
+				break;
+			}
+		if (cfg.once)
+			once_status = WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
+	}
+}
+
+static int
+start_child(int fd)
+{
+	struct sigaction sa;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0) {
+		complain("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		/* The child serves fd only; Ctrl-C or SIGTERM ends it at once. */
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_DFL;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGCHLD, &sa, NULL);
+		close(listen_fd);
+		close(wake_pipe[0]);
+		close(wake_pipe[1]);
+		_exit(serve_blocking(fd) < 0 ? 1 : 0);
+	}
+	kids[nkids++] = pid;
+	return 0;
+}
+
+static void *
+conn_thread(void *arg)
+{
+	struct targ t = *(struct targ *)arg;
+	unsigned char zero = 0;
+	int r;
+
+	free(arg);
+	r = serve_blocking(t.fd);
+	/* out of the table before close(), so that a shutdown() from the
+	 * main thread never hits a descriptor number already reused */
+	pthread_mutex_lock(&tlock);
+	tfds[t.slot] = -1;
+	pthread_mutex_unlock(&tlock);
+	close(t.fd);
+	pthread_mutex_lock(&tlock);
+	if (cfg.once)
+		once_status = r < 0;
+	nthreads--;
+	if (write(wake_pipe[1], &zero, 1) < 0) {
+		/* pipe full: the main loop wakes up anyway */
+	}
+	pthread_mutex_unlock(&tlock);
+	return NULL;
+}
+
+static int
+start_thread(int fd)
+{
+	pthread_attr_t attr;
+	pthread_t tid;
+	struct targ *t;
+	sigset_t old;
+	int slot, r;
+
+	if ((t = malloc(sizeof(*t))) == NULL) {
+		complain("out of memory");
+		return -1;
+	}
+	pthread_mutex_lock(&tlock);
+	for (slot = 0; slot < cfg.max_conns && tfds[slot] >= 0; slot++)
+		continue;
+	/* the accept loop keeps nthreads < max_conns, so a slot is free */
+	tfds[slot] = fd;
+	nthreads++;
+	pthread_mutex_unlock(&tlock);
+	t->fd = fd;
+	t->slot = slot;
+
+	/* threads start with the signals blocked: they always reach the
+	 * main thread, whose poll() is the one that should wake up */
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	block_signals(&old);
+	r = pthread_create(&tid, &attr, conn_thread, t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (r != 0) {
+		complain("pthread_create: %s", strerror(r));
+		pthread_mutex_lock(&tlock);
+		tfds[slot] = -1;
+		nthreads--;
+		pthread_mutex_unlock(&tlock);
+		free(t);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+active_conns(void)
+{
+	int n;
+
+	if (cfg.model == MODEL_FORK)
+		return nkids;
+	pthread_mutex_lock(&tlock);
+	n = nthreads;
+	pthread_mutex_unlock(&tlock);
+	return n;
+}
+
+/* Grace is over: end the connections still open. */
+static void
+cut_conns(void)
+{
+	int i;
+
+	if (cfg.model == MODEL_FORK) {
+		for (i = 0; i < nkids; i++)
+			kill(kids[i], SIGTERM);
+		return;
+	}
+	/* a blocked read() returns 0 and the thread winds up normally */
+	pthread_mutex_lock(&tlock);
+	for (i = 0; i < cfg.max_conns; i++)
+		if (tfds[i] >= 0)
+			shutdown(tfds[i], SHUT_RDWR);
+	pthread_mutex_unlock(&tlock);
+}
+
+static int
+accept_one(int lfd, int flags)
+{
+	int fd;
+
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | flags);
+	if (fd >= 0)
+		return fd;
+	switch (errno) {
+	case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+	case EWOULDBLOCK:
+#endif
+	case EINTR:
+	case ECONNABORTED:
+	case EPROTO:
+		break;
+	case EMFILE:
+	case ENFILE:
+	case ENOBUFS:
+	case ENOMEM:
+		/* out of descriptors: pause rather than spin on the listener */
+		complain("accept: %s", strerror(errno));
+		poll(NULL, 0, 100);
+		break;
+	default:
+		complain("accept: %s", strerror(errno));
+		break;
+	}
+	return -1;
+}
+
+/*
+ * The fork and thread models.  On SIGINT/SIGTERM: close the listener, give
+ * the open connections GRACE_MS to finish, then cut them (SIGTERM to the
+ * children, shutdown() under the threads) and wait GRACE_MS more for them
+ * to go; a second signal cuts at once.
+ */
+static int
+run_blocking(void)
+{
+	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	struct pollfd pfd[2];
+	int64_t deadline = -1;
+	int stopping = 0, cut = 0, active, npfd, timeout, chld, fd, r;
+
+	/* poll() said readable, but the client may be gone by accept() */
+	if (tv_sock_set_nonblock(listen_fd, 1, errbuf) < 0) {
+		complain("listener: %s", errbuf);
+		return 1;
+	}
+	for (;;) {
+		active = active_conns();
+		if (listen_fd < 0 && active == 0)
+			break;
+		if (stopping && now_ms() >= deadline) {
+			if (cut) {
+				complain("%d connection(s) still open; exiting anyway",
+				    active);
+				break;
+			}
+			cut_conns();
+			cut = 1;
+			deadline = now_ms() + GRACE_MS;
+		}
+		pfd[0].fd = wake_pipe[0];
+		pfd[0].events = POLLIN;
+		npfd = 1;
+		if (listen_fd >= 0 && active < cfg.max_conns) {
+			pfd[1].fd = listen_fd;
+			pfd[1].events = POLLIN;
+			npfd = 2;
+		}
+		timeout = stopping ? (int)(deadline - now_ms()) : -1;
+		if (stopping && timeout < 0)
+			timeout = 0;
+		r = poll(pfd, npfd, timeout);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			complain("poll: %s", strerror(errno));
+			return 1;
+		}
+		chld = 0;
+		if (pfd[0].revents & POLLIN) {
+			int stops = drain_wakeups(&chld);
+
+			if (stops > 0 && !stopping) {
+				stopping = 1;
+				if (listen_fd >= 0) {
+					close(listen_fd);
+					listen_fd = -1;
+				}
+				deadline = now_ms() + GRACE_MS;
+				if (active > 0)
+					note("shutting down: %d connection(s) get %d ms to "
+					    "finish", active, GRACE_MS);
+				stops--;
+			}
+			if (stops > 0 && !cut)
+				deadline = now_ms();	/* asked twice: cut now */
+		}
+		if (cfg.model == MODEL_FORK)
+			reap_children();	/* a lost SIGCHLD byte costs nothing */
+		if (npfd == 2 && listen_fd >= 0 && (pfd[1].revents & POLLIN)) {
+			if ((fd = accept_one(listen_fd, 0)) < 0)
+				continue;
+			r = cfg.model == MODEL_FORK ? start_child(fd) :
+			    start_thread(fd);
+			if (cfg.model == MODEL_FORK || r < 0)
+				close(fd);	/* the child has its own copy */
+			if (cfg.once) {
+				close(listen_fd);
+				listen_fd = -1;
+				if (r < 0)
+					once_status = 1;
+			}
+		}
+	}
+	return cfg.once ? once_status : 0;
+}
+
+/* ---------------------------------------------------------------- */
+/*
+ * epoll: one thread, non-blocking sockets, level-triggered.
+ *
+ * Level-triggered because each wake-up does one bounded step per
+ * connection (at most one read of BUFSZ, then writing what it produced):
+ * a busy peer cannot starve the others, and whatever is left unread is
+ * reported again by the next epoll_wait().  Edge-triggered would need
+ * every handler to read until EAGAIN, or lose the wake-up, and then a
+ * fast sender monopolises the loop.  A connection watches EPOLLIN while
+ * it wants input and EPOLLOUT only while output is pending; the echo
+ * stops reading while it cannot write, so TCP flow control reaches the
+ * client instead of the server buffering without bound.
+ */
+
+struct conn {
+	struct conn *prev, *next;
+	int fd;
+	uint32_t events;	/* what epoll watches now */
+	int64_t last_ms;	/* last activity, for IDLE_MS */
+	int64_t linger_end;	/* lingering (see sess_fail()) until then; 0: not */
+	struct sess s;
+};
+
+struct loop {
+	int ep;
+	int lfd;
+	int listening;		/* lfd is in the epoll set */
+	struct conn *head;
+	int nconns;
+	char in[BUFSZ];
+};
+
+/* epoll_event.data.ptr of the two descriptors that are not connections */
+static char tag_listener, tag_wake;
+
+static void
+conn_free(struct loop *L, struct conn *c)
+{
+	int r = sess_end(&c->s);
+
+	if (cfg.once)
+		once_status = r < 0;
+	epoll_ctl(L->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		L->head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	L->nconns--;
+	free(c);
+}
+
+static void
+conn_watch(struct loop *L, struct conn *c, uint32_t events)
+{
+	struct epoll_event ev;
+
+	if (c->events == events)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = events;
+	ev.data.ptr = c;
+	if (epoll_ctl(L->ep, EPOLL_CTL_MOD, c->fd, &ev) < 0) {
+		sess_abort(&c->s, "epoll_ctl", strerror(errno));
+		conn_free(L, c);
+		return;
+	}
+	c->events = events;
+}
+
+/*
+ * Move one connection on as far as it goes without blocking: write what
+ * is pending, close when the session is over, else read once.  May free c.
+ * An error or hangup needs no special case: the read or write reports it.
+ */
+static void
+conn_step(struct loop *L, struct conn *c)
+{
+	struct sess *s = &c->s;
+	int reads = 0;
+	ssize_t n;
+
+	c->last_ms = now_ms();
+	for (;;) {
+		if (s->out_off < s->out_len) {
+			n = send(c->fd, s->out + s->out_off, s->out_len - s->out_off,
+			    MSG_NOSIGNAL);
+			if (n > 0) {
+				s->out_off += (size_t)n;
+				if (s->out_off == s->out_len)
+					s->out_off = s->out_len = 0;
+				continue;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				conn_watch(L, c, EPOLLOUT);
+				return;
+			}
+			sess_abort(s, "write", n < 0 ? strerror(errno) : "wrote nothing");
+			conn_free(L, c);
+			return;
+		}
+		if (s->closing && !s->linger) {
+			conn_free(L, c);
+			return;
+		}
+		if (s->closing && c->linger_end == 0) {
+			shutdown(c->fd, SHUT_WR);
+			c->linger_end = c->last_ms + LINGER_MS;
+		}
+		if (reads++ > 0) {		/* one read per wake-up; see above */
+			conn_watch(L, c, EPOLLIN);
+			return;
+		}
+		n = recv(c->fd, L->in, sizeof(L->in), 0);
+		if (n < 0) {
+			if (errno == EINTR) {
+				reads--;
+				continue;
+			}
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				conn_watch(L, c, EPOLLIN);
+				return;
+			}
+			if (c->linger_end != 0) {	/* reset while lingering: done */
+				conn_free(L, c);
+				return;
+			}
+			sess_abort(s, "read", strerror(errno));
+			conn_free(L, c);
+			return;
+		}
+		if (c->linger_end != 0) {	/* discarding; EOF ends it */
+			if (n == 0)
+				s->linger = 0;
+		} else if (n == 0) {
+			sess_eof(s);
+		} else {
+			sess_input(s, L->in, (size_t)n);
+		}
+	}
+}
+
+static void
+conn_new(struct loop *L, int fd)
+{
+	struct epoll_event ev;
+	struct conn *c;
+
+	if ((c = malloc(sizeof(*c))) == NULL) {
+		complain("out of memory");
+		close(fd);
+		return;
+	}
+	c->fd = fd;
+	c->events = EPOLLIN;
+	c->linger_end = 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = c;
+	if (epoll_ctl(L->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		complain("epoll_ctl: %s", strerror(errno));
+		close(fd);
+		free(c);
+		return;
+	}
+	c->prev = NULL;
+	c->next = L->head;
+	if (L->head)
+		L->head->prev = c;
+	L->head = c;
+	L->nconns++;
+	sess_init(&c->s, fd);
+	conn_step(L, c);	/* greet writes now; echo and store find nothing yet */
+}
+
+/* Watch the listener only while there is room for one more connection. */
+static int
+set_listening(struct loop *L, int on)
+{
+	struct epoll_event ev;
+
+	if (L->lfd < 0 || L->listening == on)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = &tag_listener;
+	if (epoll_ctl(L->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, L->lfd, &ev) < 0) {
+		complain("epoll_ctl: %s", strerror(errno));
+		return -1;
+	}
+	L->listening = on;
+	return 0;
+}
+
+static void
+close_listener(struct loop *L)
+{
+	if (L->lfd < 0)
+		return;
+	set_listening(L, 0);
+	close(L->lfd);
+	L->lfd = listen_fd = -1;
+}
+
+static int
+run_epoll(void)
+{
+	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	struct epoll_event ev, evs[64];
+	struct conn *c, *next;
+	struct loop *L;
+	int64_t deadline = -1, now, last_sweep;
+	int stopping = 0, cut = 0, cut_now, n, i, fd, timeout, status;
+
+	if ((L = calloc(1, sizeof(*L))) == NULL) {
+		complain("out of memory");
+		return 1;
+	}
+	L->lfd = listen_fd;
+	if ((L->ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+		complain("epoll_create1: %s", strerror(errno));
+		free(L);
+		return 1;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = &tag_wake;
+	if (epoll_ctl(L->ep, EPOLL_CTL_ADD, wake_pipe[0], &ev) < 0 ||
+	    tv_sock_set_nonblock(L->lfd, 1, errbuf) < 0 || set_listening(L, 1) < 0) {
+		complain("cannot set up the event loop");
+		close(L->ep);
+		free(L);
+		return 1;
+	}
+	last_sweep = now_ms();
+	status = 0;
+	for (;;) {
+		if (L->lfd < 0 && L->nconns == 0)
+			break;
+		if (set_listening(L, L->nconns < cfg.max_conns) < 0) {
+			status = 1;
+			break;
+		}
+		/* wake at least once a second to drop idle connections */
+		timeout = 1000;
+		if (stopping) {
+			now = now_ms();
+			timeout = deadline > now ? (int)(deadline - now) : 0;
+			if (timeout > 1000)
+				timeout = 1000;
+		}
+		n = epoll_wait(L->ep, evs, 64, timeout);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			complain("epoll_wait: %s", strerror(errno));
+			status = 1;
+			break;
+		}
+		cut_now = 0;
+		for (i = 0; i < n; i++) {
+			if (evs[i].data.ptr == &tag_wake) {
+				int stops = drain_wakeups(NULL);
+
+				if (stops > 0 && !stopping) {
+					stopping = 1;
+					close_listener(L);
+					deadline = now_ms() + GRACE_MS;
+					if (L->nconns > 0)
+						note("shutting down: %d connection(s) get %d ms "
+						    "to finish", L->nconns, GRACE_MS);
+					stops--;
+				}
+				if (stops > 0)
+					cut_now = 1;	/* asked twice */
+			} else if (evs[i].data.ptr == &tag_listener) {
+				/* accept what is queued, up to the limit */
+				while (L->lfd >= 0 && L->nconns < cfg.max_conns) {
+					if ((fd = accept_one(L->lfd, SOCK_NONBLOCK)) < 0)
+						break;
+					if (cfg.once)
+						close_listener(L);
+					conn_new(L, fd);
+				}
+			} else {
+				/* only a connection's own event frees it, and epoll
+				 * reports each descriptor at most once per call */
+				conn_step(L, evs[i].data.ptr);
+			}
+		}
+		now = now_ms();
+		if (stopping && (cut_now || now >= deadline))
+			cut = 1;
+		if (cut || now - last_sweep >= 1000) {
+			last_sweep = now;
+			for (c = L->head; c != NULL; c = next) {
+				next = c->next;
+				if (cut)
+					sess_abort(&c->s, "closed", "server shutting down");
+				else if (c->linger_end != 0 && now >= c->linger_end)
+					c->s.linger = 0;
+				else if (now - c->last_ms >= IDLE_MS)
+					sess_abort(&c->s, "closed", "idle too long");
+				else
+					continue;
+				conn_free(L, c);
+			}
+		}
+	}
+	for (c = L->head; c != NULL; c = next) {
+		next = c->next;
+		conn_free(L, c);
+	}
+	close_listener(L);
+	close(L->ep);
+	free(L);
+	if (status == 0 && cfg.once)
+		status = once_status;
+	return status;
+}
+
+/* ---------------------------------------------------------------- */
+/* UDP echo: one socket, one loop */
+
+static int
+run_udp(int fd)
+{
+	struct sockaddr_storage ss;
+	struct pollfd pfd[2];
+	char peer[TV_SOCK_ADDRSTRLEN];
+	socklen_t sslen;
+	char *buf;
+	ssize_t n, w;
+	int status = 0;
+
+	if ((buf = malloc(65536)) == NULL) {
+		complain("out of memory");
+		return 1;
+	}
+	for (;;) {
+		pfd[0].fd = wake_pipe[0];
+		pfd[0].events = POLLIN;
+		pfd[1].fd = fd;
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			complain("poll: %s", strerror(errno));
+			status = 1;
+			break;
+		}
+		if ((pfd[0].revents & POLLIN) && drain_wakeups(NULL) > 0)
+			break;
+		if (!(pfd[1].revents & (POLLIN | POLLERR)))
+			continue;
+		sslen = sizeof(ss);
+		n = recvfrom(fd, buf, 65536, MSG_DONTWAIT | MSG_TRUNC,
+		    (struct sockaddr *)&ss, &sslen);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				complain("recvfrom: %s", strerror(errno));
+			continue;
+		}
+		tv_sock_ntop((struct sockaddr *)&ss, peer, sizeof(peer));
+		if (n > 65536) {
+			complain("%s: datagram of %zd bytes cut to 65536", peer, n);
+			n = 65536;
+		}
+		w = sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&ss, sslen);
+		if (w != n)
+			complain("%s: sendto: %s", peer, w < 0 ? strerror(errno) :
+			    "short write");
+		else
+			note("%s: echoed %zd bytes (udp)", peer, n);
+		if (cfg.once) {
+			status = w != n;
+			break;
+		}
+	}
+	free(buf);
+	return status;
+}
+
+/* ---------------------------------------------------------------- */
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"Usage: tcpviz-server [--tcp PORT | --udp PORT] [--bind ADDR]\n"
+"                     [--mode=echo|greet|store] [--model=fork|thread|epoll]\n"
+"                     [--max-conns N] [--dir DIR] [--once] [-q] [--help]\n"
+"\n"
+"Serve TCP (or UDP) on a numeric address, loopback by default, for tcpviz's\n"
+"live demo or for watching handshakes and closes by hand.\n"
+"\n"
+"  --tcp PORT         serve TCP on PORT (default %d; 0 picks a free port,\n"
+"                     which the start line shows)\n"
+"  --udp PORT         serve UDP echo on PORT instead: each datagram goes back\n"
+"  --bind ADDR        numeric IPv4 or IPv6 address to bind (default %s)\n"
+"  --mode=MODE        echo:  echo what arrives until the peer closes (default)\n"
+"                     greet: write \"Hello from tcpviz-server\" and close first,\n"
+"                            reading nothing\n"
+"                     store: read \"NAME SIZE\\n\" and SIZE bytes, keep the file\n"
+"                            in DIR, reply \"OK SIZE CRC32\\n\" and close\n"
+"  --model=MODEL      fork: a process per connection (default)\n"
+"                     thread: a thread per connection\n"
+"                     epoll: one event loop for all connections\n"
+"  --max-conns N      serve at most N connections at once; later ones wait in\n"
+"                     the listen queue (default %d)\n"
+"  --dir DIR          where store mode keeps files (default: a new directory\n"
+"                     under $TMPDIR or /tmp, named in the start line)\n"
+"  --once             serve one connection (or one datagram), then exit with\n"
+"                     status 0 if it went well, 1 if not\n"
+"  -q                 print errors only: no start line, no per-connection lines\n"
+"  -h, --help         show this help and exit\n"
+"\n"
+"--model and --max-conns are for TCP; --udp serves echo only.  SIGINT or\n"
+"SIGTERM stops accepting, lets open connections finish for %d s, then\n"
+"closes them and exits 0.\n"
+"\n"
+"Examples:\n"
+"  tcpviz-server                          echo on 127.0.0.1:%d, fork model\n"
+"  tcpviz-server --mode=greet --model=epoll\n"
+"  tcpviz-server --mode=store --dir /tmp/in\n"
+"  tcpviz-server --bind ::1 --tcp 8001\n"
+"  tcpviz-server --udp %d\n",
+	    TV_SOCK_TCP_PORT, TV_SOCK_HOST, MAX_CONNS_DEFAULT, GRACE_MS / 1000,
+	    TV_SOCK_TCP_PORT, TV_SOCK_UDP_PORT);
+}
+
+static int
+bad_usage(const char *fmt, const char *arg)
+{
+	if (fmt != NULL) {
+		fprintf(stderr, "%s: ", PROG);
+		fprintf(stderr, fmt, arg);
+		fputc('\n', stderr);
+	}
+	usage(stderr);
+	return 1;
+}
+
+static int
+parse_int(const char *s, long min, long max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+lookup(const char *const *names, int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* store mode without --dir: a fresh private directory */
+static int
+make_store_dir(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	if (t == NULL || *t == '\0')
+		t = "/tmp";
+	if ((size_t)snprintf(cfg.dir, sizeof(cfg.dir), "%s/tcpviz-store-XXXXXX",
+	    t) >= sizeof(cfg.dir) || mkdtemp(cfg.dir) == NULL) {
+		complain("cannot create a store directory under %s: %s", t,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_TCP = 256, OPT_UDP, OPT_BIND, OPT_MODE, OPT_MODEL,
+	    OPT_MAXCONNS, OPT_DIR, OPT_ONCE };
+	static const struct option longopts[] = {
+		{ "tcp", required_argument, NULL, OPT_TCP },
+		{ "udp", required_argument, NULL, OPT_UDP },
+		{ "bind", required_argument, NULL, OPT_BIND },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "model", required_argument, NULL, OPT_MODEL },
+		{ "max-conns", required_argument, NULL, OPT_MAXCONNS },
+		{ "dir", required_argument, NULL, OPT_DIR },
+		{ "once", no_argument, NULL, OPT_ONCE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char errbuf[TV_SOCK_ERRBUF_SIZE], name[TV_SOCK_ADDRSTRLEN];
+	const char *dir = NULL;
+	struct sigaction sa;
+	struct stat st;
+	int ch, v, have_tcp = 0, have_model = 0, have_max = 0, status;
+
+	cfg.mode = MODE_ECHO;
+	cfg.model = MODEL_FORK;
+	cfg.port = TV_SOCK_TCP_PORT;
+	cfg.bind = TV_SOCK_HOST;
+	cfg.max_conns = MAX_CONNS_DEFAULT;
+
+	while ((ch = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_TCP:
+		case OPT_UDP:
+			if (parse_int(optarg, 0, 65535, &cfg.port) < 0)
+				return bad_usage("invalid port '%s' (0 to 65535)", optarg);
+			if (ch == OPT_UDP)
+				cfg.udp = 1;
+			else
+				have_tcp = 1;
+			break;
+		case OPT_BIND:
+			cfg.bind = optarg;
+			break;
+		case OPT_MODE:
+			if ((v = lookup(mode_names, 3, optarg)) < 0)
+				return bad_usage("unknown mode '%s' (echo, greet or store)",
+				    optarg);
+			cfg.mode = v;
+			break;
+		case OPT_MODEL:
+			if ((v = lookup(model_names, 3, optarg)) < 0)
+				return bad_usage("unknown model '%s' (fork, thread or "
+				    "epoll)", optarg);
+			cfg.model = v;
+			have_model = 1;
+			break;
+		case OPT_MAXCONNS:
+			if (parse_int(optarg, 1, MAX_CONNS_LIMIT, &cfg.max_conns) < 0)
+				return bad_usage("invalid --max-conns '%s' (1 to 10000)",
+				    optarg);
+			have_max = 1;
+			break;
+		case OPT_DIR:
+			dir = optarg;
+			break;
+		case OPT_ONCE:
+			cfg.once = 1;
+			break;
+		case 'q':
+			cfg.quiet = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return bad_usage(NULL, NULL);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("unexpected argument '%s'", argv[optind]);
+	if (cfg.udp && have_tcp)
+		return bad_usage("%s", "give --tcp or --udp, not both");
+	if (cfg.udp && (cfg.mode != MODE_ECHO || have_model || have_max))
+		return bad_usage("%s", "--udp serves echo only; --mode, --model and "
+		    "--max-conns are for TCP");
+	if (dir != NULL && cfg.mode != MODE_STORE)
+		return bad_usage("%s", "--dir is for --mode=store");
+
+	if (cfg.mode == MODE_STORE) {
+		if (dir == NULL) {
+			if (make_store_dir() < 0)
+				return 1;
+		} else if (stat(dir, &st) < 0) {
+			complain("%s: %s", dir, strerror(errno));
+			return 1;
+		} else if (!S_ISDIR(st.st_mode)) {
+			complain("%s: not a directory", dir);
+			return 1;
+		} else if ((size_t)snprintf(cfg.dir, sizeof(cfg.dir), "%s", dir) >=
+		    sizeof(cfg.dir)) {
+			complain("%s: path too long", dir);
+			return 1;
+		}
+	}
+
+	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
+		complain("pipe: %s", strerror(errno));
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (!cfg.udp && cfg.model == MODEL_FORK)
+		sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a vanished peer shows as EPIPE */
+
+	if (cfg.udp)
+		listen_fd = tv_sock_udp_bind(cfg.bind, cfg.port, errbuf);
+	else
+		listen_fd = tv_sock_tcp_listen(cfg.bind, cfg.port, BACKLOG, errbuf);
+	if (listen_fd < 0) {
+		complain("%s", errbuf);
+		return 1;
+	}
+	tv_sock_name(listen_fd, 0, name, sizeof(name));
+
+	if (cfg.udp) {
+		note("udp echo on %s", name);
+		status = run_udp(listen_fd);
+		close(listen_fd);
+		return status;
+	}
+	if (cfg.mode == MODE_STORE)
+		note("store on %s (model %s), files go to %s", name,
+		    model_names[cfg.model], cfg.dir);
+	else
+		note("%s on %s (model %s)", mode_names[cfg.mode], name,
+		    model_names[cfg.model]);
+
+	if (cfg.model == MODEL_EPOLL)
+		return run_epoll();
+	if (cfg.model == MODEL_FORK)
+		kids = calloc(cfg.max_conns, sizeof(*kids));
+	else if ((tfds = malloc(cfg.max_conns * sizeof(*tfds))) != NULL)
+		memset(tfds, 0xff, cfg.max_conns * sizeof(*tfds));	/* all -1 */
+	if (kids == NULL && tfds == NULL) {
+		complain("out of memory");
+		return 1;
+	}
+	status = run_blocking();
+	if (listen_fd >= 0)
+		close(listen_fd);
+	/* threads may still be finishing their last lines: the tables stay */
+	return status;
+}

@@ -1,0 +1,401 @@
+/* \summary: small socket helpers for the bundled programs (numeric addresses, timeouts) */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "tv_sock.h"
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait until fd is ready for `events` (POLLIN or POLLOUT) or timeout_ms
+ * has passed.  An error or hangup on fd counts as ready: the read or
+ * write that follows reports it.  A signal restarts the wait with the
+ * time that is left.
+ */
+static int
+wait_fd(int fd, short events, int timeout_ms, char *errbuf)
+{
+	struct pollfd pfd;
+	int64_t deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : -1;
+	int left = timeout_ms, r;
+
+	for (;;) {
+		pfd.fd = fd;
+		pfd.events = events;
+		pfd.revents = 0;
+		r = poll(&pfd, 1, left);
+		if (r > 0)
+			return 0;
+		if (r == 0) {
+			snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "timed out after %g s",
+			    timeout_ms / 1000.0);
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (errno != EINTR) {
+			snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "poll: %s",
+			    strerror(errno));
+			return -1;
+		}
+		if (deadline >= 0) {
+			int64_t d = deadline - now_ms();
+
+			left = d > 0 ? (int)d : 0;
+		}
+	}
+}
+
+int
+tv_sock_resolve(const char *host, int port, int socktype,
+    struct sockaddr_storage *ss, socklen_t *sslen, char *errbuf)
+{
+	struct addrinfo hints, *res;
+	char serv[8];
+	int r;
+
+	if (port < 0 || port > 65535) {
+		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "port %d out of range "
+		    "(0 to 65535)", port);
+		return -1;
+	}
+	snprintf(serv, sizeof(serv), "%d", port);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = socktype;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	r = getaddrinfo(host, serv, &hints, &res);
+	if (r != 0) {
+		if (r == EAI_NONAME)
+			snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%.64s: not a numeric "
+			    "IPv4 or IPv6 address (names are not looked up)", host);
+		else
+			snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%.64s: %s", host,
+			    gai_strerror(r));
+		return -1;
+	}
+	if (res->ai_addrlen > sizeof(*ss)) {
+		freeaddrinfo(res);
+		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%.64s: address too long",
+		    host);
+		return -1;
+	}
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*sslen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* A socket bound to host:port; the common part of listen and udp_bind. */
+static int
+bound_socket(const char *host, int port, int socktype, char *errbuf)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	char name[TV_SOCK_ADDRSTRLEN];
+	int fd, one = 1;
+
+	if (tv_sock_resolve(host, port, socktype, &ss, &sslen, errbuf) < 0)
+		return -1;
+	tv_sock_ntop((struct sockaddr *)&ss, name, sizeof(name));
+	fd = socket(ss.ss_family, socktype | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "socket for %s: %s", name,
+		    strerror(errno));
+		return -1;
+	}
+	/* a server restarted at once must not wait out TIME-WAIT */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    (ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &one, sizeof(one)) < 0)) {
+		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "setsockopt for %s: %s",
+		    name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&ss, sslen) < 0) {
+		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "bind %s: %s", name,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+tv_sock_tcp_listen(const char *host, int port, int backlog, char *errbuf)
+{
+	char name[TV_SOCK_ADDRSTRLEN];
+	int fd;
+
+	if ((fd = bound_socket(host, port, SOCK_STREAM, errbuf)) < 0)
+		return -1;
+	if (listen(fd, backlog) < 0) {
+		tv_sock_name(fd, 0, name, sizeof(name));
+		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "listen on %s: %s", name,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+tv_sock_udp_bind(const char *host, int port, char *errbuf)
+{
+	return bound_socket(host, port, SOCK_DGRAM, errbuf);
+}
+
+int
+tv_sock_set_nonblock(int fd, int on, char *errbuf)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK :
+	    fl & ~O_NONBLOCK) < 0) {
+		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "fcntl: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+tv_sock_connect(const char *host, int port, int socktype, int timeout_ms,
+    char *errbuf)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen, elen;
+	char name[TV_SOCK_ADDRSTRLEN], why[TV_SOCK_ERRBUF_SIZE];
+	int fd, err;
+
+	if (tv_sock_resolve(host, port, socktype, &ss, &sslen, errbuf) < 0)
+		return -1;
+	tv_sock_ntop((struct sockaddr *)&ss, name, sizeof(name));
+	fd = socket(ss.ss_family, socktype | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "socket for %s: %s", name,
+		    strerror(errno));
+		return -1;
+	}
+	if (socktype == SOCK_DGRAM) {
+		if (connect(fd, (struct sockaddr *)&ss, sslen) < 0)
+			goto fail_errno;
+		return fd;
+	}
+
+	/* Non-blocking connect, then poll for writability: the usual way to
+	 * put a time limit on the three-way handshake. */
+	if (tv_sock_set_nonblock(fd, 1, why) < 0)
+		goto fail_why;
+	if (connect(fd, (struct sockaddr *)&ss, sslen) < 0) {
+		if (errno != EINPROGRESS)
+			goto fail_errno;
+		if (wait_fd(fd, POLLOUT, timeout_ms, why) < 0)
+			goto fail_why;
+		elen = sizeof(err);
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+			goto fail_errno;
+		if (err != 0) {
+			errno = err;
+			goto fail_errno;
+		}
+	}
+	if (tv_sock_set_nonblock(fd, 0, why) < 0)
+		goto fail_why;
+	return fd;
+
+fail_errno:
+	snprintf(why, sizeof(why), "%s", strerror(errno));
+fail_why:
+	snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "connect to %s: %.160s", name,
+	    why);
+	close(fd);
+	return -1;
+}
+
+ssize_t
+tv_sock_read(int fd, void *buf, size_t len, int timeout_ms, char *errbuf)
+{
+	ssize_t n;
+
+	for (;;) {
+		if (wait_fd(fd, POLLIN, timeout_ms, errbuf) < 0)
+			return -1;
+		/* MSG_DONTWAIT: a blocking socket must not block past poll() */
+		n = recv(fd, buf, len, MSG_DONTWAIT);
+		if (n >= 0)
+			return n;
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			break;
+	}
+	snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%s", strerror(errno));
+	return -1;
+}
+
+ssize_t
+tv_sock_read_all(int fd, void *buf, size_t len, int timeout_ms, char *errbuf)
+{
+	char *p = buf;
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = tv_sock_read(fd, p + got, len - got, timeout_ms, errbuf);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int
+tv_sock_write_all(int fd, const void *buf, size_t len, int timeout_ms,
+    char *errbuf)
+{
+	const char *p = buf;
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = send(fd, p + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			off += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (wait_fd(fd, POLLOUT, timeout_ms, errbuf) < 0)
+				return -1;
+			continue;
+		}
+		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%s",
+		    n == 0 ? "wrote nothing" : strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+tv_sock_free_port(const char *host, int socktype, char *errbuf)
+{
+	char name[TV_SOCK_ADDRSTRLEN];
+	int fd, port;
+
+	if ((fd = bound_socket(host, 0, socktype, errbuf)) < 0)
+		return -1;
+	port = tv_sock_name(fd, 0, name, sizeof(name));
+	if (port <= 0)
+		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "getsockname: %s",
+		    strerror(errno));
+	close(fd);
+	return port > 0 ? port : -1;
+}
+
+void
+tv_sock_ntop(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char host[NI_MAXHOST], serv[NI_MAXSERV];
+	socklen_t salen;
+
+	salen = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
+	if ((sa->sa_family != AF_INET && sa->sa_family != AF_INET6) ||
+	    getnameinfo(sa, salen, host, sizeof(host), serv, sizeof(serv),
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	if (sa->sa_family == AF_INET6)
+		snprintf(buf, len, "[%s]:%s", host, serv);
+	else
+		snprintf(buf, len, "%s:%s", host, serv);
+}
+
+int
+tv_sock_name(int fd, int peer, char *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	int r;
+
+	memset(&ss, 0, sizeof(ss));
+	r = peer ? getpeername(fd, (struct sockaddr *)&ss, &sslen) :
+	    getsockname(fd, (struct sockaddr *)&ss, &sslen);
+	if (r < 0) {
+		snprintf(buf, len, "?");
+		return -1;
+	}
+	tv_sock_ntop((struct sockaddr *)&ss, buf, len);
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return -1;
+}
+
+/*
+ * CRC-32 with the reflected IEEE polynomial 0xedb88320, four bits at a
+ * time: a 16-entry table is small enough to write out and needs no
+ * initialisation, so threads may call this freely.
+ */
+uint32_t
+tv_sock_crc32(uint32_t crc, const void *buf, size_t len)
+{
+	static const uint32_t tab[16] = {
+		0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac,
+		0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
+		0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
+		0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
+	};
+	const unsigned char *p = buf;
+
+	crc = ~crc;
+	while (len--) {
+		crc ^= *p++;
+		crc = (crc >> 4) ^ tab[crc & 15];
+		crc = (crc >> 4) ^ tab[crc & 15];
+	}
+	return ~crc;
+}
+
+const char *
+tv_sock_store_name_check(const char *name)
+{
+	const unsigned char *p;
+	size_t n = strlen(name);
+
+	if (n == 0)
+		return "empty name";
+	if (n > TV_STORE_NAME_MAX)
+		return "name too long";
+	if (strchr(name, '/') != NULL)
+		return "name contains '/'";
+	if (strstr(name, "..") != NULL)
+		return "name contains '..'";
+	if (name[0] == '.')
+		return "name starts with '.'";
+	for (p = (const unsigned char *)name; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return "name contains a space or control character";
+	return NULL;
+}

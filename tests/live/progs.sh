@@ -1,0 +1,404 @@
+#!/bin/sh
+# tests/live/progs.sh: run tcpviz-server and tcpviz-client for real on 127.0.0.1 and ::1 (no root needed).
+#
+# Every server listens on a port the kernel picks (--tcp 0 / --udp 0) and
+# names in its start line, so runs never collide.  Every program runs under
+# timeout(1); whatever is still running at the end is stopped by the EXIT
+# trap.  TCPVIZ_SERVER and TCPVIZ_CLIENT name other binaries (a sanitizer
+# build, say).  Prints "ok NAME" or "FAIL NAME: why" per check, then
+# "progs: N passed, M failed".
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+SERVER=${TCPVIZ_SERVER:-./tcpviz-server}
+CLIENT=${TCPVIZ_CLIENT:-./tcpviz-client}
+T=20		# seconds any one client may take
+SRV_T=30	# seconds any one server may live
+
+passed=0
+failed=0
+servers=""
+tmp=$(mktemp -d) || exit 1
+
+cleanup() {
+	for p in $servers; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $servers; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() {
+	passed=$((passed + 1))
+	echo "ok $1"
+}
+
+bad() {
+	failed=$((failed + 1))
+	echo "FAIL $1: $2"
+	shift 2
+	for f in "$@"; do
+		[ -s "$f" ] && sed 's/^/    /' "$f" | head -20
+	done
+	return 0
+}
+
+# start_server NAME ARGS...: run the server in the background (log in
+# $tmp/NAME.log); set $spid and $port once its start line is out.
+start_server() {
+	name=$1
+	shift
+	port=""
+	timeout --foreground -k 10 $SRV_T "$SERVER" "$@" 2>"$tmp/$name.log" &
+	spid=$!
+	servers="$servers $spid"
+	i=0
+	while [ $i -lt 100 ]; do
+		port=$(sed -n 's/^tcpviz-server: .* on [^ ]*:\([0-9][0-9]*\).*$/\1/p' \
+		    "$tmp/$name.log" 2>/dev/null | head -1)
+		[ -n "$port" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# stop_server: SIGTERM the server started last; its exit status in $st
+# (124 or more: it did not stop and timeout(1) ended it).
+stop_server() {
+	kill -TERM "$spid" 2>/dev/null
+	wait "$spid"
+	st=$?
+	servers=$(echo "$servers" | sed "s/ $spid\$//; s/ $spid / /")
+}
+
+# wait_log FILE TEXT N: wait up to 5 s for N lines with TEXT in FILE
+wait_log() {
+	i=0
+	while [ $i -lt 50 ]; do
+		[ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# repeat N TEXT: N lines of TEXT
+repeat() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		echo "$2"
+		i=$((i + 1))
+	done
+}
+
+# ---- --help and bad arguments ----
+for prog in "$SERVER" "$CLIENT"; do
+	b=$(basename "$prog")
+	if timeout $T "$prog" --help >"$tmp/help.out" 2>"$tmp/help.err" &&
+	    grep -q "^Usage: $b " "$tmp/help.out" && ! [ -s "$tmp/help.err" ]; then
+		ok "help-$b"
+	else
+		bad "help-$b" "--help did not exit 0 with usage on stdout" "$tmp/help.err"
+	fi
+	timeout $T "$prog" --no-such-option >"$tmp/bad.out" 2>"$tmp/bad.err"
+	s=$?
+	if [ $s = 1 ] && grep -q "^Usage: $b " "$tmp/bad.err" && ! [ -s "$tmp/bad.out" ]; then
+		ok "badargs-$b"
+	else
+		bad "badargs-$b" "exit status $s, expected 1 with usage on stderr" "$tmp/bad.err"
+	fi
+done
+
+# ---- each concurrency model: echo, greet, store ----
+head -c 204800 /dev/urandom >"$tmp/upload.bin"
+cp "$tmp/upload.bin" "$tmp/bad..name"
+
+for model in fork thread epoll; do
+	# echo: five clients at once, twenty round trips each
+	if ! start_server "echo-$model" --tcp 0 --model=$model; then
+		bad "echo-$model" "server did not start" "$tmp/echo-$model.log"
+		continue
+	fi
+	pids=""
+	for c in 1 2 3 4 5; do
+		timeout -k 2 $T "$CLIENT" -q --count 20 127.0.0.1 "$port" \
+		    "hello $model $c" >"$tmp/c$c.out" 2>"$tmp/c$c.err" &
+		pids="$pids $!"
+	done
+	why=""
+	c=0
+	for p in $pids; do
+		c=$((c + 1))
+		wait "$p" || why="$why client $c exited $?;"
+		repeat 20 "hello $model $c" >"$tmp/c$c.want"
+		cmp -s "$tmp/c$c.want" "$tmp/c$c.out" ||
+			why="$why client $c printed the wrong echo;"
+		[ -s "$tmp/c$c.err" ] && why="$why client $c wrote to stderr;"
+	done
+	if [ -z "$why" ]; then
+		ok "echo-$model"
+	else
+		bad "echo-$model" "$why" "$tmp/c1.err" "$tmp/echo-$model.log"
+	fi
+
+	# SIGTERM with a connection open: a --greet client waits on the echo
+	# server, which says nothing; the grace period ends, the server closes
+	# it (the client sees EOF) and exits 0
+	timeout -k 2 $T "$CLIENT" -q --greet 127.0.0.1 "$port" \
+	    >"$tmp/hold.out" 2>"$tmp/hold.err" &
+	hold=$!
+	wait_log "$tmp/echo-$model.log" " connected" 6
+	t0=$(date +%s)
+	stop_server
+	t1=$(date +%s)
+	wait "$hold"
+	hs=$?
+	if [ $st = 0 ] && [ $hs = 0 ] && [ $((t1 - t0)) -le 5 ]; then
+		ok "shutdown-$model"
+	else
+		bad "shutdown-$model" "server exit $st after $((t1 - t0)) s, held client exit $hs" \
+		    "$tmp/echo-$model.log" "$tmp/hold.err"
+	fi
+
+	# greet: the server talks and closes first; --once, so it then exits 0
+	if start_server "greet-$model" --tcp 0 --mode=greet --model=$model --once; then
+		timeout -k 2 $T "$CLIENT" -q --greet 127.0.0.1 "$port" \
+		    >"$tmp/greet.out" 2>"$tmp/greet.err"
+		s=$?
+		wait "$spid"
+		st=$?
+		if [ $s = 0 ] && [ $st = 0 ] &&
+		    [ "$(cat "$tmp/greet.out")" = "Hello from tcpviz-server" ]; then
+			ok "greet-$model"
+		else
+			bad "greet-$model" "client exit $s, server exit $st" \
+			    "$tmp/greet.out" "$tmp/greet.err" "$tmp/greet-$model.log"
+		fi
+	else
+		bad "greet-$model" "server did not start" "$tmp/greet-$model.log"
+	fi
+
+	# store: 200 KB, byte-identical copy, CRC-32 checked by the client
+	mkdir "$tmp/store-$model"
+	if start_server "store-$model" --tcp 0 --mode=store --model=$model \
+	    --dir "$tmp/store-$model" --once; then
+		timeout -k 2 $T "$CLIENT" -q --send "$tmp/upload.bin" 127.0.0.1 "$port" \
+		    >"$tmp/send.out" 2>"$tmp/send.err"
+		s=$?
+		wait "$spid"
+		st=$?
+		why=""
+		[ $s = 0 ] || why="client exit $s;"
+		[ $st = 0 ] || why="$why server exit $st;"
+		grep -q "^sent upload.bin: 204800 bytes, crc32 [0-9a-f]\{8\}, confirmed by 127.0.0.1:$port\$" \
+		    "$tmp/send.out" || why="$why no confirmation from the client;"
+		cmp -s "$tmp/upload.bin" "$tmp/store-$model/upload.bin" ||
+			why="$why stored copy differs;"
+		[ "$(ls -A "$tmp/store-$model")" = upload.bin ] ||
+			why="$why stray files in the store directory;"
+		# the client's CRC-32 against zlib's, when python3 is there
+		if [ -z "$why" ] && command -v python3 >/dev/null 2>&1; then
+			want=$(python3 -c 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))' \
+			    "$tmp/upload.bin")
+			grep -q "crc32 $want," "$tmp/send.out" ||
+				why="client's CRC-32 is not zlib's $want;"
+		fi
+		if [ -z "$why" ]; then
+			ok "store-$model"
+		else
+			bad "store-$model" "$why" "$tmp/send.out" "$tmp/send.err" \
+			    "$tmp/store-$model.log"
+		fi
+	else
+		bad "store-$model" "server did not start" "$tmp/store-$model.log"
+	fi
+
+	# a name with ".." is refused with a reason, even while the client is
+	# still sending 200 KB, and nothing is stored
+	mkdir "$tmp/refuse-$model"
+	if start_server "refuse-$model" --tcp 0 --mode=store --model=$model \
+	    --dir "$tmp/refuse-$model" --once; then
+		timeout -k 2 $T "$CLIENT" -q --send "$tmp/bad..name" 127.0.0.1 "$port" \
+		    >"$tmp/refuse.out" 2>"$tmp/refuse.err"
+		s=$?
+		wait "$spid"
+		st=$?
+		if [ $s = 1 ] && [ $st = 1 ] && [ -z "$(ls -A "$tmp/refuse-$model")" ] &&
+		    [ "$(cat "$tmp/refuse.err")" = "tcpviz-client: 127.0.0.1:$port refused bad..name: name contains '..'" ]; then
+			ok "store-refused-$model"
+		else
+			bad "store-refused-$model" "client exit $s, server exit $st (both should be 1)" \
+			    "$tmp/refuse.err" "$tmp/refuse-$model.log"
+		fi
+	else
+		bad "store-refused-$model" "server did not start" "$tmp/refuse-$model.log"
+	fi
+
+	# --max-conns 1: three clients at once are served one after another
+	if start_server "max-$model" --tcp 0 --model=$model --max-conns 1; then
+		pids=""
+		for c in 1 2 3; do
+			timeout -k 2 $T "$CLIENT" -q --count 50 127.0.0.1 "$port" "m$c" \
+			    >"$tmp/m$c.out" 2>"$tmp/m$c.err" &
+			pids="$pids $!"
+		done
+		why=""
+		c=0
+		for p in $pids; do
+			c=$((c + 1))
+			wait "$p" || why="$why client $c exited $?;"
+			[ "$(wc -l <"$tmp/m$c.out")" = 50 ] || why="$why client $c: wrong echo count;"
+		done
+		stop_server
+		[ $st = 0 ] || why="$why server exit $st;"
+		if [ -z "$why" ]; then
+			ok "maxconns-$model"
+		else
+			bad "maxconns-$model" "$why" "$tmp/m1.err" "$tmp/max-$model.log"
+		fi
+	else
+		bad "maxconns-$model" "server did not start" "$tmp/max-$model.log"
+	fi
+done
+
+# a header with '/' in the name, which tcpviz-client never sends: python3 only
+if ! command -v python3 >/dev/null 2>&1; then
+	passed=$((passed + 1))
+	echo "ok store-refused-slash # SKIP no python3"
+elif mkdir "$tmp/slash" "$tmp/slash/in" &&
+    start_server slash --tcp 0 --mode=store --model=thread --dir "$tmp/slash/in" --once; then
+	timeout -k 2 $T python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"../escape 5\nhello")
+data = b""
+while True:
+    b = s.recv(1024)
+    if not b:
+        break
+    data += b
+sys.stdout.write(data.decode())
+' "$port" >"$tmp/slash.out" 2>"$tmp/slash.err"
+	s=$?
+	wait "$spid"
+	st=$?
+	if [ $s = 0 ] && [ $st = 1 ] && [ -z "$(ls -A "$tmp/slash/in")" ] &&
+	    ! [ -e "$tmp/slash/escape" ] &&
+	    [ "$(cat "$tmp/slash.out")" = "ERR name contains '/'" ]; then
+		ok store-refused-slash
+	else
+		bad store-refused-slash "python exit $s, server exit $st" "$tmp/slash.out" \
+		    "$tmp/slash.err" "$tmp/slash.log"
+	fi
+else
+	bad store-refused-slash "server did not start" "$tmp/slash.log"
+fi
+
+# ---- UDP echo ----
+if start_server udp --udp 0; then
+	timeout -k 2 $T "$CLIENT" -q --udp --count 2 127.0.0.1 "$port" one two \
+	    >"$tmp/udp.out" 2>"$tmp/udp.err"
+	s=$?
+	printf 'one\ntwo\none\ntwo\n' >"$tmp/udp.want"
+	stop_server
+	if [ $s = 0 ] && [ $st = 0 ] && cmp -s "$tmp/udp.want" "$tmp/udp.out"; then
+		ok udp-echo
+	else
+		bad udp-echo "client exit $s, server exit $st" "$tmp/udp.out" "$tmp/udp.err" \
+		    "$tmp/udp.log"
+	fi
+else
+	bad udp-echo "server did not start" "$tmp/udp.log"
+fi
+
+if start_server udp-once --udp 0 --once; then
+	timeout -k 2 $T "$CLIENT" -q --udp 127.0.0.1 "$port" >"$tmp/udp1.out" 2>"$tmp/udp1.err"
+	s=$?
+	wait "$spid"
+	st=$?
+	if [ $s = 0 ] && [ $st = 0 ] && [ "$(cat "$tmp/udp1.out")" = "Hello Server" ]; then
+		ok udp-once
+	else
+		bad udp-once "client exit $s, server exit $st" "$tmp/udp1.err" "$tmp/udp-once.log"
+	fi
+else
+	bad udp-once "server did not start" "$tmp/udp-once.log"
+fi
+
+# ---- IPv6 echo over ::1 ----
+if ! grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null; then
+	passed=$((passed + 1))
+	echo "ok ipv6-echo # SKIP no ::1 on this host"
+elif start_server ipv6 --bind ::1 --tcp 0 --model=epoll; then
+	timeout -k 2 $T "$CLIENT" -q ::1 "$port" "over IPv6" >"$tmp/v6.out" 2>"$tmp/v6.err"
+	s=$?
+	stop_server
+	if [ $s = 0 ] && [ $st = 0 ] && [ "$(cat "$tmp/v6.out")" = "over IPv6" ] &&
+	    grep -q "on \[::1\]:$port " "$tmp/ipv6.log" &&
+	    grep -q "^tcpviz-server: \[::1\]:[0-9]* connected" "$tmp/ipv6.log"; then
+		ok ipv6-echo
+	else
+		bad ipv6-echo "client exit $s, server exit $st" "$tmp/v6.err" "$tmp/ipv6.log"
+	fi
+else
+	bad ipv6-echo "server did not start" "$tmp/ipv6.log"
+fi
+
+# ---- errors ----
+# a port that was just closed: TCP is refused, UDP gets ICMP port unreachable
+start_server closed --tcp 0
+closed=$port
+stop_server
+timeout -k 2 $T "$CLIENT" -q 127.0.0.1 "$closed" >"$tmp/ref.out" 2>"$tmp/ref.err"
+s=$?
+if [ $s = 1 ] && [ "$(cat "$tmp/ref.err")" = "tcpviz-client: connect to 127.0.0.1:$closed: Connection refused" ]; then
+	ok connect-refused
+else
+	bad connect-refused "exit status $s, expected 1 and the refused message" "$tmp/ref.err"
+fi
+timeout -k 2 $T "$CLIENT" -q --udp --timeout 1 127.0.0.1 "$closed" >"$tmp/uref.out" 2>"$tmp/uref.err"
+s=$?
+if [ $s = 1 ] && [ "$(wc -l <"$tmp/uref.err")" = 1 ] &&
+    grep -q "^tcpviz-client: udp 127.0.0.1:$closed: " "$tmp/uref.err"; then
+	ok udp-refused
+else
+	bad udp-refused "exit status $s, expected 1 and one line on stderr" "$tmp/uref.err"
+fi
+
+# a port in use: the second server says so and exits 1
+if start_server inuse --tcp 0 --model=thread; then
+	timeout -k 2 $T "$SERVER" --tcp "$port" >/dev/null 2>"$tmp/inuse2.err"
+	s=$?
+	stop_server
+	if [ $s = 1 ] && [ "$(cat "$tmp/inuse2.err")" = "tcpviz-server: bind 127.0.0.1:$port: Address already in use" ]; then
+		ok bind-in-use
+	else
+		bad bind-in-use "exit status $s, expected 1 and the in-use message" "$tmp/inuse2.err"
+	fi
+else
+	bad bind-in-use "server did not start" "$tmp/inuse.log"
+fi
+
+# names are never looked up
+timeout -k 2 $T "$CLIENT" -q localhost 8000 >/dev/null 2>"$tmp/name.err"
+s=$?
+if [ $s = 1 ] && grep -q "not a numeric IPv4 or IPv6 address" "$tmp/name.err"; then
+	ok no-dns
+else
+	bad no-dns "exit status $s" "$tmp/name.err"
+fi
+
+# ---- no sanitizer reports anywhere (when the binaries were built with them) ----
+if grep -l -E 'ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error:' \
+    "$tmp"/*.log "$tmp"/*.err >"$tmp/san.list" 2>/dev/null; then
+	bad sanitizer-clean "reports in $(tr '\n' ' ' <"$tmp/san.list")" $(cat "$tmp/san.list")
+else
+	ok sanitizer-clean
+fi
+
+echo "progs: $passed passed, $failed failed"
+[ $failed = 0 ]

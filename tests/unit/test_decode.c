@@ -1,0 +1,1398 @@
+/* \summary: unit tests for frame decoding, flag and address text, sequence helpers (tv_decode) */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tv_decode.h"
+#include "pktbuild.h"
+
+#define SPORT 40000
+#define DPORT 80
+#define ISN 0x11223344u
+#define TSVAL 0x01020304u
+
+/* Linux's SYN options: MSS 65495, SACK permitted, timestamps, NOP, wscale 7. */
+static const uint8_t syn_opts[20] = {
+	2, 4, 0xff, 0xd7,
+	4, 2,
+	8, 10, 0x01, 0x02, 0x03, 0x04, 0, 0, 0, 0,
+	1,
+	3, 3, 7,
+};
+
+/* ---- helpers ---- */
+
+/*
+ * Decode `caplen` bytes of frame from an exactly sized heap copy, so that
+ * the sanitizer build reports any read past caplen.
+ */
+static int
+decode_copy(int link, const uint8_t *frame, uint32_t caplen, uint32_t wirelen,
+    struct tv_pkt *pkt)
+{
+	static uint8_t none[1];
+	uint8_t *d = malloc(caplen);
+	int rc;
+
+	if (caplen > 0) {
+		assert_non_null(d);
+		memcpy(d, frame, caplen);
+	}
+	memset(pkt, 0x5a, sizeof(*pkt));	/* decode must clear what it does not set */
+	pkt->n = 42;
+	pkt->ts_sec = 1700000000;
+	pkt->ts_nsec = 123456789;
+	rc = tv_decode(link, d != NULL ? d : none, caplen, wirelen, pkt);
+	free(d);
+	assert_true(rc == 0 || rc == 1);
+	assert_int_equal(pkt->n, 42);
+	assert_int_equal(pkt->ts_sec, 1700000000);
+	assert_int_equal(pkt->ts_nsec, 123456789);
+	assert_int_equal(pkt->caplen, caplen);
+	if (rc == 0) {
+		assert_int_equal(pkt->skip, TV_SKIP_NONE);
+		assert_true(pkt->proto == 6 || pkt->proto == 17);
+	} else {
+		assert_int_not_equal(pkt->skip, TV_SKIP_NONE);
+		assert_true(pkt->skip < TV_SKIP_COUNT);
+		assert_int_equal(pkt->proto, 0);
+	}
+	return rc;
+}
+
+/*
+ * Decode every prefix 0..upto-1 of a frame that was `wirelen` bytes on the
+ * wire and whose decode at `upto` bytes is `full`.  Each must be skipped
+ * or marked truncated, never read out of bounds, and never call a cleanly
+ * built packet malformed.
+ */
+static void
+check_prefixes_upto(int link, const uint8_t *frame, uint32_t upto,
+    uint32_t wirelen, const struct tv_pkt *full)
+{
+	struct tv_pkt p;
+	uint32_t cap, len = upto;
+	int rc;
+
+	for (cap = 0; cap < upto; cap++) {
+		rc = decode_copy(link, frame, cap, wirelen, &p);
+		if (full->malformed == NULL && p.malformed != NULL)
+			fail_msg("prefix %u of %u: malformed \"%s\" on a clean frame",
+			    cap, len, p.malformed);
+		if (rc == 1) {
+			if (p.skip != full->skip) {
+				if (p.skip != TV_SKIP_TRUNCATED)
+					fail_msg("prefix %u of %u: skip %s, want %s or %s",
+					    cap, len, tv_skip_names[p.skip],
+					    tv_skip_names[full->skip],
+					    tv_skip_names[TV_SKIP_TRUNCATED]);
+				assert_true(p.truncated);
+			}
+			continue;
+		}
+		if (!p.truncated)
+			fail_msg("prefix %u of %u decoded but not marked truncated",
+			    cap, len);
+		assert_int_equal(p.proto, full->proto);
+		assert_int_equal(p.sport, full->sport);
+		assert_int_equal(p.dport, full->dport);
+		assert_int_equal(p.len, full->len);
+	}
+}
+
+/* The same for a whole frame of `len` bytes. */
+static void
+check_prefixes(int link, const uint8_t *frame, uint32_t len,
+    const struct tv_pkt *full)
+{
+	check_prefixes_upto(link, frame, len, len, full);
+}
+
+/* Decode a whole frame, then all its prefixes. */
+static int
+decode_frame(int link, const uint8_t *frame, size_t len, struct tv_pkt *pkt)
+{
+	int rc = decode_copy(link, frame, (uint32_t)len, (uint32_t)len, pkt);
+
+	check_prefixes(link, frame, (uint32_t)len, pkt);
+	return rc;
+}
+
+static size_t
+syn_tcp(uint8_t *b)
+{
+	return pb_tcp(b, SPORT, DPORT, ISN, 0, TV_TH_SYN, 65495, syn_opts,
+	    sizeof(syn_opts), 0);
+}
+
+/* A SYN as a bare IPv4 (127.0.0.1 -> 127.0.0.2) or IPv6 (2001:db8::1 -> ::2) packet. */
+static size_t
+syn_ip(uint8_t *b, int v6)
+{
+	size_t n = syn_tcp(b);
+
+	if (v6)
+		return pb_ipv6(b, 6, pb_doc6_a, pb_doc6_b, b, n);
+	return pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+}
+
+static void
+assert_syn(const struct tv_pkt *p, int v6)
+{
+	assert_int_equal(p->skip, TV_SKIP_NONE);
+	assert_int_equal(p->proto, 6);
+	assert_int_equal(p->src.family, v6 ? 6 : 4);
+	assert_int_equal(p->dst.family, v6 ? 6 : 4);
+	if (v6) {
+		assert_memory_equal(p->src.a, pb_doc6_a, 16);
+		assert_memory_equal(p->dst.a, pb_doc6_b, 16);
+	} else {
+		static const uint8_t zero[12];
+
+		assert_memory_equal(p->src.a, pb_lo4_a, 4);
+		assert_memory_equal(p->dst.a, pb_lo4_b, 4);
+		assert_memory_equal(p->src.a + 4, zero, 12);
+		assert_memory_equal(p->dst.a + 4, zero, 12);
+	}
+	assert_int_equal(p->sport, SPORT);
+	assert_int_equal(p->dport, DPORT);
+	assert_int_equal(p->seq, ISN);
+	assert_int_equal(p->ack, 0);
+	assert_int_equal(p->flags, TV_TH_SYN);
+	assert_int_equal(p->win, 65495);
+	assert_int_equal(p->len, 0);
+	assert_int_equal(p->opt_mask, TV_OPT_MSS | TV_OPT_SACK_OK | TV_OPT_TS |
+	    TV_OPT_WSCALE);
+	assert_int_equal(p->mss, 65495);
+	assert_int_equal(p->wscale, 7);
+	assert_int_equal(p->ts_val, TSVAL);
+	assert_int_equal(p->ts_ecr, 0);
+	assert_int_equal(p->nsack, 0);
+	assert_false(p->truncated);
+	assert_null(p->malformed);
+}
+
+/* ---- link types ---- */
+
+static void
+test_link_names(void **state)
+{
+	static const int links[] = {
+		TV_LINK_NULL, TV_LINK_ETHERNET, TV_LINK_RAW, TV_LINK_LOOP,
+		TV_LINK_LINUX_SLL, TV_LINK_IPV4, TV_LINK_IPV6, TV_LINK_LINUX_SLL2,
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		assert_true(tv_link_supported(links[i]));
+		assert_non_null(tv_link_name(links[i]));
+	}
+	assert_string_equal(tv_link_name(TV_LINK_ETHERNET), "EN10MB");
+	assert_string_equal(tv_link_name(TV_LINK_LINUX_SLL2), "LINUX_SLL2");
+	assert_false(tv_link_supported(105));	/* 802.11 */
+	assert_null(tv_link_name(105));
+	for (i = 0; i < TV_SKIP_COUNT; i++)
+		assert_non_null(tv_skip_names[i]);
+}
+
+static void
+test_link_unsupported_is_skipped(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n = syn_ip(b, 0);
+
+	(void)state;
+	assert_int_equal(decode_frame(105, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+}
+
+static void
+test_link_ethernet(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	int v6;
+
+	(void)state;
+	for (v6 = 0; v6 <= 1; v6++) {
+		n = syn_ip(b, v6);
+		n = pb_eth(b, b, n);
+		assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+		assert_syn(&p, v6);
+		assert_int_equal(p.wirelen, n);
+	}
+}
+
+static void
+test_link_ethernet_vlan(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	unsigned tags;
+	int v6;
+
+	(void)state;
+	for (tags = 1; tags <= 2; tags++) {
+		for (v6 = 0; v6 <= 1; v6++) {
+			n = syn_ip(b, v6);
+			n = pb_eth_tags(b, tags, pb_ethertype(b), b, n);
+			assert_int_equal(b[12], tags == 2 ? 0x88 : 0x81);
+			assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+			assert_syn(&p, v6);
+		}
+	}
+}
+
+static void
+test_link_ethernet_padding(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	/* a bare ACK is 54 bytes; Ethernet pads it to 60 */
+	n = pb_tcp(b, SPORT, DPORT, ISN + 1, 7, TV_TH_ACK, 512, NULL, 0, 0);
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+	n = pb_eth(b, b, n);
+	assert_int_equal(n, 54);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	memset(b + n, 0, 6);
+	n += 6;
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n,
+	    (uint32_t)n, &p), 0);
+	assert_int_equal(p.len, 0);
+	assert_false(p.truncated);
+	assert_null(p.malformed);
+	assert_int_equal(p.flags, TV_TH_ACK);
+	assert_int_equal(p.ack, 7);
+	/* cutting the padding off is no truncation */
+	check_prefixes_upto(TV_LINK_ETHERNET, b, 54, (uint32_t)n, &p);
+}
+
+static void
+test_link_ethernet_arp(void **state)
+{
+	uint8_t b[PB_MAX], arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = pb_eth_tags(b, 0, 0x0806, arp, sizeof(arp));
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+	assert_false(p.truncated);
+	/* behind a VLAN tag too */
+	n = pb_eth_tags(b, 1, 0x0806, arp, sizeof(arp));
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+}
+
+static void
+test_link_sll(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	int v6;
+
+	(void)state;
+	for (v6 = 0; v6 <= 1; v6++) {
+		n = syn_ip(b, v6);
+		n = pb_sll(b, b, n);
+		assert_int_equal(decode_frame(TV_LINK_LINUX_SLL, b, n, &p), 0);
+		assert_syn(&p, v6);
+	}
+}
+
+static void
+test_link_sll2(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	int v6;
+
+	(void)state;
+	for (v6 = 0; v6 <= 1; v6++) {
+		n = syn_ip(b, v6);
+		n = pb_sll2(b, b, n);
+		assert_int_equal(decode_frame(TV_LINK_LINUX_SLL2, b, n, &p), 0);
+		assert_syn(&p, v6);
+	}
+}
+
+static void
+test_link_null_both_byte_orders(void **state)
+{
+	/* AF_INET is 2 everywhere; AF_INET6 is 24 (NetBSD/OpenBSD), 28
+	 * (FreeBSD), 30 (macOS), 10 (Linux) */
+	static const uint32_t af6[] = { 10, 24, 28, 30 };
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n, i;
+	int be;
+
+	(void)state;
+	for (be = 0; be <= 1; be++) {
+		n = syn_ip(b, 0);
+		n = pb_null(b, 2, be, b, n);
+		assert_int_equal(decode_frame(TV_LINK_NULL, b, n, &p), 0);
+		assert_syn(&p, 0);
+		for (i = 0; i < sizeof(af6) / sizeof(af6[0]); i++) {
+			n = syn_ip(b, 1);
+			n = pb_null(b, af6[i], be, b, n);
+			assert_int_equal(decode_frame(TV_LINK_NULL, b, n, &p), 0);
+			assert_syn(&p, 1);
+		}
+		/* an unknown family */
+		n = syn_ip(b, 0);
+		n = pb_null(b, 7, be, b, n);
+		assert_int_equal(decode_frame(TV_LINK_NULL, b, n, &p), 1);
+		assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+	}
+}
+
+static void
+test_link_loop(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = syn_ip(b, 0);
+	n = pb_null(b, 2, 1, b, n);		/* network byte order */
+	assert_int_equal(decode_frame(TV_LINK_LOOP, b, n, &p), 0);
+	assert_syn(&p, 0);
+	n = syn_ip(b, 1);
+	n = pb_null(b, 24, 1, b, n);
+	assert_int_equal(decode_frame(TV_LINK_LOOP, b, n, &p), 0);
+	assert_syn(&p, 1);
+}
+
+static void
+test_link_raw(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	int v6;
+
+	(void)state;
+	for (v6 = 0; v6 <= 1; v6++) {
+		n = syn_ip(b, v6);
+		assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+		assert_syn(&p, v6);
+	}
+	/* neither version 4 nor 6 */
+	n = syn_ip(b, 0);
+	b[0] = 0x55;
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+}
+
+static void
+test_link_ipv4_ipv6(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = syn_ip(b, 0);
+	assert_int_equal(decode_frame(TV_LINK_IPV4, b, n, &p), 0);
+	assert_syn(&p, 0);
+	n = syn_ip(b, 1);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 0);
+	assert_syn(&p, 1);
+
+	/* the wrong version for the link is malformed */
+	n = syn_ip(b, 1);
+	assert_int_equal(decode_frame(TV_LINK_IPV4, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "ip version not 4");
+	n = syn_ip(b, 0);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "ip version not 6");
+}
+
+/* ---- IPv4 ---- */
+
+static void
+test_ipv4_options(void **state)
+{
+	/* router alert (RFC 2113), then NOP, NOP, EOL, EOL */
+	static const uint8_t ipopts[8] = { 0x94, 4, 0, 0, 1, 1, 0, 0 };
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = syn_tcp(b);
+	n = pb_ipv4_full(b, 6, pb_lo4_a, pb_lo4_b, ipopts, sizeof(ipopts),
+	    0x4000, 0, b, n);
+	assert_int_equal(b[0], 0x47);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_syn(&p, 0);
+}
+
+static void
+test_ipv4_fragments(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	static const uint16_t frags[] = {
+		0x2000,		/* first fragment: offset 0, more fragments */
+		0x0010,		/* last fragment at offset 128 */
+		0x2010,		/* a middle one */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(frags) / sizeof(frags[0]); i++) {
+		n = pb_tcp(b, SPORT, DPORT, ISN, 0, TV_TH_ACK, 100, NULL, 0, 40);
+		n = pb_ipv4_full(b, 6, pb_lo4_a, pb_lo4_b, NULL, 0, frags[i], 0,
+		    b, n);
+		assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+		assert_int_equal(p.skip, TV_SKIP_FRAGMENT);
+		assert_null(p.malformed);
+	}
+}
+
+static void
+test_ipv4_header_length_below_20(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = syn_ip(b, 0);
+	b[0] = 0x44;			/* IHL 4: 16 bytes */
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "ip header length < 20");
+	assert_false(p.truncated);
+}
+
+static void
+test_ipv4_total_length_below_header(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = syn_tcp(b);
+	n = pb_ipv4_full(b, 6, pb_lo4_a, pb_lo4_b, NULL, 0, 0, 19, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "ip total length < header length");
+}
+
+static void
+test_ipv4_total_length_beyond_packet(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	/* 10 bytes of payload on the wire, the IP header claims 1000 */
+	n = pb_tcp(b, SPORT, DPORT, ISN, 5, TV_TH_ACK | TV_TH_PSH, 100, NULL, 0,
+	    10);
+	n = pb_ipv4_full(b, 6, pb_lo4_a, pb_lo4_b, NULL, 0, 0, 1000, b, n);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_int_equal(p.proto, 6);
+	assert_string_equal(p.malformed, "ip total length beyond packet");
+	assert_int_equal(p.len, 10);	/* what the wire carried */
+	assert_false(p.truncated);
+	assert_int_equal(p.flags, TV_TH_ACK | TV_TH_PSH);
+}
+
+static void
+test_ipv4_tcp_segment_shorter_than_header(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	/* all 54 bytes captured, but the IP total length leaves only 10 of
+	 * them to TCP: malformed, not truncated */
+	n = pb_tcp(b, SPORT, DPORT, ISN, 0, TV_TH_SYN, 100, NULL, 0, 0);
+	n = pb_ipv4_full(b, 6, pb_lo4_a, pb_lo4_b, NULL, 0, 0, 30, b, n);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "tcp segment shorter than its header");
+	assert_false(p.truncated);
+}
+
+/* ---- IPv6 ---- */
+
+static void
+test_ipv6_hop_by_hop_and_dest_opts(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = syn_tcp(b);
+	n = pb_ipv6_ext(b, 6, 1, b, n);		/* destination options, 16 bytes */
+	n = pb_ipv6_ext(b, 60, 0, b, n);	/* hop-by-hop, 8 bytes */
+	n = pb_ipv6(b, 0, pb_doc6_a, pb_doc6_b, b, n);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_syn(&p, 1);
+
+	/* and with a routing header between them */
+	n = syn_tcp(b);
+	n = pb_ipv6_ext(b, 6, 0, b, n);
+	n = pb_ipv6_ext(b, 60, 2, b, n);	/* routing, 24 bytes */
+	n = pb_ipv6_ext(b, 43, 0, b, n);
+	n = pb_ipv6(b, 0, pb_doc6_a, pb_doc6_b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 0);
+	assert_syn(&p, 1);
+}
+
+static void
+test_ipv6_fragment_header(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	/* an atomic fragment (offset 0, no more fragments, RFC 6946) is a
+	 * whole packet and decodes */
+	n = syn_tcp(b);
+	n = pb_ipv6_frag(b, 6, 0, 0, b, n);
+	n = pb_ipv6(b, 44, pb_doc6_a, pb_doc6_b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 0);
+	assert_syn(&p, 1);
+
+	/* the first fragment of several is skipped like every other one:
+	 * nothing is reassembled */
+	n = pb_tcp(b, SPORT, DPORT, ISN, 0, TV_TH_ACK, 100, NULL, 0, 40);
+	n = pb_ipv6_frag(b, 6, 0, 1, b, n);
+	n = pb_ipv6(b, 44, pb_doc6_a, pb_doc6_b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_FRAGMENT);
+
+	/* a non-first fragment, last and middle */
+	n = pb_tcp(b, SPORT, DPORT, ISN, 0, TV_TH_ACK, 100, NULL, 0, 40);
+	n = pb_ipv6_frag(b, 6, 185, 0, b, n);
+	n = pb_ipv6(b, 44, pb_doc6_a, pb_doc6_b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_FRAGMENT);
+	assert_null(p.malformed);
+
+	n = pb_tcp(b, SPORT, DPORT, ISN, 0, TV_TH_ACK, 100, NULL, 0, 40);
+	n = pb_ipv6_frag(b, 6, 1, 1, b, n);
+	n = pb_ipv6(b, 44, pb_doc6_a, pb_doc6_b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_FRAGMENT);
+}
+
+static size_t
+ext_chain(uint8_t *b, int headers)
+{
+	size_t n = syn_tcp(b);
+	int i;
+
+	for (i = 0; i < headers; i++)
+		n = pb_ipv6_ext(b, i == 0 ? 6 : 60, 0, b, n);
+	return pb_ipv6(b, headers > 0 ? 60 : 6, pb_doc6_a, pb_doc6_b, b, n);
+}
+
+static void
+test_ipv6_extension_chain_limit(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = ext_chain(b, 16);			/* the most accepted */
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 0);
+	assert_syn(&p, 1);
+
+	n = ext_chain(b, 17);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "ipv6 extension header chain too long");
+}
+
+static void
+test_ipv6_extension_past_payload(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	/* a hop-by-hop header claiming 64 bytes in a 28-byte payload */
+	n = pb_tcp(b, SPORT, DPORT, ISN, 0, TV_TH_SYN, 100, NULL, 0, 0);
+	n = pb_ipv6_ext(b, 6, 0, b, n);
+	b[1] = 7;
+	n = pb_ipv6(b, 0, pb_doc6_a, pb_doc6_b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "ipv6 extension header past packet");
+}
+
+static void
+test_ipv6_payload_length(void **state)
+{
+	uint8_t b[PB_MAX], t[PB_MAX];
+	struct tv_pkt p;
+	size_t n, tn;
+
+	(void)state;
+	/* 0 means a jumbogram, which is not supported */
+	tn = syn_tcp(t);
+	n = pb_ipv6_len(b, 6, pb_doc6_a, pb_doc6_b, t, tn, 0);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_non_null(p.malformed);
+
+	/* beyond the packet: flagged, decoded from what the wire carried */
+	tn = pb_tcp(t, SPORT, DPORT, ISN, 9, TV_TH_ACK, 100, NULL, 0, 12);
+	n = pb_ipv6_len(b, 6, pb_doc6_a, pb_doc6_b, t, tn, 4000);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_string_equal(p.malformed, "ip total length beyond packet");
+	assert_int_equal(p.len, 12);
+	assert_false(p.truncated);
+}
+
+/* ---- TCP options ---- */
+
+static void
+test_tcp_options_syn(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	static const uint8_t opts[] = {
+		1, 1, 8, 10, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x00, 0x10, 0x01,
+		1, 3, 3, 14,
+		30, 4, 0x00, 0x01,		/* an unknown kind (MPTCP) is skipped */
+		2, 4, 0x05, 0xb4,
+	};
+
+	(void)state;
+	n = pb_tcp(b, SPORT, DPORT, ISN, 0, TV_TH_SYN, 1000, opts, sizeof(opts), 0);
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_int_equal(p.opt_mask, TV_OPT_TS | TV_OPT_WSCALE | TV_OPT_MSS);
+	assert_int_equal(p.ts_val, 0xdeadbeef);
+	assert_int_equal(p.ts_ecr, 0x1001);
+	assert_int_equal(p.wscale, 14);
+	assert_int_equal(p.mss, 1460);
+	assert_null(p.malformed);
+}
+
+static void
+test_tcp_options_after_eol_ignored(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 0, 3, 3, 7 };
+
+	(void)state;
+	n = pb_tcp(b, SPORT, DPORT, ISN, 0, TV_TH_SYN, 1000, opts, sizeof(opts), 0);
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_int_equal(p.opt_mask, TV_OPT_MSS);
+	assert_int_equal(p.wscale, 0);
+	assert_null(p.malformed);
+}
+
+static void
+test_tcp_sack_blocks(void **state)
+{
+	uint8_t b[PB_MAX], opts[40];
+	struct tv_pkt p;
+	size_t n, k;
+	unsigned nblk, i;
+
+	(void)state;
+	for (nblk = 1; nblk <= 4; nblk++) {
+		k = 0;
+		opts[k++] = 1;
+		opts[k++] = 1;
+		opts[k++] = 5;
+		opts[k++] = (uint8_t)(2 + 8 * nblk);
+		for (i = 0; i < nblk; i++) {
+			pb_be32(opts + k, 1000 * (i + 1));
+			pb_be32(opts + k + 4, 1000 * (i + 1) + 500);
+			k += 8;
+		}
+		n = pb_tcp(b, SPORT, DPORT, ISN, 77, TV_TH_ACK, 1000, opts, k, 0);
+		n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+		n = pb_eth(b, b, n);
+		assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+		assert_int_equal(p.opt_mask, TV_OPT_SACK);
+		assert_int_equal(p.nsack, nblk);
+		for (i = 0; i < nblk; i++) {
+			assert_int_equal(p.sack[i][0], 1000 * (i + 1));
+			assert_int_equal(p.sack[i][1], 1000 * (i + 1) + 500);
+		}
+		assert_null(p.malformed);
+	}
+}
+
+static void
+test_tcp_sack_more_than_four(void **state)
+{
+	uint8_t b[PB_MAX], opts[40];
+	struct tv_pkt p;
+	size_t n, k;
+	unsigned i;
+
+	(void)state;
+	/*
+	 * Five blocks need 42 option bytes and a TCP header holds 40, so on
+	 * the wire a 5-block SACK always runs past the header: malformed,
+	 * and no block is taken from it.
+	 */
+	opts[0] = 5;
+	opts[1] = 2 + 8 * 5;
+	for (k = 2; k < sizeof(opts); k++)
+		opts[k] = (uint8_t)k;
+	n = pb_tcp(b, SPORT, DPORT, ISN, 77, TV_TH_ACK, 1000, opts, k, 0);
+	assert_int_equal(b[12] >> 4, 15);
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_string_equal(p.malformed, "tcp option past header");
+	assert_int_equal(p.nsack, 0);
+	assert_false(p.opt_mask & TV_OPT_SACK);
+
+	/*
+	 * Blocks add up across SACK options and stop at TV_MAX_SACK: three
+	 * in one option and two in the next (44 bytes) cannot fit either,
+	 * so the most a header carries is 3 + 1 in two options.
+	 */
+	k = 0;
+	opts[k++] = 5;
+	opts[k++] = 2 + 8 * 3;
+	for (i = 0; i < 3; i++, k += 8) {
+		pb_be32(opts + k, 100 * (i + 1));
+		pb_be32(opts + k + 4, 100 * (i + 1) + 50);
+	}
+	opts[k++] = 5;
+	opts[k++] = 2 + 8;
+	pb_be32(opts + k, 900);
+	pb_be32(opts + k + 4, 950);
+	k += 8;
+	n = pb_tcp(b, SPORT, DPORT, ISN, 77, TV_TH_ACK, 1000, opts, k, 0);
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_null(p.malformed);
+	assert_int_equal(p.nsack, 4);
+	assert_int_equal(p.sack[2][0], 300);
+	assert_int_equal(p.sack[3][0], 900);
+	assert_int_equal(p.sack[3][1], 950);
+}
+
+static void
+test_tcp_option_bad_lengths(void **state)
+{
+	static const struct {
+		uint8_t opts[8];
+		size_t len;
+		const char *why;
+	} cases[] = {
+		{ { 2, 0, 0, 0 }, 4, "tcp option length < 2" },
+		{ { 1, 1, 8, 1, 0, 0, 0, 0 }, 8, "tcp option length < 2" },
+		{ { 1, 1, 1, 1, 1, 1, 2, 4 }, 8, "tcp option past header" },
+		{ { 1, 1, 1, 2 }, 4, "tcp option past header" },	/* no length byte */
+		{ { 1, 8, 30, 1 }, 4, "tcp option past header" },	/* 30 bytes in 2 */
+		{ { 2, 3, 5, 0 }, 4, "tcp mss option length" },
+		{ { 3, 4, 7, 0 }, 4, "tcp wscale option length" },
+		{ { 4, 3, 0, 0 }, 4, "tcp sackOK option length" },
+		{ { 5, 5, 0, 0, 0, 0, 0, 0 }, 8, "tcp sack option length" },
+		{ { 8, 6, 0, 0, 0, 0, 0, 0 }, 8, "tcp timestamp option length" },
+	};
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = pb_tcp(b, SPORT, DPORT, ISN, 0, TV_TH_SYN, 1000, cases[i].opts,
+		    cases[i].len, 0);
+		n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+		n = pb_eth(b, b, n);
+		assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+		if (p.malformed == NULL || strcmp(p.malformed, cases[i].why) != 0)
+			fail_msg("case %zu: malformed \"%s\", want \"%s\"", i,
+			    p.malformed ? p.malformed : "(null)", cases[i].why);
+		assert_int_equal(p.proto, 6);
+		assert_int_equal(p.sport, SPORT);
+		assert_false(p.truncated);
+	}
+}
+
+/* ---- TCP header ---- */
+
+static void
+test_tcp_data_offset_below_5(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = pb_tcp_doff(b, SPORT, DPORT, ISN, 1, TV_TH_ACK | TV_TH_PSH, 100, NULL,
+	    0, 10, 4);
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_string_equal(p.malformed, "tcp data offset < 5");
+	assert_int_equal(p.len, 10);
+	assert_int_equal(p.opt_mask, 0);
+	assert_false(p.truncated);
+}
+
+static void
+test_tcp_data_offset_past_segment(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	/* 60 bytes of header claimed in a 28-byte segment */
+	n = pb_tcp_doff(b, SPORT, DPORT, ISN, 1, TV_TH_ACK, 100, NULL, 0, 8, 15);
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_string_equal(p.malformed, "tcp data offset past segment");
+	assert_int_equal(p.len, 0);
+	assert_int_equal(p.seq, ISN);
+	assert_false(p.truncated);
+}
+
+static void
+test_tcp_payload_length(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	static const uint8_t ts[12] = { 1, 1, 8, 10, 0, 0, 0, 9, 0, 0, 0, 8 };
+
+	(void)state;
+	n = pb_tcp(b, SPORT, DPORT, ISN + 1, 0x55667788, TV_TH_ACK | TV_TH_PSH,
+	    512, ts, sizeof(ts), 300);
+	n = pb_ipv6(b, 6, pb_lo6, pb_lo6, b, n);
+	n = pb_sll2(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_LINUX_SLL2, b, n, &p), 0);
+	assert_int_equal(p.len, 300);
+	assert_int_equal(p.ack, 0x55667788);
+	assert_int_equal(p.flags, TV_TH_ACK | TV_TH_PSH);
+	assert_int_equal(p.opt_mask, TV_OPT_TS);
+	assert_int_equal(p.ts_val, 9);
+	assert_int_equal(p.ts_ecr, 8);
+	assert_false(p.truncated);
+}
+
+/* ---- UDP ---- */
+
+static void
+test_udp(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = pb_udp(b, 5353, 53, 25);
+	n = pb_ipv4(b, 17, pb_lo4_a, pb_lo4_b, b, n);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_int_equal(p.proto, 17);
+	assert_int_equal(p.sport, 5353);
+	assert_int_equal(p.dport, 53);
+	assert_int_equal(p.len, 25);
+	assert_int_equal(p.flags, 0);
+	assert_null(p.malformed);
+	assert_false(p.truncated);
+
+	/* an empty datagram (length 8) is fine */
+	n = pb_udp(b, 5353, 53, 0);
+	n = pb_ipv6(b, 17, pb_lo6, pb_lo6, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_int_equal(p.len, 0);
+	assert_null(p.malformed);
+}
+
+static void
+test_udp_bad_lengths(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = pb_udp_len(b, 5353, 53, 12, 0);
+	n = pb_ipv4(b, 17, pb_lo4_a, pb_lo4_b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_string_equal(p.malformed, "udp length 0");
+	assert_int_equal(p.len, 12);		/* from the IP header */
+
+	n = pb_udp_len(b, 5353, 53, 12, 5);
+	n = pb_ipv4(b, 17, pb_lo4_a, pb_lo4_b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_string_equal(p.malformed, "udp length < 8");
+	assert_int_equal(p.len, 12);
+
+	n = pb_udp_len(b, 5353, 53, 12, 500);
+	n = pb_ipv4(b, 17, pb_lo4_a, pb_lo4_b, b, n);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_string_equal(p.malformed, "udp length beyond ip payload");
+	assert_int_equal(p.len, 12);
+	assert_false(p.truncated);
+
+	/* shorter than the IP payload: the UDP length wins (the bytes after
+	 * it are not the datagram's, so a capture may end before them) */
+	n = pb_udp_len(b, 5353, 53, 12, 10);
+	n = pb_ipv4(b, 17, pb_lo4_a, pb_lo4_b, b, n);
+	assert_int_equal(decode_copy(TV_LINK_RAW, b, 30, (uint32_t)n, &p), 0);
+	assert_false(p.truncated);
+	assert_int_equal(decode_copy(TV_LINK_RAW, b, 29, (uint32_t)n, &p), 0);
+	assert_true(p.truncated);
+	assert_int_equal(decode_copy(TV_LINK_RAW, b, (uint32_t)n, (uint32_t)n,
+	    &p), 0);
+	assert_false(p.truncated);
+	check_prefixes_upto(TV_LINK_RAW, b, 30, (uint32_t)n, &p);
+	assert_null(p.malformed);
+	assert_int_equal(p.len, 2);
+}
+
+static void
+test_udp_segment_shorter_than_header(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = pb_udp(b, 5353, 53, 0);
+	n = pb_ipv4_full(b, 17, pb_lo4_a, pb_lo4_b, NULL, 0, 0, 24, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "udp segment shorter than its header");
+	assert_false(p.truncated);
+}
+
+/* ---- truncated captures ---- */
+
+static void
+test_truncated_in_tcp_header(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = syn_ip(b, 0);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	/* 14 + 20 + 10: the ports are there, the rest of the header not */
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, 44, (uint32_t)n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_TRUNCATED);
+	assert_true(p.truncated);
+	assert_int_equal(p.proto, 0);
+	assert_int_equal(p.wirelen, n);
+	assert_null(p.malformed);
+}
+
+static void
+test_truncated_in_options(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = pb_tcp(b, SPORT, DPORT, ISN, 0, TV_TH_SYN, 65495, syn_opts,
+	    sizeof(syn_opts), 0);
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	/* cut inside the timestamp option: MSS and sackOK are in */
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, 14 + 20 + 20 + 9,
+	    (uint32_t)n, &p), 0);
+	assert_int_equal(p.proto, 6);
+	assert_true(p.truncated);
+	assert_null(p.malformed);
+	assert_int_equal(p.len, 0);
+	assert_int_equal(p.flags, TV_TH_SYN);
+	assert_int_equal(p.opt_mask, TV_OPT_MSS | TV_OPT_SACK_OK);
+	assert_int_equal(p.mss, 65495);
+}
+
+static void
+test_truncated_in_payload(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	int v6;
+
+	(void)state;
+	for (v6 = 0; v6 <= 1; v6++) {
+		n = pb_tcp(b, SPORT, DPORT, ISN + 1, 1, TV_TH_ACK | TV_TH_PSH, 512,
+		    NULL, 0, 1000);
+		if (v6)
+			n = pb_ipv6(b, 6, pb_doc6_a, pb_doc6_b, b, n);
+		else
+			n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+		n = pb_eth(b, b, n);
+		assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+		assert_false(p.truncated);
+		/* a 96-byte snap length */
+		assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, 96, (uint32_t)n,
+		    &p), 0);
+		assert_int_equal(p.proto, 6);
+		assert_true(p.truncated);
+		assert_null(p.malformed);
+		assert_int_equal(p.len, 1000);	/* as the IP header says */
+		assert_int_equal(p.caplen, 96);
+		assert_int_equal(p.wirelen, n);
+	}
+}
+
+static void
+test_truncated_udp(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = pb_udp(b, 5353, 53, 100);
+	n = pb_ipv4(b, 17, pb_lo4_a, pb_lo4_b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_int_equal(p.len, 100);
+	assert_false(p.truncated);
+	assert_int_equal(decode_copy(TV_LINK_RAW, b, 30, (uint32_t)n, &p), 0);
+	assert_int_equal(p.proto, 17);
+	assert_true(p.truncated);
+	assert_int_equal(p.len, 100);
+	assert_int_equal(decode_copy(TV_LINK_RAW, b, 27, (uint32_t)n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_TRUNCATED);
+	assert_true(p.truncated);
+}
+
+static void
+test_wirelen_below_caplen(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = syn_ip(b, 0);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_int_equal(decode_copy(TV_LINK_RAW, b, (uint32_t)n, 10, &p), 0);
+	assert_int_equal(p.wirelen, n);
+	assert_syn(&p, 0);
+}
+
+/* ---- not TCP or UDP ---- */
+
+static void
+test_icmp_icmp6_other(void **state)
+{
+	uint8_t b[PB_MAX], body[16] = { 8, 0 };
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	memcpy(b, body, sizeof(body));
+	n = pb_ipv4(b, 1, pb_lo4_a, pb_lo4_b, b, sizeof(body));
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ICMP);
+
+	memcpy(b, body, sizeof(body));
+	b[0] = 128;			/* echo request */
+	n = pb_ipv6(b, 58, pb_lo6, pb_lo6, b, sizeof(body));
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ICMP6);
+
+	/* ICMPv6 behind a hop-by-hop header (as MLD is) */
+	memcpy(b, body, sizeof(body));
+	n = pb_ipv6_ext(b, 58, 0, b, sizeof(body));
+	n = pb_ipv6(b, 0, pb_lo6, pb_lo6, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ICMP6);
+
+	/* GRE */
+	memset(b, 0, 24);
+	n = pb_ipv4(b, 47, pb_lo4_a, pb_lo4_b, b, 24);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_OTHER_PROTO);
+	assert_null(p.malformed);
+	assert_false(p.truncated);
+
+	/* IPv6 "no next header" */
+	memset(b, 0, 8);
+	n = pb_ipv6(b, 59, pb_lo6, pb_lo6, b, 8);
+	n = pb_sll(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_LINUX_SLL, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_OTHER_PROTO);
+}
+
+/* ---- flag text ---- */
+
+static void
+test_flags_letters(void **state)
+{
+	static const struct { uint8_t f; const char *s; } cases[] = {
+		{ TV_TH_SYN, "S" },
+		{ TV_TH_SYN | TV_TH_ACK, "S." },
+		{ TV_TH_ACK, "." },
+		{ TV_TH_PSH | TV_TH_ACK, "P." },
+		{ TV_TH_FIN | TV_TH_ACK, "F." },
+		{ TV_TH_FIN | TV_TH_PSH | TV_TH_ACK, "FP." },
+		{ TV_TH_RST, "R" },
+		{ TV_TH_RST | TV_TH_ACK, "R." },
+		{ 0, "none" },
+		{ 0xff, "SFPRUEW." },
+		{ TV_TH_SYN | TV_TH_ECE | TV_TH_CWR, "SEW" },
+	};
+	char buf[12];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(buf, 'x', sizeof(buf));
+		assert_ptr_equal(tv_flags_letters(cases[i].f, buf, sizeof(buf)), buf);
+		assert_string_equal(buf, cases[i].s);
+	}
+	/* too small a buffer gives an empty string, not an overrun */
+	memset(buf, 'x', sizeof(buf));
+	tv_flags_letters(0xff, buf, 4);
+	assert_int_equal(buf[0], '\0');
+	assert_int_equal(buf[4], 'x');
+}
+
+static void
+test_flags_words(void **state)
+{
+	static const struct { uint8_t f; const char *s; } cases[] = {
+		{ TV_TH_SYN, "SYN" },
+		{ TV_TH_SYN | TV_TH_ACK, "SYN,ACK" },
+		{ TV_TH_ACK, "ACK" },
+		{ TV_TH_PSH | TV_TH_ACK, "PSH,ACK" },
+		{ TV_TH_FIN | TV_TH_PSH | TV_TH_ACK, "FIN,PSH,ACK" },
+		{ TV_TH_RST | TV_TH_ACK, "RST,ACK" },
+		{ 0, "none" },
+		{ 0xff, "SYN,FIN,RST,PSH,URG,ECE,CWR,ACK" },
+	};
+	char buf[40];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_ptr_equal(tv_flags_words(cases[i].f, buf, sizeof(buf)), buf);
+		assert_string_equal(buf, cases[i].s);
+	}
+	/* cut short, never past the buffer */
+	memset(buf, 'x', sizeof(buf));
+	tv_flags_words(0xff, buf, 10);
+	assert_true(strlen(buf) < 10);
+	assert_int_equal(buf[10], 'x');
+}
+
+/* ---- address text ---- */
+
+static void
+addr6(struct tv_addr *a, const uint16_t g[8])
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->family = 6;
+	for (i = 0; i < 8; i++)
+		pb_be16(a->a + 2 * i, g[i]);
+}
+
+static void
+test_addr_str_ipv4(void **state)
+{
+	struct tv_addr a = { .family = 4, .a = { 127, 0, 0, 1 } };
+	struct tv_addr d = { .family = 4, .a = { 203, 0, 113, 255 } };
+	char buf[TV_ADDRSTRLEN];
+
+	(void)state;
+	assert_string_equal(tv_addr_str(&a, buf, sizeof(buf)), "127.0.0.1");
+	assert_string_equal(tv_addr_str(&d, buf, sizeof(buf)), "203.0.113.255");
+}
+
+static void
+test_addr_str_ipv6_rfc5952(void **state)
+{
+	static const struct { uint16_t g[8]; const char *s; } cases[] = {
+		{ { 0, 0, 0, 0, 0, 0, 0, 1 }, "::1" },
+		{ { 0, 0, 0, 0, 0, 0, 0, 0 }, "::" },
+		{ { 0x2001, 0xdb8, 0, 0, 0, 0, 0, 1 }, "2001:db8::1" },
+		{ { 0x2001, 0xdb8, 0, 0, 1, 0, 0, 1 }, "2001:db8::1:0:0:1" },
+		{ { 0x2001, 0xdb8, 0, 1, 1, 1, 1, 1 }, "2001:db8:0:1:1:1:1:1" },
+		{ { 0x2001, 0x0db8, 0x00aa, 0x000b, 0, 0, 0, 0x0001 },
+		    "2001:db8:aa:b::1" },
+		{ { 0x2001, 0xDB8, 0xABCD, 0xEF01, 0, 0, 0, 0xFFFF },
+		    "2001:db8:abcd:ef01::ffff" },
+		{ { 0x2001, 0xdb8, 0, 0, 1, 0, 0, 0 }, "2001:db8:0:0:1::" },
+		{ { 0x2001, 0xdb8, 0, 0, 0, 0, 0, 0 }, "2001:db8::" },
+		{ { 0, 0, 0, 0, 0, 0xffff, 0x7f00, 0x0001 }, "::ffff:127.0.0.1" },
+		{ { 0, 0, 0, 0, 0, 0xffff, 0xc000, 0x0201 }, "::ffff:192.0.2.1" },
+		{ { 0x2001, 0xdb8, 1, 2, 3, 4, 5, 6 }, "2001:db8:1:2:3:4:5:6" },
+		{ { 0x2001, 0xdb8, 0, 0, 0, 0xab, 0, 0 }, "2001:db8::ab:0:0" },
+	};
+	struct tv_addr a;
+	char buf[TV_ADDRSTRLEN];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		addr6(&a, cases[i].g);
+		assert_string_equal(tv_addr_str(&a, buf, sizeof(buf)), cases[i].s);
+	}
+	/* the longest text fits TV_ADDRSTRLEN */
+	{
+		static const uint16_t g[8] = { 0xffff, 0xffff, 0xffff, 0xffff,
+		    0xffff, 0xffff, 0xffff, 0xffff };
+
+		addr6(&a, g);
+		assert_string_equal(tv_addr_str(&a, buf, sizeof(buf)),
+		    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	}
+}
+
+static void
+test_endpoint_str(void **state)
+{
+	struct tv_addr a4 = { .family = 4, .a = { 127, 0, 0, 1 } };
+	struct tv_addr a6;
+	static const uint16_t g[8] = { 0x2001, 0xdb8, 0, 0, 0, 0, 0, 1 };
+	char buf[TV_ENDPOINTSTRLEN];
+
+	(void)state;
+	assert_string_equal(tv_endpoint_str(&a4, 80, buf, sizeof(buf)),
+	    "127.0.0.1:80");
+	addr6(&a6, g);
+	assert_string_equal(tv_endpoint_str(&a6, 443, buf, sizeof(buf)),
+	    "[2001:db8::1]:443");
+	addr6(&a6, (const uint16_t[8]){ 0, 0, 0, 0, 0, 0, 0, 1 });
+	assert_string_equal(tv_endpoint_str(&a6, 65535, buf, sizeof(buf)),
+	    "[::1]:65535");
+}
+
+/* ---- sequence numbers ---- */
+
+static void
+test_seq_compare_wraps(void **state)
+{
+	(void)state;
+	assert_true(tv_seq_lt(1, 2));
+	assert_false(tv_seq_lt(2, 1));
+	assert_false(tv_seq_lt(5, 5));
+	assert_true(tv_seq_le(5, 5));
+	assert_true(tv_seq_ge(5, 5));
+	assert_false(tv_seq_gt(5, 5));
+
+	/* across 2^32 */
+	assert_true(tv_seq_lt(0xfffffff0u, 0x10u));
+	assert_true(tv_seq_le(0xfffffff0u, 0x10u));
+	assert_true(tv_seq_gt(0x10u, 0xfffffff0u));
+	assert_true(tv_seq_ge(0x10u, 0xfffffff0u));
+	assert_false(tv_seq_gt(0xfffffff0u, 0x10u));
+	assert_false(tv_seq_lt(0x10u, 0xfffffff0u));
+	assert_true(tv_seq_lt(0xffffffffu, 0u));
+	assert_true(tv_seq_gt(0u, 0xffffffffu));
+
+	/* just under half the space apart is still "before" */
+	assert_true(tv_seq_lt(0x80000000u, 0xfffffffeu));
+	assert_true(tv_seq_lt(0u, 0x7fffffffu));
+	assert_true(tv_seq_gt(0x7fffffffu, 0u));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_link_names),
+		cmocka_unit_test(test_link_unsupported_is_skipped),
+		cmocka_unit_test(test_link_ethernet),
+		cmocka_unit_test(test_link_ethernet_vlan),
+		cmocka_unit_test(test_link_ethernet_padding),
+		cmocka_unit_test(test_link_ethernet_arp),
+		cmocka_unit_test(test_link_sll),
+		cmocka_unit_test(test_link_sll2),
+		cmocka_unit_test(test_link_null_both_byte_orders),
+		cmocka_unit_test(test_link_loop),
+		cmocka_unit_test(test_link_raw),
+		cmocka_unit_test(test_link_ipv4_ipv6),
+		cmocka_unit_test(test_ipv4_options),
+		cmocka_unit_test(test_ipv4_fragments),
+		cmocka_unit_test(test_ipv4_header_length_below_20),
+		cmocka_unit_test(test_ipv4_total_length_below_header),
+		cmocka_unit_test(test_ipv4_total_length_beyond_packet),
+		cmocka_unit_test(test_ipv4_tcp_segment_shorter_than_header),
+		cmocka_unit_test(test_ipv6_hop_by_hop_and_dest_opts),
+		cmocka_unit_test(test_ipv6_fragment_header),
+		cmocka_unit_test(test_ipv6_extension_chain_limit),
+		cmocka_unit_test(test_ipv6_extension_past_payload),
+		cmocka_unit_test(test_ipv6_payload_length),
+		cmocka_unit_test(test_tcp_options_syn),
+		cmocka_unit_test(test_tcp_options_after_eol_ignored),
+		cmocka_unit_test(test_tcp_sack_blocks),
+		cmocka_unit_test(test_tcp_sack_more_than_four),
+		cmocka_unit_test(test_tcp_option_bad_lengths),
+		cmocka_unit_test(test_tcp_data_offset_below_5),
+		cmocka_unit_test(test_tcp_data_offset_past_segment),
+		cmocka_unit_test(test_tcp_payload_length),
+		cmocka_unit_test(test_udp),
+		cmocka_unit_test(test_udp_bad_lengths),
+		cmocka_unit_test(test_udp_segment_shorter_than_header),
+		cmocka_unit_test(test_truncated_in_tcp_header),
+		cmocka_unit_test(test_truncated_in_options),
+		cmocka_unit_test(test_truncated_in_payload),
+		cmocka_unit_test(test_truncated_udp),
+		cmocka_unit_test(test_wirelen_below_caplen),
+		cmocka_unit_test(test_icmp_icmp6_other),
+		cmocka_unit_test(test_flags_letters),
+		cmocka_unit_test(test_flags_words),
+		cmocka_unit_test(test_addr_str_ipv4),
+		cmocka_unit_test(test_addr_str_ipv6_rfc5952),
+		cmocka_unit_test(test_endpoint_str),
+		cmocka_unit_test(test_seq_compare_wraps),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

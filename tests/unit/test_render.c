@@ -1,0 +1,1086 @@
+/* \summary: unit tests for the renderers: JSON Lines packet, conn and summary lines, the ASCII ladder (tv_render) */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tv_render.h"
+#include "pktbuild.h"
+
+#define CISN 1000u
+#define SISN 5000u
+#define CPORT 40000
+#define SPORT_ 80
+
+/* ---- a sink that appends to memory ---- */
+
+struct sink {
+	char *s;
+	size_t n, cap;
+};
+
+static void
+sink_write(void *ctx, const char *s, size_t n)
+{
+	struct sink *k = ctx;
+
+	if (k->n + n + 1 > k->cap) {
+		size_t cap = k->cap ? k->cap : 256;
+
+		while (k->n + n + 1 > cap)
+			cap *= 2;
+		k->s = realloc(k->s, cap);
+		assert_non_null(k->s);
+		k->cap = cap;
+	}
+	memcpy(k->s + k->n, s, n);
+	k->n += n;
+	k->s[k->n] = '\0';
+}
+
+static struct tv_out
+sink_out(struct sink *k)
+{
+	struct tv_out o = { sink_write, k };
+
+	memset(k, 0, sizeof(*k));
+	sink_write(k, "", 0);		/* always a string */
+	return o;
+}
+
+static void
+sink_reset(struct sink *k)
+{
+	k->n = 0;
+	k->s[0] = '\0';
+}
+
+static void
+sink_free(struct sink *k)
+{
+	free(k->s);
+	memset(k, 0, sizeof(*k));
+}
+
+/* ---- a small JSON checker: one object per line, top-level keys ---- */
+
+#define MAXKEYS 32
+
+struct jp {
+	const char *p, *end;
+	int depth;
+	char keys[MAXKEYS][24];	/* the top-level object's keys */
+	int nkeys;
+};
+
+static int j_value(struct jp *j);
+
+static void
+j_ws(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t'))
+		j->p++;
+}
+
+/* A string; its text (escapes kept as written) into out when not NULL. */
+static int
+j_string(struct jp *j, char *out, size_t size)
+{
+	size_t k = 0;
+
+	if (j->p >= j->end || *j->p != '"')
+		return -1;
+	j->p++;
+	while (j->p < j->end && *j->p != '"') {
+		unsigned char ch = (unsigned char)*j->p;
+
+		if (ch < 0x20)
+			return -1;
+		if (ch == '\\') {
+			j->p++;
+			if (j->p >= j->end || !strchr("\"\\/bfnrtu", *j->p))
+				return -1;
+		}
+		if (out && k + 1 < size)
+			out[k++] = *j->p;
+		j->p++;
+	}
+	if (j->p >= j->end)
+		return -1;
+	j->p++;
+	if (out)
+		out[k] = '\0';
+	return 0;
+}
+
+static int
+j_number(struct jp *j)
+{
+	const char *s = j->p;
+
+	if (j->p < j->end && *j->p == '-')
+		j->p++;
+	if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+		return -1;
+	if (*j->p == '0' && j->p + 1 < j->end && j->p[1] >= '0' && j->p[1] <= '9')
+		return -1;		/* no leading zeros */
+	while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+		j->p++;
+	if (j->p < j->end && *j->p == '.') {
+		j->p++;
+		if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+			return -1;
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	}
+	return j->p > s ? 0 : -1;
+}
+
+static int
+j_lit(struct jp *j, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n) != 0)
+		return -1;
+	j->p += n;
+	return 0;
+}
+
+static int
+j_object(struct jp *j)
+{
+	int top = j->depth == 0;
+	char key[24];
+
+	j->p++;
+	j->depth++;
+	j_ws(j);
+	if (j->p < j->end && *j->p == '}') {
+		j->p++;
+		j->depth--;
+		return 0;
+	}
+	for (;;) {
+		int i;
+
+		j_ws(j);
+		if (j_string(j, key, sizeof(key)) < 0)
+			return -1;
+		if (top) {
+			for (i = 0; i < j->nkeys; i++)
+				if (strcmp(j->keys[i], key) == 0)
+					return -1;	/* duplicate key */
+			if (j->nkeys >= MAXKEYS)
+				return -1;
+			strcpy(j->keys[j->nkeys++], key);
+		}
+		j_ws(j);
+		if (j->p >= j->end || *j->p++ != ':')
+			return -1;
+		if (j_value(j) < 0)
+			return -1;
+		j_ws(j);
+		if (j->p >= j->end)
+			return -1;
+		if (*j->p == '}') {
+			j->p++;
+			j->depth--;
+			return 0;
+		}
+		if (*j->p++ != ',')
+			return -1;
+	}
+}
+
+static int
+j_array(struct jp *j)
+{
+	j->p++;
+	j->depth++;
+	j_ws(j);
+	if (j->p < j->end && *j->p == ']') {
+		j->p++;
+		j->depth--;
+		return 0;
+	}
+	for (;;) {
+		if (j_value(j) < 0)
+			return -1;
+		j_ws(j);
+		if (j->p >= j->end)
+			return -1;
+		if (*j->p == ']') {
+			j->p++;
+			j->depth--;
+			return 0;
+		}
+		if (*j->p++ != ',')
+			return -1;
+	}
+}
+
+static int
+j_value(struct jp *j)
+{
+	j_ws(j);
+	if (j->p >= j->end || j->depth > 16)
+		return -1;
+	switch (*j->p) {
+	case '{':
+		return j_object(j);
+	case '[':
+		return j_array(j);
+	case '"':
+		return j_string(j, NULL, 0);
+	case 't':
+		return j_lit(j, "true");
+	case 'f':
+		return j_lit(j, "false");
+	case 'n':
+		return j_lit(j, "null");
+	}
+	return j_number(j);
+}
+
+/*
+ * `text` must be exactly one JSON object and a newline; its top-level
+ * keys must be exactly the comma-separated `want` (any order).
+ */
+static void
+assert_json_line(const char *text, const char *want)
+{
+	struct jp j;
+	size_t len = strlen(text);
+	char w[512], *tok, *save = NULL;
+	int i, nwant = 0;
+
+	if (len == 0 || text[len - 1] != '\n')
+		fail_msg("not one newline-terminated line: %s", text);
+	if (memchr(text, '\n', len - 1) != NULL)
+		fail_msg("more than one line: %s", text);
+	memset(&j, 0, sizeof(j));
+	j.p = text;
+	j.end = text + len - 1;
+	if (*j.p != '{' || j_value(&j) < 0 || j.p != j.end)
+		fail_msg("invalid JSON at offset %d: %s", (int)(j.p - text), text);
+
+	assert_true(strlen(want) < sizeof(w));
+	strcpy(w, want);
+	for (tok = strtok_r(w, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		nwant++;
+		for (i = 0; i < j.nkeys; i++)
+			if (strcmp(j.keys[i], tok) == 0)
+				break;
+		if (i == j.nkeys)
+			fail_msg("key \"%s\" missing: %s", tok, text);
+	}
+	if (nwant != j.nkeys) {
+		for (i = 0; i < j.nkeys; i++)
+			if (!strstr(want, j.keys[i]))
+				fail_msg("unexpected key \"%s\": %s", j.keys[i], text);
+		fail_msg("%d keys, want %d: %s", j.nkeys, nwant, text);
+	}
+}
+
+static void
+assert_has(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle) == NULL)
+		fail_msg("\"%s\" not in:\n%s", needle, hay);
+}
+
+static void
+assert_prefix(const char *s, const char *prefix)
+{
+	if (strncmp(s, prefix, strlen(prefix)) != 0)
+		fail_msg("does not start with \"%s\":\n%s", prefix, s);
+}
+
+static void
+assert_lacks(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle) != NULL)
+		fail_msg("\"%s\" unexpectedly in:\n%s", needle, hay);
+}
+
+static void
+test_json_checker_itself(void **state)
+{
+	struct jp j;
+	static const char *const bad[] = {
+		"{\"a\":1", "{\"a\":}", "{\"a\":1,}", "{\"a\":[1,]}", "{a:1}",
+		"{\"a\":01}", "{\"a\":tru}", "{\"a\":\"x}", "{\"a\":1}}", "{\"a\":1,\"a\":2}",
+	};
+	size_t i;
+
+	(void)state;
+	assert_json_line("{\"a\":1,\"b\":{\"c\":[1,2,[]],\"d\":null},\"e\":\"x\\\"y\"}\n",
+	    "a,b,e");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&j, 0, sizeof(j));
+		j.p = bad[i];
+		j.end = bad[i] + strlen(bad[i]);
+		assert_true(j_value(&j) < 0 || j.p != j.end);
+	}
+}
+
+/* ---- building connections ---- */
+
+static const struct tv_render_opts ro6 = { 0, 6, TV_DATA_FULL };
+
+static const uint8_t syn_opts[20] = {
+	2, 4, 0xff, 0xd7, 4, 2, 8, 10, 0, 0, 0, 7, 0, 0, 0, 0, 1, 3, 3, 7,
+};
+
+static uint64_t frame_no;
+
+/* Decode a frame into pkt with frame number and time ms. */
+static void
+decode_at(const uint8_t *frame, size_t len, uint32_t caplen, int64_t ms,
+    struct tv_pkt *pkt)
+{
+	pkt->n = ++frame_no;
+	pkt->ts_sec = 1700000000 + ms / 1000;
+	pkt->ts_nsec = (uint32_t)(ms % 1000) * 1000000u + 123456u;
+	assert_int_equal(tv_decode(TV_LINK_RAW, frame, caplen ? caplen :
+	    (uint32_t)len, (uint32_t)len, pkt), 0);
+}
+
+/* A TCP segment over IPv4 (127.0.0.1 <-> 127.0.0.2) or IPv6 (::1), decoded. */
+static void
+seg(int v6, int to_server, uint8_t flags, uint32_t seq, uint32_t ack,
+    const uint8_t *opts, size_t optlen, size_t paylen, int64_t ms,
+    struct tv_pkt *pkt)
+{
+	uint8_t b[PB_MAX];
+	size_t n;
+	uint16_t sp = to_server ? CPORT : SPORT_, dp = to_server ? SPORT_ : CPORT;
+
+	n = pb_tcp(b, sp, dp, seq, ack, flags, 65495, opts, optlen, paylen);
+	if (v6)
+		n = pb_ipv6(b, 6, pb_lo6, pb_lo6, b, n);
+	else
+		n = pb_ipv4(b, 6, to_server ? pb_lo4_a : pb_lo4_b,
+		    to_server ? pb_lo4_b : pb_lo4_a, b, n);
+	decode_at(b, n, 0, ms, pkt);
+}
+
+/* What the done callback rendered. */
+struct rendered {
+	struct tv_render_opts ro;
+	struct sink lad, json;
+	struct tv_out lo, jo;
+	int calls;
+	enum tv_done why;
+};
+
+static void
+render_done(struct tv_conn *c, enum tv_done why, void *ctx)
+{
+	struct rendered *r = ctx;
+
+	r->calls++;
+	r->why = why;
+	tv_lad_conn(&r->lo, &r->ro, c, why);
+	tv_json_conn(&r->jo, &r->ro, c, why);
+}
+
+static struct tv_flow *
+flow_new(struct rendered *r, int absolute, uint32_t max_conns)
+{
+	struct tv_flow_cfg cfg;
+	struct tv_flow *f;
+
+	memset(r, 0, sizeof(*r));
+	r->ro = ro6;
+	r->ro.absolute = absolute;
+	r->lo = sink_out(&r->lad);
+	r->jo = sink_out(&r->json);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.keep_rows = 1;
+	cfg.linger_ns = 2000000000ULL;
+	cfg.max_conns = max_conns;
+	cfg.done = render_done;
+	cfg.ctx = r;
+	f = tv_flow_new(&cfg);
+	assert_non_null(f);
+	return f;
+}
+
+static void
+rendered_free(struct rendered *r)
+{
+	sink_free(&r->lad);
+	sink_free(&r->json);
+}
+
+static struct tv_conn *
+add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
+{
+	enum tv_side dummy;
+	struct tv_conn *c = tv_flow_add(f, pkt, from ? from : &dummy);
+
+	assert_non_null(c);
+	return c;
+}
+
+/*
+ * A whole conversation: handshake, 2 bytes each way, FIN from the
+ * client, FIN-ACK from the server, last ACK.
+ */
+static void
+conversation(struct tv_flow *f, int v6)
+{
+	struct tv_pkt p;
+
+	seg(v6, 1, TV_TH_SYN, CISN, 0, syn_opts, sizeof(syn_opts), 0, 0, &p);
+	add(f, &p, NULL);
+	seg(v6, 0, TV_TH_SYN | TV_TH_ACK, SISN, CISN + 1, syn_opts,
+	    sizeof(syn_opts), 0, 1, &p);
+	add(f, &p, NULL);
+	seg(v6, 1, TV_TH_ACK, CISN + 1, SISN + 1, NULL, 0, 0, 2, &p);
+	add(f, &p, NULL);
+	seg(v6, 1, TV_TH_PSH | TV_TH_ACK, CISN + 1, SISN + 1, NULL, 0, 2, 3, &p);
+	add(f, &p, NULL);
+	seg(v6, 0, TV_TH_PSH | TV_TH_ACK, SISN + 1, CISN + 3, NULL, 0, 2, 4, &p);
+	add(f, &p, NULL);
+	seg(v6, 1, TV_TH_FIN | TV_TH_ACK, CISN + 3, SISN + 3, NULL, 0, 0, 5, &p);
+	add(f, &p, NULL);
+	seg(v6, 0, TV_TH_FIN | TV_TH_ACK, SISN + 3, CISN + 4, NULL, 0, 0, 6, &p);
+	add(f, &p, NULL);
+	seg(v6, 1, TV_TH_ACK, CISN + 4, SISN + 4, NULL, 0, 0, 7, &p);
+	add(f, &p, NULL);
+}
+
+#define PKT_KEYS "type,n,ts,conn,proto,src,sport,dst,dport,from,len"
+
+/* ---- JSON packet lines ---- */
+
+static void
+test_json_packet_syn(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	struct sink k;
+	struct tv_out o = sink_out(&k);
+	struct tv_pkt p;
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	seg(0, 1, TV_TH_SYN, CISN, 0, syn_opts, sizeof(syn_opts), 0, 0, &p);
+	c = add(f, &p, &from);
+	tv_json_packet(&o, &ro6, &p, c, from);
+	assert_json_line(k.s, PKT_KEYS ",flags,seq,rseq,win,opts,state");
+	assert_has(k.s, "{\"type\":\"packet\",");
+	assert_has(k.s, "\"n\":1,");
+	assert_has(k.s, "\"ts\":1700000000.000123,");
+	assert_has(k.s, "\"conn\":1,");
+	assert_has(k.s, "\"proto\":\"tcp\"");
+	assert_has(k.s, "\"src\":\"127.0.0.1\",\"sport\":40000");
+	assert_has(k.s, "\"dst\":\"127.0.0.2\",\"dport\":80");
+	assert_has(k.s, "\"from\":\"client\"");
+	assert_has(k.s, "\"len\":0");
+	assert_has(k.s, "\"flags\":\"S\"");
+	assert_has(k.s, "\"seq\":1000,");
+	assert_has(k.s, "\"rseq\":0");
+	assert_lacks(k.s, "\"ack\"");
+	assert_lacks(k.s, "\"rack\"");
+	assert_has(k.s, "\"win\":65495");
+	assert_has(k.s, "\"opts\":{\"mss\":65495,\"wscale\":7,\"sack_ok\":true,"
+	    "\"ts\":[7,0]}");
+	assert_has(k.s, "\"state\":{\"client\":\"SYN_SENT\",\"server\":\"LISTEN\"}");
+	assert_lacks(k.s, "truncated");
+	assert_lacks(k.s, "malformed");
+
+	/* nanosecond inputs print nine digits */
+	sink_reset(&k);
+	tv_json_packet(&o, &(struct tv_render_opts){ 0, 9, TV_DATA_FULL }, &p, c,
+	    from);
+	assert_has(k.s, "\"ts\":1700000000.000123456,");
+
+	/* the SYN-ACK: ack, rseq and rack relative to each side's ISN */
+	seg(0, 0, TV_TH_SYN | TV_TH_ACK, SISN, CISN + 1, NULL, 0, 0, 1, &p);
+	c = add(f, &p, &from);
+	sink_reset(&k);
+	tv_json_packet(&o, &ro6, &p, c, from);
+	assert_json_line(k.s, PKT_KEYS ",flags,seq,ack,rseq,rack,win,opts,state");
+	assert_has(k.s, "\"from\":\"server\"");
+	assert_has(k.s, "\"flags\":\"S.\",\"seq\":5000,\"ack\":1001,\"rseq\":0,"
+	    "\"rack\":1,");
+	assert_has(k.s, "\"opts\":{}");
+
+	sink_free(&k);
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+static void
+test_json_packet_midstream_no_rseq(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	struct sink k;
+	struct tv_out o = sink_out(&k);
+	struct tv_pkt p;
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	/* no SYN seen: no ISN, so no relative numbers */
+	seg(0, 1, TV_TH_ACK | TV_TH_PSH, 777, 888, NULL, 0, 5, 0, &p);
+	c = add(f, &p, &from);
+	tv_json_packet(&o, &ro6, &p, c, from);
+	assert_json_line(k.s, PKT_KEYS ",flags,seq,ack,win,opts,state");
+	assert_has(k.s, "\"len\":5");
+	assert_has(k.s, "\"flags\":\"P.\",\"seq\":777,\"ack\":888,");
+	sink_free(&k);
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+static void
+test_json_packet_truncated_malformed(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	struct sink k;
+	struct tv_out o = sink_out(&k);
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	struct tv_conn *c;
+	enum tv_side from;
+	size_t n;
+
+	(void)state;
+	/* 100 bytes of payload, 60 captured */
+	n = pb_tcp(b, CPORT, SPORT_, CISN, 1, TV_TH_ACK | TV_TH_PSH, 100, NULL,
+	    0, 100);
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+	decode_at(b, n, 60, 0, &p);
+	assert_true(p.truncated);
+	c = add(f, &p, &from);
+	tv_json_packet(&o, &ro6, &p, c, from);
+	assert_json_line(k.s, PKT_KEYS ",flags,seq,ack,win,opts,state,truncated");
+	assert_has(k.s, "\"len\":100,");
+	assert_has(k.s, "\"truncated\":true");
+
+	/* a data offset below 5 */
+	n = pb_tcp_doff(b, CPORT, SPORT_, CISN + 100, 1, TV_TH_ACK, 100, NULL,
+	    0, 4, 3);
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+	decode_at(b, n, 0, 1, &p);
+	c = add(f, &p, &from);
+	sink_reset(&k);
+	tv_json_packet(&o, &ro6, &p, c, from);
+	assert_json_line(k.s, PKT_KEYS ",flags,seq,ack,win,opts,state,malformed");
+	assert_has(k.s, "\"malformed\":\"tcp data offset < 5\"}\n");
+	assert_lacks(k.s, "truncated");
+
+	sink_free(&k);
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+static void
+test_json_packet_sack_and_ipv6(void **state)
+{
+	static const uint8_t sack[20] = {
+		1, 1, 5, 18, 0, 0, 0x03, 0xe8, 0, 0, 0x05, 0xdc,
+		0, 0, 0x07, 0xd0, 0, 0, 0x09, 0xc4,
+	};
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	struct sink k;
+	struct tv_out o = sink_out(&k);
+	struct tv_pkt p;
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	seg(1, 0, TV_TH_ACK, 50, 60, sack, sizeof(sack), 0, 0, &p);
+	c = add(f, &p, &from);
+	tv_json_packet(&o, &ro6, &p, c, from);
+	assert_json_line(k.s, PKT_KEYS ",flags,seq,ack,win,opts,state");
+	assert_has(k.s, "\"src\":\"::1\",\"sport\":80,\"dst\":\"::1\",\"dport\":40000");
+	assert_has(k.s, "\"opts\":{\"sack\":[[1000,1500],[2000,2500]]}");
+	sink_free(&k);
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+static void
+test_json_packet_udp(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	struct sink k;
+	struct tv_out o = sink_out(&k);
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	struct tv_conn *c;
+	enum tv_side from;
+	size_t n;
+
+	(void)state;
+	n = pb_udp(b, 5353, 53, 33);
+	n = pb_ipv4(b, 17, pb_lo4_a, pb_lo4_b, b, n);
+	decode_at(b, n, 0, 0, &p);
+	c = add(f, &p, &from);
+	tv_json_packet(&o, &ro6, &p, c, from);
+	assert_json_line(k.s, PKT_KEYS);
+	assert_has(k.s, "\"proto\":\"udp\"");
+	assert_has(k.s, "\"len\":33}\n");
+	sink_free(&k);
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+/* ---- JSON conn and summary lines ---- */
+
+#define CONN_KEYS "type,conn,proto,client,server,first_ts,last_ts,packets,bytes"
+#define TCP_CONN_KEYS CONN_KEYS ",isn,open,syn_retries,handshake_rtt_us,close," \
+    "half_close,closed_by,time_wait,conn_state,history,retransmissions," \
+    "dup_acks,out_of_order,zero_windows"
+
+static void
+test_json_conn(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+
+	(void)state;
+	conversation(f, 0);
+	tv_flow_finish(f);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.why, TV_DONE_CLOSED);
+	assert_json_line(r.json.s, TCP_CONN_KEYS);
+	assert_has(r.json.s, "{\"type\":\"conn\",\"conn\":1,\"proto\":\"tcp\",");
+	assert_has(r.json.s, "\"client\":\"127.0.0.1:40000\",\"server\":\"127.0.0.2:80\"");
+	assert_has(r.json.s, "\"first_ts\":1700000000.000123,");
+	assert_has(r.json.s, "\"last_ts\":1700000000.007123,");
+	assert_has(r.json.s, "\"packets\":{\"client\":5,\"server\":3}");
+	assert_has(r.json.s, "\"bytes\":{\"client\":2,\"server\":2}");
+	assert_has(r.json.s, "\"isn\":{\"client\":1000,\"server\":5000}");
+	assert_has(r.json.s, "\"open\":\"three-way\"");
+	assert_has(r.json.s, "\"closed_by\":\"client\"");
+	assert_lacks(r.json.s, "evicted");
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+static void
+test_json_conn_ipv6_midstream_evicted(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 1);
+	struct tv_pkt p;
+
+	(void)state;
+	seg(1, 0, TV_TH_ACK, 50, 60, NULL, 0, 10, 0, &p);
+	add(f, &p, NULL);
+	/* a second connection pushes the first out of a one-entry table */
+	seg(0, 1, TV_TH_SYN, CISN, 0, NULL, 0, 0, 1, &p);
+	add(f, &p, NULL);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.why, TV_DONE_EVICTED);
+	assert_json_line(r.json.s, TCP_CONN_KEYS ",evicted");
+	/* the server sent first, so it is the "client" */
+	assert_has(r.json.s, "\"client\":\"[::1]:80\",\"server\":\"[::1]:40000\"");
+	assert_has(r.json.s, "\"isn\":{\"client\":null,\"server\":null}");
+	assert_has(r.json.s, "\"evicted\":true}\n");
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+static void
+test_json_conn_udp(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = pb_udp(b, 5353, 53, 20);
+	n = pb_ipv4(b, 17, pb_lo4_a, pb_lo4_b, b, n);
+	decode_at(b, n, 0, 0, &p);
+	add(f, &p, NULL);
+	tv_flow_finish(f);
+	assert_json_line(r.json.s, CONN_KEYS ",conn_state,history");
+	assert_has(r.json.s, "\"proto\":\"udp\"");
+	assert_has(r.json.s, "\"bytes\":{\"client\":20,\"server\":0}");
+	assert_lacks(r.json.s, "isn");
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+/* Totals over: a TCP SYN, a truncated TCP segment, a UDP datagram, an
+ * ICMP echo and a malformed TCP segment. */
+static void
+some_totals(struct tv_totals *t)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	memset(t, 0, sizeof(*t));
+	seg(0, 1, TV_TH_SYN, CISN, 0, NULL, 0, 0, 0, &p);
+	tv_totals_add(t, &p);
+	seg(0, 1, TV_TH_ACK, CISN, 1, NULL, 0, 100, 0, &p);
+	p.truncated = 1;
+	tv_totals_add(t, &p);
+	n = pb_udp(b, 5353, 53, 1);
+	n = pb_ipv4(b, 17, pb_lo4_a, pb_lo4_b, b, n);
+	decode_at(b, n, 0, 1, &p);
+	tv_totals_add(t, &p);
+	memset(b, 0, 8);
+	n = pb_ipv4(b, 1, pb_lo4_a, pb_lo4_b, b, 8);
+	p.n = ++frame_no;
+	assert_int_equal(tv_decode(TV_LINK_RAW, b, (uint32_t)n, (uint32_t)n, &p), 1);
+	tv_totals_add(t, &p);
+	n = pb_tcp_doff(b, CPORT, SPORT_, 1, 1, TV_TH_ACK, 1, NULL, 0, 0, 2);
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+	decode_at(b, n, 0, 2, &p);
+	tv_totals_add(t, &p);
+	t->connections = 3;
+}
+
+static void
+test_totals(void **state)
+{
+	struct tv_totals t;
+
+	(void)state;
+	some_totals(&t);
+	assert_int_equal(t.packets, 5);
+	assert_int_equal(t.tcp, 3);
+	assert_int_equal(t.udp, 1);
+	assert_int_equal(t.skipped, 1);
+	assert_int_equal(t.skip_why[TV_SKIP_ICMP], 1);
+	assert_int_equal(t.truncated, 1);
+	assert_int_equal(t.malformed, 1);
+}
+
+static void
+test_json_summary(void **state)
+{
+	struct sink k;
+	struct tv_out o = sink_out(&k);
+	struct tv_totals t;
+
+	(void)state;
+	some_totals(&t);
+	tv_json_summary(&o, &t);
+	assert_json_line(k.s, "type,packets,tcp,udp,skipped,truncated,malformed,"
+	    "connections,evicted,skipped_why");
+	assert_has(k.s, "{\"type\":\"summary\",\"packets\":5,\"tcp\":3,\"udp\":1,"
+	    "\"skipped\":1,\"truncated\":1,\"malformed\":1,\"connections\":3,"
+	    "\"evicted\":0,");
+	assert_has(k.s, "\"skipped_why\":{\"ICMP\":1}}\n");
+
+	/* nothing skipped: an empty object */
+	memset(&t, 0, sizeof(t));
+	sink_reset(&k);
+	tv_json_summary(&o, &t);
+	assert_json_line(k.s, "type,packets,tcp,udp,skipped,truncated,malformed,"
+	    "connections,evicted,skipped_why");
+	assert_has(k.s, "\"skipped_why\":{}}\n");
+	sink_free(&k);
+}
+
+static void
+test_lad_summary(void **state)
+{
+	struct sink k;
+	struct tv_out o = sink_out(&k);
+	struct tv_totals t;
+
+	(void)state;
+	some_totals(&t);
+	t.skip_why[TV_SKIP_NOT_IP] = 2;
+	t.skipped += 2;
+	t.packets += 2;
+	t.evicted = 1;
+	tv_lad_summary(&o, &t);
+	assert_string_equal(k.s, "7 packets: 3 TCP, 1 UDP, 3 skipped; 3 connections "
+	    "(1 evicted); 1 truncated; 1 malformed\n"
+	    "skipped: 2 not IP, 1 ICMP\n");
+
+	memset(&t, 0, sizeof(t));
+	t.packets = t.tcp = 3;
+	t.connections = 1;
+	sink_reset(&k);
+	tv_lad_summary(&o, &t);
+	assert_string_equal(k.s, "3 packets: 3 TCP, 0 UDP, 0 skipped; 1 connection\n");
+	sink_free(&k);
+}
+
+/* ---- the ladder ---- */
+
+/* The line of text containing `needle`, copied into buf. */
+static const char *
+line_with(const char *text, const char *needle, char *buf, size_t size)
+{
+	const char *p = strstr(text, needle), *s, *e;
+
+	if (p == NULL)
+		fail_msg("no line with \"%s\" in:\n%s", needle, text);
+	for (s = p; s > text && s[-1] != '\n'; s--)
+		;
+	e = strchr(p, '\n');
+	if (e == NULL)
+		e = p + strlen(p);
+	assert_true((size_t)(e - s) < size);
+	memcpy(buf, s, (size_t)(e - s));
+	buf[e - s] = '\0';
+	return buf;
+}
+
+/*
+ * An arrow row: client to server is "|---- LABEL ---...->|", server to
+ * client "|<--- LABEL ----...-|".  Returns the columns of the two bars.
+ */
+static void
+assert_arrow(const char *text, const char *label, int to_server, int *lbar,
+    int *rbar)
+{
+	char line[512], head[200];
+	const char *p, *q;
+
+	snprintf(head, sizeof(head), "|%s %s -", to_server ? "----" : "<---", label);
+	line_with(text, head, line, sizeof(line));
+	p = strstr(line, head);
+	*lbar = (int)(p - line);
+	q = p + strlen(head);
+	while (*q == '-')
+		q++;
+	if (to_server) {
+		if (q[0] != '>' || q[1] != '|' || q[-1] != '-')
+			fail_msg("client->server arrow does not end in \"->|\": %s", line);
+		q++;
+	} else if (*q != '|') {
+		fail_msg("server->client arrow does not end in \"-|\": %s", line);
+	}
+	*rbar = (int)(q - line);
+	/* the other direction's head is not on this line */
+	assert_null(strstr(line, to_server ? "|<---" : ">|"));
+}
+
+static void
+test_ladder_relative(void **state)
+{
+	static const struct { const char *lab; int to_server; } rows[] = {
+		{ "SYN seq=0", 1 },
+		{ "SYN,ACK seq=0 ack=1", 0 },
+		{ "ACK seq=1 ack=1", 1 },
+		{ "PSH,ACK seq=1:3 ack=1 len=2", 1 },
+		{ "PSH,ACK seq=1:3 ack=3 len=2", 0 },
+		{ "FIN,ACK seq=3 ack=3", 1 },
+		{ "FIN,ACK seq=3 ack=4", 0 },
+		{ "ACK seq=4 ack=4", 1 },
+	};
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	char line[512];
+	int lbar, rbar, l0 = -1, r0 = -1;
+	size_t i;
+
+	(void)state;
+	conversation(f, 0);
+	tv_flow_finish(f);
+	assert_int_equal(r.calls, 1);
+
+	/* the header names both endpoints and both ISNs */
+	assert_prefix(r.lad.s, "TCP 127.0.0.1:40000 > 127.0.0.2:80  conn 1  "
+	    "ISN client 1000 server 5000\n");
+	line_with(r.lad.s, "time", line, sizeof(line));
+	assert_has(line, "client 127.0.0.1:40000");
+	assert_has(line, "server 127.0.0.2:80");
+	assert_true(strstr(line, "client") < strstr(line, "server"));
+	/* the endpoint names sit over the bars: the client's starts at the
+	 * left bar, the server's ends at the right one */
+	l0 = (int)(strstr(line, "client 127.0.0.1:40000") - line);
+	r0 = (int)strlen(line) - 1;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_arrow(r.lad.s, rows[i].lab, rows[i].to_server, &lbar, &rbar);
+		/* every row's bars line up */
+		assert_int_equal(lbar, l0);
+		assert_int_equal(rbar, r0);
+	}
+	/* the SYN's options are noted after the right bar */
+	line_with(r.lad.s, "|---- SYN seq=0 ", line, sizeof(line));
+	assert_has(line, "---->|");
+	assert_true(strstr(line, "<mss 65495,sackOK,TS,wscale 7>") >
+	    strstr(line, ">|"));
+	line_with(r.lad.s, "|<--- SYN,ACK seq=0 ", line, sizeof(line));
+	assert_has(line, "-----|");
+	/* the time column: 3 ms after the first packet */
+	line_with(r.lad.s, "PSH,ACK seq=1:3 ack=1", line, sizeof(line));
+	assert_has(line, "0.003000");
+	/* the footer */
+	assert_has(r.lad.s, "8 packets (client 5, server 3), payload 2 bytes "
+	    "client->server, 2 server->client, 0.007000 s");
+	assert_int_equal(r.lad.s[r.lad.n - 1], '\n');
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+static void
+test_ladder_absolute(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 1, 0);
+	int lbar, rbar;
+
+	(void)state;
+	conversation(f, 0);
+	tv_flow_finish(f);
+	assert_arrow(r.lad.s, "SYN seq=1000", 1, &lbar, &rbar);
+	assert_arrow(r.lad.s, "SYN,ACK seq=5000 ack=1001", 0, &lbar, &rbar);
+	assert_arrow(r.lad.s, "PSH,ACK seq=1001:1003 ack=5001 len=2", 1, &lbar, &rbar);
+	assert_arrow(r.lad.s, "PSH,ACK seq=5001:5003 ack=1003 len=2", 0, &lbar, &rbar);
+	assert_arrow(r.lad.s, "ACK seq=1004 ack=5004", 1, &lbar, &rbar);
+	assert_lacks(r.lad.s, "SYN seq=0 ");
+	/* the header keeps the ISNs either way */
+	assert_has(r.lad.s, "ISN client 1000 server 5000\n");
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+static void
+test_ladder_ipv6_midstream(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	struct tv_pkt p;
+	int lbar, rbar;
+
+	(void)state;
+	seg(1, 1, TV_TH_ACK | TV_TH_PSH, 70000, 90000, NULL, 0, 10, 0, &p);
+	add(f, &p, NULL);
+	seg(1, 0, TV_TH_ACK, 90000, 70010, NULL, 0, 0, 1, &p);
+	add(f, &p, NULL);
+	tv_flow_finish(f);
+	assert_int_equal(r.why, TV_DONE_END);
+	assert_has(r.lad.s, "TCP [::1]:40000 > [::1]:80  conn 1  "
+	    "ISN client unseen server unseen\n");
+	assert_has(r.lad.s, "client [::1]:40000");
+	assert_has(r.lad.s, "server [::1]:80");
+	/* relative to the first sequence number seen from each side */
+	assert_arrow(r.lad.s, "PSH,ACK seq=0:10 ack=0 len=10", 1, &lbar, &rbar);
+	assert_arrow(r.lad.s, "ACK seq=0 ack=10", 0, &lbar, &rbar);
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+static void
+test_ladder_truncated_malformed_notes(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	char line[512];
+	size_t n;
+
+	(void)state;
+	n = pb_tcp(b, CPORT, SPORT_, CISN, 1, TV_TH_ACK | TV_TH_PSH, 100, NULL,
+	    0, 100);
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, b, n);
+	decode_at(b, n, 60, 0, &p);
+	add(f, &p, NULL);
+	n = pb_tcp_doff(b, SPORT_, CPORT, 1, CISN + 100, TV_TH_ACK, 100, NULL,
+	    0, 0, 4);
+	n = pb_ipv4(b, 6, pb_lo4_b, pb_lo4_a, b, n);
+	decode_at(b, n, 0, 1, &p);
+	add(f, &p, NULL);
+	tv_flow_finish(f);
+	line_with(r.lad.s, "seq=0:100", line, sizeof(line));
+	assert_has(line, "len=100");
+	assert_has(line, "truncated");
+	line_with(r.lad.s, "|<--- ACK seq=0 ack=100 ", line, sizeof(line));
+	assert_has(line, "malformed: tcp data offset < 5");
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+static void
+test_ladder_udp(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	int lbar, rbar;
+
+	(void)state;
+	n = pb_udp(b, 5353, 53, 20);
+	n = pb_ipv4(b, 17, pb_lo4_a, pb_lo4_b, b, n);
+	decode_at(b, n, 0, 0, &p);
+	add(f, &p, NULL);
+	n = pb_udp(b, 53, 5353, 60);
+	n = pb_ipv4(b, 17, pb_lo4_b, pb_lo4_a, b, n);
+	decode_at(b, n, 0, 1, &p);
+	add(f, &p, NULL);
+	tv_flow_finish(f);
+	assert_prefix(r.lad.s, "UDP 127.0.0.1:5353 > 127.0.0.2:53  conn 1\n");
+	assert_lacks(r.lad.s, "ISN");
+	assert_arrow(r.lad.s, "UDP len=20", 1, &lbar, &rbar);
+	assert_arrow(r.lad.s, "UDP len=60", 0, &lbar, &rbar);
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+static void
+test_out_printf_cuts_long_lines(void **state)
+{
+	struct sink k;
+	struct tv_out o = sink_out(&k);
+	char big[6000];
+
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	tv_out_printf(&o, "%s", big);
+	assert_int_equal(k.n, 4095);
+	sink_reset(&k);
+	tv_out_printf(&o, "%d-%s", 42, "ok");
+	assert_string_equal(k.s, "42-ok");
+	sink_free(&k);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_checker_itself),
+		cmocka_unit_test(test_json_packet_syn),
+		cmocka_unit_test(test_json_packet_midstream_no_rseq),
+		cmocka_unit_test(test_json_packet_truncated_malformed),
+		cmocka_unit_test(test_json_packet_sack_and_ipv6),
+		cmocka_unit_test(test_json_packet_udp),
+		cmocka_unit_test(test_json_conn),
+		cmocka_unit_test(test_json_conn_ipv6_midstream_evicted),
+		cmocka_unit_test(test_json_conn_udp),
+		cmocka_unit_test(test_totals),
+		cmocka_unit_test(test_json_summary),
+		cmocka_unit_test(test_lad_summary),
+		cmocka_unit_test(test_ladder_relative),
+		cmocka_unit_test(test_ladder_absolute),
+		cmocka_unit_test(test_ladder_ipv6_midstream),
+		cmocka_unit_test(test_ladder_truncated_malformed_notes),
+		cmocka_unit_test(test_ladder_udp),
+		cmocka_unit_test(test_out_printf_cuts_long_lines),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
