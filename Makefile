@@ -24,7 +24,7 @@ PROG_OBJ := $(PROG_SRC:src/%.c=build/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
-.PHONY: all deps test unit golden demo clean regen
+.PHONY: all deps test unit golden demo clean regen setcap
 
 # the bundled socket programs (PROGS) that the demo runs
 include mk/progs.mk
@@ -64,8 +64,13 @@ regen: tcpviz
 	@test -n "$(T)" || { echo "usage: make regen T=<test name from tests/TESTLIST>"; exit 1; }
 	@sh tests/golden.sh --regen "$(T)"
 
+# sudo make demo: install what is missing, build, and run the live demo
 demo: all
 	./tcpviz --demo
+
+# let ./tcpviz capture without sudo (as tcpdump's packaging does)
+setcap: tcpviz
+	setcap cap_net_raw,cap_net_admin+eip ./tcpviz
 
 clean:
 	rm -rf build tcpviz
