@@ -24,7 +24,7 @@ PROG_OBJ := $(PROG_SRC:src/%.c=build/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
-.PHONY: all deps test unit golden demo clean regen setcap
+.PHONY: all deps test unit golden demo clean regen setcap bench
 
 # the bundled socket programs (PROGS) that the demo runs
 include mk/progs.mk
@@ -67,6 +67,10 @@ regen: tcpviz
 # sudo make demo: install what is missing, build, and run the live demo
 demo: all
 	./tcpviz --demo
+
+# replay speed against tcpdump -r, as ratios measured in one run
+bench: tcpviz
+	sh bench/bench.sh
 
 # let ./tcpviz capture without sudo (as tcpdump's packaging does)
 setcap: tcpviz

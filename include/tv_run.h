@@ -28,6 +28,7 @@ struct tv_run {
 	int live;		/* rows drawn as they arrive, conns reaped by the clock */
 	int pace_ms;		/* live: pause after each row (demo on a terminal) */
 	uint64_t linger_ns;
+	uint32_t max_conns;	/* 0: TV_FLOW_MAX_CONNS */
 	tv_run_conn_fn on_conn;
 	void *on_conn_ctx;
 	/* optional: a descriptor polled between packets, and its handler */

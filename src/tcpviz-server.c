@@ -480,10 +480,11 @@ on_signal(int sig)
 
 /*
  * Read everything waiting in the self-pipe.  Returns how many SIGINT or
- * SIGTERM came; *chld is set when SIGCHLD came.
+ * SIGTERM came.  SIGCHLD and a thread's 0 need nothing more: the loop
+ * reaps children and counts threads on every turn anyway.
  */
 static int
-drain_wakeups(int *chld)
+drain_wakeups(void)
 {
 	unsigned char b[64];
 	ssize_t n, i;
@@ -493,8 +494,6 @@ drain_wakeups(int *chld)
 		for (i = 0; i < n; i++) {
 			if (b[i] == SIGINT || b[i] == SIGTERM)
 				stops++;
-			else if (b[i] == SIGCHLD && chld != NULL)
-				*chld = 1;
 		}
 	return stops;
 }
@@ -718,7 +717,7 @@ run_blocking(void)
 	char errbuf[TV_SOCK_ERRBUF_SIZE];
 	struct pollfd pfd[2];
 	int64_t deadline = -1;
-	int stopping = 0, cut = 0, active, npfd, timeout, chld, fd, r;
+	int stopping = 0, cut = 0, active, npfd, timeout, fd, r;
 
 	/* poll() said readable, but the client may be gone by accept() */
 	if (tv_sock_set_nonblock(listen_fd, 1, errbuf) < 0) {
@@ -757,9 +756,8 @@ run_blocking(void)
 			complain("poll: %s", strerror(errno));
 			return 1;
 		}
-		chld = 0;
 		if (pfd[0].revents & POLLIN) {
-			int stops = drain_wakeups(&chld);
+			int stops = drain_wakeups();
 
 			if (stops > 0 && !stopping) {
 				stopping = 1;
@@ -777,7 +775,7 @@ run_blocking(void)
 				deadline = now_ms();	/* asked twice: cut now */
 		}
 		if (cfg.model == MODEL_FORK)
-			reap_children();	/* a lost SIGCHLD byte costs nothing */
+			reap_children();
 		if (npfd == 2 && listen_fd >= 0 && (pfd[1].revents & POLLIN)) {
 			if ((fd = accept_one(listen_fd, 0)) < 0)
 				continue;
@@ -1063,7 +1061,7 @@ run_epoll(void)
 		cut_now = 0;
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.ptr == &tag_wake) {
-				int stops = drain_wakeups(NULL);
+				int stops = drain_wakeups();
 
 				if (stops > 0 && !stopping) {
 					stopping = 1;
@@ -1152,7 +1150,7 @@ run_udp(int fd)
 			status = 1;
 			break;
 		}
-		if ((pfd[0].revents & POLLIN) && drain_wakeups(NULL) > 0)
+		if ((pfd[0].revents & POLLIN) && drain_wakeups() > 0)
 			break;
 		if (!(pfd[1].revents & (POLLIN | POLLERR)))
 			continue;

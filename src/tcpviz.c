@@ -40,6 +40,8 @@ usage(FILE *fp)
 "                   who ran sudo, when started through sudo)\n"
 "  -D, --list-interfaces   list the interfaces that can be captured on\n"
 "  -c COUNT         stop after COUNT packets that match the expression\n"
+"  --max-conns N    connections tracked at once (default 262144); when full,\n"
+"                   the least recently active one is drawn early (evicted)\n"
 "\n"
 "Output:\n"
 "  -S               absolute sequence numbers (default: relative to the ISN)\n"
@@ -167,7 +169,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
-	    OPT_DEMO_LIST, OPT_PACE };
+	    OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS };
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -178,6 +180,7 @@ main(int argc, char **argv)
 		{ "demo", optional_argument, NULL, OPT_DEMO },
 		{ "demo-list", no_argument, NULL, OPT_DEMO_LIST },
 		{ "pace", required_argument, NULL, OPT_PACE },
+		{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tv_live_opts lo;
@@ -284,6 +287,13 @@ main(int argc, char **argv)
 				return TV_EXIT_ERROR;
 			}
 			demo.pace_ms = (int)v;
+			break;
+		case OPT_MAX_CONNS:
+			if (parse_uint(optarg, 100000000, &v) < 0) {
+				fprintf(stderr, "tcpviz: invalid --max-conns '%s'\n", optarg);
+				return TV_EXIT_ERROR;
+			}
+			run.max_conns = (uint32_t)v;
 			break;
 		case OPT_VERSION:
 			printf("tcpviz %s\n%s\n", TCPVIZ_VERSION, tv_cap_lib_version());

@@ -84,6 +84,7 @@ tv_run_init(struct tv_run *run)
 	/* replayed ladders are drawn whole, so their rows are kept */
 	cfg.keep_rows = run->fmt == TV_FMT_TEXT && !run->live;
 	cfg.linger_ns = run->linger_ns;
+	cfg.max_conns = run->max_conns;
 	cfg.done = conn_done;
 	cfg.ctx = run;
 	run->flow = tv_flow_new(&cfg);
@@ -100,6 +101,17 @@ now(int64_t *sec, uint32_t *nsec)
 	*nsec = (uint32_t)ts.tv_nsec;
 }
 
+/* Live output goes out packet by packet; a failed flush (the reader of a
+ * pipe went away) is a write failure, which ends the loop. */
+static void
+flush_live(struct tv_run *run)
+{
+	if (run->live && !run->write_failed && fflush(stdout) != 0) {
+		run->write_failed = 1;
+		run->write_errno = errno;
+	}
+}
+
 void
 tv_run_reap_now(struct tv_run *run)
 {
@@ -108,8 +120,7 @@ tv_run_reap_now(struct tv_run *run)
 
 	now(&sec, &nsec);
 	tv_flow_reap(run->flow, sec, nsec);
-	if (run->live)
-		fflush(stdout);
+	flush_live(run);
 }
 
 int64_t
@@ -206,8 +217,7 @@ tv_run_loop(struct tv_run *run, struct tv_cap *cap)
 			}
 		}
 		tv_totals_add(&run->tot, &pkt);
-		if (run->live)
-			fflush(stdout);
+		flush_live(run);
 		if (run->count && ++run->matched >= run->count)
 			break;
 	}

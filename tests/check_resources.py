@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""tests/check_resources.py: memory stays bounded by open connections, not by input size (tcpviz --max-conns, long connections)."""
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+
+TCPVIZ = os.environ.get("TCPVIZ", "./tcpviz")
+HERE = os.path.dirname(os.path.abspath(__file__))
+MKPCAP = os.path.join(HERE, "..", "tools", "mkpcap.py")
+
+
+def make(tmp, kind, n):
+    path = os.path.join(tmp, "%s-%d.pcap" % (kind, n))
+    if not os.path.exists(path):
+        subprocess.run([sys.executable, MKPCAP, kind, str(n), path], check=True)
+    return path
+
+
+def run(args):
+    """Run tcpviz in a fresh child; return (stdout, peak RSS in KiB of that child)."""
+    # RUSAGE_CHILDREN keeps the largest child seen so far, so measure each
+    # run in its own intermediate process
+    code = ("import resource,subprocess,sys;"
+            "p=subprocess.run(sys.argv[1:],stdout=subprocess.PIPE,stderr=subprocess.PIPE);"
+            "sys.stderr.write(p.stderr.decode());"
+            "sys.stdout.buffer.write(p.stdout);"
+            "sys.exit(0 if p.returncode==0 else 100+p.returncode) if False else "
+            "print('\\nRSS %d RC %d' % (resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode))")
+    out = subprocess.run([sys.executable, "-c", code, TCPVIZ] + args,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    body, _, tail = out.stdout.rpartition("\nRSS ")
+    rss, _, rc = tail.strip().partition(" RC ")
+    assert int(rc) == 0, "tcpviz exit status %s: %s" % (rc, out.stderr[-300:])
+    return body, int(rss)
+
+
+def summary(text):
+    for line in text.splitlines():
+        if line.startswith('{"type":"summary"'):
+            return json.loads(line)
+    raise AssertionError("no summary line")
+
+
+def baseline():
+    """The peak RSS that run() reports for a tcpviz that does nothing: it
+    includes the spawning interpreter's image before exec."""
+    _, rss = run(["--version"])
+    return rss
+
+
+def test_cap_bounds_memory(tmp):
+    """300000 connections that never close: with --max-conns 1000 the table
+    stays small and the rest are evicted; without it, memory grows."""
+    f = make(tmp, "syns", 300000)
+    out, capped = run(["-r", f, "--format=json", "--max-conns", "1000"])
+    s = summary(out)
+    assert s["connections"] == 300000 and s["evicted"] == 299000, s
+    evicted = sum(1 for l in out.splitlines() if '"evicted":true' in l)
+    assert evicted == 299000, evicted
+    _, uncapped = run(["-r", f, "--format=json"])
+    base = baseline()
+    capped, uncapped = max(capped - base, 0), uncapped - base
+    assert capped < 8 * 1024, "capped run used %d KiB" % capped
+    assert uncapped > 50 * 1024, "uncapped %d KiB: the table did not grow?" % uncapped
+    return "capped +%d KiB, uncapped +%d KiB over a do-nothing run" % (capped, uncapped)
+
+
+def test_long_connection_in_parts(tmp):
+    """One connection of 600000 packets is drawn in parts of 65536 rows."""
+    f = make(tmp, "long", 600000)
+    out, rss = run(["-r", f, "--data=full"])
+    parts = sum(1 for l in out.splitlines() if l.startswith("TCP ") and "(part " in l)
+    assert parts == 9, "%d continuation parts" % parts
+    assert out.count("continued below") == 9
+    rss = max(rss - baseline(), 0)
+    assert rss < 32 * 1024, "drawing used %d KiB" % rss
+    return "%d parts, +%d KiB" % (parts + 1, rss)
+
+
+def test_memory_flat_with_file_size(tmp):
+    """Complete connections are freed once drawn: 5x the input, same memory."""
+    small = make(tmp, "full", 20000)
+    big = make(tmp, "full", 100000)
+    out_s, rss_s = run(["-r", small, "--format=json"])
+    out_b, rss_b = run(["-r", big, "--format=json"])
+    assert summary(out_b)["connections"] == 100000
+    base = baseline()
+    rss_s, rss_b = max(rss_s - base, 0), max(rss_b - base, 0)
+    assert rss_b < rss_s * 1.5 + 2048, "20k conns +%d KiB, 100k conns +%d KiB" % (rss_s, rss_b)
+    return "+%d KiB for 160k packets, +%d KiB for 800k" % (rss_s, rss_b)
+
+
+def main():
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for t in (test_cap_bounds_memory, test_long_connection_in_parts,
+                  test_memory_flat_with_file_size):
+            try:
+                what = t(tmp)
+                passed += 1
+                print("ok      %s (%s)" % (t.__name__, what))
+            except Exception as e:  # report and go on
+                failed += 1
+                print("FAIL    %s: %s" % (t.__name__, e))
+    print("resources: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
