@@ -27,11 +27,15 @@ struct tv_row {
 	struct tv_tcp_pkt an;	/* TCP: states after it, notes */
 };
 
+/* Rows are stored in blocks: a small first one, since most connections
+ * are short, then larger ones; freed blocks are recycled. */
+#define TV_ROWBLK_FIRST 8
 #define TV_ROWBLK 128
 struct tv_rowblk {
 	struct tv_rowblk *next;
-	unsigned n;
-	struct tv_row r[TV_ROWBLK];
+	unsigned n;		/* rows used */
+	unsigned cap;		/* TV_ROWBLK_FIRST or TV_ROWBLK */
+	struct tv_row r[];
 };
 
 /* Where a ladder drawn row by row (live) or from stored rows stands. */

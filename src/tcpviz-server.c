@@ -250,6 +250,7 @@ store_begin(struct sess *s)
 	}
 	snprintf(s->name, sizeof(s->name), "%s", s->hdr);
 	s->size = size;
+	errno = ENAMETOOLONG;
 	if ((size_t)snprintf(s->tmp, sizeof(s->tmp), "%s/.tcpviz-XXXXXX",
 	    cfg.dir) >= sizeof(s->tmp) ||
 	    (s->file_fd = mkstemp(s->tmp)) < 0) {

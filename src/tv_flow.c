@@ -12,7 +12,7 @@ struct tv_flow {
 	uint32_t next_id;
 	struct tv_conn *lru_head, *lru_tail;	/* least recently active first */
 	struct tv_conn *cq_head, *cq_tail;	/* closed, waiting out the linger */
-	struct tv_rowblk *free_blks;		/* recycled row blocks */
+	struct tv_rowblk *free_blks[2];		/* recycled row blocks: first, later */
 	struct tv_flow_stats st;
 };
 
@@ -106,9 +106,11 @@ rows_release(struct tv_flow *f, struct tv_conn *c)
 	struct tv_rowblk *b, *next;
 
 	for (b = c->rows; b != NULL; b = next) {
+		int k = b->cap == TV_ROWBLK;
+
 		next = b->next;
-		b->next = f->free_blks;
-		f->free_blks = b;
+		b->next = f->free_blks[k];
+		f->free_blks[k] = b;
 	}
 	c->rows = c->rows_tail = NULL;
 	c->nrows = 0;
@@ -202,14 +204,17 @@ void
 tv_flow_free(struct tv_flow *f)
 {
 	struct tv_rowblk *b;
+	int k;
 
 	if (f == NULL)
 		return;
 	while (f->lru_head)
 		conn_free(f, f->lru_head);
-	while ((b = f->free_blks) != NULL) {
-		f->free_blks = b->next;
-		free(b);
+	for (k = 0; k < 2; k++) {
+		while ((b = f->free_blks[k]) != NULL) {
+			f->free_blks[k] = b->next;
+			free(b);
+		}
 	}
 	free(f->buckets);
 	free(f);
@@ -321,15 +326,19 @@ row_append(struct tv_flow *f, struct tv_conn *c, const struct tv_pkt *pkt,
 {
 	struct tv_rowblk *b = c->rows_tail;
 
-	if (b == NULL || b->n == TV_ROWBLK) {
-		if (f->free_blks != NULL) {
-			b = f->free_blks;
-			f->free_blks = b->next;
-		} else if ((b = malloc(sizeof(*b))) == NULL) {
+	if (b == NULL || b->n == b->cap) {
+		int k = b != NULL;	/* the first block is small */
+		unsigned cap = k ? TV_ROWBLK : TV_ROWBLK_FIRST;
+
+		if (f->free_blks[k] != NULL) {
+			b = f->free_blks[k];
+			f->free_blks[k] = b->next;
+		} else if ((b = malloc(sizeof(*b) + cap * sizeof(b->r[0]))) == NULL) {
 			return -1;
 		}
 		b->next = NULL;
 		b->n = 0;
+		b->cap = cap;
 		if (c->rows_tail)
 			c->rows_tail->next = b;
 		else
@@ -396,7 +405,8 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 		}
 	}
 	if (f->cfg.keep_rows)
-		row_append(f, c, pkt, side);
+		if (row_append(f, c, pkt, side) < 0)
+			return NULL;	/* out of memory: the caller stops */
 	lru_unlink(f, c);
 	lru_append(f, c);
 	return c;

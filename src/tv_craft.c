@@ -1,0 +1,430 @@
+/* \summary: build TCP segments by hand (IPv4 header + TCP, or bare TCP for IPv6), checksums, loopback check; no I/O */
+#include <string.h>
+
+#include "tv_craft.h"
+#include "tv_cursor.h"
+
+#define IPPROTO_TCP_NUM	6
+
+static void
+put16(uint8_t *b, unsigned v)
+{
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *b, uint32_t v)
+{
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+
+uint32_t
+tv_craft_sum(uint32_t sum, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2) {
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+		/* keep the carries: fold early so 32 bits never overflow */
+		if (sum & 0x80000000u)
+			sum = (sum & 0xffff) + (sum >> 16);
+	}
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t
+fold16(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+uint16_t
+tv_craft_fold(uint32_t sum)
+{
+	return (uint16_t)~fold16(sum);
+}
+
+uint16_t
+tv_craft_cksum(const uint8_t *p, size_t len)
+{
+	return tv_craft_fold(tv_craft_sum(0, p, len));
+}
+
+/* The unfolded pseudo-header sum into *out; -1 for mixed or unknown families. */
+static int
+pseudo_sum(const struct tv_addr *src, const struct tv_addr *dst, uint8_t proto,
+    uint32_t len, uint32_t *out)
+{
+	uint8_t ph[40];
+
+	if (src->family != dst->family)
+		return -1;
+	if (src->family == 4) {
+		/* RFC 9293 §3.1: src, dst, zero, PTCL, TCP length */
+		memcpy(ph, src->a, 4);
+		memcpy(ph + 4, dst->a, 4);
+		ph[8] = 0;
+		ph[9] = proto;
+		put16(ph + 10, len);
+		*out = tv_craft_sum(0, ph, 12);
+		return 0;
+	}
+	if (src->family == 6) {
+		/* RFC 8200 §8.1: src, dst, upper-layer length (32), zero (24), next header */
+		memcpy(ph, src->a, 16);
+		memcpy(ph + 16, dst->a, 16);
+		put32(ph + 32, len);
+		ph[36] = ph[37] = ph[38] = 0;
+		ph[39] = proto;
+		*out = tv_craft_sum(0, ph, 40);
+		return 0;
+	}
+	return -1;
+}
+
+uint16_t
+tv_craft_pseudo(const struct tv_addr *src, const struct tv_addr *dst,
+    uint8_t proto, uint32_t len)
+{
+	uint32_t sum;
+
+	if (pseudo_sum(src, dst, proto, len, &sum) < 0)
+		return 0;
+	return fold16(sum);
+}
+
+size_t
+tv_craft_opts(const struct tv_craft_seg *s, uint8_t *opt)
+{
+	size_t n = 0;
+	int ts = (s->opt_mask & TV_OPT_TS) != 0;
+	int sack = (s->opt_mask & TV_OPT_SACK_OK) != 0;
+
+	if (s->opt_mask & TV_OPT_MSS) {
+		opt[n++] = 2;
+		opt[n++] = 4;
+		put16(opt + n, s->mss);
+		n += 2;
+	}
+	if (ts) {
+		if (sack) {
+			opt[n++] = 4;
+			opt[n++] = 2;
+		} else {
+			opt[n++] = 1;
+			opt[n++] = 1;
+		}
+		opt[n++] = 8;
+		opt[n++] = 10;
+		put32(opt + n, s->ts_val);
+		put32(opt + n + 4, s->ts_ecr);
+		n += 8;
+	} else if (sack) {
+		opt[n++] = 1;
+		opt[n++] = 1;
+		opt[n++] = 4;
+		opt[n++] = 2;
+	}
+	if (s->opt_mask & TV_OPT_WSCALE) {
+		opt[n++] = 1;
+		opt[n++] = 3;
+		opt[n++] = 3;
+		opt[n++] = s->wscale;
+	}
+	return n;	/* at most 4 + 12 + 4 = 20, always a multiple of 4 */
+}
+
+int
+tv_craft_tcp(const struct tv_craft_seg *s, uint8_t *buf, size_t size)
+{
+	uint8_t opt[TV_CRAFT_OPT_MAX];
+	size_t optlen, hlen, total;
+	uint32_t sum;
+
+	if (s->len > TV_CRAFT_DATA_MAX || (s->len > 0 && s->data == NULL))
+		return -1;
+	if (pseudo_sum(&s->src, &s->dst, IPPROTO_TCP_NUM, 0, &sum) < 0)
+		return -1;
+	optlen = tv_craft_opts(s, opt);
+	hlen = TV_CRAFT_TCP_HDR + optlen;
+	total = hlen + s->len;
+	if (size < total)
+		return -1;
+
+	/* RFC 9293 §3.1 header format */
+	put16(buf, s->sport);
+	put16(buf + 2, s->dport);
+	put32(buf + 4, s->seq);
+	put32(buf + 8, s->ack);
+	buf[12] = (uint8_t)((hlen / 4) << 4);
+	buf[13] = s->flags;
+	put16(buf + 14, s->win);
+	put16(buf + 16, 0);
+	put16(buf + 18, s->urp);
+	memcpy(buf + TV_CRAFT_TCP_HDR, opt, optlen);
+	if (s->len > 0)
+		memcpy(buf + hlen, s->data, s->len);
+
+	pseudo_sum(&s->src, &s->dst, IPPROTO_TCP_NUM, (uint32_t)total, &sum);
+	put16(buf + 16, tv_craft_fold(tv_craft_sum(sum, buf, total)));
+	return (int)total;
+}
+
+int
+tv_craft_ipv4(const struct tv_craft_seg *s, uint8_t *buf, size_t size)
+{
+	int tcplen;
+	size_t total;
+
+	if (s->src.family != 4 || s->dst.family != 4 || size < TV_CRAFT_IP4_HDR)
+		return -1;
+	tcplen = tv_craft_tcp(s, buf + TV_CRAFT_IP4_HDR, size - TV_CRAFT_IP4_HDR);
+	if (tcplen < 0)
+		return -1;
+	total = TV_CRAFT_IP4_HDR + (size_t)tcplen;
+
+	/* RFC 791 §3.1 */
+	buf[0] = 0x45;			/* version 4, IHL 5 words */
+	buf[1] = s->tos;
+	put16(buf + 2, (unsigned)total);
+	put16(buf + 4, s->ip_id);
+	put16(buf + 6, s->df ? 0x4000 : 0);	/* flags, fragment offset 0 */
+	buf[8] = s->ttl ? s->ttl : 64;
+	buf[9] = IPPROTO_TCP_NUM;
+	put16(buf + 10, 0);
+	memcpy(buf + 12, s->src.a, 4);
+	memcpy(buf + 16, s->dst.a, 4);
+	put16(buf + 10, tv_craft_cksum(buf, TV_CRAFT_IP4_HDR));
+	return (int)total;
+}
+
+int
+tv_craft_dest_allowed(const struct tv_addr *a)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+
+	if (a->family == 4)
+		return a->a[0] == 127;
+	if (a->family == 6)
+		return memcmp(a->a, lo6, 16) == 0;
+	return 0;
+}
+
+/* Options of a bare TCP header (RFC 9293 §3.2, RFC 7323, RFC 2018). */
+static int
+parse_opts(struct tv_cur *c, struct tv_pkt *pkt)
+{
+	while (tv_cur_left(c) > 0) {
+		uint8_t kind = tv_cur_u8(c), olen;
+		struct tv_cur o;
+
+		if (kind == 0)		/* end of option list */
+			return 0;
+		if (kind == 1)		/* no-operation */
+			continue;
+		olen = tv_cur_u8(c);
+		if (c->err || olen < 2 || olen - 2u > tv_cur_left(c)) {
+			pkt->malformed = "TCP option length";
+			return -1;
+		}
+		o = tv_cur_sub(c, olen - 2u);
+		tv_cur_skip(c, olen - 2u);
+		switch (kind) {
+		case 2:
+			if (olen != 4)
+				goto bad;
+			pkt->mss = tv_cur_be16(&o);
+			pkt->opt_mask |= TV_OPT_MSS;
+			break;
+		case 3:
+			if (olen != 3)
+				goto bad;
+			pkt->wscale = tv_cur_u8(&o);
+			pkt->opt_mask |= TV_OPT_WSCALE;
+			break;
+		case 4:
+			if (olen != 2)
+				goto bad;
+			pkt->opt_mask |= TV_OPT_SACK_OK;
+			break;
+		case 5:
+			if ((olen - 2) % 8 != 0 || olen == 2)
+				goto bad;
+			pkt->opt_mask |= TV_OPT_SACK;
+			pkt->nsack = 0;
+			while (tv_cur_left(&o) >= 8 && pkt->nsack < TV_MAX_SACK) {
+				pkt->sack[pkt->nsack][0] = tv_cur_be32(&o);
+				pkt->sack[pkt->nsack][1] = tv_cur_be32(&o);
+				pkt->nsack++;
+			}
+			break;
+		case 8:
+			if (olen != 10)
+				goto bad;
+			pkt->ts_val = tv_cur_be32(&o);
+			pkt->ts_ecr = tv_cur_be32(&o);
+			pkt->opt_mask |= TV_OPT_TS;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+bad:
+	pkt->malformed = "TCP option length";
+	return -1;
+}
+
+int
+tv_craft_parse_tcp(const uint8_t *p, size_t len, struct tv_pkt *pkt)
+{
+	struct tv_cur c, opts;
+	unsigned hlen;
+
+	tv_cur_init(&c, p, len);
+	pkt->proto = 6;
+	pkt->skip = TV_SKIP_NONE;
+	pkt->malformed = NULL;
+	pkt->truncated = 0;
+	pkt->opt_mask = 0;
+	pkt->nsack = 0;
+	pkt->sport = tv_cur_be16(&c);
+	pkt->dport = tv_cur_be16(&c);
+	pkt->seq = tv_cur_be32(&c);
+	pkt->ack = tv_cur_be32(&c);
+	hlen = (unsigned)(tv_cur_u8(&c) >> 4) * 4;
+	pkt->flags = tv_cur_u8(&c);
+	pkt->win = tv_cur_be16(&c);
+	tv_cur_skip(&c, 4);		/* checksum, urgent pointer */
+	if (c.err) {
+		pkt->truncated = 1;
+		pkt->skip = TV_SKIP_TRUNCATED;
+		pkt->malformed = "TCP header truncated";
+		return -1;
+	}
+	if (hlen < TV_CRAFT_TCP_HDR || hlen > len) {
+		pkt->skip = TV_SKIP_MALFORMED;
+		pkt->malformed = "TCP data offset";
+		return -1;
+	}
+	opts = tv_cur_sub(&c, hlen - TV_CRAFT_TCP_HDR);
+	if (parse_opts(&opts, pkt) < 0) {
+		pkt->skip = TV_SKIP_MALFORMED;
+		return -1;
+	}
+	pkt->len = (uint32_t)(len - hlen);
+	return 0;
+}
+
+int
+tv_craft_parse_flags(const char *s, uint8_t *flags)
+{
+	static const char letters[] = "FSRPAUEC";	/* bit order of TV_TH_* */
+	uint8_t f = 0;
+	const char *l;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if ((l = strchr(letters, *s)) == NULL)
+			return -1;
+		if (f & (1u << (l - letters)))
+			return -1;
+		f |= (uint8_t)(1u << (l - letters));
+	}
+	*flags = f;
+	return 0;
+}
+
+static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+/* n hex digits at *pp into v; advances *pp.  Returns 0 or -1. */
+static int
+hex_n(const char **pp, int n, uint32_t *v)
+{
+	const char *p = *pp;
+	uint32_t x = 0;
+	int i, d;
+
+	for (i = 0; i < n; i++) {
+		if ((d = hexval(p[i])) < 0)
+			return -1;
+		x = x << 4 | (uint32_t)d;
+	}
+	*pp = p + n;
+	*v = x;
+	return 0;
+}
+
+/*
+ * The kernel prints each 32-bit word of the address as the native
+ * integer it loads from the network-order bytes ("%08X" of a __be32), so
+ * storing the parsed value back as a native integer gives those bytes.
+ */
+static void
+put_native32(uint8_t *b, uint32_t v)
+{
+	memcpy(b, &v, 4);
+}
+
+int
+tv_craft_proc_line(const char *line, int family, struct tv_addr *local,
+    uint16_t *lport, unsigned *state)
+{
+	const char *p = line;
+	int words = family == 6 ? 4 : 1, i;
+	uint32_t v;
+
+	if (family != 4 && family != 6)
+		return -1;
+	while (*p == ' ')
+		p++;
+	if (*p < '0' || *p > '9')
+		return -1;			/* the "sl local_address ..." header */
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p++ != ':')
+		return -1;
+	while (*p == ' ')
+		p++;
+	memset(local, 0, sizeof(*local));
+	local->family = (uint8_t)family;
+	for (i = 0; i < words; i++) {
+		if (hex_n(&p, 8, &v) < 0)
+			return -1;
+		put_native32(local->a + 4 * i, v);
+	}
+	if (*p++ != ':' || hex_n(&p, 4, &v) < 0)
+		return -1;
+	*lport = (uint16_t)v;
+	if (*p++ != ' ')
+		return -1;
+	/* remote address and port: skip */
+	for (i = 0; i < words; i++)
+		if (hex_n(&p, 8, &v) < 0)
+			return -1;
+	if (*p++ != ':' || hex_n(&p, 4, &v) < 0 || *p++ != ' ')
+		return -1;
+	if (hex_n(&p, 2, &v) < 0 || (*p != ' ' && *p != '\0' && *p != '\n'))
+		return -1;
+	*state = v;
+	return 0;
+}

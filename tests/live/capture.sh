@@ -1,0 +1,566 @@
+#!/bin/sh
+# tests/live/capture.sh: capture live on lo for real (demo, JSON, -w on signals and a closed pipe, -Z, interfaces); most checks need root.
+#
+# Traffic stays on 127.0.0.1: every server listens on a port the kernel
+# picks (--tcp 0) and names in its start line, and every capture filters on
+# that port.  Every program runs under timeout(1); whatever is still running
+# at the end is stopped by the EXIT trap.  TCPVIZ, TCPVIZ_SERVER and
+# TCPVIZ_CLIENT name other binaries (a sanitizer build, say).  Checks that
+# need CAP_NET_RAW print "skip NAME: needs root (...)" when not root and
+# count neither way.  Prints "ok NAME" or "FAIL NAME: why" per check, then
+# "capture: N passed, M failed".
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+TCPVIZ=${TCPVIZ:-./tcpviz}
+SERVER=${TCPVIZ_SERVER:-./tcpviz-server}
+CLIENT=${TCPVIZ_CLIENT:-./tcpviz-client}
+T=20		# seconds any one client or capture may take
+SRV_T=60	# seconds any one server may live
+
+passed=0
+failed=0
+pids=""		# timeout(1) processes still to stop at exit
+tmp=$(mktemp -d) || exit 1
+pub=""		# a directory user nobody can read (made when needed)
+
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null
+	done
+	# the closed-pipe capture runs inside a subshell: stop it by its pid file
+	[ -s "$tmp/pipe.pid" ] && kill "$(cat "$tmp/pipe.pid")" 2>/dev/null
+	rm -rf "$tmp"
+	[ -n "$pub" ] && rm -rf "$pub"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() {
+	passed=$((passed + 1))
+	echo "ok $1"
+}
+
+bad() {
+	failed=$((failed + 1))
+	echo "FAIL $1: $2"
+	shift 2
+	for f in "$@"; do
+		[ -s "$f" ] && sed 's/^/    /' "$f" | head -20
+	done
+	return 0
+}
+
+skip() {
+	echo "skip $1: $2"
+}
+
+is_root=0
+[ "$(id -u)" = 0 ] && is_root=1
+needroot() {
+	skip "$1" "needs root (live capture needs CAP_NET_RAW; CI runs as root)"
+}
+
+forget() {
+	pids=$(echo " $pids " | sed "s/ $1 / /; s/^ *//; s/ *\$//")
+}
+
+# start_server NAME ARGS...: tcpviz-server in the background (log in
+# $tmp/NAME.log); sets $spid and $port once its start line is out.
+start_server() {
+	name=$1
+	shift
+	port=""
+	timeout -k 2 $SRV_T "$SERVER" "$@" 2>"$tmp/$name.log" &
+	spid=$!
+	pids="$pids $spid"
+	i=0
+	while [ $i -lt 50 ]; do
+		port=$(sed -n 's/^tcpviz-server: .* on [^ ]*:\([0-9][0-9]*\).*$/\1/p' \
+		    "$tmp/$name.log" 2>/dev/null | head -1)
+		[ -n "$port" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# start_cap NAME ARGS...: tcpviz in the background (stdout $tmp/NAME.out,
+# stderr $tmp/NAME.err); sets $tpid (its timeout) and $cpid (tcpviz itself)
+# once it says it is listening.
+start_cap() {
+	name=$1
+	shift
+	timeout -k 5 $T "$TCPVIZ" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	tpid=$!
+	pids="$pids $tpid"
+	cpid=""
+	wait_log "$tmp/$name.err" "listening on" 1 || return 1
+	cpid=$(child_of "$tpid")
+	[ -n "$cpid" ]
+}
+
+# child_of PID: the one child of PID (tcpviz under its timeout)
+child_of() {
+	c=""
+	if command -v pgrep >/dev/null 2>&1; then
+		c=$(pgrep -P "$1" | head -1)
+	fi
+	if [ -z "$c" ] && [ -r "/proc/$1/task/$1/children" ]; then
+		c=$(sed 's/ .*//' "/proc/$1/task/$1/children")
+	fi
+	echo "$c"
+}
+
+# stop_cap SIG: send SIG to the capture started last and wait; its exit
+# status in $st (124 or more: timeout(1) had to end it)
+stop_cap() {
+	kill -"$1" "$cpid" 2>/dev/null
+	wait "$tpid"
+	st=$?
+	forget "$tpid"
+}
+
+# wait_log FILE TEXT N: wait up to 5 s for N lines with TEXT in FILE
+wait_log() {
+	i=0
+	while [ $i -lt 50 ]; do
+		c=$(grep -c -- "$2" "$1" 2>/dev/null)
+		[ "${c:-0}" -ge "$3" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# clients N: N echo clients one after another against $port; fails if one did
+clients() {
+	n=0
+	while [ $n -lt "$1" ]; do
+		timeout -k 2 $T "$CLIENT" -q 127.0.0.1 "$port" "round $n" \
+		    >/dev/null 2>>"$tmp/clients.err" || return 1
+		n=$((n + 1))
+	done
+}
+
+# captured FILE: N from tcpviz's "N packets captured" line in FILE
+captured() {
+	sed -n 's/^\([0-9][0-9]*\) packets captured$/\1/p' "$1" | tail -1
+}
+
+# jnum LINE FIELD: a number field of one JSON line; jstr: a string field
+jnum() {
+	echo "$1" | sed -n "s/.*\"$2\":\([0-9][0-9]*\).*/\1/p"
+}
+jstr() {
+	echo "$1" | sed -n "s/.*\"$2\":\"\([^\"]*\)\".*/\1/p"
+}
+
+# file_packets FILE: packets in a capture file by tcpviz -r, or "" if it
+# cannot be read cleanly; file_conns likewise for connections
+file_packets() {
+	timeout $T "$TCPVIZ" -r "$1" --format=json >"$tmp/fp.out" 2>"$tmp/fp.err" ||
+		return 0
+	[ -s "$tmp/fp.err" ] && return 0
+	jnum "$(grep '^{"type":"summary"' "$tmp/fp.out")" packets
+}
+file_conns() {
+	jnum "$(grep '^{"type":"summary"' "$tmp/fp.out")" connections
+}
+
+# check_file FILE N: FILE is a classic pcap holding exactly N packets
+# (tcpviz -r and, when there, tcpdump -r agree); what is wrong is added to $why
+check_file() {
+	magic=$(od -An -tx1 -N4 "$1" 2>/dev/null | tr -d ' \n')
+	case $magic in
+	d4c3b2a1|a1b2c3d4|4d3cb2a1|a1b23c4d) ;;
+	*) why="not a pcap file (magic '$magic');" ;;
+	esac
+	fp=$(file_packets "$1")
+	if [ -z "$fp" ]; then
+		why="$why tcpviz -r cannot read it cleanly;"
+	elif [ "$fp" != "$2" ]; then
+		why="$why file holds $fp packets, tcpviz said $2 captured;"
+	fi
+	if command -v tcpdump >/dev/null 2>&1; then
+		td=$(timeout $T tcpdump -n -r "$1" 2>/dev/null | wc -l | tr -d ' ')
+		[ "$td" = "$2" ] || why="$why tcpdump -r counts $td packets;"
+	fi
+}
+
+# ---- 1. the demo ----
+timeout $T "$TCPVIZ" --demo-list >"$tmp/list.out" 2>"$tmp/list.err"
+s=$?
+scenarios=$(sed -n 's/^\([a-z0-9_-][a-z0-9_-]*\)  .*/\1/p' "$tmp/list.out")
+if [ $s = 0 ] && [ -n "$scenarios" ] && ! [ -s "$tmp/list.err" ]; then
+	ok demo-list
+else
+	bad demo-list "exit status $s, scenarios '$scenarios'" "$tmp/list.err"
+fi
+
+timeout $T "$TCPVIZ" --demo=bogus --pace=0 >"$tmp/bogus.out" 2>"$tmp/bogus.err"
+s=$?
+if [ $s = 1 ] && ! [ -s "$tmp/bogus.out" ] && grep -q "bogus" "$tmp/bogus.err"; then
+	ok demo-bogus
+else
+	bad demo-bogus "exit status $s, expected 1, a message naming 'bogus' on stderr, nothing on stdout" \
+	    "$tmp/bogus.out" "$tmp/bogus.err"
+fi
+
+# section NAME: the lines of scenario NAME in the demo's output
+section() {
+	sed -n "/^=== $1: /,/^--- $1: /p" "$tmp/demo.out"
+}
+
+if [ $is_root = 0 ]; then
+	for c in demo demo-handshake demo-refused demo-greeting demo-udp demo-models demo-select; do
+		needroot $c
+	done
+else
+	timeout -k 5 60 "$TCPVIZ" --demo --pace=0 >"$tmp/demo.out" 2>"$tmp/demo.err"
+	s=$?
+	why=""
+	[ $s = 0 ] || why="exit status $s;"
+	for n in $scenarios; do
+		grep -qx -- "--- $n: as expected" "$tmp/demo.out" ||
+			why="$why no '--- $n: as expected';"
+	done
+	if [ -z "$why" ]; then
+		ok demo
+	else
+		bad demo "$why" "$tmp/demo.err"
+	fi
+
+	# what each scenario must show in its own section
+	why=""
+	section handshake >"$tmp/sec"
+	grep -q "== opened: three-way" "$tmp/sec" || why="no '== opened: three-way';"
+	grep -q "== closed: three-way, client first; client in TIME_WAIT" "$tmp/sec" ||
+		why="$why no client-first close;"
+	[ -z "$why" ] && ok demo-handshake || bad demo-handshake "$why" "$tmp/sec"
+
+	why=""
+	section refused >"$tmp/sec"
+	grep -q "== opened: refused" "$tmp/sec" || why="no '== opened: refused';"
+	grep -q "closed: reset by server" "$tmp/sec" || why="$why no 'closed: reset by server';"
+	[ -z "$why" ] && ok demo-refused || bad demo-refused "$why" "$tmp/sec"
+
+	section greeting >"$tmp/sec"
+	if grep -q "server first; server in TIME_WAIT" "$tmp/sec"; then
+		ok demo-greeting
+	else
+		bad demo-greeting "no 'server first; server in TIME_WAIT'" "$tmp/sec"
+	fi
+
+	section udp >"$tmp/sec"
+	if grep -Eq '^#[0-9]+ +UDP 127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:[0-9]+' "$tmp/sec" &&
+	    grep -q "UDP len=" "$tmp/sec"; then
+		ok demo-udp
+	else
+		bad demo-udp "no UDP connection drawn" "$tmp/sec"
+	fi
+
+	# fork, thread, epoll: three header lines, three client ports, one server port
+	why=""
+	for m in fork thread epoll; do
+		section $m | sed -n 's/^#[0-9][0-9]* *TCP \([0-9.]*\):\([0-9]*\) > \([0-9.]*\):\([0-9]*\) .*/\2 \4/p' \
+		    >"$tmp/hdr"
+		h=$(wc -l <"$tmp/hdr" | tr -d ' ')
+		cp_=$(cut -d' ' -f1 "$tmp/hdr" | sort -u | wc -l | tr -d ' ')
+		sp_=$(cut -d' ' -f2 "$tmp/hdr" | sort -u | wc -l | tr -d ' ')
+		[ "$h" = 3 ] && [ "$cp_" = 3 ] && [ "$sp_" = 1 ] ||
+			why="$why $m: $h connections, $cp_ client ports, $sp_ server ports;"
+	done
+	[ -z "$why" ] && ok demo-models || bad demo-models "$why (want 3, 3, 1)"
+
+	timeout -k 5 60 "$TCPVIZ" --demo=refused,udp --pace=0 >"$tmp/sel.out" 2>"$tmp/sel.err"
+	s=$?
+	caps=$(sed -n 's/^=== \([a-z0-9_-]*\): .*/\1/p' "$tmp/sel.out" | tr '\n' ' ')
+	if [ $s = 0 ] && [ "$caps" = "refused udp " ] &&
+	    grep -qx -- "--- refused: as expected" "$tmp/sel.out" &&
+	    grep -qx -- "--- udp: as expected" "$tmp/sel.out"; then
+		ok demo-select
+	else
+		bad demo-select "exit status $s, captions '$caps' (want exactly refused and udp, as expected)" \
+		    "$tmp/sel.out" "$tmp/sel.err"
+	fi
+fi
+
+# ---- 2. live drawing as JSON ----
+if [ $is_root = 0 ]; then
+	needroot live-json
+elif ! start_server json --tcp 0 --once; then
+	bad live-json "server did not start" "$tmp/json.log"
+elif ! start_cap json -i lo --format=json "tcp port $port"; then
+	bad live-json "tcpviz did not say it is listening" "$tmp/json.err"
+else
+	timeout -k 2 $T "$CLIENT" -q 127.0.0.1 "$port" "live json" >"$tmp/jc.out" 2>"$tmp/jc.err"
+	cs=$?
+	wait "$spid"
+	ss=$?
+	forget "$spid"
+	wait_log "$tmp/json.out" '"type":"packet".*"flags":"\.".*"state":{"client":"TIME_WAIT","server":"CLOSED"}' 1
+	stop_cap INT
+	why=""
+	[ $cs = 0 ] && [ $ss = 0 ] || why="client exit $cs, server exit $ss;"
+	[ $st = 0 ] || why="$why tcpviz exit $st after SIGINT;"
+	grep '^{"type":"packet"' "$tmp/json.out" >"$tmp/jp"
+	# one line per packet: from flags seq ack len
+	while read -r l; do
+		a=$(jnum "$l" ack)
+		echo "$(jstr "$l" from) $(jstr "$l" flags) $(jnum "$l" seq) ${a:--} $(jnum "$l" len)"
+	done <"$tmp/jp" >"$tmp/jrows"
+	conns=$(grep -c '^{"type":"conn"' "$tmp/json.out")
+	[ "$conns" = 1 ] || why="$why $conns conn lines, want 1;"
+	grep -q '^{"type":"conn".*"open":"three-way"' "$tmp/json.out" ||
+		why="$why conn line has no \"open\":\"three-way\";"
+	# flags S, S., . from client, server, client; then data; then a FIN
+	r=$(awk '
+		NR == 1 { if ($1 != "client" || $2 != "S") bad = "first packet is not the client SYN"; isn = $3 }
+		NR == 2 { if ($1 != "server" || $2 != "S.") bad = bad " second is not the SYN-ACK"
+			  else if ($4 != (isn + 1) % 4294967296) bad = bad " SYN-ACK ack " $4 " != client ISN+1"
+			  sisn = $3 }
+		NR == 3 { if ($1 != "client" || $2 != ".") bad = bad " third is not the client ACK"
+			  else if ($4 != (sisn + 1) % 4294967296) bad = bad " ACK ack " $4 " != server ISN+1" }
+		NR > 3 && $5 > 0 && !fin { data = 1 }
+		NR > 3 && $2 ~ /F/ { if (!data) bad = bad " FIN before any data"; fin = 1 }
+		END { if (NR < 4) bad = bad " only " NR " packets"
+		      else if (!fin) bad = bad " no FIN"
+		      print bad }' "$tmp/jrows")
+	[ -n "$r" ] && why="$why$r;"
+	np=$(wc -l <"$tmp/jp" | tr -d ' ')
+	sp=$(jnum "$(grep '^{"type":"summary"' "$tmp/json.out")" packets)
+	n=$(captured "$tmp/json.err")
+	[ -n "$n" ] || why="$why no 'N packets captured' on stderr;"
+	[ "$np" = "${n:-x}" ] && [ "$sp" = "$n" ] ||
+		why="$why $np packet lines, summary says ${sp:-nothing}, stderr ${n:-nothing};"
+	if [ -z "$why" ]; then
+		ok live-json
+	else
+		bad live-json "$why" "$tmp/jrows" "$tmp/json.err"
+	fi
+fi
+
+# ---- 3. -w survives SIGINT, SIGTERM, SIGHUP and a closed stdout pipe ----
+if [ $is_root = 0 ]; then
+	for c in write-INT write-TERM write-HUP write-pipe; do
+		needroot $c
+	done
+elif ! start_server echo --tcp 0 --model=thread; then
+	bad write-INT "server did not start" "$tmp/echo.log"
+else
+	echo_spid=$spid
+	for sig in INT TERM HUP; do
+		w="$tmp/w-$sig.pcap"
+		if ! start_cap "w$sig" -i lo -w "$w" "tcp port $port"; then
+			bad write-$sig "tcpviz did not say it is listening" "$tmp/w$sig.err"
+			continue
+		fi
+		why=""
+		# three one after another, then two at once
+		clients 3 || why="a client failed;"
+		timeout -k 2 $T "$CLIENT" -q --count 5 127.0.0.1 "$port" a >/dev/null 2>>"$tmp/clients.err" &
+		c1=$!
+		timeout -k 2 $T "$CLIENT" -q --count 5 127.0.0.1 "$port" b >/dev/null 2>>"$tmp/clients.err" &
+		c2=$!
+		wait $c1 || why="$why a client failed;"
+		wait $c2 || why="$why a client failed;"
+		# every connection drawn to its close before the signal
+		wait_log "$tmp/w$sig.out" "== closed:" 5 || why="$why not all 5 connections drawn closed;"
+		stop_cap $sig
+		[ $st = 0 ] || why="$why exit status $st after SIG$sig;"
+		n=$(captured "$tmp/w$sig.err")
+		if [ -z "$n" ]; then
+			why="$why no 'N packets captured' on stderr;"
+		else
+			check_file "$w" "$n"
+			[ "$(file_conns)" = 5 ] || why="$why file holds $(file_conns) connections, want 5;"
+		fi
+		if [ -z "$why" ]; then
+			ok write-$sig
+		else
+			bad write-$sig "$why" "$tmp/w$sig.err" "$tmp/clients.err"
+		fi
+	done
+
+	# stdout into head -1: once head is gone the next write fails, and
+	# tcpviz must stop by itself with the file matching its count
+	w="$tmp/w-pipe.pcap"
+	(
+		timeout -k 5 $T "$TCPVIZ" -i lo -w "$w" "tcp port $port" 2>"$tmp/pipe.err" &
+		echo $! >"$tmp/pipe.pid"
+		wait $!
+		echo $? >"$tmp/pipe.rc"
+	) | head -1 >"$tmp/head.out" &
+	hpid=$!
+	pids="$pids $hpid"
+	why=""
+	if ! wait_log "$tmp/pipe.err" "listening on" 1; then
+		why="tcpviz did not say it is listening;"
+	else
+		# traffic until tcpviz has gone (at most 40 clients)
+		k=0
+		while [ $k -lt 40 ] && ! [ -s "$tmp/pipe.rc" ]; do
+			timeout -k 2 $T "$CLIENT" -q 127.0.0.1 "$port" >/dev/null 2>>"$tmp/clients.err"
+			sleep 0.1
+			k=$((k + 1))
+		done
+		wait_log "$tmp/pipe.rc" "" 1
+	fi
+	rc=$(cat "$tmp/pipe.rc" 2>/dev/null)
+	if [ -z "$rc" ]; then
+		why="$why tcpviz still running after head exited and $k more clients;"
+	elif [ "$rc" -ge 124 ]; then
+		why="$why tcpviz did not notice the closed pipe: timeout ended it (status $rc);"
+	elif [ "$rc" != 0 ]; then
+		why="$why exit status $rc;"
+	fi
+	grep -Eq '^#1 +TCP 127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:'"$port " "$tmp/head.out" ||
+		why="$why head did not get the first header line;"
+	if [ -n "$rc" ]; then
+		n=$(captured "$tmp/pipe.err")
+		if [ -z "$n" ]; then
+			why="$why no 'N packets captured' on stderr;"
+		else
+			check_file "$w" "$n"
+		fi
+	fi
+	if [ -z "$why" ]; then
+		ok write-pipe
+	else
+		bad write-pipe "$why" "$tmp/pipe.err" "$tmp/head.out"
+	fi
+	wait "$hpid" 2>/dev/null
+	forget "$hpid"
+fi
+
+# ---- 4. privileges ----
+# a copy any user can run, without file capabilities
+pub=$(mktemp -d) && chmod 755 "$pub" && cp "$TCPVIZ" "$pub/tcpviz" && chmod 755 "$pub/tcpviz"
+nobody_uid=$(id -u nobody 2>/dev/null)
+nobody_gid=$(id -g nobody 2>/dev/null)
+
+# check_ids NAME: $cpid runs as nobody (real, effective, saved, fs) with no
+# supplementary group 0; $why says what is wrong
+check_ids() {
+	u=$(sed -n 's/^Uid:[[:space:]]*//p' "/proc/$cpid/status" | tr -s ' \t' ' ')
+	g=$(sed -n 's/^Gid:[[:space:]]*//p' "/proc/$cpid/status" | tr -s ' \t' ' ')
+	gs=$(sed -n 's/^Groups:[[:space:]]*//p' "/proc/$cpid/status")
+	[ "$u" = "$nobody_uid $nobody_uid $nobody_uid $nobody_uid" ] ||
+		why="$why Uid: '$u', want nobody ($nobody_uid) in all four;"
+	[ "$g" = "$nobody_gid $nobody_gid $nobody_gid $nobody_gid" ] ||
+		why="$why Gid: '$g', want $nobody_gid;"
+	case " $gs " in
+	*" 0 "*) why="$why still in group 0 (Groups: $gs);" ;;
+	esac
+}
+
+# drop_check NAME ENV...: capture as root, then check the ids while it
+# captures and that it still draws a connection
+drop_check() {
+	name=$1
+	shift
+	why=""
+	if ! start_cap "$name" "$@" -i lo "tcp port $port"; then
+		bad "$name" "tcpviz did not say it is listening" "$tmp/$name.err"
+		return
+	fi
+	check_ids
+	clients 1 || why="$why the client failed;"
+	wait_log "$tmp/$name.out" "== closed:" 1 || why="$why no connection drawn after the drop;"
+	grep -q "== opened: three-way" "$tmp/$name.out" || why="$why no three-way open drawn;"
+	stop_cap INT
+	[ $st = 0 ] || why="$why exit status $st after SIGINT;"
+	grep -q "^[0-9]* packets captured$" "$tmp/$name.err" || why="$why no 'packets captured';"
+	if [ -z "$why" ]; then
+		ok "$name"
+	else
+		bad "$name" "$why" "$tmp/$name.out" "$tmp/$name.err"
+	fi
+}
+
+if [ $is_root = 0 ]; then
+	needroot privileges-Z
+	needroot privileges-sudo-uid
+elif [ -z "$nobody_uid" ]; then
+	bad privileges-Z "no user nobody on this host"
+elif ! kill -0 "${echo_spid:-x}" 2>/dev/null; then
+	bad privileges-Z "the echo server is not running"
+else
+	drop_check privileges-Z -Z nobody
+	# started through sudo (SUDO_UID set), tcpviz becomes that user
+	SUDO_UID=$nobody_uid
+	export SUDO_UID
+	drop_check privileges-sudo-uid
+	unset SUDO_UID
+fi
+
+# no privileges: exit 1 with the help, nothing on stdout.  As root, become
+# nobody (which drops every capability); otherwise we already are unprivileged.
+noprivs() {
+	name=$1
+	shift
+	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	s=$?
+	if [ $s = 1 ] && ! [ -s "$tmp/$name.out" ] && grep -q CAP_NET_RAW "$tmp/$name.err" &&
+	    grep -q sudo "$tmp/$name.err" && grep -q setcap "$tmp/$name.err"; then
+		ok "$name"
+	else
+		bad "$name" "exit status $s, expected 1 with CAP_NET_RAW, sudo and setcap on stderr, nothing on stdout" \
+		    "$tmp/$name.out" "$tmp/$name.err"
+	fi
+}
+
+if [ $is_root = 0 ]; then
+	noprivs privileges-none timeout -k 2 $T "$pub/tcpviz" -i lo
+elif command -v setpriv >/dev/null 2>&1; then
+	noprivs privileges-none timeout -k 2 $T setpriv --reuid=nobody --regid=nogroup \
+	    --clear-groups "$pub/tcpviz" -i lo
+elif command -v su >/dev/null 2>&1; then
+	noprivs privileges-none timeout -k 2 $T su -s /bin/sh nobody -c "$pub/tcpviz -i lo"
+else
+	skip privileges-none "neither setpriv nor su to become nobody"
+fi
+
+if ! command -v sudo >/dev/null 2>&1; then
+	skip privileges-sudo "sudo is not installed"
+elif [ $is_root = 0 ]; then
+	needroot privileges-sudo
+else
+	noprivs privileges-sudo timeout -k 2 $T sudo -n -u nobody "$pub/tcpviz" -i lo
+fi
+
+# ---- 5. interfaces ----
+timeout $T "$TCPVIZ" -D >"$tmp/D.out" 2>"$tmp/D.err"
+s=$?
+if [ $s = 0 ] && grep -Eq '^[0-9]+\.lo( |$)' "$tmp/D.out"; then
+	ok list-interfaces
+else
+	bad list-interfaces "exit status $s, lo not listed" "$tmp/D.out" "$tmp/D.err"
+fi
+
+timeout $T "$TCPVIZ" -i nosuchif0 >"$tmp/nif.out" 2>"$tmp/nif.err"
+s=$?
+why=""
+[ $s = 1 ] || why="exit status $s, want 1;"
+[ -s "$tmp/nif.out" ] && why="$why wrote to stdout;"
+grep -q "nosuchif0" "$tmp/nif.err" || why="$why the message does not name nosuchif0;"
+# without root libpcap refuses before it looks the interface up
+if [ $is_root = 1 ]; then
+	grep -q "no such interface" "$tmp/nif.err" || why="$why no 'no such interface';"
+	[ "$(wc -l <"$tmp/nif.err")" = 1 ] || why="$why more than one line on stderr;"
+fi
+[ -z "$why" ] && ok no-such-interface || bad no-such-interface "$why" "$tmp/nif.err"
+
+# ---- no sanitizer reports anywhere (when the binaries were built with them) ----
+if grep -l -E 'ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error:' \
+    "$tmp"/*.err "$tmp"/*.log >"$tmp/san.list" 2>/dev/null; then
+	bad sanitizer-clean "reports in $(tr '\n' ' ' <"$tmp/san.list")" $(cat "$tmp/san.list")
+else
+	ok sanitizer-clean
+fi
+
+echo "capture: $passed passed, $failed failed"
+[ $failed = 0 ]
