@@ -24,10 +24,12 @@ PROG_OBJ := $(PROG_SRC:src/%.c=build/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
+.DEFAULT_GOAL := all
 .PHONY: all deps test unit golden demo clean regen setcap bench
 
 # the bundled socket programs (PROGS) that the demo runs
 include mk/progs.mk
+include mk/craft.mk
 
 all: deps tcpviz $(PROGS)
 

@@ -108,8 +108,8 @@ struct tv_tcp_side {
 	uint8_t hole;
 	uint8_t zeek;		/* enum tv_zeek_ep */
 	/* Zeek history bookkeeping */
-	uint32_t h_seq_s, h_seq_h, h_seq_f, h_seq_r;
-	uint8_t h_once;		/* bits: a d i q recorded */
+	uint32_t h_seq_s, h_seq_f, h_seq_r;	/* last seq of SYN (or SYN-ACK), FIN, RST */
+	uint8_t h_once;		/* bits: a d i q recorded, payload sent */
 	uint8_t h_seen;		/* bits: s h f r seen before (seq valid) */
 	uint32_t n_t, n_w;	/* counts for the logarithmic letters */
 };

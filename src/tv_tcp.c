@@ -55,8 +55,8 @@ const char *const tv_note_names[TV_NOTE_COUNT] = {
 #define H_D 0x02
 #define H_I 0x04
 #define H_Q 0x08
-#define H_S 0x10
-#define H_H 0x20
+#define H_PAYLOAD 0x10	/* h_once: sent payload (Zeek's size > 0) */
+#define H_S 0x10	/* h_seen: SYN or SYN-ACK */
 #define H_F 0x40
 #define H_R 0x80
 
@@ -135,31 +135,62 @@ hist_log(struct tv_tcp *t, int from, uint32_t *count, char letter)
 }
 
 /*
- * Zeek's endpoint states, which its conn_state is defined over
- * (Zeek's TCP analyzer; see docs/outcomes.md).
+ * Zeek's endpoint states, which its conn_state is defined over: its TCP
+ * analyzer's UpdateStateMachine() (TCPSessionAdapter.cc), condensed.
+ * Zeek makes both endpoints ESTABLISHED on the responder's SYN or SYN-ACK
+ * to an originator in SYN_SENT, and an RST after both FINs leaves them
+ * CLOSED.  Not kept: its FIN-after-RST undo and SYN/SYN-ACK role flip.
  */
 static void
-zeek_update(struct tv_tcp *t, int from, uint8_t flags)
+zeek_update(struct tv_tcp *t, int from, uint8_t flags, uint32_t len)
 {
 	uint8_t *me = &t->s[from].zeek, *peer = &t->s[!from].zeek;
 	int syn = flags & TV_TH_SYN, ack = flags & TV_TH_ACK;
+	int fin = flags & TV_TH_FIN, rst = flags & TV_TH_RST;
 
-	if (flags & TV_TH_RST) {
-		*me = TV_Z_RESET;
-	} else if (flags & TV_TH_FIN) {
-		if (*me != TV_Z_RESET)
+	switch (*me) {
+	case TV_Z_INACTIVE:	/* UpdateInactiveState() */
+		if (syn && from == 0) {
+			*me = ack ? TV_Z_SYN_ACK_SENT : TV_Z_SYN_SENT;
+		} else if (syn) {
+			if (*peer == TV_Z_SYN_SENT)
+				*peer = TV_Z_ESTABLISHED;
+			*me = TV_Z_ESTABLISHED;
+		}
+		if (fin)
 			*me = TV_Z_CLOSED;
-	} else if (syn && !ack) {
-		if (*me == TV_Z_INACTIVE)
+		if (rst)
+			*me = TV_Z_RESET;
+		if (*me != TV_Z_INACTIVE)
+			break;
+		/* no SYN, FIN or RST: an ACK after a SYN-ACK whose SYN was
+		 * missed establishes; a responder's empty ACK of the SYN
+		 * before its SYN-ACK changes nothing; else a partial one */
+		if (ack && *peer == TV_Z_ESTABLISHED)
+			*me = TV_Z_ESTABLISHED;
+		else if (!(from == 1 && len == 0 && *peer == TV_Z_SYN_SENT))
+			*me = TV_Z_PARTIAL;
+		break;
+	case TV_Z_SYN_SENT:
+	case TV_Z_SYN_ACK_SENT:
+		if (fin)
+			*me = TV_Z_CLOSED;
+		if (rst)
+			*me = TV_Z_RESET;
+		break;
+	case TV_Z_ESTABLISHED:
+	case TV_Z_PARTIAL:
+		if (syn && !ack && *me == TV_Z_PARTIAL && *peer == TV_Z_INACTIVE)
 			*me = TV_Z_SYN_SENT;
-	} else if (syn) {
-		if (*me == TV_Z_INACTIVE || *me == TV_Z_SYN_SENT)
-			*me = TV_Z_SYN_ACK_SENT;
-	} else if ((*me == TV_Z_SYN_SENT || *me == TV_Z_SYN_ACK_SENT) &&
-	    (*peer == TV_Z_SYN_SENT || *peer == TV_Z_SYN_ACK_SENT)) {
-		*me = *peer = TV_Z_ESTABLISHED;
-	} else if (*me == TV_Z_INACTIVE) {
-		*me = TV_Z_PARTIAL;
+		if (fin && !rst)
+			*me = TV_Z_CLOSED;
+		if (rst)
+			*me = TV_Z_RESET;
+		break;
+	case TV_Z_CLOSED:
+		if (rst && *peer != TV_Z_CLOSED)
+			*me = TV_Z_RESET;
+		break;
 	}
 }
 
@@ -359,6 +390,13 @@ tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 		    tv_seq_gt(pkt->ack, o->syn_seq)) {
 			o->syn_acked = 1;
 			ack_syn = 1;
+		} else if (syn && from == 1 && t->flipped && !o->syn &&
+		    !o->synack && !o->syn_acked) {
+			/* a SYN-ACK seen first acknowledges the client's
+			 * SYN the capture missed (§3.10.7.3: SYN_SENT then
+			 * enters ESTABLISHED) */
+			o->syn_acked = 1;
+			ack_syn = 1;
 		}
 		if (o->fin && !o->fin_acked && tv_seq_gt(pkt->ack, o->fin_seq)) {
 			o->fin_acked = 1;
@@ -407,8 +445,9 @@ tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 		s->last_valid = 1;
 	}
 
-	if (!t->established && t->state[0] >= TV_ESTABLISHED &&
-	    t->state[1] >= TV_ESTABLISHED) {
+	/* the handshake completed when both SYNs are acknowledged (§3.5);
+	 * a FIN from SYN_RECEIVED reaches FIN_WAIT_1 without that */
+	if (!t->established && t->s[0].syn_acked && t->s[1].syn_acked) {
 		t->established = 1;
 		t->hs_done_ns = ns;
 		out->events |= TV_EV_OPENED;
@@ -418,28 +457,35 @@ tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 		out->events |= TV_EV_CLOSED;
 	}
 
-	/* Zeek history letters and endpoint states */
-	if (syn && (fin || rst))
-		hist_once(t, from, H_Q, 'q');
-	if (fin && rst)
-		hist_once(t, from, H_I, 'i');
-	if (syn && !ack)
-		hist_seq(t, from, H_S, &s->h_seq_s, pkt->seq, 's');
-	else if (syn)
-		hist_seq(t, from, H_H, &s->h_seq_h, pkt->seq, 'h');
-	if (ack && !syn && !fin && !rst && pkt->len == 0)
-		hist_once(t, from, H_A, 'a');
-	if (pkt->len > 0)
+	/* Zeek history letters, as its update_history(), update_window()
+	 * and DidRxmit() add them, then its endpoint states */
+	if (!!syn + !!fin + !!rst > 1) {
+		if (fin && rst)
+			hist_once(t, from, H_I, 'i');
+		else
+			hist_once(t, from, H_Q, 'q');
+	} else if (syn) {
+		/* one mark and last sequence number for SYN and SYN-ACK */
+		hist_seq(t, from, H_S, &s->h_seq_s, pkt->seq, ack ? 'h' : 's');
+	} else if (fin) {
+		/* a FIN's number is taken after its payload */
+		hist_seq(t, from, H_F, &s->h_seq_f, pkt->seq + pkt->len, 'f');
+	} else if (rst) {
+		hist_seq(t, from, H_R, &s->h_seq_r, pkt->seq, 'r');
+	} else if (pkt->len > 0) {
 		hist_once(t, from, H_D, 'd');
-	if ((out->notes & TV_NOTE_RETRANS) && pkt->len > 0)
-		hist_log(t, from, &s->n_t, 't');
+	} else if (ack) {
+		hist_once(t, from, H_A, 'a');
+	}
 	if (out->notes & TV_NOTE_ZERO_WINDOW)
 		hist_log(t, from, &s->n_w, 'w');
-	if (fin)
-		hist_seq(t, from, H_F, &s->h_seq_f, pkt->seq, 'f');
-	if (rst)
-		hist_seq(t, from, H_R, &s->h_seq_r, pkt->seq, 'r');
-	zeek_update(t, from, f);
+	/* payload that does not advance the sequence space */
+	if ((out->notes & (TV_NOTE_RETRANS | TV_NOTE_OUT_OF_ORDER |
+	    TV_NOTE_KEEPALIVE)) && pkt->len > 0)
+		hist_log(t, from, &s->n_t, 't');
+	if (pkt->len > 0)
+		s->h_once |= H_PAYLOAD;
+	zeek_update(t, from, f, pkt->len);
 
 	out->state[0] = t->state[0];
 	out->state[1] = t->state[1];
@@ -546,7 +592,7 @@ tv_tcp_conn_state(const struct tv_tcp *t)
 	int os = t->s[0].zeek, rs = t->s[1].zeek;
 	int o_inactive = os == TV_Z_INACTIVE || os == TV_Z_PARTIAL;
 	int r_inactive = rs == TV_Z_INACTIVE || rs == TV_Z_PARTIAL;
-	int no_bytes = t->s[0].h_once & H_D ? 0 : !(t->s[1].h_once & H_D);
+	int no_bytes = !((t->s[0].h_once | t->s[1].h_once) & H_PAYLOAD);
 
 	if (rs == TV_Z_RESET) {
 		if (os == TV_Z_SYN_SENT || os == TV_Z_SYN_ACK_SENT ||
