@@ -58,7 +58,7 @@ TEST_TCPVIZ ?= ./tcpviz
 TEST_UNITS  ?= $(UNIT_BIN)
 test:
 	@sh tools/deps.sh test
-	@$(MAKE) --no-print-directory $(TEST_TCPVIZ) $(TEST_UNITS)
+	@$(MAKE) --no-print-directory $(TEST_TCPVIZ) $(TEST_UNITS) $(PROGS)
 	@TCPVIZ=$(TEST_TCPVIZ) sh tests/run.sh $(TEST_UNITS)
 
 # regenerate one golden file after reading the new output: make regen T=name

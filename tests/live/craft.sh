@@ -347,7 +347,7 @@ else
 		nft list tables | grep -q "inet tcpviz_craft_$hp\$" ||
 			why="$why no table while it ran;"
 		kill -TERM "$hp"
-		wait "$hp"
+		{ wait "$hp"; } 2>/dev/null
 		st=$?
 		[ $st = 143 ] || why="$why exit status $st, want 143 (SIGTERM);"
 		nft list tables | grep -q "inet tcpviz_craft_$hp\$" &&
@@ -357,7 +357,7 @@ else
 	else
 		why="handshake did not complete"
 		kill -TERM "$hp"
-		wait "$hp"
+		{ wait "$hp"; } 2>/dev/null
 	fi
 	if [ -z "$why" ]; then
 		ok "handshake-sigterm"
@@ -399,7 +399,7 @@ else
 	[ $i -lt 100 ] || why="$why no table while it ran;"
 	sleep 0.5
 	kill -TERM "$fp"
-	wait "$fp"
+	{ wait "$fp"; } 2>/dev/null
 	st=$?
 	[ $st = 143 ] || why="$why exit status $st, want 143 (SIGTERM);"
 	nft list tables | grep -q "inet tcpviz_craft_$fp\$" &&

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/live/progs.sh: run tcpviz-server and tcpviz-client for real on 127.0.0.1 and ::1 (no root needed).
+# tests/live/progs.sh: run tcpviz-server and tcpviz-client for real on 127.0.0.1 and ::1 (no root).
 #
 # Every server listens on a port the kernel picks (--tcp 0 / --udp 0) and
 # names in its start line, so runs never collide.  Every program runs under
@@ -95,9 +95,18 @@ repeat() {
 	done
 }
 
-# ---- --help and bad arguments ----
 for prog in "$SERVER" "$CLIENT"; do
-	b=$(basename "$prog")
+	if ! [ -x "$prog" ]; then
+		echo "FAIL build: no $prog (make tcpviz-server tcpviz-client)"
+		echo "progs: 0 passed, 1 failed"
+		exit 1
+	fi
+done
+
+# ---- --help and bad arguments ----
+for b in tcpviz-server tcpviz-client; do
+	prog=$SERVER
+	[ $b = tcpviz-client ] && prog=$CLIENT
 	if timeout $T "$prog" --help >"$tmp/help.out" 2>"$tmp/help.err" &&
 	    grep -q "^Usage: $b " "$tmp/help.out" && ! [ -s "$tmp/help.err" ]; then
 		ok "help-$b"
@@ -393,7 +402,7 @@ else
 fi
 
 # ---- no sanitizer reports anywhere (when the binaries were built with them) ----
-if grep -l -E 'ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error:' \
+if grep -l -E '(ERROR|WARNING): [A-Za-z]*Sanitizer|runtime error:' \
     "$tmp"/*.log "$tmp"/*.err >"$tmp/san.list" 2>/dev/null; then
 	bad sanitizer-clean "reports in $(tr '\n' ' ' <"$tmp/san.list")" $(cat "$tmp/san.list")
 else
