@@ -26,7 +26,10 @@
 #define MODEL_CLIENTS 3
 
 enum kind { K_ECHO, K_REFUSED, K_GREET, K_TRANSFER, K_UDP, K_FORK, K_THREAD,
-	K_EPOLL, K_COUNT };
+	K_EPOLL, K_HALF_OPEN, K_RAW_REFUSED, K_COUNT };
+
+#define CRAFT_SEQ "1000"	/* the ISN of the textbook diagram */
+#define SKIPPED 77		/* a scenario's status when it could not run here */
 
 struct scenario {
 	const char *name;
@@ -50,6 +53,10 @@ static const struct scenario scenarios[K_COUNT] = {
 	    "3 clients at once against a thread-per-connection server: one listening port, three 4-tuples" },
 	[K_EPOLL] = { "epoll",
 	    "3 clients at once against an epoll event-loop server: one listening port, three 4-tuples" },
+	[K_HALF_OPEN] = { "half-open",
+	    "a SYN built by hand (seq=1000): the server answers SYN-ACK ack=1001, and our own kernel, which has no socket for it, answers RST" },
+	[K_RAW_REFUSED] = { "raw-refused",
+	    "a SYN built by hand to a closed port: the kernel answers RST,ACK ack=1001" },
 };
 
 /* What the parent saw of one connection. */
@@ -58,12 +65,14 @@ struct seen {
 	enum tv_open open;
 	enum tv_close close;
 	int closed_by, reset_by;
+	uint32_t isn_client;
 	uint16_t cport, sport;
 	uint64_t pkts[2], bytes[2];
 };
 
 struct demo {
-	char server[PATH_MAX], client[PATH_MAX];
+	char server[PATH_MAX], client[PATH_MAX], craft[PATH_MAX];
+	const char *user;	/* programs other than the crafter run as this user */
 	uint16_t port[K_COUNT];
 	int want[K_COUNT];
 	int ctl[2];		/* child -> parent: "B i", "E i status", "Q" */
@@ -75,6 +84,7 @@ struct demo {
 	struct seen seen[MAX_SEEN];
 	int nseen;
 	int failures;
+	int absolute;		/* -S given */
 	char *linebuf;
 	size_t linelen;
 	struct tv_run *run;
@@ -130,6 +140,7 @@ find_programs(struct demo *d)
 		*slash = '\0';
 	snprintf(d->server, sizeof(d->server), "%s/tcpviz-server", self);
 	snprintf(d->client, sizeof(d->client), "%s/tcpviz-client", self);
+	snprintf(d->craft, sizeof(d->craft), "%s/tcpviz-craft", self);
 	if (access(d->server, X_OK) < 0 || access(d->client, X_OK) < 0) {
 		fprintf(stderr, "tcpviz: --demo needs tcpviz-server and tcpviz-client "
 		    "next to tcpviz (%s): run make\n", self);
@@ -190,7 +201,11 @@ child_say(struct demo *d, const char *fmt, int a, int b)
 		_exit(2);
 }
 
-/* Start prog with argv; stdout to /dev/null, stderr to *errfd (a pipe). */
+static struct demo *the_demo;	/* the child's: who programs run as */
+
+/* Start prog with argv; stdout to /dev/null, stderr to *errfd (a pipe).
+ * Every program but the crafter runs without root (as tcpviz itself does
+ * once the capture is open). */
 static pid_t
 spawn(char *const argv[], int *errfd)
 {
@@ -215,6 +230,9 @@ spawn(char *const argv[], int *errfd)
 		dup2(p[1], 2);
 		close(p[0]);
 		close(p[1]);
+		if (the_demo && strcmp(argv[0], the_demo->craft) != 0 &&
+		    tv_drop_privileges(the_demo->user) < 0)
+			_exit(126);
 		execv(argv[0], argv);
 		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -396,6 +414,25 @@ scenario_child(struct demo *d, int k)
 		st = run_client(cv, 5000);
 		break;
 	}
+	case K_HALF_OPEN: {
+		char *sv[] = { d->server, "--tcp", port, NULL };
+		char *cv[] = { d->craft, "--seq", CRAFT_SEQ, "syn", "127.0.0.1", port, NULL };
+
+		if (geteuid() != 0 || access(d->craft, X_OK) < 0)
+			return SKIPPED;
+		if ((srv = start_server(d, sv, &errfd, msg, sizeof(msg))) < 0)
+			return 100;
+		st = run_client(cv, 5000);
+		break;
+	}
+	case K_RAW_REFUSED: {
+		char *cv[] = { d->craft, "--seq", CRAFT_SEQ, "syn", "127.0.0.1", port, NULL };
+
+		if (geteuid() != 0 || access(d->craft, X_OK) < 0)
+			return SKIPPED;
+		st = run_client(cv, 5000) == 0 ? 0 : 1;
+		break;
+	}
 	case K_FORK:
 	case K_THREAD:
 	case K_EPOLL: {
@@ -425,6 +462,7 @@ child_main(struct demo *d)
 
 	close(d->ctl[0]);
 	close(d->ack[1]);
+	the_demo = d;
 	for (k = 0; k < K_COUNT; k++) {
 		if (!d->want[k])
 			continue;
@@ -457,6 +495,7 @@ on_conn(const struct tv_conn *c, void *ctx)
 		s->close = tv_tcp_close(&c->tcp);
 		s->closed_by = tv_tcp_closed_by(&c->tcp);
 		s->reset_by = c->tcp.rst_end_side;
+		s->isn_client = c->isn[TV_CLIENT];
 	}
 }
 
@@ -474,6 +513,14 @@ check(struct demo *d, int k, char *why, size_t size)
 	if (d->end_status != 0) {
 		snprintf(why, size, "the client failed (status %d)", d->end_status);
 		return why;
+	}
+	if (k == K_HALF_OPEN || k == K_RAW_REFUSED) {
+		if (d->nseen != 1 || s->isn_client != 1000 ||
+		    s->open != (k == K_HALF_OPEN ? TV_OPEN_HALF_OPEN : TV_OPEN_REFUSED) ||
+		    s->close != TV_CLOSE_RESET ||
+		    s->reset_by != (k == K_HALF_OPEN ? 0 : 1))
+			goto bad;
+		return NULL;
 	}
 	switch (k) {
 	case K_ECHO:
@@ -539,6 +586,9 @@ on_ctl(struct tv_run *run, void *ctx)
 	case 'B':
 		d->cur = a;
 		d->nseen = 0;
+		/* hand-built SYNs are about their sequence numbers: seq=1000,
+		 * ack=1001, as in the textbook diagram */
+		run->ro.absolute = d->absolute || a == K_HALF_OPEN || a == K_RAW_REFUSED;
 		printf("\n=== %s: %s\n\n", scenarios[a].name, scenarios[a].caption);
 		fflush(stdout);
 		if (write(d->ack[1], "k", 1) != 1)
@@ -594,15 +644,8 @@ tv_demo_main(struct tv_demo_opts *o, struct tv_run *run)
 			fprintf(stderr, "tcpviz: lo: %s\n", run->errbuf);
 		return TV_EXIT_ERROR;
 	}
-	if (tv_drop_privileges(o->user) < 0) {
-		tv_cap_close(cap);
-		return TV_EXIT_ERROR;
-	}
-	if (o->wfile && tv_cap_dump_open(cap, o->wfile, run->errbuf) < 0) {
-		fprintf(stderr, "tcpviz: %s: %s\n", o->wfile, run->errbuf);
-		tv_cap_close(cap);
-		return TV_EXIT_ERROR;
-	}
+	d.user = o->user;
+	d.absolute = run->ro.absolute;
 	if (pipe(d.ctl) < 0 || pipe(d.ack) < 0) {
 		fprintf(stderr, "tcpviz: pipe: %s\n", strerror(errno));
 		tv_cap_close(cap);
@@ -631,10 +674,22 @@ tv_demo_main(struct tv_demo_opts *o, struct tv_run *run)
 		tv_cap_close(cap);
 		return TV_EXIT_ERROR;
 	}
-	if (child == 0)
+	if (child == 0) {
+		/* the scenario runner keeps root for the crafter only */
+		tv_cap_close(cap);
 		child_main(&d);
+	}
 	close(d.ctl[1]);
 	close(d.ack[0]);
+	if (tv_drop_privileges(o->user) < 0 ||
+	    (o->wfile && tv_cap_dump_open(cap, o->wfile, run->errbuf) < 0)) {
+		if (o->wfile && run->errbuf[0])
+			fprintf(stderr, "tcpviz: %s: %s\n", o->wfile, run->errbuf);
+		kill(child, SIGTERM);
+		waitpid(child, NULL, 0);
+		tv_cap_close(cap);
+		return TV_EXIT_ERROR;
+	}
 
 	status = TV_EXIT_OK;
 	while (!d.quit && !tv_run_signalled) {
@@ -656,7 +711,10 @@ tv_demo_main(struct tv_demo_opts *o, struct tv_run *run)
 		if (tv_run_open_conns(run) > 0)
 			tv_flow_finish(run->flow);	/* UDP flows never close */
 		fflush(stdout);
-		if (check(&d, d.cur, why, sizeof(why)) != NULL) {
+		if (d.end_status == SKIPPED) {
+			printf("--- %s: skipped: the crafter needs root (raw sockets)\n",
+			    scenarios[d.cur].name);
+		} else if (check(&d, d.cur, why, sizeof(why)) != NULL) {
 			printf("!!! %s: %s\n", scenarios[d.cur].name, why);
 			d.failures++;
 		} else {

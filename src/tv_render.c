@@ -333,6 +333,17 @@ lad_opened(const struct lad *l)
 	size_t k;
 
 	k = (size_t)snprintf(buf, sizeof(buf), "== opened: %s", tv_open_names[op]);
+	if (op == TV_OPEN_REFUSED)
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k,
+		    " (the SYN was answered by RST: nothing listens there)");
+	else if (op == TV_OPEN_HALF_OPEN && t->first_rst == 0)
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k,
+		    " (the SYN's sender reset the SYN-ACK: it had no socket for it)");
+	else if (op == TV_OPEN_HALF_OPEN)
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k,
+		    " (no ACK completed the handshake)");
+	else if (op == TV_OPEN_UNANSWERED)
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k, " (no answer to the SYN)");
 	if (us >= 0) {
 		fmt_secs(rtt, sizeof(rtt), us * 1000, 6);
 		k += (size_t)snprintf(buf + k, sizeof(buf) - k,
