@@ -17,6 +17,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "tv_sock.h"
 
@@ -56,6 +58,7 @@ static struct {
 	char dir[PATH_MAX];
 	int once;
 	int quiet;
+	int close_delay_ms;	/* echo: wait this long after the peer's FIN */
 } cfg;
 
 /*
@@ -408,6 +411,19 @@ sess_end(struct sess *s)
 }
 
 /*
+ * --close-delay: the peer has closed its side; acknowledge its FIN at
+ * once (TCP_QUICKACK: Linux would delay that ACK and let it ride on our
+ * FIN) so the close shows as four segments, FIN, ACK, FIN, ACK.
+ */
+static void
+ack_fin_now(int fd)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+}
+
+/*
  * Drive a session over a blocking socket (fork and thread models).
  * The caller closes fd.  Returns 0 when the session went well, else -1.
  */
@@ -449,6 +465,13 @@ serve_blocking(int fd)
 			sess_eof(s);
 		else
 			sess_input(s, in, (size_t)n);
+	}
+	if (s->closing && !s->failed && cfg.close_delay_ms > 0) {
+		struct timespec ts = { cfg.close_delay_ms / 1000,
+		    (long)(cfg.close_delay_ms % 1000) * 1000000L };
+
+		ack_fin_now(fd);
+		nanosleep(&ts, NULL);
 	}
 	if (s->linger) {
 		int64_t end = now_ms() + LINGER_MS, left;
@@ -816,6 +839,7 @@ struct conn {
 	uint32_t events;	/* what epoll watches now */
 	int64_t last_ms;	/* last activity, for IDLE_MS */
 	int64_t linger_end;	/* lingering (see sess_fail()) until then; 0: not */
+	int64_t close_at;	/* --close-delay: close then; 0: not waiting */
 	struct sess s;
 };
 
@@ -823,6 +847,7 @@ struct loop {
 	int ep;
 	int lfd;
 	int listening;		/* lfd is in the epoll set */
+	int delayed;		/* connections waiting out --close-delay */
 	struct conn *head;
 	int nconns;
 	char in[BUFSZ];
@@ -838,6 +863,8 @@ conn_free(struct loop *L, struct conn *c)
 
 	if (cfg.once)
 		once_status = r < 0;
+	if (c->close_at != 0)
+		L->delayed--;
 	epoll_ctl(L->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	if (c->prev)
@@ -901,10 +928,21 @@ conn_step(struct loop *L, struct conn *c)
 			conn_free(L, c);
 			return;
 		}
-		if (s->closing && !s->linger) {
+		if (s->closing && !s->linger && !s->failed &&
+		    cfg.close_delay_ms > 0 && c->close_at == 0) {
+			/* closed by the loop's sweep once the delay is over */
+			ack_fin_now(c->fd);
+			c->close_at = c->last_ms + cfg.close_delay_ms;
+			L->delayed++;
+			conn_watch(L, c, 0);
+			return;
+		}
+		if (s->closing && !s->linger && c->close_at == 0) {
 			conn_free(L, c);
 			return;
 		}
+		if (c->close_at != 0)
+			return;
 		if (s->closing && c->linger_end == 0) {
 			shutdown(c->fd, SHUT_WR);
 			c->linger_end = c->last_ms + LINGER_MS;
@@ -956,6 +994,7 @@ conn_new(struct loop *L, int fd)
 	c->fd = fd;
 	c->events = EPOLLIN;
 	c->linger_end = 0;
+	c->close_at = 0;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
 	ev.data.ptr = c;
@@ -1051,6 +1090,8 @@ run_epoll(void)
 			if (timeout > 1000)
 				timeout = 1000;
 		}
+		if (L->delayed > 0 && timeout > 10)
+			timeout = 10;	/* close delayed connections on time */
 		n = epoll_wait(L->ep, evs, 64, timeout);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -1091,6 +1132,11 @@ run_epoll(void)
 			}
 		}
 		now = now_ms();
+		for (c = L->head; L->delayed > 0 && c != NULL; c = next) {
+			next = c->next;
+			if (c->close_at != 0 && now >= c->close_at)
+				conn_free(L, c);
+		}
 		if (stopping && (cut_now || now >= deadline))
 			cut = 1;
 		if (cut || now - last_sweep >= 1000) {
@@ -1214,6 +1260,9 @@ usage(FILE *fp)
 "                     under $TMPDIR or /tmp, named in the start line)\n"
 "  --once             serve one connection (or one datagram), then exit with\n"
 "                     status 0 if it went well, 1 if not\n"
+"  --close-delay MS   echo: after the client's FIN, acknowledge it at once and\n"
+"                     wait MS before closing, so the close shows as four\n"
+"                     segments (FIN, ACK, FIN, ACK); default 0: close at once\n"
 "  -q                 print errors only: no start line, no per-connection lines\n"
 "  -h, --help         show this help and exit\n"
 "\n"
@@ -1289,7 +1338,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_TCP = 256, OPT_UDP, OPT_BIND, OPT_MODE, OPT_MODEL,
-	    OPT_MAXCONNS, OPT_DIR, OPT_ONCE };
+	    OPT_MAXCONNS, OPT_DIR, OPT_ONCE, OPT_CLOSE_DELAY };
 	static const struct option longopts[] = {
 		{ "tcp", required_argument, NULL, OPT_TCP },
 		{ "udp", required_argument, NULL, OPT_UDP },
@@ -1299,6 +1348,7 @@ main(int argc, char **argv)
 		{ "max-conns", required_argument, NULL, OPT_MAXCONNS },
 		{ "dir", required_argument, NULL, OPT_DIR },
 		{ "once", no_argument, NULL, OPT_ONCE },
+		{ "close-delay", required_argument, NULL, OPT_CLOSE_DELAY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1352,6 +1402,11 @@ main(int argc, char **argv)
 			break;
 		case OPT_ONCE:
 			cfg.once = 1;
+			break;
+		case OPT_CLOSE_DELAY:
+			if (parse_int(optarg, 0, 5000, &cfg.close_delay_ms) < 0)
+				return bad_usage("invalid --close-delay '%s' (0 to 5000 ms)",
+				    optarg);
 			break;
 		case 'q':
 			cfg.quiet = 1;

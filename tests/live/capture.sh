@@ -237,8 +237,10 @@ else
 	why=""
 	section handshake >"$tmp/sec"
 	grep -q "== opened: three-way" "$tmp/sec" || why="no '== opened: three-way';"
-	grep -q "== closed: three-way, client first; client in TIME_WAIT" "$tmp/sec" ||
-		why="$why no client-first close;"
+	# the demo's server waits before its own FIN: FIN, ACK, FIN, ACK
+	grep -q "== closed: four-way, client first; client in TIME_WAIT" "$tmp/sec" &&
+	    grep -q "FIN_WAIT_2 |<--- ACK" "$tmp/sec" ||
+		why="$why no four-way client-first close;"
 	[ -z "$why" ] && ok demo-handshake || bad demo-handshake "$why" "$tmp/sec"
 
 	why=""
