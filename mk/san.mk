@@ -14,7 +14,7 @@ ASAN_PROG_OBJ := $(PROG_SRC:src/%.c=build/asan/%.o)
 ASAN_LIB      := build/asan/libtcpviz.a
 ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 
-.PHONY: asan valgrind fuzz fuzz-ci clean-san
+.PHONY: asan valgrind fuzz fuzz-ci fuzz-deps clean-san
 
 asan: deps tcpviz-asan $(ASAN_UNIT_BIN)
 
@@ -50,7 +50,7 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect
 
 valgrind: all
-	@command -v valgrind >/dev/null || { echo "valgrind: not installed (apt-get install valgrind)"; exit 1; }
+	@sh tools/deps.sh valgrind
 	@mkdir -p build/valgrind; pass=0; fail=0; \
 	for f in $(VALGRIND_CAPS); do \
 		for fmt in text json; do \
@@ -88,7 +88,10 @@ build/fuzz:
 # Each run starts from seeds copied out of captures/ into build/fuzz/run/NAME/
 # (fuzz_decode gets the single frames of each capture, tests/fuzz/frames.py);
 # crashes and hangs are left in build/fuzz/run/NAME/ as crash-*, timeout-* ...
-fuzz: deps $(FUZZ_BIN)
+fuzz-deps:
+	@sh tools/deps.sh fuzz
+
+fuzz: deps fuzz-deps $(FUZZ_BIN)
 	@pass=0; fail=0; \
 	for h in $(notdir $(FUZZ_BIN)); do \
 		d=build/fuzz/run/$$h; rm -rf $$d; mkdir -p $$d/corpus; \

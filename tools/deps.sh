@@ -1,7 +1,10 @@
 #!/bin/sh
 # tools/deps.sh: check the build dependencies; install the missing ones when
 # run as root on an apt system, otherwise name the exact command to run.
-# Usage: tools/deps.sh [build|test]   (test also wants the test-only tools)
+# Usage: tools/deps.sh [build|test|valgrind|fuzz]
+#   test      also the tools the tests use: diff, python3, nft (the crafter's
+#             tests), tcpdump (a cross-check of tcpviz -w files)
+#   valgrind  make valgrind;  fuzz: make fuzz (clang with libFuzzer)
 set -u
 
 need_pc="libpcap libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 cmocka"
@@ -23,11 +26,24 @@ for m in $need_pc; do
 		esac
 	fi
 done
-# the test runner compares output with diff and checks JSON with python3
-if [ "${1:-build}" = test ]; then
-	command -v diff >/dev/null 2>&1 || missing="$missing diffutils"
-	command -v python3 >/dev/null 2>&1 || missing="$missing python3"
-fi
+need_cmd() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
+case ${1:-build} in
+test)
+	need_cmd diff diffutils
+	need_cmd python3 python3
+	need_cmd nft nftables
+	need_cmd tcpdump tcpdump
+	;;
+valgrind)
+	need_cmd valgrind valgrind
+	;;
+fuzz)
+	need_cmd clang clang
+	# libFuzzer's runtime
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a \
+	    >/dev/null 2>&1 || missing="$missing libclang-rt-dev"
+	;;
+esac
 
 [ -z "$missing" ] && exit 0
 
