@@ -105,6 +105,13 @@ struct tv_pkt {
 int tv_decode(int link, const uint8_t *data, uint32_t caplen,
     uint32_t wirelen, struct tv_pkt *pkt);
 
+/*
+ * Decode a bare TCP segment of len bytes, all captured (what an IPv6 raw
+ * socket hands over: no IP header), into pkt's TCP fields; addresses are
+ * left zero.  Returns as tv_decode() does; pkt->malformed names damage.
+ */
+int tv_decode_tcp(const uint8_t *data, uint32_t len, struct tv_pkt *pkt);
+
 /* tcpdump's flag letters ("S.", "FP.", "none") into buf (at least 12 bytes). */
 const char *tv_flags_letters(uint8_t flags, char *buf, size_t size);
 /* Flag words for the ladder ("SYN,ACK", "FIN,PSH,ACK", "none"), at least 40 bytes. */

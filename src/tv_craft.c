@@ -218,109 +218,13 @@ tv_craft_dest_allowed(const struct tv_addr *a)
 	return 0;
 }
 
-/* Options of a bare TCP header (RFC 9293 §3.2, RFC 7323, RFC 2018). */
-static int
-parse_opts(struct tv_cur *c, struct tv_pkt *pkt)
-{
-	while (tv_cur_left(c) > 0) {
-		uint8_t kind = tv_cur_u8(c), olen;
-		struct tv_cur o;
-
-		if (kind == 0)		/* end of option list */
-			return 0;
-		if (kind == 1)		/* no-operation */
-			continue;
-		olen = tv_cur_u8(c);
-		if (c->err || olen < 2 || olen - 2u > tv_cur_left(c)) {
-			pkt->malformed = "TCP option length";
-			return -1;
-		}
-		o = tv_cur_sub(c, olen - 2u);
-		tv_cur_skip(c, olen - 2u);
-		switch (kind) {
-		case 2:
-			if (olen != 4)
-				goto bad;
-			pkt->mss = tv_cur_be16(&o);
-			pkt->opt_mask |= TV_OPT_MSS;
-			break;
-		case 3:
-			if (olen != 3)
-				goto bad;
-			pkt->wscale = tv_cur_u8(&o);
-			pkt->opt_mask |= TV_OPT_WSCALE;
-			break;
-		case 4:
-			if (olen != 2)
-				goto bad;
-			pkt->opt_mask |= TV_OPT_SACK_OK;
-			break;
-		case 5:
-			if ((olen - 2) % 8 != 0 || olen == 2)
-				goto bad;
-			pkt->opt_mask |= TV_OPT_SACK;
-			pkt->nsack = 0;
-			while (tv_cur_left(&o) >= 8 && pkt->nsack < TV_MAX_SACK) {
-				pkt->sack[pkt->nsack][0] = tv_cur_be32(&o);
-				pkt->sack[pkt->nsack][1] = tv_cur_be32(&o);
-				pkt->nsack++;
-			}
-			break;
-		case 8:
-			if (olen != 10)
-				goto bad;
-			pkt->ts_val = tv_cur_be32(&o);
-			pkt->ts_ecr = tv_cur_be32(&o);
-			pkt->opt_mask |= TV_OPT_TS;
-			break;
-		default:
-			break;
-		}
-	}
-	return 0;
-bad:
-	pkt->malformed = "TCP option length";
-	return -1;
-}
-
 int
 tv_craft_parse_tcp(const uint8_t *p, size_t len, struct tv_pkt *pkt)
 {
-	struct tv_cur c, opts;
-	unsigned hlen;
-
-	tv_cur_init(&c, p, len);
-	pkt->proto = 6;
-	pkt->skip = TV_SKIP_NONE;
-	pkt->malformed = NULL;
-	pkt->truncated = 0;
-	pkt->opt_mask = 0;
-	pkt->nsack = 0;
-	pkt->sport = tv_cur_be16(&c);
-	pkt->dport = tv_cur_be16(&c);
-	pkt->seq = tv_cur_be32(&c);
-	pkt->ack = tv_cur_be32(&c);
-	hlen = (unsigned)(tv_cur_u8(&c) >> 4) * 4;
-	pkt->flags = tv_cur_u8(&c);
-	pkt->win = tv_cur_be16(&c);
-	tv_cur_skip(&c, 4);		/* checksum, urgent pointer */
-	if (c.err) {
-		pkt->truncated = 1;
-		pkt->skip = TV_SKIP_TRUNCATED;
-		pkt->malformed = "TCP header truncated";
+	/* the decoder's own TCP parser, so both read segments alike */
+	if (len > UINT32_MAX || tv_decode_tcp(p, (uint32_t)len, pkt) != 0 ||
+	    pkt->malformed != NULL)
 		return -1;
-	}
-	if (hlen < TV_CRAFT_TCP_HDR || hlen > len) {
-		pkt->skip = TV_SKIP_MALFORMED;
-		pkt->malformed = "TCP data offset";
-		return -1;
-	}
-	opts = tv_cur_sub(&c, hlen - TV_CRAFT_TCP_HDR);
-	if (parse_opts(&opts, pkt) < 0) {
-		pkt->skip = TV_SKIP_MALFORMED;
-		return -1;
-	}
-	pkt->len = (uint32_t)(len - hlen);
 	return 0;
 }
 

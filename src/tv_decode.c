@@ -538,6 +538,23 @@ tv_decode(int link, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	return skip(pkt, TV_SKIP_TRUNCATED);
 }
 
+int
+tv_decode_tcp(const uint8_t *data, uint32_t len, struct tv_pkt *pkt)
+{
+	struct tv_cur c;
+	uint64_t n = pkt->n;
+	int64_t sec = pkt->ts_sec;
+	uint32_t nsec = pkt->ts_nsec;
+
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->n = n;
+	pkt->ts_sec = sec;
+	pkt->ts_nsec = nsec;
+	pkt->caplen = pkt->wirelen = len;
+	tv_cur_init(&c, data, len);
+	return decode_tcp(&c, len, pkt);
+}
+
 const char *
 tv_flags_letters(uint8_t flags, char *buf, size_t size)
 {

@@ -37,25 +37,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+. tests/live/lib.sh
 
-ok() {
-	passed=$((passed + 1))
-	echo "ok $1"
-}
 
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1: $2"
-	shift 2
-	for f in "$@"; do
-		[ -s "$f" ] && sed 's/^/    /' "$f" | head -20
-	done
-	return 0
-}
 
-skip() {
-	echo "skip $1: $2"
-}
 
 is_root=0
 [ "$(id -u)" = 0 ] && is_root=1

@@ -40,25 +40,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+. tests/live/lib.sh
 
-ok() {
-	passed=$((passed + 1))
-	echo "ok $1"
-}
 
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1: $2"
-	shift 2
-	for f in "$@"; do
-		[ -s "$f" ] && sed 's/^/    /' "$f" | head -40
-	done
-	return 0
-}
 
-skip() {
-	echo "skip $1: $2"
-}
 
 # build what is missing (make test builds only tcpviz and the unit tests)
 if [ ! -x "$CRAFT" ] || [ ! -x "$SERVER" ] || [ ! -x "$TCPVIZ" ]; then

@@ -30,21 +30,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+. tests/live/lib.sh
 
-ok() {
-	passed=$((passed + 1))
-	echo "ok $1"
-}
 
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1: $2"
-	shift 2
-	for f in "$@"; do
-		[ -s "$f" ] && sed 's/^/    /' "$f" | head -20
-	done
-	return 0
-}
 
 # start_server NAME ARGS...: run the server in the background (log in
 # $tmp/NAME.log); set $spid and $port once its start line is out.
