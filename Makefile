@@ -10,8 +10,12 @@ PKGS    := libpcap
 PC_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PC_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+# libnl: sock_diag for the crafter (src/tv_nl.c, the one file that includes it)
+NL_PKGS   := libnl-3.0 libnl-idiag-3.0
+NL_CFLAGS = $(shell pkg-config --cflags $(NL_PKGS) 2>/dev/null)
+NL_LIBS   = $(shell pkg-config --libs $(NL_PKGS) 2>/dev/null)
 
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(PC_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(PC_CFLAGS) $(NL_CFLAGS) -MMD -MP
 
 # the core: decode, track, render; no I/O of its own
 CORE_SRC := src/tv_decode.c src/tv_flow.c src/tv_tcp.c src/tv_render.c

@@ -120,13 +120,4 @@ int tv_craft_parse_tcp(const uint8_t *p, size_t len, struct tv_pkt *pkt);
  */
 int tv_craft_parse_flags(const char *s, uint8_t *flags);
 
-/*
- * One line of /proc/net/tcp (family 4) or /proc/net/tcp6 (family 6):
- * the local address and port and the state number (1 ESTABLISHED,
- * 3 SYN_RECV, 10 LISTEN, as include/net/tcp_states.h).  Returns 0, or
- * -1 for the header line and anything else that is not an entry.
- */
-int tv_craft_proc_line(const char *line, int family, struct tv_addr *local,
-    uint16_t *lport, unsigned *state);
-
 #endif /* TV_CRAFT_H */

@@ -6,13 +6,13 @@
 # Makefile's build/%.o: src/%.c rule.
 
 PROGS     += tcpviz-craft
-CRAFT_OBJ := build/tcpviz-craft.o build/tv_craft.o
+CRAFT_OBJ := build/tcpviz-craft.o build/tv_craft.o build/tv_nl.o
 
 .PHONY: craft
 
 craft progs: tcpviz-craft
 
 tcpviz-craft: $(CRAFT_OBJ) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $(CRAFT_OBJ) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(CRAFT_OBJ) $(LIB) $(NL_LIBS)
 
 -include $(CRAFT_OBJ:.o=.d)

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 
 #include "tv_craft.h"
+#include "tv_nl.h"
 #include "tv_decode.h"
 
 #define PROG		"tcpviz-craft"
@@ -91,6 +92,7 @@ struct link {
 	struct tv_addr src, dst;
 	uint16_t dport;
 	uint16_t *ports;		/* our source ports */
+	char nl_err[TV_NL_ERRBUF_SIZE];	/* why the backlog could not be read */
 	size_t nports;
 	int *resv;			/* sockets holding those ports */
 	size_t nresv;
@@ -1044,26 +1046,12 @@ mode_syn(struct link *L)
 
 /* ---- flood: SYNs from many ports; the server's SYN_RECV queue ---- */
 
-/* Connections in SYN_RECV on dst:dport, from /proc/net/tcp or tcp6; -1 if unreadable. */
+/* Connections in SYN_RECV on dst:dport, asked of the kernel over
+ * netlink (sock_diag, as ss does); -1 with L->nl_err when that fails. */
 static long
-count_syn_recv(const struct link *L)
+count_syn_recv(struct link *L)
 {
-	char line[512];
-	struct tv_addr a;
-	uint16_t port;
-	unsigned st;
-	long n = 0;
-	FILE *f;
-
-	f = fopen(L->family == 4 ? "/proc/net/tcp" : "/proc/net/tcp6", "re");
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (tv_craft_proc_line(line, L->family, &a, &port, &st) == 0 &&
-		    st == 3 && port == L->dport && addr_eq(&a, &L->dst))
-			n++;
-	fclose(f);
-	return n;
+	return tv_nl_count_state(&L->dst, L->dport, TV_NL_SYN_RECV, L->nl_err);
 }
 
 static void
@@ -1075,8 +1063,7 @@ print_backlog(const struct link *L, long n, long sent)
 		return;
 	tv_endpoint_str(&L->dst, L->dport, ep, sizeof(ep));
 	if (n < 0)
-		printf("backlog cannot read /proc/net/tcp%s\n",
-		    L->family == 6 ? "6" : "");
+		printf("backlog unknown: %s\n", L->nl_err);
 	else
 		printf("backlog %ld in SYN_RECV on %s after %ld of %ld SYNs\n", n,
 		    ep, sent, opt.count);

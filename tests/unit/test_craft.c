@@ -584,58 +584,6 @@ test_parse_flags(void **state)
 	assert_int_equal(tv_craft_parse_flags("X", &f), -1);
 }
 
-/* "%08X" of each 32-bit word loaded natively, as the kernel prints it. */
-static void
-proc_addr(char *out, const uint8_t *a, int words)
-{
-	uint32_t v;
-	int i;
-
-	for (i = 0; i < words; i++) {
-		memcpy(&v, a + 4 * i, 4);
-		sprintf(out + 8 * i, "%08X", v);
-	}
-}
-
-static void
-test_proc_line(void **state)
-{
-	char l4[32], r4[32], l6[40], line[512];
-	struct tv_addr a;
-	uint16_t port;
-	unsigned st;
-
-	(void)state;
-	proc_addr(l4, lo4, 1);
-	proc_addr(r4, (const uint8_t[4]){ 127, 0, 0, 2 }, 1);
-	snprintf(line, sizeof(line), "   7: %s:1F40 %s:9C40 03 00000000:00000000 "
-	    "02:00000AAA 00000000     0        0 0 2 0000000000000000\n", l4, r4);
-	assert_int_equal(tv_craft_proc_line(line, 4, &a, &port, &st), 0);
-	assert_int_equal(a.family, 4);
-	assert_memory_equal(a.a, lo4, 4);
-	assert_int_equal(port, 8000);
-	assert_int_equal(st, 3);
-
-	proc_addr(l6, lo6, 4);
-	snprintf(line, sizeof(line), "  12: %s:0050 %s:0000 0A 00000000:00000000 "
-	    "00:00000000 00000000     0        0 1234 1 0000000000000000 100 0 0 10 0\n",
-	    l6, "00000000000000000000000000000000");
-	assert_int_equal(tv_craft_proc_line(line, 6, &a, &port, &st), 0);
-	assert_int_equal(a.family, 6);
-	assert_memory_equal(a.a, lo6, 16);
-	assert_int_equal(port, 80);
-	assert_int_equal(st, 10);
-
-	/* the header line, the wrong family's line, junk */
-	assert_int_equal(tv_craft_proc_line("  sl  local_address rem_address   st "
-	    "tx_queue rx_queue\n", 4, &a, &port, &st), -1);
-	assert_int_equal(tv_craft_proc_line(line, 4, &a, &port, &st), -1);
-	assert_int_equal(tv_craft_proc_line("   0: 0100007F:1F4", 4, &a, &port,
-	    &st), -1);
-	assert_int_equal(tv_craft_proc_line("", 4, &a, &port, &st), -1);
-	assert_int_equal(tv_craft_proc_line(line, 5, &a, &port, &st), -1);
-}
-
 int
 main(void)
 {
@@ -655,7 +603,6 @@ main(void)
 		cmocka_unit_test(test_dest_allowed),
 		cmocka_unit_test(test_parse_tcp_bad),
 		cmocka_unit_test(test_parse_flags),
-		cmocka_unit_test(test_proc_line),
 	};
 
 	return cmocka_run_group_tests(tests, load_refs, NULL);
