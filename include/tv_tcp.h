@@ -128,8 +128,9 @@ struct tv_tcp {
 	int8_t rst_end_side;		/* who sent that RST, or -1 */
 	uint8_t established;		/* the handshake completed */
 	uint8_t simultaneous_close;
-	int64_t first_syn_ns;
-	int64_t hs_done_ns;		/* the ACK completing the handshake */
+	int64_t first_syn_ns;		/* the client's first SYN ... */
+	int64_t hs_done_ns;		/* ... and the ACK completing the handshake */
+	uint8_t have_first_syn, have_hs_done;	/* (a time may be 0) */
 	uint64_t retransmissions, dup_acks, out_of_order, zero_windows;
 	char history[TV_HISTORY_MAX];
 	uint8_t hlen;

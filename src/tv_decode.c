@@ -343,7 +343,8 @@ decode_ipv6(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 		set_malformed(pkt, "ip version not 6");
 		return skip(pkt, TV_SKIP_MALFORMED);
 	}
-	if (plen == 0) {
+	if (plen == 0 && nh == 0) {
+		/* a jumbogram (RFC 2675): its length is in a hop-by-hop option */
 		set_malformed(pkt, "ipv6 payload length 0 (jumbogram)");
 		return skip(pkt, TV_SKIP_MALFORMED);
 	}

@@ -372,8 +372,10 @@ tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 		if (!s->syn) {
 			s->syn = 1;
 			s->syn_seq = pkt->seq;
-			if (from == 0 && t->first_syn_ns == 0)
+			if (from == 0 && !t->have_first_syn) {
 				t->first_syn_ns = ns;
+				t->have_first_syn = 1;
+			}
 		}
 		if (pkt->seq == s->syn_seq)
 			s->syn_sends++;
@@ -450,6 +452,7 @@ tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 	if (!t->established && t->s[0].syn_acked && t->s[1].syn_acked) {
 		t->established = 1;
 		t->hs_done_ns = ns;
+		t->have_hs_done = 1;
 		out->events |= TV_EV_OPENED;
 	}
 	if (!t->closed && (rst || (s->fin_acked && o->fin_acked))) {
@@ -556,7 +559,7 @@ tv_tcp_half_close(const struct tv_tcp *t)
 int64_t
 tv_tcp_handshake_rtt_us(const struct tv_tcp *t)
 {
-	if (t->first_syn_ns == 0 || t->hs_done_ns == 0 || t->flipped)
+	if (!t->have_first_syn || !t->have_hs_done || t->flipped)
 		return -1;
 	return (t->hs_done_ns - t->first_syn_ns) / 1000;
 }

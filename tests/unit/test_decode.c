@@ -571,6 +571,27 @@ test_ipv6_hop_by_hop_and_dest_opts(void **state)
 	assert_syn(&p, 1);
 }
 
+/* Payload length 0 is a jumbogram only behind a hop-by-hop header
+ * (RFC 2675); with "no next header" (59) it is an empty packet. */
+static void
+test_ipv6_payload_length_zero(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = pb_ipv6_len(b, 59, pb_doc6_a, pb_doc6_b, b, 0, 0);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_OTHER_PROTO);
+	assert_null(p.malformed);
+
+	n = pb_ipv6_len(b, 0, pb_doc6_a, pb_doc6_b, b, 0, 0);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "ipv6 payload length 0 (jumbogram)");
+}
+
 static void
 test_ipv6_fragment_header(void **state)
 {
@@ -1366,6 +1387,7 @@ main(void)
 		cmocka_unit_test(test_ipv4_tcp_segment_shorter_than_header),
 		cmocka_unit_test(test_ipv6_hop_by_hop_and_dest_opts),
 		cmocka_unit_test(test_ipv6_fragment_header),
+		cmocka_unit_test(test_ipv6_payload_length_zero),
 		cmocka_unit_test(test_ipv6_extension_chain_limit),
 		cmocka_unit_test(test_ipv6_extension_past_payload),
 		cmocka_unit_test(test_ipv6_payload_length),

@@ -1318,6 +1318,37 @@ test_udp_conn_state(void **state)
 	assert_string_equal(tv_udp_conn_state(0, 0), "OTH");
 }
 
+/* A capture whose clock starts at 0 still has a handshake RTT: time 0
+ * is a time, not "unset". */
+static void
+test_rtt_from_time_zero(void **state)
+{
+	struct tv_tcp t;
+	struct tv_tcp_pkt o;
+	struct tv_pkt p;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.proto = 6;
+	p.win = W;
+	p.flags = SYN;
+	p.seq = 100;
+	tv_tcp_init(&t, &p, 0);
+	tv_tcp_packet(&t, &p, 0, &o);
+	p.flags = SA;
+	p.seq = 500;
+	p.ack = 101;
+	p.ts_nsec = 100000;
+	tv_tcp_packet(&t, &p, 1, &o);
+	p.flags = ACK;
+	p.seq = 101;
+	p.ack = 501;
+	p.ts_nsec = 250000;
+	tv_tcp_packet(&t, &p, 0, &o);
+	assert_int_equal(tv_tcp_open(&t), TV_OPEN_THREE_WAY);
+	assert_int_equal(tv_tcp_handshake_rtt_us(&t), 250);
+}
+
 int
 main(void)
 {
@@ -1365,6 +1396,7 @@ main(void)
 		cmocka_unit_test(test_history_multi_flag),
 		cmocka_unit_test(test_history_fin_with_data),
 		cmocka_unit_test(test_udp_conn_state),
+		cmocka_unit_test(test_rtt_from_time_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
