@@ -423,12 +423,19 @@ rec_pcapng() {
     mv -f "$TMP/handshake.pcapng" "$DIR/handshake.pcapng"
     summary "$DIR/handshake.pcapng"
 }
+# the nanosecond capture as pcapng: editcap keeps the resolution (if_tsresol 9)
+rec_ns_pcapng() {
+    [ -s "$DIR/handshake-ns.pcap" ] || rec_ns
+    editcap -F pcapng "$DIR/handshake-ns.pcap" "$TMP/handshake-ns.pcapng"
+    mv -f "$TMP/handshake-ns.pcapng" "$DIR/handshake-ns.pcapng"
+    summary "$DIR/handshake-ns.pcapng"
+}
 rec_null() { derive null handshake-null.pcap; }
 rec_loop() { derive loop handshake-loop.pcap; }
 rec_raw()  { derive raw handshake-raw.pcap; }
 rec_vlan() { derive vlan handshake-vlan.pcap; }
 
-ALL="handshake refused udp ipv6 snap64 ns pcapng sll sll2 null loop raw vlan reuse mixed"
+ALL="handshake refused udp ipv6 snap64 ns pcapng ns-pcapng sll sll2 null loop raw vlan reuse mixed"
 ALL="$ALL close-four-way close-three-way close-simultaneous open-simultaneous half-close"
 ALL="$ALL reset-client reset-server unanswered syn-retries half-open retrans zero-window"
 ALL="$ALL keepalive syn-data midstream"

@@ -90,6 +90,20 @@ tv_cur_be32(struct tv_cur *c)
 	return v;
 }
 
+static inline uint16_t
+tv_cur_le16(struct tv_cur *c)
+{
+	uint16_t v;
+
+	if (!tv_cur_has(c, 2)) {
+		c->err = 1;
+		return 0;
+	}
+	v = (uint16_t)(c->p[1] << 8 | c->p[0]);
+	c->p += 2;
+	return v;
+}
+
 static inline uint32_t
 tv_cur_le32(struct tv_cur *c)
 {

@@ -9,6 +9,7 @@
 #include <pcap/pcap.h>
 
 #include "tv_cap.h"
+#include "tv_cursor.h"
 #include "tv_decode.h"
 
 struct tv_cap {
@@ -59,17 +60,70 @@ clamp_sec(int64_t s)
 	return s > TS_SEC_LIMIT ? TS_SEC_LIMIT : s < -TS_SEC_LIMIT ? -TS_SEC_LIMIT : s;
 }
 
-/* Classic pcap files with nanosecond timestamps carry their own magic. */
-static int
-peek_nano(FILE *fp)
+/* 16- and 32-bit fields of a pcapng block in the file's byte order. */
+static uint32_t
+ng32(struct tv_cur *c, int be)
 {
-	unsigned char m[4];
-	size_t n = fread(m, 1, sizeof(m), fp);
+	return be ? tv_cur_be32(c) : tv_cur_le32(c);
+}
+
+static uint16_t
+ng16(struct tv_cur *c, int be)
+{
+	return be ? tv_cur_be16(c) : tv_cur_le16(c);
+}
+
+/*
+ * The timestamp digits of a file, from its first bytes: classic pcap
+ * files with nanosecond timestamps carry their own magic; a pcapng file
+ * says it in the if_tsresol option of its first interface (pcapng §4.2).
+ * Anything unexpected means 6: libpcap itself judges the file.
+ */
+static int
+peek_digits(FILE *fp)
+{
+	uint8_t buf[4096];
+	size_t n = fread(buf, 1, sizeof(buf), fp);
+	struct tv_cur c, idb;
+	uint32_t magic, shb_len, idb_len;
+	int be;
 
 	rewind(fp);
-	return n == 4 && ((m[0] == 0xa1 && m[1] == 0xb2 && m[2] == 0x3c &&
-	    m[3] == 0x4d) || (m[0] == 0x4d && m[1] == 0x3c && m[2] == 0xb2 &&
-	    m[3] == 0xa1));
+	tv_cur_init(&c, buf, n);
+	magic = tv_cur_be32(&c);
+	if (magic == 0xa1b23c4d || magic == 0x4d3cb2a1)
+		return 9;
+	if (magic != 0x0a0d0d0a)
+		return 6;
+	tv_cur_skip(&c, 4);			/* SHB length, in an order not yet known */
+	be = tv_cur_be32(&c) == 0x1a2b3c4d;	/* byte-order magic */
+	c.p = buf + 4;
+	shb_len = ng32(&c, be);
+	tv_cur_init(&c, buf, n);
+	if (shb_len < 28 || tv_cur_skip(&c, shb_len) < 0)
+		return 6;
+	if (ng32(&c, be) != 1)			/* the next block: an IDB? */
+		return 6;
+	idb_len = ng32(&c, be);
+	if (idb_len < 20)
+		return 6;
+	idb = tv_cur_sub(&c, idb_len - 12);	/* without type, length, trailer */
+	tv_cur_skip(&idb, 8);			/* link type, reserved, snaplen */
+	while (tv_cur_left(&idb) >= 4) {
+		uint16_t code = ng16(&idb, be), len = ng16(&idb, be);
+
+		if (code == 0)			/* opt_endofopt */
+			break;
+		if (code == 9 && len == 1) {	/* if_tsresol */
+			uint8_t r = tv_cur_u8(&idb);
+
+			/* a power of ten (high bit clear) or of two */
+			return ((r & 0x80) ? (r & 0x7f) > 20 : r > 6) ? 9 : 6;
+		}
+		if (tv_cur_skip(&idb, ((size_t)len + 3) & ~(size_t)3) < 0)
+			break;
+	}
+	return 6;
 }
 
 struct tv_cap *
@@ -96,7 +150,7 @@ tv_cap_open_file(const char *path, const char *filter, char *errbuf)
 			free(cap);
 			return NULL;
 		}
-		cap->digits = peek_nano(fp) ? 9 : 6;
+		cap->digits = peek_digits(fp);
 		/* on success pcap owns fp and closes it */
 		cap->p = pcap_fopen_offline_with_tstamp_precision(fp,
 		    cap->digits == 9 ? PCAP_TSTAMP_PRECISION_NANO :

@@ -24,6 +24,10 @@ test_reads_in_order(void **state)
 	assert_int_equal(tv_cur_u8(&c), 0x08);
 	assert_int_equal(tv_cur_left(&c), 0);
 	assert_int_equal(c.err, 0);
+
+	tv_cur_init(&c, bytes, sizeof(bytes));
+	assert_int_equal(tv_cur_le16(&c), 0x0201);
+	assert_int_equal(tv_cur_left(&c), 6);
 }
 
 static void
@@ -60,6 +64,10 @@ test_one_past_end_fails_and_reads_nothing(void **state)
 
 	tv_cur_init(&c, bytes, 3);
 	assert_int_equal(tv_cur_le32(&c), 0);
+	assert_int_equal(c.err, 1);
+
+	tv_cur_init(&c, bytes, 1);
+	assert_int_equal(tv_cur_le16(&c), 0);
 	assert_int_equal(c.err, 1);
 
 	tv_cur_init(&c, bytes, 0);
