@@ -482,7 +482,7 @@ test_dest_allowed(void **state)
 	static const char *const yes4[] = { "127.0.0.1", "127.255.255.254",
 		"127.0.0.0", "127.1.2.3" };
 	static const char *const no4[] = { "128.0.0.1", "0.0.0.0", "192.0.2.1",
-		"126.255.255.255", "10.0.0.1", "255.255.255.255" };
+		"126.255.255.255", "198.51.100.1", "255.255.255.255" };
 	static const uint8_t doc6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 	static const uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff, 127, 0, 0, 1 };
 	static const uint8_t compat[16] = { [12] = 127, 0, 0, 1 };
