@@ -6,7 +6,7 @@
 # Makefile's build/%.o: src/%.c rule.
 
 PROGS     += tcpviz-craft
-CRAFT_OBJ := build/tcpviz-craft.o build/tv_craft.o build/tv_nl.o
+CRAFT_OBJ := build/tcpviz-craft.o build/tv_craft.o build/tv_nl.o build/tv_msg.o
 
 .PHONY: craft
 

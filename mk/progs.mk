@@ -5,7 +5,7 @@
 # Makefile's build/%.o: src/%.c rule.
 
 PROGS     := tcpviz-server tcpviz-client
-SOCK_OBJ  := build/tv_sock.o
+SOCK_OBJ  := build/tv_sock.o build/tv_msg.o
 PROGS_OBJ := $(PROGS:%=build/%.o) $(SOCK_OBJ)
 ALL_PROGS += $(PROGS)
 

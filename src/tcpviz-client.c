@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "tv_msg.h"
 #include "tv_sock.h"
 
 #define PROG		"tcpviz-client"
@@ -24,38 +25,11 @@ static int quiet;
 static int timeout_ms = -1;	/* -1 until --timeout or the default for the kind */
 static char peer[TV_SOCK_ADDRSTRLEN];	/* "127.0.0.1:8000", for messages */
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* the one line on stderr before exit status 1; progress that -q hides */
+#define fail(...) tv_msg_fail(PROG, 1, __VA_ARGS__)
+#define note(...) do { if (!quiet) tv_msg_say(PROG, __VA_ARGS__); } while (0)
 
-/* The one line on stderr before exit status 1; returns 1 for that. */
-static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", PROG);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
-/* Progress on stderr (which ports, who closed); -q hides it. */
-static void
-note(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (quiet)
-		return;
-	fprintf(stderr, "%s: ", PROG);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void
 note_connected(int fd, const char *kind)
@@ -423,11 +397,8 @@ usage(FILE *fp)
 static int
 bad_usage(const char *fmt, const char *arg)
 {
-	if (fmt != NULL) {
-		fprintf(stderr, "%s: ", PROG);
-		fprintf(stderr, fmt, arg);
-		fputc('\n', stderr);
-	}
+	if (fmt != NULL)
+		tv_msg_say(PROG, fmt, arg);
 	usage(stderr);
 	return 1;
 }

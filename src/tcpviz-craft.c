@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 
 #include "tv_craft.h"
+#include "tv_msg.h"
 #include "tv_nl.h"
 #include "tv_decode.h"
 
@@ -103,37 +104,11 @@ struct link {
 
 static int16_t port_slot[65536];	/* port -> index + 1 in link.ports */
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* one line on stderr: an error (returns EX_ERROR), or a remark */
+#define fail(...) tv_msg_fail(PROG, EX_ERROR, __VA_ARGS__)
+#define note(...) tv_msg_say(PROG, __VA_ARGS__)
 
-/* One line on stderr; returns EX_ERROR. */
-static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", PROG);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EX_ERROR;
-}
-
-/* A remark on stderr that is not an error (which table, which ports). */
-static void
-note(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "%s: ", PROG);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static int64_t
 now_ms(void)

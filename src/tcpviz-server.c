@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "tv_msg.h"
 #include "tv_sock.h"
 
 #define PROG		"tcpviz-server"
@@ -74,48 +75,10 @@ static int once_status;
 /* ---------------------------------------------------------------- */
 /* messages */
 
-static void vsay(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* One write(2) per line, so lines from processes and threads do not mix. */
-static void
-vsay(const char *fmt, va_list ap)
-{
-	char line[512];
-	int n;
-
-	n = snprintf(line, sizeof(line), "%s: ", PROG);
-	vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
-	n = (int)strlen(line);
-	line[n++] = '\n';
-	if (write(STDERR_FILENO, line, n) < 0)
-		return;
-}
-
-/* Informational: the start line, connections coming and going.  -q hides it. */
-static void
-note(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cfg.quiet)
-		return;
-	va_start(ap, fmt);
-	vsay(fmt, ap);
-	va_end(ap);
-}
-
-/* Errors, always printed. */
-static void
-complain(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsay(fmt, ap);
-	va_end(ap);
-}
+/* errors, always printed; informational lines (the start line,
+ * connections coming and going), which -q hides */
+#define complain(...) tv_msg_say(PROG, __VA_ARGS__)
+#define note(...) do { if (!cfg.quiet) tv_msg_say(PROG, __VA_ARGS__); } while (0)
 
 static int64_t
 now_ms(void)
@@ -1283,11 +1246,8 @@ usage(FILE *fp)
 static int
 bad_usage(const char *fmt, const char *arg)
 {
-	if (fmt != NULL) {
-		fprintf(stderr, "%s: ", PROG);
-		fprintf(stderr, fmt, arg);
-		fputc('\n', stderr);
-	}
+	if (fmt != NULL)
+		tv_msg_say(PROG, fmt, arg);
 	usage(stderr);
 	return 1;
 }

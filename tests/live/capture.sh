@@ -24,12 +24,7 @@ tmp=$(mktemp -d) || exit 1
 pub=""		# a directory user nobody can read (made when needed)
 
 cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null
-	done
+	stop_all
 	# the closed-pipe capture runs inside a subshell: stop it by its pid file
 	[ -s "$tmp/pipe.pid" ] && kill "$(cat "$tmp/pipe.pid")" 2>/dev/null
 	rm -rf "$tmp"
@@ -48,29 +43,6 @@ needroot() {
 	skip "$1" "needs root (live capture needs CAP_NET_RAW; CI runs as root)"
 }
 
-forget() {
-	pids=$(echo " $pids " | sed "s/ $1 / /; s/^ *//; s/ *\$//")
-}
-
-# start_server NAME ARGS...: tcpviz-server in the background (log in
-# $tmp/NAME.log); sets $spid and $port once its start line is out.
-start_server() {
-	name=$1
-	shift
-	port=""
-	timeout -k 2 $SRV_T "$SERVER" "$@" 2>"$tmp/$name.log" &
-	spid=$!
-	pids="$pids $spid"
-	i=0
-	while [ $i -lt 50 ]; do
-		port=$(sed -n 's/^tcpviz-server: .* on [^ ]*:\([0-9][0-9]*\).*$/\1/p' \
-		    "$tmp/$name.log" 2>/dev/null | head -1)
-		[ -n "$port" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 
 # start_cap NAME ARGS...: tcpviz in the background (stdout $tmp/NAME.out,
 # stderr $tmp/NAME.err); sets $tpid (its timeout) and $cpid (tcpviz itself)

@@ -19,17 +19,12 @@ SRV_T=120	# seconds a server or a capture may live
 
 passed=0
 failed=0
-bg=""		# background pids to stop at exit
+pids=""	# background pids to stop at exit
 tables=""	# nft tables our crafters announced
 tmp=$(mktemp -d) || exit 1
 
 cleanup() {
-	for p in $bg; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $bg; do
-		{ wait "$p"; } 2>/dev/null
-	done
+	stop_all
 	for t in $tables; do
 		if nft list table inet "$t" >/dev/null 2>&1; then
 			echo "craft.sh: deleting leftover nft table inet $t" >&2
@@ -83,31 +78,12 @@ table_gone() {
 	! nft list tables 2>/dev/null | grep -q "inet $t\$"
 }
 
-# start_server NAME ARGS...: tcpviz-server in the background; $port when up
-start_server() {
-	name=$1
-	shift
-	port=""
-	timeout -k 5 $SRV_T "$SERVER" "$@" 2>"$tmp/$name.log" &
-	spid=$!
-	bg="$bg $spid"
-	i=0
-	while [ $i -lt 100 ]; do
-		port=$(sed -n 's/^tcpviz-server: .* on [^ ]*:\([0-9][0-9]*\).*$/\1/p' \
-		    "$tmp/$name.log" 2>/dev/null | head -1)
-		[ -n "$port" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # start_capture NAME IFACE FILTER: tcpviz --format=json in the background
 start_capture() {
 	timeout -k 5 $SRV_T "$TCPVIZ" -i "$2" --format=json "$3" \
 	    >"$tmp/$1.json" 2>"$tmp/$1.cap" &
 	cpid=$!
-	bg="$bg $cpid"
+	pids="$pids $cpid"
 	i=0
 	while [ $i -lt 100 ]; do
 		grep -q "listening on" "$tmp/$1.cap" 2>/dev/null && return 0
@@ -325,7 +301,7 @@ else
 	# SIGTERM while the connection is held open: table removed
 	"$CRAFT" handshake --hold 20000 127.0.0.1 "$port4" >"$tmp/hterm.out" 2>"$tmp/hterm.err" &
 	hp=$!
-	bg="$bg $hp"
+	pids="$pids $hp"
 	tables="$tables tcpviz_craft_$hp"
 	why=""
 	if wait_for "$tmp/hterm.out" 'handshake done'; then
@@ -373,7 +349,7 @@ else
 	"$CRAFT" -q flood --count 1000 --interval 20 127.0.0.1 "$port4" \
 	    >"$tmp/fterm.out" 2>"$tmp/fterm.err" &
 	fp=$!
-	bg="$bg $fp"
+	pids="$pids $fp"
 	tables="$tables tcpviz_craft_$fp"
 	why=""
 	i=0

@@ -22,3 +22,40 @@ bad() {
 skip() {
 	echo "skip $1: $2"
 }
+
+# Background processes go in $pids (each script sets pids="" first);
+# stop_all ends them, forget PID drops one that was waited for.
+stop_all() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $pids; do
+		{ wait "$p"; } 2>/dev/null
+	done
+}
+
+forget() {
+	pids=$(echo " $pids " | sed "s/ $1 / /; s/^ *//; s/ *\$//")
+}
+
+# start_server NAME ARGS...: $SERVER in the background under timeout(1)
+# ($SRV_T seconds; $SRV_TIMEOUT_FLAGS, default -k 5), its stderr in
+# $tmp/NAME.log; sets $spid, and $port once the start line is out.
+start_server() {
+	name=$1
+	shift
+	port=""
+	timeout ${SRV_TIMEOUT_FLAGS:--k 5} "${SRV_T:-60}" "$SERVER" "$@" \
+	    2>"$tmp/$name.log" &
+	spid=$!
+	pids="$pids $spid"
+	i=0
+	while [ $i -lt 100 ]; do
+		port=$(sed -n 's/^tcpviz-server: .* on [^ ]*:\([0-9][0-9]*\).*$/\1/p' \
+		    "$tmp/$name.log" 2>/dev/null | head -1)
+		[ -n "$port" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}

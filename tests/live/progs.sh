@@ -16,16 +16,12 @@ SRV_T=30	# seconds any one server may live
 
 passed=0
 failed=0
-servers=""
+pids=""
+SRV_TIMEOUT_FLAGS="--foreground -k 10"	# see start_server in lib.sh
 tmp=$(mktemp -d) || exit 1
 
 cleanup() {
-	for p in $servers; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $servers; do
-		wait "$p" 2>/dev/null
-	done
+	stop_all
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -34,33 +30,13 @@ trap 'exit 1' INT TERM
 
 
 
-# start_server NAME ARGS...: run the server in the background (log in
-# $tmp/NAME.log); set $spid and $port once its start line is out.
-start_server() {
-	name=$1
-	shift
-	port=""
-	timeout --foreground -k 10 $SRV_T "$SERVER" "$@" 2>"$tmp/$name.log" &
-	spid=$!
-	servers="$servers $spid"
-	i=0
-	while [ $i -lt 100 ]; do
-		port=$(sed -n 's/^tcpviz-server: .* on [^ ]*:\([0-9][0-9]*\).*$/\1/p' \
-		    "$tmp/$name.log" 2>/dev/null | head -1)
-		[ -n "$port" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # stop_server: SIGTERM the server started last; its exit status in $st
 # (124 or more: it did not stop and timeout(1) ended it).
 stop_server() {
 	kill -TERM "$spid" 2>/dev/null
 	wait "$spid"
 	st=$?
-	servers=$(echo "$servers" | sed "s/ $spid\$//; s/ $spid / /")
+	forget "$spid"
 }
 
 # wait_log FILE TEXT N: wait up to 5 s for N lines with TEXT in FILE
