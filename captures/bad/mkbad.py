@@ -93,14 +93,14 @@ def pcap(records, snaplen=65535, link=1):
     return out
 
 
-def pcapng(records, link=1):
-    """Little-endian pcapng: SHB, one IDB (microseconds), one EPB per
-    (bytes, timestamp in microseconds)."""
+def pcapng(records, link=1, idb_opts=b""):
+    """Little-endian pcapng: SHB, one IDB (microseconds unless idb_opts
+    says otherwise), one EPB per (bytes, timestamp in the IDB's units)."""
     def block(btype, body):
         n = 12 + len(body)
         return struct.pack("<II", btype, n) + body + struct.pack("<I", n)
     out = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
-    out += block(1, struct.pack("<HHI", link, 0, 0))
+    out += block(1, struct.pack("<HHI", link, 0, 0) + idb_opts)
     for data, ts in records:
         pad = b"\0" * (-len(data) % 4)
         out += block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xffffffff,
@@ -196,6 +196,18 @@ def files():
     ack = eth(ipv4(tcp(A4, B4, ACK, seq=1001, ack=1), 6))
     f["ts-usec-range.pcap"] = pcap([(syn, len(syn), len(syn), 0xffffffff),
                                     (ack, len(ack), len(ack), 2500000)])
+    # pcapng interface options, read by tcpviz itself for the timestamp
+    # digits: if_tsresol 9 with nanosecond times (drawn with 9 digits) ...
+    tsresol9 = struct.pack("<HHB3x", 9, 1, 9) + struct.pack("<HH", 0, 0)
+    f["pcapng-tsresol-ns.pcapng"] = pcapng(
+        [(syn, TS * 10**9 + 123456789), (ack, TS * 10**9 + 123987654)],
+        idb_opts=tsresol9)
+    # ... an option whose length runs past its block, and an interface
+    # block cut off at the end of the file
+    f["pcapng-tsresol-over.pcapng"] = pcapng(
+        [(syn, TS * 1000000)], idb_opts=struct.pack("<HHB3x", 9, 200, 9))
+    f["pcapng-idb-trunc.pcapng"] = pcapng([(syn, TS * 1000000)],
+                                          idb_opts=tsresol9)[:40]
     return f
 
 
