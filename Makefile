@@ -47,10 +47,10 @@ $(LIB): $(CORE_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-build/%.o: src/%.c | build
+build/%.o: src/%.c | build deps
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/tests/%: tests/unit/%.c $(LIB) | build/tests
+build/tests/%: tests/unit/%.c $(LIB) | build/tests deps
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(CMOCKA_LIBS)
 
 build build/tests:

@@ -88,6 +88,9 @@ int tv_cap_ts_digits(const struct tv_cap *cap);
 int tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match,
     char *errbuf);
 
+/* Live: how long tv_cap_next() waits for a packet before it returns 2. */
+void tv_cap_set_wait(struct tv_cap *cap, int ms);
+
 /* Close the capture; the dump file, if any, is flushed and closed.
  * Returns 0, or -1 when the dump file could not be written. */
 int tv_cap_close(struct tv_cap *cap);

@@ -64,7 +64,8 @@ struct tv_conn {
 	int64_t first_sec, last_sec;
 	uint32_t first_nsec, last_nsec;
 	uint64_t pkts[2];
-	uint64_t bytes[2];	/* payload bytes as the headers state them */
+	uint64_t bytes[2];	/* payload bytes: TCP each byte once (tv_tcp_side.payload),
+				   UDP as the headers state them */
 
 	/* TCP: initial sequence numbers, from each side's SYN */
 	uint32_t isn[2];

@@ -16,6 +16,12 @@ struct tv_out {
 	void *ctx;
 };
 
+/* Write text as lines of at most `width` columns (0: one line), broken
+ * at spaces where it can be; lines after the first are indented by
+ * `indent` spaces.  Ends with a newline. */
+void tv_out_para(const struct tv_out *o, unsigned width, size_t indent,
+    const char *text);
+
 /* printf into the sink; lines longer than 4 KiB are cut. */
 void tv_out_printf(const struct tv_out *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -28,7 +34,13 @@ struct tv_render_opts {
 	int absolute;		/* -S: absolute sequence numbers */
 	int ts_digits;		/* 6 or 9: the input's timestamp precision */
 	enum tv_data data;	/* ladder only */
+	unsigned width;		/* --width: no text line is longer; 0: no limit */
+	int shared_clock;	/* live: every row's time counts from clock_ns */
+	int64_t clock_ns;	/* (the capture's start), not from its connection's first packet */
 };
+
+/* The narrowest --width the text renderers lay out for (0 is no limit). */
+#define TV_WIDTH_MIN 72
 
 /* Totals for the end-of-input summary. */
 struct tv_totals {
@@ -68,7 +80,8 @@ void tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
     struct tv_conn *c, enum tv_done why);
 
 /* The end-of-input summary in text. */
-void tv_lad_summary(const struct tv_out *o, const struct tv_totals *t);
+void tv_lad_summary(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_totals *t);
 
 /* ---- --summary: one aligned line per connection (tv_sum_) ---- */
 
@@ -78,11 +91,13 @@ struct tv_sum_totals {
 	uint64_t close[TV_CLOSE_COUNT];
 };
 
-void tv_sum_header(const struct tv_out *o);
+/* The table's column heads (none in the two-line form of a narrow width). */
+void tv_sum_header(const struct tv_out *o, const struct tv_render_opts *ro);
 /* One line for connection c; adds it to *st. */
 void tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, struct tv_sum_totals *st);
-void tv_sum_totals(const struct tv_out *o, const struct tv_sum_totals *st);
+void tv_sum_totals(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_sum_totals *st);
 
 /* ---- JSON Lines (tv_json_); the contract is docs/json.md ---- */
 

@@ -26,7 +26,8 @@ struct tv_run {
 	struct tv_render_opts ro;
 	uint64_t count;		/* -c: stop after this many packets (0: no limit) */
 	int live;		/* rows drawn as they arrive, conns reaped by the clock */
-	int pace_ms;		/* live: pause after each row (demo on a terminal) */
+	int pace_ms;		/* live: the display shows at most a line per pace_ms
+				   (demo on a terminal); tracking does not wait */
 	uint64_t linger_ns;
 	uint32_t max_conns;	/* 0: TV_FLOW_MAX_CONNS */
 	tv_run_conn_fn on_conn;
@@ -42,7 +43,10 @@ struct tv_run {
 	int until_idle;
 
 	/* state */
-	struct tv_out out;
+	struct tv_out out;	/* the text sink: stdout, through the pacing queue */
+	char *pq;		/* pacing: text drawn, not yet shown */
+	size_t pq_off, pq_len;
+	int64_t pq_next_ns;	/* when the next line may be shown */
 	struct tv_flow *flow;
 	struct tv_totals tot;
 	struct tv_sum_totals sum;
@@ -68,6 +72,15 @@ int tv_run_init(struct tv_run *run);
  * input is damaged part way.
  */
 int tv_run_loop(struct tv_run *run, struct tv_cap *cap);
+
+/* Text to the run's output (after what was drawn so far, paced with it),
+ * broken to fit the width, lines after the first indented by `indent`. */
+void tv_run_say(struct tv_run *run, size_t indent, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Pacing: show every line still queued, a pace apart (all at once after a
+ * signal or when the output failed). */
+void tv_run_drain(struct tv_run *run);
 
 /* Hand out closed connections whose linger has passed (live: wall clock). */
 void tv_run_reap_now(struct tv_run *run);

@@ -112,6 +112,10 @@ struct tv_tcp_side {
 	uint8_t h_once;		/* bits: a d i q recorded, payload sent */
 	uint8_t h_seen;		/* bits: s h f r seen before (seq valid) */
 	uint32_t n_t, n_w;	/* counts for the logarithmic letters */
+	/* payload: the sequence space its data advanced (each byte once, as
+	 * Zeek's orig_bytes/resp_bytes), and the bytes it sent again */
+	uint64_t payload;
+	uint64_t retrans_bytes;
 };
 
 /* Per-connection TCP analysis; lives in struct tv_conn. */

@@ -25,7 +25,7 @@ $(ASAN_LIB): $(ASAN_CORE_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-build/asan/%.o: src/%.c | build/asan
+build/asan/%.o: src/%.c | build/asan deps
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 build/asan/tests/%: tests/unit/%.c $(ASAN_LIB) | build/asan/tests
@@ -73,7 +73,7 @@ FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_OBJ     := $(CORE_SRC:src/%.c=build/fuzz/%.o) build/fuzz/tv_cap.o build/fuzz/tv_run.o
 
-build/fuzz/%.o: src/%.c | build/fuzz
+build/fuzz/%.o: src/%.c | build/fuzz deps
 	$(FUZZ_CC) $(ALL_CFLAGS) $(SAN_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | build/fuzz

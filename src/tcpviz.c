@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "tv_cap.h"
@@ -23,7 +24,7 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 "Usage: tcpviz [-nSD] [-c count] [-i interface] [-r file] [-w file] [-s snaplen]\n"
-"              [-B buffer_KiB] [-Z user] [--format=text|json]\n"
+"              [-B buffer_KiB] [-Z user] [--format=text|json] [--width=N]\n"
 "              [--data=summary|full|none] [--summary] [expression]\n"
 "       tcpviz --demo[=LIST] [--pace=MS]    |    tcpviz --demo-list\n"
 "\n"
@@ -32,7 +33,8 @@ usage(FILE *fp)
 "\n"
 "Input (default: capture live on lo):\n"
 "  -r FILE          read packets from FILE (pcap or pcapng; - for stdin)\n"
-"  -i IFACE         capture live on IFACE (needs CAP_NET_RAW: sudo, or make setcap)\n"
+"  -i IFACE         capture live on IFACE (needs CAP_NET_RAW: sudo, or\n"
+"                   make setcap)\n"
 "  -w FILE          also save every captured packet to FILE (pcap)\n"
 "  -s SNAPLEN       bytes to capture of each packet (default 262144)\n"
 "  -B KIB           kernel capture buffer in KiB (default 8192)\n"
@@ -45,18 +47,22 @@ usage(FILE *fp)
 "\n"
 "Output:\n"
 "  -S               absolute sequence numbers (default: relative to the ISN)\n"
+"  --width=N        fit text in N columns (default: the terminal's width on a\n"
+"                   terminal, else no limit; 0: no limit)\n"
 "  -n               accepted for tcpdump habits; tcpviz never resolves names\n"
 "  --format=FORMAT  text (ladder diagrams, the default) or json (JSON Lines)\n"
 "  --data=MODE      data phase in the ladder: summary (runs of plain data and\n"
 "                   ACKs folded into one line; the default), full, or none\n"
 "  --summary        one line per connection (open, close, Zeek conn_state and\n"
-"                   history, packets, bytes, duration, handshake RTT), then totals\n"
+"                   history, packets, bytes, duration, handshake RTT), then\n"
+"                   totals\n"
 "\n"
 "Demo (as root: sudo tcpviz --demo):\n"
 "  --demo[=LIST]    run the bundled programs on loopback and draw them live;\n"
 "                   LIST is a comma-separated choice of scenarios\n"
 "  --demo-list      list the scenarios\n"
-"  --pace=MS        pause after each row (default 60 on a terminal, else 0)\n"
+"  --pace=MS        show a line at most every MS ms (default 60 on a terminal,\n"
+"                   else 0); capturing and checking do not wait for it\n"
 "\n"
 "  -h, --help       show this help and exit\n"
 "      --version    show the version and exit\n"
@@ -153,6 +159,43 @@ tv_drop_privileges(const char *user)
 	return 0;
 }
 
+/*
+ * The width output must fit: a terminal's (TIOCGWINSZ, then $COLUMNS,
+ * then 80), never below TV_WIDTH_MIN; off a terminal, no limit.
+ */
+static unsigned
+tv_term_width(int fd)
+{
+	struct winsize ws;
+	const char *cols;
+	uint64_t v;
+	unsigned w = 80;
+
+	if (!isatty(fd))
+		return 0;
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		w = ws.ws_col;
+	else if ((cols = getenv("COLUMNS")) != NULL && parse_uint(cols, 100000, &v) == 0)
+		w = (unsigned)v;
+	return w < TV_WIDTH_MIN ? TV_WIDTH_MIN : w;
+}
+
+static void
+write_stderr(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	fwrite(s, 1, n, stderr);
+}
+
+/* A message on standard error, broken to fit the terminal it goes to. */
+static void
+say_stderr(const char *text)
+{
+	struct tv_out o = { write_stderr, NULL };
+
+	tv_out_para(&o, tv_term_width(STDERR_FILENO), 8, text);
+}
+
 static void
 perm_help(const char *iface)
 {
@@ -169,7 +212,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
-	    OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS };
+	    OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH };
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -181,6 +224,7 @@ main(int argc, char **argv)
 		{ "demo-list", no_argument, NULL, OPT_DEMO_LIST },
 		{ "pace", required_argument, NULL, OPT_PACE },
 		{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+		{ "width", required_argument, NULL, OPT_WIDTH },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tv_live_opts lo;
@@ -192,6 +236,7 @@ main(int argc, char **argv)
 	char *filter = NULL;
 	uint64_t v;
 	int ch, status, summary = 0, list = 0, err, closed_ok;
+	long width = -1;
 
 	memset(&run, 0, sizeof(run));
 	memset(&lo, 0, sizeof(lo));
@@ -295,6 +340,16 @@ main(int argc, char **argv)
 			}
 			run.max_conns = (uint32_t)v;
 			break;
+		case OPT_WIDTH:
+			if (strcmp(optarg, "0") == 0)
+				v = 0;
+			else if (parse_uint(optarg, 100000, &v) < 0 || v < TV_WIDTH_MIN) {
+				fprintf(stderr, "tcpviz: invalid --width '%s' (0 for no "
+				    "limit, or %d to 100000 columns)\n", optarg, TV_WIDTH_MIN);
+				return TV_EXIT_ERROR;
+			}
+			width = (long)v;
+			break;
 		case OPT_VERSION:
 			printf("tcpviz %s\n%s\n", TCPVIZ_VERSION, tv_cap_lib_version());
 			return TV_EXIT_OK;
@@ -303,6 +358,7 @@ main(int argc, char **argv)
 			return TV_EXIT_ERROR;
 		}
 	}
+	run.ro.width = width >= 0 ? (unsigned)width : tv_term_width(STDOUT_FILENO);
 	if (list) {
 		if (tv_cap_list_interfaces(stdout, run.errbuf) < 0) {
 			fprintf(stderr, "tcpviz: %s\n", run.errbuf);
@@ -365,9 +421,11 @@ main(int argc, char **argv)
 		}
 		run.live = 1;
 		run.linger_ns = LINGER_NS;
-		fprintf(stderr, "tcpviz: listening on %s%s%s, drawing as packets arrive "
-		    "(Ctrl-C to stop)\n", lo.iface, filter ? ", filter " : "",
-		    filter ? filter : "");
+		snprintf(run.errbuf, sizeof(run.errbuf), "tcpviz: listening on %s%s%s, "
+		    "drawing as packets arrive (Ctrl-C to stop)", lo.iface,
+		    filter ? ", filter " : "", filter ? filter : "");
+		say_stderr(run.errbuf);
+		run.errbuf[0] = '\0';
 	}
 	free(filter);
 	if (wfile != NULL && tv_cap_dump_open(cap, wfile, run.errbuf) < 0) {

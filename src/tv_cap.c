@@ -212,6 +212,12 @@ tv_cap_ts_digits(const struct tv_cap *cap)
 	return cap->digits;
 }
 
+void
+tv_cap_set_wait(struct tv_cap *cap, int ms)
+{
+	cap->timeout_ms = ms;
+}
+
 int
 tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -189,6 +190,44 @@ free_port(uint16_t *port, const uint16_t *taken, int ntaken)
 
 /* ---- the child: runs the programs ---- */
 
+static struct demo *the_demo;	/* the child's: who programs run as */
+
+/* The parent is gone or stopped us: end every program of ours (they share
+ * our process group) and leave. */
+static void
+child_abort(void)
+{
+	int i;
+
+	signal(SIGTERM, SIG_IGN);
+	kill(0, SIGTERM);
+	/* servers give open connections a grace time: wait for them, then
+	 * end whatever is left */
+	for (i = 0; i < 300 && waitpid(-1, NULL, WNOHANG) >= 0; i++)
+		usleep(10000);
+	if (i == 300)
+		kill(0, SIGKILL);
+	_exit(2);
+}
+
+static void
+child_on_term(int sig)
+{
+	(void)sig;
+	child_abort();
+}
+
+/* Has the parent closed its end of the acknowledgement pipe? */
+static void
+child_check_parent(void)
+{
+	struct pollfd pfd = { .fd = the_demo->ack[0], .events = POLLIN };
+
+	/* between messages the parent writes nothing: readable means EOF */
+	if (poll(&pfd, 1, 0) > 0)
+		child_abort();
+}
+
 static void
 child_say(struct demo *d, const char *fmt, int a, int b)
 {
@@ -196,12 +235,10 @@ child_say(struct demo *d, const char *fmt, int a, int b)
 	int n = snprintf(line, sizeof(line), fmt, a, b);
 
 	if (write(d->ctl[1], line, (size_t)n) != n)
-		_exit(2);
+		child_abort();
 	if (read(d->ack[0], &c, 1) != 1)	/* the parent drew what it had */
-		_exit(2);
+		child_abort();
 }
-
-static struct demo *the_demo;	/* the child's: who programs run as */
 
 /* Start prog with argv; stdout to /dev/null, stderr to *errfd (a pipe).
  * Every program but the crafter runs without root (as tcpviz itself does
@@ -273,6 +310,8 @@ wait_for(pid_t pid, int ms)
 	for (i = 0; i < ms / 10; i++) {
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		if (the_demo)
+			child_check_parent();
 		usleep(10000);
 	}
 	kill(pid, SIGKILL);
@@ -465,6 +504,17 @@ child_main(struct demo *d)
 	close(d->ctl[0]);
 	close(d->ack[1]);
 	the_demo = d;
+	/* our own process group, which child_abort() ends: the terminal's
+	 * Ctrl-C goes to tcpviz, which then closes the pipes; a tcpviz that
+	 * dies sends SIGTERM */
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, child_on_term);
+	signal(SIGHUP, child_on_term);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		child_abort();
 	for (k = 0; k < K_COUNT; k++) {
 		if (!d->want[k])
 			continue;
@@ -571,6 +621,12 @@ bad:
 }
 
 static void
+say_blank(struct tv_run *run)
+{
+	run->out.write(run->out.ctx, "\n", 1);
+}
+
+static void
 on_ctl(struct tv_run *run, void *ctx)
 {
 	struct demo *d = ctx;
@@ -591,8 +647,9 @@ on_ctl(struct tv_run *run, void *ctx)
 		/* hand-built SYNs are about their sequence numbers: seq=1000,
 		 * ack=1001, as in the textbook diagram */
 		run->ro.absolute = d->absolute || a == K_HALF_OPEN || a == K_RAW_REFUSED;
-		printf("\n=== %s: %s\n\n", scenarios[a].name, scenarios[a].caption);
-		fflush(stdout);
+		say_blank(run);
+		tv_run_say(run, 4, "=== %s: %s", scenarios[a].name, scenarios[a].caption);
+		say_blank(run);
 		if (write(d->ack[1], "k", 1) != 1)
 			d->quit = 1;
 		break;
@@ -610,11 +667,62 @@ on_ctl(struct tv_run *run, void *ctx)
 	}
 }
 
+/*
+ * The scenario is over: let its connections close, check what the tracker
+ * saw, say so after its rows, and let the display catch up before the
+ * next one begins.
+ */
+static void
+finish_scenario(struct demo *d, struct tv_run *run, struct tv_cap *cap)
+{
+	const char *name = scenarios[d->cur].name;
+	char why[160];
+
+	run->stop = 0;
+	run->until_idle = 1;
+	run->deadline_ns = tv_run_now_ns() + 2000000000LL;
+	tv_run_loop(run, cap);
+	run->until_idle = 0;
+	run->deadline_ns = 0;
+	if (tv_run_open_conns(run) > 0)
+		tv_flow_finish(run->flow);	/* UDP flows never close */
+	if (d->end_status == SKIPPED) {
+		tv_run_say(run, 4, "--- %s: skipped: the crafter needs root (raw sockets)",
+		    name);
+	} else if (check(d, d->cur, why, sizeof(why)) != NULL) {
+		tv_run_say(run, 4, "!!! %s: %s", name, why);
+		d->failures++;
+	} else {
+		tv_run_say(run, 4, "--- %s: as expected", name);
+	}
+	tv_run_drain(run);
+	d->ended = 0;
+	d->cur = -1;
+}
+
+/* Stop the scenario runner: closing the pipes tells it to end its programs
+ * (it may be root while we are not, so it ends them itself). */
+static void
+stop_child(struct demo *d, pid_t child)
+{
+	int i;
+
+	close(d->ctl[0]);
+	close(d->ack[1]);
+	for (i = 0; i < 500; i++) {
+		if (waitpid(child, NULL, WNOHANG) == child)
+			return;
+		usleep(10000);
+	}
+	kill(-child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
 int
 tv_demo_main(struct tv_demo_opts *o, struct tv_run *run)
 {
 	struct demo d;
-	char filter[512], why[160];
+	char filter[512];
 	struct tv_cap *cap;
 	size_t k = 0;
 	int i, n = 0, err, status;
@@ -667,8 +775,7 @@ tv_demo_main(struct tv_demo_opts *o, struct tv_run *run)
 		return TV_EXIT_ERROR;
 	}
 	tv_run_signals();
-	printf("tcpviz demo: capturing on lo (filter: %s)\n", filter);
-	fflush(stdout);
+	tv_run_say(run, 4, "tcpviz demo: capturing on lo (filter: %s)", filter);
 
 	child = fork();
 	if (child < 0) {
@@ -681,6 +788,7 @@ tv_demo_main(struct tv_demo_opts *o, struct tv_run *run)
 		tv_cap_close(cap);
 		child_main(&d);
 	}
+	setpgid(child, child);	/* as the child does itself: no race */
 	close(d.ctl[1]);
 	close(d.ack[0]);
 	if (tv_drop_privileges(o->user) < 0 ||
@@ -694,7 +802,7 @@ tv_demo_main(struct tv_demo_opts *o, struct tv_run *run)
 	}
 
 	status = TV_EXIT_OK;
-	while (!d.quit && !tv_run_signalled) {
+	while (!d.quit && !tv_run_signalled && !run->write_failed) {
 		run->stop = 0;
 		if (tv_run_loop(run, cap) != TV_EXIT_OK) {
 			fprintf(stderr, "tcpviz: lo: %s\n", run->errbuf);
@@ -703,38 +811,14 @@ tv_demo_main(struct tv_demo_opts *o, struct tv_run *run)
 		}
 		if (!d.ended)
 			continue;
-		/* the scenario is over: let its connections close, then check */
-		run->stop = 0;
-		run->until_idle = 1;
-		run->deadline_ns = tv_run_now_ns() + 2000000000LL;
-		tv_run_loop(run, cap);
-		run->until_idle = 0;
-		run->deadline_ns = 0;
-		if (tv_run_open_conns(run) > 0)
-			tv_flow_finish(run->flow);	/* UDP flows never close */
-		fflush(stdout);
-		if (d.end_status == SKIPPED) {
-			printf("--- %s: skipped: the crafter needs root (raw sockets)\n",
-			    scenarios[d.cur].name);
-		} else if (check(&d, d.cur, why, sizeof(why)) != NULL) {
-			printf("!!! %s: %s\n", scenarios[d.cur].name, why);
-			d.failures++;
-		} else {
-			printf("--- %s: as expected\n", scenarios[d.cur].name);
-		}
-		fflush(stdout);
-		d.ended = 0;
-		d.cur = -1;
-		if (write(d.ack[1], "k", 1) != 1)
+		finish_scenario(&d, run, cap);
+		if (tv_run_signalled || run->write_failed ||
+		    write(d.ack[1], "k", 1) != 1)
 			break;
 	}
-	if (tv_run_signalled)
-		kill(child, SIGTERM);
-	waitpid(child, NULL, 0);
-	close(d.ctl[0]);
-	close(d.ack[1]);
+	stop_child(&d, child);
 	run->on_conn = NULL;
-	printf("\n");
+	say_blank(run);
 	tv_run_finish(run);
 	if (tv_cap_close(cap) != 0)
 		fprintf(stderr, "tcpviz: %s: writing the capture failed\n", o->wfile);

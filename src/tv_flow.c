@@ -386,7 +386,8 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 	c->last_sec = pkt->ts_sec;
 	c->last_nsec = pkt->ts_nsec;
 	c->pkts[side]++;
-	c->bytes[side] += pkt->len;
+	if (c->proto != 6)
+		c->bytes[side] += pkt->len;
 	if (c->proto == 6) {
 		if ((pkt->flags & TV_TH_SYN) && !c->isn_known[side]) {
 			c->isn[side] = pkt->seq;
@@ -397,6 +398,7 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 			c->base_known[side] = 1;
 		}
 		tv_tcp_packet(&c->tcp, pkt, side, &c->last);
+		c->bytes[side] = c->tcp.s[side].payload;
 		if (!c->closed && c->tcp.closed) {
 			c->closed = 1;
 			c->closed_sec = pkt->ts_sec;

@@ -7,6 +7,12 @@
 #include "tv_render.h"
 
 #define LINE_MAX_ 4096
+
+/*
+ * TV_SOFT in a text is a space where a line should rather break (between
+ * the notes of a row, the parts of a fold line); it prints as a space.
+ */
+#define TV_SOFT '\037'
 #define MIN_INNER 50		/* characters between the two bars */
 
 void
@@ -61,6 +67,8 @@ fmt_secs(char *buf, size_t size, int64_t d_ns, int digits)
 	if (digits == 9)
 		snprintf(buf, size, "%s%" PRIu64 ".%09" PRIu64, sign,
 		    a / 1000000000u, a % 1000000000u);
+	else if (digits == 0)
+		snprintf(buf, size, "%s%" PRIu64, sign, a / 1000000000u);
 	else if (digits == 3)
 		snprintf(buf, size, "%s%" PRIu64 ".%03" PRIu64, sign,
 		    a / 1000000000u, (a % 1000000000u) / 1000000u);
@@ -132,6 +140,8 @@ row_notes(const struct tv_render_opts *ro, const struct tv_row *r,
 	char gap[40];
 
 	buf[0] = '\0';
+#define SOFT_S "\037"		/* TV_SOFT as a string */
+#define SEP ";" SOFT_S
 #define ADD(...) do { \
 	if (k < size) \
 		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
@@ -141,17 +151,17 @@ row_notes(const struct tv_render_opts *ro, const struct tv_row *r,
 			continue;
 		if ((1u << i) == TV_NOTE_RETRANS && r->an.syn_retry) {
 			fmt_secs(gap, sizeof(gap), r->an.retry_gap_ns, 3);
-			ADD("%sSYN retry #%u after %s s", k ? "; " : "",
+			ADD("%sSYN retry #%u after %s s", k ? SEP : "",
 			    r->an.syn_retry, gap);
 		} else if ((1u << i) == TV_NOTE_DUP_ACK) {
-			ADD("%sdup-ack #%u", k ? "; " : "", r->an.dup_ack);
+			ADD("%sdup-ack #%u", k ? SEP : "", r->an.dup_ack);
 		} else {
-			ADD("%s%s", k ? "; " : "", tv_note_names[i]);
+			ADD("%s%s", k ? SEP : "", tv_note_names[i]);
 		}
 	}
 	if (r->opt_mask & (TV_OPT_MSS | TV_OPT_WSCALE | TV_OPT_SACK_OK | TV_OPT_SACK) ||
 	    ((r->opt_mask & TV_OPT_TS) && (r->flags & TV_TH_SYN))) {
-		ADD("%s<", k ? " " : "");
+		ADD("%s<", k ? SOFT_S : "");
 		if (r->opt_mask & TV_OPT_MSS)
 			ADD("%smss %u", any++ ? "," : "", r->mss);
 		if (r->opt_mask & TV_OPT_SACK_OK)
@@ -165,10 +175,12 @@ row_notes(const struct tv_render_opts *ro, const struct tv_row *r,
 		ADD(">");
 	}
 	if (r->truncated)
-		ADD("%struncated", k ? " " : "");
+		ADD("%struncated", k ? SOFT_S : "");
 	if (r->malformed)
-		ADD("%smalformed: %s", k ? " " : "", r->malformed);
+		ADD("%smalformed: %s", k ? SOFT_S : "", r->malformed);
 #undef ADD
+#undef SEP
+#undef SOFT_S
 	(void)ro;
 }
 
@@ -186,6 +198,107 @@ pad(const struct tv_out *o, char ch, size_t n)
 	}
 }
 
+/* ---- fitting text into a width ---- */
+
+
+/* Columns left after `used` under a width limit (0: no limit). */
+static size_t
+room_in(size_t width, size_t used)
+{
+	if (width == 0)
+		return (size_t)-1 / 4;
+	return used < width ? width - used : 0;
+}
+
+/*
+ * The next piece of s that fits in w columns: all of it, or up to its
+ * last soft break within w, else its last space, else just after its
+ * last ',', ';' or ':', else exactly w characters.  Trailing spaces are
+ * left off the piece; *next is where the following piece starts.
+ */
+static size_t
+wrap_piece(const char *s, size_t w, const char **next)
+{
+	size_t n = strlen(s), i, soft = 0, sp = 0, pu = 0;
+
+	if (w < 1)
+		w = 1;
+	if (n <= w) {
+		*next = s + n;
+	} else {
+		for (i = 1; i <= w; i++) {
+			if (s[i] == TV_SOFT)
+				soft = i;
+			else if (s[i] == ' ')
+				sp = i;
+			if (s[i - 1] == ',' || s[i - 1] == ';' || s[i - 1] == ':')
+				pu = i;
+		}
+		n = soft ? soft : sp ? sp : pu ? pu : w;
+		*next = s + n;
+		while (**next == ' ' || **next == TV_SOFT)
+			(*next)++;
+	}
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == TV_SOFT))
+		n--;
+	return n;
+}
+
+/* n characters of s, soft breaks as spaces */
+static void
+out_piece(const struct tv_out *o, const char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != TV_SOFT)
+			continue;
+		o->write(o->ctx, s + k, i - k);
+		o->write(o->ctx, " ", 1);
+		k = i + 1;
+	}
+	o->write(o->ctx, s + k, n - k);
+}
+
+/*
+ * Write text from column `col` of a line already begun, breaking it to
+ * stay within `width`; each further line is `prefix` (plen columns) and
+ * spaces up to column `cont`.  Ends the last line.
+ */
+static void
+wrap_out(const struct tv_out *o, size_t width, const char *prefix, size_t plen,
+    size_t col, size_t cont, const char *text)
+{
+	const char *next;
+	size_t n, w;
+
+	for (;;) {
+		w = room_in(width, col);
+		n = wrap_piece(text, w < 8 ? 8 : w, &next);
+		out_piece(o, text, n);
+		out_str(o, "\n");
+		text = next;
+		if (*text == '\0')
+			break;
+		out_str(o, prefix);
+		pad(o, ' ', cont > plen ? cont - plen : 0);
+		col = cont > plen ? cont : plen;
+	}
+}
+
+void
+tv_out_para(const struct tv_out *o, unsigned width, size_t indent,
+    const char *text)
+{
+	wrap_out(o, width, "", 0, 0, indent, text);
+}
+
+/* ---- the ladder ---- */
+
+#define MIN_INNER 50		/* replay: characters between the bars, room allowing */
+#define LIVE_INNER 56		/* live: the same (rows come before their widest label) */
+#define INNER_FLOOR 12		/* never narrower, whatever the width */
+
 /* A row that --data=summary may fold: plain data or ACK, no state change,
  * no anomaly, no SYN, FIN or RST (handshake and teardown stay).  A row
  * truncated by a small snaplen folds too: its headers were decoded. */
@@ -197,16 +310,53 @@ foldable(const struct tv_conn *c, const struct tv_row *r)
 	    !(r->flags & (TV_TH_SYN | TV_TH_FIN | TV_TH_RST));
 }
 
-/* Layout of one ladder. */
+/*
+ * Layout of one ladder, columns counted from 0:
+ *
+ *   prefix  time  STATE |<------ inner ------>| STATE  notes
+ *   plen    tcol  scol  ^lbar                 ^lbar + inner + 1
+ */
 struct lad {
 	const struct tv_out *o;
 	const struct tv_render_opts *ro;
 	const struct tv_conn *c;
-	size_t inner;		/* characters between the bars */
-	int tcol;		/* width of the time column */
-	int scol;		/* width of each state column (0 for UDP) */
 	const char *prefix;	/* live view: the connection's tag on every line */
+	size_t plen;
+	size_t tcol;		/* width of the time column */
+	size_t scol;		/* width of each state column (0 for UDP) */
+	size_t lbar;		/* column of the left bar */
+	size_t inner;		/* characters between the bars */
+	size_t width;		/* the line limit, 0: none */
 };
+
+static size_t
+room(const struct lad *l, size_t used)
+{
+	return room_in(l->width, used);
+}
+
+/* Text from column col, wrapped under the width, continued at col + cont. */
+static void
+lad_text(const struct lad *l, size_t col, size_t cont, const char *text)
+{
+	wrap_out(l->o, l->width, l->prefix, l->plen, col, col + cont, text);
+}
+
+/*
+ * The one place the ladder's width is decided: `want` characters between
+ * the bars, fewer when the width leaves less room for the bars and the
+ * right state column, never fewer than INNER_FLOOR.
+ */
+static void
+lad_fit(struct lad *l, size_t want)
+{
+	size_t right = 2 + (l->scol ? 1 + l->scol : 0);	/* both bars, " STATE" */
+	size_t avail = room(l, l->lbar + right);
+
+	l->inner = want < avail ? want : avail;
+	if (l->inner < INNER_FLOOR)
+		l->inner = INNER_FLOOR;
+}
 
 static size_t
 max_label(const struct lad *l)
@@ -225,55 +375,135 @@ max_label(const struct lad *l)
 	return m;
 }
 
+/* The time of a row for the time column: from the capture's start (live)
+ * or the connection's first packet, fewer decimals if it would not fit. */
+static void
+lad_time(const struct lad *l, int64_t sec, uint32_t nsec, char *buf, size_t size)
+{
+	const struct tv_render_opts *ro = l->ro;
+	int64_t d = ro->shared_clock ?
+	    span_ns(0, 0, sec, nsec) - ro->clock_ns :
+	    span_ns(l->c->first_sec, l->c->first_nsec, sec, nsec);
+
+	fmt_secs(buf, size, d, ro->ts_digits);
+	if (l->width && strlen(buf) > l->tcol)
+		fmt_secs(buf, size, d, 3);
+	if (l->width && strlen(buf) > l->tcol)
+		fmt_secs(buf, size, d, 0);
+}
+
 /* "   time  STATE  |" up to and including the left bar */
 static void
 lad_left(const struct lad *l, const char *time, const char *state)
 {
-	tv_out_printf(l->o, "%s%*s  ", l->prefix, l->tcol, time);
+	tv_out_printf(l->o, "%s%*s  ", l->prefix, (int)l->tcol, time);
 	if (l->scol)
-		tv_out_printf(l->o, "%*s ", l->scol, state);
+		tv_out_printf(l->o, "%*s ", (int)l->scol, state);
 	out_str(l->o, "|");
+}
+
+/* Where a row's notes go: beside it after the right state column, or
+ * right after the bar when the row has no state there, else below it. */
+enum { NOTES_BELOW, NOTES_AFTER_BAR, NOTES_BESIDE };
+
+static int
+notes_place(const struct lad *l, const char *state, const char *notes)
+{
+	size_t bar = l->lbar + l->inner + 2, n = strlen(notes);
+
+	if (n <= room(l, bar + (l->scol ? 1 + l->scol : 0) + 2))
+		return NOTES_BESIDE;
+	if (!state[0] && n <= room(l, bar + 2))
+		return NOTES_AFTER_BAR;
+	return NOTES_BELOW;
 }
 
 /* "| STATE  notes" from the right bar on */
 static void
-lad_right(const struct lad *l, const char *state, const char *notes)
+lad_right(const struct lad *l, const char *state, const char *notes, int place)
 {
 	out_str(l->o, "|");
-	if (notes[0] && l->scol)
-		tv_out_printf(l->o, " %-*s  %s", l->scol, state, notes);
-	else if (notes[0])
-		tv_out_printf(l->o, "  %s", notes);
-	else if (state[0])
+	if (notes[0] && place != NOTES_BELOW) {
+		if (l->scol && place == NOTES_BESIDE)
+			tv_out_printf(l->o, " %-*s", (int)l->scol, state);
+		out_str(l->o, "  ");
+		out_piece(l->o, notes, strlen(notes));
+	} else if (state[0])
 		tv_out_printf(l->o, " %s", state);
 	out_str(l->o, "\n");
 }
 
-/* An arrow, or a centred text between the bars drawn with `fillch`. */
+/*
+ * Text between the bars, on as many lines as it needs: left-aligned after
+ * two spaces, or centred in `fill` characters.  The first line carries
+ * `time`.
+ */
+static void
+lad_between(const struct lad *l, const char *time, const char *text, char fill,
+    int centre)
+{
+	size_t w = l->inner - (centre ? 4 : 3), n, used, left;
+	const char *next;
+
+	do {
+		n = wrap_piece(text, w, &next);
+		lad_left(l, time, "");
+		if (centre) {
+			used = n + 2;
+			left = (l->inner - used) / 2;
+			pad(l->o, fill, left);
+			out_str(l->o, " ");
+			out_piece(l->o, text, n);
+			out_str(l->o, " ");
+			pad(l->o, fill, l->inner - used - left);
+		} else {
+			out_str(l->o, "  ");
+			out_piece(l->o, text, n);
+			pad(l->o, ' ', l->inner - 2 - n);
+		}
+		out_str(l->o, "|\n");
+		time = "";
+		text = next;
+	} while (*text);
+}
+
+/* An arrow between the bars, its label on it (the caller checked that the
+ * label fits: strlen(lab) + 8 <= inner) or none. */
 static void
 lad_arrow(const struct lad *l, int to_server, const char *lab)
 {
-	size_t fill = l->inner - 7 - strlen(lab);	/* "---- ", lab, " ", ">" */
+	size_t len = strlen(lab);
 
-	if (to_server) {
-		tv_out_printf(l->o, "---- %s ", lab);
-		pad(l->o, '-', fill);
+	if (len == 0 && to_server) {
+		pad(l->o, '-', l->inner - 1);
+		out_str(l->o, ">");
+	} else if (len == 0) {
+		out_str(l->o, "<");
+		pad(l->o, '-', l->inner - 1);
+	} else if (to_server) {
+		tv_out_printf(l->o, "---- %s ", lab);	/* "---- ", lab, " ", ">" */
+		pad(l->o, '-', l->inner - 7 - len);
 		out_str(l->o, ">");
 	} else {
 		tv_out_printf(l->o, "<--- %s ", lab);
-		pad(l->o, '-', fill + 1);
+		pad(l->o, '-', l->inner - 6 - len);
 	}
 }
 
+/*
+ * One packet: the arrow with its label and both states.  A label too wide
+ * for the arrow goes on lines of its own above it; notes that do not fit
+ * beside the row go on lines of their own below it.
+ */
 static void
 lad_row(const struct lad *l, const struct tv_row *r)
 {
 	const struct tv_conn *c = l->c;
 	char tbuf[40], lab[160], notes[256];
 	const char *ls = "", *rs = "";
+	int lab_fits, place;
 
-	fmt_secs(tbuf, sizeof(tbuf), span_ns(c->first_sec, c->first_nsec,
-	    r->ts_sec, r->ts_nsec), l->ro->ts_digits);
+	lad_time(l, r->ts_sec, r->ts_nsec, tbuf, sizeof(tbuf));
 	row_label(l->ro, c, r, lab, sizeof(lab));
 	row_notes(l->ro, r, notes, sizeof(notes));
 	if (c->proto == 6) {
@@ -282,43 +512,49 @@ lad_row(const struct lad *l, const struct tv_row *r)
 		if (r->an.changed & 2)
 			rs = tv_tcp_state_names[r->an.state[1]];
 	}
+	lab_fits = strlen(lab) + 8 <= l->inner;
+	place = notes_place(l, rs, notes);
+	if (!lab_fits)
+		lad_between(l, "", lab, ' ', 0);
 	lad_left(l, tbuf, ls);
-	lad_arrow(l, r->from == TV_CLIENT, lab);
-	lad_right(l, rs, notes);
+	lad_arrow(l, r->from == TV_CLIENT, lab_fits ? lab : "");
+	lad_right(l, rs, notes, place);
+	if (notes[0] && place == NOTES_BELOW)
+		lad_between(l, "", notes, ' ', 0);
 }
 
-/* A run of folded data rows: one line with the totals. */
+/* A run of folded data rows: one line with the totals (more if narrow). */
 static void
 lad_fold(const struct lad *l, const struct tv_row *first, unsigned n,
     uint64_t bytes_c, uint64_t bytes_s)
 {
 	char tbuf[40], text[160];
-	size_t len, left;
 
-	fmt_secs(tbuf, sizeof(tbuf), span_ns(l->c->first_sec, l->c->first_nsec,
-	    first->ts_sec, first->ts_nsec), l->ro->ts_digits);
-	snprintf(text, sizeof(text), " %u segments: %" PRIu64 " bytes ->, %"
-	    PRIu64 " bytes <- ", n, bytes_c, bytes_s);
-	len = strlen(text);
-	lad_left(l, tbuf, "");
-	if (len + 2 > l->inner) {
-		out_str(l->o, text);
-	} else {
-		left = (l->inner - len) / 2;
-		pad(l->o, '~', left);
-		out_str(l->o, text);
-		pad(l->o, '~', l->inner - len - left);
+	lad_time(l, first->ts_sec, first->ts_nsec, tbuf, sizeof(tbuf));
+	snprintf(text, sizeof(text), "%u segments:%c%" PRIu64 " bytes ->,%c%"
+	    PRIu64 " bytes <-", n, TV_SOFT, bytes_c, TV_SOFT, bytes_s);
+	if (strlen(text) + 4 > l->inner && l->width != 0)	/* narrow: short words */
+		snprintf(text, sizeof(text), "%u segs:%c%" PRIu64 " B ->,%c%"
+		    PRIu64 " B <-", n, TV_SOFT, bytes_c, TV_SOFT, bytes_s);
+	if (strlen(text) + 4 > l->inner && l->width == 0) {
+		/* no limit: the ladder is as wide as its labels; say it whole */
+		lad_left(l, tbuf, "");
+		out_str(l->o, " ");
+		out_piece(l->o, text, strlen(text));
+		out_str(l->o, " ");
+		lad_right(l, "", "", NOTES_BESIDE);
+		return;
 	}
-	lad_right(l, "", "");
+	lad_between(l, tbuf, text, '~', 1);
 }
 
-/* A line of words under the rows, indented to the left bar. */
+/* A line of words under the rows, from the left bar's column. */
 static void
 lad_say(const struct lad *l, const char *text)
 {
 	out_str(l->o, l->prefix);
-	pad(l->o, ' ', (size_t)l->tcol + 2 + (size_t)(l->scol ? l->scol + 1 : 0));
-	tv_out_printf(l->o, "%s\n", text);
+	pad(l->o, ' ', l->lbar - l->plen);
+	lad_text(l, l->lbar, 3, text);
 }
 
 static const char *const side_words[3] = { "client", "server", "both" };
@@ -382,10 +618,11 @@ lad_closed(const struct lad *l)
 	lad_say(l, buf);
 }
 
-/* Set up the layout of c's ladder; inner == 0 sizes it to the stored rows. */
+/* Set up the layout of c's ladder: `want` characters between the bars,
+ * 0 to size them to the stored rows (replay). */
 static void
 lad_init(struct lad *l, const struct tv_out *o, const struct tv_render_opts *ro,
-    const struct tv_conn *c, size_t inner, const char *prefix)
+    const struct tv_conn *c, size_t want, const char *prefix)
 {
 	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN];
 	size_t need, ends;
@@ -394,18 +631,92 @@ lad_init(struct lad *l, const struct tv_out *o, const struct tv_render_opts *ro,
 	l->ro = ro;
 	l->c = c;
 	l->prefix = prefix;
+	l->plen = strlen(prefix);
+	l->width = ro->width;
 	/* "  0.000000" or "  0.000000000": the input's precision */
 	l->tcol = (ro->ts_digits == 9 ? 9 : 6) + 5;
 	l->scol = c->proto == 6 ? 12 : 0;
+	l->lbar = l->plen + l->tcol + 2 + (l->scol ? l->scol + 1 : 0);
 	tv_endpoint_str(&c->addr[TV_CLIENT], c->port[TV_CLIENT], ce, sizeof(ce));
 	tv_endpoint_str(&c->addr[TV_SERVER], c->port[TV_SERVER], se, sizeof(se));
-	/* the width between the bars fits every label and both endpoints */
-	l->inner = inner ? inner : MIN_INNER;
-	if (!inner && (need = max_label(l) + 8) > l->inner)
-		l->inner = need;
+	/* wide enough for every label and both endpoints, room allowing */
+	if (want == 0) {
+		want = MIN_INNER;
+		if ((need = max_label(l) + 8) > want)
+			want = need;
+	}
 	ends = strlen("client ") + strlen(ce) + strlen("server ") + strlen(se) + 2;
-	if (ends > l->inner)
-		l->inner = ends;
+	if (ends > want)
+		want = ends;
+	lad_fit(l, want);
+}
+
+/* "TCP a > b  conn N  ISN client X server Y" */
+static void
+lad_title(const struct lad *l, const char *ce, const char *se)
+{
+	const struct tv_conn *c = l->c;
+	char buf[320];
+	size_t k;
+
+	k = (size_t)snprintf(buf, sizeof(buf), "%s %s > %s  conn %" PRIu32,
+	    proto_name(c->proto), ce, se, c->id);
+	if (c->part > 0 && k < sizeof(buf))
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k, " (part %" PRIu32 ")",
+		    c->part + 1);
+	if (c->proto == 6 && !l->prefix[0] && k < sizeof(buf)) {
+		/* live: ISNs come in the footer */
+		char isn[2][16];
+		int s;
+
+		for (s = 0; s < 2; s++) {
+			if (c->isn_known[s])
+				snprintf(isn[s], sizeof(isn[s]), "%" PRIu32, c->isn[s]);
+			else
+				snprintf(isn[s], sizeof(isn[s]), "unseen");
+		}
+		snprintf(buf + k, sizeof(buf) - k, " %cISN client %s server %s",
+		    TV_SOFT, isn[0], isn[1]);
+	}
+	out_str(l->o, l->prefix);
+	lad_text(l, l->plen, 4, buf);
+}
+
+/* "time   client A   server B", on two lines when one is too narrow */
+static void
+lad_columns(const struct lad *l, const char *ce, const char *se)
+{
+	const struct tv_out *o = l->o;
+	char cl[TV_ENDPOINTSTRLEN + 8], sv[TV_ENDPOINTSTRLEN + 8];
+	size_t ll, rl, gap, end, col;
+
+	ll = (size_t)snprintf(cl, sizeof(cl), "client %s", ce);
+	rl = (size_t)snprintf(sv, sizeof(sv), "server %s", se);
+	gap = l->inner + 2 > ll + rl ? l->inner + 2 - ll - rl : 2;
+	out_str(o, l->prefix);
+	pad(o, ' ', l->tcol - 4);
+	out_str(o, "time");
+	col = l->plen + l->tcol;
+	if (room(l, l->lbar + ll + gap + rl) > 0 || l->lbar + ll + gap + rl == l->width) {
+		pad(o, ' ', l->lbar - col);
+		tv_out_printf(o, "%s", cl);
+		pad(o, ' ', gap);
+		tv_out_printf(o, "%s\n", sv);
+		return;
+	}
+	/* the client where it fits, the server right-aligned under it */
+	if (l->lbar + ll <= l->width)
+		pad(o, ' ', l->lbar - col), col = l->lbar;
+	else
+		pad(o, ' ', 2), col += 2;
+	lad_text(l, col, 2, cl);
+	end = l->lbar + l->inner + 2;
+	if (end > l->width)
+		end = l->width;
+	col = end >= rl + l->plen ? end - rl : l->plen;
+	out_str(o, l->prefix);
+	pad(o, ' ', col - l->plen);
+	lad_text(l, col, 2, sv);
 }
 
 /* Header, column titles and the states before the first packet. */
@@ -415,36 +726,11 @@ lad_head(const struct lad *l)
 	const struct tv_conn *c = l->c;
 	const struct tv_out *o = l->o;
 	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN];
-	size_t ll, rl;
 
 	tv_endpoint_str(&c->addr[TV_CLIENT], c->port[TV_CLIENT], ce, sizeof(ce));
 	tv_endpoint_str(&c->addr[TV_SERVER], c->port[TV_SERVER], se, sizeof(se));
-	tv_out_printf(o, "%s%s %s > %s  conn %" PRIu32, l->prefix,
-	    proto_name(c->proto), ce, se, c->id);
-	if (c->part > 0)
-		tv_out_printf(o, " (part %" PRIu32 ")", c->part + 1);
-	if (c->proto == 6 && !l->prefix[0]) {	/* live: ISNs come in the footer */
-		out_str(o, "  ISN");
-		if (c->isn_known[TV_CLIENT])
-			tv_out_printf(o, " client %" PRIu32, c->isn[TV_CLIENT]);
-		else
-			out_str(o, " client unseen");
-		if (c->isn_known[TV_SERVER])
-			tv_out_printf(o, " server %" PRIu32, c->isn[TV_SERVER]);
-		else
-			out_str(o, " server unseen");
-	}
-	out_str(o, "\n");
-
-	ll = strlen("client ") + strlen(ce);
-	rl = strlen("server ") + strlen(se);
-	out_str(o, l->prefix);
-	pad(o, ' ', (size_t)l->tcol - 4);
-	out_str(o, "time");
-	pad(o, ' ', 2 + (size_t)(l->scol ? l->scol + 1 : 0));
-	tv_out_printf(o, "client %s", ce);
-	pad(o, ' ', l->inner + 2 - ll - rl);
-	tv_out_printf(o, "server %s\n", se);
+	lad_title(l, ce, se);
+	lad_columns(l, ce, se);
 
 	if (c->proto == 6 && c->part == 0) {
 		const struct tv_tcp *t = &c->tcp;
@@ -456,7 +742,7 @@ lad_head(const struct lad *l)
 
 		lad_left(l, "", s0);
 		pad(o, ' ', l->inner);
-		lad_right(l, s1, "");
+		lad_right(l, s1, "", NOTES_BESIDE);
 	}
 }
 
@@ -513,13 +799,67 @@ lad_step(const struct lad *l, struct tv_lad_state *ls, const struct tv_row *r,
 	}
 }
 
+/* The footer: packets, payload, duration, Zeek's words, anomalies. */
+static void
+lad_footer(const struct lad *l, enum tv_done why)
+{
+	const struct tv_conn *c = l->c;
+	char tbuf[40], buf[640];
+	size_t k, size = sizeof(buf);
+
+#define ADD(...) do { \
+	if (k < size) \
+		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
+} while (0)
+	k = 0;
+	fmt_secs(tbuf, sizeof(tbuf), span_ns(c->first_sec, c->first_nsec,
+	    c->last_sec, c->last_nsec), l->ro->ts_digits);
+	ADD("%" PRIu64 " packet%s (client %" PRIu64 ", server %" PRIu64
+	    "), payload %" PRIu64 " bytes client->server, %" PRIu64
+	    " server->client", c->pkts[0] + c->pkts[1],
+	    c->pkts[0] + c->pkts[1] == 1 ? "" : "s", c->pkts[0], c->pkts[1],
+	    c->bytes[0], c->bytes[1]);
+	ADD(", %s s", tbuf);
+	if (why == TV_DONE_PARTIAL) {
+		ADD("; continued below");
+	} else if (c->proto == 6) {
+		ADD("; conn_state %s, history %s", tv_tcp_conn_state(&c->tcp),
+		    c->tcp.history);
+		if (l->prefix[0] && c->isn_known[0] && c->isn_known[1])
+			ADD("; ISN client %" PRIu32 " server %" PRIu32,
+			    c->isn[0], c->isn[1]);
+		if (c->tcp.retransmissions || c->tcp.dup_acks ||
+		    c->tcp.out_of_order || c->tcp.zero_windows) {
+			uint64_t rb = c->tcp.s[0].retrans_bytes +
+			    c->tcp.s[1].retrans_bytes;
+
+			ADD("; %" PRIu64 " retransmissions", c->tcp.retransmissions);
+			if (rb)
+				ADD(" (%" PRIu64 " bytes)", rb);
+			ADD(", %" PRIu64 " dup ACKs, %" PRIu64 " out-of-order, %"
+			    PRIu64 " zero windows", c->tcp.dup_acks,
+			    c->tcp.out_of_order, c->tcp.zero_windows);
+		}
+	} else {
+		char h[4];
+
+		udp_history(c, h);
+		ADD("; conn_state %s, history %s",
+		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), h);
+	}
+	if (why == TV_DONE_EVICTED)
+		ADD("; evicted: connection table full");
+#undef ADD
+	out_str(l->o, l->prefix);
+	pad(l->o, ' ', l->tcol + 2);
+	lad_text(l, l->plen + l->tcol + 2, 2, buf);
+}
+
 /* Pending folds, the outcome lines not yet said, and the footer. */
 static void
 lad_tail(const struct lad *l, struct tv_lad_state *ls, enum tv_done why)
 {
 	const struct tv_conn *c = l->c;
-	const struct tv_out *o = l->o;
-	char tbuf[40];
 
 	lad_flush_fold(l, ls);
 	if (c->proto == 6 && why != TV_DONE_PARTIAL) {
@@ -529,43 +869,9 @@ lad_tail(const struct lad *l, struct tv_lad_state *ls, enum tv_done why)
 			lad_closed(l);
 		ls->said_open = ls->said_close = 1;
 	}
-	fmt_secs(tbuf, sizeof(tbuf), span_ns(c->first_sec, c->first_nsec,
-	    c->last_sec, c->last_nsec), l->ro->ts_digits);
-	tv_out_printf(o, "%s%*s  %" PRIu64 " packet%s (client %" PRIu64
-	    ", server %" PRIu64 "), payload %" PRIu64 " bytes client->server, %"
-	    PRIu64 " server->client, %s s", l->prefix, l->tcol, "",
-	    c->pkts[0] + c->pkts[1], c->pkts[0] + c->pkts[1] == 1 ? "" : "s",
-	    c->pkts[0], c->pkts[1],
-	    c->bytes[0], c->bytes[1], tbuf);
-	if (why == TV_DONE_PARTIAL) {
-		out_str(o, "; continued below\n\n");
-		return;
-	}
-	if (c->proto == 6) {
-		tv_out_printf(o, "; conn_state %s, history %s",
-		    tv_tcp_conn_state(&c->tcp), c->tcp.history);
-		if (l->prefix[0] && c->isn_known[0] && c->isn_known[1])
-			tv_out_printf(o, "; ISN client %" PRIu32 " server %" PRIu32,
-			    c->isn[0], c->isn[1]);
-		if (c->tcp.retransmissions || c->tcp.dup_acks ||
-		    c->tcp.out_of_order || c->tcp.zero_windows)
-			tv_out_printf(o, "; %" PRIu64 " retransmissions, %" PRIu64
-			    " dup ACKs, %" PRIu64 " out-of-order, %" PRIu64
-			    " zero windows", c->tcp.retransmissions,
-			    c->tcp.dup_acks, c->tcp.out_of_order,
-			    c->tcp.zero_windows);
-	} else {
-		char h[4];
-
-		udp_history(c, h);
-		tv_out_printf(o, "; conn_state %s, history %s",
-		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), h);
-	}
-	if (why == TV_DONE_EVICTED)
-		out_str(o, "; evicted: connection table full");
-	out_str(o, "\n");
-	if (!l->prefix[0])
-		out_str(o, "\n");
+	lad_footer(l, why);
+	if (why == TV_DONE_PARTIAL || !l->prefix[0])
+		out_str(l->o, "\n");
 }
 
 void
@@ -588,8 +894,6 @@ tv_lad_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 }
 
 /* ---- live ladders: rows as packets arrive, tagged with the connection ---- */
-
-#define LIVE_INNER 56
 
 static void
 live_prefix(const struct tv_conn *c, char *buf, size_t size)
@@ -630,12 +934,48 @@ tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
 
 /* ---- --summary: one line per connection ---- */
 
-void
-tv_sum_header(const struct tv_out *o)
+/* A line built in pieces, then written wrapped to the width. */
+struct sbuf {
+	char b[1024];
+	size_t k;
+};
+
+static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+sb_printf(struct sbuf *sb, const char *fmt, ...)
 {
-	tv_out_printf(o, "%5s %-5s %-23s %-23s %-12s %-12s %-6s %-12s %7s %10s %12s %10s\n",
-	    "conn", "proto", "client", "server", "open", "close", "state",
-	    "history", "packets", "bytes", "duration", "rtt");
+	va_list ap;
+	int n;
+
+	if (sb->k >= sizeof(sb->b))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(sb->b + sb->k, sizeof(sb->b) - sb->k, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb->k += (size_t)n;
+	if (sb->k >= sizeof(sb->b))
+		sb->k = sizeof(sb->b) - 1;
+}
+
+#define SUM_FMT "%5s %-5s %-23s %-23s %-12s %-12s %-6s %-12s %7s %10s %12s %10s\n"
+#define SUM_WIDTH 148		/* the table's width; narrower: two lines each */
+
+static int
+sum_narrow(const struct tv_render_opts *ro)
+{
+	return ro->width != 0 && ro->width < SUM_WIDTH;
+}
+
+void
+tv_sum_header(const struct tv_out *o, const struct tv_render_opts *ro)
+{
+	if (sum_narrow(ro))	/* the two-line form says what each field is */
+		return;
+	tv_out_printf(o, SUM_FMT, "conn", "proto", "client", "server", "open",
+	    "close", "state", "history", "packets", "bytes", "duration", "rtt");
 }
 
 void
@@ -645,6 +985,7 @@ tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN], dur[40], rtt[40], h[4];
 	const char *op = "-", *cl = "-", *state, *hist;
 	int64_t us = -1;
+	struct sbuf sb;
 
 	tv_endpoint_str(&c->addr[0], c->port[0], ce, sizeof(ce));
 	tv_endpoint_str(&c->addr[1], c->port[1], se, sizeof(se));
@@ -674,58 +1015,84 @@ tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 		snprintf(rtt, sizeof(rtt), "-");
 	st->packets += c->pkts[0] + c->pkts[1];
 	st->bytes += c->bytes[0] + c->bytes[1];
-	tv_out_printf(o, "%5" PRIu32 " %-5s %-23s %-23s %-12s %-12s %-6s %-12s %7"
-	    PRIu64 " %10" PRIu64 " %12s %10s\n", c->id, c->proto == 6 ? "tcp" : "udp",
-	    ce, se, op, cl, state, hist[0] ? hist : "-", c->pkts[0] + c->pkts[1],
-	    c->bytes[0] + c->bytes[1], dur, rtt);
+	sb.k = 0;
+	sb_printf(&sb, "%5" PRIu32 " %-5s %-23s %-23s %-12s %-12s %-6s %-12s %7"
+	    PRIu64 " %10" PRIu64 " %12s %10s\n", c->id, c->proto == 6 ?
+	    "tcp" : "udp", ce, se, op, cl, state, hist[0] ? hist : "-",
+	    c->pkts[0] + c->pkts[1], c->bytes[0] + c->bytes[1], dur, rtt);
+	/* a row wider than the width (long fields) takes the two-line form */
+	if (!sum_narrow(ro) && (ro->width == 0 || sb.k <= ro->width + 1)) {
+		o->write(o->ctx, sb.b, sb.k);
+		return;
+	}
+	sb.k = 0;
+	sb_printf(&sb, "%5" PRIu32 " %s %s > %s", c->id,
+	    c->proto == 6 ? "tcp" : "udp", ce, se);
+	tv_out_para(o, ro->width, 10, sb.b);
+	sb.k = 0;
+	sb_printf(&sb, "      ");
+	if (c->proto == 6)
+		sb_printf(&sb, "%s, %s; ", op, cl);
+	sb_printf(&sb, "%s %s; %" PRIu64 " packets, %" PRIu64 " bytes, %s s",
+	    state, hist[0] ? hist : "-", c->pkts[0] + c->pkts[1],
+	    c->bytes[0] + c->bytes[1], dur);
+	if (us >= 0)
+		sb_printf(&sb, "; rtt %s s", rtt);
+	tv_out_para(o, ro->width, 8, sb.b);
 }
 
 void
-tv_sum_totals(const struct tv_out *o, const struct tv_sum_totals *st)
+tv_sum_totals(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_sum_totals *st)
 {
+	struct sbuf sb;
 	int i, any = 0;
 
-	tv_out_printf(o, "%" PRIu64 " connection%s (%" PRIu64 " TCP, %" PRIu64
+	sb.k = 0;
+	sb_printf(&sb, "%" PRIu64 " connection%s (%" PRIu64 " TCP, %" PRIu64
 	    " UDP), %" PRIu64 " packets, %" PRIu64 " payload bytes",
 	    st->tcp + st->udp, st->tcp + st->udp == 1 ? "" : "s", st->tcp,
 	    st->udp, st->packets, st->bytes);
 	for (i = 0; i < TV_OPEN_COUNT; i++)
 		if (st->open[i])
-			tv_out_printf(o, "%s%" PRIu64 " %s", any++ ? ", " : "; opened: ",
+			sb_printf(&sb, "%s%" PRIu64 " %s", any++ ? ", " : "; opened: ",
 			    st->open[i], tv_open_names[i]);
 	any = 0;
 	for (i = 0; i < TV_CLOSE_COUNT; i++)
 		if (st->close[i])
-			tv_out_printf(o, "%s%" PRIu64 " %s", any++ ? ", " : "; closed: ",
+			sb_printf(&sb, "%s%" PRIu64 " %s", any++ ? ", " : "; closed: ",
 			    st->close[i], tv_close_names[i]);
-	out_str(o, "\n");
+	tv_out_para(o, ro->width, 2, sb.b);
 }
 
 void
-tv_lad_summary(const struct tv_out *o, const struct tv_totals *t)
+tv_lad_summary(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_totals *t)
 {
+	struct sbuf sb;
 	int i, any = 0;
 
-	tv_out_printf(o, "%" PRIu64 " packet%s: %" PRIu64 " TCP, %" PRIu64
+	sb.k = 0;
+	sb_printf(&sb, "%" PRIu64 " packet%s: %" PRIu64 " TCP, %" PRIu64
 	    " UDP, %" PRIu64 " skipped; %" PRIu64 " connection%s",
 	    t->packets, t->packets == 1 ? "" : "s", t->tcp, t->udp, t->skipped,
-	    t->connections,
-	    t->connections == 1 ? "" : "s");
+	    t->connections, t->connections == 1 ? "" : "s");
 	if (t->evicted)
-		tv_out_printf(o, " (%" PRIu64 " evicted)", t->evicted);
+		sb_printf(&sb, " (%" PRIu64 " evicted)", t->evicted);
 	if (t->truncated)
-		tv_out_printf(o, "; %" PRIu64 " truncated", t->truncated);
+		sb_printf(&sb, "; %" PRIu64 " truncated", t->truncated);
 	if (t->malformed)
-		tv_out_printf(o, "; %" PRIu64 " malformed", t->malformed);
-	out_str(o, "\n");
+		sb_printf(&sb, "; %" PRIu64 " malformed", t->malformed);
+	tv_out_para(o, ro->width, 2, sb.b);
+	sb.k = 0;
 	for (i = 1; i < TV_SKIP_COUNT; i++) {
 		if (t->skip_why[i] == 0)
 			continue;
-		tv_out_printf(o, "%s%" PRIu64 " %s", any++ ? ", " : "skipped: ",
+		sb_printf(&sb, "%s%" PRIu64 " %s", any++ ? ", " : "skipped: ",
 		    t->skip_why[i], tv_skip_names[i]);
 	}
 	if (any)
-		out_str(o, "\n");
+		tv_out_para(o, ro->width, 2, sb.b);
 }
 
 /* ---- JSON Lines ---- */
@@ -908,6 +1275,9 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	    "},\"bytes\":{\"client\":%" PRIu64 ",\"server\":%" PRIu64 "}",
 	    c->pkts[0], c->pkts[1], c->bytes[0], c->bytes[1]);
 	if (c->proto == 6) {
+		tv_out_printf(o, ",\"retrans_bytes\":{\"client\":%" PRIu64
+		    ",\"server\":%" PRIu64 "}", c->tcp.s[0].retrans_bytes,
+		    c->tcp.s[1].retrans_bytes);
 		out_str(o, ",\"isn\":{");
 		for (s = 0; s < 2; s++) {
 			tv_out_printf(o, "%s\"%s\":", s ? "," : "", side_names[s]);

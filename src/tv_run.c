@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,16 +35,122 @@ tv_run_signals(void)
 }
 
 static void
-out_stdout(void *ctx, const char *s, size_t n)
+write_stdout(struct tv_run *run, const char *s, size_t n)
 {
-	struct tv_run *run = ctx;
-
 	if (run->write_failed)
 		return;
 	if (fwrite(s, 1, n, stdout) != n) {
 		run->write_failed = 1;
 		run->write_errno = errno;
 	}
+}
+
+/* ---- pacing: the display trails the tracker by at most PQ_SIZE bytes ---- */
+
+#define PQ_SIZE (1u << 20)
+
+/* Show the first queued line; 0 when there is no whole line queued. */
+static int
+pq_show_line(struct tv_run *run)
+{
+	const char *s = run->pq + run->pq_off;
+	const char *nl = memchr(s, '\n', run->pq_len);
+	size_t n;
+
+	if (nl == NULL)
+		return 0;
+	n = (size_t)(nl - s) + 1;
+	write_stdout(run, s, n);
+	run->pq_off += n;
+	run->pq_len -= n;
+	if (run->pq_len == 0)
+		run->pq_off = 0;
+	/* a blank line takes no time of its own */
+	if (n > 1)
+		run->pq_next_ns = tv_run_now_ns() + (int64_t)run->pace_ms * 1000000;
+	return 1;
+}
+
+static void
+pq_write(struct tv_run *run, const char *s, size_t n)
+{
+	if (run->pq_off + run->pq_len + n > PQ_SIZE) {
+		/* full: the display skips its pauses until the text fits */
+		while (run->pq_len + n > PQ_SIZE / 2 && pq_show_line(run))
+			;
+		if (run->pq_len + n > PQ_SIZE / 2) {
+			write_stdout(run, run->pq + run->pq_off, run->pq_len);
+			run->pq_off = run->pq_len = 0;
+			write_stdout(run, s, n);
+			return;
+		}
+		memmove(run->pq, run->pq + run->pq_off, run->pq_len);
+		run->pq_off = 0;
+	}
+	memcpy(run->pq + run->pq_off + run->pq_len, s, n);
+	run->pq_len += n;
+}
+
+static void
+out_run(void *ctx, const char *s, size_t n)
+{
+	struct tv_run *run = ctx;
+
+	if (run->pq != NULL)
+		pq_write(run, s, n);
+	else
+		write_stdout(run, s, n);
+}
+
+/* Show the lines whose time has come; milliseconds until the next one is
+ * due, or -1 when none is queued. */
+static int
+pq_tick(struct tv_run *run)
+{
+	int64_t now;
+
+	if (run->pq == NULL)
+		return -1;
+	while (run->pq_len > 0) {
+		now = tv_run_now_ns();
+		if (now < run->pq_next_ns)
+			return (int)((run->pq_next_ns - now + 999999) / 1000000);
+		if (!pq_show_line(run))
+			break;
+		if (!run->write_failed && fflush(stdout) != 0) {
+			run->write_failed = 1;
+			run->write_errno = errno;
+		}
+	}
+	return -1;
+}
+
+void
+tv_run_drain(struct tv_run *run)
+{
+	int ms;
+
+	while ((ms = pq_tick(run)) >= 0 && !tv_run_signalled && !run->write_failed) {
+		struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	if (run->pq != NULL && run->pq_len > 0) {	/* nothing lost on Ctrl-C */
+		write_stdout(run, run->pq + run->pq_off, run->pq_len);
+		run->pq_off = run->pq_len = 0;
+	}
+}
+
+void
+tv_run_say(struct tv_run *run, size_t indent, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	tv_out_para(&run->out, run->ro.width, indent, buf);
 }
 
 static void
@@ -59,7 +167,7 @@ conn_done(struct tv_conn *c, enum tv_done why, void *ctx)
 		if (why == TV_DONE_PARTIAL)
 			return;
 		if (!run->sum_header_done++)
-			tv_sum_header(&run->out);
+			tv_sum_header(&run->out, &run->ro);
 		tv_sum_conn(&run->out, &run->ro, c, &run->sum);
 		break;
 	case TV_FMT_TEXT:
@@ -78,8 +186,15 @@ tv_run_init(struct tv_run *run)
 {
 	struct tv_flow_cfg cfg;
 
-	run->out.write = out_stdout;
+	run->out.write = out_run;
 	run->out.ctx = run;
+	if (run->pace_ms > 0 && (run->pq = malloc(PQ_SIZE)) == NULL)
+		return -1;
+	/* live rows share one clock: time since the capture started */
+	if (run->live) {
+		run->ro.shared_clock = 1;
+		run->ro.clock_ns = tv_run_now_ns();
+	}
 	memset(&cfg, 0, sizeof(cfg));
 	/* replayed ladders are drawn whole, so their rows are kept */
 	cfg.keep_rows = run->fmt == TV_FMT_TEXT && !run->live;
@@ -142,18 +257,6 @@ tv_run_open_conns(const struct tv_run *run)
 	return st.open;
 }
 
-static void
-pace(const struct tv_run *run)
-{
-	struct timespec ts;
-
-	if (run->pace_ms <= 0)
-		return;
-	ts.tv_sec = run->pace_ms / 1000;
-	ts.tv_nsec = (long)(run->pace_ms % 1000) * 1000000L;
-	nanosleep(&ts, NULL);
-}
-
 int
 tv_run_loop(struct tv_run *run, struct tv_cap *cap)
 {
@@ -165,7 +268,14 @@ tv_run_loop(struct tv_run *run, struct tv_cap *cap)
 		struct tv_pkt pkt;
 		struct tv_conn *c;
 		enum tv_side from;
-		int match, r;
+		int match, r, due;
+
+		/* the display follows at its pace: wait for packets no longer
+		 * than until its next line is due */
+		if (run->pq != NULL) {
+			due = pq_tick(run);
+			tv_cap_set_wait(cap, due >= 0 && due < 100 ? due : 100);
+		}
 
 		if (run->deadline_ns || run->until_idle) {
 			tv_run_reap_now(run);
@@ -213,7 +323,6 @@ tv_run_loop(struct tv_run *run, struct tv_cap *cap)
 
 				tv_flow_row(c, &pkt, from, &row);
 				tv_lad_live_packet(&run->out, &run->ro, c, &row);
-				pace(run);
 			}
 		}
 		tv_totals_add(&run->tot, &pkt);
@@ -238,13 +347,16 @@ tv_run_finish(struct tv_run *run)
 	} else {
 		if (run->fmt == TV_FMT_SUMMARY) {
 			if (!run->sum_header_done)
-				tv_sum_header(&run->out);
-			tv_sum_totals(&run->out, &run->sum);
+				tv_sum_header(&run->out, &run->ro);
+			tv_sum_totals(&run->out, &run->ro, &run->sum);
 		}
-		tv_lad_summary(&run->out, &run->tot);
+		tv_lad_summary(&run->out, &run->ro, &run->tot);
 	}
 	tv_flow_free(run->flow);
 	run->flow = NULL;
+	tv_run_drain(run);
+	free(run->pq);
+	run->pq = NULL;
 }
 
 int

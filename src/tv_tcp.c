@@ -281,6 +281,32 @@ anomalies(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 	return notes;
 }
 
+/*
+ * Payload counted once: the bytes by which this segment's data moves the
+ * sequence space past what was sent before (as Zeek sizes orig_bytes and
+ * resp_bytes from sequence numbers: bytes in a gap the capture missed
+ * count, bytes sent again do not).  A retransmission's old bytes are
+ * counted apart.  Runs before s->nxt takes this segment in.
+ */
+static void
+payload(struct tv_tcp_side *s, const struct tv_pkt *pkt, uint16_t notes)
+{
+	uint32_t start = pkt->seq + ((pkt->flags & TV_TH_SYN) ? 1u : 0u);
+	uint32_t end = start + pkt->len, fresh = 0;
+
+	if (pkt->len == 0 || (pkt->flags & TV_TH_RST))
+		return;
+	if (!s->nxt_known)
+		fresh = pkt->len;
+	else if (tv_seq_gt(end, s->nxt))
+		fresh = end - s->nxt;
+	if (notes & TV_NOTE_KEEPALIVE)
+		fresh = 0;
+	s->payload += fresh;
+	if ((notes & TV_NOTE_RETRANS) && fresh < pkt->len)
+		s->retrans_bytes += pkt->len - fresh;
+}
+
 /* RFC 9293 §3.10.7: endpoint states as the segment is sent and received.
  * `ack_syn` / `ack_fin`: this segment acknowledges the peer's SYN / FIN
  * for the first time. */
@@ -434,6 +460,7 @@ tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 		}
 	}
 
+	payload(s, pkt, out->notes);
 	/* the highest sequence number sent, plus one */
 	end = pkt->seq + pkt->len + (syn ? 1u : 0u) + (fin ? 1u : 0u);
 	if (!rst && (!s->nxt_known || tv_seq_gt(end, s->nxt))) {

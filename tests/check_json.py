@@ -17,7 +17,7 @@ STATES = {"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WA
           "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"}
 NOTES = {"retransmission", "out-of-order", "dup-ack", "zero-window", "window-update",
          "keep-alive", "rst-with-data", "after-close", "syn-with-payload"}
-TCP_CONN = {"isn", "open", "syn_retries", "handshake_rtt_us", "close", "half_close",
+TCP_CONN = {"retrans_bytes", "isn", "open", "syn_retries", "handshake_rtt_us", "close", "half_close",
             "closed_by", "time_wait", "conn_state", "history", "retransmissions",
             "dup_acks", "out_of_order", "zero_windows"}
 CONN_STATES = {"S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH",
@@ -38,6 +38,34 @@ def check_endpoint(e):
     assert m, "bad endpoint %r" % e
     check_addr(m.group(1))
     assert 0 <= int(m.group(2)) <= 65535
+
+
+def seq_space(side):
+    """TCP payload counted once, from the packets' own numbers: how far each
+    segment's data moves the sequence space past what was sent before (a
+    gap counts, bytes sent again do not), and the old bytes of segments
+    noted as retransmissions."""
+    nxt, fresh_total, again = None, 0, 0
+    for p in side:
+        syn, fin, rst = "S" in p["flags"], "F" in p["flags"], "R" in p["flags"]
+        start = (p["seq"] + syn) % 2**32
+        end = (start + p["len"]) % 2**32
+        notes = p.get("notes", [])
+        fresh = 0
+        if p["len"] and not rst:
+            if nxt is None:
+                fresh = p["len"]
+            elif 0 < (end - nxt) % 2**32 < 2**31:
+                fresh = (end - nxt) % 2**32
+            if "keep-alive" in notes:
+                fresh = 0
+            if "retransmission" in notes and fresh < p["len"]:
+                again += p["len"] - fresh
+        fresh_total += fresh
+        top = (end + fin) % 2**32
+        if not rst and (nxt is None or 0 < (top - nxt) % 2**32 < 2**31):
+            nxt = top
+    return fresh_total, again
 
 
 def check(path):
@@ -66,6 +94,7 @@ def check(path):
                 per_conn[o["conn"]] = {"client": [0, 0], "server": [0, 0]}
             per_conn[o["conn"]][o["from"]][0] += 1
             per_conn[o["conn"]][o["from"]][1] += o["len"]
+            per_conn[o["conn"]].setdefault(o["from"] + "_pkts", []).append(o)
             if o["proto"] == "tcp":
                 assert TCP_KEYS <= o.keys() and o.keys() <= PACKET_KEYS | TCP_KEYS | TCP_OPTIONAL, o
                 assert FLAGS.match(o["flags"]), o["flags"]
@@ -89,7 +118,13 @@ def check(path):
             got = per_conn[o["conn"]]
             for side in ("client", "server"):
                 assert o["packets"][side] == got[side][0], "packet count of conn %d" % o["conn"]
-                assert o["bytes"][side] == got[side][1], "byte count of conn %d" % o["conn"]
+                if o["proto"] == "udp":
+                    assert o["bytes"][side] == got[side][1], "byte count of conn %d" % o["conn"]
+                    continue
+                fresh, again = seq_space(got.get(side + "_pkts", []))
+                assert o["bytes"][side] == fresh, "byte count of conn %d" % o["conn"]
+                assert o["retrans_bytes"][side] == again, "retransmitted bytes of conn %d" % o["conn"]
+                assert again <= got[side][1], "more bytes sent again than sent"
             assert o["conn_state"] in CONN_STATES
             if o["proto"] == "tcp":
                 assert TCP_CONN <= o.keys(), TCP_CONN - o.keys()

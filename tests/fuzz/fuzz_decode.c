@@ -13,7 +13,10 @@
  * reached too), the rest is one frame.  When it decodes to TCP or UDP the
  * packet view is replayed eight times (as sent, answered, from a second
  * and a third 4-tuple) into a table of two connections and three rows,
- * so eviction, parts, lingering and 4-tuple reuse all run.
+ * so eviction, parts, lingering and 4-tuple reuse all run.  Every
+ * connection is drawn as a replayed and as a live ladder; the input's size
+ * picks the width, -S, --data and the live clock, and the sink traps on a
+ * line wider than the width or on more than 1 MiB of text.
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,14 +27,39 @@ static const int links[] = {
 };
 
 struct sink {
-	struct tv_out out;
+	struct tv_out out;	/* the text renderers' */
+	struct tv_out jout;	/* JSON's: lines as long as they need */
 	struct tv_render_opts ro;
 	unsigned sum;
+	size_t col;		/* the current line's length so far */
+	size_t total;
 };
 
-/* A null sink that still reads every byte, so ASan checks the text. */
+/* The widths the text is laid out for; 0 is no limit. */
+static const unsigned widths[] = { 0, TV_WIDTH_MIN, 80, 132 };
+
+/* A null sink that still reads every byte, so ASan checks the text, and
+ * holds the renderers to their promises: no line wider than the width,
+ * no output that runs away. */
 static void
 null_write(void *ctx, const char *s, size_t n)
+{
+	struct sink *k = ctx;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		k->sum += (unsigned char)s[i];
+		k->col = s[i] == '\n' ? 0 : k->col + 1;
+		if (k->ro.width && k->col > k->ro.width)
+			__builtin_trap();
+	}
+	k->total += n;
+	if (k->total > (1u << 20))
+		__builtin_trap();
+}
+
+static void
+json_write(void *ctx, const char *s, size_t n)
 {
 	struct sink *k = ctx;
 	size_t i;
@@ -46,8 +74,9 @@ done(struct tv_conn *c, enum tv_done why, void *ctx)
 	struct sink *k = ctx;
 
 	tv_lad_conn(&k->out, &k->ro, c, why);
+	tv_lad_live_done(&k->out, &k->ro, c, why);
 	if (why != TV_DONE_PARTIAL)
-		tv_json_conn(&k->out, &k->ro, c, why);
+		tv_json_conn(&k->jout, &k->ro, c, why);
 }
 
 static void
@@ -85,7 +114,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&k, 0, sizeof(k));
 	k.out.write = null_write;
 	k.out.ctx = &k;
+	k.jout.write = json_write;
+	k.jout.ctx = &k;
 	k.ro.ts_digits = (data[0] & 0x10) ? 9 : 6;
+	k.ro.width = widths[size % 4];
+	k.ro.absolute = (int)((size >> 2) & 1);
+	k.ro.data = (enum tv_data)((size >> 3) % 3);
+	k.ro.shared_clock = (int)((size >> 5) & 1);
+	k.ro.clock_ns = 1700000000LL * 1000000000LL;
 	memset(&tot, 0, sizeof(tot));
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.keep_rows = 1;
@@ -119,8 +155,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				v.seq++;
 			}
 			c = tv_flow_add(flow, &v, &from);
-			if (c != NULL)
-				tv_json_packet(&k.out, &k.ro, &v, c, from);
+			if (c != NULL) {
+				struct tv_row row;
+
+				tv_json_packet(&k.jout, &k.ro, &v, c, from);
+				tv_flow_row(c, &v, from, &row);
+				tv_lad_live_packet(&k.out, &k.ro, c, &row);
+			}
 			tv_totals_add(&tot, &v);
 		}
 	}
@@ -128,8 +169,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tv_flow_get_stats(flow, &st);
 	tot.connections = st.conns;
 	tot.evicted = st.evicted;
-	tv_lad_summary(&k.out, &tot);
-	tv_json_summary(&k.out, &tot);
+	tv_lad_summary(&k.out, &k.ro, &tot);
+	tv_json_summary(&k.jout, &tot);
 	tv_flow_free(flow);
 	return 0;
 }

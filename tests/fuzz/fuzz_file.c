@@ -30,7 +30,7 @@ null_write(void *ctx, const char *s, size_t n)
 }
 
 static void
-run_one(const char *path, enum tv_fmt fmt)
+run_one(const char *path, enum tv_fmt fmt, unsigned width)
 {
 	struct tv_run run;
 	struct tv_cap *cap;
@@ -40,6 +40,7 @@ run_one(const char *path, enum tv_fmt fmt)
 		return;
 	memset(&run, 0, sizeof(run));
 	run.fmt = fmt;
+	run.ro.width = width;
 	run.linger_ns = 2 * 1000000000ULL;
 	run.aux_fd = -1;
 	if (tv_run_init(&run) == 0) {
@@ -65,8 +66,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ftruncate(fd, 0) < 0 ||
 	    (size > 0 && pwrite(fd, data, size, 0) != (ssize_t)size))
 		return 0;
-	run_one(path, TV_FMT_TEXT);
-	run_one(path, TV_FMT_JSON);
-	run_one(path, TV_FMT_SUMMARY);
+	/* the text formats at no limit or at 80 columns, by the input's size */
+	run_one(path, TV_FMT_TEXT, size % 2 ? 80 : 0);
+	run_one(path, TV_FMT_JSON, 0);
+	run_one(path, TV_FMT_SUMMARY, size % 2 ? 80 : 0);
 	return 0;
 }

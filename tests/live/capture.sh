@@ -36,14 +36,6 @@ trap 'exit 1' INT TERM
 
 
 
-
-is_root=0
-[ "$(id -u)" = 0 ] && is_root=1
-needroot() {
-	skip "$1" "needs root (live capture needs CAP_NET_RAW; CI runs as root)"
-}
-
-
 # start_cap NAME ARGS...: tcpviz in the background (stdout $tmp/NAME.out,
 # stderr $tmp/NAME.err); sets $tpid (its timeout) and $cpid (tcpviz itself)
 # once it says it is listening.

@@ -23,6 +23,13 @@ skip() {
 	echo "skip $1: $2"
 }
 
+# is_root: 1 when live capture can run; needroot NAME skips a check that needs it
+is_root=0
+[ "$(id -u)" = 0 ] && is_root=1
+needroot() {
+	skip "$1" "needs root (live capture needs CAP_NET_RAW; CI runs as root)"
+}
+
 # Background processes go in $pids (each script sets pids="" first);
 # stop_all ends them, forget PID drops one that was waited for.
 stop_all() {

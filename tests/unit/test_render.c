@@ -331,7 +331,7 @@ test_json_checker_itself(void **state)
 
 /* ---- building connections ---- */
 
-static const struct tv_render_opts ro6 = { 0, 6, TV_DATA_FULL };
+static const struct tv_render_opts ro6 = { .ts_digits = 6, .data = TV_DATA_FULL };
 
 static const uint8_t syn_opts[20] = {
 	2, 4, 0xff, 0xd7, 4, 2, 8, 10, 0, 0, 0, 7, 0, 0, 0, 0, 1, 3, 3, 7,
@@ -500,7 +500,7 @@ test_json_packet_syn(void **state)
 
 	/* nanosecond inputs print nine digits */
 	sink_reset(&k);
-	tv_json_packet(&o, &(struct tv_render_opts){ 0, 9, TV_DATA_FULL }, &p, c,
+	tv_json_packet(&o, &(struct tv_render_opts){ .ts_digits = 9, .data = TV_DATA_FULL }, &p, c,
 	    from);
 	assert_has(k.s, "\"ts\":1700000000.000123456,");
 
@@ -644,7 +644,7 @@ test_json_packet_udp(void **state)
 /* ---- JSON conn and summary lines ---- */
 
 #define CONN_KEYS "type,conn,proto,client,server,first_ts,last_ts,packets,bytes"
-#define TCP_CONN_KEYS CONN_KEYS ",isn,open,syn_retries,handshake_rtt_us,close," \
+#define TCP_CONN_KEYS CONN_KEYS ",retrans_bytes,isn,open,syn_retries,handshake_rtt_us,close," \
     "half_close,closed_by,time_wait,conn_state,history,retransmissions," \
     "dup_acks,out_of_order,zero_windows"
 
@@ -808,7 +808,7 @@ test_lad_summary(void **state)
 	t.skipped += 2;
 	t.packets += 2;
 	t.evicted = 1;
-	tv_lad_summary(&o, &t);
+	tv_lad_summary(&o, &ro6, &t);
 	assert_string_equal(k.s, "7 packets: 3 TCP, 1 UDP, 3 skipped; 3 connections "
 	    "(1 evicted); 1 truncated; 1 malformed\n"
 	    "skipped: 2 not IP, 1 ICMP\n");
@@ -817,7 +817,7 @@ test_lad_summary(void **state)
 	t.packets = t.tcp = 3;
 	t.connections = 1;
 	sink_reset(&k);
-	tv_lad_summary(&o, &t);
+	tv_lad_summary(&o, &ro6, &t);
 	assert_string_equal(k.s, "3 packets: 3 TCP, 0 UDP, 0 skipped; 1 connection\n");
 	sink_free(&k);
 }
@@ -1058,6 +1058,170 @@ test_out_printf_cuts_long_lines(void **state)
 	sink_free(&k);
 }
 
+/* ---- widths: every row kind at its widest, at every width ---- */
+
+/* Every line of s is at most `width` columns (no limit: at most `most`). */
+static void
+assert_lines_within(const char *s, unsigned width, size_t most)
+{
+	size_t lim = width ? width : most;
+
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+
+		if (n > lim)
+			fail_msg("line of %zu columns over %zu: %.*s", n, lim, (int)n, s);
+		s += n + (nl != NULL);
+	}
+}
+
+/* The widest row the types allow: every flag, seq/ack 4294967295, len
+ * 65535, every note, every option at its largest, a malformed text. */
+static void
+widest_row(struct tv_row *r, enum tv_side from, int64_t sec)
+{
+	memset(r, 0, sizeof(*r));
+	r->n = UINT64_MAX;
+	r->ts_sec = sec;
+	r->ts_nsec = 999999999;
+	r->seq = r->ack = 4294967295u;
+	r->len = 65535;
+	r->win = 65535;
+	r->mss = 65535;
+	r->flags = 0xff;
+	r->from = (uint8_t)from;
+	r->opt_mask = TV_OPT_MSS | TV_OPT_WSCALE | TV_OPT_SACK_OK | TV_OPT_SACK | TV_OPT_TS;
+	r->wscale = 255;
+	r->nsack = 255;
+	r->truncated = 1;
+	r->malformed = "ipv6 extension header chain too long";
+	r->an.state[0] = TV_SYN_RECEIVED;
+	r->an.state[1] = TV_SYN_RECEIVED;
+	r->an.changed = 3;
+	r->an.notes = (1u << TV_NOTE_COUNT) - 1;
+	r->an.dup_ack = 65535;
+	r->an.syn_retry = 65535;
+	r->an.retry_gap_ns = INT64_MAX;
+}
+
+/* A connection between the longest endpoints, with rows of every kind:
+ * the widest arrows each way, a run of plain rows to fold, and rows
+ * that open and close it. */
+static void
+widest_conn(struct tv_conn *c, struct tv_rowblk *b, uint8_t proto)
+{
+	struct tv_row fold;
+	unsigned i;
+
+	memset(c, 0, sizeof(*c));
+	c->id = 4294967295u;
+	c->proto = proto;
+	for (i = 0; i < 2; i++) {
+		c->addr[i].family = 6;
+		memset(c->addr[i].a, 0xff, 16);
+		c->addr[i].a[15] = (uint8_t)(0xfe + i);
+		c->port[i] = 65535;
+		c->pkts[i] = c->bytes[i] = UINT64_MAX;
+		c->isn_known[i] = 1;
+		c->isn[i] = 4294967295u;
+		c->tcp.s[i].retrans_bytes = UINT64_MAX / 4;
+	}
+	c->first_sec = -4294967296LL;
+	c->last_sec = 4294967296LL;
+	c->tcp.first_had_syn = 1;
+	c->tcp.first_rst = 0;
+	c->tcp.s[0].syn_sends = 65535;
+	c->tcp.retransmissions = c->tcp.dup_acks = UINT64_MAX;
+	c->tcp.out_of_order = c->tcp.zero_windows = UINT64_MAX;
+	memset(c->tcp.history, 'W', TV_HISTORY_MAX - 1);
+	b->next = NULL;
+	b->cap = 16;
+	b->n = 0;
+	widest_row(&b->r[b->n++], TV_CLIENT, c->last_sec);
+	widest_row(&b->r[b->n++], TV_SERVER, c->first_sec);
+	widest_row(&fold, TV_CLIENT, c->last_sec);
+	fold.flags = TV_TH_ACK | TV_TH_PSH;
+	fold.an.changed = fold.an.notes = 0;
+	fold.malformed = NULL;
+	for (i = 0; i < 6; i++) {
+		fold.from = (uint8_t)(i & 1);
+		b->r[b->n++] = fold;
+	}
+	widest_row(&b->r[b->n], TV_SERVER, c->last_sec);
+	b->r[b->n++].an.events = TV_EV_OPENED | TV_EV_CLOSED;
+	c->rows = c->rows_tail = b;
+	c->nrows = b->n;
+}
+
+static void
+test_ladder_widths(void **state)
+{
+	static const unsigned widths[] = { 0, TV_WIDTH_MIN, 80, 100, 132, 200 };
+	static const enum tv_data modes[] = { TV_DATA_SUMMARY, TV_DATA_FULL };
+	static const uint8_t protos[] = { 6, 17 };
+	static const enum tv_done whys[] = { TV_DONE_CLOSED, TV_DONE_END,
+	    TV_DONE_EVICTED, TV_DONE_PARTIAL };
+	struct tv_rowblk *b = malloc(sizeof(*b) + 16 * sizeof(b->r[0]));
+	struct tv_render_opts ro;
+	struct tv_conn c;
+	struct sink k;
+	struct tv_out o = sink_out(&k);
+	size_t w, m, p, y, i;
+
+	(void)state;
+	assert_non_null(b);
+	for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
+	for (m = 0; m < 2; m++)
+	for (p = 0; p < 2; p++)
+	for (y = 0; y < 4; y++) {
+		memset(&ro, 0, sizeof(ro));
+		ro.absolute = 1;
+		ro.ts_digits = y & 1 ? 9 : 6;
+		ro.data = modes[m];
+		ro.width = widths[w];
+		widest_conn(&c, b, protos[p]);
+		c.part = y == 3 ? 7 : 0;
+		sink_reset(&k);
+		tv_lad_conn(&o, &ro, &c, whys[y]);
+		/* no limit: as wide as the widest label needs, no wider */
+		assert_lines_within(k.s, widths[w], 600);
+		assert_non_null(strstr(k.s, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe]:65535"));
+
+		/* live: the shared clock, the widest tag, rows one by one */
+		ro.shared_clock = 1;
+		ro.clock_ns = -4294967296LL * 1000000000LL;
+		sink_reset(&k);
+		for (i = 0; i < b->n; i++)
+			tv_lad_live_packet(&o, &ro, &c, &b->r[i]);
+		tv_lad_live_done(&o, &ro, &c, whys[y] == TV_DONE_PARTIAL ?
+		    TV_DONE_END : whys[y]);
+		assert_lines_within(k.s, widths[w], 600);
+		assert_non_null(strstr(k.s, "#4294967295 "));
+
+		sink_reset(&k);
+		tv_sum_header(&o, &ro);
+		tv_sum_conn(&o, &ro, &c, &(struct tv_sum_totals){ 0 });
+		assert_lines_within(k.s, widths[w], 600);
+	}
+	/* at 80 columns the widest label stands on lines of its own, and the
+	 * arrow under it still runs from bar to bar */
+	memset(&ro, 0, sizeof(ro));
+	ro.absolute = 1;
+	ro.ts_digits = 6;
+	ro.width = 80;
+	ro.data = TV_DATA_FULL;
+	widest_conn(&c, b, 6);
+	sink_reset(&k);
+	tv_lad_conn(&o, &ro, &c, TV_DONE_CLOSED);
+	assert_non_null(strstr(k.s, "|  SYN,FIN,RST,PSH,URG,ECE,CWR,ACK"));
+	assert_non_null(strstr(k.s, "seq=4294967295:"));
+	assert_non_null(strstr(k.s, "---->|"));
+	assert_non_null(strstr(k.s, "|<----"));
+	free(b);
+	sink_free(&k);
+}
+
 int
 main(void)
 {
@@ -1080,6 +1244,7 @@ main(void)
 		cmocka_unit_test(test_ladder_truncated_malformed_notes),
 		cmocka_unit_test(test_ladder_udp),
 		cmocka_unit_test(test_out_printf_cuts_long_lines),
+		cmocka_unit_test(test_ladder_widths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
