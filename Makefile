@@ -1,60 +1,63 @@
-# Makefile for tcpviz: the core library, the programs, tests and the demo.
+# Makefile for tcpviz: puts together what each folder's build.mk says it builds.
+#
+#   src/decode src/track src/render   the core library build/libtcpviz.a (no I/O)
+#   src/capture                       libpcap, for tcpviz
+#   src/tcpviz                        the tcpviz program: main, run loop, demo
+#   src/progs                         tcpviz-server and tcpviz-client
+#   src/craft                         tcpviz-craft, the raw-socket segment crafter
+#   src/util                          helpers the programs share (not the core)
+# docs/design.md draws the layers and says what each folder may include.
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS += -Iinclude -D_GNU_SOURCE
-PKGS    := libpcap
 
-# pkg-config is asked only after tools/deps.sh has made sure it is there
-PC_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PC_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
-# libnl: sock_diag for the crafter (src/tv_nl.c, the one file that includes it)
-NL_PKGS   := libnl-3.0 libnl-idiag-3.0
-NL_CFLAGS = $(shell pkg-config --cflags $(NL_PKGS) 2>/dev/null)
-NL_LIBS   = $(shell pkg-config --libs $(NL_PKGS) 2>/dev/null)
+# pkg-config is asked only after tools/deps.sh has made sure it is there;
+# a folder gives a package's flags only to the files that include it
+# (XCFLAGS, set per folder in its build.mk)
+pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
+pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
+CMOCKA_LIBS = $(call pc_libs,cmocka)
 
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(PC_CFLAGS) $(NL_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(XCFLAGS) -MMD -MP
 
-# the core: decode, track, render; no I/O of its own
-CORE_SRC := src/tv_decode.c src/tv_flow.c src/tv_tcp.c src/tv_render.c
+# the library and the shared helpers first: the programs' rules name them
+CORE_SRC :=
+UTIL_SRC :=
+include src/decode/build.mk src/track/build.mk src/render/build.mk src/util/build.mk
 CORE_OBJ := $(CORE_SRC:src/%.c=build/%.o)
+UTIL_OBJ := $(UTIL_SRC:src/%.c=build/%.o)
 LIB      := build/libtcpviz.a
 
-PROG_SRC := src/tcpviz.c src/tv_cap.c src/tv_run.c src/tv_demo.c
-PROG_OBJ := $(PROG_SRC:src/%.c=build/%.o)
+PROGS    :=
+include src/capture/build.mk src/tcpviz/build.mk src/progs/build.mk src/craft/build.mk
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test unit golden demo clean regen setcap bench
-
-# the bundled socket programs (PROGS) that the demo runs
-include mk/progs.mk
-include mk/craft.mk
+.PHONY: all deps test unit golden demo clean regen setcap bench progs
 
 all: deps tcpviz $(PROGS)
+progs: $(PROGS)
 
 deps:
 	@sh tools/deps.sh build
-
-tcpviz: $(PROG_OBJ) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $(PROG_OBJ) $(LIB) $(PC_LIBS)
 
 $(LIB): $(CORE_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-build/%.o: src/%.c | build deps
+# every object waits for tools/deps.sh (make -j included)
+build/%.o: src/%.c | deps
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/tests/%: tests/unit/%.c $(LIB) | build/tests deps
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(CMOCKA_LIBS)
-
-build build/tests:
-	@mkdir -p $@
+# a unit test links the library, and the objects TEST_OBJ_name names
+build/tests/%: tests/unit/%.c $(LIB) | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(TEST_OBJ_$*) $(LIB) $(CMOCKA_LIBS)
 
 # make test: every unit test and golden test, then one "N passed, N failed" line
 # (mk/san.mk points these at the sanitizer build for make test SAN=1)
@@ -83,9 +86,8 @@ setcap: tcpviz
 	setcap cap_net_raw,cap_net_admin+eip ./tcpviz
 
 clean:
-	rm -rf build tcpviz
+	rm -rf build tcpviz $(PROGS)
 
--include $(CORE_OBJ:.o=.d) $(PROG_OBJ:.o=.d) $(UNIT_BIN:=.d)
+-include $(shell find build -name '*.d' 2>/dev/null)
 
 include mk/san.mk
-

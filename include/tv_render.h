@@ -42,6 +42,19 @@ struct tv_render_opts {
 /* The narrowest --width the text renderers lay out for (0 is no limit). */
 #define TV_WIDTH_MIN 72
 
+/* ---- facts in words: each formatted here once, for every output ---- */
+
+/* TCP options as the ladder writes them, "<mss 65495,sackOK,TS,wscale 10>"
+ * (timestamps only on a SYN); "" and 0 when there are none.  Returns the
+ * length. */
+size_t tv_fmt_opts(char *buf, size_t size, uint8_t opt_mask, uint16_t mss,
+    uint8_t wscale, uint8_t nsack, int syn);
+
+/* How the connection opened and closed, as the ladder's "== opened: ..."
+ * and "== closed: ..." lines say it (without the "== "). */
+void tv_fmt_opened(const struct tv_tcp *t, char *buf, size_t size);
+void tv_fmt_closed(const struct tv_tcp *t, char *buf, size_t size);
+
 /* Totals for the end-of-input summary. */
 struct tv_totals {
 	uint64_t packets;	/* every record read */

@@ -10,7 +10,7 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 
 ASAN_CORE_OBJ := $(CORE_SRC:src/%.c=build/asan/%.o)
-ASAN_PROG_OBJ := $(PROG_SRC:src/%.c=build/asan/%.o)
+ASAN_PROG_OBJ := $(TCPVIZ_SRC:src/%.c=build/asan/%.o) $(CAP_SRC:src/%.c=build/asan/%.o)
 ASAN_LIB      := build/asan/libtcpviz.a
 ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 
@@ -19,20 +19,22 @@ ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 asan: deps tcpviz-asan $(ASAN_UNIT_BIN)
 
 tcpviz-asan: $(ASAN_PROG_OBJ) $(ASAN_LIB)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(ASAN_PROG_OBJ) $(ASAN_LIB) $(PC_LIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(ASAN_PROG_OBJ) $(ASAN_LIB) $(PCAP_LIBS)
 
 $(ASAN_LIB): $(ASAN_CORE_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-build/asan/%.o: src/%.c | build/asan deps
+build/asan/%.o: src/%.c | deps
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
-build/asan/tests/%: tests/unit/%.c $(ASAN_LIB) | build/asan/tests
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(ASAN_LIB) $(CMOCKA_LIBS)
+build/asan/tests/%: tests/unit/%.c $(ASAN_LIB) | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< \
+	    $(TEST_OBJ_$*:build/%=build/asan/%) $(ASAN_LIB) $(CMOCKA_LIBS)
 
-build/asan build/asan/tests:
-	@mkdir -p $@
+build/asan/tests/test_craft: $(TEST_OBJ_test_craft:build/%=build/asan/%)
 
 # make test SAN=1: the test target's binaries become the sanitizer ones; a
 # sanitizer report exits 86 so it can never pass for tcpviz's own 1 or 2
@@ -71,16 +73,16 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-FUZZ_OBJ     := $(CORE_SRC:src/%.c=build/fuzz/%.o) build/fuzz/tv_cap.o build/fuzz/tv_run.o
+FUZZ_OBJ     := $(CORE_SRC:src/%.c=build/fuzz/%.o) $(CAP_SRC:src/%.c=build/fuzz/%.o) \
+	build/fuzz/tcpviz/tv_run.o
 
-build/fuzz/%.o: src/%.c | build/fuzz deps
+build/fuzz/%.o: src/%.c | deps
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(ALL_CFLAGS) $(SAN_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | build/fuzz
-	$(FUZZ_CC) $(ALL_CFLAGS) $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PC_LIBS)
-
-build/fuzz:
-	@mkdir -p $@
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PCAP_LIBS)
 
 # the objects are reached only through a pattern rule: keep them
 .SECONDARY: $(FUZZ_OBJ)
@@ -122,5 +124,4 @@ clean: clean-san
 clean-san:
 	rm -f tcpviz-asan
 
--include $(ASAN_CORE_OBJ:.o=.d) $(ASAN_PROG_OBJ:.o=.d) $(ASAN_UNIT_BIN:=.d) \
-	$(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
+# (every .d under build/ is read by the Makefile)

@@ -11,11 +11,8 @@
 #include "tv_cursor.h"
 #include "tv_decode.h"
 
-/*
- * tv_craft.c is linked only into tcpviz-craft, not into libtcpviz.a, so
- * the test compiles it in.
- */
-#include "../../src/tv_craft.c"
+/* tv_craft.o is linked only into tcpviz-craft and this test (src/craft/build.mk) */
+#include "tv_craft.h"
 
 /*
  * captures/craft-ref.pcap: four segments the kernel sent on loopback,

@@ -130,13 +130,45 @@ row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
 		snprintf(buf + k, size - k, " len=%" PRIu32, r->len);
 }
 
+size_t
+tv_fmt_opts(char *buf, size_t size, uint8_t mask, uint16_t mss, uint8_t wscale,
+    uint8_t nsack, int syn)
+{
+	size_t k = 0;
+	int any = 0;
+
+	buf[0] = '\0';
+	if (!(mask & (TV_OPT_MSS | TV_OPT_WSCALE | TV_OPT_SACK_OK | TV_OPT_SACK)) &&
+	    !((mask & TV_OPT_TS) && syn))
+		return 0;
+#define ADD(...) do { \
+	if (k < size) \
+		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
+} while (0)
+	ADD("<");
+	if (mask & TV_OPT_MSS)
+		ADD("%smss %u", any++ ? "," : "", mss);
+	if (mask & TV_OPT_SACK_OK)
+		ADD("%ssackOK", any++ ? "," : "");
+	if ((mask & TV_OPT_TS) && syn)
+		ADD("%sTS", any++ ? "," : "");
+	if (mask & TV_OPT_WSCALE)
+		ADD("%swscale %u", any++ ? "," : "", wscale);
+	if (mask & TV_OPT_SACK)
+		ADD("%ssack %u", any++ ? "," : "", nsack);
+	ADD(">");
+#undef ADD
+	return k < size ? k : size - 1;
+}
+
 /* Notes after the right bar: anomalies, options of SYN segments, damage. */
 static void
 row_notes(const struct tv_render_opts *ro, const struct tv_row *r,
     char *buf, size_t size)
 {
+	char opts[80];
 	size_t k = 0;
-	int any = 0, i;
+	int i;
 	char gap[40];
 
 	buf[0] = '\0';
@@ -159,21 +191,9 @@ row_notes(const struct tv_render_opts *ro, const struct tv_row *r,
 			ADD("%s%s", k ? SEP : "", tv_note_names[i]);
 		}
 	}
-	if (r->opt_mask & (TV_OPT_MSS | TV_OPT_WSCALE | TV_OPT_SACK_OK | TV_OPT_SACK) ||
-	    ((r->opt_mask & TV_OPT_TS) && (r->flags & TV_TH_SYN))) {
-		ADD("%s<", k ? SOFT_S : "");
-		if (r->opt_mask & TV_OPT_MSS)
-			ADD("%smss %u", any++ ? "," : "", r->mss);
-		if (r->opt_mask & TV_OPT_SACK_OK)
-			ADD("%ssackOK", any++ ? "," : "");
-		if ((r->opt_mask & TV_OPT_TS) && (r->flags & TV_TH_SYN))
-			ADD("%sTS", any++ ? "," : "");
-		if (r->opt_mask & TV_OPT_WSCALE)
-			ADD("%swscale %u", any++ ? "," : "", r->wscale);
-		if (r->opt_mask & TV_OPT_SACK)
-			ADD("%ssack %u", any++ ? "," : "", r->nsack);
-		ADD(">");
-	}
+	if (tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss, r->wscale,
+	    r->nsack, r->flags & TV_TH_SYN) > 0)
+		ADD("%s%s", k ? SOFT_S : "", opts);
 	if (r->truncated)
 		ADD("%struncated", k ? SOFT_S : "");
 	if (r->malformed)
@@ -559,62 +579,76 @@ lad_say(const struct lad *l, const char *text)
 
 static const char *const side_words[3] = { "client", "server", "both" };
 
+void
+tv_fmt_opened(const struct tv_tcp *t, char *buf, size_t size)
+{
+	enum tv_open op = tv_tcp_open(t);
+	int64_t us = tv_tcp_handshake_rtt_us(t);
+	char rtt[40];
+	size_t k;
+
+	k = (size_t)snprintf(buf, size, "opened: %s", tv_open_names[op]);
+	if (op == TV_OPEN_REFUSED && k < size)
+		k += (size_t)snprintf(buf + k, size - k,
+		    " (the SYN was answered by RST: nothing listens there)");
+	else if (op == TV_OPEN_HALF_OPEN && t->first_rst == 0 && k < size)
+		k += (size_t)snprintf(buf + k, size - k,
+		    " (the SYN's sender reset the SYN-ACK: it had no socket for it)");
+	else if (op == TV_OPEN_HALF_OPEN && k < size)
+		k += (size_t)snprintf(buf + k, size - k,
+		    " (no ACK completed the handshake)");
+	else if (op == TV_OPEN_UNANSWERED && k < size)
+		k += (size_t)snprintf(buf + k, size - k, " (no answer to the SYN)");
+	if (us >= 0 && k < size) {
+		fmt_secs(rtt, sizeof(rtt), us * 1000, 6);
+		k += (size_t)snprintf(buf + k, size - k, ", handshake %s s", rtt);
+	}
+	if (tv_tcp_syn_retries(t) && k < size)
+		snprintf(buf + k, size - k, ", %u SYN retr%s",
+		    tv_tcp_syn_retries(t), tv_tcp_syn_retries(t) == 1 ? "y" : "ies");
+}
+
+void
+tv_fmt_closed(const struct tv_tcp *t, char *buf, size_t size)
+{
+	enum tv_close cl = tv_tcp_close(t);
+	int by = tv_tcp_closed_by(t), tw = tv_tcp_time_wait(t);
+	size_t k;
+
+	if (cl == TV_CLOSE_RESET)
+		k = (size_t)snprintf(buf, size, "closed: reset by %s",
+		    side_words[t->rst_end_side == 1]);
+	else if (cl == TV_CLOSE_OPEN)
+		k = (size_t)snprintf(buf, size, "still open at end of capture");
+	else if (cl == TV_CLOSE_SIMULTANEOUS)
+		k = (size_t)snprintf(buf, size, "closed: simultaneous");
+	else
+		k = (size_t)snprintf(buf, size, "closed: %s, %s first",
+		    tv_close_names[cl], side_words[by < 0 ? 0 : by]);
+	if (tv_tcp_half_close(t) && k < size)
+		k += (size_t)snprintf(buf + k, size - k, "; half-close");
+	if (tw >= 0 && k < size)
+		snprintf(buf + k, size - k, "; %s in TIME_WAIT",
+		    tw == 2 ? "both" : side_words[tw]);
+}
+
 static void
 lad_opened(const struct lad *l)
 {
-	const struct tv_tcp *t = &l->c->tcp;
-	enum tv_open op = tv_tcp_open(t);
-	char buf[200], rtt[40];
-	int64_t us = tv_tcp_handshake_rtt_us(t);
-	size_t k;
+	char buf[240];
 
-	k = (size_t)snprintf(buf, sizeof(buf), "== opened: %s", tv_open_names[op]);
-	if (op == TV_OPEN_REFUSED)
-		k += (size_t)snprintf(buf + k, sizeof(buf) - k,
-		    " (the SYN was answered by RST: nothing listens there)");
-	else if (op == TV_OPEN_HALF_OPEN && t->first_rst == 0)
-		k += (size_t)snprintf(buf + k, sizeof(buf) - k,
-		    " (the SYN's sender reset the SYN-ACK: it had no socket for it)");
-	else if (op == TV_OPEN_HALF_OPEN)
-		k += (size_t)snprintf(buf + k, sizeof(buf) - k,
-		    " (no ACK completed the handshake)");
-	else if (op == TV_OPEN_UNANSWERED)
-		k += (size_t)snprintf(buf + k, sizeof(buf) - k, " (no answer to the SYN)");
-	if (us >= 0) {
-		fmt_secs(rtt, sizeof(rtt), us * 1000, 6);
-		k += (size_t)snprintf(buf + k, sizeof(buf) - k,
-		    ", handshake %s s", rtt);
-	}
-	if (tv_tcp_syn_retries(t) && k < sizeof(buf))
-		snprintf(buf + k, sizeof(buf) - k, ", %u SYN retr%s",
-		    tv_tcp_syn_retries(t), tv_tcp_syn_retries(t) == 1 ? "y" : "ies");
+	memcpy(buf, "== ", 3);
+	tv_fmt_opened(&l->c->tcp, buf + 3, sizeof(buf) - 3);
 	lad_say(l, buf);
 }
 
 static void
 lad_closed(const struct lad *l)
 {
-	const struct tv_tcp *t = &l->c->tcp;
-	enum tv_close cl = tv_tcp_close(t);
-	int by = tv_tcp_closed_by(t), tw = tv_tcp_time_wait(t);
 	char buf[240];
-	size_t k;
 
-	if (cl == TV_CLOSE_RESET)
-		k = (size_t)snprintf(buf, sizeof(buf), "== closed: reset by %s",
-		    side_words[t->rst_end_side == 1]);
-	else if (cl == TV_CLOSE_OPEN)
-		k = (size_t)snprintf(buf, sizeof(buf), "== still open at end of capture");
-	else if (cl == TV_CLOSE_SIMULTANEOUS)
-		k = (size_t)snprintf(buf, sizeof(buf), "== closed: simultaneous");
-	else
-		k = (size_t)snprintf(buf, sizeof(buf), "== closed: %s, %s first",
-		    tv_close_names[cl], side_words[by < 0 ? 0 : by]);
-	if (tv_tcp_half_close(t) && k < sizeof(buf))
-		k += (size_t)snprintf(buf + k, sizeof(buf) - k, "; half-close");
-	if (tw >= 0 && k < sizeof(buf))
-		snprintf(buf + k, sizeof(buf) - k, "; %s in TIME_WAIT",
-		    tw == 2 ? "both" : side_words[tw]);
+	memcpy(buf, "== ", 3);
+	tv_fmt_closed(&l->c->tcp, buf + 3, sizeof(buf) - 3);
 	lad_say(l, buf);
 }
 
