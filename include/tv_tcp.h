@@ -7,20 +7,20 @@
 
 /* Endpoint states of RFC 9293 §3.3.2.  Names in tv_tcp_state_names[]. */
 enum tv_tcp_state {
-	TV_CLOSED = 0,
-	TV_LISTEN,
-	TV_SYN_SENT,
-	TV_SYN_RECEIVED,
-	TV_ESTABLISHED,
-	TV_FIN_WAIT_1,
-	TV_FIN_WAIT_2,
-	TV_CLOSE_WAIT,
-	TV_CLOSING,
-	TV_LAST_ACK,
-	TV_TIME_WAIT,
-	TV_TCP_NSTATES
+	TV_ST_CLOSED = 0,
+	TV_ST_LISTEN,
+	TV_ST_SYN_SENT,
+	TV_ST_SYN_RECEIVED,
+	TV_ST_ESTABLISHED,
+	TV_ST_FIN_WAIT_1,
+	TV_ST_FIN_WAIT_2,
+	TV_ST_CLOSE_WAIT,
+	TV_ST_CLOSING,
+	TV_ST_LAST_ACK,
+	TV_ST_TIME_WAIT,
+	TV_ST_COUNT
 };
-extern const char *const tv_tcp_state_names[TV_TCP_NSTATES];
+extern const char *const tv_tcp_state_names[TV_ST_COUNT];
 
 /* How the connection opened.  Names in tv_open_names[]. */
 enum tv_open {
@@ -81,10 +81,9 @@ struct tv_tcp_pkt {
 	int64_t retry_gap_ns;	/* time since the previous SYN of a retry */
 };
 
-/* Per-side facts gathered from the packets. */
+/* RFC 9293: what a side's segments said of its SYN, FIN and RST
+ * (tv_tcp_state.c). */
 struct tv_tcp_side {
-	uint32_t nxt;		/* highest sequence number sent, plus one */
-	uint8_t nxt_known;
 	uint8_t syn;		/* sent a SYN without ACK */
 	uint8_t synack;		/* sent a SYN with ACK */
 	uint8_t syn_acked;	/* its SYN was acknowledged by the peer */
@@ -95,33 +94,46 @@ struct tv_tcp_side {
 	uint8_t data_after_peer_fin;
 	uint8_t rst;
 	uint32_t fin_seq;	/* the sequence number the FIN occupies */
+	int64_t last_syn_ns;	/* time of its latest SYN (for retry gaps) */
+	uint32_t syn_seq;
+	uint16_t syn_sends;
+};
+
+/* A side's sequence space as the anomaly rules follow it (tv_tcp_anom.c). */
+struct tv_tcp_seq {
+	uint32_t nxt;		/* highest sequence number sent, plus one */
+	uint8_t nxt_known;
 	uint32_t last_ack, last_seq;
 	uint16_t last_win;
 	uint8_t last_valid;
 	uint16_t dup_run;	/* duplicate ACKs in the current run */
-	int64_t last_syn_ns;	/* time of its latest SYN (for retry gaps) */
-	uint32_t syn_seq;
-	uint16_t syn_sends;
 	/* one hole in the sequence space (bytes not yet seen), for out-of-order */
 	uint32_t hole_lo, hole_hi;
 	int64_t hole_ns;
 	uint8_t hole;
-	uint8_t zeek;		/* enum tv_zeek_ep */
-	/* Zeek history bookkeeping */
-	uint32_t h_seq_s, h_seq_f, h_seq_r;	/* last seq of SYN (or SYN-ACK), FIN, RST */
-	uint8_t h_once;		/* bits: a d i q recorded, payload sent */
-	uint8_t h_seen;		/* bits: s h f r seen before (seq valid) */
-	uint32_t n_t, n_w;	/* counts for the logarithmic letters */
 	/* payload: the sequence space its data advanced (each byte once, as
 	 * Zeek's orig_bytes/resp_bytes), and the bytes it sent again */
 	uint64_t payload;
 	uint64_t retrans_bytes;
 };
 
+/* A side as Zeek sees it: its endpoint state and history bookkeeping
+ * (tv_tcp_zeek.c). */
+struct tv_tcp_zeek {
+	uint8_t ep;		/* enum tv_zeek_ep */
+	uint32_t h_seq_s, h_seq_f, h_seq_r;	/* last seq of SYN (or SYN-ACK), FIN, RST */
+	uint8_t h_once;		/* bits: a d i q recorded, payload sent */
+	uint8_t h_seen;		/* bits: s h f r seen before (seq valid) */
+	uint32_t n_t, n_w;	/* counts for the logarithmic letters */
+};
+
 /* Per-connection TCP analysis; lives in struct tv_conn. */
 struct tv_tcp {
 	struct tv_tcp_side s[2];	/* [TV_CLIENT], [TV_SERVER] */
-	uint8_t state[2];
+	struct tv_tcp_seq q[2];
+	struct tv_tcp_zeek z[2];
+	uint8_t state[2];		/* enum tv_tcp_state */
+	uint8_t init_state[2];		/* the states before the first packet */
 	uint8_t first_had_syn;		/* the first packet carried SYN */
 	uint8_t flipped;		/* first packet was a SYN-ACK: roles inferred */
 	uint8_t closed;			/* RST seen, or both FINs acknowledged */

@@ -767,16 +767,12 @@ lad_head(const struct lad *l)
 	lad_columns(l, ce, se);
 
 	if (c->proto == 6 && c->part == 0) {
-		const struct tv_tcp *t = &c->tcp;
-		const char *s0 = t->first_had_syn ? (t->flipped ? "SYN_SENT" : "CLOSED") :
-		    "ESTABLISHED";
-		/* a server that sends its own SYN was not listening */
-		const char *s1 = !t->first_had_syn ? "ESTABLISHED" :
-		    t->s[1].syn && !l->prefix[0] ? "CLOSED" : "LISTEN";
-
-		lad_left(l, "", s0);
+		/* the states before the first packet, as the tracker knows
+		 * them now (live: when the first packet came) */
+		lad_left(l, "", tv_tcp_state_names[c->tcp.init_state[0]]);
 		pad(o, ' ', l->inner);
-		lad_right(l, s1, "", NOTES_BESIDE);
+		lad_right(l, tv_tcp_state_names[c->tcp.init_state[1]], "",
+		    NOTES_BESIDE);
 	}
 }
 
@@ -864,8 +860,8 @@ lad_footer(const struct lad *l, enum tv_done why)
 			    c->isn[0], c->isn[1]);
 		if (c->tcp.retransmissions || c->tcp.dup_acks ||
 		    c->tcp.out_of_order || c->tcp.zero_windows) {
-			uint64_t rb = c->tcp.s[0].retrans_bytes +
-			    c->tcp.s[1].retrans_bytes;
+			uint64_t rb = c->tcp.q[0].retrans_bytes +
+			    c->tcp.q[1].retrans_bytes;
 
 			ADD("; %" PRIu64 " retransmissions", c->tcp.retransmissions);
 			if (rb)
@@ -1310,8 +1306,8 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	    c->pkts[0], c->pkts[1], c->bytes[0], c->bytes[1]);
 	if (c->proto == 6) {
 		tv_out_printf(o, ",\"retrans_bytes\":{\"client\":%" PRIu64
-		    ",\"server\":%" PRIu64 "}", c->tcp.s[0].retrans_bytes,
-		    c->tcp.s[1].retrans_bytes);
+		    ",\"server\":%" PRIu64 "}", c->tcp.q[0].retrans_bytes,
+		    c->tcp.q[1].retrans_bytes);
 		out_str(o, ",\"isn\":{");
 		for (s = 0; s < 2; s++) {
 			tv_out_printf(o, "%s\"%s\":", s ? "," : "", side_names[s]);

@@ -398,7 +398,7 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 			c->base_known[side] = 1;
 		}
 		tv_tcp_packet(&c->tcp, pkt, side, &c->last);
-		c->bytes[side] = c->tcp.s[side].payload;
+		c->bytes[side] = c->tcp.q[side].payload;
 		if (!c->closed && c->tcp.closed) {
 			c->closed = 1;
 			c->closed_sec = pkt->ts_sec;

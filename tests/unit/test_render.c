@@ -1096,8 +1096,8 @@ widest_row(struct tv_row *r, enum tv_side from, int64_t sec)
 	r->nsack = 255;
 	r->truncated = 1;
 	r->malformed = "ipv6 extension header chain too long";
-	r->an.state[0] = TV_SYN_RECEIVED;
-	r->an.state[1] = TV_SYN_RECEIVED;
+	r->an.state[0] = TV_ST_SYN_RECEIVED;
+	r->an.state[1] = TV_ST_SYN_RECEIVED;
 	r->an.changed = 3;
 	r->an.notes = (1u << TV_NOTE_COUNT) - 1;
 	r->an.dup_ack = 65535;
@@ -1125,7 +1125,7 @@ widest_conn(struct tv_conn *c, struct tv_rowblk *b, uint8_t proto)
 		c->pkts[i] = c->bytes[i] = UINT64_MAX;
 		c->isn_known[i] = 1;
 		c->isn[i] = 4294967295u;
-		c->tcp.s[i].retrans_bytes = UINT64_MAX / 4;
+		c->tcp.q[i].retrans_bytes = UINT64_MAX / 4;
 	}
 	c->first_sec = -4294967296LL;
 	c->last_sec = 4294967296LL;

@@ -83,8 +83,8 @@ first(struct tv_tcp *t, int flipped, uint8_t flags, uint32_t seq, uint32_t ack,
  */
 #define STEP(o, cs, ss, chg, ev, nt) do {				\
 	const struct tv_tcp_pkt o_ = (o);				\
-	assert_in_range(o_.state[0], 0, TV_TCP_NSTATES - 1);		\
-	assert_in_range(o_.state[1], 0, TV_TCP_NSTATES - 1);		\
+	assert_in_range(o_.state[0], 0, TV_ST_COUNT - 1);		\
+	assert_in_range(o_.state[1], 0, TV_ST_COUNT - 1);		\
 	assert_string_equal(tv_tcp_state_names[o_.state[0]],		\
 	    tv_tcp_state_names[cs]);					\
 	assert_string_equal(tv_tcp_state_names[o_.state[1]],		\
@@ -134,11 +134,11 @@ counters(const struct tv_tcp *t, uint64_t rx, uint64_t dup, uint64_t ooo,
  */
 #define HANDSHAKE() do {						\
 	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);			\
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);			\
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);			\
 	o = seg(&t, S, SA, SISN, CISN + 1, 0, W, 100);			\
-	STEP(o, TV_ESTABLISHED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);	\
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);	\
 	o = seg(&t, C, ACK, CISN + 1, SISN + 1, 0, W, 200);		\
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, CHG_S, OPENED, 0);	\
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, CHG_S, OPENED, 0);	\
 } while (0)
 
 /* ---- name tables ---- */
@@ -149,7 +149,7 @@ test_names(void **state)
 	int i;
 
 	(void)state;
-	for (i = 0; i < TV_TCP_NSTATES; i++)
+	for (i = 0; i < TV_ST_COUNT; i++)
 		assert_non_null(tv_tcp_state_names[i]);
 	for (i = 0; i < TV_OPEN_COUNT; i++)
 		assert_non_null(tv_open_names[i]);
@@ -157,8 +157,8 @@ test_names(void **state)
 		assert_non_null(tv_close_names[i]);
 	for (i = 0; i < TV_NOTE_COUNT; i++)
 		assert_non_null(tv_note_names[i]);
-	assert_string_equal(tv_tcp_state_names[TV_SYN_RECEIVED], "SYN_RECEIVED");
-	assert_string_equal(tv_tcp_state_names[TV_TIME_WAIT], "TIME_WAIT");
+	assert_string_equal(tv_tcp_state_names[TV_ST_SYN_RECEIVED], "SYN_RECEIVED");
+	assert_string_equal(tv_tcp_state_names[TV_ST_TIME_WAIT], "TIME_WAIT");
 	assert_string_equal(tv_note_names[0], "retransmission");	/* bit 0x0001 */
 	assert_string_equal(tv_note_names[8], "syn-with-payload");	/* bit 0x0100 */
 	assert_int_equal(TV_NOTE_SYN_DATA, 1 << (TV_NOTE_COUNT - 1));
@@ -179,7 +179,7 @@ test_three_way_open_four_way_close(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);
 	assert_int_equal(o.syn_retry, 0);
 	assert_int_equal(o.retry_gap_ns, 0);
 	assert_int_equal(o.dup_ack, 0);
@@ -191,7 +191,7 @@ test_three_way_open_four_way_close(void **state)
 	/* LISTEN -> SYN_RECEIVED on sending the SYN-ACK; the client, in
 	 * SYN_SENT, receives it: ESTABLISHED (§3.10.7.3) */
 	o = seg(&t, S, SA, SISN, CISN + 1, 0, W, 100);
-	STEP(o, TV_ESTABLISHED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
 	HIST("Sh");
 	/* Zeek: the responder's SYN-ACK to a SYN_SENT originator makes both
 	 * endpoints ESTABLISHED at once */
@@ -200,7 +200,7 @@ test_three_way_open_four_way_close(void **state)
 
 	/* SYN_RECEIVED -> ESTABLISHED on the ACK of its SYN (§3.10.7.4) */
 	o = seg(&t, C, ACK, CISN + 1, SISN + 1, 0, W, 200);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, CHG_S, OPENED, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, CHG_S, OPENED, 0);
 	HIST("ShA");
 	ZEEK("S1");
 	assert_int_equal(tv_tcp_open(&t), TV_OPEN_THREE_WAY);
@@ -208,29 +208,29 @@ test_three_way_open_four_way_close(void **state)
 	assert_int_equal(tv_tcp_handshake_rtt_us(&t), 200);
 
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 10, W, 300);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 11, 0, W, 400);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, S, PA, SISN + 1, CISN + 11, 20, W, 500);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, ACK, CISN + 11, SISN + 21, 0, W, 600);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	HIST("ShADad");
 
 	/* ESTABLISHED -> FIN_WAIT_1 (CLOSE), ESTABLISHED -> CLOSE_WAIT (rcv FIN) */
 	o = seg(&t, C, FA, CISN + 11, SISN + 21, 0, W, 700);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
 	ZEEK("S2");
 	/* FIN_WAIT_1 -> FIN_WAIT_2 (rcv ACK of FIN) */
 	o = seg(&t, S, ACK, SISN + 21, CISN + 12, 0, W, 800);
-	STEP(o, TV_FIN_WAIT_2, TV_CLOSE_WAIT, CHG_C, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_2, TV_ST_CLOSE_WAIT, CHG_C, 0, 0);
 	/* CLOSE_WAIT -> LAST_ACK (CLOSE), FIN_WAIT_2 -> TIME_WAIT (rcv FIN) */
 	o = seg(&t, S, FA, SISN + 21, CISN + 12, 0, W, 900);
-	STEP(o, TV_TIME_WAIT, TV_LAST_ACK, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_LAST_ACK, CHG_BOTH, 0, 0);
 	assert_int_equal(tv_tcp_close(&t), TV_CLOSE_OPEN);
 	/* LAST_ACK -> CLOSED (rcv ACK of FIN) */
 	o = seg(&t, C, ACK, CISN + 12, SISN + 22, 0, W, 1000);
-	STEP(o, TV_TIME_WAIT, TV_CLOSED, CHG_S, CLOSED, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, CHG_S, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_FOUR_WAY, 0, 0, 0);
 	assert_int_equal(tv_tcp_handshake_rtt_us(&t), 200);
@@ -251,14 +251,14 @@ test_four_way_close_by_server(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, S, FA, SISN + 1, CISN + 1, 0, W, 300);
-	STEP(o, TV_CLOSE_WAIT, TV_FIN_WAIT_1, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_CLOSE_WAIT, TV_ST_FIN_WAIT_1, CHG_BOTH, 0, 0);
 	ZEEK("S3");
 	o = seg(&t, C, ACK, CISN + 1, SISN + 2, 0, W, 400);
-	STEP(o, TV_CLOSE_WAIT, TV_FIN_WAIT_2, CHG_S, 0, 0);
+	STEP(o, TV_ST_CLOSE_WAIT, TV_ST_FIN_WAIT_2, CHG_S, 0, 0);
 	o = seg(&t, C, FA, CISN + 1, SISN + 2, 0, W, 500);
-	STEP(o, TV_LAST_ACK, TV_TIME_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_LAST_ACK, TV_ST_TIME_WAIT, CHG_BOTH, 0, 0);
 	o = seg(&t, S, ACK, SISN + 2, CISN + 2, 0, W, 600);
-	STEP(o, TV_CLOSED, TV_TIME_WAIT, CHG_C, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_TIME_WAIT, CHG_C, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_FOUR_WAY, 1, 1, 0);
 	HIST("ShAfFa");
@@ -277,11 +277,11 @@ test_three_way_close(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, C, FA, CISN + 1, SISN + 1, 0, W, 300);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
 	o = seg(&t, S, FA, SISN + 1, CISN + 2, 0, W, 400);
-	STEP(o, TV_TIME_WAIT, TV_LAST_ACK, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_LAST_ACK, CHG_BOTH, 0, 0);
 	o = seg(&t, C, ACK, CISN + 2, SISN + 2, 0, W, 500);
-	STEP(o, TV_TIME_WAIT, TV_CLOSED, CHG_S, CLOSED, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, CHG_S, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_THREE_WAY, 0, 0, 0);
 	HIST("ShAFf");
@@ -300,14 +300,14 @@ test_simultaneous_close(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, C, FA, CISN + 1, SISN + 1, 0, W, 300);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
 	o = seg(&t, S, FA, SISN + 1, CISN + 1, 0, W, 310);
-	STEP(o, TV_CLOSING, TV_CLOSING, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_CLOSING, TV_ST_CLOSING, CHG_BOTH, 0, 0);
 	assert_int_equal(tv_tcp_closed_by(&t), 2);
 	o = seg(&t, C, ACK, CISN + 2, SISN + 2, 0, W, 400);
-	STEP(o, TV_CLOSING, TV_TIME_WAIT, CHG_S, 0, 0);
+	STEP(o, TV_ST_CLOSING, TV_ST_TIME_WAIT, CHG_S, 0, 0);
 	o = seg(&t, S, ACK, SISN + 2, CISN + 2, 0, W, 410);
-	STEP(o, TV_TIME_WAIT, TV_TIME_WAIT, CHG_C, CLOSED, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_TIME_WAIT, CHG_C, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_SIMULTANEOUS, 2, 2, 0);
 	counters(&t, 0, 0, 0, 0);
@@ -324,23 +324,23 @@ test_simultaneous_open(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN, 100, 0, 0, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);
 	o = seg(&t, S, SYN, 300, 0, 0, W, 10);
-	STEP(o, TV_SYN_RECEIVED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_SYN_RECEIVED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
 	HIST("Ss");
 	/* Zeek: the responder's SYN to a SYN_SENT originator ("simultaneous
 	 * open" weird) establishes both */
 	ZEEK("S1");
 	o = seg(&t, C, SA, 100, 301, 0, W, 20);
-	STEP(o, TV_SYN_RECEIVED, TV_ESTABLISHED, CHG_S, 0, 0);
+	STEP(o, TV_ST_SYN_RECEIVED, TV_ST_ESTABLISHED, CHG_S, 0, 0);
 	o = seg(&t, S, SA, 300, 101, 0, W, 30);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, CHG_C, OPENED, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, CHG_C, OPENED, 0);
 	/* Zeek keeps one "SYN seen" mark and last SYN sequence number per
 	 * direction for S and H alike: a SYN-ACK repeating the SYN's
 	 * sequence number adds no letter */
 	HIST("Ss");
 	o = seg(&t, C, ACK, 101, 301, 0, W, 40);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	HIST("SsA");
 	ZEEK("S1");
 	assert_int_equal(tv_tcp_open(&t), TV_OPEN_SIMULTANEOUS);
@@ -349,11 +349,11 @@ test_simultaneous_open(void **state)
 	counters(&t, 0, 0, 0, 0);
 
 	o = seg(&t, C, FA, 101, 301, 0, W, 50);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
 	o = seg(&t, S, FA, 301, 102, 0, W, 60);
-	STEP(o, TV_TIME_WAIT, TV_LAST_ACK, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_LAST_ACK, CHG_BOTH, 0, 0);
 	o = seg(&t, C, ACK, 102, 302, 0, W, 70);
-	STEP(o, TV_TIME_WAIT, TV_CLOSED, CHG_S, CLOSED, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, CHG_S, CLOSED, 0);
 	outcomes(&t, TV_OPEN_SIMULTANEOUS, TV_CLOSE_THREE_WAY, 0, 0, 0);
 	HIST("SsAFf");
 	ZEEK("SF");
@@ -369,11 +369,11 @@ test_simultaneous_open_reset(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN, 100, 0, 0, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);
 	o = seg(&t, S, SYN, 300, 0, 0, W, 10);
-	STEP(o, TV_SYN_RECEIVED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_SYN_RECEIVED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
 	o = seg(&t, S, RST, 301, 0, 0, 0, 20);
-	STEP(o, TV_CLOSED, TV_CLOSED, CHG_BOTH, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, CHG_BOTH, CLOSED, 0);
 	assert_int_equal(tv_tcp_close(&t), TV_CLOSE_RESET);
 	assert_int_equal(t.rst_end_side, S);
 	HIST("Ssr");
@@ -388,9 +388,9 @@ test_refused(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);
 	o = seg(&t, S, RA, 0, CISN + 1, 0, 0, 50);
-	STEP(o, TV_CLOSED, TV_CLOSED, CHG_BOTH, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, CHG_BOTH, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_REFUSED, TV_CLOSE_RESET, -1, -1, 0);
 	assert_int_equal(t.rst_end_side, S);
@@ -402,7 +402,7 @@ test_refused(void **state)
 
 	/* the client tries again: after the close, states stay */
 	o = seg(&t, C, SYN, CISN, 0, 0, W, 1 * SEC);
-	STEP(o, TV_CLOSED, TV_CLOSED, 0, 0, TV_NOTE_RETRANS | TV_NOTE_AFTER_CLOSE);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, 0, 0, TV_NOTE_RETRANS | TV_NOTE_AFTER_CLOSE);
 	assert_int_equal(o.syn_retry, 1);
 	HIST("Sr");
 }
@@ -416,14 +416,14 @@ test_unanswered_retries(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);
 	assert_int_equal(o.syn_retry, 0);
 	o = seg(&t, C, SYN, CISN, 0, 0, W, 1 * SEC);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, 0, 0, TV_NOTE_RETRANS);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, 0, 0, TV_NOTE_RETRANS);
 	assert_int_equal(o.syn_retry, 1);
 	assert_int_equal(o.retry_gap_ns, 1000000000LL);
 	o = seg(&t, C, SYN, CISN, 0, 0, W, 3 * SEC + 250);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, 0, 0, TV_NOTE_RETRANS);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, 0, 0, TV_NOTE_RETRANS);
 	assert_int_equal(o.syn_retry, 2);
 	assert_int_equal(o.retry_gap_ns, 2000250000LL);
 
@@ -445,14 +445,14 @@ test_rtt_includes_retries(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);
 	o = seg(&t, C, SYN, CISN, 0, 0, W, 1 * SEC);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, 0, 0, TV_NOTE_RETRANS);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, 0, 0, TV_NOTE_RETRANS);
 	assert_int_equal(o.syn_retry, 1);
 	o = seg(&t, S, SA, SISN, CISN + 1, 0, W, 1 * SEC + 150);
-	STEP(o, TV_ESTABLISHED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
 	o = seg(&t, C, ACK, CISN + 1, SISN + 1, 0, W, 1 * SEC + 300);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, CHG_S, OPENED, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, CHG_S, OPENED, 0);
 
 	assert_int_equal(tv_tcp_handshake_rtt_us(&t), 1000300);
 	assert_int_equal(tv_tcp_syn_retries(&t), 1);
@@ -472,7 +472,7 @@ test_syn_new_isn(void **state)
 	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);
 	HIST("S");
 	o = seg(&t, C, SYN, 2000, 0, 0, W, 1 * SEC);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, 0, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, 0, 0, 0);
 	assert_int_equal(o.syn_retry, 0);
 	HIST("SS");
 	o = seg(&t, C, SYN, 2000, 0, 0, W, 2 * SEC);
@@ -493,11 +493,11 @@ test_half_open_reset(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);
 	o = seg(&t, S, SA, SISN, CISN + 1, 0, W, 100);
-	STEP(o, TV_ESTABLISHED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
 	o = seg(&t, C, RST, CISN + 1, 0, 0, 0, 200);
-	STEP(o, TV_CLOSED, TV_LISTEN, CHG_BOTH, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_LISTEN, CHG_BOTH, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_HALF_OPEN, TV_CLOSE_RESET, -1, -1, 0);
 	assert_int_equal(t.rst_end_side, C);
@@ -516,11 +516,11 @@ test_half_open_silent(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);
 	o = seg(&t, S, SA, SISN, CISN + 1, 0, W, 100);
-	STEP(o, TV_ESTABLISHED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
 	o = seg(&t, S, SA, SISN, CISN + 1, 0, W, 1 * SEC + 100);
-	STEP(o, TV_ESTABLISHED, TV_SYN_RECEIVED, 0, 0, TV_NOTE_RETRANS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_SYN_RECEIVED, 0, 0, TV_NOTE_RETRANS);
 	assert_int_equal(o.syn_retry, 0);	/* only the client's SYNs count */
 
 	outcomes(&t, TV_OPEN_HALF_OPEN, TV_CLOSE_OPEN, -1, -1, 0);
@@ -540,21 +540,21 @@ test_midstream(void **state)
 
 	(void)state;
 	o = first(&t, 0, PA, CISN, SISN, 10, W, 0);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	assert_int_equal(tv_tcp_open(&t), TV_OPEN_MIDSTREAM);
 	o = seg(&t, S, PA, SISN, CISN + 10, 20, W, 100);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	HIST("Dd");
 	ZEEK("OTH");	/* both Zeek endpoints PARTIAL */
 	o = seg(&t, C, ACK, CISN + 10, SISN + 20, 0, W, 200);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, FA, CISN + 10, SISN + 20, 0, W, 300);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
 	ZEEK("SH");	/* originator closed, responder "inactive" (partial) */
 	o = seg(&t, S, FA, SISN + 20, CISN + 11, 0, W, 400);
-	STEP(o, TV_TIME_WAIT, TV_LAST_ACK, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_LAST_ACK, CHG_BOTH, 0, 0);
 	o = seg(&t, C, ACK, CISN + 11, SISN + 21, 0, W, 500);
-	STEP(o, TV_TIME_WAIT, TV_CLOSED, CHG_S, CLOSED, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, CHG_S, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_MIDSTREAM, TV_CLOSE_THREE_WAY, 0, 0, 0);
 	assert_int_equal(tv_tcp_handshake_rtt_us(&t), -1);
@@ -572,18 +572,18 @@ test_close_from_syn_received(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);
 	o = seg(&t, S, SA, SISN, CISN + 1, 0, W, 100);
-	STEP(o, TV_ESTABLISHED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
 	o = seg(&t, S, FA, SISN + 1, CISN + 1, 0, W, 150);
-	STEP(o, TV_CLOSE_WAIT, TV_FIN_WAIT_1, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_CLOSE_WAIT, TV_ST_FIN_WAIT_1, CHG_BOTH, 0, 0);
 	/* one ACK acknowledges the SYN and the FIN */
 	o = seg(&t, C, ACK, CISN + 1, SISN + 2, 0, W, 200);
-	STEP(o, TV_CLOSE_WAIT, TV_FIN_WAIT_2, CHG_S, OPENED, 0);
+	STEP(o, TV_ST_CLOSE_WAIT, TV_ST_FIN_WAIT_2, CHG_S, OPENED, 0);
 	o = seg(&t, C, FA, CISN + 1, SISN + 2, 0, W, 300);
-	STEP(o, TV_LAST_ACK, TV_TIME_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_LAST_ACK, TV_ST_TIME_WAIT, CHG_BOTH, 0, 0);
 	o = seg(&t, S, ACK, SISN + 2, CISN + 2, 0, W, 400);
-	STEP(o, TV_CLOSED, TV_TIME_WAIT, CHG_C, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_TIME_WAIT, CHG_C, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_FOUR_WAY, 1, 1, 0);
 	assert_int_equal(tv_tcp_handshake_rtt_us(&t), 200);
@@ -602,11 +602,11 @@ test_reset_by_client(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 10, W, 300);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, S, PA, SISN + 1, CISN + 11, 10, W, 400);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, RA, CISN + 11, SISN + 11, 0, 0, 500);
-	STEP(o, TV_CLOSED, TV_CLOSED, CHG_BOTH, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, CHG_BOTH, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_RESET, -1, -1, 0);
 	assert_int_equal(t.rst_end_side, C);
@@ -615,7 +615,7 @@ test_reset_by_client(void **state)
 
 	/* the server still had data on the way */
 	o = seg(&t, S, PA, SISN + 11, CISN + 11, 5, W, 600);
-	STEP(o, TV_CLOSED, TV_CLOSED, 0, 0, TV_NOTE_AFTER_CLOSE);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, 0, 0, TV_NOTE_AFTER_CLOSE);
 	HIST("ShADdR");
 	ZEEK("RSTO");
 	assert_int_equal(t.rst_end_side, C);
@@ -630,11 +630,11 @@ test_reset_by_server(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 10, W, 300);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, S, PA, SISN + 1, CISN + 11, 10, W, 400);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, S, RA, SISN + 11, CISN + 11, 0, 0, 500);
-	STEP(o, TV_CLOSED, TV_CLOSED, CHG_BOTH, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, CHG_BOTH, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_RESET, -1, -1, 0);
 	assert_int_equal(t.rst_end_side, S);
@@ -652,11 +652,11 @@ test_reset_in_close_wait(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, C, FA, CISN + 1, SISN + 1, 0, W, 300);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 2, 0, W, 400);
-	STEP(o, TV_FIN_WAIT_2, TV_CLOSE_WAIT, CHG_C, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_2, TV_ST_CLOSE_WAIT, CHG_C, 0, 0);
 	o = seg(&t, S, RA, SISN + 1, CISN + 2, 0, 0, 500);
-	STEP(o, TV_CLOSED, TV_CLOSED, CHG_BOTH, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, CHG_BOTH, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_RESET, 0, -1, 0);
 	assert_int_equal(t.rst_end_side, S);
@@ -673,9 +673,9 @@ test_syn_then_client_reset(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);
 	o = seg(&t, C, RST, CISN + 1, 0, 0, 0, 100);
-	STEP(o, TV_CLOSED, TV_LISTEN, CHG_C, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_LISTEN, CHG_C, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_UNANSWERED, TV_CLOSE_RESET, -1, -1, 0);
 	assert_int_equal(t.rst_end_side, C);
@@ -693,9 +693,9 @@ test_synack_then_server_reset(void **state)
 	(void)state;
 	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);
 	o = seg(&t, S, SA, SISN, CISN + 1, 0, W, 100);
-	STEP(o, TV_ESTABLISHED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
 	o = seg(&t, S, RST, SISN + 1, 0, 0, 0, 200);
-	STEP(o, TV_CLOSED, TV_CLOSED, CHG_BOTH, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, CHG_BOTH, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_HALF_OPEN, TV_CLOSE_RESET, -1, -1, 0);
 	assert_int_equal(t.rst_end_side, S);
@@ -717,25 +717,25 @@ test_flipped_three_way(void **state)
 	o = first(&t, 1, SA, SISN, CISN + 1, 0, W, 0);
 	/* the client's SYN was not captured; the SYN-ACK acknowledges it,
 	 * so the client, SYN_SENT, becomes ESTABLISHED as in Figure 6 */
-	STEP(o, TV_ESTABLISHED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
 	HIST("^h");
 	o = seg(&t, C, ACK, CISN + 1, SISN + 1, 0, W, 100);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, CHG_S, OPENED, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, CHG_S, OPENED, 0);
 	HIST("^hA");
 	ZEEK("S1");
 	assert_int_equal(tv_tcp_open(&t), TV_OPEN_THREE_WAY);
 	assert_int_equal(tv_tcp_handshake_rtt_us(&t), -1);	/* no SYN time */
 
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 5, W, 200);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 6, 0, W, 300);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, FA, CISN + 6, SISN + 1, 0, W, 400);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
 	o = seg(&t, S, FA, SISN + 1, CISN + 7, 0, W, 500);
-	STEP(o, TV_TIME_WAIT, TV_LAST_ACK, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_LAST_ACK, CHG_BOTH, 0, 0);
 	o = seg(&t, C, ACK, CISN + 7, SISN + 2, 0, W, 600);
-	STEP(o, TV_TIME_WAIT, TV_CLOSED, CHG_S, CLOSED, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, CHG_S, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_THREE_WAY, 0, 0, 0);
 	assert_int_equal(tv_tcp_syn_retries(&t), 0);
@@ -752,9 +752,9 @@ test_flipped_synack_fin(void **state)
 
 	(void)state;
 	o = first(&t, 1, SA, SISN, CISN + 1, 0, W, 0);
-	STEP(o, TV_ESTABLISHED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
 	o = seg(&t, S, FA, SISN + 1, CISN + 1, 0, W, 100);
-	STEP(o, TV_CLOSE_WAIT, TV_FIN_WAIT_1, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_CLOSE_WAIT, TV_ST_FIN_WAIT_1, CHG_BOTH, 0, 0);
 
 	outcomes(&t, TV_OPEN_HALF_OPEN, TV_CLOSE_OPEN, 1, -1, 0);
 	HIST("^hf");
@@ -770,9 +770,9 @@ test_flipped_synack_rst(void **state)
 
 	(void)state;
 	o = first(&t, 1, SA, SISN, CISN + 1, 0, W, 0);
-	STEP(o, TV_ESTABLISHED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
 	o = seg(&t, S, RST, SISN + 1, 0, 0, 0, 100);
-	STEP(o, TV_CLOSED, TV_CLOSED, CHG_BOTH, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, CHG_BOTH, CLOSED, 0);
 
 	assert_int_equal(tv_tcp_close(&t), TV_CLOSE_RESET);
 	assert_int_equal(t.rst_end_side, S);
@@ -791,11 +791,11 @@ test_zeek_sh(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);
 	/* a FIN from SYN_SENT changes no RFC state (§3.10.4: CLOSE there
 	 * sends nothing; LISTEN drops a FIN) */
 	o = seg(&t, C, FIN, CISN + 1, 0, 0, W, 100);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, 0, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, 0, 0, 0);
 	assert_int_equal(tv_tcp_closed_by(&t), 0);
 	assert_int_equal(tv_tcp_close(&t), TV_CLOSE_OPEN);
 	HIST("SF");
@@ -812,16 +812,16 @@ test_zeek_s2_s3(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, C, FA, CISN + 1, SISN + 1, 0, W, 300);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
 	ZEEK("S2");
 	o = seg(&t, S, ACK, SISN + 1, CISN + 2, 0, W, 400);
-	STEP(o, TV_FIN_WAIT_2, TV_CLOSE_WAIT, CHG_C, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_2, TV_ST_CLOSE_WAIT, CHG_C, 0, 0);
 	ZEEK("S2");
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_OPEN, 0, -1, 0);
 
 	HANDSHAKE();
 	o = seg(&t, S, FA, SISN + 1, CISN + 1, 0, W, 300);
-	STEP(o, TV_CLOSE_WAIT, TV_FIN_WAIT_1, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_CLOSE_WAIT, TV_ST_FIN_WAIT_1, CHG_BOTH, 0, 0);
 	ZEEK("S3");
 	HIST("ShAf");
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_OPEN, 1, -1, 0);
@@ -841,9 +841,9 @@ test_rst_after_fin_exchange(void **state)
 	o = seg(&t, S, ACK, SISN + 1, CISN + 2, 0, W, 400);
 	o = seg(&t, S, FA, SISN + 1, CISN + 2, 0, W, 500);
 	o = seg(&t, C, ACK, CISN + 2, SISN + 2, 0, W, 600);
-	STEP(o, TV_TIME_WAIT, TV_CLOSED, CHG_S, CLOSED, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, CHG_S, CLOSED, 0);
 	o = seg(&t, C, RST, CISN + 2, 0, 0, 0, 700);
-	STEP(o, TV_TIME_WAIT, TV_CLOSED, 0, 0, TV_NOTE_AFTER_CLOSE);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, 0, 0, TV_NOTE_AFTER_CLOSE);
 
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_FOUR_WAY, 0, 0, 0);
 	assert_int_equal(t.rst_end_side, -1);
@@ -862,9 +862,9 @@ test_zeek_both_reset(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, C, RST, CISN + 1, 0, 0, 0, 300);
-	STEP(o, TV_CLOSED, TV_CLOSED, CHG_BOTH, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, CHG_BOTH, CLOSED, 0);
 	o = seg(&t, S, RST, SISN + 1, 0, 0, 0, 310);
-	STEP(o, TV_CLOSED, TV_CLOSED, 0, 0, TV_NOTE_AFTER_CLOSE);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, 0, 0, TV_NOTE_AFTER_CLOSE);
 	HIST("ShARr");
 	ZEEK("REJ");
 	assert_int_equal(t.rst_end_side, C);
@@ -872,9 +872,9 @@ test_zeek_both_reset(void **state)
 	/* payload carried only by a FIN still counts as bytes */
 	HANDSHAKE();
 	o = seg(&t, C, FA | PSH, CISN + 1, SISN + 1, 5, W, 300);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
 	o = seg(&t, C, RST, CISN + 7, 0, 0, 0, 400);
-	STEP(o, TV_CLOSED, TV_CLOSED, CHG_BOTH, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, CHG_BOTH, CLOSED, 0);
 	o = seg(&t, S, RST, SISN + 1, 0, 0, 0, 410);
 	HIST("ShAFRr");
 	ZEEK("RSTR");
@@ -892,26 +892,26 @@ test_wrap_data_across_zero(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN, 0xFFFFFFF0u, 0, 0, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);
 	o = seg(&t, S, SA, 0xFFFFFFFFu, 0xFFFFFFF1u, 0, W, 100);
-	STEP(o, TV_ESTABLISHED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
 	o = seg(&t, C, ACK, 0xFFFFFFF1u, 0, 0, W, 200);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, CHG_S, OPENED, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, CHG_S, OPENED, 0);
 	/* 32 bytes: 0xfffffff1 .. 0x10 */
 	o = seg(&t, C, PA, 0xFFFFFFF1u, 0, 32, W, 300);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, PA, 0xFFFFFFF1u, 0, 32, W, 50 * MS);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
 	o = seg(&t, S, ACK, 0, 0x11, 0, W, 50 * MS + 100);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, PA, 0x11, 0, 16, W, 50 * MS + 200);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, FA, 0x21, 0, 0, W, 50 * MS + 300);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
 	o = seg(&t, S, FA, 0, 0x22, 0, W, 50 * MS + 400);
-	STEP(o, TV_TIME_WAIT, TV_LAST_ACK, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_LAST_ACK, CHG_BOTH, 0, 0);
 	o = seg(&t, C, ACK, 0x22, 1, 0, W, 50 * MS + 500);
-	STEP(o, TV_TIME_WAIT, TV_CLOSED, CHG_S, CLOSED, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, CHG_S, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_THREE_WAY, 0, 0, 0);
 	counters(&t, 1, 0, 0, 0);
@@ -930,20 +930,20 @@ test_wrap_fin_at_top(void **state)
 	o = first(&t, 0, SYN, 0xFFFFFFEEu, 0, 0, W, 0);
 	o = seg(&t, S, SA, 7000, 0xFFFFFFEFu, 0, W, 100);
 	o = seg(&t, C, ACK, 0xFFFFFFEFu, 7001, 0, W, 200);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, CHG_S, OPENED, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, CHG_S, OPENED, 0);
 	o = seg(&t, C, PA, 0xFFFFFFEFu, 7001, 16, W, 300);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, FA, 0xFFFFFFFFu, 7001, 0, W, 400);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
 	o = seg(&t, S, ACK, 7001, 0, 0, W, 500);
-	STEP(o, TV_FIN_WAIT_2, TV_CLOSE_WAIT, CHG_C, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_2, TV_ST_CLOSE_WAIT, CHG_C, 0, 0);
 	/* the FIN again, after its ACK: a retransmission, no new state */
 	o = seg(&t, C, FA, 0xFFFFFFFFu, 7001, 0, W, 600);
-	STEP(o, TV_FIN_WAIT_2, TV_CLOSE_WAIT, 0, 0, TV_NOTE_RETRANS);
+	STEP(o, TV_ST_FIN_WAIT_2, TV_ST_CLOSE_WAIT, 0, 0, TV_NOTE_RETRANS);
 	o = seg(&t, S, FA, 7001, 0, 0, W, 700);
-	STEP(o, TV_TIME_WAIT, TV_LAST_ACK, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_LAST_ACK, CHG_BOTH, 0, 0);
 	o = seg(&t, C, ACK, 0, 7002, 0, W, 800);
-	STEP(o, TV_TIME_WAIT, TV_CLOSED, CHG_S, CLOSED, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, CHG_S, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_FOUR_WAY, 0, 0, 0);
 	counters(&t, 1, 0, 0, 0);
@@ -963,19 +963,19 @@ test_wrap_keepalive_and_reorder(void **state)
 	o = first(&t, 0, SYN, 0xFFFFFFF0u, 0, 0, W, 0);
 	o = seg(&t, S, SA, SISN, 0xFFFFFFF1u, 0, W, 100);
 	o = seg(&t, C, ACK, 0xFFFFFFF1u, SISN + 1, 0, W, 200);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, CHG_S, OPENED, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, CHG_S, OPENED, 0);
 	/* 15 bytes up to 0xffffffff: next is 0 */
 	o = seg(&t, C, PA, 0xFFFFFFF1u, SISN + 1, 15, W, 300);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, ACK, 0xFFFFFFFFu, SISN + 1, 0, W, 1 * SEC);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_KEEPALIVE);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_KEEPALIVE);
 	/* 0x10..0x1f arrives before 0x0..0xf */
 	o = seg(&t, C, PA, 0x10, SISN + 1, 16, W, 2 * SEC);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, PA, 0, SISN + 1, 16, W, 2 * SEC + 500);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_OUT_OF_ORDER);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_OUT_OF_ORDER);
 	o = seg(&t, C, PA, 0xFFFFFFF1u, SISN + 1, 15, W, 3 * SEC);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
 	counters(&t, 1, 0, 1, 0);
 }
 
@@ -990,15 +990,15 @@ test_retransmission(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 300);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 200 * MS);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
 	HIST("ShADT");
 	/* the FIN sent twice */
 	o = seg(&t, C, FA, CISN + 101, SISN + 1, 0, W, 300 * MS);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
 	o = seg(&t, C, FA, CISN + 101, SISN + 1, 0, W, 500 * MS);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, 0, 0, TV_NOTE_RETRANS);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, 0, 0, TV_NOTE_RETRANS);
 	HIST("ShADTF");
 	counters(&t, 2, 0, 0, 0);
 }
@@ -1015,19 +1015,19 @@ test_out_of_order(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 1 * MS);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, PA, CISN + 201, SISN + 1, 100, W, 1 * MS + 100);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 1 * MS + 200);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_OUT_OF_ORDER);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_OUT_OF_ORDER);
 	counters(&t, 0, 0, 1, 0);
 	HIST("ShADT");
 
 	/* a hole filled 3 ms after it opened: lost, then retransmitted */
 	o = seg(&t, C, PA, CISN + 401, SISN + 1, 100, W, 10 * MS);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, PA, CISN + 301, SISN + 1, 100, W, 13 * MS);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
 	counters(&t, 1, 0, 1, 0);
 	HIST("ShADT");	/* the second 't' comes at the 10th */
 }
@@ -1043,32 +1043,32 @@ test_dup_acks(void **state)
 	HANDSHAKE();
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 300);
 	o = seg(&t, C, PA, CISN + 201, SISN + 1, 100, W, 310);	/* 101..200 lost */
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 320);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	assert_int_equal(o.dup_ack, 0);
 	o = seg(&t, C, PA, CISN + 301, SISN + 1, 100, W, 330);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 340);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
 	assert_int_equal(o.dup_ack, 1);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 350);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
 	assert_int_equal(o.dup_ack, 2);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 360);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
 	assert_int_equal(o.dup_ack, 3);
 	/* fast retransmit */
 	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 5 * MS);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 401, 0, W, 5 * MS + 100);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	assert_int_equal(o.dup_ack, 0);
 	/* the same ACK with nothing outstanding is no duplicate */
 	o = seg(&t, S, ACK, SISN + 1, CISN + 401, 0, W, 5 * MS + 200);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, PA, CISN + 401, SISN + 1, 100, W, 5 * MS + 300);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 401, 0, W, 5 * MS + 400);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
 	assert_int_equal(o.dup_ack, 1);
 
 	counters(&t, 1, 4, 0, 0);
@@ -1087,10 +1087,10 @@ test_zero_window(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, S, PA, SISN + 1, CISN + 1, 100, W, 300);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	for (i = 1; i <= 10; i++) {
 		o = seg(&t, C, ACK, CISN + 1, SISN + 101, 0, 0, 300 + i * 100);
-		STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_ZERO_WINDOW);
+		STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_ZERO_WINDOW);
 		assert_int_equal(o.dup_ack, 0);
 		if (i == 1)
 			HIST("ShAdW");
@@ -1100,12 +1100,12 @@ test_zero_window(void **state)
 	HIST("ShAdWW");
 	counters(&t, 0, 0, 0, 10);
 	o = seg(&t, C, ACK, CISN + 1, SISN + 101, 0, 4096, 5 * MS);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_WINDOW_UPDATE);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_WINDOW_UPDATE);
 	/* the same window again: nothing */
 	o = seg(&t, C, ACK, CISN + 1, SISN + 101, 0, 4096, 6 * MS);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, RA, CISN + 1, SISN + 101, 0, 0, 7 * MS);
-	STEP(o, TV_CLOSED, TV_CLOSED, CHG_BOTH, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, CHG_BOTH, CLOSED, 0);
 	counters(&t, 0, 0, 0, 10);
 	HIST("ShAdWWR");
 }
@@ -1120,22 +1120,22 @@ test_keepalive(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 1, W, 300);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 2, 0, W, 400);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, ACK, CISN + 1, SISN + 1, 0, W, 1 * SEC);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_KEEPALIVE);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_KEEPALIVE);
 	/* its answer repeats the last ACK but nothing is outstanding */
 	o = seg(&t, S, ACK, SISN + 1, CISN + 2, 0, W, 1 * SEC + 100);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, ACK, CISN + 1, SISN + 1, 0, W, 2 * SEC);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_KEEPALIVE);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_KEEPALIVE);
 	assert_int_equal(o.dup_ack, 0);
 	HIST("ShADa");
 	/* the one-byte kind: no retransmission for us; Zeek's 't' counts
 	 * any payload that does not advance the sequence space */
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 1, W, 3 * SEC);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_KEEPALIVE);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_KEEPALIVE);
 	counters(&t, 0, 0, 0, 0);
 	HIST("ShADaT");
 }
@@ -1149,7 +1149,7 @@ test_rst_with_data(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, C, RA, CISN + 1, SISN + 1, 12, W, 300);
-	STEP(o, TV_CLOSED, TV_CLOSED, CHG_BOTH, CLOSED, TV_NOTE_RST_DATA);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, CHG_BOTH, CLOSED, TV_NOTE_RST_DATA);
 	assert_int_equal(tv_tcp_close(&t), TV_CLOSE_RESET);
 	HIST("ShAR");	/* Zeek: an RST's payload is no 'D' */
 	ZEEK("RSTO");
@@ -1167,13 +1167,13 @@ test_after_close(void **state)
 	o = seg(&t, C, FA, CISN + 1, SISN + 1, 0, W, 300);
 	o = seg(&t, S, FA, SISN + 1, CISN + 2, 0, W, 400);
 	o = seg(&t, C, ACK, CISN + 2, SISN + 2, 0, W, 500);
-	STEP(o, TV_TIME_WAIT, TV_CLOSED, CHG_S, CLOSED, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, CHG_S, CLOSED, 0);
 	/* the last ACK again (the server's FIN was sent again) */
 	o = seg(&t, S, FA, SISN + 1, CISN + 2, 0, W, 600);
-	STEP(o, TV_TIME_WAIT, TV_CLOSED, 0, 0,
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, 0, 0,
 	    TV_NOTE_AFTER_CLOSE | TV_NOTE_RETRANS);
 	o = seg(&t, C, ACK, CISN + 2, SISN + 2, 0, W, 700);
-	STEP(o, TV_TIME_WAIT, TV_CLOSED, 0, 0, TV_NOTE_AFTER_CLOSE);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, 0, 0, TV_NOTE_AFTER_CLOSE);
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_THREE_WAY, 0, 0, 0);
 	HIST("ShAFf");
 }
@@ -1187,18 +1187,18 @@ test_syn_with_payload(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN, CISN, 0, 20, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, TV_NOTE_SYN_DATA);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, TV_NOTE_SYN_DATA);
 	HIST("S");	/* Zeek: a SYN's payload is no 'D' */
 	o = seg(&t, C, SYN, CISN, 0, 20, W, 1 * SEC);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, 0, 0,
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, 0, 0,
 	    TV_NOTE_SYN_DATA | TV_NOTE_RETRANS);
 	assert_int_equal(o.syn_retry, 1);
 	HIST("ST");
 	/* the SYN-ACK acknowledges SYN and payload */
 	o = seg(&t, S, SA, SISN, CISN + 21, 0, W, 1 * SEC + 100);
-	STEP(o, TV_ESTABLISHED, TV_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
 	o = seg(&t, C, ACK, CISN + 21, SISN + 1, 0, W, 1 * SEC + 200);
-	STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, CHG_S, OPENED, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, CHG_S, OPENED, 0);
 	assert_int_equal(tv_tcp_open(&t), TV_OPEN_THREE_WAY);
 	assert_int_equal(tv_tcp_syn_retries(&t), 1);
 	counters(&t, 1, 0, 0, 0);
@@ -1216,19 +1216,19 @@ test_half_close(void **state)
 	HANDSHAKE();
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 7, W, 300);
 	o = seg(&t, C, FA, CISN + 8, SISN + 1, 0, W, 400);
-	STEP(o, TV_FIN_WAIT_1, TV_CLOSE_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 9, 0, W, 500);
-	STEP(o, TV_FIN_WAIT_2, TV_CLOSE_WAIT, CHG_C, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_2, TV_ST_CLOSE_WAIT, CHG_C, 0, 0);
 	assert_int_equal(tv_tcp_half_close(&t), 0);
 	o = seg(&t, S, PA, SISN + 1, CISN + 9, 39, W, 600);
-	STEP(o, TV_FIN_WAIT_2, TV_CLOSE_WAIT, 0, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_2, TV_ST_CLOSE_WAIT, 0, 0, 0);
 	assert_int_equal(tv_tcp_half_close(&t), 1);
 	o = seg(&t, C, ACK, CISN + 9, SISN + 40, 0, W, 700);
-	STEP(o, TV_FIN_WAIT_2, TV_CLOSE_WAIT, 0, 0, 0);
+	STEP(o, TV_ST_FIN_WAIT_2, TV_ST_CLOSE_WAIT, 0, 0, 0);
 	o = seg(&t, S, FA, SISN + 40, CISN + 9, 0, W, 800);
-	STEP(o, TV_TIME_WAIT, TV_LAST_ACK, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_LAST_ACK, CHG_BOTH, 0, 0);
 	o = seg(&t, C, ACK, CISN + 9, SISN + 41, 0, W, 900);
-	STEP(o, TV_TIME_WAIT, TV_CLOSED, CHG_S, CLOSED, 0);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, CHG_S, CLOSED, 0);
 
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_FOUR_WAY, 0, 0, 1);
 	HIST("ShADFadf");
@@ -1251,7 +1251,7 @@ test_history_t_logarithmic(void **state)
 	HIST("ShAd");
 	for (i = 1; i <= 10; i++) {
 		o = seg(&t, S, PA, SISN + 1, CISN + 1, 100, W, i * 100 * MS);
-		STEP(o, TV_ESTABLISHED, TV_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+		STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
 		if (i == 1 || i == 9)
 			HIST("ShAdt");
 	}
@@ -1269,14 +1269,14 @@ test_history_multi_flag(void **state)
 
 	(void)state;
 	o = first(&t, 0, SYN | FIN, CISN, 0, 0, W, 0);
-	STEP(o, TV_SYN_SENT, TV_LISTEN, CHG_C, 0, 0);
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, CHG_C, 0, 0);
 	o = seg(&t, C, SYN | FIN, CISN, 0, 0, W, 100);
 	HIST("Q");
 	ZEEK("SH");
 
 	HANDSHAKE();
 	o = seg(&t, C, FIN | RST | ACK, CISN + 1, SISN + 1, 0, W, 300);
-	STEP(o, TV_CLOSED, TV_CLOSED, CHG_BOTH, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, CHG_BOTH, CLOSED, 0);
 	HIST("ShAI");
 	ZEEK("RSTO");
 }
@@ -1292,15 +1292,15 @@ test_history_fin_with_data(void **state)
 	(void)state;
 	HANDSHAKE();
 	o = seg(&t, S, FA | PSH, SISN + 1, CISN + 1, 30, W, 300);
-	STEP(o, TV_CLOSE_WAIT, TV_FIN_WAIT_1, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_CLOSE_WAIT, TV_ST_FIN_WAIT_1, CHG_BOTH, 0, 0);
 	HIST("ShAf");
 	o = seg(&t, S, FA | PSH, SISN + 1, CISN + 1, 30, W, 200 * MS);
-	STEP(o, TV_CLOSE_WAIT, TV_FIN_WAIT_1, 0, 0, TV_NOTE_RETRANS);
+	STEP(o, TV_ST_CLOSE_WAIT, TV_ST_FIN_WAIT_1, 0, 0, TV_NOTE_RETRANS);
 	HIST("ShAft");
 	o = seg(&t, C, FA, CISN + 1, SISN + 32, 0, W, 200 * MS + 100);
-	STEP(o, TV_LAST_ACK, TV_TIME_WAIT, CHG_BOTH, 0, 0);
+	STEP(o, TV_ST_LAST_ACK, TV_ST_TIME_WAIT, CHG_BOTH, 0, 0);
 	o = seg(&t, S, ACK, SISN + 32, CISN + 2, 0, W, 200 * MS + 200);
-	STEP(o, TV_CLOSED, TV_TIME_WAIT, CHG_C, CLOSED, 0);
+	STEP(o, TV_ST_CLOSED, TV_ST_TIME_WAIT, CHG_C, CLOSED, 0);
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_THREE_WAY, 1, 1, 0);
 	HIST("ShAftFa");
 	ZEEK("SF");

@@ -1,0 +1,24 @@
+/* \summary: the three parts of the TCP analysis as tv_tcp_packet() drives them (private to src/track) */
+#ifndef TV_TCP_INT_H
+#define TV_TCP_INT_H
+
+#include "tv_tcp.h"
+
+/* RFC 9293 (tv_tcp_state.c): the SYN, FIN and RST facts of the segment and
+ * both endpoints' states after it; the TV_EV_* events in out->events. */
+void tv_tcp_state_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
+    int64_t ns, struct tv_tcp_pkt *out);
+
+/* Anomalies (tv_tcp_anom.c): judged before the segment is taken in (they
+ * compare it with what was sent before), so in two steps. */
+uint16_t tv_tcp_anom_judge(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
+    int64_t ns, struct tv_tcp_pkt *out);
+void tv_tcp_anom_take(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
+    uint16_t notes);
+
+/* Zeek (tv_tcp_zeek.c): history letters and Zeek's endpoint states. */
+void tv_tcp_zeek_init(struct tv_tcp *t, int flipped);
+void tv_tcp_zeek_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
+    uint16_t notes);
+
+#endif /* TV_TCP_INT_H */

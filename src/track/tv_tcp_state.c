@@ -1,0 +1,178 @@
+/* \summary: TCP analysis, part 1: both endpoints' states and the SYN, FIN and RST facts of RFC 9293 */
+#include "tv_tcp-int.h"
+
+/* RFC 9293 §3.10.7: endpoint states as the segment is sent and received.
+ * `ack_syn` / `ack_fin`: this segment acknowledges the peer's SYN / FIN
+ * for the first time. */
+static void
+states(struct tv_tcp *t, const struct tv_pkt *pkt, int from, int ack_syn,
+    int ack_fin)
+{
+	uint8_t *me = &t->state[from], *peer = &t->state[!from];
+	struct tv_tcp_side *s = &t->s[from], *o = &t->s[!from];
+	uint8_t f = pkt->flags;
+
+	if (f & TV_TH_RST) {
+		/* §3.10.7.4: a reset SYN_RECEIVED that came from LISTEN goes
+		 * back to LISTEN; every other state goes to CLOSED */
+		if (*peer == TV_ST_SYN_RECEIVED && !o->syn)
+			*peer = TV_ST_LISTEN;
+		else if (*peer != TV_ST_LISTEN)	/* LISTEN ignores an RST */
+			*peer = TV_ST_CLOSED;
+		*me = TV_ST_CLOSED;
+		return;
+	}
+	if (f & TV_TH_SYN) {
+		if (!(f & TV_TH_ACK)) {
+			/* §3.10.7.3: a SYN reaching SYN_SENT is a simultaneous
+			 * open; both sides pass to SYN_RECEIVED */
+			if (*peer == TV_ST_SYN_SENT) {
+				*peer = TV_ST_SYN_RECEIVED;
+				*me = TV_ST_SYN_RECEIVED;
+			} else if (*me == TV_ST_CLOSED || *me == TV_ST_LISTEN) {
+				*me = TV_ST_SYN_SENT;
+			}
+		} else {
+			/* §3.10.7.2: LISTEN answers a SYN with SYN,ACK */
+			if (*me == TV_ST_CLOSED || *me == TV_ST_LISTEN || *me == TV_ST_SYN_SENT)
+				*me = TV_ST_SYN_RECEIVED;
+		}
+	}
+	/* the peer learns its SYN was acknowledged (§3.10.7.3, §3.10.7.4) */
+	if (ack_syn) {
+		if (*peer == TV_ST_SYN_SENT || *peer == TV_ST_SYN_RECEIVED)
+			*peer = TV_ST_ESTABLISHED;
+	}
+	/* ...and that its FIN was acknowledged (§3.10.7.4, ACK processing) */
+	if (ack_fin) {
+		if (*peer == TV_ST_FIN_WAIT_1)
+			*peer = TV_ST_FIN_WAIT_2;
+		else if (*peer == TV_ST_CLOSING)
+			*peer = TV_ST_TIME_WAIT;
+		else if (*peer == TV_ST_LAST_ACK)
+			*peer = TV_ST_CLOSED;
+	}
+	if (f & TV_TH_FIN) {
+		/* sender (§3.10.4 CLOSE) */
+		if (*me == TV_ST_ESTABLISHED || *me == TV_ST_SYN_RECEIVED)
+			*me = TV_ST_FIN_WAIT_1;
+		else if (*me == TV_ST_CLOSE_WAIT)
+			/* a FIN that does not acknowledge the peer's FIN was
+			 * sent before that FIN arrived: simultaneous close */
+			*me = o->fin_acked ? TV_ST_LAST_ACK : TV_ST_CLOSING;
+		/* receiver (§3.10.7.4, eighth step) */
+		if (*peer == TV_ST_ESTABLISHED || *peer == TV_ST_SYN_RECEIVED)
+			*peer = TV_ST_CLOSE_WAIT;
+		else if (*peer == TV_ST_FIN_WAIT_1)
+			*peer = TV_ST_CLOSING;
+		else if (*peer == TV_ST_FIN_WAIT_2)
+			*peer = TV_ST_TIME_WAIT;
+	}
+	(void)s;
+}
+
+/* What this segment says of the sender's SYN and FIN and of the peer's:
+ * sent, acknowledged, retried; `ack_syn` / `ack_fin` set when it
+ * acknowledges the peer's SYN / FIN for the first time. */
+static void
+facts(struct tv_tcp *t, const struct tv_pkt *pkt, int from, int64_t ns,
+    int *ack_syn, int *ack_fin)
+{
+	struct tv_tcp_side *s = &t->s[from], *o = &t->s[!from];
+	uint8_t f = pkt->flags;
+	int syn = f & TV_TH_SYN, fin = f & TV_TH_FIN, rst = f & TV_TH_RST;
+	int ack = f & TV_TH_ACK;
+
+	/* SYNs and their retries */
+	if (syn && !ack) {
+		if (!s->syn) {
+			s->syn = 1;
+			s->syn_seq = pkt->seq;
+			if (from == 0 && !t->have_first_syn) {
+				t->first_syn_ns = ns;
+				t->have_first_syn = 1;
+			}
+		}
+		if (pkt->seq == s->syn_seq)
+			s->syn_sends++;
+		s->last_syn_ns = ns;
+	} else if (syn) {
+		if (!s->synack && !s->syn)
+			s->syn_seq = pkt->seq;
+		s->synack = 1;
+	}
+
+	/* what this segment acknowledges */
+	if (ack && !rst) {
+		if ((o->syn || o->synack) && !o->syn_acked &&
+		    tv_seq_gt(pkt->ack, o->syn_seq)) {
+			o->syn_acked = 1;
+			*ack_syn = 1;
+		} else if (syn && from == 1 && t->flipped && !o->syn &&
+		    !o->synack && !o->syn_acked) {
+			/* a SYN-ACK seen first acknowledges the client's
+			 * SYN the capture missed (§3.10.7.3: SYN_SENT then
+			 * enters ESTABLISHED) */
+			o->syn_acked = 1;
+			*ack_syn = 1;
+		}
+		if (o->fin && !o->fin_acked && tv_seq_gt(pkt->ack, o->fin_seq)) {
+			o->fin_acked = 1;
+			*ack_fin = 1;
+			if (fin && !s->fin)
+				s->fin_carried_ack = 1;
+			else
+				o->fin_acked_alone = 1;
+		}
+	}
+	if (pkt->len > 0 && o->fin && !s->fin)
+		s->data_after_peer_fin = 1;
+	if (fin && !s->fin) {
+		s->fin = 1;
+		s->fin_seq = pkt->seq + pkt->len + (syn ? 1u : 0u);
+		if (t->first_fin < 0)
+			t->first_fin = (int8_t)from;
+		else if (o->fin && !o->fin_acked)
+			t->simultaneous_close = 1;
+	}
+}
+
+void
+tv_tcp_state_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
+    int64_t ns, struct tv_tcp_pkt *out)
+{
+	struct tv_tcp_side *s = &t->s[from], *o = &t->s[!from];
+	int rst = pkt->flags & TV_TH_RST, ack_syn = 0, ack_fin = 0;
+
+	facts(t, pkt, from, ns, &ack_syn, &ack_fin);
+	/* a server that sends its own SYN was not listening */
+	if (from == 1 && (pkt->flags & TV_TH_SYN) && !(pkt->flags & TV_TH_ACK) &&
+	    t->first_had_syn)
+		t->init_state[1] = TV_ST_CLOSED;
+	if (!t->closed)
+		states(t, pkt, from, ack_syn, ack_fin);
+	if (rst) {
+		s->rst = 1;
+		if (t->first_rst < 0) {
+			t->first_rst = (int8_t)from;
+			t->rst_before_est = !t->established;
+		}
+		if (!t->closed) {
+			t->rst_ended = 1;
+			t->rst_end_side = (int8_t)from;
+		}
+	}
+	/* the handshake completed when both SYNs are acknowledged (§3.5);
+	 * a FIN from SYN_RECEIVED reaches FIN_WAIT_1 without that */
+	if (!t->established && t->s[0].syn_acked && t->s[1].syn_acked) {
+		t->established = 1;
+		t->hs_done_ns = ns;
+		t->have_hs_done = 1;
+		out->events |= TV_EV_OPENED;
+	}
+	if (!t->closed && (rst || (s->fin_acked && o->fin_acked))) {
+		t->closed = 1;
+		out->events |= TV_EV_CLOSED;
+	}
+
+}
