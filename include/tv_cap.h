@@ -78,15 +78,20 @@ const char *tv_cap_link_name(const struct tv_cap *cap);
 /* 9 when the input has nanosecond timestamps, else 6. */
 int tv_cap_ts_digits(const struct tv_cap *cap);
 
+/* What tv_cap_next() found. */
+enum tv_cap_next {
+	TV_CAP_PACKET,		/* *rec filled, *match set to whether the filter accepts it */
+	TV_CAP_END,		/* the end of the input */
+	TV_CAP_IDLE,		/* live: the wait passed with no packet */
+	TV_CAP_DAMAGED,		/* the input is damaged or cut off: errbuf says how */
+};
+
 /*
- * Next record.  Returns 1 with *rec filled (and *match set to whether
- * the filter accepts it), 0 at the end of the input, 2 when a live
- * capture's timeout passed with no packet, or -1 with a message in
- * errbuf when the input is damaged or cut off.  With a dump file open,
- * the record is in it (buffered) before this returns.
+ * The next record.  With a dump file open, the record is in it (buffered)
+ * before this returns.
  */
-int tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match,
-    char *errbuf);
+enum tv_cap_next tv_cap_next(struct tv_cap *cap, struct tv_rec *rec,
+    int *match, char *errbuf);
 
 /* Live: how long tv_cap_next() waits for a packet before it returns 2. */
 void tv_cap_set_wait(struct tv_cap *cap, int ms);

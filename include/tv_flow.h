@@ -8,7 +8,9 @@
 
 enum tv_side { TV_CLIENT = 0, TV_SERVER = 1 };
 
-/* One packet as the ladder needs it; stored only when rows are kept. */
+/* One packet as the tracker saw it: the fields a picture of the whole
+ * connection needs, with what the analysis said; stored only when rows are
+ * kept (tv_flow_cfg.keep_rows). */
 struct tv_row {
 	uint64_t n;
 	int64_t ts_sec;
@@ -36,15 +38,6 @@ struct tv_rowblk {
 	unsigned n;		/* rows used */
 	unsigned cap;		/* TV_ROWBLK_FIRST or TV_ROWBLK */
 	struct tv_row r[];
-};
-
-/* Where a ladder drawn row by row (live) or from stored rows stands. */
-struct tv_lad_state {
-	struct tv_row fold_first;	/* first row of a run being folded */
-	uint32_t fold_n;
-	uint64_t fold_bytes[2];
-	uint8_t said_open, said_close;
-	uint8_t started;		/* live: header drawn */
 };
 
 /* Why a connection is handed to the done callback. */
@@ -86,7 +79,6 @@ struct tv_conn {
 	struct tv_rowblk *rows, *rows_tail;
 	uint64_t nrows;
 	uint32_t part;		/* parts already handed out by TV_DONE_PARTIAL */
-	struct tv_lad_state live;	/* live ladder bookkeeping */
 
 	/* table bookkeeping: private */
 	struct tv_conn *hnext;			/* hash chain */
@@ -100,7 +92,8 @@ struct tv_flow;
 typedef void (*tv_flow_done_fn)(struct tv_conn *c, enum tv_done why, void *ctx);
 
 struct tv_flow_cfg {
-	int keep_rows;		/* store rows for the ladder */
+	int keep_rows;		/* store each connection's rows */
+	size_t user_size;	/* bytes kept per connection for the caller (tv_conn_user) */
 	uint64_t linger_ns;	/* closed connections wait this long (capture time)
 				   for late packets before they are handed out */
 	uint32_t max_conns;	/* 0: default TV_FLOW_MAX_CONNS */
@@ -145,6 +138,9 @@ void tv_flow_reap(struct tv_flow *f, int64_t ts_sec, uint32_t ts_nsec);
 void tv_flow_finish(struct tv_flow *f);
 
 void tv_flow_get_stats(const struct tv_flow *f, struct tv_flow_stats *st);
+
+/* The caller's area of c: tv_flow_cfg.user_size bytes, zeroed when c began. */
+void *tv_conn_user(const struct tv_conn *c);
 
 /* Relative sequence number of a value sent by `side` (ISN, else first seen). */
 uint32_t tv_conn_rel(const struct tv_conn *c, enum tv_side side, uint32_t v);

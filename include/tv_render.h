@@ -1,4 +1,4 @@
-/* \summary: renderers (ASCII ladder, JSON Lines) writing through a caller's sink */
+/* \summary: the renderers (ladder, JSON Lines, --summary) and their interface; text goes to a caller's sink */
 #ifndef TV_RENDER_H
 #define TV_RENDER_H
 
@@ -70,7 +70,55 @@ struct tv_totals {
 /* Count one decoded frame into the totals. */
 void tv_totals_add(struct tv_totals *t, const struct tv_pkt *pkt);
 
-/* ---- ASCII ladder (tv_lad_) ---- */
+/* The totals line the text formats end with ("14 packets: 14 TCP ..."). */
+void tv_text_totals(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_totals *t);
+
+/* ---- the renderer interface ---- */
+
+/* What a renderer is handed with every call. */
+struct tv_rctx {
+	const struct tv_out *out;
+	const struct tv_render_opts *ro;
+	void *self;			/* its own state for the run (self_size bytes) */
+};
+
+/*
+ * An output format.  The run loop calls packet() for every TCP or UDP
+ * packet after the tracker took it in, conn() for every connection the
+ * tracker hands out (closed, at the end, evicted, or a part of a long
+ * one), end() once with the totals.  What it keeps per connection lives
+ * in the tracker's area for it, tv_conn_user(c): conn_size bytes, zeroed
+ * at the connection's first packet.  Adding a format is one file with one
+ * of these, listed in tv_renderers[] (tv_out.c).
+ */
+struct tv_renderer {
+	const char *name;		/* --format=NAME */
+	int live;			/* drawn as packets come (else whole, at the end of each) */
+	int keep_rows;			/* the tracker stores every connection's rows */
+	size_t self_size;
+	size_t conn_size;
+	void (*packet)(const struct tv_rctx *x, struct tv_conn *c,
+	    const struct tv_pkt *pkt, enum tv_side from, const struct tv_row *row);
+	void (*conn)(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why);
+	void (*end)(const struct tv_rctx *x, const struct tv_totals *t);
+};
+
+/* The renderer for --format=name, live or replayed; NULL when unknown. */
+const struct tv_renderer *tv_renderer_find(const char *name, int live);
+/* "text, json, summary": the names, for messages */
+const char *tv_renderer_names(void);
+
+/* ---- ASCII ladder (tv_ladder.c) ---- */
+
+/* Where a ladder drawn row by row stands (live), or from stored rows. */
+struct tv_lad_state {
+	struct tv_row fold_first;	/* first row of a run being folded */
+	uint32_t fold_n;
+	uint64_t fold_bytes[2];
+	uint8_t said_open, said_close;
+	uint8_t started;		/* live: header drawn */
+};
 
 /*
  * Draw connection c from its stored rows: header, one row per packet,
@@ -82,21 +130,19 @@ void tv_lad_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 
 /*
  * Live view: draw one row as it arrives (the header first, for a new
- * connection), every line tagged "#id".  Plain data rows are held while
- * they can still be folded (--data=summary) and drawn when the run ends.
- * `r` is the row as tv_flow would store it; see tv_flow_row().
+ * connection), every line tagged "#id".  Plain data rows are held in *ls
+ * while they can still be folded (--data=summary).  `r` is the row as
+ * tv_flow would store it; see tv_flow_row().
  */
 void tv_lad_live_packet(const struct tv_out *o, const struct tv_render_opts *ro,
-    struct tv_conn *c, const struct tv_row *r);
+    const struct tv_conn *c, const struct tv_row *r, struct tv_lad_state *ls);
 /* Live view: the connection is finished: pending rows, outcome, footer. */
 void tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
-    struct tv_conn *c, enum tv_done why);
+    const struct tv_conn *c, enum tv_done why, struct tv_lad_state *ls);
 
-/* The end-of-input summary in text. */
-void tv_lad_summary(const struct tv_out *o, const struct tv_render_opts *ro,
-    const struct tv_totals *t);
+extern const struct tv_renderer tv_render_ladder, tv_render_live;
 
-/* ---- --summary: one aligned line per connection (tv_sum_) ---- */
+/* ---- --summary: one aligned line per connection (tv_summary.c) ---- */
 
 struct tv_sum_totals {
 	uint64_t tcp, udp, packets, bytes;
@@ -112,12 +158,16 @@ void tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 void tv_sum_totals(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_sum_totals *st);
 
-/* ---- JSON Lines (tv_json_); the contract is docs/json.md ---- */
+extern const struct tv_renderer tv_render_summary;
+
+/* ---- JSON Lines (tv_json.c); the contract is docs/json.md ---- */
 
 void tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_pkt *pkt, const struct tv_conn *c, enum tv_side from);
 void tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, enum tv_done why);
 void tv_json_summary(const struct tv_out *o, const struct tv_totals *t);
+
+extern const struct tv_renderer tv_render_json;
 
 #endif /* TV_RENDER_H */

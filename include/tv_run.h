@@ -1,4 +1,4 @@
-/* \summary: the read-decode-track-draw loop shared by replay, live capture and the demo */
+/* \summary: the read-decode-track-render loop shared by replay, live capture and the demo */
 #ifndef TV_RUN_H
 #define TV_RUN_H
 
@@ -9,20 +9,31 @@
 #include "tv_flow.h"
 #include "tv_render.h"
 
-enum tv_fmt { TV_FMT_TEXT, TV_FMT_JSON, TV_FMT_SUMMARY };
-
 /* Exit statuses (docs/tcpviz.1, EXIT STATUS). */
 #define TV_EXIT_OK	0
 #define TV_EXIT_ERROR	1	/* bad arguments, unreadable input, bad filter, no permission */
 #define TV_EXIT_CUT	2	/* input damaged or cut off part way: all before it was drawn */
 #define TV_EXIT_DEMO	3	/* --demo: a scenario did not produce the expected exchange */
 
+/*
+ * Where the text goes, the caller's: write() as in struct tv_out, flush()
+ * pushes out what is buffered (0 or -1), failed() tells the errno of the
+ * first failed write or flush (0: none).  tv_run_stdout() is one.
+ */
+struct tv_sink {
+	void (*write)(void *ctx, const char *s, size_t n);
+	int (*flush)(void *ctx);
+	int (*failed)(void *ctx);
+	void *ctx;
+};
+
 /* Called for every finished connection after it is drawn (the demo's checks). */
 typedef void (*tv_run_conn_fn)(const struct tv_conn *c, void *ctx);
 
-struct tv_run {
-	/* set by the caller */
-	enum tv_fmt fmt;
+/* What the caller sets before tv_run_init(). */
+struct tv_run_opts {
+	const struct tv_renderer *renderer;
+	struct tv_sink sink;
 	struct tv_render_opts ro;
 	uint64_t count;		/* -c: stop after this many packets (0: no limit) */
 	int live;		/* rows drawn as they arrive, conns reaped by the clock */
@@ -32,30 +43,32 @@ struct tv_run {
 	uint32_t max_conns;	/* 0: TV_FLOW_MAX_CONNS */
 	tv_run_conn_fn on_conn;
 	void *on_conn_ctx;
-	/* optional: a descriptor polled between packets, and its handler */
+	/* optional: a descriptor polled between packets when on_aux is set */
 	int aux_fd;
-	void (*on_aux)(struct tv_run *run, void *ctx);
+	void (*on_aux)(void *ctx);
 	void *aux_ctx;
+};
+
+struct tv_run {
+	struct tv_run_opts o;
 
 	/* live: leave the loop at this wall-clock time (ns; 0: never), or as
-	 * soon as no connection is left in the table when until_idle is set */
+	 * soon as no connection is left in the table when until_idle is set;
+	 * stop: set (by on_aux, say) to leave it now */
 	int64_t deadline_ns;
 	int until_idle;
+	int stop;
 
-	/* state */
-	struct tv_out out;	/* the text sink: stdout, through the pacing queue */
+	/* the loop's own */
+	struct tv_out out;	/* the renderer's: the sink, through the pacing queue */
+	struct tv_rctx x;
+	struct tv_flow *flow;
+	struct tv_totals tot;
+	uint64_t frames;	/* records read */
+	uint64_t matched;
 	char *pq;		/* pacing: text drawn, not yet shown */
 	size_t pq_off, pq_len;
 	int64_t pq_next_ns;	/* when the next line may be shown */
-	struct tv_flow *flow;
-	struct tv_totals tot;
-	struct tv_sum_totals sum;
-	int sum_header_done;
-	uint64_t frames;	/* records read */
-	uint64_t matched;
-	int write_failed;
-	int write_errno;
-	int stop;		/* set to leave the loop */
 	char errbuf[TV_ERRBUF_SIZE];
 };
 
@@ -63,15 +76,25 @@ struct tv_run {
 extern volatile sig_atomic_t tv_run_signalled;
 void tv_run_signals(void);
 
-/* Prepare run (after the caller set its options).  0, or -1: out of memory. */
-int tv_run_init(struct tv_run *run);
+/* A sink writing to stdout. */
+void tv_run_stdout(struct tv_sink *sink);
 
-/*
- * Read cap until it ends, -c is reached, a signal arrives or output
- * fails.  Returns TV_EXIT_OK, or TV_EXIT_CUT with run->errbuf when the
- * input is damaged part way.
- */
-int tv_run_loop(struct tv_run *run, struct tv_cap *cap);
+/* Prepare run with the caller's options.  0, or -1: out of memory. */
+int tv_run_init(struct tv_run *run, const struct tv_run_opts *o);
+
+/* Named results of tv_run_loop(). */
+enum tv_run_end {
+	TV_RUN_DONE,		/* the input ended, -c was reached, a signal, run->stop */
+	TV_RUN_OUTPUT,		/* the output failed (a reader that went away, say) */
+	TV_RUN_DAMAGED,		/* the input is damaged part way: run->errbuf says how */
+};
+
+/* Read cap until it ends, -c is reached, a signal arrives, run->stop is
+ * set, or output fails. */
+enum tv_run_end tv_run_loop(struct tv_run *run, struct tv_cap *cap);
+
+/* Has the output failed?  (The errno, or 0.) */
+int tv_run_output_failed(const struct tv_run *run);
 
 /* Text to the run's output (after what was drawn so far, paced with it),
  * broken to fit the width, lines after the first indented by `indent`. */
@@ -85,17 +108,17 @@ void tv_run_drain(struct tv_run *run);
 /* Hand out closed connections whose linger has passed (live: wall clock). */
 void tv_run_reap_now(struct tv_run *run);
 
-/* Wall-clock time in nanoseconds since the epoch. */
-int64_t tv_run_now_ns(void);
-
 /* Number of connections still in the table. */
 uint64_t tv_run_open_conns(const struct tv_run *run);
 
-/* End of input: draw what is left and the summary; free the table. */
+/* Hand out every connection still in the table (the demo: UDP flows). */
+void tv_run_flush_conns(struct tv_run *run);
+
+/* End of input: draw what is left and the totals; free the table. */
 void tv_run_finish(struct tv_run *run);
 
-/* Flush stdout; returns TV_EXIT_ERROR with a message when writing failed
- * (other than a reader that went away), else `status`. */
+/* Flush the output; returns TV_EXIT_ERROR with a message when writing
+ * failed (other than a reader that went away), else `status`. */
 int tv_run_output_status(struct tv_run *run, int status);
 
 #endif /* TV_RUN_H */

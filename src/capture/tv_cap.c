@@ -218,7 +218,7 @@ tv_cap_set_wait(struct tv_cap *cap, int ms)
 	cap->timeout_ms = ms;
 }
 
-int
+enum tv_cap_next
 tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
 {
 	struct pcap_pkthdr *h;
@@ -233,17 +233,17 @@ tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
 		struct pollfd pfd = { .fd = cap->fd, .events = POLLIN };
 
 		if (poll(&pfd, 1, cap->timeout_ms) <= 0)
-			return 2;
+			return TV_CAP_IDLE;
 	}
 	r = pcap_next_ex(cap->p, &h, &data);
 	if (r == PCAP_ERROR_BREAK)
-		return 0;
+		return TV_CAP_END;
 	if (r < 0) {
 		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pcap_geterr(cap->p));
-		return -1;
+		return TV_CAP_DAMAGED;
 	}
 	if (r == 0)	/* live: the timeout passed */
-		return 2;
+		return TV_CAP_IDLE;
 	if (cap->dump)
 		pcap_dump((u_char *)cap->dump, h, data);
 	rec->data = data;
@@ -262,7 +262,7 @@ tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
 	rec->ts_sec = clamp_sec(sec);
 	rec->ts_nsec = (uint32_t)frac * (cap->digits == 9 ? 1u : 1000u);
 	*match = !cap->has_prog || pcap_offline_filter(&cap->prog, h, data) != 0;
-	return 1;
+	return TV_CAP_PACKET;
 }
 
 int

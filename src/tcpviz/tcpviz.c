@@ -1,9 +1,7 @@
 /* \summary: tcpviz: draw TCP connections as ladders, from a capture file or live */
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +9,28 @@
 #include <unistd.h>
 
 #include "tv_cap.h"
-#include "tv_demo.h"
+#include "tv_demo-int.h"
+#include "tv_priv-int.h"
 #include "tv_run.h"
+#include "tv_util.h"
 
 #define TCPVIZ_VERSION "0.2.0"
 
 /* Replay: a closed connection waits this long (capture time) for late packets. */
 #define LINGER_NS (2 * 1000000000ULL)
+
+/* What the command line asked for. */
+struct opts {
+	struct tv_run_opts run;
+	struct tv_live_opts live;
+	struct tv_demo_opts demo;
+	const char *file, *wfile, *user;
+	const char *format;	/* --format, or "summary" for --summary */
+	long width;		/* --width, -1: the terminal's */
+	int list;		/* -D */
+	int summary;		/* --summary */
+	char *filter;
+};
 
 static void
 usage(FILE *fp)
@@ -79,20 +92,6 @@ usage(FILE *fp)
 "the outcomes and exit statuses.\n");
 }
 
-static int
-parse_uint(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end != '\0' || s[0] == '-' || v == 0 || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* Join the trailing arguments into one filter expression, as tcpdump does. */
 static char *
 join_args(int argc, char **argv)
@@ -117,54 +116,11 @@ join_args(int argc, char **argv)
 }
 
 /*
- * Give up root once the capture is open, as tcpdump -Z does: to USER when
- * given, else to the user who ran sudo.  Returns 0, or -1 with a message.
- */
-int
-tv_drop_privileges(const char *user)
-{
-	struct passwd *pw = NULL;
-	uid_t uid;
-	gid_t gid;
-	const char *name;
-
-	if (geteuid() != 0)
-		return 0;
-	if (user != NULL) {
-		if ((pw = getpwnam(user)) == NULL) {
-			fprintf(stderr, "tcpviz: -Z %s: no such user\n", user);
-			return -1;
-		}
-	} else {
-		const char *su = getenv("SUDO_UID");
-		uint64_t v;
-
-		if (su == NULL || parse_uint(su, 0xfffffffeu, &v) < 0)
-			return 0;	/* root by login: stay root, like tcpdump */
-		if ((pw = getpwuid((uid_t)v)) == NULL)
-			return 0;
-	}
-	uid = pw->pw_uid;
-	gid = pw->pw_gid;
-	name = pw->pw_name;
-	if (initgroups(name, gid) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
-		fprintf(stderr, "tcpviz: cannot change to user %s: %s\n", name,
-		    strerror(errno));
-		return -1;
-	}
-	if (uid != 0 && setuid(0) == 0) {	/* must not be able to get root back */
-		fprintf(stderr, "tcpviz: dropping privileges failed\n");
-		return -1;
-	}
-	return 0;
-}
-
-/*
  * The width output must fit: a terminal's (TIOCGWINSZ, then $COLUMNS,
  * then 80), never below TV_WIDTH_MIN; off a terminal, no limit.
  */
 static unsigned
-tv_term_width(int fd)
+term_width(int fd)
 {
 	struct winsize ws;
 	const char *cols;
@@ -175,7 +131,8 @@ tv_term_width(int fd)
 		return 0;
 	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		w = ws.ws_col;
-	else if ((cols = getenv("COLUMNS")) != NULL && parse_uint(cols, 100000, &v) == 0)
+	else if ((cols = getenv("COLUMNS")) != NULL &&
+	    tv_parse_u64(cols, 1, 100000, &v) == 0)
 		w = (unsigned)v;
 	return w < TV_WIDTH_MIN ? TV_WIDTH_MIN : w;
 }
@@ -193,7 +150,7 @@ say_stderr(const char *text)
 {
 	struct tv_out o = { write_stderr, NULL };
 
-	tv_out_para(&o, tv_term_width(STDERR_FILENO), 8, text);
+	tv_out_para(&o, term_width(STDERR_FILENO), 8, text);
 }
 
 static void
@@ -208,261 +165,295 @@ perm_help(const char *iface)
 	    "tcpviz: replaying a file (-r) needs no privileges.\n", iface, iface);
 }
 
-int
-main(int argc, char **argv)
+/* A number option in [min, max] into *out; -1 with a message if not. */
+static int
+num_opt(const char *what, const char *arg, uint64_t min, uint64_t max,
+    uint64_t *out)
 {
-	enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
-	    OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH };
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "data", required_argument, NULL, OPT_DATA },
-		{ "summary", no_argument, NULL, OPT_SUMMARY },
-		{ "list-interfaces", no_argument, NULL, 'D' },
-		{ "demo", optional_argument, NULL, OPT_DEMO },
-		{ "demo-list", no_argument, NULL, OPT_DEMO_LIST },
-		{ "pace", required_argument, NULL, OPT_PACE },
-		{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
-		{ "width", required_argument, NULL, OPT_WIDTH },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tv_live_opts lo;
-	struct tv_demo_opts demo;
-	struct tv_run run;
-	struct tv_cap *cap;
-	struct tv_cap_stats cst;
-	const char *file = NULL, *wfile = NULL, *user = NULL;
-	char *filter = NULL;
+	if (tv_parse_u64(arg, min, max, out) == 0)
+		return 0;
+	fprintf(stderr, "tcpviz: invalid %s '%s' (%" PRIu64 " to %" PRIu64 ")\n",
+	    what, arg, min, max);
+	return -1;
+}
+
+enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
+	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH };
+
+static const struct option longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "data", required_argument, NULL, OPT_DATA },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "list-interfaces", no_argument, NULL, 'D' },
+	{ "demo", optional_argument, NULL, OPT_DEMO },
+	{ "demo-list", no_argument, NULL, OPT_DEMO_LIST },
+	{ "pace", required_argument, NULL, OPT_PACE },
+	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "width", required_argument, NULL, OPT_WIDTH },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *const data_names[] = {
+	[TV_DATA_SUMMARY] = "summary", [TV_DATA_FULL] = "full", [TV_DATA_NONE] = "none",
+};
+
+/*
+ * One option.  0 to go on; TV_EXIT_OK when it was answered
+ * (--help, --version, --demo-list); TV_EXIT_ERROR after a message.
+ */
+static int
+one_opt(struct opts *op, int ch, const char *arg)
+{
 	uint64_t v;
-	int ch, status, summary = 0, list = 0, err, closed_ok;
-	long width = -1;
+	int i;
 
-	memset(&run, 0, sizeof(run));
-	memset(&lo, 0, sizeof(lo));
-	memset(&demo, 0, sizeof(demo));
-	run.aux_fd = -1;
-	demo.pace_ms = -1;
-
-	while ((ch = getopt_long(argc, argv, "B:c:Dhi:nr:s:Sw:Z:", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'B':
-			if (parse_uint(optarg, 4u << 20, &v) < 0) {
-				fprintf(stderr, "tcpviz: invalid buffer size '%s' (KiB)\n", optarg);
-				return TV_EXIT_ERROR;
-			}
-			lo.buffer_kib = (int)v;
-			break;
-		case 'c':
-			if (parse_uint(optarg, UINT64_MAX, &run.count) < 0) {
-				fprintf(stderr, "tcpviz: invalid packet count '%s'\n", optarg);
-				return TV_EXIT_ERROR;
-			}
-			break;
-		case 'D':
-			list = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return TV_EXIT_OK;
-		case 'i':
-			lo.iface = optarg;
-			break;
-		case 'n':
-			break;
-		case 'r':
-			file = optarg;
-			break;
-		case 's':
-			if (parse_uint(optarg, 262144, &v) < 0) {
-				fprintf(stderr, "tcpviz: invalid snaplen '%s' (1 to 262144)\n", optarg);
-				return TV_EXIT_ERROR;
-			}
-			lo.snaplen = (int)v;
-			break;
-		case 'S':
-			run.ro.absolute = 1;
-			break;
-		case 'w':
-			wfile = optarg;
-			break;
-		case 'Z':
-			user = optarg;
-			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				run.fmt = TV_FMT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				run.fmt = TV_FMT_JSON;
-			else {
-				fprintf(stderr, "tcpviz: unknown format '%s' (text or json)\n",
-				    optarg);
-				return TV_EXIT_ERROR;
-			}
-			break;
-		case OPT_DATA:
-			if (strcmp(optarg, "summary") == 0)
-				run.ro.data = TV_DATA_SUMMARY;
-			else if (strcmp(optarg, "full") == 0)
-				run.ro.data = TV_DATA_FULL;
-			else if (strcmp(optarg, "none") == 0)
-				run.ro.data = TV_DATA_NONE;
-			else {
-				fprintf(stderr, "tcpviz: unknown --data mode '%s' "
-				    "(summary, full or none)\n", optarg);
-				return TV_EXIT_ERROR;
-			}
-			break;
-		case OPT_SUMMARY:
-			summary = 1;
-			break;
-		case OPT_DEMO:
-			demo.enabled = 1;
-			demo.list = optarg;
-			break;
-		case OPT_DEMO_LIST:
-			tv_demo_print_list(stdout);
-			return TV_EXIT_OK;
-		case OPT_PACE:
-			if (strcmp(optarg, "0") == 0)
-				v = 0;
-			else if (parse_uint(optarg, 10000, &v) < 0) {
-				fprintf(stderr, "tcpviz: invalid pace '%s' (0 to 10000 ms)\n", optarg);
-				return TV_EXIT_ERROR;
-			}
-			demo.pace_ms = (int)v;
-			break;
-		case OPT_MAX_CONNS:
-			if (parse_uint(optarg, 100000000, &v) < 0) {
-				fprintf(stderr, "tcpviz: invalid --max-conns '%s'\n", optarg);
-				return TV_EXIT_ERROR;
-			}
-			run.max_conns = (uint32_t)v;
-			break;
-		case OPT_WIDTH:
-			if (strcmp(optarg, "0") == 0)
-				v = 0;
-			else if (parse_uint(optarg, 100000, &v) < 0 || v < TV_WIDTH_MIN) {
-				fprintf(stderr, "tcpviz: invalid --width '%s' (0 for no "
-				    "limit, or %d to 100000 columns)\n", optarg, TV_WIDTH_MIN);
-				return TV_EXIT_ERROR;
-			}
-			width = (long)v;
-			break;
-		case OPT_VERSION:
-			printf("tcpviz %s\n%s\n", TCPVIZ_VERSION, tv_cap_lib_version());
-			return TV_EXIT_OK;
-		default:
-			usage(stderr);
+	switch (ch) {
+	case 'B':
+		if (num_opt("buffer size (KiB)", arg, 1, 4u << 20, &v) < 0)
 			return TV_EXIT_ERROR;
-		}
-	}
-	run.ro.width = width >= 0 ? (unsigned)width : tv_term_width(STDOUT_FILENO);
-	if (list) {
-		if (tv_cap_list_interfaces(stdout, run.errbuf) < 0) {
-			fprintf(stderr, "tcpviz: %s\n", run.errbuf);
-			return TV_EXIT_ERROR;
-		}
+		op->live.buffer_kib = (int)v;
+		return -1;
+	case 'c':
+		return num_opt("packet count", arg, 1, UINT64_MAX, &op->run.count) < 0 ?
+		    TV_EXIT_ERROR : -1;
+	case 'D':
+		op->list = 1;
+		return -1;
+	case 'h':
+		usage(stdout);
 		return TV_EXIT_OK;
-	}
-	if (summary) {
-		if (run.fmt == TV_FMT_JSON) {
-			fprintf(stderr, "tcpviz: --summary is a text format; "
-			    "with --format=json the conn lines carry the same\n");
+	case 'i':
+		op->live.iface = arg;
+		return -1;
+	case 'n':		/* tcpviz never resolves names */
+		return -1;
+	case 'r':
+		op->file = arg;
+		return -1;
+	case 's':
+		if (num_opt("snaplen", arg, 1, 262144, &v) < 0)
+			return TV_EXIT_ERROR;
+		op->live.snaplen = (int)v;
+		return -1;
+	case 'S':
+		op->run.ro.absolute = 1;
+		return -1;
+	case 'w':
+		op->wfile = arg;
+		return -1;
+	case 'Z':
+		op->user = arg;
+		return -1;
+	case OPT_FORMAT:
+		op->format = arg;
+		return -1;
+	case OPT_DATA:
+		if ((i = tv_name_index(arg, data_names, 3)) < 0) {
+			fprintf(stderr, "tcpviz: unknown --data mode '%s' "
+			    "(summary, full or none)\n", arg);
 			return TV_EXIT_ERROR;
 		}
-		run.fmt = TV_FMT_SUMMARY;
+		op->run.ro.data = (enum tv_data)i;
+		return -1;
+	case OPT_SUMMARY:
+		op->summary = 1;
+		return -1;
+	case OPT_DEMO:
+		op->demo.enabled = 1;
+		op->demo.list = arg;
+		return -1;
+	case OPT_DEMO_LIST:
+		tv_demo_print_list(stdout);
+		return TV_EXIT_OK;
+	case OPT_PACE:
+		if (num_opt("pace (ms)", arg, 0, 10000, &v) < 0)
+			return TV_EXIT_ERROR;
+		op->demo.pace_ms = (int)v;
+		return -1;
+	case OPT_MAX_CONNS:
+		if (num_opt("--max-conns", arg, 1, 100000000, &v) < 0)
+			return TV_EXIT_ERROR;
+		op->run.max_conns = (uint32_t)v;
+		return -1;
+	case OPT_WIDTH:
+		if (strcmp(arg, "0") == 0)
+			v = 0;
+		else if (num_opt("--width (0 for no limit, or columns)", arg,
+		    TV_WIDTH_MIN, 100000, &v) < 0)
+			return TV_EXIT_ERROR;
+		op->width = (long)v;
+		return -1;
+	case OPT_VERSION:
+		printf("tcpviz %s\n%s\n", TCPVIZ_VERSION, tv_cap_lib_version());
+		return TV_EXIT_OK;
+	default:
+		usage(stderr);
+		return TV_EXIT_ERROR;
 	}
-	if (file != NULL && lo.iface != NULL) {
+}
+
+/* The command line into *op; -1 to go on, else the exit status. */
+static int
+parse_args(int argc, char **argv, struct opts *op)
+{
+	int ch, st;
+
+	memset(op, 0, sizeof(*op));
+	op->demo.pace_ms = -1;
+	op->width = -1;
+	op->format = NULL;
+	while ((ch = getopt_long(argc, argv, "B:c:Dhi:nr:s:Sw:Z:", longopts,
+	    NULL)) != -1)
+		if ((st = one_opt(op, ch, optarg)) >= 0)
+			return st;
+	if (op->summary && op->format && strcmp(op->format, "summary") != 0) {
+		fprintf(stderr, "tcpviz: --summary is a text format; "
+		    "with --format=json the conn lines carry the same\n");
+		return TV_EXIT_ERROR;
+	}
+	if (op->summary)
+		op->format = "summary";
+	if (op->file != NULL && op->live.iface != NULL) {
 		fprintf(stderr, "tcpviz: -r and -i: read a file or capture live, not both\n");
 		return TV_EXIT_ERROR;
 	}
-	if (demo.enabled) {
-		if (file != NULL || optind < argc) {
-			fprintf(stderr, "tcpviz: --demo makes its own traffic: "
-			    "no -r and no filter expression with it\n");
-			return TV_EXIT_ERROR;
-		}
-		demo.user = user;
-		demo.wfile = wfile;
-		demo.live = lo;
-		return tv_demo_main(&demo, &run);
+	if (op->demo.enabled && (op->file != NULL || optind < argc)) {
+		fprintf(stderr, "tcpviz: --demo makes its own traffic: "
+		    "no -r and no filter expression with it\n");
+		return TV_EXIT_ERROR;
 	}
-	if (optind < argc && (filter = join_args(argc - optind, argv + optind)) == NULL) {
+	if (optind < argc &&
+	    (op->filter = join_args(argc - optind, argv + optind)) == NULL) {
 		fprintf(stderr, "tcpviz: out of memory\n");
 		return TV_EXIT_ERROR;
 	}
-
-	if (file != NULL) {
-		cap = tv_cap_open_file(file, filter, run.errbuf);
-		if (cap == NULL) {
-			fprintf(stderr, "tcpviz: %s: %s\n", file, run.errbuf);
-			free(filter);
-			return TV_EXIT_ERROR;
-		}
-		run.linger_ns = LINGER_NS;
-	} else {
-		if (lo.iface == NULL)
-			lo.iface = "lo";
-		cap = tv_cap_open_live(&lo, filter, &err, run.errbuf);
-		if (cap == NULL) {
-			if (err == TV_CAP_EPERM)
-				perm_help(lo.iface);
-			else
-				fprintf(stderr, "tcpviz: %s: %s\n", lo.iface, run.errbuf);
-			free(filter);
-			return TV_EXIT_ERROR;
-		}
-		if (tv_drop_privileges(user) < 0) {
-			tv_cap_close(cap);
-			free(filter);
-			return TV_EXIT_ERROR;
-		}
-		run.live = 1;
-		run.linger_ns = LINGER_NS;
-		snprintf(run.errbuf, sizeof(run.errbuf), "tcpviz: listening on %s%s%s, "
-		    "drawing as packets arrive (Ctrl-C to stop)", lo.iface,
-		    filter ? ", filter " : "", filter ? filter : "");
-		say_stderr(run.errbuf);
-		run.errbuf[0] = '\0';
+	op->run.ro.width = op->width >= 0 ? (unsigned)op->width :
+	    term_width(STDOUT_FILENO);
+	op->run.live = op->file == NULL;
+	op->run.renderer = tv_renderer_find(op->format ? op->format : "text",
+	    op->run.live);
+	if (op->run.renderer == NULL) {
+		fprintf(stderr, "tcpviz: unknown format '%s' (%s)\n", op->format,
+		    tv_renderer_names());
+		return TV_EXIT_ERROR;
 	}
-	free(filter);
-	if (wfile != NULL && tv_cap_dump_open(cap, wfile, run.errbuf) < 0) {
-		fprintf(stderr, "tcpviz: %s: %s\n", wfile, run.errbuf);
+	tv_run_stdout(&op->run.sink);
+	op->run.linger_ns = LINGER_NS;
+	return -1;
+}
+
+/* Open the file or the interface (and drop root); NULL after a message. */
+static struct tv_cap *
+open_input(struct opts *op, char *errbuf)
+{
+	struct tv_cap *cap;
+	int err;
+
+	if (op->file != NULL) {
+		if ((cap = tv_cap_open_file(op->file, op->filter, errbuf)) == NULL)
+			fprintf(stderr, "tcpviz: %s: %s\n", op->file, errbuf);
+		return cap;
+	}
+	if (op->live.iface == NULL)
+		op->live.iface = "lo";
+	if ((cap = tv_cap_open_live(&op->live, op->filter, &err, errbuf)) == NULL) {
+		if (err == TV_CAP_EPERM)
+			perm_help(op->live.iface);
+		else
+			fprintf(stderr, "tcpviz: %s: %s\n", op->live.iface, errbuf);
+		return NULL;
+	}
+	if (tv_drop_privileges(op->user) < 0) {
+		tv_cap_close(cap);
+		return NULL;
+	}
+	snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: listening on %s%s%s, drawing as "
+	    "packets arrive (Ctrl-C to stop)", op->live.iface,
+	    op->filter ? ", filter " : "", op->filter ? op->filter : "");
+	say_stderr(errbuf);
+	return cap;
+}
+
+/* tcpdump's three lines at the end of a live capture */
+static void
+live_stats(struct tv_cap *cap, const struct tv_run *run)
+{
+	struct tv_cap_stats cst;
+	int have = tv_cap_stats(cap, &cst) == 0;
+
+	fprintf(stderr, "%" PRIu64 " packets captured\n", run->frames);
+	if (have)
+		fprintf(stderr, "%" PRIu64 " packets received by filter\n"
+		    "%" PRIu64 " packets dropped by kernel\n",
+		    cst.received, cst.dropped);
+}
+
+/* Read, draw, report: the exit status. */
+static int
+run_capture(struct opts *op, struct tv_cap *cap)
+{
+	static struct tv_run run;
+	enum tv_run_end end;
+	int status, closed_ok;
+
+	if (op->wfile != NULL && tv_cap_dump_open(cap, op->wfile, run.errbuf) < 0) {
+		fprintf(stderr, "tcpviz: %s: %s\n", op->wfile, run.errbuf);
 		tv_cap_close(cap);
 		return TV_EXIT_ERROR;
 	}
-	if (tv_run_init(&run) < 0) {
+	if (tv_run_init(&run, &op->run) < 0) {
 		fprintf(stderr, "tcpviz: out of memory\n");
 		tv_cap_close(cap);
 		return TV_EXIT_ERROR;
 	}
 	tv_run_signals();
-	status = tv_run_loop(&run, cap);
-	if (status == TV_EXIT_CUT)
-		fflush(stdout);
+	end = tv_run_loop(&run, cap);
+	status = end == TV_RUN_DAMAGED ? TV_EXIT_CUT : TV_EXIT_OK;
 	tv_run_finish(&run);
 	status = tv_run_output_status(&run, status);
-
-	if (run.live) {
-		int have = tv_cap_stats(cap, &cst) == 0;
-
-		closed_ok = tv_cap_close(cap) == 0;
-		fprintf(stderr, "%" PRIu64 " packets captured\n", run.frames);
-		if (have)
-			fprintf(stderr, "%" PRIu64 " packets received by filter\n"
-			    "%" PRIu64 " packets dropped by kernel\n",
-			    cst.received, cst.dropped);
-	} else {
-		closed_ok = tv_cap_close(cap) == 0;
-	}
+	if (op->run.live)
+		live_stats(cap, &run);
+	closed_ok = tv_cap_close(cap) == 0;
 	if (!closed_ok) {
-		fprintf(stderr, "tcpviz: %s: writing the capture failed\n", wfile);
+		fprintf(stderr, "tcpviz: %s: writing the capture failed\n", op->wfile);
 		return TV_EXIT_ERROR;
 	}
-	if (status == TV_EXIT_CUT)
+	if (end == TV_RUN_DAMAGED)
 		fprintf(stderr, "tcpviz: %s: input stopped after frame %" PRIu64
-		    ": %s\n", file ? file : lo.iface, run.frames, run.errbuf);
+		    ": %s\n", op->file ? op->file : op->live.iface, run.frames,
+		    run.errbuf);
 	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct opts op;
+	char errbuf[TV_ERRBUF_SIZE];
+	struct tv_cap *cap;
+	int status;
+
+	if ((status = parse_args(argc, argv, &op)) >= 0)
+		return status;
+	if (op.list) {
+		if (tv_cap_list_interfaces(stdout, errbuf) < 0) {
+			fprintf(stderr, "tcpviz: %s\n", errbuf);
+			return TV_EXIT_ERROR;
+		}
+		return TV_EXIT_OK;
+	}
+	if (op.demo.enabled) {
+		op.demo.user = op.user;
+		op.demo.wfile = op.wfile;
+		op.demo.live = op.live;
+		return tv_demo_main(&op.demo, &op.run);
+	}
+	if ((cap = open_input(&op, errbuf)) == NULL) {
+		free(op.filter);
+		return TV_EXIT_ERROR;
+	}
+	free(op.filter);
+	return run_capture(&op, cap);
 }

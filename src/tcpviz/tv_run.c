@@ -1,4 +1,4 @@
-/* \summary: the read-decode-track-draw loop shared by replay, live capture and the demo */
+/* \summary: the read-decode-track-render loop shared by replay, live capture and the demo */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -11,6 +11,7 @@
 
 #include "tv_decode.h"
 #include "tv_run.h"
+#include "tv_util.h"
 
 volatile sig_atomic_t tv_run_signalled;
 
@@ -24,25 +25,65 @@ on_signal(int sig)
 void
 tv_run_signals(void)
 {
-	struct sigaction sa;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, 0 };
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: blocking reads return */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);	/* a closed pipe shows as a write error */
+	tv_catch_signals(on_signal, sigs);
+}
+
+/* ---- a sink on stdout ---- */
+
+static int stdout_errno;
+
+static void
+stdout_write(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	if (stdout_errno == 0 && fwrite(s, 1, n, stdout) != n)
+		stdout_errno = errno ? errno : EIO;
+}
+
+static int
+stdout_flush(void *ctx)
+{
+	(void)ctx;
+	if (stdout_errno == 0 && fflush(stdout) != 0)
+		stdout_errno = errno ? errno : EIO;
+	return stdout_errno ? -1 : 0;
+}
+
+static int
+stdout_failed(void *ctx)
+{
+	(void)ctx;
+	return stdout_errno;
+}
+
+void
+tv_run_stdout(struct tv_sink *sink)
+{
+	sink->write = stdout_write;
+	sink->flush = stdout_flush;
+	sink->failed = stdout_failed;
+	sink->ctx = NULL;
+}
+
+int
+tv_run_output_failed(const struct tv_run *run)
+{
+	return run->o.sink.failed ? run->o.sink.failed(run->o.sink.ctx) : 0;
 }
 
 static void
-write_stdout(struct tv_run *run, const char *s, size_t n)
+sink_write(struct tv_run *run, const char *s, size_t n)
 {
-	if (run->write_failed)
-		return;
-	if (fwrite(s, 1, n, stdout) != n) {
-		run->write_failed = 1;
-		run->write_errno = errno;
-	}
+	run->o.sink.write(run->o.sink.ctx, s, n);
+}
+
+static void
+sink_flush(struct tv_run *run)
+{
+	if (run->o.sink.flush)
+		run->o.sink.flush(run->o.sink.ctx);
 }
 
 /* ---- pacing: the display trails the tracker by at most PQ_SIZE bytes ---- */
@@ -60,15 +101,24 @@ pq_show_line(struct tv_run *run)
 	if (nl == NULL)
 		return 0;
 	n = (size_t)(nl - s) + 1;
-	write_stdout(run, s, n);
+	sink_write(run, s, n);
 	run->pq_off += n;
 	run->pq_len -= n;
 	if (run->pq_len == 0)
 		run->pq_off = 0;
 	/* a blank line takes no time of its own */
 	if (n > 1)
-		run->pq_next_ns = tv_run_now_ns() + (int64_t)run->pace_ms * 1000000;
+		run->pq_next_ns = tv_wall_ns() + (int64_t)run->o.pace_ms * 1000000;
 	return 1;
+}
+
+/* Everything queued, at once. */
+static void
+pq_show_all(struct tv_run *run)
+{
+	if (run->pq_len > 0)
+		sink_write(run, run->pq + run->pq_off, run->pq_len);
+	run->pq_off = run->pq_len = 0;
 }
 
 static void
@@ -79,9 +129,8 @@ pq_write(struct tv_run *run, const char *s, size_t n)
 		while (run->pq_len + n > PQ_SIZE / 2 && pq_show_line(run))
 			;
 		if (run->pq_len + n > PQ_SIZE / 2) {
-			write_stdout(run, run->pq + run->pq_off, run->pq_len);
-			run->pq_off = run->pq_len = 0;
-			write_stdout(run, s, n);
+			pq_show_all(run);
+			sink_write(run, s, n);
 			return;
 		}
 		memmove(run->pq, run->pq + run->pq_off, run->pq_len);
@@ -99,7 +148,7 @@ out_run(void *ctx, const char *s, size_t n)
 	if (run->pq != NULL)
 		pq_write(run, s, n);
 	else
-		write_stdout(run, s, n);
+		sink_write(run, s, n);
 }
 
 /* Show the lines whose time has come; milliseconds until the next one is
@@ -112,15 +161,12 @@ pq_tick(struct tv_run *run)
 	if (run->pq == NULL)
 		return -1;
 	while (run->pq_len > 0) {
-		now = tv_run_now_ns();
+		now = tv_wall_ns();
 		if (now < run->pq_next_ns)
 			return (int)((run->pq_next_ns - now + 999999) / 1000000);
 		if (!pq_show_line(run))
 			break;
-		if (!run->write_failed && fflush(stdout) != 0) {
-			run->write_failed = 1;
-			run->write_errno = errno;
-		}
+		sink_flush(run);
 	}
 	return -1;
 }
@@ -130,15 +176,14 @@ tv_run_drain(struct tv_run *run)
 {
 	int ms;
 
-	while ((ms = pq_tick(run)) >= 0 && !tv_run_signalled && !run->write_failed) {
+	while ((ms = pq_tick(run)) >= 0 && !tv_run_signalled &&
+	    !tv_run_output_failed(run)) {
 		struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
 		nanosleep(&ts, NULL);
 	}
-	if (run->pq != NULL && run->pq_len > 0) {	/* nothing lost on Ctrl-C */
-		write_stdout(run, run->pq + run->pq_off, run->pq_len);
-		run->pq_off = run->pq_len = 0;
-	}
+	if (run->pq != NULL)		/* nothing lost on Ctrl-C */
+		pq_show_all(run);
 }
 
 void
@@ -150,102 +195,69 @@ tv_run_say(struct tv_run *run, size_t indent, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	tv_out_para(&run->out, run->ro.width, indent, buf);
+	tv_out_para(&run->out, run->o.ro.width, indent, buf);
 }
+
+/* ---- the tracker's connections to the renderer ---- */
 
 static void
 conn_done(struct tv_conn *c, enum tv_done why, void *ctx)
 {
 	struct tv_run *run = ctx;
 
-	switch (run->fmt) {
-	case TV_FMT_JSON:
-		if (why != TV_DONE_PARTIAL)
-			tv_json_conn(&run->out, &run->ro, c, why);
-		break;
-	case TV_FMT_SUMMARY:
-		if (why == TV_DONE_PARTIAL)
-			return;
-		if (!run->sum_header_done++)
-			tv_sum_header(&run->out, &run->ro);
-		tv_sum_conn(&run->out, &run->ro, c, &run->sum);
-		break;
-	case TV_FMT_TEXT:
-		if (run->live)
-			tv_lad_live_done(&run->out, &run->ro, c, why);
-		else
-			tv_lad_conn(&run->out, &run->ro, c, why);
-		break;
-	}
-	if (why != TV_DONE_PARTIAL && run->on_conn)
-		run->on_conn(c, run->on_conn_ctx);
+	if (run->o.renderer->conn)
+		run->o.renderer->conn(&run->x, c, why);
+	if (why != TV_DONE_PARTIAL && run->o.on_conn)
+		run->o.on_conn(c, run->o.on_conn_ctx);
 }
 
 int
-tv_run_init(struct tv_run *run)
+tv_run_init(struct tv_run *run, const struct tv_run_opts *o)
 {
+	const struct tv_renderer *r = o->renderer;
 	struct tv_flow_cfg cfg;
 
+	memset(run, 0, sizeof(*run));
+	run->o = *o;
 	run->out.write = out_run;
 	run->out.ctx = run;
-	if (run->pace_ms > 0 && (run->pq = malloc(PQ_SIZE)) == NULL)
+	run->x.out = &run->out;
+	run->x.ro = &run->o.ro;
+	if (r->self_size && (run->x.self = calloc(1, r->self_size)) == NULL)
+		return -1;
+	if (o->pace_ms > 0 && (run->pq = malloc(PQ_SIZE)) == NULL)
 		return -1;
 	/* live rows share one clock: time since the capture started */
-	if (run->live) {
-		run->ro.shared_clock = 1;
-		run->ro.clock_ns = tv_run_now_ns();
+	if (o->live) {
+		run->o.ro.shared_clock = 1;
+		run->o.ro.clock_ns = tv_wall_ns();
 	}
 	memset(&cfg, 0, sizeof(cfg));
-	/* replayed ladders are drawn whole, so their rows are kept */
-	cfg.keep_rows = run->fmt == TV_FMT_TEXT && !run->live;
-	cfg.linger_ns = run->linger_ns;
-	cfg.max_conns = run->max_conns;
+	cfg.keep_rows = r->keep_rows;
+	cfg.user_size = r->conn_size;
+	cfg.linger_ns = o->linger_ns;
+	cfg.max_conns = o->max_conns;
 	cfg.done = conn_done;
 	cfg.ctx = run;
 	run->flow = tv_flow_new(&cfg);
 	return run->flow ? 0 : -1;
 }
 
-static void
-now(int64_t *sec, uint32_t *nsec)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	*sec = ts.tv_sec;
-	*nsec = (uint32_t)ts.tv_nsec;
-}
-
-/* Live output goes out packet by packet; a failed flush (the reader of a
- * pipe went away) is a write failure, which ends the loop. */
+/* Live output goes out packet by packet. */
 static void
 flush_live(struct tv_run *run)
 {
-	if (run->live && !run->write_failed && fflush(stdout) != 0) {
-		run->write_failed = 1;
-		run->write_errno = errno;
-	}
+	if (run->o.live)
+		sink_flush(run);
 }
 
 void
 tv_run_reap_now(struct tv_run *run)
 {
-	int64_t sec;
-	uint32_t nsec;
+	int64_t now = tv_wall_ns();
 
-	now(&sec, &nsec);
-	tv_flow_reap(run->flow, sec, nsec);
+	tv_flow_reap(run->flow, now / 1000000000, (uint32_t)(now % 1000000000));
 	flush_live(run);
-}
-
-int64_t
-tv_run_now_ns(void)
-{
-	int64_t sec;
-	uint32_t nsec;
-
-	now(&sec, &nsec);
-	return sec * 1000000000LL + nsec;
 }
 
 uint64_t
@@ -257,80 +269,104 @@ tv_run_open_conns(const struct tv_run *run)
 	return st.open;
 }
 
-int
+void
+tv_run_flush_conns(struct tv_run *run)
+{
+	tv_flow_finish(run->flow);
+}
+
+/* Between packets: the clock's deadlines, the display, the caller's fd.
+ * 0 to go on, 1 to leave the loop. */
+static int
+between(struct tv_run *run, struct tv_cap *cap)
+{
+	int due;
+
+	if (run->deadline_ns || run->until_idle) {
+		tv_run_reap_now(run);
+		if (run->until_idle && tv_run_open_conns(run) == 0)
+			return 1;
+		if (run->deadline_ns && tv_wall_ns() >= run->deadline_ns)
+			return 1;
+	}
+	/* the display follows at its pace: wait for packets no longer than
+	 * until its next line is due */
+	if (run->pq != NULL) {
+		due = pq_tick(run);
+		tv_cap_set_wait(cap, due >= 0 && due < 100 ? due : 100);
+	}
+	if (run->o.on_aux) {
+		struct pollfd pfd = { .fd = run->o.aux_fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, 0) > 0)
+			run->o.on_aux(run->o.aux_ctx);
+	}
+	return run->stop;
+}
+
+/* One record: decode, track, render. */
+static void
+take(struct tv_run *run, const struct tv_rec *rec, int link)
+{
+	const struct tv_renderer *r = run->o.renderer;
+	struct tv_pkt pkt;
+	struct tv_conn *c;
+	struct tv_row row;
+	enum tv_side from;
+
+	pkt.n = run->frames;
+	pkt.ts_sec = rec->ts_sec;
+	pkt.ts_nsec = rec->ts_nsec;
+	if (tv_decode(link, rec->data, rec->caplen, rec->wirelen, &pkt) == 0) {
+		c = tv_flow_add(run->flow, &pkt, &from);
+		if (c == NULL) {
+			snprintf(run->errbuf, sizeof(run->errbuf), "out of memory");
+			run->stop = -1;
+			return;
+		}
+		if (r->packet) {
+			tv_flow_row(c, &pkt, from, &row);
+			r->packet(&run->x, c, &pkt, from, &row);
+		}
+	}
+	tv_totals_add(&run->tot, &pkt);
+	flush_live(run);
+}
+
+enum tv_run_end
 tv_run_loop(struct tv_run *run, struct tv_cap *cap)
 {
 	int link = tv_cap_link(cap);
 
-	run->ro.ts_digits = tv_cap_ts_digits(cap);
-	while (!tv_run_signalled && !run->stop && !run->write_failed) {
+	run->o.ro.ts_digits = tv_cap_ts_digits(cap);
+	while (!tv_run_signalled && !tv_run_output_failed(run)) {
 		struct tv_rec rec;
-		struct tv_pkt pkt;
-		struct tv_conn *c;
-		enum tv_side from;
-		int match, r, due;
+		int match;
 
-		/* the display follows at its pace: wait for packets no longer
-		 * than until its next line is due */
-		if (run->pq != NULL) {
-			due = pq_tick(run);
-			tv_cap_set_wait(cap, due >= 0 && due < 100 ? due : 100);
-		}
-
-		if (run->deadline_ns || run->until_idle) {
-			tv_run_reap_now(run);
-			if (run->until_idle && tv_run_open_conns(run) == 0)
-				break;
-			if (run->deadline_ns && tv_run_now_ns() >= run->deadline_ns)
-				break;
-		}
-		if (run->aux_fd >= 0 && run->on_aux) {
-			struct pollfd pfd = { .fd = run->aux_fd, .events = POLLIN };
-
-			if (poll(&pfd, 1, 0) > 0)
-				run->on_aux(run, run->aux_ctx);
-			if (run->stop)
-				break;
-		}
-		r = tv_cap_next(cap, &rec, &match, run->errbuf);
-		if (r == 0)
+		if (between(run, cap))
 			break;
-		if (r < 0) {
-			if (tv_run_signalled)	/* an interrupted read, not damage */
-				break;
-			return TV_EXIT_CUT;
-		}
-		if (r == 2) {		/* live: time passes even when nothing arrives */
+		switch (tv_cap_next(cap, &rec, &match, run->errbuf)) {
+		case TV_CAP_END:
+			return TV_RUN_DONE;
+		case TV_CAP_DAMAGED:
+			/* an interrupted read is no damage */
+			return tv_run_signalled ? TV_RUN_DONE : TV_RUN_DAMAGED;
+		case TV_CAP_IDLE:	/* live: time passes when nothing comes */
 			tv_run_reap_now(run);
 			continue;
+		case TV_CAP_PACKET:
+			break;
 		}
 		run->frames++;
 		if (!match)
 			continue;
-		pkt.n = run->frames;
-		pkt.ts_sec = rec.ts_sec;
-		pkt.ts_nsec = rec.ts_nsec;
-		if (tv_decode(link, rec.data, rec.caplen, rec.wirelen, &pkt) == 0) {
-			c = tv_flow_add(run->flow, &pkt, &from);
-			if (c == NULL) {
-				snprintf(run->errbuf, sizeof(run->errbuf), "out of memory");
-				return TV_EXIT_CUT;
-			}
-			if (run->fmt == TV_FMT_JSON) {
-				tv_json_packet(&run->out, &run->ro, &pkt, c, from);
-			} else if (run->fmt == TV_FMT_TEXT && run->live) {
-				struct tv_row row;
-
-				tv_flow_row(c, &pkt, from, &row);
-				tv_lad_live_packet(&run->out, &run->ro, c, &row);
-			}
-		}
-		tv_totals_add(&run->tot, &pkt);
-		flush_live(run);
-		if (run->count && ++run->matched >= run->count)
+		take(run, &rec, link);
+		if (run->stop < 0)
+			return TV_RUN_DAMAGED;
+		if (run->o.count && ++run->matched >= run->o.count)
 			break;
 	}
-	return TV_EXIT_OK;
+	return tv_run_output_failed(run) ? TV_RUN_OUTPUT : TV_RUN_DONE;
 }
 
 void
@@ -342,36 +378,25 @@ tv_run_finish(struct tv_run *run)
 	tv_flow_get_stats(run->flow, &st);
 	run->tot.connections = st.conns;
 	run->tot.evicted = st.evicted;
-	if (run->fmt == TV_FMT_JSON) {
-		tv_json_summary(&run->out, &run->tot);
-	} else {
-		if (run->fmt == TV_FMT_SUMMARY) {
-			if (!run->sum_header_done)
-				tv_sum_header(&run->out, &run->ro);
-			tv_sum_totals(&run->out, &run->ro, &run->sum);
-		}
-		tv_lad_summary(&run->out, &run->ro, &run->tot);
-	}
+	if (run->o.renderer->end)
+		run->o.renderer->end(&run->x, &run->tot);
 	tv_flow_free(run->flow);
 	run->flow = NULL;
 	tv_run_drain(run);
 	free(run->pq);
 	run->pq = NULL;
+	free(run->x.self);
+	run->x.self = NULL;
 }
 
 int
 tv_run_output_status(struct tv_run *run, int status)
 {
-	if (!run->write_failed && fflush(stdout) != 0) {
-		run->write_failed = 1;
-		run->write_errno = errno;
-	}
-	if (run->write_failed) {
-		if (run->write_errno == EPIPE)	/* the reader went away */
-			return status;
-		fprintf(stderr, "tcpviz: writing output: %s\n",
-		    strerror(run->write_errno));
-		return TV_EXIT_ERROR;
-	}
-	return status;
+	int e;
+
+	sink_flush(run);
+	if ((e = tv_run_output_failed(run)) == 0 || e == EPIPE)	/* EPIPE: the reader went away */
+		return status;
+	fprintf(stderr, "tcpviz: writing output: %s\n", strerror(e));
+	return TV_EXIT_ERROR;
 }

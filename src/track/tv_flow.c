@@ -57,6 +57,15 @@ pkt_bucket(const struct tv_flow *f, const struct tv_addr *a, uint16_t ap,
 	return (size_t)h & (f->nbuckets - 1);
 }
 
+/* where the caller's area begins in a connection's allocation */
+#define USER_OFF ((sizeof(struct tv_conn) + 15) & ~(size_t)15)
+
+void *
+tv_conn_user(const struct tv_conn *c)
+{
+	return (char *)(uintptr_t)c + USER_OFF;
+}
+
 static size_t
 conn_bucket(const struct tv_flow *f, const struct tv_conn *c)
 {
@@ -273,7 +282,7 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt)
 
 	while (f->nopen >= f->cfg.max_conns && f->lru_head != NULL)
 		conn_done(f, f->lru_head, TV_DONE_EVICTED);
-	c = calloc(1, sizeof(*c));
+	c = calloc(1, USER_OFF + f->cfg.user_size);
 	if (c == NULL)
 		return NULL;
 	rev = pkt->proto == 6 && (pkt->flags & (TV_TH_SYN | TV_TH_ACK)) ==

@@ -74,7 +74,7 @@ done(struct tv_conn *c, enum tv_done why, void *ctx)
 	struct sink *k = ctx;
 
 	tv_lad_conn(&k->out, &k->ro, c, why);
-	tv_lad_live_done(&k->out, &k->ro, c, why);
+	tv_lad_live_done(&k->out, &k->ro, c, why, tv_conn_user(c));
 	if (why != TV_DONE_PARTIAL)
 		tv_json_conn(&k->jout, &k->ro, c, why);
 }
@@ -125,6 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&tot, 0, sizeof(tot));
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.keep_rows = 1;
+	cfg.user_size = sizeof(struct tv_lad_state);	/* the live ladder's */
 	cfg.linger_ns = 1000000000ULL;
 	cfg.max_conns = 2;
 	cfg.max_rows = 3;
@@ -160,7 +161,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 				tv_json_packet(&k.jout, &k.ro, &v, c, from);
 				tv_flow_row(c, &v, from, &row);
-				tv_lad_live_packet(&k.out, &k.ro, c, &row);
+				tv_lad_live_packet(&k.out, &k.ro, c, &row, tv_conn_user(c));
 			}
 			tv_totals_add(&tot, &v);
 		}
@@ -169,7 +170,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tv_flow_get_stats(flow, &st);
 	tot.connections = st.conns;
 	tot.evicted = st.evicted;
-	tv_lad_summary(&k.out, &k.ro, &tot);
+	tv_text_totals(&k.out, &k.ro, &tot);
 	tv_json_summary(&k.jout, &tot);
 	tv_flow_free(flow);
 	return 0;

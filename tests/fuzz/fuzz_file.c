@@ -29,23 +29,30 @@ null_write(void *ctx, const char *s, size_t n)
 		sum += (unsigned char)s[i];
 }
 
-static void
-run_one(const char *path, enum tv_fmt fmt, unsigned width)
+static int
+no_failure(void *ctx)
 {
-	struct tv_run run;
+	(void)ctx;
+	return 0;
+}
+
+static void
+run_one(const char *path, const char *format, unsigned width)
+{
+	struct tv_run_opts o;
+	static struct tv_run run;
 	struct tv_cap *cap;
 	char errbuf[TV_ERRBUF_SIZE];
 
 	if ((cap = tv_cap_open_file(path, NULL, errbuf)) == NULL)
 		return;
-	memset(&run, 0, sizeof(run));
-	run.fmt = fmt;
-	run.ro.width = width;
-	run.linger_ns = 2 * 1000000000ULL;
-	run.aux_fd = -1;
-	if (tv_run_init(&run) == 0) {
-		run.out.write = null_write;
-		run.out.ctx = NULL;
+	memset(&o, 0, sizeof(o));
+	o.renderer = tv_renderer_find(format, 0);
+	o.sink.write = null_write;
+	o.sink.failed = no_failure;
+	o.ro.width = width;
+	o.linger_ns = 2 * 1000000000ULL;
+	if (o.renderer != NULL && tv_run_init(&run, &o) == 0) {
 		tv_run_loop(&run, cap);
 		tv_run_finish(&run);
 	}
@@ -67,8 +74,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (size > 0 && pwrite(fd, data, size, 0) != (ssize_t)size))
 		return 0;
 	/* the text formats at no limit or at 80 columns, by the input's size */
-	run_one(path, TV_FMT_TEXT, size % 2 ? 80 : 0);
-	run_one(path, TV_FMT_JSON, 0);
-	run_one(path, TV_FMT_SUMMARY, size % 2 ? 80 : 0);
+	run_one(path, "text", size % 2 ? 80 : 0);
+	run_one(path, "json", 0);
+	run_one(path, "summary", size % 2 ? 80 : 0);
 	return 0;
 }

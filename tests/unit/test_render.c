@@ -808,7 +808,7 @@ test_lad_summary(void **state)
 	t.skipped += 2;
 	t.packets += 2;
 	t.evicted = 1;
-	tv_lad_summary(&o, &ro6, &t);
+	tv_text_totals(&o, &ro6, &t);
 	assert_string_equal(k.s, "7 packets: 3 TCP, 1 UDP, 3 skipped; 3 connections "
 	    "(1 evicted); 1 truncated; 1 malformed\n"
 	    "skipped: 2 not IP, 1 ICMP\n");
@@ -817,7 +817,7 @@ test_lad_summary(void **state)
 	t.packets = t.tcp = 3;
 	t.connections = 1;
 	sink_reset(&k);
-	tv_lad_summary(&o, &ro6, &t);
+	tv_text_totals(&o, &ro6, &t);
 	assert_string_equal(k.s, "3 packets: 3 TCP, 0 UDP, 0 skipped; 1 connection\n");
 	sink_free(&k);
 }
@@ -1163,6 +1163,7 @@ test_ladder_widths(void **state)
 	static const enum tv_done whys[] = { TV_DONE_CLOSED, TV_DONE_END,
 	    TV_DONE_EVICTED, TV_DONE_PARTIAL };
 	struct tv_rowblk *b = malloc(sizeof(*b) + 16 * sizeof(b->r[0]));
+	struct tv_lad_state ls;
 	struct tv_render_opts ro;
 	struct tv_conn c;
 	struct sink k;
@@ -1192,10 +1193,11 @@ test_ladder_widths(void **state)
 		ro.shared_clock = 1;
 		ro.clock_ns = -4294967296LL * 1000000000LL;
 		sink_reset(&k);
+		memset(&ls, 0, sizeof(ls));
 		for (i = 0; i < b->n; i++)
-			tv_lad_live_packet(&o, &ro, &c, &b->r[i]);
+			tv_lad_live_packet(&o, &ro, &c, &b->r[i], &ls);
 		tv_lad_live_done(&o, &ro, &c, whys[y] == TV_DONE_PARTIAL ?
-		    TV_DONE_END : whys[y]);
+		    TV_DONE_END : whys[y], &ls);
 		assert_lines_within(k.s, widths[w], 600);
 		assert_non_null(strstr(k.s, "#4294967295 "));
 

@@ -1,0 +1,714 @@
+/* \summary: the ASCII ladder: a connection drawn whole (replay) or row by row as packets come (live) */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tv_render-int.h"
+
+/* The label drawn on an arrow: flags, seq, ack and length. */
+static void
+row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *buf, size_t size)
+{
+	char fw[40];
+	uint32_t s, a;
+	int from = r->from, to = !r->from;
+	size_t k;
+
+	if (c->proto != 6) {
+		snprintf(buf, size, "UDP len=%" PRIu32, r->len);
+		return;
+	}
+	s = ro->absolute ? r->seq : tv_conn_rel(c, from, r->seq);
+	a = ro->absolute ? r->ack : tv_conn_rel(c, to, r->ack);
+	tv_flags_words(r->flags, fw, sizeof(fw));
+	if (r->len > 0)
+		k = (size_t)snprintf(buf, size, "%s seq=%" PRIu32 ":%" PRIu32,
+		    fw, s, s + r->len);
+	else
+		k = (size_t)snprintf(buf, size, "%s seq=%" PRIu32, fw, s);
+	if (k < size && (r->flags & TV_TH_ACK))
+		k += (size_t)snprintf(buf + k, size - k, " ack=%" PRIu32, a);
+	if (k < size && r->len > 0)
+		snprintf(buf + k, size - k, " len=%" PRIu32, r->len);
+}
+
+/* Notes after the right bar: anomalies, options of SYN segments, damage. */
+static void
+row_notes(const struct tv_render_opts *ro, const struct tv_row *r,
+    char *buf, size_t size)
+{
+	char opts[80];
+	size_t k = 0;
+	int i;
+	char gap[40];
+
+	buf[0] = '\0';
+#define SOFT_S "\037"		/* TV_SOFT as a string */
+#define SEP ";" SOFT_S
+#define ADD(...) do { \
+	if (k < size) \
+		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
+} while (0)
+	for (i = 0; i < TV_NOTE_COUNT; i++) {
+		if (!(r->an.notes & (1u << i)))
+			continue;
+		if ((1u << i) == TV_NOTE_RETRANS && r->an.syn_retry) {
+			fmt_secs(gap, sizeof(gap), r->an.retry_gap_ns, 3);
+			ADD("%sSYN retry #%u after %s s", k ? SEP : "",
+			    r->an.syn_retry, gap);
+		} else if ((1u << i) == TV_NOTE_DUP_ACK) {
+			ADD("%sdup-ack #%u", k ? SEP : "", r->an.dup_ack);
+		} else {
+			ADD("%s%s", k ? SEP : "", tv_note_names[i]);
+		}
+	}
+	if (tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss, r->wscale,
+	    r->nsack, r->flags & TV_TH_SYN) > 0)
+		ADD("%s%s", k ? SOFT_S : "", opts);
+	if (r->truncated)
+		ADD("%struncated", k ? SOFT_S : "");
+	if (r->malformed)
+		ADD("%smalformed: %s", k ? SOFT_S : "", r->malformed);
+#undef ADD
+#undef SEP
+#undef SOFT_S
+	(void)ro;
+}
+
+#define MIN_INNER 50		/* replay: characters between the bars, room allowing */
+#define LIVE_INNER 56		/* live: the same (rows come before their widest label) */
+#define INNER_FLOOR 12		/* never narrower, whatever the width */
+
+/* A row that --data=summary may fold: plain data or ACK, no state change,
+ * no anomaly, no SYN, FIN or RST (handshake and teardown stay).  A row
+ * truncated by a small snaplen folds too: its headers were decoded. */
+static int
+foldable(const struct tv_conn *c, const struct tv_row *r)
+{
+	return c->proto == 6 && r->an.changed == 0 && r->an.notes == 0 &&
+	    r->an.events == 0 && !r->malformed &&
+	    !(r->flags & (TV_TH_SYN | TV_TH_FIN | TV_TH_RST));
+}
+
+/*
+ * Layout of one ladder, columns counted from 0:
+ *
+ *   prefix  time  STATE |<------ inner ------>| STATE  notes
+ *   plen    tcol  scol  ^lbar                 ^lbar + inner + 1
+ */
+struct lad {
+	const struct tv_out *o;
+	const struct tv_render_opts *ro;
+	const struct tv_conn *c;
+	const char *prefix;	/* live view: the connection's tag on every line */
+	size_t plen;
+	size_t tcol;		/* width of the time column */
+	size_t scol;		/* width of each state column (0 for UDP) */
+	size_t lbar;		/* column of the left bar */
+	size_t inner;		/* characters between the bars */
+	size_t width;		/* the line limit, 0: none */
+};
+
+static size_t
+room(const struct lad *l, size_t used)
+{
+	return room_in(l->width, used);
+}
+
+/* Text from column col, wrapped under the width, continued at col + cont. */
+static void
+lad_text(const struct lad *l, size_t col, size_t cont, const char *text)
+{
+	wrap_out(l->o, l->width, l->prefix, l->plen, col, col + cont, text);
+}
+
+/*
+ * The one place the ladder's width is decided: `want` characters between
+ * the bars, fewer when the width leaves less room for the bars and the
+ * right state column, never fewer than INNER_FLOOR.
+ */
+static void
+lad_fit(struct lad *l, size_t want)
+{
+	size_t right = 2 + (l->scol ? 1 + l->scol : 0);	/* both bars, " STATE" */
+	size_t avail = room(l, l->lbar + right);
+
+	l->inner = want < avail ? want : avail;
+	if (l->inner < INNER_FLOOR)
+		l->inner = INNER_FLOOR;
+}
+
+static size_t
+max_label(const struct lad *l)
+{
+	const struct tv_rowblk *b;
+	char lab[160];
+	size_t m = 0;
+	unsigned i;
+
+	for (b = l->c->rows; b != NULL; b = b->next)
+		for (i = 0; i < b->n; i++) {
+			row_label(l->ro, l->c, &b->r[i], lab, sizeof(lab));
+			if (strlen(lab) > m)
+				m = strlen(lab);
+		}
+	return m;
+}
+
+/* The time of a row for the time column: from the capture's start (live)
+ * or the connection's first packet, fewer decimals if it would not fit. */
+static void
+lad_time(const struct lad *l, int64_t sec, uint32_t nsec, char *buf, size_t size)
+{
+	const struct tv_render_opts *ro = l->ro;
+	int64_t d = ro->shared_clock ?
+	    span_ns(0, 0, sec, nsec) - ro->clock_ns :
+	    span_ns(l->c->first_sec, l->c->first_nsec, sec, nsec);
+
+	fmt_secs(buf, size, d, ro->ts_digits);
+	if (l->width && strlen(buf) > l->tcol)
+		fmt_secs(buf, size, d, 3);
+	if (l->width && strlen(buf) > l->tcol)
+		fmt_secs(buf, size, d, 0);
+}
+
+/* "   time  STATE  |" up to and including the left bar */
+static void
+lad_left(const struct lad *l, const char *time, const char *state)
+{
+	tv_out_printf(l->o, "%s%*s  ", l->prefix, (int)l->tcol, time);
+	if (l->scol)
+		tv_out_printf(l->o, "%*s ", (int)l->scol, state);
+	out_str(l->o, "|");
+}
+
+/* Where a row's notes go: beside it after the right state column, or
+ * right after the bar when the row has no state there, else below it. */
+enum { NOTES_BELOW, NOTES_AFTER_BAR, NOTES_BESIDE };
+
+static int
+notes_place(const struct lad *l, const char *state, const char *notes)
+{
+	size_t bar = l->lbar + l->inner + 2, n = strlen(notes);
+
+	if (n <= room(l, bar + (l->scol ? 1 + l->scol : 0) + 2))
+		return NOTES_BESIDE;
+	if (!state[0] && n <= room(l, bar + 2))
+		return NOTES_AFTER_BAR;
+	return NOTES_BELOW;
+}
+
+/* "| STATE  notes" from the right bar on */
+static void
+lad_right(const struct lad *l, const char *state, const char *notes, int place)
+{
+	out_str(l->o, "|");
+	if (notes[0] && place != NOTES_BELOW) {
+		if (l->scol && place == NOTES_BESIDE)
+			tv_out_printf(l->o, " %-*s", (int)l->scol, state);
+		out_str(l->o, "  ");
+		out_piece(l->o, notes, strlen(notes));
+	} else if (state[0])
+		tv_out_printf(l->o, " %s", state);
+	out_str(l->o, "\n");
+}
+
+/*
+ * Text between the bars, on as many lines as it needs: left-aligned after
+ * two spaces, or centred in `fill` characters.  The first line carries
+ * `time`.
+ */
+static void
+lad_between(const struct lad *l, const char *time, const char *text, char fill,
+    int centre)
+{
+	size_t w = l->inner - (centre ? 4 : 3), n, used, left;
+	const char *next;
+
+	do {
+		n = wrap_piece(text, w, &next);
+		lad_left(l, time, "");
+		if (centre) {
+			used = n + 2;
+			left = (l->inner - used) / 2;
+			pad(l->o, fill, left);
+			out_str(l->o, " ");
+			out_piece(l->o, text, n);
+			out_str(l->o, " ");
+			pad(l->o, fill, l->inner - used - left);
+		} else {
+			out_str(l->o, "  ");
+			out_piece(l->o, text, n);
+			pad(l->o, ' ', l->inner - 2 - n);
+		}
+		out_str(l->o, "|\n");
+		time = "";
+		text = next;
+	} while (*text);
+}
+
+/* An arrow between the bars, its label on it (the caller checked that the
+ * label fits: strlen(lab) + 8 <= inner) or none. */
+static void
+lad_arrow(const struct lad *l, int to_server, const char *lab)
+{
+	size_t len = strlen(lab);
+
+	if (len == 0 && to_server) {
+		pad(l->o, '-', l->inner - 1);
+		out_str(l->o, ">");
+	} else if (len == 0) {
+		out_str(l->o, "<");
+		pad(l->o, '-', l->inner - 1);
+	} else if (to_server) {
+		tv_out_printf(l->o, "---- %s ", lab);	/* "---- ", lab, " ", ">" */
+		pad(l->o, '-', l->inner - 7 - len);
+		out_str(l->o, ">");
+	} else {
+		tv_out_printf(l->o, "<--- %s ", lab);
+		pad(l->o, '-', l->inner - 6 - len);
+	}
+}
+
+/*
+ * One packet: the arrow with its label and both states.  A label too wide
+ * for the arrow goes on lines of its own above it; notes that do not fit
+ * beside the row go on lines of their own below it.
+ */
+static void
+lad_row(const struct lad *l, const struct tv_row *r)
+{
+	const struct tv_conn *c = l->c;
+	char tbuf[40], lab[160], notes[256];
+	const char *ls = "", *rs = "";
+	int lab_fits, place;
+
+	lad_time(l, r->ts_sec, r->ts_nsec, tbuf, sizeof(tbuf));
+	row_label(l->ro, c, r, lab, sizeof(lab));
+	row_notes(l->ro, r, notes, sizeof(notes));
+	if (c->proto == 6) {
+		if (r->an.changed & 1)
+			ls = tv_tcp_state_names[r->an.state[0]];
+		if (r->an.changed & 2)
+			rs = tv_tcp_state_names[r->an.state[1]];
+	}
+	lab_fits = strlen(lab) + 8 <= l->inner;
+	place = notes_place(l, rs, notes);
+	if (!lab_fits)
+		lad_between(l, "", lab, ' ', 0);
+	lad_left(l, tbuf, ls);
+	lad_arrow(l, r->from == TV_CLIENT, lab_fits ? lab : "");
+	lad_right(l, rs, notes, place);
+	if (notes[0] && place == NOTES_BELOW)
+		lad_between(l, "", notes, ' ', 0);
+}
+
+/* A run of folded data rows: one line with the totals (more if narrow). */
+static void
+lad_fold(const struct lad *l, const struct tv_row *first, unsigned n,
+    uint64_t bytes_c, uint64_t bytes_s)
+{
+	char tbuf[40], text[160];
+
+	lad_time(l, first->ts_sec, first->ts_nsec, tbuf, sizeof(tbuf));
+	snprintf(text, sizeof(text), "%u segments:%c%" PRIu64 " bytes ->,%c%"
+	    PRIu64 " bytes <-", n, TV_SOFT, bytes_c, TV_SOFT, bytes_s);
+	if (strlen(text) + 4 > l->inner && l->width != 0)	/* narrow: short words */
+		snprintf(text, sizeof(text), "%u segs:%c%" PRIu64 " B ->,%c%"
+		    PRIu64 " B <-", n, TV_SOFT, bytes_c, TV_SOFT, bytes_s);
+	if (strlen(text) + 4 > l->inner && l->width == 0) {
+		/* no limit: the ladder is as wide as its labels; say it whole */
+		lad_left(l, tbuf, "");
+		out_str(l->o, " ");
+		out_piece(l->o, text, strlen(text));
+		out_str(l->o, " ");
+		lad_right(l, "", "", NOTES_BESIDE);
+		return;
+	}
+	lad_between(l, tbuf, text, '~', 1);
+}
+
+/* A line of words under the rows, from the left bar's column. */
+static void
+lad_say(const struct lad *l, const char *text)
+{
+	out_str(l->o, l->prefix);
+	pad(l->o, ' ', l->lbar - l->plen);
+	lad_text(l, l->lbar, 3, text);
+}
+
+static void
+lad_opened(const struct lad *l)
+{
+	char buf[240];
+
+	memcpy(buf, "== ", 3);
+	tv_fmt_opened(&l->c->tcp, buf + 3, sizeof(buf) - 3);
+	lad_say(l, buf);
+}
+
+static void
+lad_closed(const struct lad *l)
+{
+	char buf[240];
+
+	memcpy(buf, "== ", 3);
+	tv_fmt_closed(&l->c->tcp, buf + 3, sizeof(buf) - 3);
+	lad_say(l, buf);
+}
+
+/* Set up the layout of c's ladder: `want` characters between the bars,
+ * 0 to size them to the stored rows (replay). */
+static void
+lad_init(struct lad *l, const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, size_t want, const char *prefix)
+{
+	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN];
+	size_t need, ends;
+
+	l->o = o;
+	l->ro = ro;
+	l->c = c;
+	l->prefix = prefix;
+	l->plen = strlen(prefix);
+	l->width = ro->width;
+	/* "  0.000000" or "  0.000000000": the input's precision */
+	l->tcol = (ro->ts_digits == 9 ? 9 : 6) + 5;
+	l->scol = c->proto == 6 ? 12 : 0;
+	l->lbar = l->plen + l->tcol + 2 + (l->scol ? l->scol + 1 : 0);
+	tv_endpoint_str(&c->addr[TV_CLIENT], c->port[TV_CLIENT], ce, sizeof(ce));
+	tv_endpoint_str(&c->addr[TV_SERVER], c->port[TV_SERVER], se, sizeof(se));
+	/* wide enough for every label and both endpoints, room allowing */
+	if (want == 0) {
+		want = MIN_INNER;
+		if ((need = max_label(l) + 8) > want)
+			want = need;
+	}
+	ends = strlen("client ") + strlen(ce) + strlen("server ") + strlen(se) + 2;
+	if (ends > want)
+		want = ends;
+	lad_fit(l, want);
+}
+
+/* "TCP a > b  conn N  ISN client X server Y" */
+static void
+lad_title(const struct lad *l, const char *ce, const char *se)
+{
+	const struct tv_conn *c = l->c;
+	char buf[320];
+	size_t k;
+
+	k = (size_t)snprintf(buf, sizeof(buf), "%s %s > %s  conn %" PRIu32,
+	    proto_name(c->proto), ce, se, c->id);
+	if (c->part > 0 && k < sizeof(buf))
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k, " (part %" PRIu32 ")",
+		    c->part + 1);
+	if (c->proto == 6 && !l->prefix[0] && k < sizeof(buf)) {
+		/* live: ISNs come in the footer */
+		char isn[2][16];
+		int s;
+
+		for (s = 0; s < 2; s++) {
+			if (c->isn_known[s])
+				snprintf(isn[s], sizeof(isn[s]), "%" PRIu32, c->isn[s]);
+			else
+				snprintf(isn[s], sizeof(isn[s]), "unseen");
+		}
+		snprintf(buf + k, sizeof(buf) - k, " %cISN client %s server %s",
+		    TV_SOFT, isn[0], isn[1]);
+	}
+	out_str(l->o, l->prefix);
+	lad_text(l, l->plen, 4, buf);
+}
+
+/* "time   client A   server B", on two lines when one is too narrow */
+static void
+lad_columns(const struct lad *l, const char *ce, const char *se)
+{
+	const struct tv_out *o = l->o;
+	char cl[TV_ENDPOINTSTRLEN + 8], sv[TV_ENDPOINTSTRLEN + 8];
+	size_t ll, rl, gap, end, col;
+
+	ll = (size_t)snprintf(cl, sizeof(cl), "client %s", ce);
+	rl = (size_t)snprintf(sv, sizeof(sv), "server %s", se);
+	gap = l->inner + 2 > ll + rl ? l->inner + 2 - ll - rl : 2;
+	out_str(o, l->prefix);
+	pad(o, ' ', l->tcol - 4);
+	out_str(o, "time");
+	col = l->plen + l->tcol;
+	if (room(l, l->lbar + ll + gap + rl) > 0 || l->lbar + ll + gap + rl == l->width) {
+		pad(o, ' ', l->lbar - col);
+		tv_out_printf(o, "%s", cl);
+		pad(o, ' ', gap);
+		tv_out_printf(o, "%s\n", sv);
+		return;
+	}
+	/* the client where it fits, the server right-aligned under it */
+	if (l->lbar + ll <= l->width)
+		pad(o, ' ', l->lbar - col), col = l->lbar;
+	else
+		pad(o, ' ', 2), col += 2;
+	lad_text(l, col, 2, cl);
+	end = l->lbar + l->inner + 2;
+	if (end > l->width)
+		end = l->width;
+	col = end >= rl + l->plen ? end - rl : l->plen;
+	out_str(o, l->prefix);
+	pad(o, ' ', col - l->plen);
+	lad_text(l, col, 2, sv);
+}
+
+/* Header, column titles and the states before the first packet. */
+static void
+lad_head(const struct lad *l)
+{
+	const struct tv_conn *c = l->c;
+	const struct tv_out *o = l->o;
+	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN];
+
+	tv_endpoint_str(&c->addr[TV_CLIENT], c->port[TV_CLIENT], ce, sizeof(ce));
+	tv_endpoint_str(&c->addr[TV_SERVER], c->port[TV_SERVER], se, sizeof(se));
+	lad_title(l, ce, se);
+	lad_columns(l, ce, se);
+
+	if (c->proto == 6 && c->part == 0) {
+		/* the states before the first packet, as the tracker knows
+		 * them now (live: when the first packet came) */
+		lad_left(l, "", tv_tcp_state_names[c->tcp.init_state[0]]);
+		pad(o, ' ', l->inner);
+		lad_right(l, tv_tcp_state_names[c->tcp.init_state[1]], "",
+		    NOTES_BESIDE);
+	}
+}
+
+/* No SYN seen: say so at once, under the states assumed. */
+static void
+lad_midstream(const struct lad *l, struct tv_lad_state *ls)
+{
+	if (l->c->proto == 6 && !l->c->tcp.first_had_syn && l->c->part == 0) {
+		lad_say(l, "== opened before the capture began (midstream)");
+		ls->said_open = 1;
+	}
+}
+
+static void
+lad_flush_fold(const struct lad *l, struct tv_lad_state *ls)
+{
+	if (ls->fold_n == 1)
+		lad_row(l, &ls->fold_first);
+	else if (ls->fold_n > 1 && l->ro->data == TV_DATA_SUMMARY)
+		lad_fold(l, &ls->fold_first, ls->fold_n, ls->fold_bytes[0],
+		    ls->fold_bytes[1]);
+	ls->fold_n = 0;
+	ls->fold_bytes[0] = ls->fold_bytes[1] = 0;
+}
+
+/* One row, folded or drawn, with the outcome lines it brings. */
+static void
+lad_step(const struct lad *l, struct tv_lad_state *ls, const struct tv_row *r,
+    int partial)
+{
+	const struct tv_conn *c = l->c;
+
+	if (l->ro->data != TV_DATA_FULL && foldable(c, r)) {
+		if (ls->fold_n++ == 0)
+			ls->fold_first = *r;
+		ls->fold_bytes[r->from] += r->len;
+		return;
+	}
+	lad_flush_fold(l, ls);
+	lad_row(l, r);
+	if (c->proto != 6)
+		return;
+	if ((r->an.events & TV_EV_OPENED) && !ls->said_open) {
+		lad_opened(l);
+		ls->said_open = 1;
+	}
+	if ((r->an.events & TV_EV_CLOSED) && !ls->said_close && !partial) {
+		if (!ls->said_open && c->tcp.first_had_syn) {
+			lad_opened(l);
+			ls->said_open = 1;
+		}
+		lad_closed(l);
+		ls->said_close = 1;
+	}
+}
+
+/* The footer: packets, payload, duration, Zeek's words, anomalies. */
+static void
+lad_footer(const struct lad *l, enum tv_done why)
+{
+	const struct tv_conn *c = l->c;
+	char tbuf[40], buf[640];
+	size_t k, size = sizeof(buf);
+
+#define ADD(...) do { \
+	if (k < size) \
+		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
+} while (0)
+	k = 0;
+	fmt_secs(tbuf, sizeof(tbuf), span_ns(c->first_sec, c->first_nsec,
+	    c->last_sec, c->last_nsec), l->ro->ts_digits);
+	ADD("%" PRIu64 " packet%s (client %" PRIu64 ", server %" PRIu64
+	    "), payload %" PRIu64 " bytes client->server, %" PRIu64
+	    " server->client", c->pkts[0] + c->pkts[1],
+	    c->pkts[0] + c->pkts[1] == 1 ? "" : "s", c->pkts[0], c->pkts[1],
+	    c->bytes[0], c->bytes[1]);
+	ADD(", %s s", tbuf);
+	if (why == TV_DONE_PARTIAL) {
+		ADD("; continued below");
+	} else if (c->proto == 6) {
+		ADD("; conn_state %s, history %s", tv_tcp_conn_state(&c->tcp),
+		    c->tcp.history);
+		if (l->prefix[0] && c->isn_known[0] && c->isn_known[1])
+			ADD("; ISN client %" PRIu32 " server %" PRIu32,
+			    c->isn[0], c->isn[1]);
+		if (c->tcp.retransmissions || c->tcp.dup_acks ||
+		    c->tcp.out_of_order || c->tcp.zero_windows) {
+			uint64_t rb = c->tcp.q[0].retrans_bytes +
+			    c->tcp.q[1].retrans_bytes;
+
+			ADD("; %" PRIu64 " retransmissions", c->tcp.retransmissions);
+			if (rb)
+				ADD(" (%" PRIu64 " bytes)", rb);
+			ADD(", %" PRIu64 " dup ACKs, %" PRIu64 " out-of-order, %"
+			    PRIu64 " zero windows", c->tcp.dup_acks,
+			    c->tcp.out_of_order, c->tcp.zero_windows);
+		}
+	} else {
+		char h[4];
+
+		udp_history(c, h);
+		ADD("; conn_state %s, history %s",
+		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), h);
+	}
+	if (why == TV_DONE_EVICTED)
+		ADD("; evicted: connection table full");
+#undef ADD
+	out_str(l->o, l->prefix);
+	pad(l->o, ' ', l->tcol + 2);
+	lad_text(l, l->plen + l->tcol + 2, 2, buf);
+}
+
+/* Pending folds, the outcome lines not yet said, and the footer. */
+static void
+lad_tail(const struct lad *l, struct tv_lad_state *ls, enum tv_done why)
+{
+	const struct tv_conn *c = l->c;
+
+	lad_flush_fold(l, ls);
+	if (c->proto == 6 && why != TV_DONE_PARTIAL) {
+		if (!ls->said_open && c->tcp.first_had_syn)
+			lad_opened(l);
+		if (!ls->said_close)
+			lad_closed(l);
+		ls->said_open = ls->said_close = 1;
+	}
+	lad_footer(l, why);
+	if (why == TV_DONE_PARTIAL || !l->prefix[0])
+		out_str(l->o, "\n");
+}
+
+void
+tv_lad_conn(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, enum tv_done why)
+{
+	struct tv_lad_state ls;
+	const struct tv_rowblk *b;
+	struct lad l;
+	unsigned i;
+
+	memset(&ls, 0, sizeof(ls));
+	lad_init(&l, o, ro, c, 0, "");
+	lad_head(&l);
+	lad_midstream(&l, &ls);
+	for (b = c->rows; b != NULL; b = b->next)
+		for (i = 0; i < b->n; i++)
+			lad_step(&l, &ls, &b->r[i], why == TV_DONE_PARTIAL);
+	lad_tail(&l, &ls, why);
+}
+
+/* ---- live ladders: rows as packets arrive, tagged with the connection ---- */
+
+static void
+live_prefix(const struct tv_conn *c, char *buf, size_t size)
+{
+	snprintf(buf, size, "#%-3" PRIu32 " ", c->id);
+}
+
+void
+tv_lad_live_packet(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, const struct tv_row *r, struct tv_lad_state *ls)
+{
+	char pre[24];
+	struct lad l;
+
+	live_prefix(c, pre, sizeof(pre));
+	lad_init(&l, o, ro, c, LIVE_INNER, pre);
+	if (!ls->started) {
+		lad_head(&l);
+		lad_midstream(&l, ls);
+		ls->started = 1;
+	}
+	lad_step(&l, ls, r, 0);
+}
+
+void
+tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, enum tv_done why, struct tv_lad_state *ls)
+{
+	char pre[24];
+	struct lad l;
+
+	if (why == TV_DONE_PARTIAL)
+		return;
+	live_prefix(c, pre, sizeof(pre));
+	lad_init(&l, o, ro, c, LIVE_INNER, pre);
+	lad_tail(&l, ls, why);
+}
+
+/* ---- the two ladder renderers ---- */
+
+static void
+ladder_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why)
+{
+	tv_lad_conn(x->out, x->ro, c, why);
+}
+
+static void
+text_end(const struct tv_rctx *x, const struct tv_totals *t)
+{
+	tv_text_totals(x->out, x->ro, t);
+}
+
+const struct tv_renderer tv_render_ladder = {
+	.name = "text",
+	.keep_rows = 1,
+	.conn = ladder_conn,
+	.end = text_end,
+};
+
+static void
+live_packet(const struct tv_rctx *x, struct tv_conn *c, const struct tv_pkt *pkt,
+    enum tv_side from, const struct tv_row *row)
+{
+	(void)pkt;
+	(void)from;
+	tv_lad_live_packet(x->out, x->ro, c, row, tv_conn_user(c));
+}
+
+static void
+live_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why)
+{
+	tv_lad_live_done(x->out, x->ro, c, why, tv_conn_user(c));
+}
+
+const struct tv_renderer tv_render_live = {
+	.name = "text",
+	.live = 1,
+	.conn_size = sizeof(struct tv_lad_state),
+	.packet = live_packet,
+	.conn = live_conn,
+	.end = text_end,
+};

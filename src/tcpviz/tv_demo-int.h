@@ -1,0 +1,27 @@
+/* \summary: tcpviz --demo: bundled programs on loopback, drawn live and checked (private to src/tcpviz) */
+#ifndef TV_DEMO_INT_H
+#define TV_DEMO_INT_H
+
+#include <stdio.h>
+
+#include "tv_cap.h"
+#include "tv_run.h"
+
+struct tv_demo_opts {
+	int enabled;
+	const char *list;	/* --demo=LIST, or NULL for every scenario */
+	int pace_ms;		/* -1: 60 on a terminal, else 0 */
+	const char *user;	/* -Z */
+	const char *wfile;	/* -w */
+	struct tv_live_opts live;
+};
+
+/* --demo-list */
+void tv_demo_print_list(FILE *fp);
+
+/* Run the demo with the run options the command line gave (renderer,
+ * sink, -S, --width ...); returns an exit status (TV_EXIT_DEMO when a
+ * scenario did not produce the expected exchange). */
+int tv_demo_main(struct tv_demo_opts *d, const struct tv_run_opts *ro);
+
+#endif /* TV_DEMO_INT_H */
