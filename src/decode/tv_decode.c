@@ -318,13 +318,64 @@ decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 	return decode_l4(&l4, proto, seglen, pkt);
 }
 
+/* One IPv6 extension header (RFC 8200 §4) of type *nh: skipped, *nh and
+ * *plen set to what follows it.  0, or what decoding returns for a packet
+ * that ends here (a later fragment, damage). */
+static int
+ipv6_ext(struct tv_cur *c, uint8_t *nh, uint32_t *plen, struct tv_pkt *pkt)
+{
+	uint8_t next;
+	uint32_t elen;
+
+	if (!tv_cur_has(c, 8)) {
+		if (*plen < 8) {
+			set_malformed(pkt, "ipv6 extension header past packet");
+			return skip(pkt, TV_SKIP_MALFORMED);
+		}
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	next = tv_cur_u8(c);
+	if (*nh == 44) {		/* fragment */
+		uint16_t off;
+
+		tv_cur_skip(c, 1);
+		off = tv_cur_be16(c);
+		tv_cur_skip(c, 4);
+		if ((off & 0xfff9) != 0)	/* offset or M flag */
+			return skip(pkt, TV_SKIP_FRAGMENT);
+		elen = 8;
+	} else {
+		/* AH counts 4-byte units less 2, the others 8-byte units less 1 */
+		elen = *nh == 51 ? ((uint32_t)tv_cur_u8(c) + 2) * 4 :
+		    ((uint32_t)tv_cur_u8(c) + 1) * 8;
+		tv_cur_skip(c, 6);
+		if (elen < 8)
+			elen = 8;
+		if (*nh != 51 && elen > *plen)
+			goto bad;
+		if (tv_cur_skip(c, elen - 8) < 0) {
+			pkt->truncated = 1;
+			return skip(pkt, TV_SKIP_TRUNCATED);
+		}
+	}
+	if (elen > *plen)
+		goto bad;
+	*plen -= elen;
+	*nh = next;
+	return 0;
+bad:
+	set_malformed(pkt, "ipv6 extension header past packet");
+	return skip(pkt, TV_SKIP_MALFORMED);
+}
+
 /* IPv6 (RFC 8200), skipping extension headers (§4). */
 static int
 decode_ipv6(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 {
 	uint8_t ver, nh;
 	uint32_t plen;
-	int i;
+	int i, r;
 	struct tv_cur l4;
 
 	if (!tv_cur_has(c, 40)) {
@@ -353,9 +404,6 @@ decode_ipv6(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 		plen = wireleft >= 40 ? wireleft - 40 : 0;
 	}
 	for (i = 0;; i++) {
-		uint8_t next;
-		uint32_t elen;
-
 		switch (nh) {
 		case 0:		/* hop-by-hop */
 		case 43:	/* routing */
@@ -372,49 +420,9 @@ decode_ipv6(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 			set_malformed(pkt, "ipv6 extension header chain too long");
 			return skip(pkt, TV_SKIP_MALFORMED);
 		}
-		if (!tv_cur_has(c, 8)) {
-			if (plen < 8) {
-				set_malformed(pkt, "ipv6 extension header past packet");
-				return skip(pkt, TV_SKIP_MALFORMED);
-			}
-			pkt->truncated = 1;
-			return skip(pkt, TV_SKIP_TRUNCATED);
-		}
-		next = tv_cur_u8(c);
-		if (nh == 44) {
-			uint16_t off;
-
-			tv_cur_skip(c, 1);
-			off = tv_cur_be16(c);
-			tv_cur_skip(c, 4);
-			if ((off & 0xfff9) != 0)	/* offset or M flag */
-				return skip(pkt, TV_SKIP_FRAGMENT);
-			elen = 8;
-		} else if (nh == 51) {
-			elen = ((uint32_t)tv_cur_u8(c) + 2) * 4;
-			tv_cur_skip(c, 6);
-			elen = elen < 8 ? 8 : elen;
-			if (tv_cur_skip(c, elen - 8) < 0)
-				goto trunc;
-		} else {
-			elen = ((uint32_t)tv_cur_u8(c) + 1) * 8;
-			tv_cur_skip(c, 6);
-			if (elen > plen)
-				goto bad;
-			if (tv_cur_skip(c, elen - 8) < 0)
-				goto trunc;
-		}
-		if (elen > plen)
-			goto bad;
-		plen -= elen;
-		nh = next;
+		if ((r = ipv6_ext(c, &nh, &plen, pkt)) != 0)
+			return r;
 	}
-bad:
-	set_malformed(pkt, "ipv6 extension header past packet");
-	return skip(pkt, TV_SKIP_MALFORMED);
-trunc:
-	pkt->truncated = 1;
-	return skip(pkt, TV_SKIP_TRUNCATED);
 }
 
 static int

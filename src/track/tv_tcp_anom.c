@@ -10,6 +10,53 @@
  */
 #define OOO_WINDOW_NS (3 * 1000000LL)
 
+/* Data (or a FIN) below what the sender sent before: a retransmission,
+ * or out-of-order when it fills a recent hole; data past it opens a hole. */
+static uint16_t
+judge_seq(struct tv_tcp_seq *s, const struct tv_pkt *pkt, int64_t ns)
+{
+	uint32_t end = pkt->seq + pkt->len + ((pkt->flags & TV_TH_FIN) ? 1u : 0u);
+	uint16_t notes = 0;
+
+	if (tv_seq_lt(pkt->seq, s->nxt)) {
+		int in_hole = s->hole && tv_seq_ge(pkt->seq, s->hole_lo) &&
+		    tv_seq_lt(pkt->seq, s->hole_hi);
+
+		if (in_hole && ns - s->hole_ns < OOO_WINDOW_NS)
+			notes |= TV_NOTE_OUT_OF_ORDER;
+		else
+			notes |= TV_NOTE_RETRANS;
+		if (in_hole && pkt->seq == s->hole_lo) {
+			s->hole_lo = end;
+			if (tv_seq_ge(s->hole_lo, s->hole_hi))
+				s->hole = 0;
+		}
+	} else if (tv_seq_gt(pkt->seq, s->nxt) && !s->hole) {
+		/* bytes between were not seen (yet) */
+		s->hole = 1;
+		s->hole_lo = s->nxt;
+		s->hole_hi = pkt->seq;
+		s->hole_ns = ns;
+	}
+	return notes;
+}
+
+/* A pure ACK repeating the last one: a window update, or a duplicate ACK
+ * when the peer has sent more than it acknowledges. */
+static uint16_t
+judge_ack(struct tv_tcp *t, struct tv_tcp_seq *s, const struct tv_tcp_seq *o,
+    const struct tv_pkt *pkt, uint16_t notes, struct tv_tcp_pkt *out)
+{
+	if (pkt->win != s->last_win)
+		return pkt->win != 0 ? TV_NOTE_WINDOW_UPDATE : 0;
+	if ((notes & TV_NOTE_KEEPALIVE) || !o->nxt_known ||
+	    !tv_seq_gt(o->nxt, pkt->ack))
+		return 0;
+	out->dup_ack = ++s->dup_run;
+	t->dup_acks++;
+	return TV_NOTE_DUP_ACK;
+}
+
 /* Anomalies, judged against what the sender sent before (Wireshark's
  * tcp.analysis rules, simplified; docs/outcomes.md). */
 uint16_t
@@ -50,44 +97,12 @@ tv_tcp_anom_judge(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 		notes |= TV_NOTE_KEEPALIVE;
 
 	if (!syn && !rst && (pkt->len > 0 || fin) && s->nxt_known &&
-	    !(notes & TV_NOTE_KEEPALIVE)) {
-		uint32_t end = pkt->seq + pkt->len + (fin ? 1u : 0u);
-
-		if (tv_seq_lt(pkt->seq, s->nxt)) {
-			int in_hole = s->hole && tv_seq_ge(pkt->seq, s->hole_lo) &&
-			    tv_seq_lt(pkt->seq, s->hole_hi);
-
-			if (in_hole && ns - s->hole_ns < OOO_WINDOW_NS)
-				notes |= TV_NOTE_OUT_OF_ORDER;
-			else
-				notes |= TV_NOTE_RETRANS;
-			if (in_hole && pkt->seq == s->hole_lo) {
-				s->hole_lo = end;
-				if (tv_seq_ge(s->hole_lo, s->hole_hi))
-					s->hole = 0;
-			}
-		} else if (tv_seq_gt(pkt->seq, s->nxt) && !s->hole) {
-			/* bytes between were not seen (yet) */
-			s->hole = 1;
-			s->hole_lo = s->nxt;
-			s->hole_hi = pkt->seq;
-			s->hole_ns = ns;
-		}
-	}
+	    !(notes & TV_NOTE_KEEPALIVE))
+		notes |= judge_seq(s, pkt, ns);
 
 	if (plain && pkt->len == 0 && (f & TV_TH_ACK) && s->last_valid &&
-	    pkt->seq == s->last_seq && pkt->ack == s->last_ack) {
-		if (pkt->win != s->last_win) {
-			if (pkt->win != 0)
-				notes |= TV_NOTE_WINDOW_UPDATE;
-		} else if (!(notes & TV_NOTE_KEEPALIVE) && o->nxt_known &&
-		    tv_seq_gt(o->nxt, pkt->ack)) {
-			/* the peer has sent more than this acknowledges */
-			notes |= TV_NOTE_DUP_ACK;
-			out->dup_ack = ++s->dup_run;
-			t->dup_acks++;
-		}
-	}
+	    pkt->seq == s->last_seq && pkt->ack == s->last_ack)
+		notes |= judge_ack(t, s, o, pkt, notes, out);
 	if ((f & TV_TH_ACK) && !(notes & TV_NOTE_DUP_ACK) &&
 	    (!s->last_valid || pkt->ack != s->last_ack))
 		s->dup_run = 0;
