@@ -3,7 +3,6 @@
 #define TV_SOCK_H
 
 #include <stddef.h>
-#include <stdint.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 
@@ -85,6 +84,13 @@ int tv_sock_write_all(int fd, const void *buf, size_t len, int timeout_ms,
     char *errbuf);
 
 /*
+ * One send() of what the socket takes now, without waiting (MSG_DONTWAIT,
+ * MSG_NOSIGNAL; EINTR is retried).  Returns the count, 0 when the socket
+ * buffer is full, or -1.  len must not be 0.
+ */
+ssize_t tv_sock_send_now(int fd, const void *buf, size_t len, char *errbuf);
+
+/*
  * A port on host (normally 127.0.0.1) that was free a moment ago: bind
  * port 0, ask getsockname(), close.  Another process may take it before
  * the caller binds it; servers that can should bind port 0 themselves.
@@ -101,28 +107,5 @@ void tv_sock_ntop(const struct sockaddr *sa, char *buf, size_t len);
  * or -1.
  */
 int tv_sock_name(int fd, int peer, char *buf, size_t len);
-
-/*
- * The file transfer the programs speak (tcpviz-server --mode=store,
- * tcpviz-client --send):
- *   client: "NAME SIZE\n" then SIZE bytes
- *   server: "OK SIZE CRC32\n" (CRC32 as 8 hex digits) or "ERR reason\n",
- *           then it closes.
- * NAME is 1..TV_STORE_NAME_MAX printable bytes with no space, no '/',
- * no "..", not starting with '.'; SIZE is decimal, at most TV_STORE_MAX.
- */
-#define TV_STORE_NAME_MAX	255
-#define TV_STORE_HDR_MAX	(TV_STORE_NAME_MAX + 32)
-#define TV_STORE_REPLY_MAX	128
-#define TV_STORE_MAX		(64ULL * 1024 * 1024)
-
-/*
- * CRC-32 (IEEE 802.3, as zlib's crc32() and gzip): start with crc = 0 and
- * feed the data in any number of pieces.
- */
-uint32_t tv_sock_crc32(uint32_t crc, const void *buf, size_t len);
-
-/* NULL when name is a valid NAME above, else why not (static text). */
-const char *tv_sock_store_name_check(const char *name);
 
 #endif /* TV_SOCK_H */

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,8 @@
 
 #include "tv_msg.h"
 #include "tv_sock.h"
+#include "tv_store.h"
+#include "tv_util.h"
 
 #define PROG		"tcpviz-client"
 #define DEFAULT_MSG	"Hello Server"
@@ -20,6 +21,18 @@
 #define UDP_TIMEOUT_MS	2000
 #define COUNT_MAX	1000000
 #define CHUNK		65536
+
+/* What the command line asks for. */
+struct opts {
+	const char *host;
+	int port;
+	int udp, greet;
+	const char *file;	/* --send */
+	char **msgs;
+	int nmsgs;
+	long count;
+	int have_count;
+};
 
 static int quiet;
 static int timeout_ms = -1;	/* -1 until --timeout or the default for the kind */
@@ -29,15 +42,29 @@ static char peer[TV_SOCK_ADDRSTRLEN];	/* "127.0.0.1:8000", for messages */
 #define fail(...) tv_msg_fail(PROG, 1, __VA_ARGS__)
 #define note(...) do { if (!quiet) tv_msg_say(PROG, __VA_ARGS__); } while (0)
 
+static void usage(FILE *fp);
 
+/* a usage error: the reason, then the usage on stderr; exit status 1 */
+#define bad_usage(...) (tv_msg_say(PROG, __VA_ARGS__), usage(stderr), 1)
 
-static void
-note_connected(int fd, const char *kind)
+/*
+ * A socket of socktype connected to the peer, with a progress line
+ * ("KIND LOCAL -> PEER").  Returns it, or -1 after the error line.
+ */
+static int
+connect_peer(const struct opts *o, int socktype, const char *kind)
 {
-	char local[TV_SOCK_ADDRSTRLEN];
+	char errbuf[TV_SOCK_ERRBUF_SIZE], local[TV_SOCK_ADDRSTRLEN];
+	int fd;
 
+	if ((fd = tv_sock_connect(o->host, o->port, socktype, timeout_ms,
+	    errbuf)) < 0) {
+		tv_msg_say(PROG, "%s", errbuf);
+		return -1;
+	}
 	tv_sock_name(fd, 0, local, sizeof(local));
 	note("%s %s -> %s", kind, local, peer);
+	return fd;
 }
 
 /* Wait for the server's FIN; anything else it sends is an error. */
@@ -55,59 +82,98 @@ await_close(int fd, const char *after)
 	return 0;
 }
 
-/*
- * TCP echo: each message, count times over one connection, each checked
- * against its echo; then shutdown(SHUT_WR), so the client sends the
- * first FIN, and wait for the server's.
- */
+/* One TCP round trip: send msg, read its len bytes back into buf. */
 static int
-run_echo(const char *host, int port, char **msgs, int nmsgs, long count)
+echo_tcp(int fd, const char *msg, size_t len, char *buf)
 {
 	char errbuf[TV_SOCK_ERRBUF_SIZE];
-	size_t len, maxlen = 0;
-	char *buf;
 	ssize_t n;
-	long i;
-	int fd, j, r = 0;
 
-	for (j = 0; j < nmsgs; j++)
-		if (strlen(msgs[j]) > maxlen)
-			maxlen = strlen(msgs[j]);
-	if ((buf = malloc(maxlen + 1)) == NULL)
-		return fail("out of memory");
-	if ((fd = tv_sock_connect(host, port, SOCK_STREAM, timeout_ms,
-	    errbuf)) < 0) {
-		free(buf);
-		return fail("%s", errbuf);
-	}
-	note_connected(fd, "connected");
-	for (i = 0; i < count && r == 0; i++)
-		for (j = 0; j < nmsgs && r == 0; j++) {
-			len = strlen(msgs[j]);
-			if (tv_sock_write_all(fd, msgs[j], len, timeout_ms,
-			    errbuf) < 0) {
-				r = fail("sending to %s: %s", peer, errbuf);
-				break;
-			}
-			n = tv_sock_read_all(fd, buf, len, timeout_ms, errbuf);
-			if (n < 0)
-				r = fail("reading the echo from %s: %s", peer, errbuf);
-			else if ((size_t)n < len)
-				r = fail("%s closed the connection after echoing %zd "
-				    "of %zu bytes", peer, n, len);
-			else if (memcmp(buf, msgs[j], len) != 0)
-				r = fail("the echo from %s differs from what was sent",
-				    peer);
-			else {
-				fwrite(buf, 1, len, stdout);
-				putchar('\n');
-			}
+	if (tv_sock_write_all(fd, msg, len, timeout_ms, errbuf) < 0)
+		return fail("sending to %s: %s", peer, errbuf);
+	n = tv_sock_read_all(fd, buf, len, timeout_ms, errbuf);
+	if (n < 0)
+		return fail("reading the echo from %s: %s", peer, errbuf);
+	if ((size_t)n < len)
+		return fail("%s closed the connection after echoing %zd of %zu "
+		    "bytes", peer, n, len);
+	if (memcmp(buf, msg, len) != 0)
+		return fail("the echo from %s differs from what was sent", peer);
+	return 0;
+}
+
+/* One UDP round trip: msg as a datagram, its echo into buf (CHUNK bytes). */
+static int
+echo_udp(int fd, const char *msg, size_t len, char *buf)
+{
+	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	ssize_t n;
+
+	if (send(fd, msg, len, 0) < 0)
+		return fail("udp %s: %s", peer, strerror(errno));
+	n = tv_sock_read(fd, buf, CHUNK, timeout_ms, errbuf);
+	if (n < 0 && errno == ETIMEDOUT)
+		return fail("udp %s: no echo within %g s", peer,
+		    timeout_ms / 1000.0);
+	if (n < 0)
+		return fail("udp %s: %s", peer, errbuf);
+	if ((size_t)n != len || memcmp(buf, msg, len) != 0)
+		return fail("udp %s: the echo differs from what was sent", peer);
+	return 0;
+}
+
+/* Each message, count times over, each checked against its echo and printed. */
+static int
+echo_all(const struct opts *o, int fd, char *buf)
+{
+	size_t len;
+	long i;
+	int j, r;
+
+	for (i = 0; i < o->count; i++)
+		for (j = 0; j < o->nmsgs; j++) {
+			len = strlen(o->msgs[j]);
+			r = o->udp ? echo_udp(fd, o->msgs[j], len, buf) :
+			    echo_tcp(fd, o->msgs[j], len, buf);
+			if (r != 0)
+				return r;
+			fwrite(buf, 1, len, stdout);
+			putchar('\n');
 		}
-	if (r == 0) {
+	return 0;
+}
+
+/*
+ * Echo, over TCP or UDP.  TCP: all over one connection, then
+ * shutdown(SHUT_WR), so that the client sends the first FIN, and wait
+ * for the server's.  UDP: each message a datagram, each echo awaited
+ * for timeout_ms.
+ */
+static int
+run_echo(const struct opts *o)
+{
+	size_t size = 0;
+	char *buf;
+	int fd, j, r;
+
+	for (j = 0; j < o->nmsgs; j++)
+		if (strlen(o->msgs[j]) > size)
+			size = strlen(o->msgs[j]);
+	size = o->udp ? CHUNK : size + 1;
+	if ((buf = malloc(size)) == NULL)
+		return fail("out of memory");
+	fd = connect_peer(o, o->udp ? SOCK_DGRAM : SOCK_STREAM,
+	    o->udp ? "udp" : "connected");
+	if (fd < 0) {
+		free(buf);
+		return 1;
+	}
+	r = echo_all(o, fd, buf);
+	if (r == 0 && !o->udp) {
 		shutdown(fd, SHUT_WR);
 		r = await_close(fd, "after our FIN");
 		if (r == 0)
-			note("closed; %ld message(s) echoed", count * nmsgs);
+			note("closed; %ld message(s) echoed", o->count * o->nmsgs);
 	}
 	close(fd);
 	free(buf);
@@ -116,16 +182,14 @@ run_echo(const char *host, int port, char **msgs, int nmsgs, long count)
 
 /* Greet: print what the server says until it closes, then close. */
 static int
-run_greet(const char *host, int port)
+run_greet(const struct opts *o)
 {
 	char errbuf[TV_SOCK_ERRBUF_SIZE], buf[4096];
 	ssize_t n;
 	int fd, r = 0;
 
-	if ((fd = tv_sock_connect(host, port, SOCK_STREAM, timeout_ms,
-	    errbuf)) < 0)
-		return fail("%s", errbuf);
-	note_connected(fd, "connected");
+	if ((fd = connect_peer(o, SOCK_STREAM, "connected")) < 0)
+		return 1;
 	while ((n = tv_sock_read(fd, buf, sizeof(buf), timeout_ms, errbuf)) > 0)
 		fwrite(buf, 1, (size_t)n, stdout);
 	if (n < 0)
@@ -136,219 +200,176 @@ run_greet(const char *host, int port)
 	return r;
 }
 
-/*
- * Can NAME go into a "NAME SIZE" header at all?  The rest of the naming
- * rules (no "..", no leading '.') are the server's to enforce and to
- * explain in its ERR reply, so the demo can show a refusal.  Returns
- * NULL or why not.
- */
-static const char *
-header_problem(const char *name)
-{
-	const unsigned char *p;
+/* A file on its way to the server. */
+struct upload {
+	const char *path;
+	const char *name;	/* the last part of path */
+	int fd;
+	uint64_t size;
+	uint32_t crc;		/* of what was sent */
+};
 
-	if (*name == '\0')
-		return "empty name";
-	if (strlen(name) > TV_STORE_NAME_MAX)
-		return "name too long";
-	for (p = (const unsigned char *)name; *p; p++)
-		if (*p <= ' ' || *p == 0x7f)
-			return "name contains a space or control character";
-	return NULL;
+/* Open the file and check that it can be sent.  0, or 1 after the error line. */
+static int
+upload_open(struct upload *u, const char *path)
+{
+	const char *bad;
+	struct stat st;
+
+	u->path = path;
+	u->name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	u->fd = -1;
+	u->size = 0;
+	u->crc = 0;
+	if ((bad = tv_store_name_sendable(u->name)) != NULL)
+		return fail("%s: cannot send under this name: %s", path, bad);
+	if ((u->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return fail("%s: %s", path, strerror(errno));
+	if (fstat(u->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(u->fd);
+		return fail("%s: not a regular file", path);
+	}
+	u->size = (uint64_t)st.st_size;
+	if (u->size > TV_STORE_MAX) {
+		close(u->fd);
+		return fail("%s: %llu bytes; the server takes at most %llu", path,
+		    (unsigned long long)u->size, TV_STORE_MAX);
+	}
+	return 0;
+}
+
+/*
+ * "NAME SIZE\n" and the bytes, computing CRC-32 on the way, through buf
+ * (CHUNK bytes).  Returns 0; 1 after the error line when the file could
+ * not be read; -1 with errbuf when the socket took no more.
+ */
+static int
+upload_send(struct upload *u, int fd, char *buf, char *errbuf)
+{
+	char hdr[TV_STORE_HDR_MAX + 1];
+	uint64_t sent = 0;
+	ssize_t n;
+	int len;
+
+	if ((len = tv_store_header(hdr, sizeof(hdr), u->name, u->size)) < 0)
+		return fail("%s: no header for it", u->path);
+	if (tv_sock_write_all(fd, hdr, (size_t)len, timeout_ms, errbuf) < 0)
+		return -1;
+	while (sent < u->size) {
+		size_t want = u->size - sent < CHUNK ? (size_t)(u->size - sent) :
+		    CHUNK;
+
+		n = read(u->fd, buf, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return fail("%s: %s after %llu of %llu bytes", u->path,
+			    n < 0 ? strerror(errno) : "file shrank",
+			    (unsigned long long)sent, (unsigned long long)u->size);
+		u->crc = tv_store_crc32(u->crc, buf, (size_t)n);
+		if (tv_sock_write_all(fd, buf, (size_t)n, timeout_ms, errbuf) < 0)
+			return -1;
+		sent += (uint64_t)n;
+	}
+	return 0;
 }
 
 /* Read the server's one-line reply (to EOF, so it closes first). */
 static int
 read_reply(int fd, char *line, size_t size, char *errbuf)
 {
-	size_t got = 0;
-	ssize_t n;
+	ssize_t n = tv_sock_read_all(fd, line, size - 1, timeout_ms, errbuf);
 
-	while (got < size - 1) {
-		n = tv_sock_read(fd, line + got, size - 1 - got, timeout_ms, errbuf);
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	line[got] = '\0';
-	return 0;
-}
-
-/* "OK SIZE CRC32\n": 0 with *size and *crc, else -1. */
-static int
-parse_ok(const char *line, unsigned long long *size, uint32_t *crc)
-{
-	const char *p = line + 3;
-	char *end;
-	unsigned long v;
-
-	if (strncmp(line, "OK ", 3) != 0 || *p < '0' || *p > '9')
-		return -1;
-	errno = 0;
-	*size = strtoull(p, &end, 10);
-	if (errno || *end != ' ')
-		return -1;
-	p = end + 1;
-	if (strspn(p, "0123456789abcdefABCDEF") != 8 || strcmp(p + 8, "\n") != 0)
-		return -1;
-	v = strtoul(p, NULL, 16);
-	*crc = (uint32_t)v;
-	return 0;
+	line[n > 0 ? n : 0] = '\0';
+	return n < 0 ? -1 : 0;
 }
 
 /*
- * Send a file: "NAME SIZE\n" and the bytes, computing CRC-32 on the way;
- * then compare the server's "OK SIZE CRC32" with our own figures.
+ * The sending stopped at a write error (in errbuf): the server may have
+ * said why it stopped reading.  Closes fd; returns 1.
  */
 static int
-run_send(const char *host, int port, const char *path)
+upload_refused(const struct upload *u, int fd, const char *errbuf)
+{
+	char reply[TV_STORE_REPLY_MAX], why[TV_SOCK_ERRBUF_SIZE];
+	const char *reason;
+	uint64_t rsize;
+	uint32_t rcrc;
+	int r;
+
+	if (read_reply(fd, reply, sizeof(reply), why) == 0 &&
+	    tv_store_reply_parse(reply, &rsize, &rcrc, &reason) ==
+	    TV_STORE_REPLY_ERR)
+		r = fail("%s refused %s: %s", peer, u->name, reason);
+	else
+		r = fail("sending %s to %s: %s", u->name, peer, errbuf);
+	close(fd);
+	return r;
+}
+
+/* Compare the server's "OK SIZE CRC32" with our own figures; closes fd. */
+static int
+upload_confirm(const struct upload *u, int fd)
 {
 	char errbuf[TV_SOCK_ERRBUF_SIZE], reply[TV_STORE_REPLY_MAX];
-	char hdr[TV_STORE_HDR_MAX + 1], *buf;
-	unsigned long long size, sent = 0, rsize;
-	const char *name, *bad;
-	uint32_t crc = 0, rcrc;
-	struct stat st;
-	ssize_t n;
-	int ffd, fd, r = 0, wfail = 0;
-
-	name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	if ((bad = header_problem(name)) != NULL)
-		return fail("%s: cannot send under this name: %s", path, bad);
-	if ((ffd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return fail("%s: %s", path, strerror(errno));
-	if (fstat(ffd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(ffd);
-		return fail("%s: not a regular file", path);
-	}
-	size = (unsigned long long)st.st_size;
-	if (size > TV_STORE_MAX) {
-		close(ffd);
-		return fail("%s: %llu bytes; the server takes at most %llu", path,
-		    size, TV_STORE_MAX);
-	}
-	if ((buf = malloc(CHUNK)) == NULL) {
-		close(ffd);
-		return fail("out of memory");
-	}
-	if ((fd = tv_sock_connect(host, port, SOCK_STREAM, timeout_ms,
-	    errbuf)) < 0) {
-		close(ffd);
-		free(buf);
-		return fail("%s", errbuf);
-	}
-	note_connected(fd, "connected");
-
-	n = snprintf(hdr, sizeof(hdr), "%s %llu\n", name, size);
-	if (tv_sock_write_all(fd, hdr, (size_t)n, timeout_ms, errbuf) < 0)
-		wfail = 1;
-	while (!wfail && sent < size) {
-		size_t want = size - sent < CHUNK ? (size_t)(size - sent) : CHUNK;
-
-		n = read(ffd, buf, want);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = fail("%s: %s after %llu of %llu bytes", path,
-			    n < 0 ? strerror(errno) : "file shrank", sent, size);
-			break;
-		}
-		crc = tv_sock_crc32(crc, buf, (size_t)n);
-		if (tv_sock_write_all(fd, buf, (size_t)n, timeout_ms, errbuf) < 0)
-			wfail = 1;
-		sent += (unsigned long long)n;
-	}
-	close(ffd);
-	free(buf);
-	if (r != 0) {
-		close(fd);
-		return r;
-	}
-	if (wfail) {
-		/* the server may have said why it stopped reading */
-		char why[TV_SOCK_ERRBUF_SIZE];
-
-		if (read_reply(fd, reply, sizeof(reply), why) == 0 &&
-		    strncmp(reply, "ERR ", 4) == 0) {
-			reply[strcspn(reply, "\n")] = '\0';
-			r = fail("%s refused %s: %s", peer, name, reply + 4);
-		} else {
-			r = fail("sending %s to %s: %s", name, peer, errbuf);
-		}
-		close(fd);
-		return r;
-	}
+	const char *reason;
+	uint64_t rsize;
+	uint32_t rcrc;
 
 	if (read_reply(fd, reply, sizeof(reply), errbuf) < 0) {
 		close(fd);
 		return fail("reading the reply from %s: %s", peer, errbuf);
 	}
 	close(fd);
-	if (strncmp(reply, "ERR ", 4) == 0) {
-		reply[strcspn(reply, "\n")] = '\0';
-		return fail("%s refused %s: %s", peer, name, reply + 4);
-	}
-	if (parse_ok(reply, &rsize, &rcrc) < 0) {
-		reply[strcspn(reply, "\n")] = '\0';
+	switch (tv_store_reply_parse(reply, &rsize, &rcrc, &reason)) {
+	case TV_STORE_REPLY_ERR:
+		return fail("%s refused %s: %s", peer, u->name, reason);
+	case TV_STORE_REPLY_BAD:
 		return fail("%s answered \"%.60s\", not \"OK SIZE CRC32\"", peer,
 		    reply);
+	case TV_STORE_REPLY_OK:
+		break;
 	}
-	if (rsize != size)
+	if (rsize != u->size)
 		return fail("%s stored %llu bytes of %s, but %llu were sent",
-		    peer, rsize, name, size);
-	if (rcrc != crc)
+		    peer, (unsigned long long)rsize, u->name,
+		    (unsigned long long)u->size);
+	if (rcrc != u->crc)
 		return fail("CRC-32 mismatch for %s: sent %08x, %s stored %08x",
-		    name, crc, peer, rcrc);
-	printf("sent %s: %llu bytes, crc32 %08x, confirmed by %s\n", name, size,
-	    crc, peer);
+		    u->name, u->crc, peer, rcrc);
+	printf("sent %s: %llu bytes, crc32 %08x, confirmed by %s\n", u->name,
+	    (unsigned long long)u->size, u->crc, peer);
 	return 0;
 }
 
-/* UDP echo: each message a datagram; wait timeout_ms for its echo. */
+/* Send a file (--send) and check the server's confirmation. */
 static int
-run_udp(const char *host, int port, char **msgs, int nmsgs, long count)
+run_send(const struct opts *o)
 {
 	char errbuf[TV_SOCK_ERRBUF_SIZE];
-	size_t len;
-	ssize_t n;
+	struct upload u;
 	char *buf;
-	long i;
-	int fd, j, r = 0;
+	int fd, r;
 
-	if ((buf = malloc(CHUNK)) == NULL)
+	if ((r = upload_open(&u, o->file)) != 0)
+		return r;
+	if ((buf = malloc(CHUNK)) == NULL) {
+		close(u.fd);
 		return fail("out of memory");
-	if ((fd = tv_sock_connect(host, port, SOCK_DGRAM, timeout_ms,
-	    errbuf)) < 0) {
-		free(buf);
-		return fail("%s", errbuf);
 	}
-	note_connected(fd, "udp");
-	for (i = 0; i < count && r == 0; i++)
-		for (j = 0; j < nmsgs && r == 0; j++) {
-			len = strlen(msgs[j]);
-			if (send(fd, msgs[j], len, 0) < 0) {
-				r = fail("udp %s: %s", peer, strerror(errno));
-				break;
-			}
-			n = tv_sock_read(fd, buf, CHUNK, timeout_ms, errbuf);
-			if (n < 0 && errno == ETIMEDOUT)
-				r = fail("udp %s: no echo within %g s", peer,
-				    timeout_ms / 1000.0);
-			else if (n < 0)
-				r = fail("udp %s: %s", peer, errbuf);
-			else if ((size_t)n != len || memcmp(buf, msgs[j], len) != 0)
-				r = fail("udp %s: the echo differs from what was sent",
-				    peer);
-			else {
-				fwrite(buf, 1, len, stdout);
-				putchar('\n');
-			}
-		}
-	close(fd);
+	if ((fd = connect_peer(o, SOCK_STREAM, "connected")) < 0) {
+		close(u.fd);
+		free(buf);
+		return 1;
+	}
+	r = upload_send(&u, fd, buf, errbuf);
+	close(u.fd);
 	free(buf);
-	return r;
+	if (r > 0) {
+		close(fd);
+		return r;
+	}
+	return r < 0 ? upload_refused(&u, fd, errbuf) : upload_confirm(&u, fd);
 }
 
 static void
@@ -394,17 +415,26 @@ usage(FILE *fp)
 	    TV_SOCK_HOST, TV_SOCK_UDP_PORT);
 }
 
+/* --timeout SEC into timeout_ms.  0, or -1 when SEC is no such number. */
 static int
-bad_usage(const char *fmt, const char *arg)
+parse_timeout(const char *s)
 {
-	if (fmt != NULL)
-		tv_msg_say(PROG, fmt, arg);
-	usage(stderr);
-	return 1;
+	char *end;
+	double sec;
+
+	errno = 0;
+	sec = strtod(s, &end);
+	if (errno || end == s || *end || !(sec > 0) || sec > 86400)
+		return -1;
+	timeout_ms = (int)(sec * 1000 + 0.5);
+	if (timeout_ms < 1)
+		timeout_ms = 1;
+	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* The options, into *o.  Returns -1 to go on, else the exit status. */
+static int
+parse_options(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_UDP = 256, OPT_GREET, OPT_SEND, OPT_COUNT, OPT_TIMEOUT };
 	static const struct option longopts[] = {
@@ -416,46 +446,31 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char *default_msg[] = { DEFAULT_MSG };
-	char errbuf[TV_SOCK_ERRBUF_SIZE];
-	struct sockaddr_storage ss;
-	socklen_t sslen;
-	const char *host, *file = NULL;
-	char *end, **msgs;
-	int ch, udp = 0, greet = 0, have_count = 0, port, nmsgs, r;
-	long count = 1;
-	double sec;
+	uint64_t v;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_UDP:
-			udp = 1;
+			o->udp = 1;
 			break;
 		case OPT_GREET:
-			greet = 1;
+			o->greet = 1;
 			break;
 		case OPT_SEND:
-			file = optarg;
+			o->file = optarg;
 			break;
 		case OPT_COUNT:
-			errno = 0;
-			count = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || count < 1 ||
-			    count > COUNT_MAX)
+			if (tv_parse_u64(optarg, 1, COUNT_MAX, &v) < 0)
 				return bad_usage("invalid --count '%s' (1 to 1000000)",
 				    optarg);
-			have_count = 1;
+			o->count = (long)v;
+			o->have_count = 1;
 			break;
 		case OPT_TIMEOUT:
-			errno = 0;
-			sec = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(sec > 0) ||
-			    sec > 86400)
+			if (parse_timeout(optarg) < 0)
 				return bad_usage("invalid --timeout '%s' (seconds, more "
 				    "than 0)", optarg);
-			timeout_ms = (int)(sec * 1000 + 0.5);
-			if (timeout_ms < 1)
-				timeout_ms = 1;
 			break;
 		case 'q':
 			quiet = 1;
@@ -464,43 +479,69 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			return bad_usage(NULL, NULL);
+			usage(stderr);
+			return 1;
 		}
 	}
+	return -1;
+}
+
+/* The command line into *o.  Returns -1 to go on, else the exit status. */
+static int
+parse_args(int argc, char **argv, struct opts *o)
+{
+	static char *default_msg[] = { DEFAULT_MSG };
+	uint64_t port;
+	int r;
+
+	o->count = 1;
+	if ((r = parse_options(argc, argv, o)) >= 0)
+		return r;
 	if (argc - optind < 2)
 		return bad_usage("%s", "give HOST and PORT");
-	if (udp + greet + (file != NULL) > 1)
+	if (o->udp + o->greet + (o->file != NULL) > 1)
 		return bad_usage("%s", "choose one of --udp, --greet and --send");
-	host = argv[optind];
-	errno = 0;
-	port = (int)strtol(argv[optind + 1], &end, 10);
-	if (errno || end == argv[optind + 1] || *end || port < 1 || port > 65535)
+	o->host = argv[optind];
+	if (tv_parse_u64(argv[optind + 1], 1, 65535, &port) < 0)
 		return bad_usage("invalid port '%s' (1 to 65535)", argv[optind + 1]);
-	nmsgs = argc - optind - 2;
-	msgs = argv + optind + 2;
-	if ((greet || file != NULL) && (nmsgs > 0 || have_count))
+	o->port = (int)port;
+	o->nmsgs = argc - optind - 2;
+	o->msgs = argv + optind + 2;
+	if ((o->greet || o->file != NULL) && (o->nmsgs > 0 || o->have_count))
 		return bad_usage("%s", "MESSAGE and --count are for echo (TCP or "
 		    "UDP)");
-	if (nmsgs == 0) {
-		msgs = default_msg;
-		nmsgs = 1;
+	if (o->nmsgs == 0) {
+		o->msgs = default_msg;
+		o->nmsgs = 1;
 	}
 	if (timeout_ms < 0)
-		timeout_ms = udp ? UDP_TIMEOUT_MS : TCP_TIMEOUT_MS;
+		timeout_ms = o->udp ? UDP_TIMEOUT_MS : TCP_TIMEOUT_MS;
+	return -1;
+}
 
-	if (tv_sock_resolve(host, port, udp ? SOCK_DGRAM : SOCK_STREAM, &ss,
-	    &sslen, errbuf) < 0)
+int
+main(int argc, char **argv)
+{
+	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	struct sockaddr_storage ss;
+	struct opts o;
+	socklen_t sslen;
+	int r;
+
+	memset(&o, 0, sizeof(o));
+	if ((r = parse_args(argc, argv, &o)) >= 0)
+		return r;
+	if (tv_sock_resolve(o.host, o.port, o.udp ? SOCK_DGRAM : SOCK_STREAM,
+	    &ss, &sslen, errbuf) < 0)
 		return fail("%s", errbuf);
 	tv_sock_ntop((struct sockaddr *)&ss, peer, sizeof(peer));
 
-	if (udp)
-		r = run_udp(host, port, msgs, nmsgs, count);
-	else if (greet)
-		r = run_greet(host, port);
-	else if (file != NULL)
-		r = run_send(host, port, file);
+	if (o.greet)
+		r = run_greet(&o);
+	else if (o.file != NULL)
+		r = run_send(&o);
 	else
-		r = run_echo(host, port, msgs, nmsgs, count);
+		r = run_echo(&o);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (r == 0)
 			r = fail("writing output: %s", strerror(errno));

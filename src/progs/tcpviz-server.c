@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include <sys/epoll.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -22,6 +22,8 @@
 
 #include "tv_msg.h"
 #include "tv_sock.h"
+#include "tv_store.h"
+#include "tv_util.h"
 
 #define PROG		"tcpviz-server"
 #define GREETING	"Hello from tcpviz-server\n"
@@ -80,15 +82,6 @@ static int once_status;
 #define complain(...) tv_msg_say(PROG, __VA_ARGS__)
 #define note(...) do { if (!cfg.quiet) tv_msg_say(PROG, __VA_ARGS__); } while (0)
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---------------------------------------------------------------- */
 /*
  * One connection's protocol, whatever model drives it.  The driver reads
@@ -111,10 +104,8 @@ struct sess {
 
 	/* store */
 	enum phase phase;
-	char hdr[TV_STORE_HDR_MAX + 1];
-	size_t hlen;
-	char name[TV_STORE_HDR_MAX + 1];	/* checked: at most TV_STORE_NAME_MAX */
-	uint64_t size;
+	struct tv_store_line line;	/* the header as it arrives */
+	struct tv_store_hdr hdr;	/* and once it is checked */
 	uint32_t crc;
 	int file_fd;		/* the temporary file, -1 when none is open */
 	char tmp[PATH_MAX];
@@ -146,7 +137,7 @@ sess_fail(struct sess *s, const char *why)
 
 	complain("%s: %s", s->peer, why);
 	s->failed = 1;
-	snprintf(line, sizeof(line), "ERR %s\n", why);
+	tv_store_reply_err(line, sizeof(line), why);
 	sess_reply(s, line);
 	s->linger = 1;
 }
@@ -169,9 +160,9 @@ sess_init(struct sess *s, int fd)
 	s->closing = s->linger = s->failed = 0;
 	s->bytes = 0;
 	s->phase = PH_HEADER;
-	s->hlen = 0;
-	s->name[0] = '\0';
-	s->size = 0;
+	tv_store_line_init(&s->line);
+	s->hdr.name[0] = '\0';
+	s->hdr.size = 0;
 	s->crc = 0;
 	s->file_fd = -1;
 	s->tmp[0] = '\0';
@@ -181,41 +172,17 @@ sess_init(struct sess *s, int fd)
 		sess_reply(s, GREETING);	/* and close first: server-initiated close */
 }
 
-/* "NAME SIZE": check both and open a temporary file next to the target. */
+/* The header line is in: check it and open a temporary file next to the target. */
 static int
 store_begin(struct sess *s)
 {
 	char why[TV_STORE_REPLY_MAX];
-	const char *bad;
-	char *sp, *q;
-	unsigned long long size;
 
-	if (s->hlen > 0 && s->hdr[s->hlen - 1] == '\r')
-		s->hdr[--s->hlen] = '\0';
-	sp = strchr(s->hdr, ' ');
-	if (sp == NULL || sp[1] == '\0' || strlen(sp + 1) > 20) {
-		sess_fail(s, "bad header: want \"NAME SIZE\"");
-		return -1;
-	}
-	*sp = '\0';
-	for (q = sp + 1; *q; q++)
-		if (*q < '0' || *q > '9') {
-			sess_fail(s, "bad header: SIZE is not a decimal number");
-			return -1;
-		}
-	if ((bad = tv_sock_store_name_check(s->hdr)) != NULL) {
-		sess_fail(s, bad);
-		return -1;
-	}
-	size = strtoull(sp + 1, NULL, 10);
-	if (size > TV_STORE_MAX) {
-		snprintf(why, sizeof(why), "larger than %llu bytes",
-		    TV_STORE_MAX);
+	if (tv_store_header_parse(s->line.text, s->line.len, &s->hdr, why,
+	    sizeof(why)) < 0) {
 		sess_fail(s, why);
 		return -1;
 	}
-	snprintf(s->name, sizeof(s->name), "%s", s->hdr);
-	s->size = size;
 	errno = ENAMETOOLONG;
 	if ((size_t)snprintf(s->tmp, sizeof(s->tmp), "%s/.tcpviz-XXXXXX",
 	    cfg.dir) >= sizeof(s->tmp) ||
@@ -239,18 +206,18 @@ store_finish(struct sess *s)
 
 	s->file_fd = -1;
 	if (close(fd) < 0) {
-		snprintf(why, sizeof(why), "writing %.64s: %s", s->name,
+		snprintf(why, sizeof(why), "writing %.64s: %s", s->hdr.name,
 		    strerror(errno));
 		sess_fail(s, why);
 		return;
 	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", cfg.dir, s->name) >=
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", cfg.dir, s->hdr.name) >=
 	    sizeof(path)) {
 		sess_fail(s, "storing the file: path too long");
 		return;
 	}
 	if (rename(s->tmp, path) < 0) {
-		snprintf(why, sizeof(why), "storing %.64s: %s", s->name,
+		snprintf(why, sizeof(why), "storing %.64s: %s", s->hdr.name,
 		    strerror(errno));
 		sess_fail(s, why);
 		return;
@@ -258,9 +225,8 @@ store_finish(struct sess *s)
 	s->tmp[0] = '\0';
 	s->phase = PH_DONE;
 	note("%s: stored %s (%llu bytes, crc32 %08x)", s->peer, path,
-	    (unsigned long long)s->size, s->crc);
-	snprintf(why, sizeof(why), "OK %llu %08x\n", (unsigned long long)s->size,
-	    s->crc);
+	    (unsigned long long)s->hdr.size, s->crc);
+	tv_store_reply_ok(why, sizeof(why), s->hdr.size, s->crc);
 	sess_reply(s, why);
 }
 
@@ -268,41 +234,32 @@ static void
 store_input(struct sess *s, const char *p, size_t n)
 {
 	char why[TV_STORE_REPLY_MAX];
-	const char *nl;
-	size_t take;
 	ssize_t w;
 
 	if (s->phase == PH_HEADER) {
-		nl = memchr(p, '\n', n);
-		take = nl ? (size_t)(nl - p) + 1 : n;
-		if (s->hlen + take > TV_STORE_HDR_MAX) {
+		if ((w = tv_store_line_add(&s->line, p, n)) < 0) {
 			sess_fail(s, "bad header: too long");
 			return;
 		}
-		memcpy(s->hdr + s->hlen, p, take);
-		s->hlen += take;
-		p += take;
-		n -= take;
-		if (nl == NULL)
-			return;
-		s->hdr[--s->hlen] = '\0';
-		if (store_begin(s) < 0)
+		p += w;
+		n -= (size_t)w;
+		if (!s->line.complete || store_begin(s) < 0)
 			return;
 	}
 	if (s->phase != PH_DATA)
 		return;
-	if (n > s->size - s->bytes) {
+	if (n > s->hdr.size - s->bytes) {
 		sess_fail(s, "more data than the header announced");
 		return;
 	}
-	s->crc = tv_sock_crc32(s->crc, p, n);
+	s->crc = tv_store_crc32(s->crc, p, n);
 	s->bytes += n;
 	while (n > 0) {
 		w = write(s->file_fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			snprintf(why, sizeof(why), "writing %.64s: %s", s->name,
+			snprintf(why, sizeof(why), "writing %.64s: %s", s->hdr.name,
 			    w < 0 ? strerror(errno) : "no space");
 			sess_fail(s, why);
 			return;
@@ -310,7 +267,7 @@ store_input(struct sess *s, const char *p, size_t n)
 		p += w;
 		n -= (size_t)w;
 	}
-	if (s->bytes == s->size)
+	if (s->bytes == s->hdr.size)
 		store_finish(s);
 }
 
@@ -347,7 +304,7 @@ sess_eof(struct sess *s)
 		snprintf(why, sizeof(why), "peer closed before the header ended");
 	else
 		snprintf(why, sizeof(why), "peer closed after %llu of %llu bytes",
-		    (unsigned long long)s->bytes, (unsigned long long)s->size);
+		    (unsigned long long)s->bytes, (unsigned long long)s->hdr.size);
 	sess_fail(s, why);
 }
 
@@ -437,10 +394,10 @@ serve_blocking(int fd)
 		nanosleep(&ts, NULL);
 	}
 	if (s->linger) {
-		int64_t end = now_ms() + LINGER_MS, left;
+		int64_t end = tv_now_ms() + LINGER_MS, left;
 
 		shutdown(fd, SHUT_WR);
-		while ((left = end - now_ms()) > 0 &&
+		while ((left = end - tv_now_ms()) > 0 &&
 		    tv_sock_read(fd, in, BUFSZ, (int)left, errbuf) > 0)
 			continue;
 	}
@@ -498,6 +455,44 @@ block_signals(sigset_t *old)
 	pthread_sigmask(SIG_BLOCK, &set, old);
 }
 
+/*
+ * What the TCP loops know of a shutdown: SIGINT or SIGTERM starts
+ * GRACE_MS for the open connections to finish (until deadline).
+ */
+struct grace {
+	int stopping;
+	int64_t deadline;
+};
+
+enum { WAKE_STOP = 1, WAKE_AGAIN = 2 };
+
+/*
+ * The self-pipe is readable: read it.  WAKE_STOP: the first SIGINT or
+ * SIGTERM came (the caller closes its listener, then calls
+ * grace_begin()); WAKE_AGAIN: one more came, so cut at once.
+ */
+static int
+take_wakeups(struct grace *g)
+{
+	int stops = drain_wakeups(), r = 0;
+
+	if (stops > 0 && !g->stopping) {
+		g->stopping = 1;
+		stops--;
+		r = WAKE_STOP;
+	}
+	return stops > 0 ? r | WAKE_AGAIN : r;
+}
+
+static void
+grace_begin(struct grace *g, int nconns)
+{
+	g->deadline = tv_now_ms() + GRACE_MS;
+	if (nconns > 0)
+		note("shutting down: %d connection(s) get %d ms to finish", nconns,
+		    GRACE_MS);
+}
+
 /* ---------------------------------------------------------------- */
 /* fork and thread: a blocking accept loop hands each connection out */
 
@@ -514,6 +509,16 @@ struct targ {
 	int fd;
 	int slot;
 };
+
+/* Stop accepting: no more connections than there are. */
+static void
+close_listener(void)
+{
+	if (listen_fd >= 0) {
+		close(listen_fd);
+		listen_fd = -1;
+	}
+}
 
 static void
 reap_children(void)
@@ -692,6 +697,84 @@ accept_one(int lfd, int flags)
 	return -1;
 }
 
+/* The tables of children or threads: the size of --max-conns. */
+static int
+alloc_workers(void)
+{
+	if (cfg.model == MODEL_FORK)
+		kids = calloc(cfg.max_conns, sizeof(*kids));
+	else if ((tfds = malloc(cfg.max_conns * sizeof(*tfds))) != NULL)
+		memset(tfds, 0xff, cfg.max_conns * sizeof(*tfds));	/* all -1 */
+	if (kids == NULL && tfds == NULL) {
+		complain("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* The listener is readable: hand the connection to a child or a thread. */
+static void
+accept_blocking(void)
+{
+	int fd, r;
+
+	if ((fd = accept_one(listen_fd, 0)) < 0)
+		return;
+	r = cfg.model == MODEL_FORK ? start_child(fd) : start_thread(fd);
+	if (cfg.model == MODEL_FORK || r < 0)
+		close(fd);	/* the child has its own copy */
+	if (cfg.once) {
+		close_listener();
+		if (r < 0)
+			once_status = 1;
+	}
+}
+
+/*
+ * One turn of the fork and thread models: wait for a signal, a finished
+ * worker or a connection (with `active` running, `cut` once they were
+ * told to end), and take it.  Returns 0, or -1 when poll() failed.
+ */
+static int
+blocking_turn(struct grace *g, int active, int cut)
+{
+	struct pollfd pfd[2];
+	int npfd = 1, timeout = -1, w;
+
+	pfd[0].fd = wake_pipe[0];
+	pfd[0].events = POLLIN;
+	if (listen_fd >= 0 && active < cfg.max_conns) {
+		pfd[1].fd = listen_fd;
+		pfd[1].events = POLLIN;
+		npfd = 2;
+	}
+	if (g->stopping) {
+		timeout = (int)(g->deadline - tv_now_ms());
+		if (timeout < 0)
+			timeout = 0;
+	}
+	if (poll(pfd, npfd, timeout) < 0) {
+		if (errno == EINTR)
+			return 0;
+		complain("poll: %s", strerror(errno));
+		return -1;
+	}
+	if (pfd[0].revents & POLLIN) {
+		w = take_wakeups(g);
+		if (w & WAKE_STOP) {
+			close_listener();
+			grace_begin(g, active);
+		}
+		if ((w & WAKE_AGAIN) && !cut)
+			g->deadline = tv_now_ms();	/* asked twice: cut now */
+	}
+	if (cfg.model == MODEL_FORK)
+		reap_children();
+	if (npfd == 2 && listen_fd >= 0 && (pfd[1].revents & POLLIN))
+		accept_blocking();
+	return 0;
+}
+
 /*
  * The fork and thread models.  On SIGINT/SIGTERM: close the listener, give
  * the open connections GRACE_MS to finish, then cut them (SIGTERM to the
@@ -702,10 +785,11 @@ static int
 run_blocking(void)
 {
 	char errbuf[TV_SOCK_ERRBUF_SIZE];
-	struct pollfd pfd[2];
-	int64_t deadline = -1;
-	int stopping = 0, cut = 0, active, npfd, timeout, fd, r;
+	struct grace g = { 0, -1 };
+	int cut = 0, active;
 
+	if (alloc_workers() < 0)
+		return 1;
 	/* poll() said readable, but the client may be gone by accept() */
 	if (tv_sock_set_nonblock(listen_fd, 1, errbuf) < 0) {
 		complain("listener: %s", errbuf);
@@ -715,7 +799,7 @@ run_blocking(void)
 		active = active_conns();
 		if (listen_fd < 0 && active == 0)
 			break;
-		if (stopping && now_ms() >= deadline) {
+		if (g.stopping && tv_now_ms() >= g.deadline) {
 			if (cut) {
 				complain("%d connection(s) still open; exiting anyway",
 				    active);
@@ -723,60 +807,10 @@ run_blocking(void)
 			}
 			cut_conns();
 			cut = 1;
-			deadline = now_ms() + GRACE_MS;
+			g.deadline = tv_now_ms() + GRACE_MS;
 		}
-		pfd[0].fd = wake_pipe[0];
-		pfd[0].events = POLLIN;
-		npfd = 1;
-		if (listen_fd >= 0 && active < cfg.max_conns) {
-			pfd[1].fd = listen_fd;
-			pfd[1].events = POLLIN;
-			npfd = 2;
-		}
-		timeout = stopping ? (int)(deadline - now_ms()) : -1;
-		if (stopping && timeout < 0)
-			timeout = 0;
-		r = poll(pfd, npfd, timeout);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			complain("poll: %s", strerror(errno));
+		if (blocking_turn(&g, active, cut) < 0)
 			return 1;
-		}
-		if (pfd[0].revents & POLLIN) {
-			int stops = drain_wakeups();
-
-			if (stops > 0 && !stopping) {
-				stopping = 1;
-				if (listen_fd >= 0) {
-					close(listen_fd);
-					listen_fd = -1;
-				}
-				deadline = now_ms() + GRACE_MS;
-				if (active > 0)
-					note("shutting down: %d connection(s) get %d ms to "
-					    "finish", active, GRACE_MS);
-				stops--;
-			}
-			if (stops > 0 && !cut)
-				deadline = now_ms();	/* asked twice: cut now */
-		}
-		if (cfg.model == MODEL_FORK)
-			reap_children();
-		if (npfd == 2 && listen_fd >= 0 && (pfd[1].revents & POLLIN)) {
-			if ((fd = accept_one(listen_fd, 0)) < 0)
-				continue;
-			r = cfg.model == MODEL_FORK ? start_child(fd) :
-			    start_thread(fd);
-			if (cfg.model == MODEL_FORK || r < 0)
-				close(fd);	/* the child has its own copy */
-			if (cfg.once) {
-				close(listen_fd);
-				listen_fd = -1;
-				if (r < 0)
-					once_status = 1;
-			}
-		}
 	}
 	return cfg.once ? once_status : 0;
 }
@@ -797,7 +831,7 @@ run_blocking(void)
  */
 
 struct conn {
-	struct conn *prev, *next;
+	LIST_ENTRY(conn) link;
 	int fd;
 	uint32_t events;	/* what epoll watches now */
 	int64_t last_ms;	/* last activity, for IDLE_MS */
@@ -808,10 +842,9 @@ struct conn {
 
 struct loop {
 	int ep;
-	int lfd;
-	int listening;		/* lfd is in the epoll set */
+	int listening;		/* listen_fd is in the epoll set */
 	int delayed;		/* connections waiting out --close-delay */
-	struct conn *head;
+	LIST_HEAD(, conn) conns;
 	int nconns;
 	char in[BUFSZ];
 };
@@ -830,12 +863,7 @@ conn_free(struct loop *L, struct conn *c)
 		L->delayed--;
 	epoll_ctl(L->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		L->head = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	LIST_REMOVE(c, link);
 	L->nconns--;
 	free(c);
 }
@@ -859,6 +887,103 @@ conn_watch(struct loop *L, struct conn *c, uint32_t events)
 }
 
 /*
+ * Write what the session has pending.  Returns 1 when it is all written;
+ * 0 when the socket is full (c now waits for EPOLLOUT) or c was freed.
+ */
+static int
+conn_flush(struct loop *L, struct conn *c)
+{
+	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	struct sess *s = &c->s;
+	ssize_t n;
+
+	while (s->out_off < s->out_len) {
+		n = tv_sock_send_now(c->fd, s->out + s->out_off,
+		    s->out_len - s->out_off, errbuf);
+		if (n < 0) {
+			sess_abort(s, "write", errbuf);
+			conn_free(L, c);
+			return 0;
+		}
+		if (n == 0) {
+			conn_watch(L, c, EPOLLOUT);
+			return 0;
+		}
+		s->out_off += (size_t)n;
+	}
+	s->out_off = s->out_len = 0;
+	return 1;
+}
+
+/*
+ * All is written: when the session is over, close now, or after
+ * --close-delay, or linger (shut our side down and read on).  Returns 1
+ * when this step is over (c may be freed), 0 to read on.
+ */
+static int
+conn_closing(struct loop *L, struct conn *c)
+{
+	struct sess *s = &c->s;
+
+	if (s->closing && !s->linger && !s->failed &&
+	    cfg.close_delay_ms > 0 && c->close_at == 0) {
+		/* closed by the loop's sweep once the delay is over */
+		ack_fin_now(c->fd);
+		c->close_at = c->last_ms + cfg.close_delay_ms;
+		L->delayed++;
+		conn_watch(L, c, 0);
+		return 1;
+	}
+	if (s->closing && !s->linger && c->close_at == 0) {
+		conn_free(L, c);
+		return 1;
+	}
+	if (c->close_at != 0)
+		return 1;
+	if (s->closing && c->linger_end == 0) {
+		shutdown(c->fd, SHUT_WR);
+		c->linger_end = c->last_ms + LINGER_MS;
+	}
+	return 0;
+}
+
+/*
+ * One read, fed to the session (or discarded while lingering).  Returns
+ * 1 when something was read, 0 when the read was interrupted, -1 when
+ * this step is over (nothing to read now, or c was freed).
+ */
+static int
+conn_read(struct loop *L, struct conn *c)
+{
+	struct sess *s = &c->s;
+	ssize_t n;
+
+	n = recv(c->fd, L->in, sizeof(L->in), 0);
+	if (n < 0) {
+		if (errno == EINTR)
+			return 0;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			conn_watch(L, c, EPOLLIN);
+		else if (c->linger_end != 0)	/* reset while lingering: done */
+			conn_free(L, c);
+		else {
+			sess_abort(s, "read", strerror(errno));
+			conn_free(L, c);
+		}
+		return -1;
+	}
+	if (c->linger_end != 0) {	/* discarding; EOF ends it */
+		if (n == 0)
+			s->linger = 0;
+	} else if (n == 0) {
+		sess_eof(s);
+	} else {
+		sess_input(s, L->in, (size_t)n);
+	}
+	return 1;
+}
+
+/*
  * Move one connection on as far as it goes without blocking: write what
  * is pending, close when the session is over, else read once.  May free c.
  * An error or hangup needs no special case: the read or write reports it.
@@ -866,80 +991,20 @@ conn_watch(struct loop *L, struct conn *c, uint32_t events)
 static void
 conn_step(struct loop *L, struct conn *c)
 {
-	struct sess *s = &c->s;
-	int reads = 0;
-	ssize_t n;
+	int reads = 0, r;
 
-	c->last_ms = now_ms();
+	c->last_ms = tv_now_ms();
 	for (;;) {
-		if (s->out_off < s->out_len) {
-			n = send(c->fd, s->out + s->out_off, s->out_len - s->out_off,
-			    MSG_NOSIGNAL);
-			if (n > 0) {
-				s->out_off += (size_t)n;
-				if (s->out_off == s->out_len)
-					s->out_off = s->out_len = 0;
-				continue;
-			}
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-				conn_watch(L, c, EPOLLOUT);
-				return;
-			}
-			sess_abort(s, "write", n < 0 ? strerror(errno) : "wrote nothing");
-			conn_free(L, c);
+		if (!conn_flush(L, c) || conn_closing(L, c))
 			return;
-		}
-		if (s->closing && !s->linger && !s->failed &&
-		    cfg.close_delay_ms > 0 && c->close_at == 0) {
-			/* closed by the loop's sweep once the delay is over */
-			ack_fin_now(c->fd);
-			c->close_at = c->last_ms + cfg.close_delay_ms;
-			L->delayed++;
-			conn_watch(L, c, 0);
-			return;
-		}
-		if (s->closing && !s->linger && c->close_at == 0) {
-			conn_free(L, c);
-			return;
-		}
-		if (c->close_at != 0)
-			return;
-		if (s->closing && c->linger_end == 0) {
-			shutdown(c->fd, SHUT_WR);
-			c->linger_end = c->last_ms + LINGER_MS;
-		}
 		if (reads++ > 0) {		/* one read per wake-up; see above */
 			conn_watch(L, c, EPOLLIN);
 			return;
 		}
-		n = recv(c->fd, L->in, sizeof(L->in), 0);
-		if (n < 0) {
-			if (errno == EINTR) {
-				reads--;
-				continue;
-			}
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				conn_watch(L, c, EPOLLIN);
-				return;
-			}
-			if (c->linger_end != 0) {	/* reset while lingering: done */
-				conn_free(L, c);
-				return;
-			}
-			sess_abort(s, "read", strerror(errno));
-			conn_free(L, c);
+		if ((r = conn_read(L, c)) < 0)
 			return;
-		}
-		if (c->linger_end != 0) {	/* discarding; EOF ends it */
-			if (n == 0)
-				s->linger = 0;
-		} else if (n == 0) {
-			sess_eof(s);
-		} else {
-			sess_input(s, L->in, (size_t)n);
-		}
+		if (r == 0)
+			reads--;
 	}
 }
 
@@ -967,11 +1032,7 @@ conn_new(struct loop *L, int fd)
 		free(c);
 		return;
 	}
-	c->prev = NULL;
-	c->next = L->head;
-	if (L->head)
-		L->head->prev = c;
-	L->head = c;
+	LIST_INSERT_HEAD(&L->conns, c, link);
 	L->nconns++;
 	sess_init(&c->s, fd);
 	conn_step(L, c);	/* greet writes now; echo and store find nothing yet */
@@ -983,12 +1044,13 @@ set_listening(struct loop *L, int on)
 {
 	struct epoll_event ev;
 
-	if (L->lfd < 0 || L->listening == on)
+	if (listen_fd < 0 || L->listening == on)
 		return 0;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
 	ev.data.ptr = &tag_listener;
-	if (epoll_ctl(L->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, L->lfd, &ev) < 0) {
+	if (epoll_ctl(L->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, listen_fd,
+	    &ev) < 0) {
 		complain("epoll_ctl: %s", strerror(errno));
 		return -1;
 	}
@@ -997,65 +1059,154 @@ set_listening(struct loop *L, int on)
 }
 
 static void
-close_listener(struct loop *L)
+loop_close_listener(struct loop *L)
 {
-	if (L->lfd < 0)
-		return;
 	set_listening(L, 0);
-	close(L->lfd);
-	L->lfd = listen_fd = -1;
+	close_listener();
 }
 
-static int
-run_epoll(void)
+/* The loop, watching the self-pipe and the listener; NULL after a complaint. */
+static struct loop *
+loop_open(void)
 {
 	char errbuf[TV_SOCK_ERRBUF_SIZE];
-	struct epoll_event ev, evs[64];
-	struct conn *c, *next;
+	struct epoll_event ev;
 	struct loop *L;
-	int64_t deadline = -1, now, last_sweep;
-	int stopping = 0, cut = 0, cut_now, n, i, fd, timeout, status;
 
 	if ((L = calloc(1, sizeof(*L))) == NULL) {
 		complain("out of memory");
-		return 1;
+		return NULL;
 	}
-	L->lfd = listen_fd;
+	LIST_INIT(&L->conns);
 	if ((L->ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		complain("epoll_create1: %s", strerror(errno));
 		free(L);
-		return 1;
+		return NULL;
 	}
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
 	ev.data.ptr = &tag_wake;
 	if (epoll_ctl(L->ep, EPOLL_CTL_ADD, wake_pipe[0], &ev) < 0 ||
-	    tv_sock_set_nonblock(L->lfd, 1, errbuf) < 0 || set_listening(L, 1) < 0) {
+	    tv_sock_set_nonblock(listen_fd, 1, errbuf) < 0 ||
+	    set_listening(L, 1) < 0) {
 		complain("cannot set up the event loop");
 		close(L->ep);
 		free(L);
-		return 1;
+		return NULL;
 	}
-	last_sweep = now_ms();
-	status = 0;
-	for (;;) {
-		if (L->lfd < 0 && L->nconns == 0)
-			break;
+	return L;
+}
+
+static void
+loop_close(struct loop *L)
+{
+	while (!LIST_EMPTY(&L->conns))
+		conn_free(L, LIST_FIRST(&L->conns));
+	loop_close_listener(L);
+	close(L->ep);
+	free(L);
+}
+
+/* How long epoll_wait() may wait. */
+static int
+loop_timeout(const struct loop *L, const struct grace *g)
+{
+	int64_t now;
+	int timeout = 1000;	/* at least once a second: drop idle connections */
+
+	if (g->stopping) {
+		now = tv_now_ms();
+		timeout = g->deadline > now ? (int)(g->deadline - now) : 0;
+		if (timeout > 1000)
+			timeout = 1000;
+	}
+	if (L->delayed > 0 && timeout > 10)
+		timeout = 10;	/* close delayed connections on time */
+	return timeout;
+}
+
+/* Handle what epoll_wait() reported.  Returns 1 when asked to cut at once. */
+static int
+loop_events(struct loop *L, struct grace *g, struct epoll_event *evs, int n)
+{
+	int i, fd, w, cut_now = 0;
+
+	for (i = 0; i < n; i++) {
+		if (evs[i].data.ptr == &tag_wake) {
+			w = take_wakeups(g);
+			if (w & WAKE_STOP) {
+				loop_close_listener(L);
+				grace_begin(g, L->nconns);
+			}
+			if (w & WAKE_AGAIN)
+				cut_now = 1;	/* asked twice */
+		} else if (evs[i].data.ptr == &tag_listener) {
+			/* accept what is queued, up to the limit */
+			while (listen_fd >= 0 && L->nconns < cfg.max_conns) {
+				if ((fd = accept_one(listen_fd, SOCK_NONBLOCK)) < 0)
+					break;
+				if (cfg.once)
+					loop_close_listener(L);
+				conn_new(L, fd);
+			}
+		} else {
+			/* only a connection's own event frees it, and epoll
+			 * reports each descriptor at most once per call */
+			conn_step(L, evs[i].data.ptr);
+		}
+	}
+	return cut_now;
+}
+
+/*
+ * Close the connections whose --close-delay is over; on a sweep (once a
+ * second, and on every turn once they are cut) also those lingered out
+ * or idle too long, or all with `cut`.
+ */
+static void
+loop_sweep(struct loop *L, int cut, int sweep, int64_t now)
+{
+	struct conn *c, *next;
+
+	for (c = LIST_FIRST(&L->conns); L->delayed > 0 && c != NULL; c = next) {
+		next = LIST_NEXT(c, link);
+		if (c->close_at != 0 && now >= c->close_at)
+			conn_free(L, c);
+	}
+	if (!sweep)
+		return;
+	for (c = LIST_FIRST(&L->conns); c != NULL; c = next) {
+		next = LIST_NEXT(c, link);
+		if (cut)
+			sess_abort(&c->s, "closed", "server shutting down");
+		else if (c->linger_end != 0 && now >= c->linger_end)
+			c->s.linger = 0;
+		else if (now - c->last_ms >= IDLE_MS)
+			sess_abort(&c->s, "closed", "idle too long");
+		else
+			continue;
+		conn_free(L, c);
+	}
+}
+
+static int
+run_epoll(void)
+{
+	struct epoll_event evs[64];
+	struct grace g = { 0, -1 };
+	struct loop *L;
+	int64_t now, last_sweep;
+	int cut = 0, cut_now, sweep, n, status = 0;
+
+	if ((L = loop_open()) == NULL)
+		return 1;
+	last_sweep = tv_now_ms();
+	while (listen_fd >= 0 || L->nconns > 0) {
 		if (set_listening(L, L->nconns < cfg.max_conns) < 0) {
 			status = 1;
 			break;
 		}
-		/* wake at least once a second to drop idle connections */
-		timeout = 1000;
-		if (stopping) {
-			now = now_ms();
-			timeout = deadline > now ? (int)(deadline - now) : 0;
-			if (timeout > 1000)
-				timeout = 1000;
-		}
-		if (L->delayed > 0 && timeout > 10)
-			timeout = 10;	/* close delayed connections on time */
-		n = epoll_wait(L->ep, evs, 64, timeout);
+		n = epoll_wait(L->ep, evs, 64, loop_timeout(L, &g));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1063,68 +1214,15 @@ run_epoll(void)
 			status = 1;
 			break;
 		}
-		cut_now = 0;
-		for (i = 0; i < n; i++) {
-			if (evs[i].data.ptr == &tag_wake) {
-				int stops = drain_wakeups();
-
-				if (stops > 0 && !stopping) {
-					stopping = 1;
-					close_listener(L);
-					deadline = now_ms() + GRACE_MS;
-					if (L->nconns > 0)
-						note("shutting down: %d connection(s) get %d ms "
-						    "to finish", L->nconns, GRACE_MS);
-					stops--;
-				}
-				if (stops > 0)
-					cut_now = 1;	/* asked twice */
-			} else if (evs[i].data.ptr == &tag_listener) {
-				/* accept what is queued, up to the limit */
-				while (L->lfd >= 0 && L->nconns < cfg.max_conns) {
-					if ((fd = accept_one(L->lfd, SOCK_NONBLOCK)) < 0)
-						break;
-					if (cfg.once)
-						close_listener(L);
-					conn_new(L, fd);
-				}
-			} else {
-				/* only a connection's own event frees it, and epoll
-				 * reports each descriptor at most once per call */
-				conn_step(L, evs[i].data.ptr);
-			}
-		}
-		now = now_ms();
-		for (c = L->head; L->delayed > 0 && c != NULL; c = next) {
-			next = c->next;
-			if (c->close_at != 0 && now >= c->close_at)
-				conn_free(L, c);
-		}
-		if (stopping && (cut_now || now >= deadline))
+		cut_now = loop_events(L, &g, evs, n);
+		now = tv_now_ms();
+		if (g.stopping && (cut_now || now >= g.deadline))
 			cut = 1;
-		if (cut || now - last_sweep >= 1000) {
+		if ((sweep = cut || now - last_sweep >= 1000))
 			last_sweep = now;
-			for (c = L->head; c != NULL; c = next) {
-				next = c->next;
-				if (cut)
-					sess_abort(&c->s, "closed", "server shutting down");
-				else if (c->linger_end != 0 && now >= c->linger_end)
-					c->s.linger = 0;
-				else if (now - c->last_ms >= IDLE_MS)
-					sess_abort(&c->s, "closed", "idle too long");
-				else
-					continue;
-				conn_free(L, c);
-			}
-		}
+		loop_sweep(L, cut, sweep, now);
 	}
-	for (c = L->head; c != NULL; c = next) {
-		next = c->next;
-		conn_free(L, c);
-	}
-	close_listener(L);
-	close(L->ep);
-	free(L);
+	loop_close(L);
 	if (status == 0 && cfg.once)
 		status = once_status;
 	return status;
@@ -1243,59 +1341,30 @@ usage(FILE *fp)
 	    TV_SOCK_TCP_PORT, TV_SOCK_UDP_PORT);
 }
 
-static int
-bad_usage(const char *fmt, const char *arg)
-{
-	if (fmt != NULL)
-		tv_msg_say(PROG, fmt, arg);
-	usage(stderr);
-	return 1;
-}
+/* a usage error: the reason, then the usage on stderr; exit status 1 */
+#define bad_usage(...) (tv_msg_say(PROG, __VA_ARGS__), usage(stderr), 1)
 
+/* A decimal number in [min, max] into *out: 0, or -1. */
 static int
-parse_int(const char *s, long min, long max, int *out)
+parse_int(const char *s, int min, int max, int *out)
 {
-	char *end;
-	long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end != '\0' || v < min || v > max)
+	if (tv_parse_u64(s, (uint64_t)min, (uint64_t)max, &v) < 0)
 		return -1;
 	*out = (int)v;
 	return 0;
 }
 
+/* What the command line gave beyond cfg, for the checks that compare options. */
+struct given {
+	int tcp, model, max_conns;
+	const char *dir;
+};
+
+/* The options, into cfg and *gv.  Returns -1 to go on, else the exit status. */
 static int
-lookup(const char *const *names, int n, const char *s)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], s) == 0)
-			return i;
-	return -1;
-}
-
-/* store mode without --dir: a fresh private directory */
-static int
-make_store_dir(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	if (t == NULL || *t == '\0')
-		t = "/tmp";
-	if ((size_t)snprintf(cfg.dir, sizeof(cfg.dir), "%s/tcpviz-store-XXXXXX",
-	    t) >= sizeof(cfg.dir) || mkdtemp(cfg.dir) == NULL) {
-		complain("cannot create a store directory under %s: %s", t,
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-int
-main(int argc, char **argv)
+parse_options(int argc, char **argv, struct given *gv)
 {
 	enum { OPT_TCP = 256, OPT_UDP, OPT_BIND, OPT_MODE, OPT_MODEL,
 	    OPT_MAXCONNS, OPT_DIR, OPT_ONCE, OPT_CLOSE_DELAY };
@@ -1312,17 +1381,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char errbuf[TV_SOCK_ERRBUF_SIZE], name[TV_SOCK_ADDRSTRLEN];
-	const char *dir = NULL;
-	struct sigaction sa;
-	struct stat st;
-	int ch, v, have_tcp = 0, have_model = 0, have_max = 0, status;
-
-	cfg.mode = MODE_ECHO;
-	cfg.model = MODEL_FORK;
-	cfg.port = TV_SOCK_TCP_PORT;
-	cfg.bind = TV_SOCK_HOST;
-	cfg.max_conns = MAX_CONNS_DEFAULT;
+	int ch, v;
 
 	while ((ch = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -1333,32 +1392,32 @@ main(int argc, char **argv)
 			if (ch == OPT_UDP)
 				cfg.udp = 1;
 			else
-				have_tcp = 1;
+				gv->tcp = 1;
 			break;
 		case OPT_BIND:
 			cfg.bind = optarg;
 			break;
 		case OPT_MODE:
-			if ((v = lookup(mode_names, 3, optarg)) < 0)
+			if ((v = tv_name_index(optarg, mode_names, 3)) < 0)
 				return bad_usage("unknown mode '%s' (echo, greet or store)",
 				    optarg);
 			cfg.mode = v;
 			break;
 		case OPT_MODEL:
-			if ((v = lookup(model_names, 3, optarg)) < 0)
+			if ((v = tv_name_index(optarg, model_names, 3)) < 0)
 				return bad_usage("unknown model '%s' (fork, thread or "
 				    "epoll)", optarg);
 			cfg.model = v;
-			have_model = 1;
+			gv->model = 1;
 			break;
 		case OPT_MAXCONNS:
 			if (parse_int(optarg, 1, MAX_CONNS_LIMIT, &cfg.max_conns) < 0)
 				return bad_usage("invalid --max-conns '%s' (1 to 10000)",
 				    optarg);
-			have_max = 1;
+			gv->max_conns = 1;
 			break;
 		case OPT_DIR:
-			dir = optarg;
+			gv->dir = optarg;
 			break;
 		case OPT_ONCE:
 			cfg.once = 1;
@@ -1375,49 +1434,90 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			return bad_usage(NULL, NULL);
+			usage(stderr);
+			return 1;
 		}
 	}
+	return -1;
+}
+
+/* The command line into cfg.  Returns -1 to go on, else the exit status. */
+static int
+parse_args(int argc, char **argv, const char **dir)
+{
+	struct given gv = { 0, 0, 0, NULL };
+	int r;
+
+	cfg.mode = MODE_ECHO;
+	cfg.model = MODEL_FORK;
+	cfg.port = TV_SOCK_TCP_PORT;
+	cfg.bind = TV_SOCK_HOST;
+	cfg.max_conns = MAX_CONNS_DEFAULT;
+	if ((r = parse_options(argc, argv, &gv)) >= 0)
+		return r;
 	if (optind < argc)
 		return bad_usage("unexpected argument '%s'", argv[optind]);
-	if (cfg.udp && have_tcp)
+	if (cfg.udp && gv.tcp)
 		return bad_usage("%s", "give --tcp or --udp, not both");
-	if (cfg.udp && (cfg.mode != MODE_ECHO || have_model || have_max))
+	if (cfg.udp && (cfg.mode != MODE_ECHO || gv.model || gv.max_conns))
 		return bad_usage("%s", "--udp serves echo only; --mode, --model and "
 		    "--max-conns are for TCP");
-	if (dir != NULL && cfg.mode != MODE_STORE)
+	if (gv.dir != NULL && cfg.mode != MODE_STORE)
 		return bad_usage("%s", "--dir is for --mode=store");
+	*dir = gv.dir;
+	return -1;
+}
 
-	if (cfg.mode == MODE_STORE) {
-		if (dir == NULL) {
-			if (make_store_dir() < 0)
-				return 1;
-		} else if (stat(dir, &st) < 0) {
-			complain("%s: %s", dir, strerror(errno));
-			return 1;
-		} else if (!S_ISDIR(st.st_mode)) {
-			complain("%s: not a directory", dir);
-			return 1;
-		} else if ((size_t)snprintf(cfg.dir, sizeof(cfg.dir), "%s", dir) >=
-		    sizeof(cfg.dir)) {
-			complain("%s: path too long", dir);
-			return 1;
-		}
-	}
+/* store mode: cfg.dir is dir, or without --dir a fresh private directory */
+static int
+set_store_dir(const char *dir)
+{
+	struct stat st;
+	const char *t = getenv("TMPDIR");
 
-	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
-		complain("pipe: %s", strerror(errno));
-		return 1;
+	if (dir != NULL) {
+		if (stat(dir, &st) < 0)
+			return tv_msg_fail(PROG, -1, "%s: %s", dir, strerror(errno));
+		if (!S_ISDIR(st.st_mode))
+			return tv_msg_fail(PROG, -1, "%s: not a directory", dir);
+		if ((size_t)snprintf(cfg.dir, sizeof(cfg.dir), "%s", dir) >=
+		    sizeof(cfg.dir))
+			return tv_msg_fail(PROG, -1, "%s: path too long", dir);
+		return 0;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	if (!cfg.udp && cfg.model == MODEL_FORK)
-		sigaction(SIGCHLD, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);	/* a vanished peer shows as EPIPE */
+	if (t == NULL || *t == '\0')
+		t = "/tmp";
+	if ((size_t)snprintf(cfg.dir, sizeof(cfg.dir), "%s/tcpviz-store-XXXXXX",
+	    t) >= sizeof(cfg.dir) || mkdtemp(cfg.dir) == NULL)
+		return tv_msg_fail(PROG, -1, "cannot create a store directory "
+		    "under %s: %s", t, strerror(errno));
+	return 0;
+}
+
+/*
+ * The self-pipe, and SIGINT and SIGTERM (and in the fork model SIGCHLD)
+ * into it; SIGPIPE ignored, so a vanished peer shows as EPIPE.  A forked
+ * child puts the defaults back (start_child()).
+ */
+static int
+catch_signals(void)
+{
+	static const int stops[] = { SIGINT, SIGTERM, 0 };
+	static const int stops_and_children[] = { SIGINT, SIGTERM, SIGCHLD, 0 };
+
+	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		return tv_msg_fail(PROG, -1, "pipe: %s", strerror(errno));
+	tv_catch_signals(on_signal, !cfg.udp && cfg.model == MODEL_FORK ?
+	    stops_and_children : stops);
+	return 0;
+}
+
+/* Bind, say where in the start line, and serve.  Returns the exit status. */
+static int
+serve(void)
+{
+	char errbuf[TV_SOCK_ERRBUF_SIZE], name[TV_SOCK_ADDRSTRLEN];
+	int status;
 
 	if (cfg.udp)
 		listen_fd = tv_sock_udp_bind(cfg.bind, cfg.port, errbuf);
@@ -1428,7 +1528,6 @@ main(int argc, char **argv)
 		return 1;
 	}
 	tv_sock_name(listen_fd, 0, name, sizeof(name));
-
 	if (cfg.udp) {
 		note("udp echo on %s", name);
 		status = run_udp(listen_fd);
@@ -1441,20 +1540,25 @@ main(int argc, char **argv)
 	else
 		note("%s on %s (model %s)", mode_names[cfg.mode], name,
 		    model_names[cfg.model]);
-
 	if (cfg.model == MODEL_EPOLL)
 		return run_epoll();
-	if (cfg.model == MODEL_FORK)
-		kids = calloc(cfg.max_conns, sizeof(*kids));
-	else if ((tfds = malloc(cfg.max_conns * sizeof(*tfds))) != NULL)
-		memset(tfds, 0xff, cfg.max_conns * sizeof(*tfds));	/* all -1 */
-	if (kids == NULL && tfds == NULL) {
-		complain("out of memory");
-		return 1;
-	}
 	status = run_blocking();
-	if (listen_fd >= 0)
-		close(listen_fd);
+	close_listener();
 	/* threads may still be finishing their last lines: the tables stay */
 	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *dir = NULL;
+	int r;
+
+	if ((r = parse_args(argc, argv, &dir)) >= 0)
+		return r;
+	if (cfg.mode == MODE_STORE && set_store_dir(dir) < 0)
+		return 1;
+	if (catch_signals() < 0)
+		return 1;
+	return serve();
 }

@@ -5,22 +5,13 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "tv_sock.h"
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "tv_util.h"
 
 /*
  * Wait until fd is ready for `events` (POLLIN or POLLOUT) or timeout_ms
@@ -32,7 +23,7 @@ static int
 wait_fd(int fd, short events, int timeout_ms, char *errbuf)
 {
 	struct pollfd pfd;
-	int64_t deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : -1;
+	int64_t deadline = timeout_ms >= 0 ? tv_now_ms() + timeout_ms : -1;
 	int left = timeout_ms, r;
 
 	for (;;) {
@@ -54,7 +45,7 @@ wait_fd(int fd, short events, int timeout_ms, char *errbuf)
 			return -1;
 		}
 		if (deadline >= 0) {
-			int64_t d = deadline - now_ms();
+			int64_t d = deadline - tv_now_ms();
 
 			left = d > 0 ? (int)d : 0;
 		}
@@ -102,6 +93,36 @@ tv_sock_resolve(const char *host, int port, int socktype,
 	return 0;
 }
 
+/* "WHAT ADDR: why" (from errno) into errbuf; close fd when open.  Returns -1. */
+static int
+sock_fail(int fd, const char *what, const char *name, char *errbuf)
+{
+	snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%s %s: %s", what, name,
+	    strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/*
+ * A socket for host:port: *ss and *sslen its address, name (at least
+ * TV_SOCK_ADDRSTRLEN bytes) that address for messages.  Returns the
+ * descriptor (close-on-exec), or -1.
+ */
+static int
+new_socket(const char *host, int port, int socktype,
+    struct sockaddr_storage *ss, socklen_t *sslen, char *name, char *errbuf)
+{
+	int fd;
+
+	if (tv_sock_resolve(host, port, socktype, ss, sslen, errbuf) < 0)
+		return -1;
+	tv_sock_ntop((struct sockaddr *)ss, name, TV_SOCK_ADDRSTRLEN);
+	if ((fd = socket(ss->ss_family, socktype | SOCK_CLOEXEC, 0)) < 0)
+		return sock_fail(-1, "socket for", name, errbuf);
+	return fd;
+}
+
 /* A socket bound to host:port; the common part of listen and udp_bind. */
 static int
 bound_socket(const char *host, int port, int socktype, char *errbuf)
@@ -111,30 +132,16 @@ bound_socket(const char *host, int port, int socktype, char *errbuf)
 	char name[TV_SOCK_ADDRSTRLEN];
 	int fd, one = 1;
 
-	if (tv_sock_resolve(host, port, socktype, &ss, &sslen, errbuf) < 0)
+	if ((fd = new_socket(host, port, socktype, &ss, &sslen, name,
+	    errbuf)) < 0)
 		return -1;
-	tv_sock_ntop((struct sockaddr *)&ss, name, sizeof(name));
-	fd = socket(ss.ss_family, socktype | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "socket for %s: %s", name,
-		    strerror(errno));
-		return -1;
-	}
 	/* a server restarted at once must not wait out TIME-WAIT */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    (ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
-	    IPV6_V6ONLY, &one, sizeof(one)) < 0)) {
-		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "setsockopt for %s: %s",
-		    name, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (bind(fd, (struct sockaddr *)&ss, sslen) < 0) {
-		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "bind %s: %s", name,
-		    strerror(errno));
-		close(fd);
-		return -1;
-	}
+	    IPV6_V6ONLY, &one, sizeof(one)) < 0))
+		return sock_fail(fd, "setsockopt for", name, errbuf);
+	if (bind(fd, (struct sockaddr *)&ss, sslen) < 0)
+		return sock_fail(fd, "bind", name, errbuf);
 	return fd;
 }
 
@@ -142,16 +149,15 @@ int
 tv_sock_tcp_listen(const char *host, int port, int backlog, char *errbuf)
 {
 	char name[TV_SOCK_ADDRSTRLEN];
-	int fd;
+	int fd, err;
 
 	if ((fd = bound_socket(host, port, SOCK_STREAM, errbuf)) < 0)
 		return -1;
 	if (listen(fd, backlog) < 0) {
+		err = errno;
 		tv_sock_name(fd, 0, name, sizeof(name));
-		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "listen on %s: %s", name,
-		    strerror(errno));
-		close(fd);
-		return -1;
+		errno = err;
+		return sock_fail(fd, "listen on", name, errbuf);
 	}
 	return fd;
 }
@@ -185,15 +191,9 @@ tv_sock_connect(const char *host, int port, int socktype, int timeout_ms,
 	char name[TV_SOCK_ADDRSTRLEN], why[TV_SOCK_ERRBUF_SIZE];
 	int fd, err;
 
-	if (tv_sock_resolve(host, port, socktype, &ss, &sslen, errbuf) < 0)
+	if ((fd = new_socket(host, port, socktype, &ss, &sslen, name,
+	    errbuf)) < 0)
 		return -1;
-	tv_sock_ntop((struct sockaddr *)&ss, name, sizeof(name));
-	fd = socket(ss.ss_family, socktype | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "socket for %s: %s", name,
-		    strerror(errno));
-		return -1;
-	}
 	if (socktype == SOCK_DGRAM) {
 		if (connect(fd, (struct sockaddr *)&ss, sslen) < 0)
 			goto fail_errno;
@@ -267,6 +267,23 @@ tv_sock_read_all(int fd, void *buf, size_t len, int timeout_ms, char *errbuf)
 	return (ssize_t)got;
 }
 
+ssize_t
+tv_sock_send_now(int fd, const void *buf, size_t len, char *errbuf)
+{
+	ssize_t n;
+
+	do
+		n = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		return n;
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%s",
+	    n == 0 ? "wrote nothing" : strerror(errno));
+	return -1;
+}
+
 int
 tv_sock_write_all(int fd, const void *buf, size_t len, int timeout_ms,
     char *errbuf)
@@ -276,21 +293,11 @@ tv_sock_write_all(int fd, const void *buf, size_t len, int timeout_ms,
 	ssize_t n;
 
 	while (off < len) {
-		n = send(fd, p + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n > 0) {
-			off += (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (wait_fd(fd, POLLOUT, timeout_ms, errbuf) < 0)
-				return -1;
-			continue;
-		}
-		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%s",
-		    n == 0 ? "wrote nothing" : strerror(errno));
-		return -1;
+		if ((n = tv_sock_send_now(fd, p + off, len - off, errbuf)) < 0)
+			return -1;
+		if (n == 0 && wait_fd(fd, POLLOUT, timeout_ms, errbuf) < 0)
+			return -1;
+		off += (size_t)n;
 	}
 	return 0;
 }
@@ -351,51 +358,4 @@ tv_sock_name(int fd, int peer, char *buf, size_t len)
 	if (ss.ss_family == AF_INET6)
 		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	return -1;
-}
-
-/*
- * CRC-32 with the reflected IEEE polynomial 0xedb88320, four bits at a
- * time: a 16-entry table is small enough to write out and needs no
- * initialisation, so threads may call this freely.
- */
-uint32_t
-tv_sock_crc32(uint32_t crc, const void *buf, size_t len)
-{
-	static const uint32_t tab[16] = {
-		0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac,
-		0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
-		0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
-		0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
-	};
-	const unsigned char *p = buf;
-
-	crc = ~crc;
-	while (len--) {
-		crc ^= *p++;
-		crc = (crc >> 4) ^ tab[crc & 15];
-		crc = (crc >> 4) ^ tab[crc & 15];
-	}
-	return ~crc;
-}
-
-const char *
-tv_sock_store_name_check(const char *name)
-{
-	const unsigned char *p;
-	size_t n = strlen(name);
-
-	if (n == 0)
-		return "empty name";
-	if (n > TV_STORE_NAME_MAX)
-		return "name too long";
-	if (strchr(name, '/') != NULL)
-		return "name contains '/'";
-	if (strstr(name, "..") != NULL)
-		return "name contains '..'";
-	if (name[0] == '.')
-		return "name starts with '.'";
-	for (p = (const unsigned char *)name; *p; p++)
-		if (*p <= ' ' || *p == 0x7f)
-			return "name contains a space or control character";
-	return NULL;
 }
