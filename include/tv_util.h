@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* Milliseconds on the monotonic clock: for timeouts and deadlines. */
@@ -24,6 +25,10 @@ tv_ns(int64_t sec, int64_t nsec)
  * suffix).  0, or -1 when s is not such a number.
  */
 int tv_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* The end of every program's option switch: -h prints the usage on stdout
+ * and gives exit status 0; any other option the usage on stderr and 1. */
+int tv_opt_help(int ch, void (*usage)(FILE *fp));
 
 /* The index of name in names[0..n-1], or -1. */
 int tv_name_index(const char *name, const char *const *names, int n);

@@ -1430,12 +1430,8 @@ parse_options(int argc, char **argv, struct given *gv)
 		case 'q':
 			cfg.quiet = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 1;
+			return tv_opt_help(ch, usage);
 		}
 	}
 	return -1;

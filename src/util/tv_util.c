@@ -44,6 +44,13 @@ tv_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 }
 
 int
+tv_opt_help(int ch, void (*usage)(FILE *fp))
+{
+	usage(ch == 'h' ? stdout : stderr);
+	return ch == 'h' ? 0 : 1;
+}
+
+int
 tv_name_index(const char *name, const char *const *names, int n)
 {
 	int i;
