@@ -5,8 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Large enough for libpcap's PCAP_ERRBUF_SIZE (256) plus a file name. */
-#define TV_ERRBUF_SIZE 512
+#include "tv_errbuf.h"
 
 struct tv_cap;
 

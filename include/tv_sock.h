@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 
 /*
- * Every helper takes a caller's `char errbuf[TV_SOCK_ERRBUF_SIZE]` and
+ * Every helper takes a caller's `char errbuf[TV_ERRBUF_SIZE]` and
  * fills it only on failure.  Helpers that know an address put it in the
  * message ("connect to 127.0.0.1:8000: Connection refused"); the read and
  * write helpers say only what went wrong ("Connection reset by peer",
@@ -16,7 +16,7 @@
  * Hosts are numeric IPv4 or IPv6 addresses: nothing here resolves names.
  * A timeout_ms below 0 means no limit.
  */
-#define TV_SOCK_ERRBUF_SIZE 256
+#include "tv_errbuf.h"
 
 /* Room for "[ffff:...:ffff%ifname]:65535" and a NUL. */
 #define TV_SOCK_ADDRSTRLEN 80

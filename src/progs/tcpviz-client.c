@@ -54,7 +54,7 @@ static void usage(FILE *fp);
 static int
 connect_peer(const struct opts *o, int socktype, const char *kind)
 {
-	char errbuf[TV_SOCK_ERRBUF_SIZE], local[TV_SOCK_ADDRSTRLEN];
+	char errbuf[TV_ERRBUF_SIZE], local[TV_SOCK_ADDRSTRLEN];
 	int fd;
 
 	if ((fd = tv_sock_connect(o->host, o->port, socktype, timeout_ms,
@@ -71,7 +71,7 @@ connect_peer(const struct opts *o, int socktype, const char *kind)
 static int
 await_close(int fd, const char *after)
 {
-	char errbuf[TV_SOCK_ERRBUF_SIZE], b[256];
+	char errbuf[TV_ERRBUF_SIZE], b[256];
 	ssize_t n;
 
 	n = tv_sock_read(fd, b, sizeof(b), timeout_ms, errbuf);
@@ -86,7 +86,7 @@ await_close(int fd, const char *after)
 static int
 echo_tcp(int fd, const char *msg, size_t len, char *buf)
 {
-	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	char errbuf[TV_ERRBUF_SIZE];
 	ssize_t n;
 
 	if (tv_sock_write_all(fd, msg, len, timeout_ms, errbuf) < 0)
@@ -106,7 +106,7 @@ echo_tcp(int fd, const char *msg, size_t len, char *buf)
 static int
 echo_udp(int fd, const char *msg, size_t len, char *buf)
 {
-	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	char errbuf[TV_ERRBUF_SIZE];
 	ssize_t n;
 
 	if (send(fd, msg, len, 0) < 0)
@@ -184,7 +184,7 @@ run_echo(const struct opts *o)
 static int
 run_greet(const struct opts *o)
 {
-	char errbuf[TV_SOCK_ERRBUF_SIZE], buf[4096];
+	char errbuf[TV_ERRBUF_SIZE], buf[4096];
 	ssize_t n;
 	int fd, r = 0;
 
@@ -291,7 +291,7 @@ read_reply(int fd, char *line, size_t size, char *errbuf)
 static int
 upload_refused(const struct upload *u, int fd, const char *errbuf)
 {
-	char reply[TV_STORE_REPLY_MAX], why[TV_SOCK_ERRBUF_SIZE];
+	char reply[TV_STORE_REPLY_MAX], why[TV_ERRBUF_SIZE];
 	const char *reason;
 	uint64_t rsize;
 	uint32_t rcrc;
@@ -311,7 +311,7 @@ upload_refused(const struct upload *u, int fd, const char *errbuf)
 static int
 upload_confirm(const struct upload *u, int fd)
 {
-	char errbuf[TV_SOCK_ERRBUF_SIZE], reply[TV_STORE_REPLY_MAX];
+	char errbuf[TV_ERRBUF_SIZE], reply[TV_STORE_REPLY_MAX];
 	const char *reason;
 	uint64_t rsize;
 	uint32_t rcrc;
@@ -346,7 +346,7 @@ upload_confirm(const struct upload *u, int fd)
 static int
 run_send(const struct opts *o)
 {
-	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	char errbuf[TV_ERRBUF_SIZE];
 	struct upload u;
 	char *buf;
 	int fd, r;
@@ -518,7 +518,7 @@ parse_args(int argc, char **argv, struct opts *o)
 int
 main(int argc, char **argv)
 {
-	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	char errbuf[TV_ERRBUF_SIZE];
 	struct sockaddr_storage ss;
 	struct opts o;
 	socklen_t sslen;

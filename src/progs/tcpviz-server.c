@@ -350,7 +350,7 @@ ack_fin_now(int fd)
 static int
 serve_blocking(int fd)
 {
-	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	char errbuf[TV_ERRBUF_SIZE];
 	struct sess *s;
 	char *in;
 	ssize_t n;
@@ -784,7 +784,7 @@ blocking_turn(struct grace *g, int active, int cut)
 static int
 run_blocking(void)
 {
-	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	char errbuf[TV_ERRBUF_SIZE];
 	struct grace g = { 0, -1 };
 	int cut = 0, active;
 
@@ -893,7 +893,7 @@ conn_watch(struct loop *L, struct conn *c, uint32_t events)
 static int
 conn_flush(struct loop *L, struct conn *c)
 {
-	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	char errbuf[TV_ERRBUF_SIZE];
 	struct sess *s = &c->s;
 	ssize_t n;
 
@@ -1069,7 +1069,7 @@ loop_close_listener(struct loop *L)
 static struct loop *
 loop_open(void)
 {
-	char errbuf[TV_SOCK_ERRBUF_SIZE];
+	char errbuf[TV_ERRBUF_SIZE];
 	struct epoll_event ev;
 	struct loop *L;
 
@@ -1512,7 +1512,7 @@ catch_signals(void)
 static int
 serve(void)
 {
-	char errbuf[TV_SOCK_ERRBUF_SIZE], name[TV_SOCK_ADDRSTRLEN];
+	char errbuf[TV_ERRBUF_SIZE], name[TV_SOCK_ADDRSTRLEN];
 	int status;
 
 	if (cfg.udp)

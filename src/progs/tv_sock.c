@@ -34,13 +34,13 @@ wait_fd(int fd, short events, int timeout_ms, char *errbuf)
 		if (r > 0)
 			return 0;
 		if (r == 0) {
-			snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "timed out after %g s",
+			snprintf(errbuf, TV_ERRBUF_SIZE, "timed out after %g s",
 			    timeout_ms / 1000.0);
 			errno = ETIMEDOUT;
 			return -1;
 		}
 		if (errno != EINTR) {
-			snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "poll: %s",
+			snprintf(errbuf, TV_ERRBUF_SIZE, "poll: %s",
 			    strerror(errno));
 			return -1;
 		}
@@ -61,7 +61,7 @@ tv_sock_resolve(const char *host, int port, int socktype,
 	int r;
 
 	if (port < 0 || port > 65535) {
-		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "port %d out of range "
+		snprintf(errbuf, TV_ERRBUF_SIZE, "port %d out of range "
 		    "(0 to 65535)", port);
 		return -1;
 	}
@@ -73,16 +73,16 @@ tv_sock_resolve(const char *host, int port, int socktype,
 	r = getaddrinfo(host, serv, &hints, &res);
 	if (r != 0) {
 		if (r == EAI_NONAME)
-			snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%.64s: not a numeric "
+			snprintf(errbuf, TV_ERRBUF_SIZE, "%.64s: not a numeric "
 			    "IPv4 or IPv6 address (names are not looked up)", host);
 		else
-			snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%.64s: %s", host,
+			snprintf(errbuf, TV_ERRBUF_SIZE, "%.64s: %s", host,
 			    gai_strerror(r));
 		return -1;
 	}
 	if (res->ai_addrlen > sizeof(*ss)) {
 		freeaddrinfo(res);
-		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%.64s: address too long",
+		snprintf(errbuf, TV_ERRBUF_SIZE, "%.64s: address too long",
 		    host);
 		return -1;
 	}
@@ -97,7 +97,7 @@ tv_sock_resolve(const char *host, int port, int socktype,
 static int
 sock_fail(int fd, const char *what, const char *name, char *errbuf)
 {
-	snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%s %s: %s", what, name,
+	snprintf(errbuf, TV_ERRBUF_SIZE, "%s %s: %s", what, name,
 	    strerror(errno));
 	if (fd >= 0)
 		close(fd);
@@ -175,7 +175,7 @@ tv_sock_set_nonblock(int fd, int on, char *errbuf)
 
 	if (fl < 0 || fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK :
 	    fl & ~O_NONBLOCK) < 0) {
-		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "fcntl: %s",
+		snprintf(errbuf, TV_ERRBUF_SIZE, "fcntl: %s",
 		    strerror(errno));
 		return -1;
 	}
@@ -188,7 +188,7 @@ tv_sock_connect(const char *host, int port, int socktype, int timeout_ms,
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen, elen;
-	char name[TV_SOCK_ADDRSTRLEN], why[TV_SOCK_ERRBUF_SIZE];
+	char name[TV_SOCK_ADDRSTRLEN], why[TV_ERRBUF_SIZE];
 	int fd, err;
 
 	if ((fd = new_socket(host, port, socktype, &ss, &sslen, name,
@@ -224,7 +224,7 @@ tv_sock_connect(const char *host, int port, int socktype, int timeout_ms,
 fail_errno:
 	snprintf(why, sizeof(why), "%s", strerror(errno));
 fail_why:
-	snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "connect to %s: %.160s", name,
+	snprintf(errbuf, TV_ERRBUF_SIZE, "connect to %s: %.160s", name,
 	    why);
 	close(fd);
 	return -1;
@@ -245,7 +245,7 @@ tv_sock_read(int fd, void *buf, size_t len, int timeout_ms, char *errbuf)
 		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
 			break;
 	}
-	snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%s", strerror(errno));
+	snprintf(errbuf, TV_ERRBUF_SIZE, "%s", strerror(errno));
 	return -1;
 }
 
@@ -279,7 +279,7 @@ tv_sock_send_now(int fd, const void *buf, size_t len, char *errbuf)
 		return n;
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return 0;
-	snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "%s",
+	snprintf(errbuf, TV_ERRBUF_SIZE, "%s",
 	    n == 0 ? "wrote nothing" : strerror(errno));
 	return -1;
 }
@@ -312,7 +312,7 @@ tv_sock_free_port(const char *host, int socktype, char *errbuf)
 		return -1;
 	port = tv_sock_name(fd, 0, name, sizeof(name));
 	if (port <= 0)
-		snprintf(errbuf, TV_SOCK_ERRBUF_SIZE, "getsockname: %s",
+		snprintf(errbuf, TV_ERRBUF_SIZE, "getsockname: %s",
 		    strerror(errno));
 	close(fd);
 	return port > 0 ? port : -1;
