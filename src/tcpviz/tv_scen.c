@@ -20,6 +20,8 @@
 #define MSG_LEN (sizeof(DEMO_MSG) - 1)
 #define MANY UINT64_MAX
 #define BIT(x) (1u << (x))
+/* whom the programs run as when tcpviz runs as root by login */
+#define RUN_AS "nobody"
 
 /* a client that says DEMO_MSG, reads the echo and closes */
 #define ECHO_CLIENT { "%client", "127.0.0.1", "%port", DEMO_MSG }
@@ -160,7 +162,7 @@ before_exec(void *ctx)
 
 	if (strcmp(prog, the_runner->craft) == 0)
 		return 0;
-	return tv_drop_privileges(the_runner->user) < 0 ? -1 : 0;
+	return tv_drop_privileges_or(the_runner->user, RUN_AS) < 0 ? -1 : 0;
 }
 
 /* What the demo made for one scenario, for the placeholders. */
@@ -250,6 +252,8 @@ make_transfer(struct made *m)
 	unsigned char buf[4096];
 	size_t i, j;
 	int fd, ok = 1;
+	uid_t uid;
+	gid_t gid;
 
 	snprintf(m->dir, sizeof(m->dir), "/tmp/tcpviz-demo-XXXXXX");
 	if (mkdtemp(m->dir) == NULL)
@@ -264,6 +268,10 @@ make_transfer(struct made *m)
 			ok = 0;
 	}
 	close(fd);
+	/* the programs run as another user: the file and the store are theirs */
+	if (tv_priv_whom(the_runner->user, RUN_AS, &uid, &gid) < 0 ||
+	    chown(m->dir, uid, gid) < 0 || chown(m->file, uid, gid) < 0)
+		ok = 0;
 	return ok ? 0 : -1;
 }
 
@@ -341,6 +349,9 @@ tv_scen_child(struct scen_runner *sr)
 	tv_catch_signals(runner_on_term, sigs);
 	signal(SIGINT, SIG_IGN);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* not root (a setcap binary): no program of ours needs capabilities */
+	if (geteuid() != 0 && tv_drop_privileges(NULL) < 0)
+		runner_abort();
 	if (getppid() == 1)
 		runner_abort();
 	for (k = 0; k < tv_nscenarios; k++) {
