@@ -82,8 +82,9 @@ struct tv_conn {
 
 	/* table bookkeeping: private */
 	struct tv_conn *hnext;			/* hash chain */
-	struct tv_conn *lru_prev, *lru_next;	/* by last activity */
-	struct tv_conn *cq_prev, *cq_next;	/* closed queue, by close time */
+	struct tv_chain {
+		struct tv_conn *prev, *next;
+	} lru, cq;		/* by last activity; closed queue, by close time */
 	uint8_t in_cq;
 };
 

@@ -11,7 +11,7 @@ json_str(const struct tv_out *o, const char *s)
 {
 	char buf[8];
 
-	out_str(o, "\"");
+	tvr_str(o, "\"");
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 
@@ -26,7 +26,7 @@ json_str(const struct tv_out *o, const char *s)
 			o->write(o->ctx, s, 1);
 		}
 	}
-	out_str(o, "\"");
+	tvr_str(o, "\"");
 }
 
 static void
@@ -51,12 +51,12 @@ json_tcp_pkt(const struct tv_out *o, const struct tv_tcp_pkt *an)
 	    tv_tcp_state_names[an->state[0]], tv_tcp_state_names[an->state[1]]);
 	if (an->notes == 0)
 		return;
-	out_str(o, ",\"notes\":[");
+	tvr_str(o, ",\"notes\":[");
 	for (i = 0; i < TV_NOTE_COUNT; i++)
 		if (an->notes & (1u << i))
 			tv_out_printf(o, "%s\"%s\"", any++ ? "," : "",
 			    tv_note_names[i]);
-	out_str(o, "]");
+	tvr_str(o, "]");
 	if (an->notes & TV_NOTE_DUP_ACK)
 		tv_out_printf(o, ",\"dup_ack\":%u", an->dup_ack);
 	if (an->syn_retry)
@@ -82,7 +82,7 @@ json_outcomes(const struct tv_out *o, const struct tv_conn *c)
 	char h[4];
 
 	if (c->proto != 6) {
-		udp_history(c, h);
+		tvr_udp_history(c, h);
 		tv_out_printf(o, ",\"conn_state\":\"%s\",\"history\":\"%s\"",
 		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), h);
 		return;
@@ -94,7 +94,7 @@ json_outcomes(const struct tv_out *o, const struct tv_conn *c)
 	if (rtt >= 0)
 		tv_out_printf(o, "%" PRId64, rtt);
 	else
-		out_str(o, "null");
+		tvr_str(o, "null");
 	tv_out_printf(o, ",\"close\":\"%s\"", tv_close_names[cl]);
 	if (cl == TV_CLOSE_RESET)
 		json_side(o, "reset_by", t->rst_end_side);
@@ -149,18 +149,18 @@ tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 			for (i = 0; i < pkt->nsack; i++)
 				tv_out_printf(o, "%s[%" PRIu32 ",%" PRIu32 "]",
 				    i ? "," : "", pkt->sack[i][0], pkt->sack[i][1]);
-			out_str(o, "]");
+			tvr_str(o, "]");
 		}
-		out_str(o, "}");
+		tvr_str(o, "}");
 		json_tcp_pkt(o, &c->last);
 	}
 	if (pkt->truncated)
-		out_str(o, ",\"truncated\":true");
+		tvr_str(o, ",\"truncated\":true");
 	if (pkt->malformed) {
-		out_str(o, ",\"malformed\":");
+		tvr_str(o, ",\"malformed\":");
 		json_str(o, pkt->malformed);
 	}
-	out_str(o, "}\n");
+	tvr_str(o, "}\n");
 }
 
 void
@@ -173,11 +173,11 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	tv_out_printf(o, "{\"type\":\"conn\",\"conn\":%" PRIu32
 	    ",\"proto\":\"%s\",\"client\":", c->id, c->proto == 6 ? "tcp" : "udp");
 	json_str(o, tv_endpoint_str(&c->addr[0], c->port[0], e, sizeof(e)));
-	out_str(o, ",\"server\":");
+	tvr_str(o, ",\"server\":");
 	json_str(o, tv_endpoint_str(&c->addr[1], c->port[1], e, sizeof(e)));
-	out_str(o, ",\"first_ts\":");
+	tvr_str(o, ",\"first_ts\":");
 	json_ts(o, ro, c->first_sec, c->first_nsec);
-	out_str(o, ",\"last_ts\":");
+	tvr_str(o, ",\"last_ts\":");
 	json_ts(o, ro, c->last_sec, c->last_nsec);
 	tv_out_printf(o, ",\"packets\":{\"client\":%" PRIu64 ",\"server\":%" PRIu64
 	    "},\"bytes\":{\"client\":%" PRIu64 ",\"server\":%" PRIu64 "}",
@@ -186,20 +186,20 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 		tv_out_printf(o, ",\"retrans_bytes\":{\"client\":%" PRIu64
 		    ",\"server\":%" PRIu64 "}", c->tcp.q[0].retrans_bytes,
 		    c->tcp.q[1].retrans_bytes);
-		out_str(o, ",\"isn\":{");
+		tvr_str(o, ",\"isn\":{");
 		for (s = 0; s < 2; s++) {
 			tv_out_printf(o, "%s\"%s\":", s ? "," : "", side_names[s]);
 			if (c->isn_known[s])
 				tv_out_printf(o, "%" PRIu32, c->isn[s]);
 			else
-				out_str(o, "null");
+				tvr_str(o, "null");
 		}
-		out_str(o, "}");
+		tvr_str(o, "}");
 	}
 	json_outcomes(o, c);
 	if (why == TV_DONE_EVICTED)
-		out_str(o, ",\"evicted\":true");
-	out_str(o, "}\n");
+		tvr_str(o, ",\"evicted\":true");
+	tvr_str(o, "}\n");
 }
 
 void
@@ -216,11 +216,11 @@ tv_json_summary(const struct tv_out *o, const struct tv_totals *t)
 	for (i = 1; i < TV_SKIP_COUNT; i++) {
 		if (t->skip_why[i] == 0)
 			continue;
-		out_str(o, any++ ? "," : "");
+		tvr_str(o, any++ ? "," : "");
 		json_str(o, tv_skip_names[i]);
 		tv_out_printf(o, ":%" PRIu64, t->skip_why[i]);
 	}
-	out_str(o, "}}\n");
+	tvr_str(o, "}}\n");
 }
 
 /* ---- the renderer ---- */

@@ -54,7 +54,7 @@ row_notes(const struct tv_render_opts *ro, const struct tv_row *r,
 		if (!(r->an.notes & (1u << i)))
 			continue;
 		if ((1u << i) == TV_NOTE_RETRANS && r->an.syn_retry) {
-			fmt_secs(gap, sizeof(gap), r->an.retry_gap_ns, 3);
+			tvr_secs(gap, sizeof(gap), r->an.retry_gap_ns, 3);
 			ADD("%sSYN retry #%u after %s s", k ? SEP : "",
 			    r->an.syn_retry, gap);
 		} else if ((1u << i) == TV_NOTE_DUP_ACK) {
@@ -113,14 +113,14 @@ struct lad {
 static size_t
 room(const struct lad *l, size_t used)
 {
-	return room_in(l->width, used);
+	return tvr_room(l->width, used);
 }
 
 /* Text from column col, wrapped under the width, continued at col + cont. */
 static void
 lad_text(const struct lad *l, size_t col, size_t cont, const char *text)
 {
-	wrap_out(l->o, l->width, l->prefix, l->plen, col, col + cont, text);
+	tvr_wrap(l->o, l->width, l->prefix, l->plen, col, col + cont, text);
 }
 
 /*
@@ -163,14 +163,14 @@ lad_time(const struct lad *l, int64_t sec, uint32_t nsec, char *buf, size_t size
 {
 	const struct tv_render_opts *ro = l->ro;
 	int64_t d = ro->shared_clock ?
-	    span_ns(0, 0, sec, nsec) - ro->clock_ns :
-	    span_ns(l->c->first_sec, l->c->first_nsec, sec, nsec);
+	    tvr_span_ns(0, 0, sec, nsec) - ro->clock_ns :
+	    tvr_span_ns(l->c->first_sec, l->c->first_nsec, sec, nsec);
 
-	fmt_secs(buf, size, d, ro->ts_digits);
+	tvr_secs(buf, size, d, ro->ts_digits);
 	if (l->width && strlen(buf) > l->tcol)
-		fmt_secs(buf, size, d, 3);
+		tvr_secs(buf, size, d, 3);
 	if (l->width && strlen(buf) > l->tcol)
-		fmt_secs(buf, size, d, 0);
+		tvr_secs(buf, size, d, 0);
 }
 
 /* "   time  STATE  |" up to and including the left bar */
@@ -180,7 +180,7 @@ lad_left(const struct lad *l, const char *time, const char *state)
 	tv_out_printf(l->o, "%s%*s  ", l->prefix, (int)l->tcol, time);
 	if (l->scol)
 		tv_out_printf(l->o, "%*s ", (int)l->scol, state);
-	out_str(l->o, "|");
+	tvr_str(l->o, "|");
 }
 
 /* Where a row's notes go: beside it after the right state column, or
@@ -203,15 +203,15 @@ notes_place(const struct lad *l, const char *state, const char *notes)
 static void
 lad_right(const struct lad *l, const char *state, const char *notes, int place)
 {
-	out_str(l->o, "|");
+	tvr_str(l->o, "|");
 	if (notes[0] && place != NOTES_BELOW) {
 		if (l->scol && place == NOTES_BESIDE)
 			tv_out_printf(l->o, " %-*s", (int)l->scol, state);
-		out_str(l->o, "  ");
-		out_piece(l->o, notes, strlen(notes));
+		tvr_str(l->o, "  ");
+		tvr_piece(l->o, notes, strlen(notes));
 	} else if (state[0])
 		tv_out_printf(l->o, " %s", state);
-	out_str(l->o, "\n");
+	tvr_str(l->o, "\n");
 }
 
 /*
@@ -227,22 +227,22 @@ lad_between(const struct lad *l, const char *time, const char *text, char fill,
 	const char *next;
 
 	do {
-		n = wrap_piece(text, w, &next);
+		n = tvr_wrap_piece(text, w, &next);
 		lad_left(l, time, "");
 		if (centre) {
 			used = n + 2;
 			left = (l->inner - used) / 2;
-			pad(l->o, fill, left);
-			out_str(l->o, " ");
-			out_piece(l->o, text, n);
-			out_str(l->o, " ");
-			pad(l->o, fill, l->inner - used - left);
+			tvr_pad(l->o, fill, left);
+			tvr_str(l->o, " ");
+			tvr_piece(l->o, text, n);
+			tvr_str(l->o, " ");
+			tvr_pad(l->o, fill, l->inner - used - left);
 		} else {
-			out_str(l->o, "  ");
-			out_piece(l->o, text, n);
-			pad(l->o, ' ', l->inner - 2 - n);
+			tvr_str(l->o, "  ");
+			tvr_piece(l->o, text, n);
+			tvr_pad(l->o, ' ', l->inner - 2 - n);
 		}
-		out_str(l->o, "|\n");
+		tvr_str(l->o, "|\n");
 		time = "";
 		text = next;
 	} while (*text);
@@ -256,18 +256,18 @@ lad_arrow(const struct lad *l, int to_server, const char *lab)
 	size_t len = strlen(lab);
 
 	if (len == 0 && to_server) {
-		pad(l->o, '-', l->inner - 1);
-		out_str(l->o, ">");
+		tvr_pad(l->o, '-', l->inner - 1);
+		tvr_str(l->o, ">");
 	} else if (len == 0) {
-		out_str(l->o, "<");
-		pad(l->o, '-', l->inner - 1);
+		tvr_str(l->o, "<");
+		tvr_pad(l->o, '-', l->inner - 1);
 	} else if (to_server) {
 		tv_out_printf(l->o, "---- %s ", lab);	/* "---- ", lab, " ", ">" */
-		pad(l->o, '-', l->inner - 7 - len);
-		out_str(l->o, ">");
+		tvr_pad(l->o, '-', l->inner - 7 - len);
+		tvr_str(l->o, ">");
 	} else {
 		tv_out_printf(l->o, "<--- %s ", lab);
-		pad(l->o, '-', l->inner - 6 - len);
+		tvr_pad(l->o, '-', l->inner - 6 - len);
 	}
 }
 
@@ -320,9 +320,9 @@ lad_fold(const struct lad *l, const struct tv_row *first, unsigned n,
 	if (strlen(text) + 4 > l->inner && l->width == 0) {
 		/* no limit: the ladder is as wide as its labels; say it whole */
 		lad_left(l, tbuf, "");
-		out_str(l->o, " ");
-		out_piece(l->o, text, strlen(text));
-		out_str(l->o, " ");
+		tvr_str(l->o, " ");
+		tvr_piece(l->o, text, strlen(text));
+		tvr_str(l->o, " ");
 		lad_right(l, "", "", NOTES_BESIDE);
 		return;
 	}
@@ -333,28 +333,20 @@ lad_fold(const struct lad *l, const struct tv_row *first, unsigned n,
 static void
 lad_say(const struct lad *l, const char *text)
 {
-	out_str(l->o, l->prefix);
-	pad(l->o, ' ', l->lbar - l->plen);
+	tvr_str(l->o, l->prefix);
+	tvr_pad(l->o, ' ', l->lbar - l->plen);
 	lad_text(l, l->lbar, 3, text);
 }
 
+/* "== opened: ..." or "== closed: ...", in the words tv_fmt_opened() and
+ * tv_fmt_closed() give every output */
 static void
-lad_opened(const struct lad *l)
+lad_outcome(const struct lad *l, void (*fmt)(const struct tv_tcp *, char *, size_t))
 {
 	char buf[240];
 
 	memcpy(buf, "== ", 3);
-	tv_fmt_opened(&l->c->tcp, buf + 3, sizeof(buf) - 3);
-	lad_say(l, buf);
-}
-
-static void
-lad_closed(const struct lad *l)
-{
-	char buf[240];
-
-	memcpy(buf, "== ", 3);
-	tv_fmt_closed(&l->c->tcp, buf + 3, sizeof(buf) - 3);
+	fmt(&l->c->tcp, buf + 3, sizeof(buf) - 3);
 	lad_say(l, buf);
 }
 
@@ -400,7 +392,7 @@ lad_title(const struct lad *l, const char *ce, const char *se)
 	size_t k;
 
 	k = (size_t)snprintf(buf, sizeof(buf), "%s %s > %s  conn %" PRIu32,
-	    proto_name(c->proto), ce, se, c->id);
+	    tvr_proto(c->proto), ce, se, c->id);
 	if (c->part > 0 && k < sizeof(buf))
 		k += (size_t)snprintf(buf + k, sizeof(buf) - k, " (part %" PRIu32 ")",
 		    c->part + 1);
@@ -418,7 +410,7 @@ lad_title(const struct lad *l, const char *ce, const char *se)
 		snprintf(buf + k, sizeof(buf) - k, " %cISN client %s server %s",
 		    TV_SOFT, isn[0], isn[1]);
 	}
-	out_str(l->o, l->prefix);
+	tvr_str(l->o, l->prefix);
 	lad_text(l, l->plen, 4, buf);
 }
 
@@ -433,29 +425,29 @@ lad_columns(const struct lad *l, const char *ce, const char *se)
 	ll = (size_t)snprintf(cl, sizeof(cl), "client %s", ce);
 	rl = (size_t)snprintf(sv, sizeof(sv), "server %s", se);
 	gap = l->inner + 2 > ll + rl ? l->inner + 2 - ll - rl : 2;
-	out_str(o, l->prefix);
-	pad(o, ' ', l->tcol - 4);
-	out_str(o, "time");
+	tvr_str(o, l->prefix);
+	tvr_pad(o, ' ', l->tcol - 4);
+	tvr_str(o, "time");
 	col = l->plen + l->tcol;
 	if (room(l, l->lbar + ll + gap + rl) > 0 || l->lbar + ll + gap + rl == l->width) {
-		pad(o, ' ', l->lbar - col);
+		tvr_pad(o, ' ', l->lbar - col);
 		tv_out_printf(o, "%s", cl);
-		pad(o, ' ', gap);
+		tvr_pad(o, ' ', gap);
 		tv_out_printf(o, "%s\n", sv);
 		return;
 	}
 	/* the client where it fits, the server right-aligned under it */
 	if (l->lbar + ll <= l->width)
-		pad(o, ' ', l->lbar - col), col = l->lbar;
+		tvr_pad(o, ' ', l->lbar - col), col = l->lbar;
 	else
-		pad(o, ' ', 2), col += 2;
+		tvr_pad(o, ' ', 2), col += 2;
 	lad_text(l, col, 2, cl);
 	end = l->lbar + l->inner + 2;
 	if (end > l->width)
 		end = l->width;
 	col = end >= rl + l->plen ? end - rl : l->plen;
-	out_str(o, l->prefix);
-	pad(o, ' ', col - l->plen);
+	tvr_str(o, l->prefix);
+	tvr_pad(o, ' ', col - l->plen);
 	lad_text(l, col, 2, sv);
 }
 
@@ -476,7 +468,7 @@ lad_head(const struct lad *l)
 		/* the states before the first packet, as the tracker knows
 		 * them now (live: when the first packet came) */
 		lad_left(l, "", tv_tcp_state_names[c->tcp.init_state[0]]);
-		pad(o, ' ', l->inner);
+		tvr_pad(o, ' ', l->inner);
 		lad_right(l, tv_tcp_state_names[c->tcp.init_state[1]], "",
 		    NOTES_BESIDE);
 	}
@@ -522,15 +514,15 @@ lad_step(const struct lad *l, struct tv_lad_state *ls, const struct tv_row *r,
 	if (c->proto != 6)
 		return;
 	if ((r->an.events & TV_EV_OPENED) && !ls->said_open) {
-		lad_opened(l);
+		lad_outcome(l, tv_fmt_opened);
 		ls->said_open = 1;
 	}
 	if ((r->an.events & TV_EV_CLOSED) && !ls->said_close && !partial) {
 		if (!ls->said_open && c->tcp.first_had_syn) {
-			lad_opened(l);
+			lad_outcome(l, tv_fmt_opened);
 			ls->said_open = 1;
 		}
-		lad_closed(l);
+		lad_outcome(l, tv_fmt_closed);
 		ls->said_close = 1;
 	}
 }
@@ -548,7 +540,7 @@ lad_footer(const struct lad *l, enum tv_done why)
 		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
 } while (0)
 	k = 0;
-	fmt_secs(tbuf, sizeof(tbuf), span_ns(c->first_sec, c->first_nsec,
+	tvr_secs(tbuf, sizeof(tbuf), tvr_span_ns(c->first_sec, c->first_nsec,
 	    c->last_sec, c->last_nsec), l->ro->ts_digits);
 	ADD("%" PRIu64 " packet%s (client %" PRIu64 ", server %" PRIu64
 	    "), payload %" PRIu64 " bytes client->server, %" PRIu64
@@ -579,15 +571,15 @@ lad_footer(const struct lad *l, enum tv_done why)
 	} else {
 		char h[4];
 
-		udp_history(c, h);
+		tvr_udp_history(c, h);
 		ADD("; conn_state %s, history %s",
 		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), h);
 	}
 	if (why == TV_DONE_EVICTED)
 		ADD("; evicted: connection table full");
 #undef ADD
-	out_str(l->o, l->prefix);
-	pad(l->o, ' ', l->tcol + 2);
+	tvr_str(l->o, l->prefix);
+	tvr_pad(l->o, ' ', l->tcol + 2);
 	lad_text(l, l->plen + l->tcol + 2, 2, buf);
 }
 
@@ -600,14 +592,14 @@ lad_tail(const struct lad *l, struct tv_lad_state *ls, enum tv_done why)
 	lad_flush_fold(l, ls);
 	if (c->proto == 6 && why != TV_DONE_PARTIAL) {
 		if (!ls->said_open && c->tcp.first_had_syn)
-			lad_opened(l);
+			lad_outcome(l, tv_fmt_opened);
 		if (!ls->said_close)
-			lad_closed(l);
+			lad_outcome(l, tv_fmt_closed);
 		ls->said_open = ls->said_close = 1;
 	}
 	lad_footer(l, why);
 	if (why == TV_DONE_PARTIAL || !l->prefix[0])
-		out_str(l->o, "\n");
+		tvr_str(l->o, "\n");
 }
 
 void

@@ -26,7 +26,7 @@ tv_out_printf(const struct tv_out *o, const char *fmt, ...)
 }
 
 void
-out_str(const struct tv_out *o, const char *s)
+tvr_str(const struct tv_out *o, const char *s)
 {
 	o->write(o->ctx, s, strlen(s));
 }
@@ -52,7 +52,7 @@ tv_totals_add(struct tv_totals *t, const struct tv_pkt *pkt)
 /* Seconds with the input's precision; d may be negative when the input
  * is out of time order. */
 void
-fmt_secs(char *buf, size_t size, int64_t d_ns, int digits)
+tvr_secs(char *buf, size_t size, int64_t d_ns, int digits)
 {
 	const char *sign = d_ns < 0 ? "-" : "";
 	uint64_t a = d_ns < 0 ? (uint64_t)(-(d_ns + 1)) + 1 : (uint64_t)d_ns;
@@ -71,20 +71,20 @@ fmt_secs(char *buf, size_t size, int64_t d_ns, int digits)
 }
 
 int64_t
-span_ns(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1)
+tvr_span_ns(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1)
 {
 	return (s1 - s0) * 1000000000LL + ((int64_t)n1 - (int64_t)n0);
 }
 
 const char *
-proto_name(uint8_t proto)
+tvr_proto(uint8_t proto)
 {
 	return proto == 6 ? "TCP" : "UDP";
 }
 
 /* Zeek's UDP history: D / d when a side sent payload. */
 void
-udp_history(const struct tv_conn *c, char h[4])
+tvr_udp_history(const struct tv_conn *c, char h[4])
 {
 	int k = 0;
 
@@ -127,7 +127,7 @@ tv_fmt_opts(char *buf, size_t size, uint8_t mask, uint16_t mss, uint8_t wscale,
 }
 
 void
-pad(const struct tv_out *o, char ch, size_t n)
+tvr_pad(const struct tv_out *o, char ch, size_t n)
 {
 	char buf[256];
 
@@ -145,7 +145,7 @@ pad(const struct tv_out *o, char ch, size_t n)
 
 /* Columns left after `used` under a width limit (0: no limit). */
 size_t
-room_in(size_t width, size_t used)
+tvr_room(size_t width, size_t used)
 {
 	if (width == 0)
 		return (size_t)-1 / 4;
@@ -159,7 +159,7 @@ room_in(size_t width, size_t used)
  * left off the piece; *next is where the following piece starts.
  */
 size_t
-wrap_piece(const char *s, size_t w, const char **next)
+tvr_wrap_piece(const char *s, size_t w, const char **next)
 {
 	size_t n = strlen(s), i, soft = 0, sp = 0, pu = 0;
 
@@ -188,7 +188,7 @@ wrap_piece(const char *s, size_t w, const char **next)
 
 /* n characters of s, soft breaks as spaces */
 void
-out_piece(const struct tv_out *o, const char *s, size_t n)
+tvr_piece(const struct tv_out *o, const char *s, size_t n)
 {
 	size_t i, k = 0;
 
@@ -208,22 +208,22 @@ out_piece(const struct tv_out *o, const char *s, size_t n)
  * spaces up to column `cont`.  Ends the last line.
  */
 void
-wrap_out(const struct tv_out *o, size_t width, const char *prefix, size_t plen,
+tvr_wrap(const struct tv_out *o, size_t width, const char *prefix, size_t plen,
     size_t col, size_t cont, const char *text)
 {
 	const char *next;
 	size_t n, w;
 
 	for (;;) {
-		w = room_in(width, col);
-		n = wrap_piece(text, w < 8 ? 8 : w, &next);
-		out_piece(o, text, n);
-		out_str(o, "\n");
+		w = tvr_room(width, col);
+		n = tvr_wrap_piece(text, w < 8 ? 8 : w, &next);
+		tvr_piece(o, text, n);
+		tvr_str(o, "\n");
 		text = next;
 		if (*text == '\0')
 			break;
-		out_str(o, prefix);
-		pad(o, ' ', cont > plen ? cont - plen : 0);
+		tvr_str(o, prefix);
+		tvr_pad(o, ' ', cont > plen ? cont - plen : 0);
 		col = cont > plen ? cont : plen;
 	}
 }
@@ -232,7 +232,7 @@ void
 tv_out_para(const struct tv_out *o, unsigned width, size_t indent,
     const char *text)
 {
-	wrap_out(o, width, "", 0, 0, indent, text);
+	tvr_wrap(o, width, "", 0, 0, indent, text);
 }
 
 const char *const tv_side_words[3] = { "client", "server", "both" };
@@ -258,7 +258,7 @@ tv_fmt_opened(const struct tv_tcp *t, char *buf, size_t size)
 	else if (op == TV_OPEN_UNANSWERED && k < size)
 		k += (size_t)snprintf(buf + k, size - k, " (no answer to the SYN)");
 	if (us >= 0 && k < size) {
-		fmt_secs(rtt, sizeof(rtt), us * 1000, 6);
+		tvr_secs(rtt, sizeof(rtt), us * 1000, 6);
 		k += (size_t)snprintf(buf + k, size - k, ", handshake %s s", rtt);
 	}
 	if (tv_tcp_syn_retries(t) && k < size)
@@ -291,7 +291,7 @@ tv_fmt_closed(const struct tv_tcp *t, char *buf, size_t size)
 }
 
 void
-sb_printf(struct sbuf *sb, const char *fmt, ...)
+tvr_sb_printf(struct sbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -316,22 +316,22 @@ tv_text_totals(const struct tv_out *o, const struct tv_render_opts *ro,
 	int i, any = 0;
 
 	sb.k = 0;
-	sb_printf(&sb, "%" PRIu64 " packet%s: %" PRIu64 " TCP, %" PRIu64
+	tvr_sb_printf(&sb, "%" PRIu64 " packet%s: %" PRIu64 " TCP, %" PRIu64
 	    " UDP, %" PRIu64 " skipped; %" PRIu64 " connection%s",
 	    t->packets, t->packets == 1 ? "" : "s", t->tcp, t->udp, t->skipped,
 	    t->connections, t->connections == 1 ? "" : "s");
 	if (t->evicted)
-		sb_printf(&sb, " (%" PRIu64 " evicted)", t->evicted);
+		tvr_sb_printf(&sb, " (%" PRIu64 " evicted)", t->evicted);
 	if (t->truncated)
-		sb_printf(&sb, "; %" PRIu64 " truncated", t->truncated);
+		tvr_sb_printf(&sb, "; %" PRIu64 " truncated", t->truncated);
 	if (t->malformed)
-		sb_printf(&sb, "; %" PRIu64 " malformed", t->malformed);
+		tvr_sb_printf(&sb, "; %" PRIu64 " malformed", t->malformed);
 	tv_out_para(o, ro->width, 2, sb.b);
 	sb.k = 0;
 	for (i = 1; i < TV_SKIP_COUNT; i++) {
 		if (t->skip_why[i] == 0)
 			continue;
-		sb_printf(&sb, "%s%" PRIu64 " %s", any++ ? ", " : "skipped: ",
+		tvr_sb_printf(&sb, "%s%" PRIu64 " %s", any++ ? ", " : "skipped: ",
 		    t->skip_why[i], tv_skip_names[i]);
 	}
 	if (any)

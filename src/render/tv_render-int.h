@@ -13,19 +13,19 @@
  */
 #define TV_SOFT '\037'
 
-void out_str(const struct tv_out *o, const char *s);
+void tvr_str(const struct tv_out *o, const char *s);
 /* n copies of ch */
-void pad(const struct tv_out *o, char ch, size_t n);
+void tvr_pad(const struct tv_out *o, char ch, size_t n);
 
 /* Columns left after `used` under a width limit (0: no limit). */
-size_t room_in(size_t width, size_t used);
+size_t tvr_room(size_t width, size_t used);
 /* The next piece of s that fits in w columns; *next: where the rest starts. */
-size_t wrap_piece(const char *s, size_t w, const char **next);
+size_t tvr_wrap_piece(const char *s, size_t w, const char **next);
 /* n characters of s, soft breaks as spaces */
-void out_piece(const struct tv_out *o, const char *s, size_t n);
+void tvr_piece(const struct tv_out *o, const char *s, size_t n);
 /* Text from column col of a begun line, broken to stay within width; each
  * further line is prefix (plen columns) and spaces up to column cont. */
-void wrap_out(const struct tv_out *o, size_t width, const char *prefix,
+void tvr_wrap(const struct tv_out *o, size_t width, const char *prefix,
     size_t plen, size_t col, size_t cont, const char *text);
 
 /* A line built in pieces, then written wrapped to the width. */
@@ -33,15 +33,15 @@ struct sbuf {
 	char b[1024];
 	size_t k;
 };
-void sb_printf(struct sbuf *sb, const char *fmt, ...)
+void tvr_sb_printf(struct sbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Seconds with 0, 3, 6 or 9 decimals; d may be negative. */
-void fmt_secs(char *buf, size_t size, int64_t d_ns, int digits);
-int64_t span_ns(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1);
-const char *proto_name(uint8_t proto);
+void tvr_secs(char *buf, size_t size, int64_t d_ns, int digits);
+int64_t tvr_span_ns(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1);
+const char *tvr_proto(uint8_t proto);
 /* Zeek's UDP history: D / d when a side sent payload. */
-void udp_history(const struct tv_conn *c, char h[4]);
+void tvr_udp_history(const struct tv_conn *c, char h[4]);
 extern const char *const tv_side_words[3];	/* "client", "server", "both" */
 
 #endif /* TV_RENDER_INT_H */

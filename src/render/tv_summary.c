@@ -34,7 +34,7 @@ tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 
 	tv_endpoint_str(&c->addr[0], c->port[0], ce, sizeof(ce));
 	tv_endpoint_str(&c->addr[1], c->port[1], se, sizeof(se));
-	fmt_secs(dur, sizeof(dur), span_ns(c->first_sec, c->first_nsec,
+	tvr_secs(dur, sizeof(dur), tvr_span_ns(c->first_sec, c->first_nsec,
 	    c->last_sec, c->last_nsec), ro->ts_digits);
 	if (c->proto == 6) {
 		enum tv_open eo = tv_tcp_open(&c->tcp);
@@ -50,18 +50,18 @@ tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 		st->tcp++;
 	} else {
 		state = tv_udp_conn_state(c->pkts[0], c->pkts[1]);
-		udp_history(c, h);
+		tvr_udp_history(c, h);
 		hist = h;
 		st->udp++;
 	}
 	if (us >= 0)
-		fmt_secs(rtt, sizeof(rtt), us * 1000, 6);
+		tvr_secs(rtt, sizeof(rtt), us * 1000, 6);
 	else
 		snprintf(rtt, sizeof(rtt), "-");
 	st->packets += c->pkts[0] + c->pkts[1];
 	st->bytes += c->bytes[0] + c->bytes[1];
 	sb.k = 0;
-	sb_printf(&sb, "%5" PRIu32 " %-5s %-23s %-23s %-12s %-12s %-6s %-12s %7"
+	tvr_sb_printf(&sb, "%5" PRIu32 " %-5s %-23s %-23s %-12s %-12s %-6s %-12s %7"
 	    PRIu64 " %10" PRIu64 " %12s %10s\n", c->id, c->proto == 6 ?
 	    "tcp" : "udp", ce, se, op, cl, state, hist[0] ? hist : "-",
 	    c->pkts[0] + c->pkts[1], c->bytes[0] + c->bytes[1], dur, rtt);
@@ -71,18 +71,18 @@ tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 		return;
 	}
 	sb.k = 0;
-	sb_printf(&sb, "%5" PRIu32 " %s %s > %s", c->id,
+	tvr_sb_printf(&sb, "%5" PRIu32 " %s %s > %s", c->id,
 	    c->proto == 6 ? "tcp" : "udp", ce, se);
 	tv_out_para(o, ro->width, 10, sb.b);
 	sb.k = 0;
-	sb_printf(&sb, "      ");
+	tvr_sb_printf(&sb, "      ");
 	if (c->proto == 6)
-		sb_printf(&sb, "%s, %s; ", op, cl);
-	sb_printf(&sb, "%s %s; %" PRIu64 " packets, %" PRIu64 " bytes, %s s",
+		tvr_sb_printf(&sb, "%s, %s; ", op, cl);
+	tvr_sb_printf(&sb, "%s %s; %" PRIu64 " packets, %" PRIu64 " bytes, %s s",
 	    state, hist[0] ? hist : "-", c->pkts[0] + c->pkts[1],
 	    c->bytes[0] + c->bytes[1], dur);
 	if (us >= 0)
-		sb_printf(&sb, "; rtt %s s", rtt);
+		tvr_sb_printf(&sb, "; rtt %s s", rtt);
 	tv_out_para(o, ro->width, 8, sb.b);
 }
 
@@ -94,18 +94,18 @@ tv_sum_totals(const struct tv_out *o, const struct tv_render_opts *ro,
 	int i, any = 0;
 
 	sb.k = 0;
-	sb_printf(&sb, "%" PRIu64 " connection%s (%" PRIu64 " TCP, %" PRIu64
+	tvr_sb_printf(&sb, "%" PRIu64 " connection%s (%" PRIu64 " TCP, %" PRIu64
 	    " UDP), %" PRIu64 " packets, %" PRIu64 " payload bytes",
 	    st->tcp + st->udp, st->tcp + st->udp == 1 ? "" : "s", st->tcp,
 	    st->udp, st->packets, st->bytes);
 	for (i = 0; i < TV_OPEN_COUNT; i++)
 		if (st->open[i])
-			sb_printf(&sb, "%s%" PRIu64 " %s", any++ ? ", " : "; opened: ",
+			tvr_sb_printf(&sb, "%s%" PRIu64 " %s", any++ ? ", " : "; opened: ",
 			    st->open[i], tv_open_names[i]);
 	any = 0;
 	for (i = 0; i < TV_CLOSE_COUNT; i++)
 		if (st->close[i])
-			sb_printf(&sb, "%s%" PRIu64 " %s", any++ ? ", " : "; closed: ",
+			tvr_sb_printf(&sb, "%s%" PRIu64 " %s", any++ ? ", " : "; closed: ",
 			    st->close[i], tv_close_names[i]);
 	tv_out_para(o, ro->width, 2, sb.b);
 }

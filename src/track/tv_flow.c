@@ -1,4 +1,5 @@
 /* \summary: connection table: 4-tuple hashing, client/server roles, closing, row storage */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,8 +11,10 @@ struct tv_flow {
 	size_t nbuckets;		/* power of two */
 	uint64_t nopen;
 	uint32_t next_id;
-	struct tv_conn *lru_head, *lru_tail;	/* least recently active first */
-	struct tv_conn *cq_head, *cq_tail;	/* closed, waiting out the linger */
+	struct tv_list {
+		struct tv_conn *head, *tail;
+		size_t off;		/* offsetof the struct tv_chain it uses */
+	} lru, cq;		/* least recently active first; closed, waiting out the linger */
 	struct tv_rowblk *free_blks[2];		/* recycled row blocks: first, later */
 	struct tv_flow_stats st;
 };
@@ -96,6 +99,8 @@ tv_flow_new(const struct tv_flow_cfg *cfg)
 	if (f == NULL)
 		return NULL;
 	f->cfg = *cfg;
+	f->lru.off = offsetof(struct tv_conn, lru);
+	f->cq.off = offsetof(struct tv_conn, cq);
 	if (f->cfg.max_conns == 0)
 		f->cfg.max_conns = TV_FLOW_MAX_CONNS;
 	if (f->cfg.max_rows == 0)
@@ -125,60 +130,49 @@ rows_release(struct tv_flow *f, struct tv_conn *c)
 	c->nrows = 0;
 }
 
-static void
-lru_unlink(struct tv_flow *f, struct tv_conn *c)
+/* The link of c that list l uses. */
+static struct tv_chain *
+link_of(const struct tv_list *l, struct tv_conn *c)
 {
-	if (c->lru_prev)
-		c->lru_prev->lru_next = c->lru_next;
-	else
-		f->lru_head = c->lru_next;
-	if (c->lru_next)
-		c->lru_next->lru_prev = c->lru_prev;
-	else
-		f->lru_tail = c->lru_prev;
-	c->lru_prev = c->lru_next = NULL;
+	return (struct tv_chain *)(void *)((char *)c + l->off);
 }
 
 static void
-lru_append(struct tv_flow *f, struct tv_conn *c)
+list_unlink(struct tv_list *l, struct tv_conn *c)
 {
-	c->lru_prev = f->lru_tail;
-	c->lru_next = NULL;
-	if (f->lru_tail)
-		f->lru_tail->lru_next = c;
+	struct tv_chain *k = link_of(l, c);
+
+	if (k->prev)
+		link_of(l, k->prev)->next = k->next;
 	else
-		f->lru_head = c;
-	f->lru_tail = c;
+		l->head = k->next;
+	if (k->next)
+		link_of(l, k->next)->prev = k->prev;
+	else
+		l->tail = k->prev;
+	k->prev = k->next = NULL;
+}
+
+static void
+list_append(struct tv_list *l, struct tv_conn *c)
+{
+	struct tv_chain *k = link_of(l, c);
+
+	k->prev = l->tail;
+	k->next = NULL;
+	if (l->tail)
+		link_of(l, l->tail)->next = c;
+	else
+		l->head = c;
+	l->tail = c;
 }
 
 static void
 cq_unlink(struct tv_flow *f, struct tv_conn *c)
 {
-	if (!c->in_cq)
-		return;
-	if (c->cq_prev)
-		c->cq_prev->cq_next = c->cq_next;
-	else
-		f->cq_head = c->cq_next;
-	if (c->cq_next)
-		c->cq_next->cq_prev = c->cq_prev;
-	else
-		f->cq_tail = c->cq_prev;
-	c->cq_prev = c->cq_next = NULL;
+	if (c->in_cq)
+		list_unlink(&f->cq, c);
 	c->in_cq = 0;
-}
-
-static void
-cq_append(struct tv_flow *f, struct tv_conn *c)
-{
-	c->cq_prev = f->cq_tail;
-	c->cq_next = NULL;
-	if (f->cq_tail)
-		f->cq_tail->cq_next = c;
-	else
-		f->cq_head = c;
-	f->cq_tail = c;
-	c->in_cq = 1;
 }
 
 /* Take c out of every list and free it, without a callback. */
@@ -191,7 +185,7 @@ conn_free(struct tv_flow *f, struct tv_conn *c)
 		pp = &(*pp)->hnext;
 	if (*pp == c)
 		*pp = c->hnext;
-	lru_unlink(f, c);
+	list_unlink(&f->lru, c);
 	cq_unlink(f, c);
 	rows_release(f, c);
 	free(c);
@@ -217,8 +211,8 @@ tv_flow_free(struct tv_flow *f)
 
 	if (f == NULL)
 		return;
-	while (f->lru_head)
-		conn_free(f, f->lru_head);
+	while (f->lru.head)
+		conn_free(f, f->lru.head);
 	for (k = 0; k < 2; k++) {
 		while ((b = f->free_blks[k]) != NULL) {
 			f->free_blks[k] = b->next;
@@ -280,8 +274,8 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt)
 	int rev;
 	size_t h;
 
-	while (f->nopen >= f->cfg.max_conns && f->lru_head != NULL)
-		conn_done(f, f->lru_head, TV_DONE_EVICTED);
+	while (f->nopen >= f->cfg.max_conns && f->lru.head != NULL)
+		conn_done(f, f->lru.head, TV_DONE_EVICTED);
 	c = calloc(1, USER_OFF + f->cfg.user_size);
 	if (c == NULL)
 		return NULL;
@@ -299,7 +293,7 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt)
 	h = conn_bucket(f, c);
 	c->hnext = f->buckets[h];
 	f->buckets[h] = c;
-	lru_append(f, c);
+	list_append(&f->lru, c);
 	f->nopen++;
 	f->st.conns++;
 	if (f->nopen > f->st.peak)
@@ -412,14 +406,15 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 			c->closed = 1;
 			c->closed_sec = pkt->ts_sec;
 			c->closed_nsec = pkt->ts_nsec;
-			cq_append(f, c);
+			list_append(&f->cq, c);
+			c->in_cq = 1;
 		}
 	}
 	if (f->cfg.keep_rows)
 		if (row_append(f, c, pkt, side) < 0)
 			return NULL;	/* out of memory: the caller stops */
-	lru_unlink(f, c);
-	lru_append(f, c);
+	list_unlink(&f->lru, c);
+	list_append(&f->lru, c);
 	return c;
 }
 
@@ -428,9 +423,9 @@ tv_flow_reap(struct tv_flow *f, int64_t ts_sec, uint32_t ts_nsec)
 {
 	int64_t now = ts_ns(ts_sec, ts_nsec);
 
-	while (f->cq_head != NULL && ts_ns(f->cq_head->closed_sec,
-	    f->cq_head->closed_nsec) + (int64_t)f->cfg.linger_ns <= now)
-		conn_done(f, f->cq_head, TV_DONE_CLOSED);
+	while (f->cq.head != NULL && ts_ns(f->cq.head->closed_sec,
+	    f->cq.head->closed_nsec) + (int64_t)f->cfg.linger_ns <= now)
+		conn_done(f, f->cq.head, TV_DONE_CLOSED);
 }
 
 static int
@@ -453,12 +448,12 @@ tv_flow_finish(struct tv_flow *f)
 	all = malloc(f->nopen * sizeof(*all));
 	if (all == NULL) {
 		/* no memory to sort: hand them out by last activity */
-		while (f->lru_head)
-			conn_done(f, f->lru_head, f->lru_head->closed ?
+		while (f->lru.head)
+			conn_done(f, f->lru.head, f->lru.head->closed ?
 			    TV_DONE_CLOSED : TV_DONE_END);
 		return;
 	}
-	for (c = f->lru_head; c != NULL; c = c->lru_next)
+	for (c = f->lru.head; c != NULL; c = c->lru.next)
 		all[n++] = c;
 	qsort(all, n, sizeof(*all), by_id);
 	for (i = 0; i < n; i++)

@@ -144,23 +144,21 @@ tv_tcp_anom_take(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
     uint16_t notes)
 {
 	struct tv_tcp_seq *s = &t->q[from];
-	uint8_t f = pkt->flags;
-	int syn = f & TV_TH_SYN, fin = f & TV_TH_FIN, rst = f & TV_TH_RST;
-	int ack = f & TV_TH_ACK;
-	uint32_t end;
+	uint32_t end = pkt->seq + pkt->len + ((pkt->flags & TV_TH_SYN) ? 1u : 0u) +
+	    ((pkt->flags & TV_TH_FIN) ? 1u : 0u);
 
+	if (pkt->flags & TV_TH_RST)
+		return;
 	payload(s, pkt, notes);
 	/* the highest sequence number sent, plus one */
-	end = pkt->seq + pkt->len + (syn ? 1u : 0u) + (fin ? 1u : 0u);
-	if (!rst && (!s->nxt_known || tv_seq_gt(end, s->nxt))) {
+	if (!s->nxt_known || tv_seq_gt(end, s->nxt)) {
 		s->nxt = end;
 		s->nxt_known = 1;
 	}
-	if (ack && !rst) {
+	if (pkt->flags & TV_TH_ACK) {
 		s->last_seq = pkt->seq;
 		s->last_ack = pkt->ack;
 		s->last_win = pkt->win;
 		s->last_valid = 1;
 	}
-
 }
