@@ -1,4 +1,4 @@
-/* \summary: build TCP segments by hand (IPv4 header + TCP, or bare TCP for IPv6), checksums, loopback check; no I/O */
+/* \summary: build TCP segments by hand (IPv4 header + TCP, or bare TCP for IPv6), checksums, loopback check, the core's verdict on a crafted connection; no I/O */
 #ifndef TV_CRAFT_H
 #define TV_CRAFT_H
 
@@ -6,11 +6,13 @@
 #include <stdint.h>
 
 #include "tv_decode.h"
+#include "tv_tcp.h"
 
 /*
- * The pieces tcpviz-craft puts on the wire.  Everything here is pure:
- * fields in, bytes out (or bytes in, fields out); the program owns the
- * sockets.  Only the crafter links this file; it is not in libtcpviz.a.
+ * The pieces tcpviz-craft puts on the wire, and what it makes of the
+ * answers.  Everything here is pure: fields in, bytes out (or bytes in,
+ * fields out); the program owns the sockets.  Only the crafter links this
+ * file; it is not in libtcpviz.a.
  */
 
 #define TV_CRAFT_OPT_MAX	40	/* TCP option bytes (RFC 9293 §3.1) */
@@ -119,5 +121,36 @@ int tv_craft_parse_tcp(const uint8_t *p, size_t len, struct tv_pkt *pkt);
  * another character appears.
  */
 int tv_craft_parse_flags(const char *s, uint8_t *flags);
+
+/*
+ * One crafted connection (one source port) as the core judges it: every
+ * segment we sent and every one that came back goes to a struct tv_tcp,
+ * so the crafter's verdicts are the ladder's words and cannot drift from
+ * them.  Roles are given as the tracker gives them: the sender of a first
+ * segment that is a SYN-ACK is the server.  Zero-initialise.
+ */
+struct tv_craft_conn {
+	struct tv_tcp tcp;
+	uint8_t started;	/* tcp holds the first segment */
+	uint8_t us;		/* our side in tcp: 0 (client), or 1 */
+	uint32_t answers;	/* segments from the other side */
+};
+
+/* Account one segment: `ours` when we (or our kernel) sent it. */
+void tv_craft_conn_add(struct tv_craft_conn *c, const struct tv_pkt *pkt,
+    int ours);
+
+/* 1 when an RST ended the connection and it came from us (`ours`) or
+ * from the other side (!ours); else 0. */
+int tv_craft_conn_reset(const struct tv_craft_conn *c, int ours);
+
+/*
+ * The ladder's outcome lines for c, without their "== ": "opened: ..."
+ * into opened ("" when the first segment had no SYN: the ladder says
+ * nothing then) and "closed: ..." into closed, as tv_fmt_opened() and
+ * tv_fmt_closed() write them; both "" before the first segment.
+ */
+void tv_craft_conn_words(const struct tv_craft_conn *c, char *opened,
+    size_t osize, char *closed, size_t csize);
 
 #endif /* TV_CRAFT_H */

@@ -5,8 +5,7 @@
 #include <stdint.h>
 
 #include "tv_decode.h"
-
-#define TV_NL_ERRBUF_SIZE 256
+#include "tv_errbuf.h"
 
 /* Kernel TCP states as sock_diag numbers them (include/net/tcp_states.h). */
 #define TV_NL_SYN_RECV 3
@@ -15,7 +14,8 @@
  * How many TCP sockets (request sockets included, as `ss state syn-recv`
  * counts them) are in kernel state `state` with local address `local`
  * and local port `port`.  Asks the kernel over NETLINK_SOCK_DIAG through
- * libnl-idiag.  Returns the count, or -1 with a message in errbuf.
+ * libnl-idiag.  Returns the count, or -1 with a message in errbuf
+ * (TV_ERRBUF_SIZE bytes).
  */
 long tv_nl_count_state(const struct tv_addr *local, uint16_t port, int state,
     char *errbuf);

@@ -1,8 +1,8 @@
-/* \summary: build TCP segments by hand (IPv4 header + TCP, or bare TCP for IPv6), checksums, loopback check; no I/O */
+/* \summary: build TCP segments by hand (IPv4 header + TCP, or bare TCP for IPv6), checksums, loopback check, the core's verdict on a crafted connection; no I/O */
 #include <string.h>
 
 #include "tv_craft.h"
-#include "tv_cursor.h"
+#include "tv_render.h"
 
 #define IPPROTO_TCP_NUM	6
 
@@ -246,4 +246,42 @@ tv_craft_parse_flags(const char *s, uint8_t *flags)
 	}
 	*flags = f;
 	return 0;
+}
+
+void
+tv_craft_conn_add(struct tv_craft_conn *c, const struct tv_pkt *pkt, int ours)
+{
+	struct tv_tcp_pkt out;
+
+	if (!c->started) {
+		/* as tv_flow_add(): a SYN-ACK seen first came from the server */
+		int synack = (pkt->flags & (TV_TH_SYN | TV_TH_ACK)) ==
+		    (TV_TH_SYN | TV_TH_ACK);
+
+		c->us = (uint8_t)(ours ? synack : !synack);
+		tv_tcp_init(&c->tcp, pkt, synack);
+		c->started = 1;
+	}
+	if (!ours)
+		c->answers++;
+	tv_tcp_packet(&c->tcp, pkt, ours ? c->us : !c->us, &out);
+}
+
+int
+tv_craft_conn_reset(const struct tv_craft_conn *c, int ours)
+{
+	return c->started && tv_tcp_close(&c->tcp) == TV_CLOSE_RESET &&
+	    c->tcp.rst_end_side == (ours ? c->us : !c->us);
+}
+
+void
+tv_craft_conn_words(const struct tv_craft_conn *c, char *opened, size_t osize,
+    char *closed, size_t csize)
+{
+	opened[0] = closed[0] = '\0';
+	if (!c->started)
+		return;
+	if (tv_tcp_open(&c->tcp) != TV_OPEN_MIDSTREAM)
+		tv_fmt_opened(&c->tcp, opened, osize);
+	tv_fmt_closed(&c->tcp, closed, csize);
 }

@@ -25,13 +25,13 @@ tv_nl_count_state(const struct tv_addr *local, uint16_t port, int state,
 	int err;
 
 	if ((sk = nl_socket_alloc()) == NULL) {
-		snprintf(errbuf, TV_NL_ERRBUF_SIZE, "netlink: out of memory");
+		snprintf(errbuf, TV_ERRBUF_SIZE, "netlink: out of memory");
 		return -1;
 	}
 	if ((err = idiagnl_connect(sk)) < 0 ||
 	    (err = idiagnl_msg_alloc_cache(sk,
 	    local->family == 4 ? AF_INET : AF_INET6, 1 << state, &cache)) < 0) {
-		snprintf(errbuf, TV_NL_ERRBUF_SIZE, "sock_diag: %s",
+		snprintf(errbuf, TV_ERRBUF_SIZE, "sock_diag: %s",
 		    nl_geterror(err));
 		nl_socket_free(sk);
 		return -1;

@@ -1,4 +1,4 @@
-/* \summary: unit tests for the segment crafter (tv_craft): kernel segments rebuilt byte for byte, checksums, loopback check, parsers */
+/* \summary: unit tests for the segment crafter (tv_craft): kernel segments rebuilt byte for byte, checksums, loopback check, parsers, the core's verdicts */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -581,6 +581,148 @@ test_parse_flags(void **state)
 	assert_int_equal(tv_craft_parse_flags("X", &f), -1);
 }
 
+/* ---- the core's verdict on a crafted connection ---- */
+
+/* A segment between 127.0.0.1:40000 (us) and 127.0.0.1:8000, built and
+ * decoded back as tcpviz-craft does, stamped `ms` milliseconds in. */
+static void
+conn_seg(struct tv_craft_conn *c, int ours, uint8_t flags, uint32_t seq,
+    uint32_t ack, int64_t ms)
+{
+	struct tv_craft_seg s;
+	uint8_t buf[TV_CRAFT_BUF];
+	struct tv_pkt p;
+	int n;
+
+	memset(&s, 0, sizeof(s));
+	addr4(&s.src, lo4);
+	addr4(&s.dst, lo4);
+	s.sport = ours ? 40000 : 8000;
+	s.dport = ours ? 8000 : 40000;
+	s.seq = seq;
+	s.ack = ack;
+	s.flags = flags;
+	s.win = 65535;
+	n = tv_craft_ipv4(&s, buf, sizeof(buf));
+	assert_true(n > 0);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(tv_decode(TV_LINK_IPV4, buf, (uint32_t)n, (uint32_t)n,
+	    &p), 0);
+	p.ts_sec = 1700000000 + ms / 1000;
+	p.ts_nsec = (uint32_t)(ms % 1000) * 1000000u;
+	tv_craft_conn_add(c, &p, ours);
+}
+
+static void
+check_words(const struct tv_craft_conn *c, const char *opened,
+    const char *closed)
+{
+	char op[240], cl[240];
+
+	tv_craft_conn_words(c, op, sizeof(op), cl, sizeof(cl));
+	assert_string_equal(op, opened);
+	assert_string_equal(cl, closed);
+}
+
+#define A TV_TH_ACK
+#define S TV_TH_SYN
+#define F TV_TH_FIN
+#define R TV_TH_RST
+
+/* syn to a listening port: SYN-ACK, and our kernel's RST */
+static void
+test_conn_half_open(void **state)
+{
+	struct tv_craft_conn c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	check_words(&c, "", "");
+	conn_seg(&c, 1, S, 1000, 0, 0);
+	conn_seg(&c, 0, S | A, 5000, 1001, 1);
+	assert_int_equal(tv_tcp_open(&c.tcp), TV_OPEN_HALF_OPEN);
+	check_words(&c, "opened: half-open (no ACK completed the handshake)",
+	    "still open at end of capture");
+	conn_seg(&c, 1, R, 1001, 0, 1);
+	assert_int_equal(c.us, 0);
+	assert_int_equal(c.answers, 1);
+	assert_int_equal(tv_tcp_open(&c.tcp), TV_OPEN_HALF_OPEN);
+	assert_true(tv_craft_conn_reset(&c, 1));
+	assert_false(tv_craft_conn_reset(&c, 0));
+	check_words(&c, "opened: half-open (the SYN's sender reset the SYN-ACK: "
+	    "it had no socket for it)", "closed: reset by client");
+}
+
+/* syn to a closed port */
+static void
+test_conn_refused(void **state)
+{
+	struct tv_craft_conn c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	conn_seg(&c, 1, S, 1000, 0, 0);
+	conn_seg(&c, 0, R | A, 0, 1001, 0);
+	assert_int_equal(tv_tcp_open(&c.tcp), TV_OPEN_REFUSED);
+	assert_true(tv_craft_conn_reset(&c, 0));
+	assert_false(tv_craft_conn_reset(&c, 1));
+	check_words(&c, "opened: refused (the SYN was answered by RST: nothing "
+	    "listens there)", "closed: reset by server");
+}
+
+/* handshake: three-way by hand, our FIN first, four-way close */
+static void
+test_conn_handshake(void **state)
+{
+	struct tv_craft_conn c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	conn_seg(&c, 1, S, 1000, 0, 0);
+	conn_seg(&c, 0, S | A, 5000, 1001, 1);
+	conn_seg(&c, 1, A, 1001, 5001, 2);
+	assert_int_equal(tv_tcp_open(&c.tcp), TV_OPEN_THREE_WAY);
+	conn_seg(&c, 1, F | A, 1001, 5001, 10);
+	conn_seg(&c, 0, A, 5001, 1002, 11);
+	assert_int_equal(tv_tcp_close(&c.tcp), TV_CLOSE_OPEN);
+	conn_seg(&c, 0, F | A, 5001, 1002, 12);
+	conn_seg(&c, 1, A, 1002, 5002, 13);
+	assert_int_equal(tv_tcp_close(&c.tcp), TV_CLOSE_FOUR_WAY);
+	assert_false(tv_craft_conn_reset(&c, 0));
+	assert_false(tv_craft_conn_reset(&c, 1));
+	assert_int_equal(c.answers, 3);
+	check_words(&c, "opened: three-way, handshake 0.002000 s",
+	    "closed: four-way, client first; client in TIME_WAIT");
+}
+
+/* no SYN first: the ladder says nothing of the opening; a SYN-ACK first
+ * makes us the server, as the tracker would */
+static void
+test_conn_roles(void **state)
+{
+	struct tv_craft_conn c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	conn_seg(&c, 1, A, 1000, 5, 0);
+	conn_seg(&c, 0, R, 5, 0, 0);
+	assert_int_equal(tv_tcp_open(&c.tcp), TV_OPEN_MIDSTREAM);
+	assert_true(tv_craft_conn_reset(&c, 0));
+	check_words(&c, "", "closed: reset by server");
+
+	memset(&c, 0, sizeof(c));
+	conn_seg(&c, 1, S | A, 1000, 5, 0);
+	assert_int_equal(c.us, 1);
+	conn_seg(&c, 0, R, 5, 0, 0);
+	assert_true(tv_craft_conn_reset(&c, 0));
+	assert_false(tv_craft_conn_reset(&c, 1));
+}
+
+#undef A
+#undef S
+#undef F
+#undef R
+
 int
 main(void)
 {
@@ -600,6 +742,10 @@ main(void)
 		cmocka_unit_test(test_dest_allowed),
 		cmocka_unit_test(test_parse_tcp_bad),
 		cmocka_unit_test(test_parse_flags),
+		cmocka_unit_test(test_conn_half_open),
+		cmocka_unit_test(test_conn_refused),
+		cmocka_unit_test(test_conn_handshake),
+		cmocka_unit_test(test_conn_roles),
 	};
 
 	return cmocka_run_group_tests(tests, load_refs, NULL);
