@@ -307,13 +307,26 @@ tvr_sb_printf(struct sbuf *sb, const char *fmt, ...)
 		sb->k = sizeof(sb->b) - 1;
 }
 
+size_t
+tvr_sb_counts(struct sbuf *sb, const char *lead, const uint64_t *n,
+    const char *const *names, int count)
+{
+	size_t any = 0;
+	int i;
+
+	for (i = 0; i < count; i++)
+		if (n[i])
+			tvr_sb_printf(sb, "%s%" PRIu64 " %s", any++ ? ", " : lead,
+			    n[i], names[i]);
+	return any;
+}
+
 /* The totals line the text formats end with. */
 void
 tv_text_totals(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_totals *t)
 {
 	struct sbuf sb;
-	int i, any = 0;
 
 	sb.k = 0;
 	tvr_sb_printf(&sb, "%" PRIu64 " packet%s: %" PRIu64 " TCP, %" PRIu64
@@ -328,13 +341,8 @@ tv_text_totals(const struct tv_out *o, const struct tv_render_opts *ro,
 		tvr_sb_printf(&sb, "; %" PRIu64 " malformed", t->malformed);
 	tv_out_para(o, ro->width, 2, sb.b);
 	sb.k = 0;
-	for (i = 1; i < TV_SKIP_COUNT; i++) {
-		if (t->skip_why[i] == 0)
-			continue;
-		tvr_sb_printf(&sb, "%s%" PRIu64 " %s", any++ ? ", " : "skipped: ",
-		    t->skip_why[i], tv_skip_names[i]);
-	}
-	if (any)
+	if (tvr_sb_counts(&sb, "skipped: ", t->skip_why + 1, tv_skip_names + 1,
+	    TV_SKIP_COUNT - 1))
 		tv_out_para(o, ro->width, 2, sb.b);
 }
 

@@ -35,6 +35,10 @@ struct sbuf {
 };
 void tvr_sb_printf(struct sbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* "LEAD 3 name, 1 other": the non-zero counts n[i] with their names[i];
+ * how many were written. */
+size_t tvr_sb_counts(struct sbuf *sb, const char *lead, const uint64_t *n,
+    const char *const *names, int count);
 
 /* Seconds with 0, 3, 6 or 9 decimals; d may be negative. */
 void tvr_secs(char *buf, size_t size, int64_t d_ns, int digits);

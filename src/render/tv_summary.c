@@ -90,23 +90,15 @@ void
 tv_sum_totals(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_sum_totals *st)
 {
+	uint64_t conns = st->tcp + st->udp;
 	struct sbuf sb;
-	int i, any = 0;
 
 	sb.k = 0;
 	tvr_sb_printf(&sb, "%" PRIu64 " connection%s (%" PRIu64 " TCP, %" PRIu64
-	    " UDP), %" PRIu64 " packets, %" PRIu64 " payload bytes",
-	    st->tcp + st->udp, st->tcp + st->udp == 1 ? "" : "s", st->tcp,
-	    st->udp, st->packets, st->bytes);
-	for (i = 0; i < TV_OPEN_COUNT; i++)
-		if (st->open[i])
-			tvr_sb_printf(&sb, "%s%" PRIu64 " %s", any++ ? ", " : "; opened: ",
-			    st->open[i], tv_open_names[i]);
-	any = 0;
-	for (i = 0; i < TV_CLOSE_COUNT; i++)
-		if (st->close[i])
-			tvr_sb_printf(&sb, "%s%" PRIu64 " %s", any++ ? ", " : "; closed: ",
-			    st->close[i], tv_close_names[i]);
+	    " UDP), %" PRIu64 " packets, %" PRIu64 " payload bytes", conns,
+	    conns == 1 ? "" : "s", st->tcp, st->udp, st->packets, st->bytes);
+	tvr_sb_counts(&sb, "; opened: ", st->open, tv_open_names, TV_OPEN_COUNT);
+	tvr_sb_counts(&sb, "; closed: ", st->close, tv_close_names, TV_CLOSE_COUNT);
 	tv_out_para(o, ro->width, 2, sb.b);
 }
 
