@@ -216,12 +216,15 @@ store_finish(struct sess *s)
 		sess_fail(s, "storing the file: path too long");
 		return;
 	}
-	if (rename(s->tmp, path) < 0) {
-		snprintf(why, sizeof(why), "storing %.64s: %s", s->hdr.name,
+	/* link(2), not rename(2): a file stored before is never replaced */
+	if (link(s->tmp, path) < 0) {
+		snprintf(why, sizeof(why), errno == EEXIST ? "%.64s is stored "
+		    "already: not replaced" : "storing %.64s: %s", s->hdr.name,
 		    strerror(errno));
 		sess_fail(s, why);
 		return;
 	}
+	unlink(s->tmp);
 	s->tmp[0] = '\0';
 	s->phase = PH_DONE;
 	note("%s: stored %s (%llu bytes, crc32 %08x)", s->peer, path,
@@ -1311,7 +1314,9 @@ usage(FILE *fp)
 "                     greet: write \"Hello from tcpviz-server\" and close first,\n"
 "                            reading nothing\n"
 "                     store: read \"NAME SIZE\\n\" and SIZE bytes, keep the file\n"
-"                            in DIR, reply \"OK SIZE CRC32\\n\" and close\n"
+"                            in DIR, reply \"OK SIZE CRC32\\n\" and close; NAME\n"
+"                            is A-Z a-z 0-9 . _ - only, and a file stored\n"
+"                            before is never replaced\n"
 "  --model=MODEL      fork: a process per connection (default)\n"
 "                     thread: a thread per connection\n"
 "                     epoll: one event loop for all connections\n"

@@ -54,6 +54,17 @@ name_problem(const char *name, int all)
 	for (p = (const unsigned char *)name; *p; p++)
 		if (*p <= ' ' || *p == 0x7f)
 			return "name contains a space or control character";
+	if (!all)
+		return NULL;
+	/* names a shell or a terminal would misread: an option, bytes
+	 * beyond ASCII, quotes and globs; POSIX's portable file name
+	 * characters only */
+	if (name[0] == '-')
+		return "name starts with '-'";
+	for (p = (const unsigned char *)name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+			return "name has a character outside A-Z a-z 0-9 . _ -";
 	return NULL;
 }
 

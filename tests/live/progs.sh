@@ -190,6 +190,27 @@ for model in fork thread epoll; do
 		bad "store-$model" "server did not start" "$tmp/store-$model.log"
 	fi
 
+	# the same name again: refused, the file stored first is kept
+	if start_server "again-$model" --tcp 0 --mode=store --model=$model \
+	    --dir "$tmp/store-$model" --once; then
+		mkdir -p "$tmp/again"
+		head -c 1000 /dev/zero >"$tmp/again/upload.bin"
+		timeout -k 2 $T "$CLIENT" -q --send "$tmp/again/upload.bin" 127.0.0.1 "$port" \
+		    >"$tmp/again.out" 2>"$tmp/again.err"
+		s=$?
+		wait "$spid"
+		st=$?
+		if [ $s = 1 ] && [ $st = 1 ] && cmp -s "$tmp/upload.bin" "$tmp/store-$model/upload.bin" &&
+		    grep -q "upload.bin is stored already: not replaced" "$tmp/again.err"; then
+			ok "store-not-replaced-$model"
+		else
+			bad "store-not-replaced-$model" "client exit $s, server exit $st (both should be 1), the first copy kept" \
+			    "$tmp/again.err" "$tmp/again-$model.log"
+		fi
+	else
+		bad "store-not-replaced-$model" "server did not start" "$tmp/again-$model.log"
+	fi
+
 	# a name with ".." is refused with a reason, even while the client is
 	# still sending 200 KB, and nothing is stored
 	mkdir "$tmp/refuse-$model"

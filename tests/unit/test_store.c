@@ -69,7 +69,7 @@ test_name_check_accepts(void **state)
 	assert_null(tv_store_name_check("notes.txt"));
 	assert_null(tv_store_name_check("a"));
 	assert_null(tv_store_name_check("a.b.c"));
-	assert_null(tv_store_name_check("x~1-_+"));
+	assert_null(tv_store_name_check("x1-_.Z9"));
 	assert_null(tv_store_name_check(longest));
 }
 
@@ -98,6 +98,18 @@ test_name_check_rejects(void **state)
 	    "name contains a space or control character");
 	assert_string_equal(tv_store_name_check("a\x7f"),
 	    "name contains a space or control character");
+	/* names a shell or a terminal would misread */
+	assert_string_equal(tv_store_name_check("-rf"), "name starts with '-'");
+	assert_string_equal(tv_store_name_check("caf\xc3\xa9"),
+	    "name has a character outside A-Z a-z 0-9 . _ -");
+	assert_string_equal(tv_store_name_check("a*b"),
+	    "name has a character outside A-Z a-z 0-9 . _ -");
+	assert_string_equal(tv_store_name_check("~x"),
+	    "name has a character outside A-Z a-z 0-9 . _ -");
+	assert_string_equal(tv_store_name_check("it's"),
+	    "name has a character outside A-Z a-z 0-9 . _ -");
+	/* the client may send such a name; the server judges it */
+	assert_null(tv_store_name_sendable("caf\xc3\xa9"));
 	assert_string_equal(tv_store_name_check("\r"),
 	    "name contains a space or control character");
 	/* the reasons come in one order: '/' before a space */
