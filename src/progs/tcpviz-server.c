@@ -30,9 +30,11 @@
 #define BACKLOG		128
 #define BUFSZ		16384		/* one read; echo writes it back before reading more */
 #define IDLE_MS		(300 * 1000)	/* a connection silent this long is dropped */
+#define FIRST_MS	(10 * 1000)	/* ... one that has sent nothing yet, this long */
 #define GRACE_MS	2000		/* SIGINT/SIGTERM: time open connections get to finish */
 #define LINGER_MS	2000		/* store: time to drain a refused upload, see sess_fail() */
 #define MAX_CONNS_DEFAULT 64
+#define MAX_CONNS_EPOLL	1024		/* the event loop's default: a socket costs it little */
 #define MAX_CONNS_LIMIT	10000
 
 enum mode { MODE_ECHO, MODE_GREET, MODE_STORE };
@@ -357,7 +359,7 @@ serve_blocking(int fd)
 	struct sess *s;
 	char *in;
 	ssize_t n;
-	int r;
+	int r, got = 0;
 
 	s = malloc(sizeof(*s));
 	in = malloc(BUFSZ);
@@ -379,7 +381,11 @@ serve_blocking(int fd)
 		}
 		if (s->closing)
 			break;
-		n = tv_sock_read(fd, in, BUFSZ, IDLE_MS, errbuf);
+		/* a client that connects and says nothing holds a slot for
+		 * FIRST_MS, not IDLE_MS (a slow attack on --max-conns) */
+		n = tv_sock_read(fd, in, BUFSZ, got ? IDLE_MS : FIRST_MS, errbuf);
+		if (n > 0)
+			got = 1;
 		if (n < 0) {
 			sess_abort(s, "read", errbuf);
 			break;
@@ -733,6 +739,19 @@ accept_blocking(void)
 	}
 }
 
+/* Say so when --max-conns is reached: new connections wait in the listen
+ * queue then, and the one who waits should find out why. */
+static void
+note_full(int full)
+{
+	static int was_full;
+
+	if (full && !was_full && listen_fd >= 0)
+		note("%d connections open (--max-conns): new ones wait in the "
+		    "listen queue", cfg.max_conns);
+	was_full = full;
+}
+
 /*
  * One turn of the fork and thread models: wait for a signal, a finished
  * worker or a connection (with `active` running, `cut` once they were
@@ -746,6 +765,7 @@ blocking_turn(struct grace *g, int active, int cut)
 
 	pfd[0].fd = wake_pipe[0];
 	pfd[0].events = POLLIN;
+	note_full(active >= cfg.max_conns);
 	if (listen_fd >= 0 && active < cfg.max_conns) {
 		pfd[1].fd = listen_fd;
 		pfd[1].events = POLLIN;
@@ -838,6 +858,7 @@ struct conn {
 	int fd;
 	uint32_t events;	/* what epoll watches now */
 	int64_t last_ms;	/* last activity, for IDLE_MS */
+	int got;		/* it has sent something (else FIRST_MS applies) */
 	int64_t linger_end;	/* lingering (see sess_fail()) until then; 0: not */
 	int64_t close_at;	/* --close-delay: close then; 0: not waiting */
 	struct sess s;
@@ -981,6 +1002,7 @@ conn_read(struct loop *L, struct conn *c)
 	} else if (n == 0) {
 		sess_eof(s);
 	} else {
+		c->got = 1;
 		sess_input(s, L->in, (size_t)n);
 	}
 	return 1;
@@ -1058,6 +1080,7 @@ set_listening(struct loop *L, int on)
 		return -1;
 	}
 	L->listening = on;
+	note_full(!on);
 	return 0;
 }
 
@@ -1184,8 +1207,9 @@ loop_sweep(struct loop *L, int cut, int sweep, int64_t now)
 			sess_abort(&c->s, "closed", "server shutting down");
 		else if (c->linger_end != 0 && now >= c->linger_end)
 			c->s.linger = 0;
-		else if (now - c->last_ms >= IDLE_MS)
-			sess_abort(&c->s, "closed", "idle too long");
+		else if (now - c->last_ms >= (c->got ? IDLE_MS : FIRST_MS))
+			sess_abort(&c->s, "closed", c->got ? "idle too long" :
+			    "sent nothing");
 		else
 			continue;
 		conn_free(L, c);
@@ -1321,7 +1345,8 @@ usage(FILE *fp)
 "                     thread: a thread per connection\n"
 "                     epoll: one event loop for all connections\n"
 "  --max-conns N      serve at most N connections at once; later ones wait in\n"
-"                     the listen queue (default %d)\n"
+"                     the listen queue (default %d, epoll %d); a connection\n"
+"                     that sends nothing for 10 s is closed\n"
 "  --dir DIR          where store mode keeps files (default: a new directory\n"
 "                     under $TMPDIR or /tmp, named in the start line)\n"
 "  --once             serve one connection (or one datagram), then exit with\n"
@@ -1342,7 +1367,7 @@ usage(FILE *fp)
 "  tcpviz-server --mode=store --dir /tmp/in\n"
 "  tcpviz-server --bind ::1 --tcp 8001\n"
 "  tcpviz-server --udp %d\n",
-	    TV_SOCK_TCP_PORT, TV_SOCK_HOST, MAX_CONNS_DEFAULT, GRACE_MS / 1000,
+	    TV_SOCK_TCP_PORT, TV_SOCK_HOST, MAX_CONNS_DEFAULT, MAX_CONNS_EPOLL, GRACE_MS / 1000,
 	    TV_SOCK_TCP_PORT, TV_SOCK_UDP_PORT);
 }
 
@@ -1465,6 +1490,8 @@ parse_args(int argc, char **argv, const char **dir)
 		    "--max-conns are for TCP");
 	if (gv.dir != NULL && cfg.mode != MODE_STORE)
 		return bad_usage("%s", "--dir is for --mode=store");
+	if (cfg.model == MODEL_EPOLL && !gv.max_conns)
+		cfg.max_conns = MAX_CONNS_EPOLL;
 	*dir = gv.dir;
 	return -1;
 }

@@ -386,6 +386,61 @@ else
 	bad no-dns "exit status $s" "$tmp/name.err"
 fi
 
+# ---- a slow attack: clients that connect and say nothing ----
+# hold PORT N SECS: N silent connections to PORT for SECS (bounded), in the
+# background; $hpid
+hold() {
+	timeout -k 2 $((${3%.*} + 5)) python3 -c 'import socket, sys, time
+s = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(int(sys.argv[2]))]
+time.sleep(float(sys.argv[3]))' "$1" "$2" "$3" 2>"$tmp/hold.err" &
+	hpid=$!
+	pids="$pids $hpid"
+	sleep 0.5
+}
+if ! command -v python3 >/dev/null 2>&1; then
+	skip slow-attack "python3 is not installed"
+else
+	# the event loop's default limit is far above 100 idle sockets
+	if start_server slow-epoll --tcp 0 --model=epoll; then
+		hold "$port" 100 5
+		timeout -k 2 3 "$CLIENT" -q 127.0.0.1 "$port" "still served" \
+		    >"$tmp/slow1.out" 2>"$tmp/slow1.err"
+		s=$?
+		if [ $s = 0 ]; then
+			ok slow-attack-epoll
+		else
+			bad slow-attack-epoll "a client behind 100 silent ones: exit status $s" \
+			    "$tmp/slow1.err" "$tmp/slow-epoll.log"
+		fi
+		stop_server
+		wait "$hpid" 2>/dev/null
+		forget "$hpid"
+	else
+		bad slow-attack-epoll "server did not start" "$tmp/slow-epoll.log"
+	fi
+	# with every slot taken by silent clients, they are closed after 10 s
+	# (not 300) and the waiting client is served; the server says why
+	if start_server slow-thread --tcp 0 --model=thread --max-conns 4; then
+		hold "$port" 4 30
+		timeout -k 2 25 "$CLIENT" -q --timeout 20 127.0.0.1 "$port" "at last" \
+		    >"$tmp/slow2.out" 2>"$tmp/slow2.err"
+		s=$?
+		if [ $s = 0 ] && grep -q "timed out after 10 s" "$tmp/slow-thread.log" &&
+		    grep -q "4 connections open (--max-conns)" "$tmp/slow-thread.log"; then
+			ok slow-attack-thread
+		else
+			bad slow-attack-thread "exit status $s, or no word of it in the log" \
+			    "$tmp/slow2.err" "$tmp/slow-thread.log"
+		fi
+		stop_server
+		kill "$hpid" 2>/dev/null
+		wait "$hpid" 2>/dev/null
+		forget "$hpid"
+	else
+		bad slow-attack-thread "server did not start" "$tmp/slow-thread.log"
+	fi
+fi
+
 # ---- no sanitizer reports anywhere (when the binaries were built with them) ----
 if grep -l -E '(ERROR|WARNING): [A-Za-z]*Sanitizer|runtime error:' \
     "$tmp"/*.log "$tmp"/*.err >"$tmp/san.list" 2>/dev/null; then
