@@ -2,6 +2,7 @@
 #ifndef TV_FLOW_H
 #define TV_FLOW_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "tv_decode.h"
 #include "tv_tcp.h"
@@ -49,7 +50,7 @@ enum tv_done {
 };
 
 struct tv_conn {
-	uint32_t id;		/* 1-based, in order of first packet */
+	uint32_t id;		/* 1-based, in order of first packet (saturates at 2^32 - 1) */
 	uint8_t proto;		/* 6 or 17 */
 	struct tv_addr addr[2];	/* [TV_CLIENT], [TV_SERVER] */
 	uint16_t port[2];
@@ -86,6 +87,7 @@ struct tv_conn {
 		struct tv_conn *prev, *next;
 	} lru, cq;		/* by last activity; closed queue, by close time */
 	uint8_t in_cq;
+	uint32_t hash;		/* its keyed hash (low 32 bits): bucket = hash & (buckets - 1) */
 };
 
 struct tv_flow;
@@ -101,6 +103,11 @@ struct tv_flow_cfg {
 	uint32_t max_rows;	/* rows held per connection before a PARTIAL; 0: default */
 	tv_flow_done_fn done;	/* called once per finished connection (and per part) */
 	void *ctx;
+	/* the secret key of the table's hash (SipHash-1-3 over the 4-tuple):
+	 * the caller draws it at random for each run (the core does no I/O);
+	 * all zero is a fixed key, for tests.  Nothing the table hands out
+	 * depends on it: ids, order and every count are the same. */
+	uint64_t key[2];
 };
 
 #define TV_FLOW_MAX_CONNS 262144u
@@ -142,6 +149,12 @@ void tv_flow_get_stats(const struct tv_flow *f, struct tv_flow_stats *st);
 
 /* The caller's area of c: tv_flow_cfg.user_size bytes, zeroed when c began. */
 void *tv_conn_user(const struct tv_conn *c);
+
+/* The keyed hash of pkt's 4-tuple and protocol, the same both ways: its
+ * low bits pick the connection's bucket. */
+uint64_t tv_flow_hash(const uint64_t key[2], const struct tv_pkt *pkt);
+/* SipHash-1-3 of len bytes under a 128-bit key (key[0]: bytes 0-7, little-endian). */
+uint64_t tv_siphash13(const uint64_t key[2], const void *msg, size_t len);
 
 /* Relative sequence number of a value sent by `side` (ISN, else first seen). */
 uint32_t tv_conn_rel(const struct tv_conn *c, enum tv_side side, uint32_t v);

@@ -18,12 +18,14 @@
 /*
  * Where the text goes, the caller's: write() as in struct tv_out, flush()
  * pushes out what is buffered (0 or -1), failed() tells the errno of the
- * first failed write or flush (0: none).  tv_run_stdout() is one.
+ * first failed write or flush (0: none), end() (may be NULL) finishes it
+ * once the run is over, told whether a signal ended the run.
  */
 struct tv_sink {
 	void (*write)(void *ctx, const char *s, size_t n);
 	int (*flush)(void *ctx);
 	int (*failed)(void *ctx);
+	void (*end)(void *ctx, int interrupted);
 	void *ctx;
 };
 
@@ -75,9 +77,6 @@ struct tv_run {
 /* Set when SIGINT, SIGTERM or SIGHUP arrives; tv_run_loop() then stops. */
 extern volatile sig_atomic_t tv_run_signalled;
 void tv_run_signals(void);
-
-/* A sink writing to stdout. */
-void tv_run_stdout(struct tv_sink *sink);
 
 /* Prepare run with the caller's options.  0, or -1: out of memory. */
 int tv_run_init(struct tv_run *run, const struct tv_run_opts *o);

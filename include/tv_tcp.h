@@ -70,14 +70,15 @@ enum tv_zeek_ep {
 
 #define TV_HISTORY_MAX 48
 
-/* What one packet did: filled by tv_tcp_packet(), stored with the row. */
+/* What one packet did: filled by tv_tcp_packet(), stored with the row.
+ * dup_ack and syn_retry saturate at UINT32_MAX. */
 struct tv_tcp_pkt {
 	uint8_t state[2];	/* enum tv_tcp_state of each side after the packet */
 	uint8_t changed;	/* bit 0: client's state changed, bit 1: server's */
 	uint8_t events;		/* TV_EV_* */
 	uint16_t notes;		/* TV_NOTE_* */
-	uint16_t dup_ack;	/* the n of "duplicate ACK #n" */
-	uint16_t syn_retry;	/* the n of "SYN retry #n" (0: not a retry) */
+	uint32_t dup_ack;	/* the n of "duplicate ACK #n" */
+	uint32_t syn_retry;	/* the n of "SYN retry #n" (0: not a retry) */
 	int64_t retry_gap_ns;	/* time since the previous SYN of a retry */
 };
 
@@ -96,7 +97,8 @@ struct tv_tcp_side {
 	uint32_t fin_seq;	/* the sequence number the FIN occupies */
 	int64_t last_syn_ns;	/* time of its latest SYN (for retry gaps) */
 	uint32_t syn_seq;
-	uint16_t syn_sends;
+	uint32_t syn_sends;	/* SYNs with syn_seq before any RST (counters here
+				   saturate at their type's top, never wrap) */
 };
 
 /* A side's sequence space as the anomaly rules follow it (tv_tcp_anom.c). */
@@ -106,7 +108,7 @@ struct tv_tcp_seq {
 	uint32_t last_ack, last_seq;
 	uint16_t last_win;
 	uint8_t last_valid;
-	uint16_t dup_run;	/* duplicate ACKs in the current run */
+	uint32_t dup_run;	/* duplicate ACKs in the current run */
 	/* one hole in the sequence space (bytes not yet seen), for out-of-order */
 	uint32_t hole_lo, hole_hi;
 	int64_t hole_ns;

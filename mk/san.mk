@@ -19,7 +19,7 @@ ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 asan: deps tcpviz-asan $(ASAN_UNIT_BIN)
 
 tcpviz-asan: $(ASAN_PROG_OBJ) $(ASAN_LIB)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(ASAN_PROG_OBJ) $(ASAN_LIB) $(PCAP_LIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(ASAN_PROG_OBJ) $(ASAN_LIB) $(PCAP_LIBS) -lpthread
 
 $(ASAN_LIB): $(ASAN_CORE_OBJ)
 	@rm -f $@
@@ -74,6 +74,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_OBJ     := $(CORE_SRC:src/%.c=build/fuzz/%.o) $(CAP_SRC:src/%.c=build/fuzz/%.o) \
+	$(UTIL_SRC:src/%.c=build/fuzz/%.o) \
 	build/fuzz/tcpviz/tv_run.o
 
 build/fuzz/%.o: src/%.c | deps

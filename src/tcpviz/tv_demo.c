@@ -480,11 +480,12 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 		return TV_EXIT_ERROR;
 	}
 	tv_run_signals();
-	tv_run_say(&run, 4, "tcpviz demo: capturing on lo (filter: %s)", filter);
+	/* the runner first: it keeps root, we give it up before any output */
 	if ((child = start_runner(&d, o, cap, run.errbuf)) < 0) {
 		tv_cap_close(cap);
 		return TV_EXIT_ERROR;
 	}
+	tv_run_say(&run, 4, "tcpviz demo: capturing on lo (filter: %s)", filter);
 	run.o.aux_fd = d.sr.ctl[0];
 	status = demo_loop(&d, &run, cap);
 	stop_runner(&d, child);

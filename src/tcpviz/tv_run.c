@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,43 +29,6 @@ tv_run_signals(void)
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, 0 };
 
 	tv_catch_signals(on_signal, sigs);
-}
-
-/* ---- a sink on stdout ---- */
-
-static int stdout_errno;
-
-static void
-stdout_write(void *ctx, const char *s, size_t n)
-{
-	(void)ctx;
-	if (stdout_errno == 0 && fwrite(s, 1, n, stdout) != n)
-		stdout_errno = errno ? errno : EIO;
-}
-
-static int
-stdout_flush(void *ctx)
-{
-	(void)ctx;
-	if (stdout_errno == 0 && fflush(stdout) != 0)
-		stdout_errno = errno ? errno : EIO;
-	return stdout_errno ? -1 : 0;
-}
-
-static int
-stdout_failed(void *ctx)
-{
-	(void)ctx;
-	return stdout_errno;
-}
-
-void
-tv_run_stdout(struct tv_sink *sink)
-{
-	sink->write = stdout_write;
-	sink->flush = stdout_flush;
-	sink->failed = stdout_failed;
-	sink->ctx = NULL;
 }
 
 int
@@ -239,6 +203,14 @@ tv_run_init(struct tv_run *run, const struct tv_run_opts *o)
 	cfg.max_conns = o->max_conns;
 	cfg.done = conn_done;
 	cfg.ctx = run;
+	/* the table's hash key, secret for this run, so that nobody can
+	 * craft 4-tuples that share a bucket; when the kernel has no entropy
+	 * yet (early boot), at least one that differs from run to run */
+	if (getrandom(cfg.key, sizeof(cfg.key), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(cfg.key)) {
+		cfg.key[0] = (uint64_t)tv_wall_ns() ^ (uint64_t)getpid() << 40;
+		cfg.key[1] = (uint64_t)(uintptr_t)run ^ (uint64_t)clock();
+	}
 	run->flow = tv_flow_new(&cfg);
 	return run->flow ? 0 : -1;
 }
@@ -395,6 +367,8 @@ tv_run_output_status(struct tv_run *run, int status)
 	int e;
 
 	sink_flush(run);
+	if (run->o.sink.end)
+		run->o.sink.end(run->o.sink.ctx, tv_run_signalled);
 	if ((e = tv_run_output_failed(run)) == 0 || e == EPIPE)	/* EPIPE: the reader went away */
 		return status;
 	fprintf(stderr, "tcpviz: writing output: %s\n", strerror(e));

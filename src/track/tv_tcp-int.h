@@ -4,6 +4,23 @@
 
 #include "tv_tcp.h"
 
+/* Counters saturate, never wrap: one more, unless already at the top. */
+static inline uint32_t
+tv_sat_inc32(uint32_t *n)
+{
+	if (*n != UINT32_MAX)
+		++*n;
+	return *n;
+}
+
+/* A side sent an RST: the connection ended there, and a SYN after it
+ * begins a new attempt (Zeek's connection boundary), not a retry. */
+static inline int
+tv_tcp_reset_seen(const struct tv_tcp *t)
+{
+	return t->s[0].rst || t->s[1].rst;
+}
+
 /* RFC 9293 (tv_tcp_state.c): the SYN, FIN and RST facts of the segment and
  * both endpoints' states after it; the TV_EV_* events in out->events. */
 void tv_tcp_state_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,

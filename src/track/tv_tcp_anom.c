@@ -52,7 +52,7 @@ judge_ack(struct tv_tcp *t, struct tv_tcp_seq *s, const struct tv_tcp_seq *o,
 	if ((notes & TV_NOTE_KEEPALIVE) || !o->nxt_known ||
 	    !tv_seq_gt(o->nxt, pkt->ack))
 		return 0;
-	out->dup_ack = ++s->dup_run;
+	out->dup_ack = tv_sat_inc32(&s->dup_run);
 	t->dup_acks++;
 	return TV_NOTE_DUP_ACK;
 }
@@ -81,9 +81,10 @@ tv_tcp_anom_judge(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 		t->zero_windows++;
 	}
 
-	/* SYN and SYN-ACK sent again with the same ISN */
+	/* SYN and SYN-ACK sent again with the same ISN; after an RST a SYN
+	 * starts over, whatever its ISN */
 	if (syn && ((!(f & TV_TH_ACK) && e->syn) || ((f & TV_TH_ACK) && e->synack)) &&
-	    pkt->seq == e->syn_seq) {
+	    pkt->seq == e->syn_seq && !tv_tcp_reset_seen(t)) {
 		notes |= TV_NOTE_RETRANS;
 		if (!(f & TV_TH_ACK)) {
 			out->syn_retry = e->syn_sends;

@@ -93,8 +93,9 @@ facts(struct tv_tcp *t, const struct tv_pkt *pkt, int from, int64_t ns,
 				t->have_first_syn = 1;
 			}
 		}
-		if (pkt->seq == s->syn_seq)
-			s->syn_sends++;
+		/* a SYN after an RST is a new attempt, not a retry */
+		if (pkt->seq == s->syn_seq && !tv_tcp_reset_seen(t))
+			tv_sat_inc32(&s->syn_sends);
 		s->last_syn_ns = ns;
 	} else if (syn) {
 		if (!s->synack && !s->syn)

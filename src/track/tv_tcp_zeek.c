@@ -50,7 +50,7 @@ hist_seq(struct tv_tcp *t, int from, uint8_t bit, uint32_t *last, uint32_t seq,
 static void
 hist_log(struct tv_tcp *t, int from, uint32_t *count, char letter)
 {
-	uint32_t n = ++*count, p = 1;
+	uint32_t n = tv_sat_inc32(count), p = 1;
 
 	while (p < n && p <= 100000000u)
 		p *= 10;

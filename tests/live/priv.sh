@@ -114,14 +114,17 @@ fi
 
 # root by login: the demo's programs still never run as root (sampled
 # while the handshake scenario's server waits out its close delay)
+# (programs that were running before, someone else's, are not counted)
+ps -eo pid=,comm= | awk '$2 ~ /^tcpviz-(server|client)$/ { print $1 }' >"$tmp/before"
 timeout -k 2 60 env -u SUDO_UID "$TCPVIZ" --demo=handshake,fork >"$tmp/demo.out" 2>&1 &
 dpid=$!
 pids="$pids $dpid"
 : >"$tmp/uids"
 i=0
 while kill -0 "$dpid" 2>/dev/null && [ $i -lt 3000 ]; do
-	ps -eo uid=,comm= 2>/dev/null | awk '$2 ~ /^tcpviz-(server|client)$/ { print $1 }' \
-	    >>"$tmp/uids"
+	ps -eo pid=,uid=,comm= 2>/dev/null | awk -v before="$(tr '\n' ' ' <"$tmp/before")" '
+	    BEGIN { n = split(before, b, " "); for (k = 1; k <= n; k++) old[b[k]] = 1 }
+	    $3 ~ /^tcpviz-(server|client)$/ && !($1 in old) { print $2 }' >>"$tmp/uids"
 	i=$((i + 1))
 done
 wait "$dpid"

@@ -547,20 +547,379 @@ test_reuse_same_isn_is_retransmission(void **state)
 	struct tv_conn *c;
 
 	(void)state;
-	tcp(f, &cli, &srv, SYN, 100, 0, 0, 0, NULL);
-	c = tcp(f, &srv, &cli, RST | ACK, 0, 101, 0, 1, NULL);
-	assert_true(c->closed);
-	/* the client retries with the same ISN: still connection 1 */
-	c = tcp(f, &cli, &srv, SYN, 100, 0, 0, 2, NULL);
+	handshake(f, &cli, &srv, 100, 500, 0);
+	close4(f, &cli, &srv, 101, 501, 10);
+	/* after FINs, a late copy of the first SYN: still connection 1 */
+	c = tcp(f, &cli, &srv, SYN, 100, 0, 0, 20, NULL);
 	assert_int_equal(c->id, 1);
-	assert_int_equal(c->pkts[TV_CLIENT], 2);
+	assert_int_equal(c->pkts[TV_CLIENT], 5);
+	assert_int_equal(tv_tcp_syn_retries(&c->tcp), 1);
 	assert_int_equal(r.n, 0);
 	/* a SYN-ACK is never a reuse */
-	c = tcp(f, &srv, &cli, SYN | ACK, 777, 101, 0, 3, NULL);
+	c = tcp(f, &srv, &cli, SYN | ACK, 777, 101, 0, 30, NULL);
 	assert_int_equal(c->id, 1);
 	tv_flow_get_stats(f, &st);
 	assert_int_equal(st.conns, 1);
 	tv_flow_free(f);
+}
+
+/* After an RST closed the connection, a SYN begins a new one even with
+ * the same ISN: a new attempt, not a retry of the refused one. */
+static void
+test_syn_after_rst_new_conn(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_flow_stats st;
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	tcp(f, &cli, &srv, SYN, 100, 0, 0, 0, NULL);
+	c = tcp(f, &srv, &cli, RST | ACK, 0, 101, 0, 1, NULL);
+	assert_true(c->closed);
+	c = tcp(f, &cli, &srv, SYN, 100, 0, 0, 2, &from);
+	assert_int_equal(r.n, 1);		/* the refused one went first */
+	assert_int_equal(r.ev[0].id, 1);
+	assert_int_equal(r.ev[0].why, TV_DONE_CLOSED);
+	assert_int_equal(r.ev[0].pkts, 2);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->closed);
+	assert_int_equal(c->pkts[TV_CLIENT], 1);
+	assert_int_equal(tv_tcp_syn_retries(&c->tcp), 0);
+	assert_int_equal(c->last.syn_retry, 0);
+	assert_false(c->last.notes & TV_NOTE_RETRANS);
+	/* a real retry of the new attempt still counts */
+	c = tcp(f, &cli, &srv, SYN, 100, 0, 0, 1002, NULL);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(c->last.syn_retry, 1);
+	assert_int_equal(tv_tcp_syn_retries(&c->tcp), 1);
+	/* an RST, then a SYN-ACK: never a reuse */
+	tcp(f, &srv, &cli, RST | ACK, 0, 101, 0, 1003, NULL);
+	c = tcp(f, &srv, &cli, SYN | ACK, 777, 101, 0, 1004, NULL);
+	assert_int_equal(c->id, 2);
+	tv_flow_get_stats(f, &st);
+	assert_int_equal(st.conns, 2);
+	tv_flow_free(f);
+}
+
+/* ---- many connections: a callback that keeps only counts and order ---- */
+
+struct tally {
+	uint64_t n;
+	uint64_t retries;
+	uint64_t rej;
+	uint64_t order;		/* a running hash of the ids in hand-out order */
+};
+
+static void
+on_done_tally(struct tv_conn *c, enum tv_done why, void *ctx)
+{
+	struct tally *y = ctx;
+
+	y->n++;
+	y->retries += tv_tcp_syn_retries(&c->tcp);
+	if (c->proto == 6 && strcmp(tv_tcp_conn_state(&c->tcp), "REJ") == 0)
+		y->rej++;
+	y->order = (y->order ^ c->id ^ (uint64_t)why << 32) * 1099511628211ULL;
+}
+
+static struct tv_flow *
+flow_tally(struct tally *y, uint32_t max_conns, uint64_t k0, uint64_t k1)
+{
+	struct tv_flow_cfg cfg;
+	struct tv_flow *f;
+
+	memset(y, 0, sizeof(*y));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.linger_ns = LINGER;
+	cfg.max_conns = max_conns;
+	cfg.done = on_done_tally;
+	cfg.ctx = y;
+	cfg.key[0] = k0;
+	cfg.key[1] = k1;
+	f = tv_flow_new(&cfg);
+	assert_non_null(f);
+	return f;
+}
+
+/* 100,000 SYN/RST pairs with one ISN on one 4-tuple: 100,000 refused
+ * connections, none with a retry (it gave one connection and 34,463). */
+static void
+test_syn_rst_pairs(void **state)
+{
+	struct tally y;
+	struct tv_flow *f = flow_tally(&y, 0, 0, 0);
+	struct tv_flow_stats st;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 100000; i++) {
+		assert_int_equal(tcp(f, &cli, &srv, SYN, 100, 0, 0, 2 * i,
+		    NULL)->id, (uint32_t)i + 1);
+		tcp(f, &srv, &cli, RST | ACK, 0, 101, 0, 2 * i + 1, NULL);
+	}
+	tv_flow_finish(f);
+	tv_flow_get_stats(f, &st);
+	assert_int_equal(st.conns, 100000);
+	assert_int_equal(y.n, 100000);
+	assert_int_equal(y.rej, 100000);
+	assert_int_equal(y.retries, 0);
+	tv_flow_free(f);
+}
+
+/* ---- the keyed hash ---- */
+
+/* SipHash-1-3's reference vectors: key 00 01 .. 0f, message 00 01 .. n-1
+ * (the siphasher crate's and the reference C code's vectors). */
+static void
+test_siphash13_vectors(void **state)
+{
+	static const struct {
+		size_t n;
+		uint64_t h;
+	} v[] = {
+		{ 0, 0xabac0158050fc4dcULL }, { 1, 0xc9f49bf37d57ca93ULL },
+		{ 7, 0xd3927d989bb11140ULL }, { 8, 0x369095118d299a8eULL },
+		{ 15, 0xd320d86d2a519956ULL }, { 39, 0x626b57547b108392ULL },
+		{ 63, 0x9d199062b7bbb3a8ULL },
+	};
+	uint64_t key[2] = { 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL };
+	uint8_t msg[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)i;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		assert_int_equal(tv_siphash13(key, msg, v[i].n), v[i].h);
+}
+
+/* Both directions hash alike; protocol, family, addresses and ports count. */
+static void
+test_hash_both_ways(void **state)
+{
+	uint64_t key[2] = { 0x1234, 0x5678 };
+	struct tv_pkt p = mkpkt(6, &cli, &srv, SYN, 1, 0, 0, 0);
+	struct tv_pkt q = mkpkt(6, &srv, &cli, SYN | ACK, 1, 2, 0, 0);
+	struct tv_pkt u = mkpkt(17, &cli, &srv, 0, 0, 0, 0, 0);
+	struct tv_pkt r = mkpkt(6, &cli2, &srv, SYN, 1, 0, 0, 0);
+	struct tv_pkt v6 = p;
+	uint64_t h = tv_flow_hash(key, &p);
+
+	(void)state;
+	v6.src.family = v6.dst.family = 6;
+	/* SipHash-1-3 of: lower address, higher address, their ports
+	 * (little-endian), protocol, families */
+	{
+		uint8_t m[39];
+
+		memset(m, 0, sizeof(m));
+		memcpy(m, cli.addr.a, 16);
+		memcpy(m + 16, srv.addr.a, 16);
+		m[32] = cli.port & 0xff;
+		m[33] = cli.port >> 8;
+		m[34] = srv.port & 0xff;
+		m[35] = srv.port >> 8;
+		m[36] = 6;
+		m[37] = m[38] = 4;
+		assert_int_equal(tv_siphash13(key, m, sizeof(m)), h);
+	}
+	assert_int_equal(tv_flow_hash(key, &q), h);
+	assert_int_not_equal(tv_flow_hash(key, &u), h);
+	assert_int_not_equal(tv_flow_hash(key, &r), h);
+	assert_int_not_equal(tv_flow_hash(key, &v6), h);
+	key[1]++;
+	assert_int_not_equal(tv_flow_hash(key, &p), h);
+}
+
+/* The old unkeyed hash (byte-wise FNV-1a per endpoint, added, mixed):
+ * here only to show that the tuples below all shared one bucket in it. */
+static uint64_t
+old_fnv(const struct ep *e)
+{
+	uint64_t h = 1469598103934665603ULL;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ e->addr.a[i]) * 1099511628211ULL;
+	h = (h ^ (e->port & 0xff)) * 1099511628211ULL;
+	return (h ^ (e->port >> 8)) * 1099511628211ULL;
+}
+
+static uint64_t
+old_hash(const struct ep *a, const struct ep *b)
+{
+	uint64_t h = old_fnv(a) + old_fnv(b) + 6;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 32);
+}
+
+/* tuples of tools/mkcollide.py: one bucket of the old hash at any size */
+static const struct {
+	uint8_t c[4];
+	uint16_t cp;
+	uint8_t s[4];
+	uint16_t sp;
+} old_collide[] = {
+	{ { 10, 1, 3, 1 }, 259, { 10, 2, 7, 1 }, 287 },
+	{ { 10, 1, 3, 1 }, 40961, { 10, 2, 7, 1 }, 24577 },
+	{ { 10, 1, 3, 1 }, 8454, { 10, 2, 7, 1 }, 8450 },
+	{ { 10, 1, 3, 1 }, 775, { 10, 2, 7, 1 }, 771 },
+	{ { 10, 1, 3, 1 }, 13084, { 10, 2, 7, 1 }, 4892 },
+	{ { 10, 1, 3, 1 }, 57604, { 10, 2, 7, 1 }, 8452 },
+	{ { 10, 1, 3, 1 }, 1797, { 10, 2, 7, 1 }, 16133 },
+	{ { 10, 1, 3, 1 }, 18718, { 10, 2, 7, 1 }, 18714 },
+	{ { 10, 1, 3, 1 }, 33290, { 10, 2, 7, 1 }, 33286 },
+	{ { 10, 1, 3, 1 }, 779, { 10, 2, 7, 1 }, 775 },
+	{ { 10, 1, 3, 1 }, 4888, { 10, 2, 7, 1 }, 29464 },
+	{ { 10, 1, 3, 1 }, 65051, { 10, 2, 7, 1 }, 22039 },
+};
+#define N_OLD (sizeof(old_collide) / sizeof(old_collide[0]))
+
+#define NB 1024		/* the table's first bucket count */
+
+static void
+old_ep(unsigned i, struct ep *c, struct ep *s)
+{
+	memset(c, 0, sizeof(*c));
+	memset(s, 0, sizeof(*s));
+	c->addr.family = s->addr.family = 4;
+	memcpy(c->addr.a, old_collide[i].c, 4);
+	memcpy(s->addr.a, old_collide[i].s, 4);
+	c->port = old_collide[i].cp;
+	s->port = old_collide[i].sp;
+}
+
+/* Tuples that shared one bucket of the old hash are spread under any key,
+ * and two keys spread the same tuples differently. */
+static void
+test_keys_spread_buckets(void **state)
+{
+	static const uint64_t keys[3][2] = {
+		{ 0, 0 }, { 0x0123456789abcdefULL, 0xfedcba9876543210ULL },
+		{ 0x0123456789abcdefULL, 0xfedcba9876543211ULL },
+	};
+	static uint16_t load[3][NB];
+	struct ep c, s;
+	size_t b[3], same01 = 0, same12 = 0, distinct;
+	unsigned i, k, j, max;
+
+	(void)state;
+	for (i = 0; i < N_OLD; i++) {
+		struct ep c0, s0;
+
+		old_ep(0, &c0, &s0);
+		old_ep(i, &c, &s);
+		assert_int_equal(old_hash(&c, &s), old_hash(&c0, &s0));
+	}
+	for (k = 0; k < 3; k++) {
+		distinct = 0;
+		for (i = 0; i < N_OLD; i++) {
+			struct tv_pkt p;
+
+			old_ep(i, &c, &s);
+			p = mkpkt(6, &c, &s, SYN, 1, 0, 0, 0);
+			b[0] = tv_flow_hash(keys[k], &p) & (NB - 1);
+			for (j = 0; j < i; j++) {
+				struct ep c2, s2;
+				struct tv_pkt p2;
+
+				old_ep(j, &c2, &s2);
+				p2 = mkpkt(6, &c2, &s2, SYN, 1, 0, 0, 0);
+				if ((tv_flow_hash(keys[k], &p2) & (NB - 1)) == b[0])
+					break;
+			}
+			distinct += j == i;
+		}
+		/* 12 tuples in 1024 buckets: at most a pair or two share one */
+		assert_true(distinct >= N_OLD - 3);
+	}
+
+	/* 4,096 ordinary tuples: each key fills the buckets evenly, and the
+	 * keys put most tuples in different buckets */
+	memset(load, 0, sizeof(load));
+	for (i = 0; i < 4096; i++) {
+		struct tv_pkt p;
+
+		c = cli;
+		c.addr.a[2] = (uint8_t)(i >> 8);
+		c.addr.a[3] = (uint8_t)i;
+		c.port = (uint16_t)(1024 + i);
+		p = mkpkt(6, &c, &srv, SYN, 1, 0, 0, 0);
+		for (k = 0; k < 3; k++) {
+			b[k] = tv_flow_hash(keys[k], &p) & (NB - 1);
+			load[k][b[k]]++;
+		}
+		same01 += b[0] == b[1];
+		same12 += b[1] == b[2];
+	}
+	for (k = 0; k < 3; k++) {
+		for (max = 0, j = 0; j < NB; j++)
+			if (load[k][j] > max)
+				max = load[k][j];
+		assert_true(max < 24);	/* 4 on average; about 12 expected */
+	}
+	/* by chance 4 of 4,096 share a bucket; keys one bit apart too */
+	assert_true(same01 < 64);
+	assert_true(same12 < 64);
+	assert_true(memcmp(load[0], load[1], sizeof(load[0])) != 0);
+	assert_true(memcmp(load[1], load[2], sizeof(load[1])) != 0);
+}
+
+/* Under any key every connection is found again from both sides, and
+ * what the table hands out (ids, order, reasons, evictions) is the same. */
+static void
+test_keys_same_output(void **state)
+{
+	static const uint64_t keys[3][2] = {
+		{ 0, 0 }, { 1, 0 }, { 0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL },
+	};
+	uint64_t order[3], n[3];
+	unsigned k, i;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		struct tally y;
+		/* more than the table holds: evictions by last activity */
+		struct tv_flow *f = flow_tally(&y, 4000, keys[k][0], keys[k][1]);
+		struct ep a = cli;
+		enum tv_side from;
+
+		for (i = 0; i < 6000; i++) {
+			a.addr.a[2] = (uint8_t)(i >> 8);
+			a.addr.a[3] = (uint8_t)i;
+			a.port = (uint16_t)(20000 + i);
+			assert_int_equal(tcp(f, &a, &srv, SYN, i, 0, 0, i,
+			    NULL)->id, i + 1);
+		}
+		/* the 4,000 still open, from the server's side; every tenth
+		 * refused, so it waits out its linger */
+		for (i = 2000; i < 6000; i++) {
+			struct tv_conn *c;
+
+			a.addr.a[2] = (uint8_t)(i >> 8);
+			a.addr.a[3] = (uint8_t)i;
+			a.port = (uint16_t)(20000 + i);
+			c = tcp(f, &srv, &a, i % 10 ? SYN | ACK : RST | ACK, 7,
+			    i + 1, 0, 6000 + i, &from);
+			assert_int_equal(c->id, i + 1);
+			assert_int_equal(from, TV_SERVER);
+		}
+		tv_flow_finish(f);
+		assert_int_equal(y.n, 6000);
+		order[k] = y.order;
+		n[k] = y.rej;
+		tv_flow_free(f);
+	}
+	assert_int_equal(order[0], order[1]);
+	assert_int_equal(order[0], order[2]);
+	assert_int_equal(n[0], 400);
+	assert_int_equal(n[1], n[0]);
+	assert_int_equal(n[2], n[0]);
 }
 
 static void
@@ -837,6 +1196,12 @@ main(void)
 		cmocka_unit_test(test_rst_closes),
 		cmocka_unit_test(test_reuse_new_isn_new_conn),
 		cmocka_unit_test(test_reuse_same_isn_is_retransmission),
+		cmocka_unit_test(test_syn_after_rst_new_conn),
+		cmocka_unit_test(test_syn_rst_pairs),
+		cmocka_unit_test(test_siphash13_vectors),
+		cmocka_unit_test(test_hash_both_ways),
+		cmocka_unit_test(test_keys_spread_buckets),
+		cmocka_unit_test(test_keys_same_output),
 		cmocka_unit_test(test_ids_and_finish_order),
 		cmocka_unit_test(test_max_conns_evicts_least_recent),
 		cmocka_unit_test(test_max_rows_parts),

@@ -400,11 +400,110 @@ test_refused(void **state)
 	HIST("Sr");
 	ZEEK("REJ");
 
-	/* the client tries again: after the close, states stay */
+	/* the client tries again with the same ISN: after the RST that is a
+	 * new attempt (the table starts a new connection for it), no retry
+	 * of this one; states stay */
 	o = seg(&t, C, SYN, CISN, 0, 0, W, 1 * SEC);
-	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, 0, 0, TV_NOTE_RETRANS | TV_NOTE_AFTER_CLOSE);
-	assert_int_equal(o.syn_retry, 1);
+	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, 0, 0, TV_NOTE_AFTER_CLOSE);
+	assert_int_equal(o.syn_retry, 0);
+	assert_int_equal(tv_tcp_syn_retries(&t), 0);
+	counters(&t, 0, 0, 0, 0);
 	HIST("Sr");
+}
+
+/* 70,000 identical SYNs are 69,999 retries: the count does not wrap at
+ * 65,536 (it gave 4,463), and at the top of its type it stays there. */
+static void
+test_syn_retries_saturate(void **state)
+{
+	struct tv_tcp t;
+	struct tv_tcp_pkt o;
+	int i;
+
+	(void)state;
+	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);
+	for (i = 1; i < 70000; i++) {
+		o = seg(&t, C, SYN, CISN, 0, 0, W, i * MS);
+		assert_int_equal(o.syn_retry, (uint32_t)i);
+	}
+	STEP(o, TV_ST_SYN_SENT, TV_ST_LISTEN, 0, 0, TV_NOTE_RETRANS);
+	assert_int_equal(tv_tcp_syn_retries(&t), 69999);
+	counters(&t, 69999, 0, 0, 0);
+	HIST("S");
+
+	t.s[C].syn_sends = UINT32_MAX - 1;
+	o = seg(&t, C, SYN, CISN, 0, 0, W, 80 * SEC);
+	assert_int_equal(o.syn_retry, UINT32_MAX - 1);
+	assert_int_equal(tv_tcp_syn_retries(&t), UINT32_MAX - 1);
+	for (i = 0; i < 3; i++) {
+		o = seg(&t, C, SYN, CISN, 0, 0, W, (81 + i) * SEC);
+		assert_int_equal(o.syn_retry, UINT32_MAX);
+		assert_int_equal(t.s[C].syn_sends, UINT32_MAX);
+		assert_int_equal(tv_tcp_syn_retries(&t), UINT32_MAX - 1);
+	}
+}
+
+/* SYN, RST 100,000 times with one ISN: never a retry (it gave 34,463). */
+static void
+test_syn_after_rst_not_retry(void **state)
+{
+	struct tv_tcp t;
+	struct tv_tcp_pkt o;
+	int i;
+
+	(void)state;
+	o = first(&t, 0, SYN, CISN, 0, 0, W, 0);
+	o = seg(&t, S, RA, 0, CISN + 1, 0, 0, 50);
+	for (i = 1; i < 100000; i++) {
+		o = seg(&t, C, SYN, CISN, 0, 0, W, i * MS);
+		assert_int_equal(o.syn_retry, 0);
+		assert_false(o.notes & TV_NOTE_RETRANS);
+		o = seg(&t, S, RA, 0, CISN + 1, 0, 0, i * MS + 50);
+	}
+	assert_int_equal(tv_tcp_syn_retries(&t), 0);
+	assert_int_equal(t.retransmissions, 0);
+	outcomes(&t, TV_OPEN_REFUSED, TV_CLOSE_RESET, -1, -1, 0);
+	ZEEK("REJ");
+}
+
+/* The dup-ack run and the counts behind Zeek's t and w letters saturate:
+ * past the top, no new letter (a wrapped count would give one at 1). */
+static void
+test_counters_saturate(void **state)
+{
+	struct tv_tcp t;
+	struct tv_tcp_pkt o;
+	int i;
+
+	(void)state;
+	HANDSHAKE();
+	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 300);
+	o = seg(&t, C, PA, CISN + 201, SISN + 1, 100, W, 310);	/* 101..200 lost */
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 320);
+	t.q[S].dup_run = UINT32_MAX - 1;
+	for (i = 0; i < 3; i++) {
+		o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 330 + i);
+		STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+		assert_int_equal(o.dup_ack, UINT32_MAX);
+		assert_int_equal(t.q[S].dup_run, UINT32_MAX);
+	}
+	HIST("ShADa");
+
+	/* t: payload sent again, its count at the top */
+	t.z[C].n_t = UINT32_MAX - 1;
+	for (i = 0; i < 3; i++) {
+		o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, (i + 1) * 100 * MS);
+		assert_true(o.notes & TV_NOTE_RETRANS);
+		assert_int_equal(t.z[C].n_t, UINT32_MAX);
+	}
+	/* w: zero windows, likewise */
+	t.z[S].n_w = UINT32_MAX - 1;
+	for (i = 0; i < 3; i++) {
+		o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, 0, SEC + i);
+		assert_true(o.notes & TV_NOTE_ZERO_WINDOW);
+		assert_int_equal(t.z[S].n_w, UINT32_MAX);
+	}
+	HIST("ShADa");
 }
 
 /* Three identical SYNs, no answer (Linux: 1 s, then 2 s). */
@@ -1361,6 +1460,9 @@ main(void)
 		cmocka_unit_test(test_simultaneous_open),
 		cmocka_unit_test(test_simultaneous_open_reset),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_syn_retries_saturate),
+		cmocka_unit_test(test_syn_after_rst_not_retry),
+		cmocka_unit_test(test_counters_saturate),
 		cmocka_unit_test(test_unanswered_retries),
 		cmocka_unit_test(test_rtt_includes_retries),
 		cmocka_unit_test(test_syn_new_isn),

@@ -1,0 +1,20 @@
+/* \summary: text to stdout, synchronously (replay) or by a writer thread (live) (private to src/tcpviz) */
+#ifndef TV_SINK_INT_H
+#define TV_SINK_INT_H
+
+#include <stdint.h>
+
+#include "tv_run.h"
+
+/*
+ * A sink on stdout.  Live, a thread of its own writes it, so the capture
+ * goes on while the reader of a pipe (a pager) is slow: up to 8 MiB of
+ * text waits; past that whole lines are dropped, and a line in the
+ * output says how many when there is room again.  Its end() waits for the
+ * writer (after a signal at most a second: an interrupted write is a
+ * clean stop) and says on stderr what was not shown.
+ */
+void tv_sink_stdout(struct tv_sink *sink, int live);
+
+
+#endif /* TV_SINK_INT_H */
