@@ -26,8 +26,13 @@ struct tv_row {
 	uint8_t wscale;
 	uint8_t nsack;
 	uint8_t truncated;
+	/* fold_n > 0: the row stands for a run of fold_n rows that its
+	 * connection's renderer folds as they come (tv_flow_cfg.merge): these
+	 * are the first row's fields, fold_bytes the run's payload each way */
+	uint32_t fold_n;
 	const char *malformed;	/* static text or NULL */
 	struct tv_tcp_pkt an;	/* TCP: states after it, notes */
+	uint32_t fold_bytes[2];
 };
 
 /* Rows are stored in blocks: a small first one, since most connections
@@ -102,6 +107,11 @@ struct tv_flow_cfg {
 	uint32_t max_conns;	/* 0: default TV_FLOW_MAX_CONNS */
 	uint32_t max_rows;	/* rows held per connection before a PARTIAL; 0: default */
 	tv_flow_done_fn done;	/* called once per finished connection (and per part) */
+	/* optional: may r be kept as part of the row stored last?  The caller
+	 * folds it into *last and says 1, or 0 to store r as a row of its own
+	 * (runs a picture folds anyway then cost one row, not one each) */
+	int (*merge)(void *ctx, const struct tv_conn *c, struct tv_row *last,
+	    const struct tv_row *r);
 	void *ctx;
 	/* the secret key of the table's hash (SipHash-1-3 over the 4-tuple):
 	 * the caller draws it at random for each run (the core does no I/O);
@@ -111,7 +121,7 @@ struct tv_flow_cfg {
 };
 
 #define TV_FLOW_MAX_CONNS 262144u
-#define TV_FLOW_MAX_ROWS 65536u
+#define TV_FLOW_MAX_ROWS 4096u	/* rows held per connection (a merged run is one) */
 
 struct tv_flow_stats {
 	uint64_t conns;		/* connections created */

@@ -102,6 +102,10 @@ struct tv_renderer {
 	    const struct tv_pkt *pkt, enum tv_side from, const struct tv_row *row);
 	void (*conn)(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why);
 	void (*end)(const struct tv_rctx *x, const struct tv_totals *t);
+	/* with keep_rows: fold row r into the row stored last (1), or not (0);
+	 * see tv_flow_cfg.merge.  May be NULL. */
+	int (*merge)(const struct tv_render_opts *ro, const struct tv_conn *c,
+	    struct tv_row *last, const struct tv_row *r);
 };
 
 /* The renderer for --format=name, live or replayed; NULL when unknown. */

@@ -68,16 +68,45 @@ def test_cap_bounds_memory(tmp):
     return "capped +%d KiB, uncapped +%d KiB over a do-nothing run" % (capped, uncapped)
 
 
+ROWS = 4096    # rows a connection keeps (TV_FLOW_MAX_ROWS): a part of the ladder
+
+
 def test_long_connection_in_parts(tmp):
-    """One connection of 600000 packets is drawn in parts of 65536 rows."""
+    """One connection of 600003 packets: every row drawn (--data=full) comes
+    in parts of ROWS rows; folded (the default), its data rows are kept as
+    one as they come, so it is one ladder."""
     f = make(tmp, "long", 600000)
     out, rss = run(["-r", f, "--data=full"])
     parts = sum(1 for l in out.splitlines() if l.startswith("TCP ") and "(part " in l)
-    assert parts == 9, "%d continuation parts" % parts
-    assert out.count("continued below") == 9
+    want = (600003 - 1) // ROWS
+    assert parts == want, "%d continuation parts, want %d" % (parts, want)
+    assert out.count("continued below") == want
     rss = max(rss - baseline(), 0)
     assert rss < 32 * 1024, "drawing used %d KiB" % rss
-    return "%d parts, +%d KiB" % (parts + 1, rss)
+    out, rss_f = run(["-r", f])
+    assert "(part " not in out, "a folded ladder in parts"
+    assert "300000 segments" in out or "600000 segments" in out, out[-800:]
+    return "%d parts, +%d KiB; folded: one ladder, +%d KiB" % (
+        parts + 1, rss, max(rss_f - baseline(), 0))
+
+
+def test_open_connections_bound_memory(tmp):
+    """1000 open connections of 500, 1000 and 2000 packets each (--max-conns
+    1000): what the ladders keep does not grow with the packets, folded as
+    they come (it did: 80 bytes a packet); with every row (--data=full) it
+    is bounded by ROWS a connection."""
+    base = baseline()
+    got = []
+    for k in (500, 1000, 2000):
+        f = make(tmp, "longs", k)
+        out, rss = run(["-r", f, "--max-conns", "1000"])
+        assert out.count("still open at end of capture") == 1000, out[-400:]
+        got.append(max(rss - base, 0))
+    assert got[2] < got[0] * 1.5 + 4096, "+%d, +%d, +%d KiB" % tuple(got)
+    out, full = run(["-r", make(tmp, "longs", 2000), "--max-conns", "1000", "--data=full"])
+    full = max(full - base, 0)
+    assert full < 1000 * ROWS * 100 // 1024 + 64 * 1024, "--data=full +%d KiB" % full
+    return "+%d, +%d, +%d KiB; --data=full +%d KiB" % (got[0], got[1], got[2], full)
 
 
 def test_memory_flat_with_file_size(tmp):
@@ -102,7 +131,7 @@ def main():
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         for t in (test_cap_bounds_memory, test_long_connection_in_parts,
-                  test_memory_flat_with_file_size):
+                  test_open_connections_bound_memory, test_memory_flat_with_file_size):
             try:
                 what = t(tmp)
                 passed += 1

@@ -64,6 +64,27 @@ def long_conn(w, n):
             w.put(frame(SERVER, SERVER, s, c, 501, seq, A))
 
 
+def many_long(w, n):
+    """1000 connections, opened at once and never closed, each then carrying
+    n data segments and their ACKs, interleaved: the ladder's memory case."""
+    conns = []
+    for i in range(1000):
+        cl, cp = addr(0), 2000 + i
+        isn_c, isn_s = (i * 2654435761) & 0xFFFFFFFF, (i * 40503) & 0xFFFFFFFF
+        w.put(frame(cl, SERVER, cp, 80, isn_c, 0, S))
+        w.put(frame(SERVER, cl, 80, cp, isn_s, isn_c + 1, S | A))
+        w.put(frame(cl, SERVER, cp, 80, isn_c + 1, isn_s + 1, A))
+        conns.append([cl, cp, isn_c + 1, isn_s + 1])
+    for k in range(n):
+        for c in conns:
+            cl, cp, seq, ack = c
+            if k % 2 == 0:
+                w.put(frame(cl, SERVER, cp, 80, seq, ack, P | A, b"x" * 100))
+                c[2] = seq + 100
+            else:
+                w.put(frame(SERVER, cl, 80, cp, ack, seq, A))
+
+
 def many_full(w, n):
     """n complete connections (handshake, one request and reply, four-way close),
     six at a time interleaved: the shape of a busy server's capture."""
@@ -93,7 +114,7 @@ def many_full(w, n):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("kind", choices=["syns", "long", "full"])
+    ap.add_argument("kind", choices=["syns", "long", "full", "longs"])
     ap.add_argument("n", type=int)
     ap.add_argument("out")
     a = ap.parse_args()
@@ -101,7 +122,8 @@ def main():
         # complete connections 1 ms apart: a closed connection lingers 2 s
         # of capture time, so about 250 are in the table at any moment
         w = Writer(f, 1000 if a.kind == "full" else 10)
-        {"syns": syns, "long": long_conn, "full": many_full}[a.kind](w, a.n)
+        {"syns": syns, "long": long_conn, "full": many_full,
+         "longs": many_long}[a.kind](w, a.n)
     return 0
 
 

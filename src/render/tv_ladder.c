@@ -504,9 +504,16 @@ lad_step(const struct lad *l, struct tv_lad_state *ls, const struct tv_row *r,
 	const struct tv_conn *c = l->c;
 
 	if (l->ro->data != TV_DATA_FULL && foldable(c, r)) {
-		if (ls->fold_n++ == 0)
+		if (ls->fold_n == 0)
 			ls->fold_first = *r;
-		ls->fold_bytes[r->from] += r->len;
+		if (r->fold_n > 0) {	/* a run folded as it came */
+			ls->fold_n += r->fold_n;
+			ls->fold_bytes[0] += r->fold_bytes[0];
+			ls->fold_bytes[1] += r->fold_bytes[1];
+		} else {
+			ls->fold_n++;
+			ls->fold_bytes[r->from] += r->len;
+		}
 		return;
 	}
 	lad_flush_fold(l, ls);
@@ -662,6 +669,33 @@ tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
 
 /* ---- the two ladder renderers ---- */
 
+/*
+ * Replay keeps every row of a connection until it is drawn: a run of rows
+ * that --data=summary (or none) folds is kept as one row as it comes, so
+ * a long transfer costs a few rows, not one per packet.  A run stops
+ * taking rows before its byte counts could overflow; the drawing folds
+ * consecutive runs together again.
+ */
+static int
+ladder_merge(const struct tv_render_opts *ro, const struct tv_conn *c,
+    struct tv_row *last, const struct tv_row *r)
+{
+	uint32_t n;
+
+	if (ro->data == TV_DATA_FULL || !foldable(c, last) || !foldable(c, r))
+		return 0;
+	if (last->fold_n == 0) {
+		last->fold_n = 1;
+		last->fold_bytes[last->from] = last->len;
+	}
+	n = last->fold_bytes[r->from];
+	if (last->fold_n == UINT32_MAX || n > UINT32_MAX - r->len)
+		return 0;
+	last->fold_n++;
+	last->fold_bytes[r->from] = n + r->len;
+	return 1;
+}
+
 static void
 ladder_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why)
 {
@@ -679,6 +713,7 @@ const struct tv_renderer tv_render_ladder = {
 	.keep_rows = 1,
 	.conn = ladder_conn,
 	.end = text_end,
+	.merge = ladder_merge,
 };
 
 static void

@@ -175,6 +175,15 @@ conn_done(struct tv_conn *c, enum tv_done why, void *ctx)
 		run->o.on_conn(c, run->o.on_conn_ctx);
 }
 
+static int
+merge_row(void *ctx, const struct tv_conn *c, struct tv_row *last,
+    const struct tv_row *r)
+{
+	struct tv_run *run = ctx;
+
+	return run->o.renderer->merge(&run->o.ro, c, last, r);
+}
+
 int
 tv_run_init(struct tv_run *run, const struct tv_run_opts *o)
 {
@@ -198,6 +207,8 @@ tv_run_init(struct tv_run *run, const struct tv_run_opts *o)
 	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.keep_rows = r->keep_rows;
+	if (r->merge != NULL)
+		cfg.merge = merge_row;
 	cfg.user_size = r->conn_size;
 	cfg.linger_ns = o->linger_ns;
 	cfg.max_conns = o->max_conns;

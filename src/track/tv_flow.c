@@ -403,6 +403,8 @@ tv_flow_row(const struct tv_conn *c, const struct tv_pkt *pkt,
 	r->truncated = pkt->truncated;
 	r->malformed = pkt->malformed;
 	r->an = c->last;
+	r->fold_n = 0;
+	r->fold_bytes[0] = r->fold_bytes[1] = 0;
 }
 
 static int
@@ -410,7 +412,12 @@ row_append(struct tv_flow *f, struct tv_conn *c, const struct tv_pkt *pkt,
     int from)
 {
 	struct tv_rowblk *b = c->rows_tail;
+	struct tv_row r;
 
+	tv_flow_row(c, pkt, (enum tv_side)from, &r);
+	if (b != NULL && b->n > 0 && f->cfg.merge != NULL &&
+	    f->cfg.merge(f->cfg.ctx, c, &b->r[b->n - 1], &r))
+		return 0;
 	if (b == NULL || b->n == b->cap) {
 		int k = b != NULL;	/* the first block is small */
 		unsigned cap = k ? TV_ROWBLK : TV_ROWBLK_FIRST;
@@ -430,7 +437,7 @@ row_append(struct tv_flow *f, struct tv_conn *c, const struct tv_pkt *pkt,
 			c->rows = b;
 		c->rows_tail = b;
 	}
-	tv_flow_row(c, pkt, (enum tv_side)from, &b->r[b->n++]);
+	b->r[b->n++] = r;
 	c->nrows++;
 	return 0;
 }
