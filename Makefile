@@ -37,7 +37,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test unit golden demo clean regen setcap bench progs
+.PHONY: all deps test unit golden demo clean regen setcap bench progs soak
 
 all: deps tcpviz $(PROGS)
 progs: $(PROGS)
@@ -80,6 +80,11 @@ demo: all
 # replay speed against tcpdump -r, as ratios measured in one run
 bench: tcpviz
 	sh bench/bench.sh
+
+# make soak: SOAK_SECONDS (600) of live capture with -w on loopback traffic;
+# the file complete, memory and descriptors steady (tests/soak.sh); not in make test
+soak: all
+	@sh tests/soak.sh
 
 # let ./tcpviz capture without sudo (as tcpdump's packaging does)
 setcap: tcpviz
