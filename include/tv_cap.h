@@ -10,8 +10,9 @@
 struct tv_cap;
 
 /* One record as read. `data` stays valid until the next tv_cap_next().
- * ts_sec is within +-2^32 (times outside it, which only a damaged file
- * holds, are clamped) and ts_nsec is below 10^9. */
+ * ts_sec is within -2^29 .. 2^33 (1952 to 2242: a classic pcap's unsigned
+ * 32-bit seconds reach 2106, pcapng's go on; times outside it, which only
+ * a damaged file holds, are clamped) and ts_nsec is below 10^9. */
 struct tv_rec {
 	const uint8_t *data;
 	uint32_t caplen;
@@ -22,7 +23,9 @@ struct tv_rec {
 
 /*
  * Open a pcap or pcapng file ("-" for standard input) and, when `filter`
- * is not NULL, compile that BPF expression.  Records that do not match
+ * is not NULL, compile that BPF expression.  Any readable stream will do
+ * (a pipe, a FIFO, /dev/stdin): it is read from the start, once, never
+ * rewound.  Records that do not match
  * are still read and counted, so frame numbers stay those of the file.
  * Returns NULL with a message in errbuf (no file name in it).
  */
@@ -42,6 +45,8 @@ struct tv_live_opts {
  * (tcpdump's 2 MiB default drops packets at that rate).
  */
 #define TV_CAP_DEFAULT_BUFFER_KIB 8192
+/* The most libpcap takes: its buffer size is an int of bytes. */
+#define TV_CAP_MAX_BUFFER_KIB (0x7fffffff / 1024)	/* 2097151 */
 
 /* Error codes of tv_cap_open_live(). */
 #define TV_CAP_EPERM	(-2)	/* no CAP_NET_RAW: errbuf says how to get it */
@@ -51,13 +56,29 @@ struct tv_live_opts {
 /*
  * Open a live capture in immediate mode (each packet is delivered as it
  * arrives) with `filter` compiled into the kernel.  Returns NULL and sets
- * *err to a TV_CAP_E* code with a message in errbuf.
+ * *err to a TV_CAP_E* code with a message in errbuf (a buffer_kib above
+ * TV_CAP_MAX_BUFFER_KIB is refused so, the range in the message).
  */
 struct tv_cap *tv_cap_open_live(const struct tv_live_opts *lo,
     const char *filter, int *err, char *errbuf);
 
-/* Save every record that tv_cap_next() returns to `path` (pcap). */
+/*
+ * Save every record that tv_cap_next() returns to `path` (pcap; "-" is
+ * standard output), created or truncated now.  0, or -1 with the reason
+ * (strerror) in errbuf.  Every write is checked: once one fails, nothing
+ * more is written and tv_cap_next() returns TV_CAP_DAMAGED with
+ * "writing PATH: REASON" in errbuf from then on.  Live, the file is
+ * flushed whenever no packet came within the wait.
+ */
 int tv_cap_dump_open(struct tv_cap *cap, const char *path, char *errbuf);
+
+/* The errno of the first write, flush or close of the dump file that
+ * failed; 0: none (or no dump file). */
+int tv_cap_dump_failed(const struct tv_cap *cap);
+
+/* Flush and close the dump file (if open): 0, or the errno of the first
+ * failure, now or earlier. */
+int tv_cap_dump_close(struct tv_cap *cap);
 
 /* Kernel counters of a live capture, as tcpdump prints them at exit. */
 struct tv_cap_stats {
@@ -87,16 +108,18 @@ enum tv_cap_next {
 
 /*
  * The next record.  With a dump file open, the record is in it (buffered)
- * before this returns.
+ * before this returns; TV_CAP_DAMAGED when writing it failed (see
+ * tv_cap_dump_open).
  */
 enum tv_cap_next tv_cap_next(struct tv_cap *cap, struct tv_rec *rec,
     int *match, char *errbuf);
 
-/* Live: how long tv_cap_next() waits for a packet before it returns 2. */
+/* Live: how long tv_cap_next() waits for a packet before it returns TV_CAP_IDLE. */
 void tv_cap_set_wait(struct tv_cap *cap, int ms);
 
 /* Close the capture; the dump file, if any, is flushed and closed.
- * Returns 0, or -1 when the dump file could not be written. */
+ * Returns 0, or -1 when the dump file could not be written (then or
+ * before; tv_cap_dump_close() says why). */
 int tv_cap_close(struct tv_cap *cap);
 
 /* "libpcap version 1.10.3 ..." */

@@ -10,7 +10,8 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 
 ASAN_CORE_OBJ := $(CORE_SRC:src/%.c=build/asan/%.o)
-ASAN_PROG_OBJ := $(TCPVIZ_SRC:src/%.c=build/asan/%.o) $(CAP_SRC:src/%.c=build/asan/%.o)
+ASAN_PROG_OBJ := $(TCPVIZ_SRC:src/%.c=build/asan/%.o) $(CAP_SRC:src/%.c=build/asan/%.o) \
+	$(UTIL_SRC:src/%.c=build/asan/%.o)
 ASAN_LIB      := build/asan/libtcpviz.a
 ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 

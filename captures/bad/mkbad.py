@@ -82,14 +82,16 @@ def syn4(**kw):
 
 def pcap(records, snaplen=65535, link=1):
     """Classic little-endian microsecond pcap.  A record is bytes, or
-    (bytes, caplen, wirelen[, usec]) to write lying header fields."""
+    (bytes, caplen, wirelen[, usec[, sec]]) to write lying header fields
+    or other times (the seconds field is unsigned 32-bit)."""
     out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, snaplen, link)
     for i, r in enumerate(records):
         if not isinstance(r, tuple):
             r = (r, len(r), len(r))
         data, caplen, wirelen = r[:3]
         usec = r[3] if len(r) > 3 else i * 1000
-        out += struct.pack("<IIII", TS, usec, caplen, wirelen) + data
+        sec = r[4] if len(r) > 4 else TS
+        out += struct.pack("<IIII", sec, usec, caplen, wirelen) + data
     return out
 
 
@@ -145,6 +147,21 @@ def stp_llc():
                        0, 20 * 256, 2 * 256, 15 * 256)
     llc = bytes([0x42, 0x42, 0x03]) + bpdu
     return eth(llc, len(llc), dst=bytes.fromhex("0180c2000000"))
+
+
+def handshake4(sport=40000):
+    """A three-way handshake 192.0.2.1:sport -> 192.0.2.2:80: SYN, SYN-ACK, ACK."""
+    syn = syn4(sport=sport)
+    synack = eth(ipv4(tcp(B4, A4, SYN | ACK, SYN_OPTS, sport=80, dport=sport,
+                          seq=5000, ack=1001), 6, src=B4, dst=A4),
+                 dst=MAC_A, src=MAC_B)
+    ack = eth(ipv4(tcp(A4, B4, ACK, seq=1001, ack=5001, sport=sport), 6, ident=2))
+    return [syn, synack, ack]
+
+
+def timed(frames, times):
+    """Classic pcap records of frames at (sec, usec) times."""
+    return [(d, len(d), len(d), us, s) for d, (s, us) in zip(frames, times)]
 
 
 def gre_in_ipv4():
@@ -208,6 +225,25 @@ def files():
         [(syn, TS * 1000000)], idb_opts=struct.pack("<HHB3x", 9, 200, 9))
     f["pcapng-idb-trunc.pcapng"] = pcapng([(syn, TS * 1000000)],
                                           idb_opts=tsresol9)[:40]
+    # Times past 2038 (well formed): a classic pcap's seconds field is
+    # unsigned 32-bit, so a handshake across 2^31 s (2038-01-19 03:14:08
+    # UTC) is 2 ms long, not minus 136 years ...
+    hs = handshake4()
+    f["ts-2038.pcap"] = pcap(timed(hs, [(2**31 - 1, 999000), (2**31, 500),
+                                        (2**31, 1000)]))
+    # ... one in the last seconds it can hold (2^32-1: 2106-02-07 06:28:15) ...
+    f["ts-2106.pcap"] = pcap(timed(hs, [(2**32 - 2, 500000), (2**32 - 1, 250000),
+                                        (2**32 - 1, 999999)]))
+    # ... and pcapng's 64-bit times go on (nanoseconds): a handshake
+    # across 2^32 s, 1 s and 2 s long, then one in 2200 (7258118400 s)
+    t2106, t2200 = 2**32 * 10**9, 7258118400 * 10**9
+    hs2 = handshake4(sport=40001)
+    f["ts-2200.pcapng"] = pcapng([(hs2[0], t2106 - 500000000),
+                                  (hs2[1], t2106 + 500000000),
+                                  (hs2[2], t2106 + 1500000000),
+                                  (hs[0], t2200 + 123456789),
+                                  (hs[1], t2200 + 123469134),
+                                  (hs[2], t2200 + 124000000)], idb_opts=tsresol9)
     return f
 
 

@@ -1,8 +1,11 @@
 /* \summary: capture input through libpcap (the one file besides live capture that includes pcap.h) */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <poll.h>
 
@@ -15,7 +18,11 @@
 struct tv_cap {
 	pcap_t *p;
 	pcap_dumper_t *dump;
+	FILE *dump_fp;		/* pcap_dump_file(dump) */
+	char *dump_path;
+	int dump_err;		/* errno of the first failed write, flush or close */
 	int live;
+	int classic;		/* a classic pcap file: unsigned 32-bit seconds */
 	int fd;			/* live: selectable descriptor */
 	int timeout_ms;
 	struct bpf_program prog;
@@ -49,15 +56,21 @@ dlt_to_link(int dlt)
 	return -1;
 }
 
-/* Seconds are kept within +-2^32 of the epoch (about 136 years): a
- * damaged pcapng file may carry any 64-bit time, and the core computes
- * in int64 nanoseconds, which hold about +-292 years. */
-#define TS_SEC_LIMIT 4294967296LL
+/*
+ * Seconds are kept between TS_SEC_MIN (1952) and TS_SEC_MAX (2^33 s,
+ * the year 2242): a classic pcap's unsigned 32-bit seconds reach 2106,
+ * pcapng's 64-bit times go on, and a damaged pcapng file may carry any
+ * 64-bit time.  The core computes in int64 nanoseconds, absolute times
+ * and the span between any two of them: TS_SEC_MAX - TS_SEC_MIN
+ * seconds (9.13e18 ns) fit in int64 (9.22e18) with room to spare.
+ */
+#define TS_SEC_MAX (1LL << 33)
+#define TS_SEC_MIN (-(1LL << 29))
 
 static int64_t
 clamp_sec(int64_t s)
 {
-	return s > TS_SEC_LIMIT ? TS_SEC_LIMIT : s < -TS_SEC_LIMIT ? -TS_SEC_LIMIT : s;
+	return s > TS_SEC_MAX ? TS_SEC_MAX : s < TS_SEC_MIN ? TS_SEC_MIN : s;
 }
 
 /* 16- and 32-bit fields of a pcapng block in the file's byte order. */
@@ -73,24 +86,60 @@ ng16(struct tv_cur *c, int be)
 	return be ? tv_cur_be16(c) : tv_cur_le16(c);
 }
 
+/* What tcpviz reads of a file's first bytes itself, before libpcap. */
+#define PROBE_SIZE 4096
+
+/*
+ * How many of the first bytes the probe needs, having `n` of them: 4 for
+ * the magic; of a pcapng file the section header block and the first
+ * interface block whole.  At most PROBE_SIZE.
+ */
+static size_t
+probe_need(const uint8_t *buf, size_t n)
+{
+	struct tv_cur c;
+	uint32_t shb_len, idb_len;
+	int be;
+
+	if (n < 4)
+		return 4;
+	tv_cur_init(&c, buf, n);
+	if (tv_cur_be32(&c) != 0x0a0d0d0a)
+		return n;			/* classic pcap, or for libpcap to judge */
+	if (n < 12)
+		return 12;
+	tv_cur_skip(&c, 4);
+	be = tv_cur_be32(&c) == 0x1a2b3c4d;
+	c.p = buf + 4;
+	shb_len = ng32(&c, be);
+	if (shb_len < 28 || shb_len > PROBE_SIZE - 8)
+		return n;			/* for libpcap to judge */
+	if (n < (size_t)shb_len + 8)
+		return (size_t)shb_len + 8;	/* the next block's type and length */
+	c.p = buf + shb_len + 4;
+	idb_len = ng32(&c, be);
+	if (idb_len > PROBE_SIZE - shb_len)
+		return PROBE_SIZE;
+	return (size_t)shb_len + idb_len > n ? (size_t)shb_len + idb_len : n;
+}
+
 /*
  * The timestamp digits of a file, from its first bytes: classic pcap
  * files with nanosecond timestamps carry their own magic; a pcapng file
  * says it in the if_tsresol option of its first interface (pcapng §4.2).
  * Anything unexpected means 6: libpcap itself judges the file.
+ * *pcapng is set when the magic is pcapng's.
  */
 static int
-peek_digits(FILE *fp)
+peek_digits(const uint8_t *buf, size_t n, int *pcapng)
 {
-	uint8_t buf[4096];
-	size_t n = fread(buf, 1, sizeof(buf), fp);
 	struct tv_cur c, idb;
 	uint32_t magic, shb_len, idb_len;
 	int be;
 
-	rewind(fp);
 	tv_cur_init(&c, buf, n);
 	magic = tv_cur_be32(&c);
+	*pcapng = magic == 0x0a0d0d0a;
 	if (magic == 0xa1b23c4d || magic == 0x4d3cb2a1)
 		return 9;
 	if (magic != 0x0a0d0d0a)
@@ -126,12 +175,133 @@ peek_digits(FILE *fp)
 	return 6;
 }
 
+/*
+ * A stream that cannot go back (a pipe, a FIFO, a terminal) is read by
+ * the probe once; libpcap then reads a stream that gives the probed bytes
+ * again, then the rest of the descriptor.  read(2) hands out what has
+ * come, so a live `tcpdump -w - | tcpviz -r -` is drawn as it arrives.
+ */
+struct replay {		/* fopencookie: the Makefile defines _GNU_SOURCE */
+	FILE *fp;		/* the input; closed with the stream unless stdin */
+	size_t len, off;
+	uint8_t buf[PROBE_SIZE];
+};
+
+static ssize_t
+replay_read(void *cookie, char *b, size_t n)
+{
+	struct replay *r = cookie;
+
+	if (r->off < r->len) {
+		size_t k = r->len - r->off < n ? r->len - r->off : n;
+
+		memcpy(b, r->buf + r->off, k);
+		r->off += k;
+		return (ssize_t)k;
+	}
+	return read(fileno(r->fp), b, n);	/* an EINTR reaches libpcap: Ctrl-C */
+}
+
+static int
+replay_close(void *cookie)
+{
+	struct replay *r = cookie;
+	int rc = r->fp != stdin ? fclose(r->fp) : 0;
+
+	free(r);
+	return rc;
+}
+
+/* The first bytes of fd into buf (up to what probe_need asks); their
+ * number, or -1 with errno. */
+static ssize_t
+probe_read(int fd, uint8_t *buf)
+{
+	size_t n = 0;
+	int tries = 0;
+
+	while (n < probe_need(buf, n) && tries++ < PROBE_SIZE + 64) {
+		ssize_t r = read(fd, buf + n, probe_need(buf, n) - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	return (ssize_t)n;
+}
+
+/*
+ * The input's first bytes into digits and classic, and the stream for
+ * libpcap, from its start: fp itself when it can seek back (a file),
+ * else a replaying stream around it.  NULL with errno.
+ */
+static FILE *
+probe_input(FILE *fp, struct tv_cap *cap)
+{
+	static const cookie_io_functions_t io = { replay_read, NULL, NULL,
+	    replay_close };
+	struct replay *r;
+	struct stat st;
+	off_t start = -1;
+	ssize_t n;
+	FILE *s;
+	int fd = fileno(fp), ng;
+
+	if ((r = malloc(sizeof(*r))) == NULL)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		start = lseek(fd, 0, SEEK_CUR);
+	if ((n = probe_read(fd, r->buf)) < 0) {
+		free(r);
+		return NULL;
+	}
+	cap->digits = peek_digits(r->buf, (size_t)n, &ng);
+	cap->classic = !ng;
+	if (start >= 0 && lseek(fd, start, SEEK_SET) == start) {
+		free(r);	/* stdio has read nothing of fp yet */
+		return fp;
+	}
+	r->fp = fp;
+	r->len = (size_t)n;
+	r->off = 0;
+	if ((s = fopencookie(r, "rb", io)) == NULL)
+		free(r);
+	return s;
+}
+
+/* "bad filter: REASON (in 'FILTER')", the filter cut to FILTER_SHOWN
+ * characters and control characters shown as '?': the reason first, so a
+ * long filter never hides it. */
+#define FILTER_SHOWN 60
+
+static void
+filter_error(char *errbuf, const char *filter, const char *why)
+{
+	char shown[FILTER_SHOWN + 1];
+	size_t i;
+	int cut;
+
+	for (i = 0; i < FILTER_SHOWN && filter[i] != '\0'; i++)
+		shown[i] = (unsigned char)filter[i] < 0x20 ||
+		    filter[i] == 0x7f ? '?' : filter[i];
+	cut = filter[i] != '\0';
+	while (cut && i > 0 && ((unsigned char)filter[i] & 0xc0) == 0x80)
+		i--;		/* not inside a UTF-8 character */
+	shown[i] = '\0';
+	snprintf(errbuf, TV_ERRBUF_SIZE, "bad filter: %s (in '%s%s')", why,
+	    shown, cut ? "..." : "");
+}
+
 struct tv_cap *
 tv_cap_open_file(const char *path, const char *filter, char *errbuf)
 {
 	char pe[PCAP_ERRBUF_SIZE];
 	struct tv_cap *cap;
-	FILE *fp = NULL;
+	FILE *fp, *in;
 	int dlt;
 
 	cap = calloc(1, sizeof(*cap));
@@ -140,25 +310,21 @@ tv_cap_open_file(const char *path, const char *filter, char *errbuf)
 		return NULL;
 	}
 	pe[0] = '\0';
-	if (strcmp(path, "-") == 0) {
-		cap->digits = 6;
-		cap->p = pcap_open_offline(path, pe);
-	} else {
-		fp = fopen(path, "rb");
-		if (fp == NULL) {
-			snprintf(errbuf, TV_ERRBUF_SIZE, "%s", strerror(errno));
-			free(cap);
-			return NULL;
-		}
-		cap->digits = peek_digits(fp);
-		/* on success pcap owns fp and closes it */
-		cap->p = pcap_fopen_offline_with_tstamp_precision(fp,
-		    cap->digits == 9 ? PCAP_TSTAMP_PRECISION_NANO :
-		    PCAP_TSTAMP_PRECISION_MICRO, pe);
-	}
-	if (cap->p == NULL) {
-		if (fp)
+	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (fp == NULL || (in = probe_input(fp, cap)) == NULL) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", strerror(errno));
+		if (fp != NULL && fp != stdin)
 			fclose(fp);
+		free(cap);
+		return NULL;
+	}
+	/* on success pcap owns the stream and closes it (never stdin) */
+	cap->p = pcap_fopen_offline_with_tstamp_precision(in,
+	    cap->digits == 9 ? PCAP_TSTAMP_PRECISION_NANO :
+	    PCAP_TSTAMP_PRECISION_MICRO, pe);
+	if (cap->p == NULL) {
+		if (in != stdin)
+			fclose(in);	/* a replaying stream closes fp too */
 		if (strstr(pe, "unknown file format") != NULL)
 			snprintf(errbuf, TV_ERRBUF_SIZE,
 			    "not a pcap or pcapng capture file (%s)", pe);
@@ -182,8 +348,7 @@ tv_cap_open_file(const char *path, const char *filter, char *errbuf)
 	if (filter != NULL) {
 		if (pcap_compile(cap->p, &cap->prog, filter, 1,
 		    PCAP_NETMASK_UNKNOWN) < 0) {
-			snprintf(errbuf, TV_ERRBUF_SIZE, "bad filter '%s': %s",
-			    filter, pcap_geterr(cap->p));
+			filter_error(errbuf, filter, pcap_geterr(cap->p));
 			tv_cap_close(cap);
 			return NULL;
 		}
@@ -218,40 +383,40 @@ tv_cap_set_wait(struct tv_cap *cap, int ms)
 	cap->timeout_ms = ms;
 }
 
-enum tv_cap_next
-tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
+/* The dump file failed with errno e: remember the first reason, write
+ * nothing more; the message for tv_cap_next's errbuf. */
+static enum tv_cap_next
+dump_failed(struct tv_cap *cap, int e, char *errbuf)
 {
-	struct pcap_pkthdr *h;
-	const u_char *data;
+	if (cap->dump_err == 0)
+		cap->dump_err = e ? e : EIO;
+	snprintf(errbuf, TV_ERRBUF_SIZE, "writing %s: %s", cap->dump_path,
+	    strerror(cap->dump_err));
+	return TV_CAP_DAMAGED;
+}
+
+/* Live, nothing came: push what the dump file holds buffered out (so a
+ * quiet capture's file is current and a failure shows at once). */
+static enum tv_cap_next
+idle(struct tv_cap *cap, char *errbuf)
+{
+	if (cap->dump_fp != NULL && fflush(cap->dump_fp) != 0)
+		return dump_failed(cap, errno, errbuf);
+	return TV_CAP_IDLE;
+}
+
+/* The record's time: a classic pcap's seconds are unsigned 32-bit (to
+ * 2106; libpcap hands them out sign-extended), and its fraction field a
+ * signed 32-bit number that a damaged file may put outside 0..unit-1:
+ * carry it into the seconds. */
+static void
+rec_time(const struct tv_cap *cap, const struct pcap_pkthdr *h,
+    struct tv_rec *rec)
+{
 	int64_t sec, frac, unit = cap->digits == 9 ? 1000000000 : 1000000;
-	int r;
 
-	if (cap->live) {
-		/* In immediate mode libpcap on Linux may wait in poll() with
-		 * no timeout; wait here instead so time can pass (signals,
-		 * reaping) when no packet comes. */
-		struct pollfd pfd = { .fd = cap->fd, .events = POLLIN };
-
-		if (poll(&pfd, 1, cap->timeout_ms) <= 0)
-			return TV_CAP_IDLE;
-	}
-	r = pcap_next_ex(cap->p, &h, &data);
-	if (r == PCAP_ERROR_BREAK)
-		return TV_CAP_END;
-	if (r < 0) {
-		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pcap_geterr(cap->p));
-		return TV_CAP_DAMAGED;
-	}
-	if (r == 0)	/* live: the timeout passed */
-		return TV_CAP_IDLE;
-	if (cap->dump)
-		pcap_dump((u_char *)cap->dump, h, data);
-	rec->data = data;
-	rec->caplen = h->caplen;
-	rec->wirelen = h->len;
-	/* a classic pcap's fraction field is a signed 32-bit number that a
-	 * damaged file may put outside 0..unit-1: carry it into seconds */
-	sec = clamp_sec((int64_t)h->ts.tv_sec);
+	sec = cap->classic ? (int64_t)(uint32_t)h->ts.tv_sec :
+	    clamp_sec((int64_t)h->ts.tv_sec);
 	frac = (int64_t)h->ts.tv_usec;
 	sec += frac / unit;
 	frac %= unit;
@@ -261,22 +426,86 @@ tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
 	}
 	rec->ts_sec = clamp_sec(sec);
 	rec->ts_nsec = (uint32_t)frac * (cap->digits == 9 ? 1u : 1000u);
+}
+
+enum tv_cap_next
+tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int r;
+
+	if (cap->dump_err)		/* the file cannot be written: stop */
+		return dump_failed(cap, cap->dump_err, errbuf);
+	if (cap->live) {
+		/* In immediate mode libpcap on Linux may wait in poll() with
+		 * no timeout; wait here instead so time can pass (signals,
+		 * reaping) when no packet comes. */
+		struct pollfd pfd = { .fd = cap->fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, cap->timeout_ms) <= 0)
+			return idle(cap, errbuf);
+	}
+	r = pcap_next_ex(cap->p, &h, &data);
+	if (r == PCAP_ERROR_BREAK)
+		return TV_CAP_END;
+	if (r < 0) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pcap_geterr(cap->p));
+		return TV_CAP_DAMAGED;
+	}
+	if (r == 0)	/* live: the timeout passed */
+		return idle(cap, errbuf);
+	if (cap->dump) {
+		/* pcap_dump() says nothing: a write that failed (the
+		 * buffer's, when it fills) leaves the stream's error flag */
+		errno = 0;
+		pcap_dump((u_char *)cap->dump, h, data);
+		if (ferror(cap->dump_fp))
+			return dump_failed(cap, errno, errbuf);
+	}
+	rec->data = data;
+	rec->caplen = h->caplen;
+	rec->wirelen = h->len;
+	rec_time(cap, h, rec);
 	*match = !cap->has_prog || pcap_offline_filter(&cap->prog, h, data) != 0;
 	return TV_CAP_PACKET;
 }
 
 int
+tv_cap_dump_failed(const struct tv_cap *cap)
+{
+	return cap->dump_err;
+}
+
+int
+tv_cap_dump_close(struct tv_cap *cap)
+{
+	FILE *fp = cap->dump_fp;
+
+	if (cap->dump == NULL)
+		return cap->dump_err;
+	cap->dump = NULL;
+	cap->dump_fp = NULL;
+	/* pcap_dump_close() is fclose() of this stream and returns nothing:
+	 * flush and close it here, where the results can be seen */
+	errno = 0;
+	if ((fflush(fp) != 0 || ferror(fp)) && cap->dump_err == 0)
+		cap->dump_err = errno ? errno : EIO;
+	errno = 0;
+	if (fclose(fp) != 0 && cap->dump_err == 0)
+		cap->dump_err = errno ? errno : EIO;
+	return cap->dump_err;
+}
+
+int
 tv_cap_close(struct tv_cap *cap)
 {
-	int r = 0;
+	int r;
 
 	if (cap == NULL)
 		return 0;
-	if (cap->dump) {
-		if (pcap_dump_flush(cap->dump) != 0)
-			r = -1;
-		pcap_dump_close(cap->dump);
-	}
+	r = tv_cap_dump_close(cap) != 0 ? -1 : 0;
+	free(cap->dump_path);
 	if (cap->has_prog)
 		pcap_freecode(&cap->prog);
 	if (cap->p)
@@ -291,10 +520,17 @@ tv_cap_open_live(const struct tv_live_opts *lo, const char *filter, int *err,
 {
 	const char *iface = lo->iface ? lo->iface : "lo";
 	char pe[PCAP_ERRBUF_SIZE];
+	int64_t kib = lo->buffer_kib > 0 ? lo->buffer_kib : TV_CAP_DEFAULT_BUFFER_KIB;
 	struct tv_cap *cap;
 	int r, dlt;
 
 	*err = TV_CAP_EOTHER;
+	if (kib > TV_CAP_MAX_BUFFER_KIB) {	/* libpcap takes an int of bytes */
+		snprintf(errbuf, TV_ERRBUF_SIZE, "buffer size %lld KiB is more "
+		    "than libpcap takes (-B 1 to %d KiB)", (long long)kib,
+		    TV_CAP_MAX_BUFFER_KIB);
+		return NULL;
+	}
 	if ((cap = calloc(1, sizeof(*cap))) == NULL) {
 		snprintf(errbuf, TV_ERRBUF_SIZE, "out of memory");
 		return NULL;
@@ -308,8 +544,7 @@ tv_cap_open_live(const struct tv_live_opts *lo, const char *filter, int *err,
 		return NULL;
 	}
 	pcap_set_snaplen(cap->p, lo->snaplen > 0 ? lo->snaplen : 262144);
-	pcap_set_buffer_size(cap->p, (lo->buffer_kib > 0 ? lo->buffer_kib :
-	    TV_CAP_DEFAULT_BUFFER_KIB) * 1024);
+	pcap_set_buffer_size(cap->p, (int)(kib * 1024));
 	pcap_set_immediate_mode(cap->p, 1);
 	pcap_set_timeout(cap->p, lo->timeout_ms > 0 ? lo->timeout_ms : 100);
 	r = pcap_activate(cap->p);
@@ -350,8 +585,7 @@ tv_cap_open_live(const struct tv_live_opts *lo, const char *filter, int *err,
 		if (pcap_compile(cap->p, &cap->prog, filter, 1,
 		    PCAP_NETMASK_UNKNOWN) < 0 ||
 		    pcap_setfilter(cap->p, &cap->prog) < 0) {
-			snprintf(errbuf, TV_ERRBUF_SIZE, "bad filter '%s': %s",
-			    filter, pcap_geterr(cap->p));
+			filter_error(errbuf, filter, pcap_geterr(cap->p));
 			tv_cap_close(cap);
 			return NULL;
 		}
@@ -364,11 +598,32 @@ tv_cap_open_live(const struct tv_live_opts *lo, const char *filter, int *err,
 int
 tv_cap_dump_open(struct tv_cap *cap, const char *path, char *errbuf)
 {
-	cap->dump = pcap_dump_open(cap->p, path);
-	if (cap->dump == NULL) {
-		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pcap_geterr(cap->p));
+	FILE *fp;
+	int fd;
+
+	/* opened here, not by pcap_dump_open(), for a plain strerror and a
+	 * stream whose every failure tv_cap sees; "-" is standard output */
+	fd = strcmp(path, "-") == 0 ? fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3) :
+	    open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || (fp = fdopen(fd, "wb")) == NULL) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
+	if ((cap->dump_path = strdup(path)) == NULL) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "out of memory");
+		fclose(fp);
+		return -1;
+	}
+	if ((cap->dump = pcap_dump_fopen(cap->p, fp)) == NULL) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pcap_geterr(cap->p));
+		fclose(fp);
+		free(cap->dump_path);
+		cap->dump_path = NULL;
+		return -1;
+	}
+	cap->dump_fp = pcap_dump_file(cap->dump);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "tv_demo-int.h"
 #include "tv_priv-int.h"
 #include "tv_run.h"
+#include "tv_sink-int.h"
 #include "tv_util.h"
 
 #define TCPVIZ_VERSION "0.2.0"
@@ -339,12 +340,26 @@ parse_args(int argc, char **argv, struct opts *op)
 		    tv_renderer_names());
 		return TV_EXIT_ERROR;
 	}
-	tv_run_stdout(&op->run.sink);
+	tv_sink_stdout(&op->run.sink, op->run.live);
 	op->run.linger_ns = LINGER_NS;
 	return -1;
 }
 
-/* Open the file or the interface (and drop root); NULL after a message. */
+/* -w FILE on cap; 0, or -1 after a message (cap closed). */
+static int
+open_dump(struct opts *op, struct tv_cap *cap, char *errbuf)
+{
+	if (op->wfile == NULL || tv_cap_dump_open(cap, op->wfile, errbuf) == 0)
+		return 0;
+	fprintf(stderr, "tcpviz: %s: %s\n", op->wfile, errbuf);
+	tv_cap_close(cap);
+	return -1;
+}
+
+/*
+ * Open the file or the interface, drop root, open -w (as the user tcpviz
+ * now runs as), and only then say it is listening; NULL after a message.
+ */
 static struct tv_cap *
 open_input(struct opts *op, char *errbuf)
 {
@@ -354,7 +369,7 @@ open_input(struct opts *op, char *errbuf)
 	if (op->file != NULL) {
 		if ((cap = tv_cap_open_file(op->file, op->filter, errbuf)) == NULL)
 			fprintf(stderr, "tcpviz: %s: %s\n", op->file, errbuf);
-		return cap;
+		return cap == NULL || open_dump(op, cap, errbuf) < 0 ? NULL : cap;
 	}
 	if (op->live.iface == NULL)
 		op->live.iface = "lo";
@@ -369,9 +384,13 @@ open_input(struct opts *op, char *errbuf)
 		tv_cap_close(cap);
 		return NULL;
 	}
-	snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: listening on %s%s%s, drawing as "
-	    "packets arrive (Ctrl-C to stop)", op->live.iface,
-	    op->filter ? ", filter " : "", op->filter ? op->filter : "");
+	if (open_dump(op, cap, errbuf) < 0)
+		return NULL;
+	/* a long filter is shown cut, as in the messages of tv_cap */
+	snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: listening on %s%s%.60s%s, "
+	    "drawing as packets arrive (Ctrl-C to stop)", op->live.iface,
+	    op->filter ? ", filter " : "", op->filter ? op->filter : "",
+	    op->filter && strlen(op->filter) > 60 ? "..." : "");
 	say_stderr(errbuf);
 	return cap;
 }
@@ -390,19 +409,18 @@ live_stats(struct tv_cap *cap, const struct tv_run *run)
 		    cst.received, cst.dropped);
 }
 
-/* Read, draw, report: the exit status. */
+/*
+ * Read, draw, report: the exit status.  A -w file that cannot be written
+ * stops the capture (tv_cap_next says so); that, or a failed flush or
+ * close at the end, is one line naming the file and the reason, exit 1.
+ */
 static int
 run_capture(struct opts *op, struct tv_cap *cap)
 {
 	static struct tv_run run;
 	enum tv_run_end end;
-	int status, closed_ok;
+	int status, werr;
 
-	if (op->wfile != NULL && tv_cap_dump_open(cap, op->wfile, run.errbuf) < 0) {
-		fprintf(stderr, "tcpviz: %s: %s\n", op->wfile, run.errbuf);
-		tv_cap_close(cap);
-		return TV_EXIT_ERROR;
-	}
 	if (tv_run_init(&run, &op->run) < 0) {
 		fprintf(stderr, "tcpviz: out of memory\n");
 		tv_cap_close(cap);
@@ -410,16 +428,19 @@ run_capture(struct opts *op, struct tv_cap *cap)
 	}
 	tv_run_signals();
 	end = tv_run_loop(&run, cap);
+	if (end == TV_RUN_DAMAGED && tv_cap_dump_failed(cap))
+		end = TV_RUN_DONE;	/* the input was fine; -w was not */
 	status = end == TV_RUN_DAMAGED ? TV_EXIT_CUT : TV_EXIT_OK;
 	tv_run_finish(&run);
 	status = tv_run_output_status(&run, status);
 	if (op->run.live)
 		live_stats(cap, &run);
-	closed_ok = tv_cap_close(cap) == 0;
-	if (!closed_ok) {
-		fprintf(stderr, "tcpviz: %s: writing the capture failed\n", op->wfile);
-		return TV_EXIT_ERROR;
+	if ((werr = tv_cap_dump_close(cap)) != 0) {
+		fprintf(stderr, "tcpviz: %s: writing the capture failed: %s\n",
+		    op->wfile, strerror(werr));
+		status = TV_EXIT_ERROR;
 	}
+	tv_cap_close(cap);
 	if (end == TV_RUN_DAMAGED)
 		fprintf(stderr, "tcpviz: %s: input stopped after frame %" PRIu64
 		    ": %s\n", op->file ? op->file : op->live.iface, run.frames,

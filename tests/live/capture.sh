@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/live/capture.sh: capture live on lo for real (demo, JSON, -w on signals and a closed pipe, -Z, interfaces); most checks need root.
+# tests/live/capture.sh: capture live on lo for real (demo, JSON, -w on signals and a closed pipe, -Z, interfaces), -w write failures, -r from streams, -B and filter limits; most checks need root.
 #
 # Traffic stays on 127.0.0.1: every server listens on a port the kernel
 # picks (--tcp 0) and names in its start line, and every capture filters on
@@ -22,11 +22,17 @@ failed=0
 pids=""		# timeout(1) processes still to stop at exit
 tmp=$(mktemp -d) || exit 1
 pub=""		# a directory user nobody can read (made when needed)
+mnt=""		# a small tmpfs for a full filesystem (mounted when root)
 
 cleanup() {
 	stop_all
 	# the closed-pipe capture runs inside a subshell: stop it by its pid file
 	[ -s "$tmp/pipe.pid" ] && kill "$(cat "$tmp/pipe.pid")" 2>/dev/null
+	# never rm -rf through a mount point
+	if [ -n "$mnt" ] && ! umount "$mnt"; then
+		echo "capture: could not unmount $mnt; $tmp left in place" >&2
+		return
+	fi
 	rm -rf "$tmp"
 	[ -n "$pub" ] && rm -rf "$pub"
 }
@@ -504,6 +510,216 @@ if [ $is_root = 1 ]; then
 	[ "$(wc -l <"$tmp/nif.err")" = 1 ] || why="$why more than one line on stderr;"
 fi
 [ -z "$why" ] && ok no-such-interface || bad no-such-interface "$why" "$tmp/nif.err"
+
+# ---- 6. -w that cannot be written, -r from any stream, -B, long filters (issue 11) ----
+# A capture of more than 1 MiB: handshake.pcap's records 1500 times over
+big="$tmp/big.pcap"
+head -c 24 captures/handshake.pcap >"$big"
+k=0
+while [ $k -lt 1500 ]; do
+	tail -c +25 captures/handshake.pcap
+	k=$((k + 1))
+done >>"$big"
+
+# wfail NAME FILE REASON ARGS...: `tcpviz ARGS -w FILE`, a replay, must
+# stop by itself with exit 1 and one line on stderr naming FILE and REASON
+wfail() {
+	name=$1 wf=$2 reason=$3
+	shift 3
+	timeout -k 2 $T "$TCPVIZ" "$@" -w "$wf" >/dev/null 2>"$tmp/$name.err"
+	s=$?
+	why=""
+	[ $s = 1 ] || why="exit status $s, want 1;"
+	n=$(wc -l <"$tmp/$name.err" | tr -d ' ')
+	[ "$n" = 1 ] || why="$why $n lines on stderr, want 1;"
+	grep -qF -- "tcpviz: $wf: writing the capture failed: $reason" "$tmp/$name.err" ||
+		why="$why no 'tcpviz: $wf: writing the capture failed: $reason';"
+}
+
+wfail write-dev-full /dev/full "No space left on device" -r captures/handshake.pcap
+[ -z "$why" ] && ok write-dev-full || bad write-dev-full "$why" "$tmp/write-dev-full.err"
+
+# a FIFO whose reader leaves after its first read: the rest is EPIPE
+if mkfifo "$tmp/wfifo"; then
+	timeout 10 head -c 1 <"$tmp/wfifo" >/dev/null &
+	rpid=$!
+	pids="$pids $rpid"
+	wfail write-fifo-gone "$tmp/wfifo" "Broken pipe" -r "$big"
+	wait "$rpid"
+	forget "$rpid"
+	[ -z "$why" ] && ok write-fifo-gone || bad write-fifo-gone "$why" "$tmp/write-fifo-gone.err"
+else
+	skip write-fifo-gone "mkfifo failed"
+fi
+
+# the file cannot be created: one line with the reason, nothing drawn
+timeout -k 2 $T "$TCPVIZ" -r captures/handshake.pcap -w "$tmp/no/such/x.pcap" \
+    >"$tmp/wopen.out" 2>"$tmp/wopen.err"
+s=$?
+why=""
+[ $s = 1 ] || why="exit status $s, want 1;"
+[ -s "$tmp/wopen.out" ] && why="$why drew on stdout;"
+[ "$(wc -l <"$tmp/wopen.err" | tr -d ' ')" = 1 ] &&
+    grep -qF "tcpviz: $tmp/no/such/x.pcap: No such file or directory" "$tmp/wopen.err" ||
+	why="$why want one line 'FILE: No such file or directory';"
+[ -z "$why" ] && ok write-open-fails || bad write-open-fails "$why" "$tmp/wopen.err"
+
+# a full filesystem: a 1 MiB tmpfs filled part way by one replay, then
+# already full for another, then full under a live capture
+if [ $is_root = 0 ]; then
+	for c in write-full-fs write-full-fs-already write-full-fs-live; do
+		skip $c "needs root (mount -t tmpfs)"
+	done
+elif ! { mkdir "$tmp/mnt" && mount -t tmpfs -o size=1m tmpfs "$tmp/mnt"; } 2>"$tmp/mount.err"; then
+	for c in write-full-fs write-full-fs-already write-full-fs-live; do
+		skip $c "cannot mount a tmpfs: $(head -1 "$tmp/mount.err")"
+	done
+else
+	mnt="$tmp/mnt"
+	unset SUDO_UID		# root by login: -w is opened as root, in $tmp
+	wfail write-full-fs "$mnt/big.pcap" "No space left on device" -r "$big"
+	sz=$(wc -c <"$mnt/big.pcap" | tr -d ' ')
+	[ "$sz" -gt 0 ] && [ "$sz" -le 1048576 ] || why="$why file holds $sz bytes;"
+	[ -z "$why" ] && ok write-full-fs || bad write-full-fs "$why" "$tmp/write-full-fs.err"
+
+	rm -f "$mnt/big.pcap"
+	dd if=/dev/zero of="$mnt/fill" bs=65536 count=64 2>/dev/null	# to ENOSPC
+	wfail write-full-fs-already "$mnt/x.pcap" "No space left on device" -r captures/handshake.pcap
+	[ -z "$why" ] && ok write-full-fs-already ||
+		bad write-full-fs-already "$why" "$tmp/write-full-fs-already.err"
+
+	# live: the capture stops by itself once the file cannot be written
+	why=""
+	if ! start_server wfull --tcp 0 --model=thread; then
+		why="server did not start;"
+	elif ! start_cap wlive -i lo -w "$mnt/live.pcap" "tcp port $port"; then
+		why="tcpviz did not say it is listening;"
+	else
+		k=0
+		while [ $k -lt 40 ] && kill -0 "$cpid" 2>/dev/null; do
+			timeout -k 2 $T "$CLIENT" -q 127.0.0.1 "$port" x >/dev/null 2>>"$tmp/clients.err"
+			sleep 0.1
+			k=$((k + 1))
+		done
+		kill -0 "$cpid" 2>/dev/null && why="still capturing after $k clients;"
+		stop_cap INT
+		[ $st = 1 ] || why="$why exit status $st, want 1;"
+		grep -qF "tcpviz: $mnt/live.pcap: writing the capture failed: No space left on device" \
+		    "$tmp/wlive.err" || why="$why no 'writing the capture failed: No space left on device';"
+	fi
+	[ -z "$why" ] && ok write-full-fs-live || bad write-full-fs-live "$why" "$tmp/wlive.err"
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	forget "$spid"
+fi
+
+# live: -w is opened (after the drop of privileges) before "listening on"
+if [ $is_root = 0 ]; then
+	needroot write-open-before-listening
+else
+	timeout -k 2 $T "$TCPVIZ" -i lo -w "$tmp/no/such/live.pcap" "tcp port 9" \
+	    >"$tmp/wol.out" 2>"$tmp/wol.err"
+	s=$?
+	why=""
+	[ $s = 1 ] || why="exit status $s, want 1;"
+	grep -q "listening on" "$tmp/wol.err" && why="$why said 'listening on' first;"
+	grep -qF "tcpviz: $tmp/no/such/live.pcap: No such file or directory" "$tmp/wol.err" ||
+		why="$why no 'FILE: No such file or directory';"
+	[ -z "$why" ] && ok write-open-before-listening ||
+		bad write-open-before-listening "$why" "$tmp/wol.err"
+fi
+
+# -r from streams that cannot seek: stdout and status as for -r FILE
+# (a record cut off at the end: exit 2 as well)
+rstream() {
+	name=$1
+	why=""
+	for c in handshake.pcap handshake-ns.pcapng bad/pcapng-tsresol-ns.pcapng bad/record-trunc.pcap; do
+		timeout $T "$TCPVIZ" -r "captures/$c" >"$tmp/rs.want" 2>/dev/null
+		ws=$?
+		case $name in
+		read-fifo)
+			rm -f "$tmp/rfifo"
+			mkfifo "$tmp/rfifo" || { why="mkfifo failed;"; break; }
+			timeout 10 cat "captures/$c" >"$tmp/rfifo" &
+			wpid=$!
+			timeout $T "$TCPVIZ" -r "$tmp/rfifo" >"$tmp/rs.got" 2>"$tmp/rs.err"
+			gs=$?
+			wait "$wpid"
+			;;
+		read-dev-stdin-file)
+			timeout $T "$TCPVIZ" -r /dev/stdin <"captures/$c" >"$tmp/rs.got" 2>"$tmp/rs.err"
+			gs=$?
+			;;
+		read-dev-stdin-pipe)
+			cat "captures/$c" | timeout $T "$TCPVIZ" -r /dev/stdin >"$tmp/rs.got" 2>"$tmp/rs.err"
+			gs=$?
+			;;
+		read-dash-pipe)
+			cat "captures/$c" | timeout $T "$TCPVIZ" -r - >"$tmp/rs.got" 2>"$tmp/rs.err"
+			gs=$?
+			;;
+		read-procsub)
+			timeout $T bash -c '"$1" -r <(cat "$2")' sh "$TCPVIZ" "captures/$c" \
+			    >"$tmp/rs.got" 2>"$tmp/rs.err"
+			gs=$?
+			;;
+		esac
+		[ "$gs" = "$ws" ] || why="$why $c: exit status $gs, -r FILE gives $ws;"
+		cmp -s "$tmp/rs.want" "$tmp/rs.got" || why="$why $c: stdout differs from -r FILE;"
+		[ $ws = 0 ] && [ -s "$tmp/rs.err" ] && why="$why $c: stderr: $(head -1 "$tmp/rs.err");"
+	done
+	[ -z "$why" ] && ok "$name" || bad "$name" "$why" "$tmp/rs.err"
+}
+rstream read-fifo
+rstream read-dev-stdin-file
+rstream read-dev-stdin-pipe
+rstream read-dash-pipe
+if command -v bash >/dev/null 2>&1; then
+	rstream read-procsub
+else
+	skip read-procsub "bash is not installed"
+fi
+
+# -B beyond what libpcap takes (an int of bytes): refused with the range,
+# before any capture starts (no root needed: it is refused first)
+why=""
+for b in 2097152 4194304; do
+	timeout -k 2 5 "$TCPVIZ" -i lo -B $b "tcp port 9" >/dev/null 2>"$tmp/B.err"
+	s=$?
+	[ $s = 1 ] || why="$why -B $b: exit status $s, want 1;"
+	grep -q "listening on" "$tmp/B.err" && why="$why -B $b: started capturing;"
+	grep -q "1 to 2097151 KiB" "$tmp/B.err" || why="$why -B $b: no range '1 to 2097151 KiB';"
+done
+[ -z "$why" ] && ok buffer-too-big || bad buffer-too-big "$why" "$tmp/B.err"
+
+# a 2000-character invalid filter: libpcap's reason is shown, the filter cut
+lf=""
+k=0
+while [ $k -lt 133 ]; do
+	lf="${lf}tcp port 80 or "
+	k=$((k + 1))
+done
+lf="${lf}tcp port"
+lfilter() {
+	name=$1
+	shift
+	timeout -k 2 $T "$TCPVIZ" "$@" "$lf" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	s=$?
+	why=""
+	[ $s = 1 ] || why="exit status $s, want 1;"
+	[ -s "$tmp/$name.out" ] && why="$why drew on stdout;"
+	grep -q "bad filter: .*syntax error" "$tmp/$name.err" || why="$why libpcap's reason not shown;"
+	len=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$tmp/$name.err")
+	[ "$len" -lt 300 ] || why="$why a line of $len characters;"
+	[ -z "$why" ] && ok "$name" || bad "$name" "$why" "$tmp/$name.err"
+}
+lfilter filter-long -r captures/handshake.pcap
+if [ $is_root = 0 ]; then
+	needroot filter-long-live
+else
+	lfilter filter-long-live -i lo
+fi
 
 # ---- no sanitizer reports anywhere (when the binaries were built with them) ----
 if grep -l -E 'ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error:' \
