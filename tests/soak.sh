@@ -13,19 +13,10 @@
 # Prints "ok NAME" / "FAIL NAME: why", then "soak: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
-TCPVIZ=${TCPVIZ:-./tcpviz}
-SERVER=${TCPVIZ_SERVER:-./tcpviz-server}
-CLIENT=${TCPVIZ_CLIENT:-./tcpviz-client}
+. tests/live/lib.sh
+live_setup
 SECS=${SOAK_SECONDS:-600}
 SRV_T=$((SECS + 120))
-
-passed=0
-failed=0
-pids=""
-tmp=$(mktemp -d) || exit 1
-trap 'stop_all; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
-. tests/live/lib.sh
 
 if [ $is_root = 0 ]; then
 	needroot soak
@@ -41,11 +32,7 @@ timeout -k 5 $((SECS + 60)) "$TCPVIZ" -i lo -w "$tmp/soak.pcap" \
     "port $tport or port $uport" >/dev/null 2>"$tmp/viz.err" &
 tpid=$!
 pids="$pids $tpid"
-i=0
-while [ $i -lt 50 ] && ! grep -q "listening on" "$tmp/viz.err"; do
-	sleep 0.1
-	i=$((i + 1))
-done
+listening "$tmp/viz.err"
 vpid=$(pgrep -P "$tpid" | head -1)
 
 end=$(($(date +%s) + SECS))

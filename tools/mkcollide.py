@@ -20,8 +20,12 @@ packet per connection (SYN-ACK, ACK, data, ACK, ...), so every lookup walks
 the table while all N are open.  Both files have the same size.
 """
 import argparse
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mkpcap import frame  # noqa: E402  one frame builder for every tool
 
 M64 = (1 << 64) - 1
 FNV_OFF = 1469598103934665603
@@ -136,24 +140,6 @@ def ordinary(n):
         cl = bytes([10, 1, 1 + (i // 250) % 250, 1 + i % 250])
         out.append(((cl, 1024 + i % 60000), (bytes([10, 2, 0, 1]), 80)))
     return out
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def frame(src, dst, sport, dport, seq, ack, flags, payload=b""):
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF,
-                      ack & 0xFFFFFFFF, 5 << 4, flags, 65535, 0, 0) + payload
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64,
-                     6, 0, src, dst)
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    return b"\0" * 12 + b"\x08\x00" + ip + tcp
 
 
 S, A, P = 0x02, 0x10, 0x08

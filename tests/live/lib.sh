@@ -66,3 +66,28 @@ start_server() {
 	done
 	return 1
 }
+
+# live_setup: what a simple live script starts with: the binaries
+# (TCPVIZ, TCPVIZ_SERVER, TCPVIZ_CLIENT name others), the counters, a
+# temp dir $tmp, and an EXIT trap that stops what is left and removes it
+live_setup() {
+	TCPVIZ=${TCPVIZ:-./tcpviz}
+	SERVER=${TCPVIZ_SERVER:-./tcpviz-server}
+	CLIENT=${TCPVIZ_CLIENT:-./tcpviz-client}
+	passed=0
+	failed=0
+	pids=""
+	tmp=$(mktemp -d) || exit 1
+	trap 'stop_all; rm -rf "$tmp"' EXIT
+	trap 'exit 1' INT TERM
+}
+
+# listening FILE: wait up to 5 s for tcpviz to say in FILE that it listens
+listening() {
+	i=0
+	while [ $i -lt 50 ] && ! grep -q "listening on" "$1" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q "listening on" "$1" 2>/dev/null
+}

@@ -9,17 +9,10 @@
 # why", then "priv: N passed, M failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-TCPVIZ=${TCPVIZ:-./tcpviz}
-T=20
-
-passed=0
-failed=0
-pids=""
-tmp=$(mktemp -d) || exit 1
-chmod 755 "$tmp"
-trap 'stop_all; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
 . tests/live/lib.sh
+live_setup
+T=20
+chmod 755 "$tmp"
 
 if [ $is_root = 0 ]; then
 	for n in setcap-caps sudo-user z-user bad-sudo-uid demo-programs demo-transfer-sudo; do
@@ -43,11 +36,7 @@ capture() {
 	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
 	tpid=$!
 	pids="$pids $tpid"
-	i=0
-	while [ $i -lt 50 ] && ! grep -q "listening on" "$tmp/$name.err"; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	listening "$tmp/$name.err"
 	cpid=$(pgrep -P "$tpid" | head -1)
 	[ -n "$cpid" ] && grep -q "listening on" "$tmp/$name.err"
 }
@@ -114,17 +103,23 @@ fi
 
 # root by login: the demo's programs still never run as root (sampled
 # while the handshake scenario's server waits out its close delay)
-# (programs that were running before, someone else's, are not counted)
-ps -eo pid=,comm= | awk '$2 ~ /^tcpviz-(server|client)$/ { print $1 }' >"$tmp/before"
+# (only the demo's own: the process group of the scenario runner, the
+# child of tcpviz, the child of timeout)
 timeout -k 2 60 env -u SUDO_UID "$TCPVIZ" --demo=handshake,fork >"$tmp/demo.out" 2>&1 &
 dpid=$!
 pids="$pids $dpid"
 : >"$tmp/uids"
 i=0
 while kill -0 "$dpid" 2>/dev/null && [ $i -lt 3000 ]; do
-	ps -eo pid=,uid=,comm= 2>/dev/null | awk -v before="$(tr '\n' ' ' <"$tmp/before")" '
-	    BEGIN { n = split(before, b, " "); for (k = 1; k <= n; k++) old[b[k]] = 1 }
-	    $3 ~ /^tcpviz-(server|client)$/ && !($1 in old) { print $2 }' >>"$tmp/uids"
+	ps -eo pid=,ppid=,pgid=,uid=,comm= 2>/dev/null | awk -v top="$dpid" '
+	    { pid[NR] = $1; ppid[NR] = $2; pgid[NR] = $3; uid[NR] = $4; comm[NR] = $5 }
+	    END {
+		for (k = 1; k <= NR; k++) if (ppid[k] == top) viz = pid[k]
+		for (k = 1; k <= NR; k++) if (viz != "" && ppid[k] == viz) runner = pid[k]
+		for (k = 1; k <= NR; k++)
+			if (runner != "" && pgid[k] == runner && comm[k] ~ /^tcpviz-(server|client)$/)
+				print uid[k]
+	    }' >>"$tmp/uids"
 	i=$((i + 1))
 done
 wait "$dpid"

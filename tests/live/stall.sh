@@ -9,18 +9,9 @@
 # "stall: N passed, M failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-TCPVIZ=${TCPVIZ:-./tcpviz}
-SERVER=${TCPVIZ_SERVER:-./tcpviz-server}
-CLIENT=${TCPVIZ_CLIENT:-./tcpviz-client}
-T=60
-
-passed=0
-failed=0
-pids=""
-tmp=$(mktemp -d) || exit 1
-trap 'stop_all; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
 . tests/live/lib.sh
+live_setup
+T=60
 
 if [ $is_root = 0 ]; then
 	needroot stalled-reader
@@ -41,11 +32,7 @@ timeout -k 2 $T "$TCPVIZ" -i lo --data=full -w "$tmp/s.pcap" \
     "tcp port $port" >"$tmp/fifo" 2>"$tmp/viz.err" &
 tpid=$!
 pids="$pids $tpid"
-i=0
-while [ $i -lt 50 ] && ! grep -q "listening on" "$tmp/viz.err"; do
-	sleep 0.1
-	i=$((i + 1))
-done
+listening "$tmp/viz.err"
 cst=0
 n=0
 while [ $n -lt 60 ]; do

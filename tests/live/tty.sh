@@ -12,19 +12,13 @@
 # "tty: N passed, M failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-TCPVIZ=${TCPVIZ:-./tcpviz}
-SERVER=${TCPVIZ_SERVER:-./tcpviz-server}
-CLIENT=${TCPVIZ_CLIENT:-./tcpviz-client}
+. tests/live/lib.sh
+live_setup
 T=20		# seconds any one client or capture may take
 SRV_T=60	# seconds any one server may live
 DEMO_T=90	# seconds the whole demo may take at the default pace
 PER_PACKET=400	# bytes a live capture may print per packet: a row of a narrow
 		# ladder wraps its label (about 230 bytes with -S at 80 columns)
-
-passed=0
-failed=0
-pids=""		# timeout(1) processes still to stop at exit
-tmp=$(mktemp -d) || exit 1
 
 cleanup() {
 	stop_all
@@ -33,9 +27,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
-. tests/live/lib.sh
-
 
 if ! command -v python3 >/dev/null 2>&1; then
 	skip tty "python3 is not installed (tests/pty.py makes the terminals)"
