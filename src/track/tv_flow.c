@@ -387,24 +387,14 @@ void
 tv_flow_row(const struct tv_conn *c, const struct tv_pkt *pkt,
     enum tv_side from, struct tv_row *r)
 {
-	r->n = pkt->n;
-	r->ts_sec = pkt->ts_sec;
-	r->ts_nsec = pkt->ts_nsec;
-	r->seq = pkt->seq;
-	r->ack = pkt->ack;
-	r->len = pkt->len;
-	r->win = pkt->win;
-	r->mss = pkt->mss;
-	r->flags = pkt->flags;
-	r->from = (uint8_t)from;
-	r->opt_mask = pkt->opt_mask;
-	r->wscale = pkt->wscale;
-	r->nsack = pkt->nsack;
-	r->truncated = pkt->truncated;
-	r->malformed = pkt->malformed;
-	r->an = c->last;
-	r->fold_n = 0;
-	r->fold_bytes[0] = r->fold_bytes[1] = 0;
+	*r = (struct tv_row){
+		.n = pkt->n, .ts_sec = pkt->ts_sec, .ts_nsec = pkt->ts_nsec,
+		.seq = pkt->seq, .ack = pkt->ack, .len = pkt->len, .win = pkt->win,
+		.mss = pkt->mss, .flags = pkt->flags, .from = (uint8_t)from,
+		.opt_mask = pkt->opt_mask, .wscale = pkt->wscale,
+		.nsack = pkt->nsack, .truncated = pkt->truncated,
+		.malformed = pkt->malformed, .an = c->last,
+	};
 }
 
 static int
