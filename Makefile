@@ -37,7 +37,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test unit golden demo clean regen setcap bench progs soak
+.PHONY: all deps test unit golden demo clean regen setcap bench progs soak install uninstall
 
 all: deps tcpviz $(PROGS)
 progs: $(PROGS)
@@ -96,3 +96,4 @@ clean:
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 include mk/san.mk
+include mk/deps.mk mk/install.mk

@@ -1,4 +1,4 @@
-/* \summary: small socket helpers for the bundled programs (numeric addresses, timeouts) */
+/* \summary: small socket helpers for the bundled programs (addresses, names, timeouts) */
 #ifndef TV_SOCK_H
 #define TV_SOCK_H
 
@@ -13,16 +13,19 @@
  * write helpers say only what went wrong ("Connection reset by peer",
  * "timed out after 2 s") and leave the context to the caller.
  *
- * Hosts are numeric IPv4 or IPv6 addresses: nothing here resolves names.
- * A timeout_ms below 0 means no limit.
+ * Addresses to bind are numeric IPv4 or IPv6 addresses; a host to
+ * connect to may also be a name, looked up with getaddrinfo()
+ * (tv_sock_lookup()).  A timeout_ms below 0 means no limit.
  */
 #include "tv_errbuf.h"
 
 /* Room for "[ffff:...:ffff%ifname]:65535" and a NUL. */
 #define TV_SOCK_ADDRSTRLEN 80
 
-/* The demo's defaults: loopback only, fixed ports. */
+/* The demo's defaults: loopback only, fixed ports.  A server without
+ * --bind listens on both loopback addresses, TV_SOCK_HOST and TV_SOCK_HOST6. */
 #define TV_SOCK_HOST		"127.0.0.1"
+#define TV_SOCK_HOST6		"::1"
 #define TV_SOCK_TCP_PORT	8000
 #define TV_SOCK_UDP_PORT	9000
 
@@ -35,10 +38,26 @@ int tv_sock_resolve(const char *host, int port, int socktype,
     struct sockaddr_storage *ss, socklen_t *sslen, char *errbuf);
 
 /*
+ * The addresses of host (a name or a numeric address) for port and
+ * `socktype`, as getaddrinfo() gives them (AI_ADDRCONFIG off, so that
+ * "localhost" finds ::1 and 127.0.0.1 from /etc/hosts even with no other
+ * address configured), in its order, without duplicates.  A name that
+ * needs DNS is looked up as getaddrinfo() does.  Returns 0 with *res
+ * (the caller frees it with freeaddrinfo()), or -1 with getaddrinfo()'s
+ * reason ("no-such-host.invalid: Name or service not known").
+ */
+struct addrinfo;
+int tv_sock_lookup(const char *host, int port, int socktype,
+    struct addrinfo **res, char *errbuf);
+
+/* 1 when host is a numeric IPv4 or IPv6 address, 0 when it is a name. */
+int tv_sock_is_numeric(const char *host);
+
+/*
  * A TCP socket bound to host:port (SO_REUSEADDR; IPv6 sockets are
  * IPV6_V6ONLY) and listening with `backlog`.  Port 0 picks a free port;
  * tv_sock_name() tells which.  Returns the descriptor (the caller closes
- * it), or -1.
+ * it), or -1 with errno that of the call that failed (EADDRINUSE ...).
  */
 int tv_sock_tcp_listen(const char *host, int port, int backlog, char *errbuf);
 
@@ -54,6 +73,10 @@ int tv_sock_udp_bind(const char *host, int port, char *errbuf);
  */
 int tv_sock_connect(const char *host, int port, int socktype, int timeout_ms,
     char *errbuf);
+
+/* tv_sock_connect() to one address, such as one of tv_sock_lookup()'s. */
+int tv_sock_connect_addr(const struct sockaddr *sa, socklen_t salen,
+    int socktype, int timeout_ms, char *errbuf);
 
 /* Set or clear O_NONBLOCK.  Returns 0 or -1. */
 int tv_sock_set_nonblock(int fd, int on, char *errbuf);

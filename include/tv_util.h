@@ -49,4 +49,9 @@ void tv_catch_signals(void (*handler)(int), const int *sigs);
 pid_t tv_spawn(char *const argv[], int in, int out, int err,
     int (*before_exec)(void *ctx), void *ctx);
 
+/* The same, the program being the file open as exec_fd (fexecve): it
+ * runs even when the user before_exec() becomes cannot reach its path. */
+pid_t tv_spawn_fd(int exec_fd, char *const argv[], int in, int out, int err,
+    int (*before_exec)(void *ctx), void *ctx);
+
 #endif /* TV_UTIL_H */

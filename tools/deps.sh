@@ -1,11 +1,23 @@
 #!/bin/sh
 # tools/deps.sh: check the build dependencies; install the missing ones when
 # run as root on an apt system, otherwise name the exact command to run.
-# Usage: tools/deps.sh [build|test|valgrind|fuzz]
+# Usage: tools/deps.sh [--check] [build|test|valgrind|fuzz]
 #   test      also the tools the tests use: diff, python3, nft (the crafter's
-#             tests), tcpdump (a cross-check of tcpviz -w files)
+#             tests), tcpdump (a cross-check of tcpviz -w files), mandoc and
+#             man (the man pages' lint and rendering, tests/install.sh)
 #   valgrind  make valgrind;  fuzz: make fuzz (clang with libFuzzer)
+#   --check   (or TCPVIZ_DEPS=check in the environment) never install, even
+#             as root: name what is missing and the command that installs it.
+#             Plain make (all, progs, install ...) checks only (mk/deps.mk);
+#             make deps, make demo and make test install.
 set -u
+
+check_only=0
+[ "${TCPVIZ_DEPS:-}" = check ] && check_only=1
+if [ "${1:-}" = --check ]; then
+	check_only=1
+	shift
+fi
 
 need_pc="libpcap libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 cmocka"
 missing=""
@@ -27,12 +39,15 @@ for m in $need_pc; do
 	fi
 done
 need_cmd() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
-case ${1:-build} in
+mode=${1:-build}
+case $mode in
 test)
 	need_cmd diff diffutils
 	need_cmd python3 python3
 	need_cmd nft nftables
 	need_cmd tcpdump tcpdump
+	need_cmd mandoc mandoc
+	need_cmd man man-db
 	;;
 valgrind)
 	need_cmd valgrind valgrind
@@ -47,7 +62,7 @@ esac
 
 [ -z "$missing" ] && exit 0
 
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+if [ $check_only = 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "tcpviz: installing missing packages:$missing"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null || {
@@ -59,8 +74,14 @@ fi
 
 echo "tcpviz: missing build dependencies:$missing" >&2
 if command -v apt-get >/dev/null 2>&1; then
-	echo "tcpviz: install them with:  sudo apt-get install$missing" >&2
-	echo "tcpviz: (or run 'sudo make deps', which does exactly that)" >&2
+	sudo="sudo "
+	[ "$(id -u)" = 0 ] && sudo=""
+	if [ "$mode" = build ]; then
+		echo "tcpviz: install them with:  ${sudo}make deps" >&2
+		echo "tcpviz: (which runs:  ${sudo}apt-get install$missing)" >&2
+	else
+		echo "tcpviz: install them with:  ${sudo}apt-get install$missing" >&2
+	fi
 else
 	echo "tcpviz: install the equivalents with your package manager" >&2
 fi

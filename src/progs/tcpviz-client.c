@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,9 @@ struct opts {
 static int quiet;
 static int timeout_ms = -1;	/* -1 until --timeout or the default for the kind */
 static char peer[TV_SOCK_ADDRSTRLEN];	/* "127.0.0.1:8000", for messages */
+static struct addrinfo *addrs;	/* what HOST resolved to, in getaddrinfo()'s order */
+static struct addrinfo *next_addr;	/* the next one connect_peer() tries */
+static int udp_retry;		/* udp: a refused first datagram tries the next address */
 
 /* the one line on stderr before exit status 1; progress that -q hides */
 #define fail(...) tv_msg_fail(PROG, 1, __VA_ARGS__)
@@ -48,20 +52,31 @@ static void usage(FILE *fp);
 #define bad_usage(...) (tv_msg_say(PROG, __VA_ARGS__), usage(stderr), 1)
 
 /*
- * A socket of socktype connected to the peer, with a progress line
- * ("KIND LOCAL -> PEER").  Returns it, or -1 after the error line.
+ * A socket of socktype connected to the peer: each address HOST
+ * resolved to in turn, from next_addr on, until one connects.  A
+ * progress line ("KIND LOCAL -> PEER"); a failed address that has a
+ * next one is a note.  Sets peer.  Returns the socket, or -1 after the
+ * error line of the last address.
  */
 static int
-connect_peer(const struct opts *o, int socktype, const char *kind)
+connect_peer(int socktype, const char *kind)
 {
 	char errbuf[TV_ERRBUF_SIZE], local[TV_SOCK_ADDRSTRLEN];
-	int fd;
+	struct addrinfo *a;
+	int fd = -1;
 
-	if ((fd = tv_sock_connect(o->host, o->port, socktype, timeout_ms,
-	    errbuf)) < 0) {
-		tv_msg_say(PROG, "%s", errbuf);
-		return -1;
+	for (a = next_addr; a != NULL && fd < 0; a = a->ai_next) {
+		tv_sock_ntop(a->ai_addr, peer, sizeof(peer));
+		fd = tv_sock_connect_addr(a->ai_addr, a->ai_addrlen, socktype,
+		    timeout_ms, errbuf);
+		if (fd < 0 && a->ai_next != NULL)
+			note("%s; trying the next address", errbuf);
+		else if (fd < 0)
+			tv_msg_say(PROG, "%s", errbuf);
 	}
+	next_addr = a;
+	if (fd < 0)
+		return -1;
 	tv_sock_name(fd, 0, local, sizeof(local));
 	note("%s %s -> %s", kind, local, peer);
 	return fd;
@@ -112,6 +127,8 @@ echo_udp(int fd, const char *msg, size_t len, char *buf)
 	if (send(fd, msg, len, 0) < 0)
 		return fail("udp %s: %s", peer, strerror(errno));
 	n = tv_sock_read(fd, buf, CHUNK, timeout_ms, errbuf);
+	if (n < 0 && errno == ECONNREFUSED && udp_retry)
+		return 2;	/* port unreachable: run_echo() tries the next */
 	if (n < 0 && errno == ETIMEDOUT)
 		return fail("udp %s: no echo within %g s", peer,
 		    timeout_ms / 1000.0);
@@ -133,8 +150,10 @@ echo_all(const struct opts *o, int fd, char *buf)
 	for (i = 0; i < o->count; i++)
 		for (j = 0; j < o->nmsgs; j++) {
 			len = strlen(o->msgs[j]);
+			udp_retry = i == 0 && j == 0 && next_addr != NULL;
 			r = o->udp ? echo_udp(fd, o->msgs[j], len, buf) :
 			    echo_tcp(fd, o->msgs[j], len, buf);
+			udp_retry = 0;
 			if (r != 0)
 				return r;
 			fwrite(buf, 1, len, stdout);
@@ -147,7 +166,8 @@ echo_all(const struct opts *o, int fd, char *buf)
  * Echo, over TCP or UDP.  TCP: all over one connection, then
  * shutdown(SHUT_WR), so that the client sends the first FIN, and wait
  * for the server's.  UDP: each message a datagram, each echo awaited
- * for timeout_ms.
+ * for timeout_ms; when the first one comes back as port unreachable and
+ * HOST has another address, that one is tried.
  */
 static int
 run_echo(const struct opts *o)
@@ -162,13 +182,20 @@ run_echo(const struct opts *o)
 	size = o->udp ? CHUNK : size + 1;
 	if ((buf = malloc(size)) == NULL)
 		return fail("out of memory");
-	fd = connect_peer(o, o->udp ? SOCK_DGRAM : SOCK_STREAM,
-	    o->udp ? "udp" : "connected");
-	if (fd < 0) {
-		free(buf);
-		return 1;
-	}
-	r = echo_all(o, fd, buf);
+	do {
+		fd = connect_peer(o->udp ? SOCK_DGRAM : SOCK_STREAM,
+		    o->udp ? "udp" : "connected");
+		if (fd < 0) {
+			free(buf);
+			return 1;
+		}
+		r = echo_all(o, fd, buf);
+		if (r == 2) {
+			note("udp %s: %s; trying the next address", peer,
+			    strerror(ECONNREFUSED));
+			close(fd);
+		}
+	} while (r == 2);
 	if (r == 0 && !o->udp) {
 		shutdown(fd, SHUT_WR);
 		r = await_close(fd, "after our FIN");
@@ -182,13 +209,13 @@ run_echo(const struct opts *o)
 
 /* Greet: print what the server says until it closes, then close. */
 static int
-run_greet(const struct opts *o)
+run_greet(void)
 {
 	char errbuf[TV_ERRBUF_SIZE], buf[4096];
 	ssize_t n;
 	int fd, r = 0;
 
-	if ((fd = connect_peer(o, SOCK_STREAM, "connected")) < 0)
+	if ((fd = connect_peer(SOCK_STREAM, "connected")) < 0)
 		return 1;
 	while ((n = tv_sock_read(fd, buf, sizeof(buf), timeout_ms, errbuf)) > 0)
 		fwrite(buf, 1, (size_t)n, stdout);
@@ -357,7 +384,7 @@ run_send(const struct opts *o)
 		close(u.fd);
 		return fail("out of memory");
 	}
-	if ((fd = connect_peer(o, SOCK_STREAM, "connected")) < 0) {
+	if ((fd = connect_peer(SOCK_STREAM, "connected")) < 0) {
 		close(u.fd);
 		free(buf);
 		return 1;
@@ -398,19 +425,22 @@ usage(FILE *fp)
 "  -q                 no progress lines on stderr, only errors\n"
 "  -h, --help         show this help and exit\n"
 "\n"
-"HOST is a numeric IPv4 or IPv6 address (127.0.0.1, ::1); names are not\n"
-"looked up.  What the server sent goes to stdout.  Exit status 0 when all\n"
-"went as expected, 1 with one line on stderr when not.\n"
+"HOST is a name (localhost) or a numeric IPv4 or IPv6 address (127.0.0.1,\n"
+"::1).  A name is looked up with getaddrinfo() (localhost from /etc/hosts),\n"
+"and its addresses are tried in getaddrinfo()'s order until one connects.\n"
+"What the server sent goes to stdout.  Exit status 0 when all went as\n"
+"expected, 1 with one line on stderr when not.\n"
 "\n"
 "Examples:\n"
 "  tcpviz-client %s %d\n"
+"  tcpviz-client localhost %d\n"
 "  tcpviz-client --count 3 %s %d ping pong\n"
 "  tcpviz-client --greet %s %d\n"
 "  tcpviz-client --send notes.txt %s %d\n"
 "  tcpviz-client --udp %s %d hello\n"
 "  tcpviz-client ::1 8001\n",
 	    DEFAULT_MSG, TCP_TIMEOUT_MS / 1000, UDP_TIMEOUT_MS / 1000,
-	    TV_SOCK_HOST, TV_SOCK_TCP_PORT, TV_SOCK_HOST, TV_SOCK_TCP_PORT,
+	    TV_SOCK_HOST, TV_SOCK_TCP_PORT, TV_SOCK_TCP_PORT, TV_SOCK_HOST, TV_SOCK_TCP_PORT,
 	    TV_SOCK_HOST, TV_SOCK_TCP_PORT, TV_SOCK_HOST, TV_SOCK_TCP_PORT,
 	    TV_SOCK_HOST, TV_SOCK_UDP_PORT);
 }
@@ -515,25 +545,52 @@ parse_args(int argc, char **argv, struct opts *o)
 	return -1;
 }
 
+/* HOST into addrs; a name is followed by a note of what it resolved to. */
+static int
+look_up(const struct opts *o)
+{
+	char errbuf[TV_ERRBUF_SIZE], list[200], one[TV_SOCK_ADDRSTRLEN];
+	struct sockaddr_storage ss;
+	struct addrinfo *a;
+	size_t k = 0;
+
+	if (tv_sock_lookup(o->host, o->port, o->udp ? SOCK_DGRAM : SOCK_STREAM,
+	    &addrs, errbuf) < 0)
+		return fail("%s", errbuf);
+	next_addr = addrs;
+	tv_sock_ntop(addrs->ai_addr, peer, sizeof(peer));
+	if (tv_sock_is_numeric(o->host))
+		return 0;
+	list[0] = '\0';
+	for (a = addrs; a != NULL && k < sizeof(list); a = a->ai_next) {
+		/* the address without the port */
+		memset(&ss, 0, sizeof(ss));
+		memcpy(&ss, a->ai_addr, a->ai_addrlen < sizeof(ss) ?
+		    a->ai_addrlen : sizeof(ss));
+		if (getnameinfo((struct sockaddr *)&ss, a->ai_addrlen, one,
+		    sizeof(one), NULL, 0, NI_NUMERICHOST) != 0)
+			snprintf(one, sizeof(one), "?");
+		k += (size_t)snprintf(list + k, sizeof(list) - k, "%s%s",
+		    a == addrs ? "" : a->ai_next == NULL ? " and " : ", ", one);
+	}
+	note("%s is %s", o->host, list);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	char errbuf[TV_ERRBUF_SIZE];
-	struct sockaddr_storage ss;
 	struct opts o;
-	socklen_t sslen;
 	int r;
 
 	memset(&o, 0, sizeof(o));
 	if ((r = parse_args(argc, argv, &o)) >= 0)
 		return r;
-	if (tv_sock_resolve(o.host, o.port, o.udp ? SOCK_DGRAM : SOCK_STREAM,
-	    &ss, &sslen, errbuf) < 0)
-		return fail("%s", errbuf);
-	tv_sock_ntop((struct sockaddr *)&ss, peer, sizeof(peer));
+	if ((r = look_up(&o)) != 0)
+		return r;
 
 	if (o.greet)
-		r = run_greet(&o);
+		r = run_greet();
 	else if (o.file != NULL)
 		r = run_send(&o);
 	else
@@ -542,5 +599,6 @@ main(int argc, char **argv)
 		if (r == 0)
 			r = fail("writing output: %s", strerror(errno));
 	}
+	freeaddrinfo(addrs);
 	return r;
 }

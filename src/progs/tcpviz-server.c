@@ -58,7 +58,7 @@ static struct {
 	enum model model;
 	int udp;
 	int port;
-	const char *bind;
+	const char *bind;	/* --bind; NULL: both loopback addresses */
 	int max_conns;
 	char dir[PATH_MAX];
 	int once;
@@ -505,7 +505,10 @@ grace_begin(struct grace *g, int nconns)
 /* ---------------------------------------------------------------- */
 /* fork and thread: a blocking accept loop hands each connection out */
 
-static int listen_fd = -1;
+/* The listeners: 127.0.0.1 and ::1 by default, the --bind address alone
+ * with it; nlisten is 0 once they are closed. */
+static int listen_fds[2] = { -1, -1 };
+static int nlisten;
 
 static pid_t *kids;		/* fork: the children serving connections */
 static int nkids;
@@ -523,10 +526,13 @@ struct targ {
 static void
 close_listener(void)
 {
-	if (listen_fd >= 0) {
-		close(listen_fd);
-		listen_fd = -1;
+	int i;
+
+	for (i = 0; i < nlisten; i++) {
+		close(listen_fds[i]);
+		listen_fds[i] = -1;
 	}
+	nlisten = 0;
 }
 
 static void
@@ -564,7 +570,7 @@ start_child(int fd)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGCHLD, &sa, NULL);
-		close(listen_fd);
+		close_listener();
 		close(wake_pipe[0]);
 		close(wake_pipe[1]);
 		_exit(serve_blocking(fd) < 0 ? 1 : 0);
@@ -721,13 +727,13 @@ alloc_workers(void)
 	return 0;
 }
 
-/* The listener is readable: hand the connection to a child or a thread. */
+/* A listener is readable: hand the connection to a child or a thread. */
 static void
-accept_blocking(void)
+accept_blocking(int lfd)
 {
 	int fd, r;
 
-	if ((fd = accept_one(listen_fd, 0)) < 0)
+	if ((fd = accept_one(lfd, 0)) < 0)
 		return;
 	r = cfg.model == MODEL_FORK ? start_child(fd) : start_thread(fd);
 	if (cfg.model == MODEL_FORK || r < 0)
@@ -746,7 +752,7 @@ note_full(int full)
 {
 	static int was_full;
 
-	if (full && !was_full && listen_fd >= 0)
+	if (full && !was_full && nlisten > 0)
 		note("%d connections open (--max-conns): new ones wait in the "
 		    "listen queue", cfg.max_conns);
 	was_full = full;
@@ -760,17 +766,18 @@ note_full(int full)
 static int
 blocking_turn(struct grace *g, int active, int cut)
 {
-	struct pollfd pfd[2];
-	int npfd = 1, timeout = -1, w;
+	struct pollfd pfd[3];
+	int npfd = 1, timeout = -1, w, i;
 
 	pfd[0].fd = wake_pipe[0];
 	pfd[0].events = POLLIN;
 	note_full(active >= cfg.max_conns);
-	if (listen_fd >= 0 && active < cfg.max_conns) {
-		pfd[1].fd = listen_fd;
-		pfd[1].events = POLLIN;
-		npfd = 2;
-	}
+	if (active < cfg.max_conns)
+		for (i = 0; i < nlisten; i++) {
+			pfd[npfd].fd = listen_fds[i];
+			pfd[npfd].events = POLLIN;
+			pfd[npfd++].revents = 0;
+		}
 	if (g->stopping) {
 		timeout = (int)(g->deadline - tv_now_ms());
 		if (timeout < 0)
@@ -793,8 +800,11 @@ blocking_turn(struct grace *g, int active, int cut)
 	}
 	if (cfg.model == MODEL_FORK)
 		reap_children();
-	if (npfd == 2 && listen_fd >= 0 && (pfd[1].revents & POLLIN))
-		accept_blocking();
+	/* one connection per listener and turn: neither address starves the
+	 * other, and --max-conns is checked again before the next */
+	for (i = 1; i < npfd && nlisten > 0; i++)
+		if ((pfd[i].revents & POLLIN) && active_conns() < cfg.max_conns)
+			accept_blocking(pfd[i].fd);
 	return 0;
 }
 
@@ -809,18 +819,19 @@ run_blocking(void)
 {
 	char errbuf[TV_ERRBUF_SIZE];
 	struct grace g = { 0, -1 };
-	int cut = 0, active;
+	int cut = 0, active, i;
 
 	if (alloc_workers() < 0)
 		return 1;
 	/* poll() said readable, but the client may be gone by accept() */
-	if (tv_sock_set_nonblock(listen_fd, 1, errbuf) < 0) {
-		complain("listener: %s", errbuf);
-		return 1;
-	}
+	for (i = 0; i < nlisten; i++)
+		if (tv_sock_set_nonblock(listen_fds[i], 1, errbuf) < 0) {
+			complain("listener: %s", errbuf);
+			return 1;
+		}
 	for (;;) {
 		active = active_conns();
-		if (listen_fd < 0 && active == 0)
+		if (nlisten == 0 && active == 0)
 			break;
 		if (g.stopping && tv_now_ms() >= g.deadline) {
 			if (cut) {
@@ -866,15 +877,16 @@ struct conn {
 
 struct loop {
 	int ep;
-	int listening;		/* listen_fd is in the epoll set */
+	int listening;		/* the listeners are in the epoll set */
 	int delayed;		/* connections waiting out --close-delay */
 	LIST_HEAD(, conn) conns;
 	int nconns;
 	char in[BUFSZ];
 };
 
-/* epoll_event.data.ptr of the two descriptors that are not connections */
-static char tag_listener, tag_wake;
+/* epoll_event.data.ptr of the descriptors that are not connections:
+ * &tag_listener[i] is listen_fds[i] */
+static char tag_listener[2], tag_wake;
 
 static void
 conn_free(struct loop *L, struct conn *c)
@@ -1068,16 +1080,19 @@ static int
 set_listening(struct loop *L, int on)
 {
 	struct epoll_event ev;
+	int i;
 
-	if (listen_fd < 0 || L->listening == on)
+	if (nlisten == 0 || L->listening == on)
 		return 0;
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
-	ev.data.ptr = &tag_listener;
-	if (epoll_ctl(L->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, listen_fd,
-	    &ev) < 0) {
-		complain("epoll_ctl: %s", strerror(errno));
-		return -1;
+	for (i = 0; i < nlisten; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLIN;
+		ev.data.ptr = &tag_listener[i];
+		if (epoll_ctl(L->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL,
+		    listen_fds[i], &ev) < 0) {
+			complain("epoll_ctl: %s", strerror(errno));
+			return -1;
+		}
 	}
 	L->listening = on;
 	note_full(!on);
@@ -1098,6 +1113,7 @@ loop_open(void)
 	char errbuf[TV_ERRBUF_SIZE];
 	struct epoll_event ev;
 	struct loop *L;
+	int i, ok = 1;
 
 	if ((L = calloc(1, sizeof(*L))) == NULL) {
 		complain("out of memory");
@@ -1112,8 +1128,10 @@ loop_open(void)
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
 	ev.data.ptr = &tag_wake;
-	if (epoll_ctl(L->ep, EPOLL_CTL_ADD, wake_pipe[0], &ev) < 0 ||
-	    tv_sock_set_nonblock(listen_fd, 1, errbuf) < 0 ||
+	for (i = 0; i < nlisten; i++)
+		if (tv_sock_set_nonblock(listen_fds[i], 1, errbuf) < 0)
+			ok = 0;
+	if (!ok || epoll_ctl(L->ep, EPOLL_CTL_ADD, wake_pipe[0], &ev) < 0 ||
 	    set_listening(L, 1) < 0) {
 		complain("cannot set up the event loop");
 		close(L->ep);
@@ -1155,7 +1173,7 @@ loop_timeout(const struct loop *L, const struct grace *g)
 static int
 loop_events(struct loop *L, struct grace *g, struct epoll_event *evs, int n)
 {
-	int i, fd, w, cut_now = 0;
+	int i, k, fd, w, cut_now = 0;
 
 	for (i = 0; i < n; i++) {
 		if (evs[i].data.ptr == &tag_wake) {
@@ -1166,10 +1184,13 @@ loop_events(struct loop *L, struct grace *g, struct epoll_event *evs, int n)
 			}
 			if (w & WAKE_AGAIN)
 				cut_now = 1;	/* asked twice */
-		} else if (evs[i].data.ptr == &tag_listener) {
-			/* accept what is queued, up to the limit */
-			while (listen_fd >= 0 && L->nconns < cfg.max_conns) {
-				if ((fd = accept_one(listen_fd, SOCK_NONBLOCK)) < 0)
+		} else if (evs[i].data.ptr == &tag_listener[0] ||
+		    evs[i].data.ptr == &tag_listener[1]) {
+			/* accept what is queued, up to the limit (the
+			 * listeners may have been closed earlier in this batch) */
+			k = (char *)evs[i].data.ptr - tag_listener;
+			while (k < nlisten && L->nconns < cfg.max_conns) {
+				if ((fd = accept_one(listen_fds[k], SOCK_NONBLOCK)) < 0)
 					break;
 				if (cfg.once)
 					loop_close_listener(L);
@@ -1228,7 +1249,7 @@ run_epoll(void)
 	if ((L = loop_open()) == NULL)
 		return 1;
 	last_sweep = tv_now_ms();
-	while (listen_fd >= 0 || L->nconns > 0) {
+	while (nlisten > 0 || L->nconns > 0) {
 		if (set_listening(L, L->nconns < cfg.max_conns) < 0) {
 			status = 1;
 			break;
@@ -1259,26 +1280,29 @@ run_epoll(void)
 /* UDP echo: one socket, one loop */
 
 static int
-run_udp(int fd)
+run_udp(void)
 {
 	struct sockaddr_storage ss;
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	char peer[TV_SOCK_ADDRSTRLEN];
 	socklen_t sslen;
 	char *buf;
 	ssize_t n, w;
-	int status = 0;
+	int status = 0, i, fd, done = 0;
 
 	if ((buf = malloc(65536)) == NULL) {
 		complain("out of memory");
 		return 1;
 	}
-	for (;;) {
+	while (!done) {
 		pfd[0].fd = wake_pipe[0];
 		pfd[0].events = POLLIN;
-		pfd[1].fd = fd;
-		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, -1) < 0) {
+		for (i = 0; i < nlisten; i++) {
+			pfd[i + 1].fd = listen_fds[i];
+			pfd[i + 1].events = POLLIN;
+			pfd[i + 1].revents = 0;
+		}
+		if (poll(pfd, (nfds_t)nlisten + 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			complain("poll: %s", strerror(errno));
@@ -1287,30 +1311,33 @@ run_udp(int fd)
 		}
 		if ((pfd[0].revents & POLLIN) && drain_wakeups() > 0)
 			break;
-		if (!(pfd[1].revents & (POLLIN | POLLERR)))
-			continue;
-		sslen = sizeof(ss);
-		n = recvfrom(fd, buf, 65536, MSG_DONTWAIT | MSG_TRUNC,
-		    (struct sockaddr *)&ss, &sslen);
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-				complain("recvfrom: %s", strerror(errno));
-			continue;
-		}
-		tv_sock_ntop((struct sockaddr *)&ss, peer, sizeof(peer));
-		if (n > 65536) {
-			complain("%s: datagram of %zd bytes cut to 65536", peer, n);
-			n = 65536;
-		}
-		w = sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&ss, sslen);
-		if (w != n)
-			complain("%s: sendto: %s", peer, w < 0 ? strerror(errno) :
-			    "short write");
-		else
-			note("%s: echoed %zd bytes (udp)", peer, n);
-		if (cfg.once) {
-			status = w != n;
-			break;
+		for (i = 1; i <= nlisten && !done; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLERR)))
+				continue;
+			fd = pfd[i].fd;
+			sslen = sizeof(ss);
+			n = recvfrom(fd, buf, 65536, MSG_DONTWAIT | MSG_TRUNC,
+			    (struct sockaddr *)&ss, &sslen);
+			if (n < 0) {
+				if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+					complain("recvfrom: %s", strerror(errno));
+				continue;
+			}
+			tv_sock_ntop((struct sockaddr *)&ss, peer, sizeof(peer));
+			if (n > 65536) {
+				complain("%s: datagram of %zd bytes cut to 65536", peer, n);
+				n = 65536;
+			}
+			w = sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&ss, sslen);
+			if (w != n)
+				complain("%s: sendto: %s", peer, w < 0 ? strerror(errno) :
+				    "short write");
+			else
+				note("%s: echoed %zd bytes (udp)", peer, n);
+			if (cfg.once) {
+				status = w != n;
+				done = 1;
+			}
 		}
 	}
 	free(buf);
@@ -1327,13 +1354,15 @@ usage(FILE *fp)
 "                     [--mode=echo|greet|store] [--model=fork|thread|epoll]\n"
 "                     [--max-conns N] [--dir DIR] [--once] [-q] [--help]\n"
 "\n"
-"Serve TCP (or UDP) on a numeric address, loopback by default, for tcpviz's\n"
-"live demo or for watching handshakes and closes by hand.\n"
+"Serve TCP (or UDP) on loopback (127.0.0.1 and ::1) or a numeric address,\n"
+"for tcpviz's live demo or for watching handshakes and closes by hand.\n"
 "\n"
 "  --tcp PORT         serve TCP on PORT (default %d; 0 picks a free port,\n"
 "                     which the start line shows)\n"
 "  --udp PORT         serve UDP echo on PORT instead: each datagram goes back\n"
-"  --bind ADDR        numeric IPv4 or IPv6 address to bind (default %s)\n"
+"  --bind ADDR        listen on this numeric IPv4 or IPv6 address only\n"
+"                     (default: both %s and %s, a socket each, on the\n"
+"                     same port; with PORT 0 the one the kernel picked)\n"
 "  --mode=MODE        echo:  echo what arrives until the peer closes (default)\n"
 "                     greet: write \"Hello from tcpviz-server\" and close first,\n"
 "                            reading nothing\n"
@@ -1347,8 +1376,9 @@ usage(FILE *fp)
 "  --max-conns N      serve at most N connections at once; later ones wait in\n"
 "                     the listen queue (default %d, epoll %d); a connection\n"
 "                     that sends nothing for 10 s is closed\n"
-"  --dir DIR          where store mode keeps files (default: a new directory\n"
-"                     under $TMPDIR or /tmp, named in the start line)\n"
+"  --dir DIR          where store mode keeps files, created (mode 0700) when\n"
+"                     missing, its parent must exist (default: a new\n"
+"                     directory under $TMPDIR or /tmp, named in the start line)\n"
 "  --once             serve one connection (or one datagram), then exit with\n"
 "                     status 0 if it went well, 1 if not\n"
 "  --close-delay MS   echo: after the client's FIN, acknowledge it at once and\n"
@@ -1362,13 +1392,15 @@ usage(FILE *fp)
 "closes them and exits 0.\n"
 "\n"
 "Examples:\n"
-"  tcpviz-server                          echo on 127.0.0.1:%d, fork model\n"
+"  tcpviz-server                          echo on 127.0.0.1:%d and [::1]:%d,\n"
+"                                         fork model\n"
 "  tcpviz-server --mode=greet --model=epoll\n"
 "  tcpviz-server --mode=store --dir /tmp/in\n"
 "  tcpviz-server --bind ::1 --tcp 8001\n"
 "  tcpviz-server --udp %d\n",
-	    TV_SOCK_TCP_PORT, TV_SOCK_HOST, MAX_CONNS_DEFAULT, MAX_CONNS_EPOLL, GRACE_MS / 1000,
-	    TV_SOCK_TCP_PORT, TV_SOCK_UDP_PORT);
+	    TV_SOCK_TCP_PORT, TV_SOCK_HOST, TV_SOCK_HOST6, MAX_CONNS_DEFAULT,
+	    MAX_CONNS_EPOLL, GRACE_MS / 1000, TV_SOCK_TCP_PORT, TV_SOCK_TCP_PORT,
+	    TV_SOCK_UDP_PORT);
 }
 
 /* a usage error: the reason, then the usage on stderr; exit status 1 */
@@ -1477,7 +1509,7 @@ parse_args(int argc, char **argv, const char **dir)
 	cfg.mode = MODE_ECHO;
 	cfg.model = MODEL_FORK;
 	cfg.port = TV_SOCK_TCP_PORT;
-	cfg.bind = TV_SOCK_HOST;
+	cfg.bind = NULL;	/* both loopback addresses */
 	cfg.max_conns = MAX_CONNS_DEFAULT;
 	if ((r = parse_options(argc, argv, &gv)) >= 0)
 		return r;
@@ -1496,7 +1528,13 @@ parse_args(int argc, char **argv, const char **dir)
 	return -1;
 }
 
-/* store mode: cfg.dir is dir, or without --dir a fresh private directory */
+/* --dir made by set_store_dir(): the start line says so */
+static int dir_created;
+
+/*
+ * store mode: cfg.dir is dir, or without --dir a fresh private directory.
+ * A missing dir is created (mode 0700, one level: its parent must exist).
+ */
 static int
 set_store_dir(const char *dir)
 {
@@ -1504,8 +1542,20 @@ set_store_dir(const char *dir)
 	const char *t = getenv("TMPDIR");
 
 	if (dir != NULL) {
-		if (stat(dir, &st) < 0)
-			return tv_msg_fail(PROG, -1, "%s: %s", dir, strerror(errno));
+		if (stat(dir, &st) < 0) {
+			if (errno != ENOENT)
+				return tv_msg_fail(PROG, -1, "%s: %s", dir,
+				    strerror(errno));
+			if (mkdir(dir, 0700) < 0)
+				return tv_msg_fail(PROG, -1, "cannot create %s: %s%s",
+				    dir, strerror(errno), errno == ENOENT ?
+				    " (its parent directory is missing; only the "
+				    "last part is created)" : "");
+			dir_created = 1;
+			if (stat(dir, &st) < 0)
+				return tv_msg_fail(PROG, -1, "%s: %s", dir,
+				    strerror(errno));
+		}
 		if (!S_ISDIR(st.st_mode))
 			return tv_msg_fail(PROG, -1, "%s: not a directory", dir);
 		if ((size_t)snprintf(cfg.dir, sizeof(cfg.dir), "%s", dir) >=
@@ -1540,33 +1590,92 @@ catch_signals(void)
 	return 0;
 }
 
+/* A listener (TCP) or a bound socket (UDP) on host:port; -1 with errno. */
+static int
+open_listener(const char *host, int port, char *errbuf)
+{
+	return cfg.udp ? tv_sock_udp_bind(host, port, errbuf) :
+	    tv_sock_tcp_listen(host, port, BACKLOG, errbuf);
+}
+
+/*
+ * The listeners, and their addresses for the start line into where
+ * ("127.0.0.1:8000 and [::1]:8000").  With --bind, that address alone.
+ * Without, 127.0.0.1 and then ::1 on the same port: with --tcp 0 the
+ * port the kernel gave 127.0.0.1, tried again with a new one when ::1
+ * has it taken.  A host without ::1 (IPv6 off) is served on 127.0.0.1
+ * alone, with a note.  Returns 0, or -1 after the error line.
+ */
+static int
+open_listeners(char *where, size_t size)
+{
+	char errbuf[TV_ERRBUF_SIZE], n4[TV_SOCK_ADDRSTRLEN],
+	    n6[TV_SOCK_ADDRSTRLEN];
+	int fd4, fd6, port, tries, err = 0;
+
+	if (cfg.bind != NULL) {
+		if ((listen_fds[0] = open_listener(cfg.bind, cfg.port,
+		    errbuf)) < 0) {
+			complain("%s", errbuf);
+			return -1;
+		}
+		nlisten = 1;
+		tv_sock_name(listen_fds[0], 0, where, size);
+		return 0;
+	}
+	for (tries = 0;; tries++) {
+		if ((fd4 = open_listener(TV_SOCK_HOST, cfg.port, errbuf)) < 0) {
+			complain("%s", errbuf);
+			return -1;
+		}
+		port = tv_sock_name(fd4, 0, n4, sizeof(n4));
+		if ((fd6 = open_listener(TV_SOCK_HOST6, port, errbuf)) >= 0)
+			break;
+		err = errno;
+		if (err != EADDRINUSE || cfg.port != 0 || tries >= 20)
+			break;
+		close(fd4);	/* ::1 has that one: another port for both */
+	}
+	listen_fds[0] = fd4;
+	nlisten = 1;
+	if (fd6 < 0 && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT)) {
+		note("%s; serving %s only", errbuf, n4);
+		snprintf(where, size, "%s", n4);
+		return 0;
+	}
+	if (fd6 < 0) {
+		complain("%s", errbuf);
+		close_listener();
+		return -1;
+	}
+	listen_fds[1] = fd6;
+	nlisten = 2;
+	tv_sock_name(fd6, 0, n6, sizeof(n6));
+	snprintf(where, size, "%s and %s", n4, n6);
+	return 0;
+}
+
 /* Bind, say where in the start line, and serve.  Returns the exit status. */
 static int
 serve(void)
 {
-	char errbuf[TV_ERRBUF_SIZE], name[TV_SOCK_ADDRSTRLEN];
+	char where[2 * TV_SOCK_ADDRSTRLEN + 8];
 	int status;
 
-	if (cfg.udp)
-		listen_fd = tv_sock_udp_bind(cfg.bind, cfg.port, errbuf);
-	else
-		listen_fd = tv_sock_tcp_listen(cfg.bind, cfg.port, BACKLOG, errbuf);
-	if (listen_fd < 0) {
-		complain("%s", errbuf);
+	if (open_listeners(where, sizeof(where)) < 0)
 		return 1;
-	}
-	tv_sock_name(listen_fd, 0, name, sizeof(name));
 	if (cfg.udp) {
-		note("udp echo on %s", name);
-		status = run_udp(listen_fd);
-		close(listen_fd);
+		note("udp echo on %s", where);
+		status = run_udp();
+		close_listener();
 		return status;
 	}
 	if (cfg.mode == MODE_STORE)
-		note("store on %s (model %s), files go to %s", name,
-		    model_names[cfg.model], cfg.dir);
+		note("store on %s (model %s), files go to %s%s", where,
+		    model_names[cfg.model], cfg.dir, dir_created ?
+		    " (created)" : "");
 	else
-		note("%s on %s (model %s)", mode_names[cfg.mode], name,
+		note("%s on %s (model %s)", mode_names[cfg.mode], where,
 		    model_names[cfg.model]);
 	if (cfg.model == MODEL_EPOLL)
 		return run_epoll();

@@ -1,4 +1,4 @@
-/* \summary: small socket helpers for the bundled programs (numeric addresses, timeouts) */
+/* \summary: small socket helpers for the bundled programs (addresses, names, timeouts) */
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -93,14 +94,67 @@ tv_sock_resolve(const char *host, int port, int socktype,
 	return 0;
 }
 
-/* "WHAT ADDR: why" (from errno) into errbuf; close fd when open.  Returns -1. */
+int
+tv_sock_is_numeric(const char *host)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, host, a) == 1 ||
+	    inet_pton(AF_INET6, host, a) == 1;
+}
+
+int
+tv_sock_lookup(const char *host, int port, int socktype,
+    struct addrinfo **res, char *errbuf)
+{
+	struct addrinfo hints, *a, *b, *prev, *dup;
+	char serv[8];
+	int r;
+
+	if (port < 0 || port > 65535) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "port %d out of range "
+		    "(0 to 65535)", port);
+		return -1;
+	}
+	snprintf(serv, sizeof(serv), "%d", port);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = socktype;
+	/* no AI_ADDRCONFIG: on loopback alone it would hide ::1 or 127.0.0.1 */
+	hints.ai_flags = AI_NUMERICSERV;
+	r = getaddrinfo(host, serv, &hints, res);
+	if (r != 0) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "%.64s: %s", host,
+		    r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
+		return -1;
+	}
+	/* /etc/hosts may name an address twice: try each one once */
+	for (a = *res; a != NULL; a = a->ai_next)
+		for (prev = a, b = a->ai_next; b != NULL; b = prev->ai_next) {
+			if (b->ai_addrlen == a->ai_addrlen &&
+			    memcmp(b->ai_addr, a->ai_addr, a->ai_addrlen) == 0) {
+				dup = b;
+				prev->ai_next = b->ai_next;
+				dup->ai_next = NULL;
+				freeaddrinfo(dup);
+			} else
+				prev = b;
+		}
+	return 0;
+}
+
+/* "WHAT ADDR: why" (from errno) into errbuf; close fd when open.  Returns
+ * -1 with errno as it was. */
 static int
 sock_fail(int fd, const char *what, const char *name, char *errbuf)
 {
+	int err = errno;
+
 	snprintf(errbuf, TV_ERRBUF_SIZE, "%s %s: %s", what, name,
-	    strerror(errno));
+	    strerror(err));
 	if (fd >= 0)
 		close(fd);
+	errno = err;
 	return -1;
 }
 
@@ -187,15 +241,27 @@ tv_sock_connect(const char *host, int port, int socktype, int timeout_ms,
     char *errbuf)
 {
 	struct sockaddr_storage ss;
-	socklen_t sslen, elen;
+	socklen_t sslen;
+
+	if (tv_sock_resolve(host, port, socktype, &ss, &sslen, errbuf) < 0)
+		return -1;
+	return tv_sock_connect_addr((struct sockaddr *)&ss, sslen, socktype,
+	    timeout_ms, errbuf);
+}
+
+int
+tv_sock_connect_addr(const struct sockaddr *sa, socklen_t salen,
+    int socktype, int timeout_ms, char *errbuf)
+{
+	socklen_t elen;
 	char name[TV_SOCK_ADDRSTRLEN], why[TV_ERRBUF_SIZE];
 	int fd, err;
 
-	if ((fd = new_socket(host, port, socktype, &ss, &sslen, name,
-	    errbuf)) < 0)
-		return -1;
+	tv_sock_ntop(sa, name, sizeof(name));
+	if ((fd = socket(sa->sa_family, socktype | SOCK_CLOEXEC, 0)) < 0)
+		return sock_fail(-1, "socket for", name, errbuf);
 	if (socktype == SOCK_DGRAM) {
-		if (connect(fd, (struct sockaddr *)&ss, sslen) < 0)
+		if (connect(fd, sa, salen) < 0)
 			goto fail_errno;
 		return fd;
 	}
@@ -204,7 +270,7 @@ tv_sock_connect(const char *host, int port, int socktype, int timeout_ms,
 	 * put a time limit on the three-way handshake. */
 	if (tv_sock_set_nonblock(fd, 1, why) < 0)
 		goto fail_why;
-	if (connect(fd, (struct sockaddr *)&ss, sslen) < 0) {
+	if (connect(fd, sa, salen) < 0) {
 		if (errno != EINPROGRESS)
 			goto fail_errno;
 		if (wait_fd(fd, POLLOUT, timeout_ms, why) < 0)
@@ -224,9 +290,11 @@ tv_sock_connect(const char *host, int port, int socktype, int timeout_ms,
 fail_errno:
 	snprintf(why, sizeof(why), "%s", strerror(errno));
 fail_why:
+	err = errno;
 	snprintf(errbuf, TV_ERRBUF_SIZE, "connect to %s: %.160s", name,
 	    why);
 	close(fd);
+	errno = err;
 	return -1;
 }
 

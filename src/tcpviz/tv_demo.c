@@ -204,7 +204,8 @@ check(struct demo *d, int k, char *why, size_t size)
 	int i, j;
 
 	if (d->end_status == SCEN_NO_SERVER) {
-		snprintf(why, size, "the server did not start: port %u taken?", d->port[k]);
+		snprintf(why, size, "the server did not start on port %u (taken, or "
+		    "its program cannot be run by the user it runs as?)", d->port[k]);
 		return why;
 	}
 	if (d->end_status != 0) {

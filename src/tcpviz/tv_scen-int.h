@@ -49,6 +49,8 @@ extern const int tv_nscenarios;
  * ("B k", "E k status", "Q"), waiting for a byte on ack[0] after each. */
 struct scen_runner {
 	char server[4096], client[4096], craft[4096];	/* the programs */
+	int server_fd, client_fd;	/* open by the runner: run by fd (fexecve),
+					   so a user who cannot reach the path runs them */
 	const char *user;	/* programs other than the crafter run as this user */
 	const uint16_t *port;	/* [k]: scenario k's port */
 	const int *want;	/* [k]: run scenario k */

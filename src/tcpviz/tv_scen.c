@@ -177,7 +177,7 @@ static pid_t
 start(struct scen_runner *sr, scen_argv tmpl, const struct made *m, int *errfd)
 {
 	char *argv[SCEN_ARGS + 1];
-	int i, p[2];
+	int i, p[2], fd;
 	pid_t pid;
 
 	for (i = 0; i < SCEN_ARGS && tmpl[i] != NULL; i++) {
@@ -193,7 +193,11 @@ start(struct scen_runner *sr, scen_argv tmpl, const struct made *m, int *errfd)
 	argv[i] = NULL;
 	if (pipe(p) < 0)
 		return -1;
-	pid = tv_spawn(argv, -1, -1, p[1], before_exec, argv[0]);
+	/* the server and the client run by the descriptor the runner opened
+	 * as root: the user they run as may not reach a checkout under /root */
+	fd = argv[0] == sr->server ? sr->server_fd : argv[0] == sr->client ?
+	    sr->client_fd : -1;
+	pid = tv_spawn_fd(fd, argv, -1, -1, p[1], before_exec, argv[0]);
 	close(p[1]);
 	if (pid < 0)
 		close(p[0]);
@@ -354,6 +358,8 @@ tv_scen_child(struct scen_runner *sr)
 		runner_abort();
 	if (getppid() == 1)
 		runner_abort();
+	sr->server_fd = open(sr->server, O_RDONLY | O_CLOEXEC);
+	sr->client_fd = open(sr->client, O_RDONLY | O_CLOEXEC);
 	for (k = 0; k < tv_nscenarios; k++) {
 		if (!sr->want[k])
 			continue;

@@ -95,6 +95,14 @@ pid_t
 tv_spawn(char *const argv[], int in, int out, int err,
     int (*before_exec)(void *ctx), void *ctx)
 {
+	return tv_spawn_fd(-1, argv, in, out, err, before_exec, ctx);
+}
+
+pid_t
+tv_spawn_fd(int exec_fd, char *const argv[], int in, int out, int err,
+    int (*before_exec)(void *ctx), void *ctx)
+{
+	extern char **environ;
 	pid_t pid = fork();
 
 	if (pid != 0)
@@ -116,6 +124,9 @@ tv_spawn(char *const argv[], int in, int out, int err,
 		close(err);
 	if (before_exec != NULL && before_exec(ctx) != 0)
 		_exit(126);
-	execv(argv[0], argv);
+	if (exec_fd >= 0)
+		fexecve(exec_fd, argv, environ);
+	else
+		execv(argv[0], argv);
 	_exit(127);
 }

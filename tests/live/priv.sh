@@ -15,7 +15,8 @@ T=20
 chmod 755 "$tmp"
 
 if [ $is_root = 0 ]; then
-	for n in setcap-caps sudo-user z-user bad-sudo-uid demo-programs demo-transfer-sudo; do
+	for n in setcap-caps sudo-user z-user bad-sudo-uid demo-programs demo-transfer-sudo \
+	    demo-private-dir; do
 		needroot $n
 	done
 	echo "priv: $passed passed, $failed failed"
@@ -143,6 +144,23 @@ if [ $st = 0 ] && grep -q -- "--- transfer: as expected" "$tmp/tr.out"; then
 	ok demo-transfer-sudo
 else
 	bad demo-transfer-sudo "exit status $st" "$tmp/tr.out"
+fi
+
+# root by login in a directory only root can reach (a checkout under
+# /root): the programs, run as nobody, are run by descriptor and still work
+mkdir -p "$tmp/private/bin"
+chmod 700 "$tmp/private"
+for p in "$TCPVIZ" "${TCPVIZ_SERVER:-./tcpviz-server}" "${TCPVIZ_CLIENT:-./tcpviz-client}"; do
+	cp "$p" "$tmp/private/bin/"
+done
+cp "$tmp/private/bin/$(basename "$TCPVIZ")" "$tmp/private/bin/tcpviz" 2>/dev/null
+(cd / && timeout -k 2 60 env -u SUDO_UID "$tmp/private/bin/tcpviz" --demo=handshake,transfer) \
+    >"$tmp/private.out" 2>&1
+st=$?
+if [ $st = 0 ] && [ "$(grep -c -- '^--- .*: as expected' "$tmp/private.out")" = 2 ]; then
+	ok demo-private-dir
+else
+	bad demo-private-dir "exit status $st" "$tmp/private.out"
 fi
 
 echo "priv: $passed passed, $failed failed"

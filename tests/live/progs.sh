@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/live/progs.sh: run tcpviz-server and tcpviz-client for real on 127.0.0.1 and ::1 (no root).
+# tests/live/progs.sh: run tcpviz-server and tcpviz-client for real on 127.0.0.1 and ::1 (root for a few checks).
 #
 # Every server listens on a port the kernel picks (--tcp 0 / --udp 0) and
 # names in its start line, so runs never collide.  Every program runs under
@@ -377,13 +377,205 @@ else
 	bad bind-in-use "server did not start" "$tmp/inuse.log"
 fi
 
-# names are never looked up
-timeout -k 2 $T "$CLIENT" -q localhost 8000 >/dev/null 2>"$tmp/name.err"
-s=$?
-if [ $s = 1 ] && grep -q "not a numeric IPv4 or IPv6 address" "$tmp/name.err"; then
-	ok no-dns
+# ---- host names (issue 13 item 7): getaddrinfo, each address in turn ----
+# localhost comes from /etc/hosts (no DNS); the note names what it is
+if start_server names --tcp 0; then
+	timeout -k 2 $T "$CLIENT" localhost "$port" "by name" >"$tmp/name.out" 2>"$tmp/name.err"
+	s=$?
+	if [ $s = 0 ] && [ "$(cat "$tmp/name.out")" = "by name" ] &&
+	    grep -q "^tcpviz-client: localhost is .*127\.0\.0\.1" "$tmp/name.err" &&
+	    grep -q "^tcpviz-client: connected .* -> .*:$port\$" "$tmp/name.err"; then
+		ok name-localhost
+	else
+		bad name-localhost "exit status $s" "$tmp/name.out" "$tmp/name.err" "$tmp/names.log"
+	fi
+	# a numeric address still works, with no note of a lookup
+	timeout -k 2 $T "$CLIENT" 127.0.0.1 "$port" "by number" >"$tmp/num.out" 2>"$tmp/num.err"
+	s=$?
+	if [ $s = 0 ] && [ "$(cat "$tmp/num.out")" = "by number" ] &&
+	    ! grep -q " is " "$tmp/num.err"; then
+		ok name-numeric
+	else
+		bad name-numeric "exit status $s" "$tmp/num.out" "$tmp/num.err"
+	fi
+	stop_server
 else
-	bad no-dns "exit status $s" "$tmp/name.err"
+	bad name-localhost "server did not start" "$tmp/names.log"
+fi
+
+# localhost as ::1 first, then 127.0.0.1 (a private /etc/hosts in a mount
+# namespace), against a server on 127.0.0.1 only: ::1 is refused, and the
+# client says so and goes on to 127.0.0.1; UDP likewise after the port
+# unreachable
+if [ "$is_root" != 1 ] || ! command -v unshare >/dev/null 2>&1 ||
+    ! timeout 5 unshare -m true 2>/dev/null ||
+    ! grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null; then
+	skip name-next-address "needs root, unshare -m and ::1"
+else
+	printf '::1 localhost\n127.0.0.1 localhost\n' >"$tmp/hosts"
+	for kind in tcp udp; do
+		if [ $kind = tcp ]; then
+			start_server "next-$kind" --bind 127.0.0.1 --tcp 0
+		else
+			start_server "next-$kind" --bind 127.0.0.1 --udp 0
+		fi || { bad "name-next-address-$kind" "server did not start" "$tmp/next-$kind.log"; continue; }
+		flag=""
+		[ $kind = udp ] && flag=--udp
+		timeout -k 2 $T unshare -m sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' sh \
+		    "$tmp/hosts" "$CLIENT" $flag localhost "$port" "next" >"$tmp/next.out" 2>"$tmp/next.err"
+		s=$?
+		stop_server
+		if [ $s = 0 ] && [ "$(cat "$tmp/next.out")" = "next" ] &&
+		    grep -q "^tcpviz-client: localhost is ::1 and 127\.0\.0\.1\$" "$tmp/next.err" &&
+		    grep -q "\[::1\]:$port: Connection refused; trying the next address\$" "$tmp/next.err" &&
+		    grep -q " -> 127\.0\.0\.1:$port\$" "$tmp/next.err"; then
+			ok "name-next-address-$kind"
+		else
+			bad "name-next-address-$kind" "exit status $s" "$tmp/next.out" "$tmp/next.err"
+		fi
+	done
+fi
+
+# an unknown name fails with getaddrinfo's reason, exit 1, at once.  .invalid
+# is reserved and resolves nowhere; the lookup runs where no query can leave
+# the machine: a new network namespace (no interfaces up), or here when every
+# nameserver in /etc/resolv.conf is on loopback or there is none
+unknown_run=""
+if command -v unshare >/dev/null 2>&1; then
+	if [ "$is_root" = 1 ] && timeout 5 unshare -n true 2>/dev/null; then
+		unknown_run="unshare -n"
+	elif timeout 5 unshare -rn true 2>/dev/null; then
+		unknown_run="unshare -rn"
+	fi
+fi
+if [ -z "$unknown_run" ] && ! grep -v -E '^[[:space:]]*nameserver[[:space:]]+(127\.|::1([[:space:]]|$))' \
+    /etc/resolv.conf 2>/dev/null | grep -q -E '^[[:space:]]*nameserver'; then
+	unknown_run="env"
+fi
+if [ -z "$unknown_run" ]; then
+	skip name-unknown "a lookup here could leave the machine (no unshare -n, non-loopback nameserver)"
+else
+	t0=$(date +%s)
+	timeout -k 2 10 $unknown_run "$CLIENT" no-such-host.invalid 8000 >"$tmp/unk.out" 2>"$tmp/unk.err"
+	s=$?
+	t1=$(date +%s)
+	if [ $s = 1 ] && [ "$(wc -l <"$tmp/unk.err")" = 1 ] && ! [ -s "$tmp/unk.out" ] &&
+	    grep -q "^tcpviz-client: no-such-host\.invalid: [A-Z]" "$tmp/unk.err" &&
+	    [ $((t1 - t0)) -le 5 ]; then
+		ok name-unknown
+	else
+		bad name-unknown "exit status $s after $((t1 - t0)) s, expected 1 and getaddrinfo's reason" \
+		    "$tmp/unk.err"
+	fi
+fi
+
+# ---- both loopback addresses by default (issue 13 item 8) ----
+if ! grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null; then
+	skip dual-loopback "no ::1 on this host"
+else
+	for model in fork thread epoll; do
+		if ! start_server "dual-$model" --tcp 0 --model=$model; then
+			bad "dual-$model" "server did not start" "$tmp/dual-$model.log"
+			continue
+		fi
+		timeout -k 2 $T "$CLIENT" -q ::1 "$port" "six $model" >"$tmp/d6.out" 2>"$tmp/d6.err" &
+		c6=$!
+		timeout -k 2 $T "$CLIENT" -q 127.0.0.1 "$port" "four $model" >"$tmp/d4.out" 2>"$tmp/d4.err" &
+		c4=$!
+		wait $c6
+		s6=$?
+		wait $c4
+		s4=$?
+		wait_log "$tmp/dual-$model.log" " closed" 2
+		stop_server
+		why=""
+		[ $s6 = 0 ] && [ "$(cat "$tmp/d6.out")" = "six $model" ] || why="client to ::1 exit $s6;"
+		[ $s4 = 0 ] && [ "$(cat "$tmp/d4.out")" = "four $model" ] || why="$why client to 127.0.0.1 exit $s4;"
+		grep -q "^tcpviz-server: echo on 127\.0\.0\.1:$port and \[::1\]:$port (model $model)\$" \
+		    "$tmp/dual-$model.log" || why="$why start line does not name both;"
+		grep -q "^tcpviz-server: \[::1\]:[0-9]* connected" "$tmp/dual-$model.log" &&
+		    grep -q "^tcpviz-server: 127\.0\.0\.1:[0-9]* connected" "$tmp/dual-$model.log" ||
+			why="$why the server did not see both;"
+		[ $st = 0 ] || why="$why server exit $st;"
+		if [ -z "$why" ]; then
+			ok "dual-$model"
+		else
+			bad "dual-$model" "$why" "$tmp/d6.err" "$tmp/d4.err" "$tmp/dual-$model.log"
+		fi
+	done
+	# UDP echo on both as well
+	if start_server dual-udp --udp 0; then
+		timeout -k 2 $T "$CLIENT" -q --udp ::1 "$port" six >"$tmp/du6.out" 2>"$tmp/du6.err"
+		s6=$?
+		timeout -k 2 $T "$CLIENT" -q --udp 127.0.0.1 "$port" four >"$tmp/du4.out" 2>"$tmp/du4.err"
+		s4=$?
+		stop_server
+		if [ $s6 = 0 ] && [ $s4 = 0 ] && [ "$(cat "$tmp/du6.out")" = six ] &&
+		    [ "$(cat "$tmp/du4.out")" = four ] &&
+		    grep -q "^tcpviz-server: udp echo on 127\.0\.0\.1:$port and \[::1\]:$port\$" "$tmp/dual-udp.log"; then
+			ok dual-udp
+		else
+			bad dual-udp "clients exit $s6 (::1) and $s4 (127.0.0.1), server $st" \
+			    "$tmp/du6.err" "$tmp/du4.err" "$tmp/dual-udp.log"
+		fi
+	else
+		bad dual-udp "server did not start" "$tmp/dual-udp.log"
+	fi
+	# --bind keeps one address: ::1 is refused
+	if start_server bind-one --bind 127.0.0.1 --tcp 0; then
+		timeout -k 2 $T "$CLIENT" -q ::1 "$port" >"$tmp/b1.out" 2>"$tmp/b1.err"
+		s=$?
+		stop_server
+		if [ $s = 1 ] && grep -q "^tcpviz-server: echo on 127\.0\.0\.1:$port (model fork)\$" "$tmp/bind-one.log" &&
+		    [ "$(cat "$tmp/b1.err")" = "tcpviz-client: connect to [::1]:$port: Connection refused" ]; then
+			ok bind-one-address
+		else
+			bad bind-one-address "client to ::1 exit $s (expected 1, refused)" "$tmp/b1.err" "$tmp/bind-one.log"
+		fi
+	else
+		bad bind-one-address "server did not start" "$tmp/bind-one.log"
+	fi
+fi
+
+# ---- store --dir created when missing (issue 13 item 10) ----
+if start_server mkdir --tcp 0 --mode=store --dir "$tmp/newstore" --once; then
+	timeout -k 2 $T "$CLIENT" -q --send "$tmp/upload.bin" 127.0.0.1 "$port" \
+	    >"$tmp/mk.out" 2>"$tmp/mk.err"
+	s=$?
+	wait "$spid"
+	st=$?
+	forget "$spid"
+	mode=$(stat -c %a "$tmp/newstore" 2>/dev/null)
+	if [ $s = 0 ] && [ $st = 0 ] && [ "$mode" = 700 ] &&
+	    cmp -s "$tmp/upload.bin" "$tmp/newstore/upload.bin" &&
+	    grep -q "files go to $tmp/newstore (created)\$" "$tmp/mkdir.log"; then
+		ok store-dir-created
+	else
+		bad store-dir-created "client exit $s, server exit $st, mode $mode" \
+		    "$tmp/mk.err" "$tmp/mkdir.log"
+	fi
+else
+	bad store-dir-created "server did not start" "$tmp/mkdir.log"
+fi
+# one level only: a missing parent is an error, and nothing is made
+timeout -k 2 $T "$SERVER" --tcp 0 --mode=store --dir "$tmp/noparent/store" --once \
+    >/dev/null 2>"$tmp/np.err"
+s=$?
+if [ $s = 1 ] && ! [ -e "$tmp/noparent" ] &&
+    grep -q "^tcpviz-server: cannot create $tmp/noparent/store: No such file or directory (its parent directory is missing" "$tmp/np.err"; then
+	ok store-dir-no-parent
+else
+	bad store-dir-no-parent "exit status $s, expected 1" "$tmp/np.err"
+fi
+# a file where the directory should be is still refused
+: >"$tmp/plainfile"
+timeout -k 2 $T "$SERVER" --tcp 0 --mode=store --dir "$tmp/plainfile" --once \
+    >/dev/null 2>"$tmp/pf.err"
+s=$?
+if [ $s = 1 ] && [ "$(cat "$tmp/pf.err")" = "tcpviz-server: $tmp/plainfile: not a directory" ]; then
+	ok store-dir-not-dir
+else
+	bad store-dir-not-dir "exit status $s, expected 1" "$tmp/pf.err"
 fi
 
 # ---- a slow attack: clients that connect and say nothing ----
