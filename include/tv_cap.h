@@ -54,8 +54,8 @@ struct tv_live_opts {
 #define TV_CAP_EOTHER	(-1)
 
 /*
- * Open a live capture in immediate mode (each packet is delivered as it
- * arrives) with `filter` compiled into the kernel.  Returns NULL and sets
+ * Open a live capture (packets packed densely in the kernel's ring, each
+ * delivered within 10 ms) with `filter` compiled into the kernel.  Returns NULL and sets
  * *err to a TV_CAP_E* code with a message in errbuf (a buffer_kib above
  * TV_CAP_MAX_BUFFER_KIB is refused so, the range in the message).
  */
@@ -63,7 +63,8 @@ struct tv_cap *tv_cap_open_live(const struct tv_live_opts *lo,
     const char *filter, int *err, char *errbuf);
 
 /*
- * Save every record that tv_cap_next() returns to `path` (pcap; "-" is
+ * Save every record that tv_cap_next() returns matching the filter (as
+ * tcpdump -r -w does; the caller stops reading at -c) to `path` (pcap; "-" is
  * standard output), created or truncated now.  0, or -1 with the reason
  * (strerror) in errbuf.  Every write is checked: once one fails, nothing
  * more is written and tv_cap_next() returns TV_CAP_DAMAGED with
@@ -107,8 +108,8 @@ enum tv_cap_next {
 };
 
 /*
- * The next record.  With a dump file open, the record is in it (buffered)
- * before this returns; TV_CAP_DAMAGED when writing it failed (see
+ * The next record.  With a dump file open, a record that matches the
+ * filter is in it (buffered) before this returns; TV_CAP_DAMAGED when writing it failed (see
  * tv_cap_dump_open).
  */
 enum tv_cap_next tv_cap_next(struct tv_cap *cap, struct tv_rec *rec,

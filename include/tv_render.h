@@ -29,6 +29,16 @@ void tv_out_printf(const struct tv_out *o, const char *fmt, ...)
 /* --data: how much of the data phase the ladder shows. */
 enum tv_data { TV_DATA_SUMMARY = 0, TV_DATA_FULL, TV_DATA_NONE };
 
+/* -t ... -ttttt: what the ladder's time column shows, as tcpdump's. */
+enum tv_tfmt {
+	TV_T_DEFAULT = 0,	/* since the connection's first packet (live: the capture's start) */
+	TV_T_NONE,		/* -t: no time column */
+	TV_T_EPOCH,		/* -tt: seconds since 1970 */
+	TV_T_DELTA,		/* -ttt: since the previous row of the connection */
+	TV_T_DATE,		/* -tttt: date and time of day */
+	TV_T_FIRST,		/* -ttttt: since the first packet of the capture (clock_ns) */
+};
+
 /* Options shared by the renderers. */
 struct tv_render_opts {
 	int absolute;		/* -S: absolute sequence numbers */
@@ -37,6 +47,11 @@ struct tv_render_opts {
 	unsigned width;		/* --width: no text line is longer; 0: no limit */
 	int shared_clock;	/* live: every row's time counts from clock_ns */
 	int64_t clock_ns;	/* (the capture's start), not from its connection's first packet */
+	int number;		/* -#: the frame number at the start of every ladder row */
+	enum tv_tfmt tfmt;	/* ladder only */
+	/* TV_T_DATE: seconds east of UTC of the local time at `sec` (the
+	 * program's, the core does no I/O); NULL: UTC */
+	long (*utc_offset)(int64_t sec);
 };
 
 /* The narrowest --width the text renderers lay out for (0 is no limit). */
@@ -122,6 +137,10 @@ struct tv_lad_state {
 	uint64_t fold_bytes[2];
 	uint8_t said_open, said_close;
 	uint8_t started;		/* live: header drawn */
+	uint8_t have_prev;		/* -ttt: prev_* is the time of the row drawn last */
+	uint8_t ncol;			/* live, -#: width of the frame number column */
+	int64_t prev_sec;
+	uint32_t prev_nsec;
 };
 
 /*

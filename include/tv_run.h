@@ -68,6 +68,7 @@ struct tv_run {
 	struct tv_totals tot;
 	uint64_t frames;	/* records read */
 	uint64_t matched;
+	int first_seen;		/* -ttttt: ro.clock_ns is the first packet's time */
 	char *pq;		/* pacing: text drawn, not yet shown */
 	size_t pq_off, pq_len;
 	int64_t pq_next_ns;	/* when the next line may be shown */

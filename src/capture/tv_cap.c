@@ -89,6 +89,9 @@ ng16(struct tv_cur *c, int be)
 /* What tcpviz reads of a file's first bytes itself, before libpcap. */
 #define PROBE_SIZE 4096
 
+/* Live: a packet reaches tcpviz at the latest this long after it was captured. */
+#define DELIVER_MS 10
+
 /*
  * How many of the first bytes the probe needs, having `n` of them: 4 for
  * the magic; of a pcapng file the section header block and the first
@@ -455,8 +458,11 @@ tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
 	}
 	if (r == 0)	/* live: the timeout passed */
 		return idle(cap, errbuf);
-	if (cap->dump) {
-		/* pcap_dump() says nothing: a write that failed (the
+	*match = !cap->has_prog || pcap_offline_filter(&cap->prog, h, data) != 0;
+	if (cap->dump && *match) {
+		/* only what the filter selects, as tcpdump -r -w saves it
+		 * (live, the kernel filtered already: every record matches).
+		 * pcap_dump() says nothing: a write that failed (the
 		 * buffer's, when it fills) leaves the stream's error flag */
 		errno = 0;
 		pcap_dump((u_char *)cap->dump, h, data);
@@ -467,7 +473,6 @@ tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
 	rec->caplen = h->caplen;
 	rec->wirelen = h->len;
 	rec_time(cap, h, rec);
-	*match = !cap->has_prog || pcap_offline_filter(&cap->prog, h, data) != 0;
 	return TV_CAP_PACKET;
 }
 
@@ -545,8 +550,13 @@ tv_cap_open_live(const struct tv_live_opts *lo, const char *filter, int *err,
 	}
 	pcap_set_snaplen(cap->p, lo->snaplen > 0 ? lo->snaplen : 262144);
 	pcap_set_buffer_size(cap->p, (int)(kib * 1024));
-	pcap_set_immediate_mode(cap->p, 1);
-	pcap_set_timeout(cap->p, lo->timeout_ms > 0 ? lo->timeout_ms : 100);
+	/* not immediate mode: libpcap then packs packets densely in a TPACKET_V3
+	 * ring (immediate mode takes a frame of the snaplen for each, so a 8 MiB
+	 * buffer held only ~128 packets of lo and a burst dropped); a block is
+	 * handed over at the latest after DELIVER_MS, which a reader of the
+	 * ladder does not see */
+	pcap_set_immediate_mode(cap->p, 0);
+	pcap_set_timeout(cap->p, DELIVER_MS);
 	r = pcap_activate(cap->p);
 	if (r < 0) {
 		if (r == PCAP_ERROR_PERM_DENIED) {

@@ -53,25 +53,38 @@ wait_fd(int fd, short events, int timeout_ms, char *errbuf)
 	}
 }
 
-int
-tv_sock_resolve(const char *host, int port, int socktype,
-    struct sockaddr_storage *ss, socklen_t *sslen, char *errbuf)
+/* getaddrinfo() of host and port for socktype with flags: 0 or its EAI_
+ * code; 1 (nothing looked up) with a message when the port is out of
+ * range. */
+static int
+query(const char *host, int port, int socktype, int flags,
+    struct addrinfo **res, char *errbuf)
 {
-	struct addrinfo hints, *res;
+	struct addrinfo hints;
 	char serv[8];
-	int r;
 
 	if (port < 0 || port > 65535) {
 		snprintf(errbuf, TV_ERRBUF_SIZE, "port %d out of range "
 		    "(0 to 65535)", port);
-		return -1;
+		return 1;
 	}
 	snprintf(serv, sizeof(serv), "%d", port);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = socktype;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	r = getaddrinfo(host, serv, &hints, &res);
+	hints.ai_flags = flags | AI_NUMERICSERV;
+	return getaddrinfo(host, serv, &hints, res);
+}
+
+int
+tv_sock_resolve(const char *host, int port, int socktype,
+    struct sockaddr_storage *ss, socklen_t *sslen, char *errbuf)
+{
+	struct addrinfo *res;
+	int r;
+
+	if ((r = query(host, port, socktype, AI_NUMERICHOST, &res, errbuf)) == 1)
+		return -1;
 	if (r != 0) {
 		if (r == EAI_NONAME)
 			snprintf(errbuf, TV_ERRBUF_SIZE, "%.64s: not a numeric "
@@ -107,22 +120,12 @@ int
 tv_sock_lookup(const char *host, int port, int socktype,
     struct addrinfo **res, char *errbuf)
 {
-	struct addrinfo hints, *a, *b, *prev, *dup;
-	char serv[8];
+	struct addrinfo *a, *b, *prev, *dup;
 	int r;
 
-	if (port < 0 || port > 65535) {
-		snprintf(errbuf, TV_ERRBUF_SIZE, "port %d out of range "
-		    "(0 to 65535)", port);
-		return -1;
-	}
-	snprintf(serv, sizeof(serv), "%d", port);
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = socktype;
 	/* no AI_ADDRCONFIG: on loopback alone it would hide ::1 or 127.0.0.1 */
-	hints.ai_flags = AI_NUMERICSERV;
-	r = getaddrinfo(host, serv, &hints, res);
+	if ((r = query(host, port, socktype, 0, res, errbuf)) == 1)
+		return -1;
 	if (r != 0) {
 		snprintf(errbuf, TV_ERRBUF_SIZE, "%.64s: %s", host,
 		    r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));

@@ -79,6 +79,7 @@ row_notes(const struct tv_render_opts *ro, const struct tv_row *r,
 #define MIN_INNER 50		/* replay: characters between the bars, room allowing */
 #define LIVE_INNER 56		/* live: the same (rows come before their widest label) */
 #define INNER_FLOOR 12		/* never narrower, whatever the width */
+#define FIT_INNER 24		/* -# or a long time column: narrower than this, the time gives */
 
 /* A row that --data=summary may fold: plain data or ACK, no state change,
  * no anomaly, no SYN, FIN or RST (handshake and teardown stay).  A row
@@ -103,7 +104,11 @@ struct lad {
 	const struct tv_conn *c;
 	const char *prefix;	/* live view: the connection's tag on every line */
 	size_t plen;
-	size_t tcol;		/* width of the time column */
+	size_t ncol;		/* -#: width of the frame number column (0: none) */
+	size_t nlead;		/* ncol and the space after it */
+	size_t tcol;		/* width of the time column (0: none, -t) */
+	int tdig;		/* decimals of the time column */
+	struct tv_lad_state *ls;	/* -ttt: the time of the row drawn last */
 	size_t scol;		/* width of each state column (0 for UDP) */
 	size_t lbar;		/* column of the left bar */
 	size_t inner;		/* characters between the bars */
@@ -156,28 +161,126 @@ max_label(const struct lad *l)
 	return m;
 }
 
-/* The time of a row for the time column: from the capture's start (live)
- * or the connection's first packet, fewer decimals if it would not fit. */
+/* Digits of a frame number. */
+static size_t
+num_digits(uint64_t n)
+{
+	size_t d = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
+/* -tttt: "YYYY-MM-DD HH:MM:SS" and the decimals (of nsec) at `sec` seconds
+ * since 1970 shifted to local time; days to a civil date as in Howard
+ * Hinnant's days_from_civil, inverted. */
+static void
+fmt_date(const struct lad *l, int64_t sec, uint32_t nsec, int digits,
+    char *buf, size_t size)
+{
+	int64_t t = sec + (l->ro->utc_offset ? l->ro->utc_offset(sec) : 0);
+	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t sod = t - days * 86400, z = days + 719468, era, doe, yoe, y,
+	    doy, mp, d, m;
+	size_t k;
+
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	if (m <= 2)
+		y++;
+	k = (size_t)snprintf(buf, size, "%04" PRId64 "-%02" PRId64 "-%02" PRId64
+	    " %02" PRId64 ":%02" PRId64 ":%02" PRId64, y, m, d, sod / 3600,
+	    sod / 60 % 60, sod % 60);
+	if (digits > 0 && k < size) {
+		uint32_t f = nsec;
+		int i;
+
+		for (i = digits; i < 9; i++)
+			f /= 10;
+		snprintf(buf + k, size - k, ".%0*" PRIu32, digits, f);
+	}
+}
+
+/* The time column's text at `digits` decimals. */
+static void
+time_text(const struct lad *l, int64_t sec, uint32_t nsec, int digits,
+    char *buf, size_t size)
+{
+	const struct tv_render_opts *ro = l->ro;
+	const struct tv_lad_state *ls = l->ls;
+	int64_t d;
+
+	switch (ro->tfmt) {
+	case TV_T_NONE:
+		buf[0] = '\0';
+		return;
+	case TV_T_EPOCH:
+		d = tvr_span_ns(0, 0, sec, nsec);
+		break;
+	case TV_T_DATE:
+		fmt_date(l, sec, nsec, digits, buf, size);
+		return;
+	case TV_T_DELTA:
+		d = ls != NULL && ls->have_prev ?
+		    tvr_span_ns(ls->prev_sec, ls->prev_nsec, sec, nsec) : 0;
+		break;
+	case TV_T_FIRST:
+		d = tvr_span_ns(0, 0, sec, nsec) - ro->clock_ns;
+		break;
+	default:
+		d = ro->shared_clock ?
+		    tvr_span_ns(0, 0, sec, nsec) - ro->clock_ns :
+		    tvr_span_ns(l->c->first_sec, l->c->first_nsec, sec, nsec);
+		break;
+	}
+	tvr_secs(buf, size, d, digits);
+}
+
+/* The time of a row for the time column (see enum tv_tfmt), fewer
+ * decimals if it would not fit; with -ttt the row is the previous one for
+ * the next.  A time that fits in no way (only a damaged file's) is stars. */
 static void
 lad_time(const struct lad *l, int64_t sec, uint32_t nsec, char *buf, size_t size)
 {
-	const struct tv_render_opts *ro = l->ro;
-	int64_t d = ro->shared_clock ?
-	    tvr_span_ns(0, 0, sec, nsec) - ro->clock_ns :
-	    tvr_span_ns(l->c->first_sec, l->c->first_nsec, sec, nsec);
-
-	tvr_secs(buf, size, d, ro->ts_digits);
+	if (l->tcol == 0)		/* -t, or no room left for it */
+		buf[0] = '\0';
+	else
+		time_text(l, sec, nsec, l->tdig, buf, size);
+	if (l->width && strlen(buf) > l->tcol && l->tdig > 3)
+		time_text(l, sec, nsec, 3, buf, size);
 	if (l->width && strlen(buf) > l->tcol)
-		tvr_secs(buf, size, d, 3);
-	if (l->width && strlen(buf) > l->tcol)
-		tvr_secs(buf, size, d, 0);
+		time_text(l, sec, nsec, 0, buf, size);
+	if (l->width && strlen(buf) > l->tcol && l->tcol < size) {
+		memset(buf, '*', l->tcol);
+		buf[l->tcol] = '\0';
+	}
+	if (l->ls != NULL) {
+		l->ls->have_prev = 1;
+		l->ls->prev_sec = sec;
+		l->ls->prev_nsec = nsec;
+	}
 }
 
-/* "   time  STATE  |" up to and including the left bar */
+/* "   time  STATE  |" up to and including the left bar; -# puts the
+ * frame number n first (0: none on this line) */
 static void
-lad_left(const struct lad *l, const char *time, const char *state)
+lad_left(const struct lad *l, uint64_t n, const char *time, const char *state)
 {
-	tv_out_printf(l->o, "%s%*s  ", l->prefix, (int)l->tcol, time);
+	tvr_str(l->o, l->prefix);
+	if (l->ncol && n)
+		tv_out_printf(l->o, "%*" PRIu64 " ", (int)l->ncol, n);
+	else if (l->ncol)
+		tvr_pad(l->o, ' ', l->nlead);
+	tv_out_printf(l->o, "%*s  ", (int)l->tcol, time);
 	if (l->scol)
 		tv_out_printf(l->o, "%*s ", (int)l->scol, state);
 	tvr_str(l->o, "|");
@@ -220,15 +323,15 @@ lad_right(const struct lad *l, const char *state, const char *notes, int place)
  * `time`.
  */
 static void
-lad_between(const struct lad *l, const char *time, const char *text, char fill,
-    int centre)
+lad_between(const struct lad *l, uint64_t num, const char *time,
+    const char *text, char fill, int centre)
 {
 	size_t w = l->inner - (centre ? 4 : 3), n, used, left;
 	const char *next;
 
 	do {
 		n = tvr_wrap_piece(text, w, &next);
-		lad_left(l, time, "");
+		lad_left(l, num, time, "");
 		if (centre) {
 			used = n + 2;
 			left = (l->inner - used) / 2;
@@ -244,6 +347,7 @@ lad_between(const struct lad *l, const char *time, const char *text, char fill,
 		}
 		tvr_str(l->o, "|\n");
 		time = "";
+		num = 0;
 		text = next;
 	} while (*text);
 }
@@ -296,12 +400,12 @@ lad_row(const struct lad *l, const struct tv_row *r)
 	lab_fits = strlen(lab) + 8 <= l->inner;
 	place = notes_place(l, rs, notes);
 	if (!lab_fits)
-		lad_between(l, "", lab, ' ', 0);
-	lad_left(l, tbuf, ls);
+		lad_between(l, 0, "", lab, ' ', 0);
+	lad_left(l, r->n, tbuf, ls);
 	lad_arrow(l, r->from == TV_CLIENT, lab_fits ? lab : "");
 	lad_right(l, rs, notes, place);
 	if (notes[0] && place == NOTES_BELOW)
-		lad_between(l, "", notes, ' ', 0);
+		lad_between(l, 0, "", notes, ' ', 0);
 }
 
 /* A run of folded data rows: one line with the totals (more if narrow). */
@@ -319,14 +423,14 @@ lad_fold(const struct lad *l, const struct tv_row *first, unsigned n,
 		    PRIu64 " B <-", n, TV_SOFT, bytes_c, TV_SOFT, bytes_s);
 	if (strlen(text) + 4 > l->inner && l->width == 0) {
 		/* no limit: the ladder is as wide as its labels; say it whole */
-		lad_left(l, tbuf, "");
+		lad_left(l, first->n, tbuf, "");
 		tvr_str(l->o, " ");
 		tvr_piece(l->o, text, strlen(text));
 		tvr_str(l->o, " ");
 		lad_right(l, "", "", NOTES_BESIDE);
 		return;
 	}
-	lad_between(l, tbuf, text, '~', 1);
+	lad_between(l, first->n, tbuf, text, '~', 1);
 }
 
 /* A line of words under the rows, from the left bar's column. */
@@ -354,21 +458,55 @@ lad_outcome(const struct lad *l, void (*fmt)(const struct tv_tcp *, char *, size
  * 0 to size them to the stored rows (replay). */
 static void
 lad_init(struct lad *l, const struct tv_out *o, const struct tv_render_opts *ro,
-    const struct tv_conn *c, size_t want, const char *prefix)
+    const struct tv_conn *c, size_t want, const char *prefix,
+    struct tv_lad_state *ls)
 {
 	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN];
-	size_t need, ends;
+	size_t need, ends, intw, right;
+	const struct tv_rowblk *b;
+	unsigned i;
 
 	l->o = o;
 	l->ro = ro;
 	l->c = c;
+	l->ls = ls;
 	l->prefix = prefix;
 	l->plen = strlen(prefix);
 	l->width = ro->width;
+	/* -#: as wide as the largest frame number (replay), or as the tag
+	 * of the connection keeps it (live) */
+	l->ncol = 0;
+	if (ro->number && want == 0) {
+		l->ncol = 1;
+		for (b = c->rows; b != NULL; b = b->next)
+			for (i = 0; i < b->n; i++)
+				if (num_digits(b->r[i].n) > l->ncol)
+					l->ncol = num_digits(b->r[i].n);
+	} else if (ro->number)
+		l->ncol = ls->ncol;
+	l->nlead = l->ncol ? l->ncol + 1 : 0;
 	/* "  0.000000" or "  0.000000000": the input's precision */
-	l->tcol = (ro->ts_digits == 9 ? 9 : 6) + 5;
+	l->tdig = ro->ts_digits == 9 ? 9 : 6;
+	intw = ro->tfmt == TV_T_EPOCH ? 11 : ro->tfmt == TV_T_DATE ? 19 : 4;
+	l->tcol = ro->tfmt == TV_T_NONE ? 0 : intw + 1 + (size_t)l->tdig;
 	l->scol = c->proto == 6 ? 12 : 0;
-	l->lbar = l->plen + l->tcol + 2 + (l->scol ? l->scol + 1 : 0);
+	right = 2 + (l->scol ? 1 + l->scol : 0);
+	/* with a frame number or a long time, a narrow width gives up
+	 * decimals, then the time column, before the arrows get too short */
+	while ((ro->number || ro->tfmt == TV_T_EPOCH || ro->tfmt == TV_T_DATE) &&
+	    l->width && l->tcol > 0 && l->plen + l->nlead + l->tcol + 2 +
+	    (l->scol ? l->scol + 1 : 0) + right + FIT_INNER > l->width) {
+		if (l->tdig > 3)
+			l->tdig = 3;
+		else if (l->tdig > 0)
+			l->tdig = 0;
+		else {
+			l->tcol = 0;
+			break;
+		}
+		l->tcol = intw + (l->tdig ? 1 + (size_t)l->tdig : 0);
+	}
+	l->lbar = l->plen + l->nlead + l->tcol + 2 + (l->scol ? l->scol + 1 : 0);
 	tv_endpoint_str(&c->addr[TV_CLIENT], c->port[TV_CLIENT], ce, sizeof(ce));
 	tv_endpoint_str(&c->addr[TV_SERVER], c->port[TV_SERVER], se, sizeof(se));
 	/* wide enough for every label and both endpoints, room allowing */
@@ -426,9 +564,16 @@ lad_columns(const struct lad *l, const char *ce, const char *se)
 	rl = (size_t)snprintf(sv, sizeof(sv), "server %s", se);
 	gap = l->inner + 2 > ll + rl ? l->inner + 2 - ll - rl : 2;
 	tvr_str(o, l->prefix);
-	tvr_pad(o, ' ', l->tcol - 4);
-	tvr_str(o, "time");
-	col = l->plen + l->tcol;
+	if (l->ncol) {
+		tvr_pad(o, ' ', l->ncol - 1);
+		tvr_str(o, "# ");
+	}
+	col = l->plen + l->nlead;
+	if (l->tcol >= 4) {
+		tvr_pad(o, ' ', l->tcol - 4);
+		tvr_str(o, "time");
+		col += l->tcol;
+	}
 	if (room(l, l->lbar + ll + gap + rl) > 0 || l->lbar + ll + gap + rl == l->width) {
 		tvr_pad(o, ' ', l->lbar - col);
 		tv_out_printf(o, "%s", cl);
@@ -467,7 +612,7 @@ lad_head(const struct lad *l)
 	if (c->proto == 6 && c->part == 0) {
 		/* the states before the first packet, as the tracker knows
 		 * them now (live: when the first packet came) */
-		lad_left(l, "", tv_tcp_state_names[c->tcp.init_state[0]]);
+		lad_left(l, 0, "", tv_tcp_state_names[c->tcp.init_state[0]]);
 		tvr_pad(o, ' ', l->inner);
 		lad_right(l, tv_tcp_state_names[c->tcp.init_state[1]], "",
 		    NOTES_BESIDE);
@@ -586,8 +731,8 @@ lad_footer(const struct lad *l, enum tv_done why)
 		ADD("; evicted: connection table full");
 #undef ADD
 	tvr_str(l->o, l->prefix);
-	tvr_pad(l->o, ' ', l->tcol + 2);
-	lad_text(l, l->plen + l->tcol + 2, 2, buf);
+	tvr_pad(l->o, ' ', l->nlead + l->tcol + 2);
+	lad_text(l, l->plen + l->nlead + l->tcol + 2, 2, buf);
 }
 
 /* Pending folds, the outcome lines not yet said, and the footer. */
@@ -619,7 +764,7 @@ tv_lad_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	unsigned i;
 
 	memset(&ls, 0, sizeof(ls));
-	lad_init(&l, o, ro, c, 0, "");
+	lad_init(&l, o, ro, c, 0, "", &ls);
 	lad_head(&l);
 	lad_midstream(&l, &ls);
 	for (b = c->rows; b != NULL; b = b->next)
@@ -644,7 +789,12 @@ tv_lad_live_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 	struct lad l;
 
 	live_prefix(c, pre, sizeof(pre));
-	lad_init(&l, o, ro, c, LIVE_INNER, pre);
+	/* -#: room for a million frames, more when they come */
+	if (ro->number && ls->ncol < 6)
+		ls->ncol = 6;
+	if (ro->number && num_digits(r->n) > ls->ncol)
+		ls->ncol = (uint8_t)num_digits(r->n);
+	lad_init(&l, o, ro, c, LIVE_INNER, pre, ls);
 	if (!ls->started) {
 		lad_head(&l);
 		lad_midstream(&l, ls);
@@ -663,7 +813,9 @@ tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
 	if (why == TV_DONE_PARTIAL)
 		return;
 	live_prefix(c, pre, sizeof(pre));
-	lad_init(&l, o, ro, c, LIVE_INNER, pre);
+	if (ro->number && ls->ncol == 0)
+		ls->ncol = 6;
+	lad_init(&l, o, ro, c, LIVE_INNER, pre, ls);
 	lad_tail(&l, ls, why);
 }
 

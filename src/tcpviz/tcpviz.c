@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tv_cap.h"
@@ -30,16 +31,23 @@ struct opts {
 	long width;		/* --width, -1: the terminal's */
 	int list;		/* -D */
 	int summary;		/* --summary */
+	int tcount;		/* how many -t */
+	int linebuf;		/* -l */
+	const char *ffile;	/* -F */
 	char *filter;
 };
+
+/* -F: the most a filter file may hold */
+#define FILTER_FILE_MAX (64 * 1024)
 
 static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-"Usage: tcpviz [-nSD] [-c count] [-i interface] [-r file] [-w file] [-s snaplen]\n"
-"              [-B buffer_KiB] [-Z user] [--format=text|json] [--width=N]\n"
-"              [--data=summary|full|none] [--summary] [expression]\n"
+"Usage: tcpviz [-#lnSDU] [-t...] [-c count] [-i interface] [-r file] [-w file]\n"
+"              [-s snaplen] [-B buffer_KiB] [-Z user] [-F file]\n"
+"              [--format=text|json] [--width=N] [--data=summary|full|none]\n"
+"              [--summary] [expression]\n"
 "       tcpviz --demo[=LIST] [--pace=MS]    |    tcpviz --demo-list\n"
 "\n"
 "Draw each TCP or UDP connection as a ladder diagram: client on the left,\n"
@@ -49,18 +57,28 @@ usage(FILE *fp)
 "  -r FILE          read packets from FILE (pcap or pcapng; - for stdin)\n"
 "  -i IFACE         capture live on IFACE (needs CAP_NET_RAW: sudo, or\n"
 "                   make setcap)\n"
-"  -w FILE          also save every captured packet to FILE (pcap)\n"
-"  -s SNAPLEN       bytes to capture of each packet (default 262144)\n"
+"  -w FILE          also save the packets the expression and -c select to\n"
+"                   FILE (pcap)\n"
+"  -s SNAPLEN       bytes to capture of each packet (default and 0: 262144)\n"
 "  -B KIB           kernel capture buffer in KiB (default 8192)\n"
 "  -Z USER          after opening the capture, run as USER (default: the user\n"
 "                   who ran sudo, when started through sudo)\n"
 "  -D, --list-interfaces   list the interfaces that can be captured on\n"
 "  -c COUNT         stop after COUNT packets that match the expression\n"
+"  -F FILE          read the expression from FILE (at most 64 KiB)\n"
+"  -U, --immediate-mode   accepted for tcpdump habits: -w writes as packets\n"
+"                   come, live capture delivers them as they arrive\n"
 "  --max-conns N    connections tracked at once (default 262144); when full,\n"
 "                   the least recently active one is drawn early (evicted)\n"
 "\n"
 "Output:\n"
 "  -S               absolute sequence numbers (default: relative to the ISN)\n"
+"  -#, --number     the frame number of the file at the start of every row\n"
+"  -t               no time column; -tt: seconds since 1970; -ttt: since the\n"
+"                   previous row of the connection; -tttt: date and time of\n"
+"                   day; -ttttt: since the first packet (default: since the\n"
+"                   connection's first packet; live: since the start)\n"
+"  -l               line-buffered standard output\n"
 "  --width=N        fit text in N columns (default: the terminal's width on a\n"
 "                   terminal, else no limit; 0: no limit)\n"
 "  -n               accepted for tcpdump habits; tcpviz never resolves names\n"
@@ -114,6 +132,70 @@ join_args(int argc, char **argv)
 		strcat(s, argv[i]);
 	}
 	return s;
+}
+
+/* -tttt: the local time's offset from UTC at sec, for the renderer. */
+static long
+utc_offset(int64_t sec)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return 0;
+	return tm.tm_gmtoff;
+}
+
+/*
+ * -F FILE: the expression in FILE, at most FILTER_FILE_MAX bytes, its
+ * newlines as spaces and '#' comments dropped, as tcpdump reads it; NULL
+ * after a message.
+ */
+static char *
+read_filter_file(const char *path)
+{
+	FILE *fp;
+	char *s;
+	size_t n, i;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "tcpviz: -F %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if ((s = malloc(FILTER_FILE_MAX + 2)) == NULL) {
+		fclose(fp);
+		fprintf(stderr, "tcpviz: out of memory\n");
+		return NULL;
+	}
+	n = fread(s, 1, FILTER_FILE_MAX + 1, fp);
+	if (ferror(fp)) {
+		fprintf(stderr, "tcpviz: -F %s: %s\n", path, strerror(errno));
+		goto fail;
+	}
+	if (n > FILTER_FILE_MAX) {
+		fprintf(stderr, "tcpviz: -F %s: longer than %d bytes: "
+		    "not a filter expression\n", path, FILTER_FILE_MAX);
+		goto fail;
+	}
+	s[n] = '\0';
+	if (strlen(s) != n) {
+		fprintf(stderr, "tcpviz: -F %s: holds a NUL byte: "
+		    "not a filter expression\n", path);
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		if (s[i] == '#')	/* a comment to the end of the line, as tcpdump */
+			while (i < n && s[i] != '\n')
+				s[i++] = ' ';
+		if (i < n && (s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
+			s[i] = ' ';
+	}
+	fclose(fp);
+	return s;
+fail:
+	fclose(fp);
+	free(s);
+	return NULL;
 }
 
 /*
@@ -179,7 +261,7 @@ num_opt(const char *what, const char *arg, uint64_t min, uint64_t max,
 }
 
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
-	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH };
+	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH, OPT_IMMEDIATE };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -193,6 +275,8 @@ static const struct option longopts[] = {
 	{ "pace", required_argument, NULL, OPT_PACE },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "width", required_argument, NULL, OPT_WIDTH },
+	{ "number", no_argument, NULL, '#' },
+	{ "immediate-mode", no_argument, NULL, OPT_IMMEDIATE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -229,14 +313,29 @@ one_opt(struct opts *op, int ch, const char *arg)
 		op->live.iface = arg;
 		return -1;
 	case 'n':		/* tcpviz never resolves names */
+	case 'U':		/* -w writes as packets come already */
+	case OPT_IMMEDIATE:	/* live capture is prompt already */
+		return -1;
+	case '#':
+		op->run.ro.number = 1;
+		return -1;
+	case 't':
+		op->tcount++;
+		return -1;
+	case 'l':
+		op->linebuf = 1;
+		return -1;
+	case 'F':
+		op->ffile = arg;
 		return -1;
 	case 'r':
 		op->file = arg;
 		return -1;
 	case 's':
-		if (num_opt("snaplen", arg, 1, 262144, &v) < 0)
+		/* 0: the most, as in tcpdump */
+		if (num_opt("snaplen", arg, 0, 262144, &v) < 0)
 			return TV_EXIT_ERROR;
-		op->live.snaplen = (int)v;
+		op->live.snaplen = v == 0 ? 262144 : (int)v;
 		return -1;
 	case 'S':
 		op->run.ro.absolute = 1;
@@ -289,8 +388,8 @@ one_opt(struct opts *op, int ch, const char *arg)
 	case OPT_VERSION:
 		printf("tcpviz %s\n%s\n", TCPVIZ_VERSION, tv_cap_lib_version());
 		return TV_EXIT_OK;
-	default:
-		usage(stderr);
+	default:		/* getopt said what; the help is one option away */
+		fprintf(stderr, "Try 'tcpviz --help' for more information.\n");
 		return TV_EXIT_ERROR;
 	}
 }
@@ -305,7 +404,8 @@ parse_args(int argc, char **argv, struct opts *op)
 	op->demo.pace_ms = -1;
 	op->width = -1;
 	op->format = NULL;
-	while ((ch = getopt_long(argc, argv, "B:c:Dhi:nr:s:Sw:Z:", longopts,
+	argv[0] = (char *)"tcpviz";	/* getopt's messages, as every other says it */
+	while ((ch = getopt_long(argc, argv, "#B:c:DF:hi:lnr:s:StUw:Z:", longopts,
 	    NULL)) != -1)
 		if ((st = one_opt(op, ch, optarg)) >= 0)
 			return st;
@@ -325,7 +425,23 @@ parse_args(int argc, char **argv, struct opts *op)
 		    "no -r and no filter expression with it\n");
 		return TV_EXIT_ERROR;
 	}
-	if (optind < argc &&
+	if (op->tcount > 5) {
+		fprintf(stderr, "tcpviz: -t given %d times: -t to -ttttt\n",
+		    op->tcount);
+		return TV_EXIT_ERROR;
+	}
+	op->run.ro.tfmt = (enum tv_tfmt)op->tcount;	/* TV_T_NONE is 1 */
+	op->run.ro.utc_offset = utc_offset;
+	if (op->linebuf)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	if (op->ffile != NULL) {
+		/* tcpdump -F: the file is the expression, arguments are not */
+		if (optind < argc)
+			fprintf(stderr, "tcpviz: -F %s: the expression on the "
+			    "command line is ignored\n", op->ffile);
+		if ((op->filter = read_filter_file(op->ffile)) == NULL)
+			return TV_EXIT_ERROR;
+	} else if (optind < argc &&
 	    (op->filter = join_args(argc - optind, argv + optind)) == NULL) {
 		fprintf(stderr, "tcpviz: out of memory\n");
 		return TV_EXIT_ERROR;

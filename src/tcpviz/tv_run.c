@@ -297,6 +297,11 @@ take(struct tv_run *run, const struct tv_rec *rec, int link)
 	struct tv_row row;
 	enum tv_side from;
 
+	/* -ttttt: rows count from the first packet taken */
+	if (run->o.ro.tfmt == TV_T_FIRST && !run->first_seen) {
+		run->o.ro.clock_ns = rec->ts_sec * 1000000000LL + rec->ts_nsec;
+		run->first_seen = 1;
+	}
 	pkt.n = run->frames;
 	pkt.ts_sec = rec->ts_sec;
 	pkt.ts_nsec = rec->ts_nsec;

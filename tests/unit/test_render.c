@@ -1206,6 +1206,82 @@ test_ladder_widths(void **state)
 		tv_sum_conn(&o, &ro, &c, &(struct tv_sum_totals){ 0 });
 		assert_lines_within(k.s, widths[w], 600);
 	}
+	/* -# and every -t format: still within every width, replayed and
+	 * live (frame numbers of ten digits: a uint32's worth of frames) */
+	for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
+	for (m = 0; m <= TV_T_FIRST; m++)
+	for (p = 0; p < 2; p++)
+	for (y = 0; y < 4; y++) {
+		memset(&ro, 0, sizeof(ro));
+		ro.absolute = 1;
+		ro.ts_digits = y & 1 ? 9 : 6;
+		ro.data = y & 2 ? TV_DATA_FULL : TV_DATA_SUMMARY;
+		ro.width = widths[w];
+		ro.number = p == 0 || m == TV_T_DATE;
+		ro.tfmt = (enum tv_tfmt)m;
+		ro.clock_ns = -4294967296LL * 1000000000LL;
+		widest_conn(&c, b, protos[p]);
+		for (i = 0; i < b->n; i++)
+			b->r[i].n = 4294967295u - (b->n - 1 - i);
+		sink_reset(&k);
+		tv_lad_conn(&o, &ro, &c, whys[y]);
+		assert_lines_within(k.s, widths[w], 600);
+		if (ro.number)
+			assert_non_null(strstr(k.s, "4294967295 "));
+		if (m == TV_T_DATE && widths[w] == 0)
+			assert_non_null(strstr(k.s, "2106-02-07 06:28:16"));
+
+		ro.shared_clock = 1;
+		sink_reset(&k);
+		memset(&ls, 0, sizeof(ls));
+		for (i = 0; i < b->n; i++)
+			tv_lad_live_packet(&o, &ro, &c, &b->r[i], &ls);
+		tv_lad_live_done(&o, &ro, &c, whys[y] == TV_DONE_PARTIAL ?
+		    TV_DONE_END : whys[y], &ls);
+		assert_lines_within(k.s, widths[w], 600);
+		if (ro.number)
+			assert_non_null(strstr(k.s, "4294967295 "));
+	}
+	/* the columns: frame numbers, each -t format's time */
+	memset(&ro, 0, sizeof(ro));
+	ro.ts_digits = 6;
+	ro.data = TV_DATA_FULL;
+	ro.number = 1;
+	widest_conn(&c, b, 17);
+	b->n = 2;
+	b->r[0].n = 7;
+	b->r[0].ts_sec = 1700000000;
+	b->r[0].ts_nsec = 123456789;
+	b->r[1].n = 12;
+	b->r[1].ts_sec = 1700000001;
+	b->r[1].ts_nsec = 5000;
+	c.first_sec = 1700000000;
+	c.first_nsec = 123456789;
+	ro.tfmt = TV_T_EPOCH;
+	sink_reset(&k);
+	tv_lad_conn(&o, &ro, &c, TV_DONE_END);
+	assert_non_null(strstr(k.s, "\n 7  1700000000.123456  |"));
+	assert_non_null(strstr(k.s, "\n12  1700000001.000005  |"));
+	ro.tfmt = TV_T_DATE;
+	sink_reset(&k);
+	tv_lad_conn(&o, &ro, &c, TV_DONE_END);
+	assert_non_null(strstr(k.s, "\n 7 2023-11-14 22:13:20.123456  |"));
+	ro.tfmt = TV_T_DELTA;
+	sink_reset(&k);
+	tv_lad_conn(&o, &ro, &c, TV_DONE_END);
+	assert_non_null(strstr(k.s, "\n 7    0.000000  |"));
+	assert_non_null(strstr(k.s, "\n12    0.876548  |"));
+	ro.tfmt = TV_T_FIRST;
+	ro.clock_ns = 1699999999LL * 1000000000LL;
+	sink_reset(&k);
+	tv_lad_conn(&o, &ro, &c, TV_DONE_END);
+	assert_non_null(strstr(k.s, "\n 7    1.123456  |"));
+	ro.tfmt = TV_T_NONE;
+	ro.number = 0;
+	sink_reset(&k);
+	tv_lad_conn(&o, &ro, &c, TV_DONE_END);
+	assert_non_null(strstr(k.s, "\n  |---- UDP len=65535"));
+
 	/* at 80 columns the widest label stands on lines of its own, and the
 	 * arrow under it still runs from bar to bar */
 	memset(&ro, 0, sizeof(ro));
