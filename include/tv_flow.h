@@ -51,6 +51,7 @@ enum tv_done {
 	TV_DONE_CLOSED,		/* closed (FINs acknowledged, RST), or its 4-tuple was reused */
 	TV_DONE_END,		/* end of input, still open */
 	TV_DONE_EVICTED,	/* the table was full; the least recently active went */
+	TV_DONE_IDLE,		/* inactive longer than tv_flow_cfg.idle_ns: forgotten */
 	TV_DONE_PARTIAL,	/* row limit reached: the rows so far, more follow */
 };
 
@@ -105,6 +106,8 @@ struct tv_flow_cfg {
 	uint64_t linger_ns;	/* closed connections wait this long (capture time)
 				   for late packets before they are handed out */
 	uint32_t max_conns;	/* 0: default TV_FLOW_MAX_CONNS */
+	uint64_t idle_ns[2];	/* [0] TCP, [1] UDP: a connection inactive this
+				   long is handed out (TV_DONE_IDLE); 0: never */
 	uint32_t max_rows;	/* rows held per connection before a PARTIAL; 0: default */
 	tv_flow_done_fn done;	/* called once per finished connection (and per part) */
 	/* optional: may r be kept as part of the row stored last?  The caller

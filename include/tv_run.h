@@ -29,6 +29,10 @@ struct tv_sink {
 	void *ctx;
 };
 
+/* Live: connections with no packet for this long are let go (seconds). */
+#define TV_RUN_IDLE_TCP_S 300
+#define TV_RUN_IDLE_UDP_S 60
+
 /* Called for every finished connection after it is drawn (the demo's checks). */
 typedef void (*tv_run_conn_fn)(const struct tv_conn *c, void *ctx);
 

@@ -199,6 +199,8 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	json_outcomes(o, c);
 	if (why == TV_DONE_EVICTED)
 		tvr_str(o, ",\"evicted\":true");
+	if (why == TV_DONE_IDLE)
+		tvr_str(o, ",\"inactive\":true");
 	tvr_str(o, "}\n");
 }
 

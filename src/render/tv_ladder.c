@@ -729,6 +729,8 @@ lad_footer(const struct lad *l, enum tv_done why)
 	}
 	if (why == TV_DONE_EVICTED)
 		ADD("; evicted: connection table full");
+	if (why == TV_DONE_IDLE)
+		ADD("; inactive: no longer followed");
 #undef ADD
 	tvr_str(l->o, l->prefix);
 	tvr_pad(l->o, ' ', l->nlead + l->tcol + 2);
@@ -745,7 +747,11 @@ lad_tail(const struct lad *l, struct tv_lad_state *ls, enum tv_done why)
 	if (c->proto == 6 && why != TV_DONE_PARTIAL) {
 		if (!ls->said_open && c->tcp.first_had_syn)
 			lad_outcome(l, tv_fmt_opened);
-		if (!ls->said_close)
+		if (!ls->said_close && why == TV_DONE_IDLE &&
+		    tv_tcp_close(&c->tcp) == TV_CLOSE_OPEN)
+			lad_say(l, "== no packet for a long while: no longer followed "
+			    "(it may still be open)");
+		else if (!ls->said_close)
 			lad_outcome(l, tv_fmt_closed);
 		ls->said_open = ls->said_close = 1;
 	}

@@ -14,7 +14,8 @@ struct tv_flow {
 	struct tv_list {
 		struct tv_conn *head, *tail;
 		size_t off;		/* offsetof the struct tv_chain it uses */
-	} lru, cq;		/* least recently active first; closed, waiting out the linger */
+	} lru[2], cq;		/* TCP's and UDP's, least recently active first;
+				   closed, waiting out the linger */
 	struct tv_rowblk *free_blks[2];		/* recycled row blocks: first, later */
 	struct tv_flow_stats st;
 };
@@ -178,7 +179,7 @@ tv_flow_new(const struct tv_flow_cfg *cfg)
 	if (f == NULL)
 		return NULL;
 	f->cfg = *cfg;
-	f->lru.off = offsetof(struct tv_conn, lru);
+	f->lru[0].off = f->lru[1].off = offsetof(struct tv_conn, lru);
 	f->cq.off = offsetof(struct tv_conn, cq);
 	if (f->cfg.max_conns == 0)
 		f->cfg.max_conns = TV_FLOW_MAX_CONNS;
@@ -254,6 +255,25 @@ cq_unlink(struct tv_flow *f, struct tv_conn *c)
 	c->in_cq = 0;
 }
 
+/* c's activity list: TCP's or UDP's (their inactivity timeouts differ) */
+static struct tv_list *
+lru_of(struct tv_flow *f, const struct tv_conn *c)
+{
+	return &f->lru[c->proto == 17];
+}
+
+/* The least recently active connection of all, or NULL. */
+static struct tv_conn *
+oldest(const struct tv_flow *f)
+{
+	const struct tv_conn *t = f->lru[0].head, *u = f->lru[1].head;
+
+	if (t == NULL || u == NULL)
+		return (struct tv_conn *)(uintptr_t)(t ? t : u);
+	return (struct tv_conn *)(uintptr_t)(ts_ns(u->last_sec, u->last_nsec) <
+	    ts_ns(t->last_sec, t->last_nsec) ? u : t);
+}
+
 /* Take c out of every list and free it, without a callback. */
 static void
 conn_free(struct tv_flow *f, struct tv_conn *c)
@@ -264,7 +284,7 @@ conn_free(struct tv_flow *f, struct tv_conn *c)
 		pp = &(*pp)->hnext;
 	if (*pp == c)
 		*pp = c->hnext;
-	list_unlink(&f->lru, c);
+	list_unlink(lru_of(f, c), c);
 	cq_unlink(f, c);
 	rows_release(f, c);
 	free(c);
@@ -290,8 +310,8 @@ tv_flow_free(struct tv_flow *f)
 
 	if (f == NULL)
 		return;
-	while (f->lru.head)
-		conn_free(f, f->lru.head);
+	while (f->lru[0].head || f->lru[1].head)
+		conn_free(f, f->lru[0].head ? f->lru[0].head : f->lru[1].head);
 	for (k = 0; k < 2; k++) {
 		while ((b = f->free_blks[k]) != NULL) {
 			f->free_blks[k] = b->next;
@@ -353,8 +373,8 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash)
 	int rev;
 	size_t h;
 
-	while (f->nopen >= f->cfg.max_conns && f->lru.head != NULL)
-		conn_done(f, f->lru.head, TV_DONE_EVICTED);
+	while (f->nopen >= f->cfg.max_conns && oldest(f) != NULL)
+		conn_done(f, oldest(f), TV_DONE_EVICTED);
 	c = calloc(1, USER_OFF + f->cfg.user_size);
 	if (c == NULL)
 		return NULL;
@@ -375,7 +395,7 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash)
 	h = conn_bucket(f, c);
 	c->hnext = f->buckets[h];
 	f->buckets[h] = c;
-	list_append(&f->lru, c);
+	list_append(lru_of(f, c), c);
 	f->nopen++;
 	f->st.conns++;
 	if (f->nopen > f->st.peak)
@@ -497,8 +517,8 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 	if (f->cfg.keep_rows)
 		if (row_append(f, c, pkt, side) < 0)
 			return NULL;	/* out of memory: the caller stops */
-	list_unlink(&f->lru, c);
-	list_append(&f->lru, c);
+	list_unlink(lru_of(f, c), c);
+	list_append(lru_of(f, c), c);
 	return c;
 }
 
@@ -507,9 +527,20 @@ tv_flow_reap(struct tv_flow *f, int64_t ts_sec, uint32_t ts_nsec)
 {
 	int64_t now = ts_ns(ts_sec, ts_nsec);
 
+	int k;
+
 	while (f->cq.head != NULL && ts_ns(f->cq.head->closed_sec,
 	    f->cq.head->closed_nsec) + (int64_t)f->cfg.linger_ns <= now)
 		conn_done(f, f->cq.head, TV_DONE_CLOSED);
+	/* inactive too long (closed ones wait out their linger instead) */
+	for (k = 0; k < 2; k++) {
+		struct tv_conn *c;
+
+		while (f->cfg.idle_ns[k] && (c = f->lru[k].head) != NULL &&
+		    !c->closed && ts_ns(c->last_sec, c->last_nsec) +
+		    (int64_t)f->cfg.idle_ns[k] <= now)
+			conn_done(f, c, TV_DONE_IDLE);
+	}
 }
 
 static int
@@ -532,13 +563,13 @@ tv_flow_finish(struct tv_flow *f)
 	all = malloc(f->nopen * sizeof(*all));
 	if (all == NULL) {
 		/* no memory to sort: hand them out by last activity */
-		while (f->lru.head)
-			conn_done(f, f->lru.head, f->lru.head->closed ?
-			    TV_DONE_CLOSED : TV_DONE_END);
+		while ((c = oldest(f)) != NULL)
+			conn_done(f, c, c->closed ? TV_DONE_CLOSED : TV_DONE_END);
 		return;
 	}
-	for (c = f->lru.head; c != NULL; c = c->lru.next)
-		all[n++] = c;
+	for (i = 0; i < 2; i++)
+		for (c = f->lru[i].head; c != NULL; c = c->lru.next)
+			all[n++] = c;
 	qsort(all, n, sizeof(*all), by_id);
 	for (i = 0; i < n; i++)
 		conn_done(f, all[i], all[i]->closed ? TV_DONE_CLOSED : TV_DONE_END);

@@ -1178,11 +1178,72 @@ test_many_conns_grow_table(void **state)
 	tv_flow_free(f);
 }
 
+/* Live, quiet connections are let go: UDP after its timeout, TCP after its
+ * own (longer) one; eviction still takes the least recently active of
+ * both kinds. */
+static void
+test_inactive_let_go(void **state)
+{
+	struct tv_flow_cfg cfg;
+	struct tv_pkt p;
+	struct tv_flow *f;
+	struct rec r;
+	enum tv_side from;
+	uint32_t tid, uid;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.linger_ns = LINGER;
+	cfg.idle_ns[0] = 300 * 1000000000ULL;
+	cfg.idle_ns[1] = 60 * 1000000000ULL;
+	cfg.done = on_done;
+	cfg.ctx = &r;
+	f = tv_flow_new(&cfg);
+	assert_non_null(f);
+	tid = handshake(f, &cli, &srv, 100, 500, 0);
+	p = mkpkt(17, &cli2, &srv, 0, 0, 0, 10, 1000);
+	uid = tv_flow_add(f, &p, &from)->id;
+	/* 59 s after the datagram: nothing yet */
+	tv_flow_reap(f, 60, 0);
+	assert_int_equal(r.n, 0);
+	/* 61 s: the UDP flow goes, the TCP connection stays */
+	tv_flow_reap(f, 61, 1000);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.ev[0].id, uid);
+	assert_int_equal(r.ev[0].why, TV_DONE_IDLE);
+	/* a packet keeps the TCP connection alive; 300 s after it, it goes */
+	tcp(f, &cli, &srv, ACK, 101, 501, 0, 100000, NULL);
+	tv_flow_reap(f, 399, 0);
+	assert_int_equal(r.n, 1);
+	tv_flow_reap(f, 400, 1000);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.ev[1].id, tid);
+	assert_int_equal(r.ev[1].why, TV_DONE_IDLE);
+	tv_flow_free(f);
+
+	/* with no timeouts (replay), nothing is let go; a full table evicts
+	 * the least recently active, UDP or TCP */
+	f = flow_new(&r, 0, 2, 0);
+	p = mkpkt(17, &cli2, &srv, 0, 0, 0, 10, 0);
+	uid = tv_flow_add(f, &p, &from)->id;
+	tid = handshake(f, &cli, &srv, 100, 500, 10);
+	tv_flow_reap(f, 100000, 0);
+	assert_int_equal(r.n, 0);
+	tcp(f, &cli6, &srv6, SYN, 7, 0, 0, 20, NULL);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.ev[0].id, uid);
+	assert_int_equal(r.ev[0].why, TV_DONE_EVICTED);
+	tv_flow_free(f);
+	(void)tid;
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_both_directions_one_conn),
+		cmocka_unit_test(test_inactive_let_go),
 		cmocka_unit_test(test_distinct_tuples_distinct_conns),
 		cmocka_unit_test(test_client_is_syn_sender),
 		cmocka_unit_test(test_synack_first_receiver_is_client),
