@@ -92,6 +92,10 @@ writer_main(void *arg)
 		}
 		as.head = (as.head + (size_t)w) % RING;
 		as.len -= (size_t)w;
+		/* empty: start again at the front, so only as much of the
+		 * ring is ever touched as the reader fell behind */
+		if (as.len == 0)
+			as.head = 0;
 		pthread_cond_broadcast(&as.less);
 	}
 	as.len = 0;
