@@ -1154,6 +1154,20 @@ widest_conn(struct tv_conn *c, struct tv_rowblk *b, uint8_t proto)
 	c->nrows = b->n;
 }
 
+/* c's rows drawn live, one by one, then its end (a part ends it too) */
+static void
+draw_live(const struct tv_out *o, const struct tv_render_opts *ro,
+    struct tv_conn *c, const struct tv_rowblk *b, enum tv_done why)
+{
+	struct tv_lad_state ls;
+	unsigned i;
+
+	memset(&ls, 0, sizeof(ls));
+	for (i = 0; i < b->n; i++)
+		tv_lad_live_packet(o, ro, c, &b->r[i], &ls);
+	tv_lad_live_done(o, ro, c, why == TV_DONE_PARTIAL ? TV_DONE_END : why, &ls);
+}
+
 static void
 test_ladder_widths(void **state)
 {
@@ -1163,7 +1177,6 @@ test_ladder_widths(void **state)
 	static const enum tv_done whys[] = { TV_DONE_CLOSED, TV_DONE_END,
 	    TV_DONE_EVICTED, TV_DONE_PARTIAL };
 	struct tv_rowblk *b = malloc(sizeof(*b) + 16 * sizeof(b->r[0]));
-	struct tv_lad_state ls;
 	struct tv_render_opts ro;
 	struct tv_conn c;
 	struct sink k;
@@ -1193,11 +1206,7 @@ test_ladder_widths(void **state)
 		ro.shared_clock = 1;
 		ro.clock_ns = -4294967296LL * 1000000000LL;
 		sink_reset(&k);
-		memset(&ls, 0, sizeof(ls));
-		for (i = 0; i < b->n; i++)
-			tv_lad_live_packet(&o, &ro, &c, &b->r[i], &ls);
-		tv_lad_live_done(&o, &ro, &c, whys[y] == TV_DONE_PARTIAL ?
-		    TV_DONE_END : whys[y], &ls);
+		draw_live(&o, &ro, &c, b, whys[y]);
 		assert_lines_within(k.s, widths[w], 600);
 		assert_non_null(strstr(k.s, "#4294967295 "));
 
@@ -1233,11 +1242,7 @@ test_ladder_widths(void **state)
 
 		ro.shared_clock = 1;
 		sink_reset(&k);
-		memset(&ls, 0, sizeof(ls));
-		for (i = 0; i < b->n; i++)
-			tv_lad_live_packet(&o, &ro, &c, &b->r[i], &ls);
-		tv_lad_live_done(&o, &ro, &c, whys[y] == TV_DONE_PARTIAL ?
-		    TV_DONE_END : whys[y], &ls);
+		draw_live(&o, &ro, &c, b, whys[y]);
 		assert_lines_within(k.s, widths[w], 600);
 		if (ro.number)
 			assert_non_null(strstr(k.s, "4294967295 "));
