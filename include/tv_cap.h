@@ -32,13 +32,36 @@ struct tv_rec {
 struct tv_cap *tv_cap_open_file(const char *path, const char *filter,
     char *errbuf);
 
+/* As tv_cap_open_file(), with the timestamp precision asked for
+ * (--time-stamp-precision): 6 (micro) or 9 (nano) has libpcap scale every
+ * time to it (and a -w file is written with it); 0: the file's own. */
+struct tv_cap *tv_cap_open_file_prec(const char *path, const char *filter,
+    int digits, char *errbuf);
+
+/* -Q: which packets a live capture takes (pcap_setdirection). */
+enum tv_cap_dir { TV_DIR_INOUT, TV_DIR_IN, TV_DIR_OUT };
+
 /* Options of a live capture. */
 struct tv_live_opts {
 	const char *iface;	/* "lo" when NULL */
 	int snaplen;		/* 0: 262144 */
 	int buffer_kib;		/* 0: TV_CAP_DEFAULT_BUFFER_KIB */
 	int timeout_ms;		/* how often tv_cap_next() returns with nothing */
+	enum tv_cap_dir dir;	/* -Q; on a loopback interface every packet is
+				   both sent and received: each value takes all */
+	const char *linktype;	/* -y: a libpcap DLT name; NULL: the default */
+	int digits;		/* --time-stamp-precision: 9 nano, else micro */
 };
+
+/* -y: is NAME a link type libpcap knows (EN10MB, LINUX_SLL ...)? */
+int tv_cap_linktype_known(const char *name);
+
+/*
+ * -L: print the link types IFACE offers, as tcpdump -L does ("Data link
+ * types for lo (use option -y to set):" then "  EN10MB (Ethernet)").
+ * 0, or a TV_CAP_E* code with a message in errbuf.
+ */
+int tv_cap_list_linktypes(FILE *fp, const char *iface, char *errbuf);
 
 /*
  * 8 MiB: a loopback burst of a million small packets a second fits

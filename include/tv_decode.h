@@ -62,8 +62,9 @@ struct tv_addr {
 
 /*
  * The view of one frame.  Filled once by tv_decode(); the tracker and the
- * renderers read only this.  It holds no pointers into the frame, so a
- * caller may reuse the frame buffer at once.
+ * renderers read only this.  It holds one pointer into the frame,
+ * `payload`, valid only while the frame's buffer is (during the callback
+ * that hands pkt over); every other field may outlive the frame.
  */
 struct tv_pkt {
 	uint64_t n;		/* frame number in the input, 1-based */
@@ -93,6 +94,23 @@ struct tv_pkt {
 
 	unsigned truncated:1;	/* capture ended before the headers or payload did */
 	const char *malformed;	/* static text naming what is wrong, or NULL */
+
+	/* IP, for -v: TTL (IPv4) or hop limit (IPv6); IPv4's identification */
+	uint8_t ttl;
+	uint8_t has_ipid;	/* 1 for IPv4 */
+	uint16_t ipid;
+
+	/* Ethernet link, for -e (has_mac 0 on other links) */
+	uint8_t has_mac;
+	uint8_t nvlan;		/* VLAN tags seen (up to 2 kept) */
+	uint8_t mac_src[6], mac_dst[6];
+	uint16_t ethertype;	/* the innermost, after any VLAN tags */
+	uint16_t vlan[2];	/* VLAN ids, outermost first */
+
+	/* the captured payload bytes (paycap of them, at most len): points
+	 * into the frame, valid only while the frame is; NULL when none */
+	const uint8_t *payload;
+	uint32_t paycap;
 };
 
 /*

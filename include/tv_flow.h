@@ -26,6 +26,8 @@ struct tv_row {
 	uint8_t wscale;
 	uint8_t nsack;
 	uint8_t truncated;
+	uint8_t ttl;		/* -v: IP's TTL or hop limit */
+	uint8_t has_ipid;	/* IPv4: ipid is its ID */
 	/* fold_n > 0: the row stands for a run of fold_n rows that its
 	 * connection's renderer folds as they come (tv_flow_cfg.merge): these
 	 * are the first row's fields, fold_bytes the run's payload each way */
@@ -33,6 +35,13 @@ struct tv_row {
 	const char *malformed;	/* static text or NULL */
 	struct tv_tcp_pkt an;	/* TCP: states after it, notes */
 	uint32_t fold_bytes[2];
+	uint16_t ipid;		/* -v */
+	/* -A, -X: up to paylen bytes of payload, kept by the renderer that
+	 * stores rows (tv_flow leaves them NULL and 0) */
+	uint16_t paylen;
+	uint32_t ts_val, ts_ecr;	/* -vv: the options in full */
+	uint32_t sack[TV_MAX_SACK][2];
+	const uint8_t *pay;
 };
 
 /* Rows are stored in blocks: a small first one, since most connections

@@ -52,7 +52,15 @@ struct tv_render_opts {
 	/* TV_T_DATE: seconds east of UTC of the local time at `sec` (the
 	 * program's, the core does no I/O); NULL: UTC */
 	long (*utc_offset)(int64_t sec);
+	int quiet;		/* -q: arrows only, no notes beside the rows */
+	int verbose;		/* -v 1, -vv 2: window, TTL, IP ID; options in full */
+	int payload;		/* -A 'A', -X 'X': payload under a row (live), 0: none */
+	int link;		/* -e: the link layer in the header (live) */
+	int color;		/* ANSI colours (the program decides: terminal, NO_COLOR) */
 };
+
+/* -A, -X: at most this many payload bytes are shown under a row */
+#define TV_PAYLOAD_MAX 256
 
 /* The narrowest --width the text renderers lay out for (0 is no limit). */
 #define TV_WIDTH_MIN 72
@@ -130,8 +138,23 @@ const char *tv_renderer_names(void);
 
 /* ---- ASCII ladder (tv_ladder.c) ---- */
 
+/* -e: the link layer of a connection's first packet, as the header says it */
+struct tv_lad_link {
+	uint8_t have;		/* an Ethernet frame was seen */
+	uint8_t from;		/* enum tv_side: who sent it */
+	uint8_t nvlan;
+	uint8_t mac_src[6], mac_dst[6];
+	uint16_t ethertype;
+	uint16_t vlan[2];
+};
+
+/* Keep pkt's link layer in *k unless one is kept already. */
+void tv_lad_link_keep(struct tv_lad_link *k, const struct tv_pkt *pkt,
+    enum tv_side from);
+
 /* Where a ladder drawn row by row stands (live), or from stored rows. */
 struct tv_lad_state {
+	struct tv_lad_link link;	/* -e */
 	struct tv_row fold_first;	/* first row of a run being folded */
 	uint32_t fold_n;
 	uint64_t fold_bytes[2];
@@ -159,6 +182,10 @@ void tv_lad_conn(const struct tv_out *o, const struct tv_render_opts *ro,
  */
 void tv_lad_live_packet(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, const struct tv_row *r, struct tv_lad_state *ls);
+/* The same with the packet itself (-e, -A and -X need it; pkt may be NULL). */
+void tv_lad_live_pkt(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, const struct tv_row *r, const struct tv_pkt *pkt,
+    struct tv_lad_state *ls);
 /* Live view: the connection is finished: pending rows, outcome, footer. */
 void tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, enum tv_done why, struct tv_lad_state *ls);

@@ -11,6 +11,9 @@
 #   * -tt and -tttt (TZ=UTC0) show tcpdump's times; -t, -ttt, -ttttt too;
 #   * -# and the -t formats keep every line within --width;
 #   * -s 0 is the most; -F FILE reads the expression (comments, bounds).
+#   * -w - is the capture alone on stdout (tcpdump -r - reads it), the
+#     ladder on stderr with --print; bad -Q, -y, --time-stamp-precision
+#     values are one line; --time-stamp-precision scales -r and -w.
 # tcpdump comes with tools/deps.sh test; without it the comparisons skip.
 # Prints "ok NAME", "FAIL NAME: why" or "skip NAME: why", then
 # "flags: N passed, M failed".  TCPVIZ names the binary (default ./tcpviz).
@@ -233,6 +236,177 @@ printf 'udp and\n' >"$tmp/badf"
 st=$?
 [ $st = 1 ] && grep -q "bad filter" "$tmp/err" &&
     ok "-F bad expression" || bad "-F bad expression" "exit $st" "$tmp/err"
+
+# ---- 8. -w -, --print, -Q, -y, --time-stamp-precision (issue 13) ----
+# -w -: standard output is the capture alone; tcpdump -r - reads it whole
+"$TCPVIZ" -r $C/handshake.pcap -w - >"$tmp/wd.pcap" 2>"$tmp/err"
+st=$?
+if [ $have_tcpdump = 1 ]; then
+	a=$(tcpdump -n -r - <"$tmp/wd.pcap" 2>/dev/null | wc -l | tr -d ' ')
+	b=$(pcount $C/handshake.pcap)
+	[ $st = 0 ] && [ "$a" = "$b" ] && [ "$a" -gt 0 ] && ! [ -s "$tmp/err" ] &&
+	    ok "-w - | tcpdump -r -" ||
+	    bad "-w - | tcpdump -r -" "exit $st, tcpdump read $a of $b packets" "$tmp/err"
+	a=$("$TCPVIZ" -r $C/handshake.pcap -w - 2>/dev/null | tcpdump -n -r - 2>/dev/null | wc -l | tr -d ' ')
+	[ "$a" = "$b" ] && ok "-w - through a pipe" || bad "-w - through a pipe" "tcpdump read $a of $b"
+else
+	skip "-w - | tcpdump -r -" "no tcpdump"
+fi
+"$TCPVIZ" -r $C/handshake.pcap -w - --print >"$tmp/wdp.pcap" 2>"$tmp/err"
+st=$?
+"$TCPVIZ" -r $C/handshake.pcap >"$tmp/want" 2>/dev/null
+[ $st = 0 ] && cmp -s "$tmp/wdp.pcap" "$tmp/wd.pcap" && cmp -s "$tmp/err" "$tmp/want" &&
+    ok "-w - --print: the ladder on stderr" ||
+    bad "-w - --print: the ladder on stderr" "exit $st, stdout or stderr differ" "$tmp/err"
+"$TCPVIZ" -r $C/handshake.pcap -w "$tmp/wp.pcap" --print >"$tmp/out" 2>"$tmp/err"
+cmp -s "$tmp/out" "$tmp/want" && cmp -s "$tmp/wp.pcap" "$tmp/wd.pcap" &&
+    ok "--print with -w FILE: drawn and saved" ||
+    bad "--print with -w FILE: drawn and saved" "output or file differ" "$tmp/err"
+"$TCPVIZ" -r $C/handshake.pcap --print >"$tmp/out" 2>&1
+cmp -s "$tmp/out" "$tmp/want" && ok "--print alone: the default" ||
+    bad "--print alone: the default" "output differs" "$tmp/out"
+
+# bad values of -Q, -y, --time-stamp-precision: one line, exit 1, nothing on stdout
+onebad() {	# NAME GREP ARGS...
+	name=$1 pat=$2
+	shift 2
+	"$TCPVIZ" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	st=$?
+	[ $st = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && ! [ -s "$tmp/out" ] &&
+	    grep -q -- "$pat" "$tmp/err" && ok "$name" ||
+	    bad "$name" "exit $st, want 1 and one line with '$pat'" "$tmp/err"
+}
+onebad "-Q bad value" "-Q sideways: not a direction (in, out or inout)" -i lo -Q sideways
+onebad "-y bad value" "-y NOSUCHLINK: unknown link type" -i lo -y NOSUCHLINK
+onebad "--time-stamp-precision bad value" "micro or nano" -r $C/handshake.pcap --time-stamp-precision=pico
+
+# --time-stamp-precision with -r: libpcap scales the times; -w keeps them so
+digits() {	# the decimals of the first row's time
+	sed -n 's/^ *[0-9][0-9]*\.\([0-9]*\) .*SYN_SENT.*/\1/p' "$1" | head -1 | awk '{ print length($0) }'
+}
+"$TCPVIZ" -r $C/handshake-ns.pcap >"$tmp/ns" 2>&1
+"$TCPVIZ" -r $C/handshake-ns.pcap --time-stamp-precision=nano >"$tmp/nsn" 2>&1
+"$TCPVIZ" -r $C/handshake-ns.pcap --time-stamp-precision=micro >"$tmp/nsu" 2>&1
+"$TCPVIZ" -r $C/handshake.pcap --time-stamp-precision=nano >"$tmp/usn" 2>&1
+why=""
+[ "$(digits "$tmp/ns")" = 9 ] || why="handshake-ns.pcap: not 9 digits;"
+cmp -s "$tmp/ns" "$tmp/nsn" || why="$why =nano changes a nanosecond file;"
+[ "$(digits "$tmp/nsu")" = 6 ] || why="$why =micro: not 6 digits;"
+[ "$(digits "$tmp/usn")" = 9 ] || why="$why handshake.pcap =nano: not 9 digits;"
+[ -z "$why" ] && ok "--time-stamp-precision with -r" ||
+    bad "--time-stamp-precision with -r" "$why" "$tmp/nsu" "$tmp/usn"
+magic() {
+	od -An -tx1 -N4 "$1" 2>/dev/null | tr -d ' \n'
+}
+why=""
+"$TCPVIZ" -r $C/handshake-ns.pcap --time-stamp-precision=micro -w "$tmp/m.pcap" >/dev/null 2>&1
+"$TCPVIZ" -r $C/handshake.pcap --time-stamp-precision=nano -w "$tmp/n.pcap" >/dev/null 2>&1
+case $(magic "$tmp/m.pcap") in d4c3b2a1|a1b2c3d4) ;; *) why="=micro -w: not a microsecond pcap;" ;; esac
+case $(magic "$tmp/n.pcap") in 4d3cb2a1|a1b23c4d) ;; *) why="$why =nano -w: not a nanosecond pcap;" ;; esac
+if [ $have_tcpdump = 1 ]; then
+	tcpdump --time-stamp-precision=micro -n -r $C/handshake-ns.pcap -w "$tmp/tm.pcap" 2>/dev/null
+	tcpdump --time-stamp-precision=nano -n -r $C/handshake.pcap -w "$tmp/tn.pcap" 2>/dev/null
+	cmp -s "$tmp/m.pcap" "$tmp/tm.pcap" || why="$why =micro -w differs from tcpdump's;"
+	cmp -s "$tmp/n.pcap" "$tmp/tn.pcap" || why="$why =nano -w differs from tcpdump's;"
+fi
+"$TCPVIZ" -r "$tmp/n.pcap" >"$tmp/out" 2>&1
+[ "$(digits "$tmp/out")" = 9 ] || why="$why the =nano file replays without 9 digits;"
+[ -z "$why" ] && ok "--time-stamp-precision with -w" || bad "--time-stamp-precision with -w" "$why"
+
+# ---- -q, -v, -vv, -A, -X, -e, --color: the ladder's display flags ----
+# -q: arrows only: no options, no notes beside or under the rows
+"$TCPVIZ" -n -r $C/retrans.pcap -q --data=full >"$tmp/q" 2>&1
+if ! grep '|' "$tmp/q" | grep -q '<mss\|dup-ack\|retransmission\|truncated' &&
+    grep -q -- '---- SYN seq=0' "$tmp/q"; then ok "-q: arrows only"
+else bad "-q: arrows only" "notes or options left" "$tmp/q"; fi
+# -v: TTL and IP ID as tcpdump -v reads them, for every packet
+"$TCPVIZ" -n -r $C/close-four-way.pcap -v --data=full >"$tmp/v" 2>&1
+sed -n 's/.*\(ttl [0-9]*\), \(id [0-9]*\).*/\1, \2/p' "$tmp/v" >"$tmp/v.ours"
+if [ $have_tcpdump = 1 ]; then
+	tcpdump -n -v -r $C/close-four-way.pcap 2>/dev/null |
+	    sed -n 's/.*\(ttl [0-9]*\), \(id [0-9]*\),.*/\1, \2/p' >"$tmp/v.theirs"
+	if [ -s "$tmp/v.ours" ] && cmp -s "$tmp/v.ours" "$tmp/v.theirs" &&
+	    grep -q "win 65495" "$tmp/v"; then ok "-v: TTL and IP ID as tcpdump -v"
+	else bad "-v: TTL and IP ID as tcpdump -v" "differ" "$tmp/v.ours" "$tmp/v.theirs"; fi
+else
+	skip "-v: TTL and IP ID as tcpdump -v" "no tcpdump"
+fi
+# -vv: timestamp values as tcpdump's; SACK blocks relative as tcpdump's
+"$TCPVIZ" -n -r $C/retrans.pcap -vv --data=full >"$tmp/vv" 2>&1
+grep -o 'TS val [0-9]* ecr [0-9]*' "$tmp/vv" >"$tmp/vv.ours"
+if [ $have_tcpdump = 1 ]; then
+	tcpdump -n -r $C/retrans.pcap 2>/dev/null |
+	    grep -o 'TS val [0-9]* ecr [0-9]*' >"$tmp/vv.theirs"
+	tcpdump -n -r $C/retrans.pcap 2>/dev/null | grep -o 'sack 1 {[0-9:]*}' |
+	    head -1 >"$tmp/sack.theirs"
+	if [ -s "$tmp/vv.ours" ] && cmp -s "$tmp/vv.ours" "$tmp/vv.theirs" &&
+	    grep -qF "$(cat "$tmp/sack.theirs")" "$tmp/vv"; then
+		ok "-vv: options in full as tcpdump's"
+	else bad "-vv: options in full as tcpdump's" "differ" "$tmp/vv.ours" "$tmp/vv.theirs"; fi
+else
+	skip "-vv: options in full as tcpdump's" "no tcpdump"
+fi
+# -A and -X: the payload under its row, folded runs unfolded; -X's hex
+# as tcpdump -X has it
+"$TCPVIZ" -n -r $C/close-four-way.pcap -A >"$tmp/a" 2>&1
+"$TCPVIZ" -n -r $C/close-four-way.pcap -X >"$tmp/x" 2>&1
+if grep -A1 'PSH,ACK seq=1:9 ack=1 len=8' "$tmp/a" | grep -q '^ *close me$' &&
+    ! grep -q 'segments:' "$tmp/a"; then ok "-A: payload under the PSH row"
+else bad "-A: payload under the PSH row" "not there" "$tmp/a"; fi
+if grep -q '0x0000:  636c 6f73 6520 6d65 .*close me$' "$tmp/x"; then
+	if [ $have_tcpdump = 1 ] && ! tcpdump -n -X -r $C/close-four-way.pcap 2>/dev/null |
+	    grep -q '636c 6f73 6520 6d65'; then
+		bad "-X: hex and ASCII" "tcpdump -X has other bytes" "$tmp/x"
+	else ok "-X: hex and ASCII"; fi
+else bad "-X: hex and ASCII" "no hex line" "$tmp/x"; fi
+"$TCPVIZ" -n -r $C/retrans.pcap -X -s 0 >"$tmp/xt" 2>&1
+grep -q '(958 more bytes, not captured)' "$tmp/xt" && ok "-X: a short capture says so" ||
+    bad "-X: a short capture says so" "no note" "$tmp/xt"
+# -e: the MAC addresses and VLAN of an Ethernet capture, as tcpdump -e
+"$TCPVIZ" -n -r $C/handshake-vlan.pcap -e >"$tmp/e" 2>&1
+if grep -q '^link client 00:00:00:00:00:00 server 00:00:00:00:00:00, ethertype IPv4 (0x0800), vlan 42$' "$tmp/e"; then
+	if [ $have_tcpdump = 1 ] && ! tcpdump -n -e -r $C/handshake-vlan.pcap 2>/dev/null |
+	    head -1 | grep -q 'vlan 42, p 0, ethertype IPv4 (0x0800)'; then
+		bad "-e: link layer in the header" "tcpdump -e says otherwise" "$tmp/e"
+	else ok "-e: link layer in the header"; fi
+else bad "-e: link layer in the header" "no link line" "$tmp/e"; fi
+# every new kind of line within --width
+why=""
+for wd in 72 80; do
+	for f in -q -v -vv -A -X -e "-vv -X -e -#" "-v -A -tttt"; do
+		for cap in retrans.pcap close-four-way.pcap ipv6.pcap handshake-vlan.pcap udp-tcp-mixed.pcap; do
+			# shellcheck disable=SC2086
+			"$TCPVIZ" -n -r $C/$cap --width=$wd $f --data=full >"$tmp/w" 2>&1
+			n=$(awk -v w=$wd 'length($0) > w' "$tmp/w" | wc -l)
+			[ "$n" = 0 ] || why="$why $cap $f at $wd: $n long lines;"
+		done
+	done
+done
+[ -z "$why" ] && ok "-q -v -vv -A -X -e within --width" ||
+    bad "-q -v -vv -A -X -e within --width" "$why"
+# colour: off in a pipe, on a terminal, NO_COLOR, --color=always|never;
+# escapes never count toward the width
+esc=$(printf '\033')
+"$TCPVIZ" -n -r $C/refused.pcap >"$tmp/c.pipe" 2>&1
+"$TCPVIZ" -n -r $C/refused.pcap --color=always >"$tmp/c.always" 2>&1
+why=""
+grep -q "$esc" "$tmp/c.pipe" && why="colour in a pipe;"
+grep -q "$esc\[35m<--- RST" "$tmp/c.always" || why="$why --color=always: no colour;"
+sed "s/$esc\[[0-9;]*m//g" "$tmp/c.always" | cmp -s - "$tmp/c.pipe" ||
+    why="$why --color=always differs beyond its escapes;"
+if command -v python3 >/dev/null 2>&1; then
+	python3 tests/pty.py --cols 80 --out "$tmp/c.tty" -- "$TCPVIZ" -n -r $C/retrans.pcap >/dev/null 2>&1
+	NO_COLOR=1 python3 tests/pty.py --cols 80 --out "$tmp/c.nocolor" -- "$TCPVIZ" -n -r $C/retrans.pcap >/dev/null 2>&1
+	python3 tests/pty.py --cols 80 --out "$tmp/c.never" -- "$TCPVIZ" -n -r $C/retrans.pcap --color=never >/dev/null 2>&1
+	grep -q "$esc\[1;33m" "$tmp/c.tty" || why="$why a terminal: no colour;"
+	grep -q "$esc" "$tmp/c.nocolor" && why="$why NO_COLOR: colour;"
+	grep -q "$esc" "$tmp/c.never" && why="$why --color=never on a terminal: colour;"
+	n=$(sed "s/$esc\[[0-9;]*m//g" "$tmp/c.tty" | awk 'length($0) > 80' | wc -l)
+	[ "$n" = 0 ] || why="$why $n lines over 80 columns on the terminal;"
+fi
+[ -z "$why" ] && ok "--color: terminal, pipe, NO_COLOR" ||
+    bad "--color: terminal, pipe, NO_COLOR" "$why" "$tmp/c.always"
+onebad "--color bad value" "unknown --color 'sometimes'" -r $C/handshake.pcap --color=sometimes
 
 echo "flags: $passed passed, $failed failed"
 [ $failed = 0 ]

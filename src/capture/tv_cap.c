@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <net/if.h>
+
 #include <poll.h>
 
 #include <pcap/pcap.h>
@@ -302,6 +304,13 @@ filter_error(char *errbuf, const char *filter, const char *why)
 struct tv_cap *
 tv_cap_open_file(const char *path, const char *filter, char *errbuf)
 {
+	return tv_cap_open_file_prec(path, filter, 0, errbuf);
+}
+
+struct tv_cap *
+tv_cap_open_file_prec(const char *path, const char *filter, int digits,
+    char *errbuf)
+{
 	char pe[PCAP_ERRBUF_SIZE];
 	struct tv_cap *cap;
 	FILE *fp, *in;
@@ -321,6 +330,9 @@ tv_cap_open_file(const char *path, const char *filter, char *errbuf)
 		free(cap);
 		return NULL;
 	}
+	/* asked for: libpcap scales every time to it */
+	if (digits == 6 || digits == 9)
+		cap->digits = digits;
 	/* on success pcap owns the stream and closes it (never stdin) */
 	cap->p = pcap_fopen_offline_with_tstamp_precision(in,
 	    cap->digits == 9 ? PCAP_TSTAMP_PRECISION_NANO :
@@ -519,6 +531,142 @@ tv_cap_close(struct tv_cap *cap)
 	return r;
 }
 
+/*
+ * Is there an interface NAME (a network device, or one of libpcap's own:
+ * any, usbmon ...)?  Asked before pcap_create(), which without privileges
+ * says "permission" for a name that does not exist.  *loopback is set for
+ * a loopback interface.  1 or 0.
+ */
+static int
+iface_exists(const char *name, int *loopback)
+{
+	char pe[PCAP_ERRBUF_SIZE];
+	pcap_if_t *all, *d;
+	int found = 0;
+
+	*loopback = 0;
+	if (pcap_findalldevs(&all, pe) < 0)
+		return if_nametoindex(name) != 0;
+	for (d = all; d != NULL; d = d->next)
+		if (strcmp(d->name, name) == 0) {
+			found = 1;
+			*loopback = (d->flags & PCAP_IF_LOOPBACK) != 0;
+			break;
+		}
+	pcap_freealldevs(all);
+	return found || if_nametoindex(name) != 0;
+}
+
+int
+tv_cap_linktype_known(const char *name)
+{
+	return pcap_datalink_name_to_val(name) >= 0;
+}
+
+/* pcap_activate()'s failure into a TV_CAP_E* code and errbuf. */
+static int
+activate_error(pcap_t *p, int r, char *errbuf)
+{
+	if (r == PCAP_ERROR_PERM_DENIED) {
+		snprintf(errbuf, TV_ERRBUF_SIZE,
+		    "no permission to capture (capturing needs CAP_NET_RAW)");
+		return TV_CAP_EPERM;
+	}
+	if (r == PCAP_ERROR_NO_SUCH_DEVICE) {
+		snprintf(errbuf, TV_ERRBUF_SIZE,
+		    "no such interface (tcpviz -D lists them)");
+		return TV_CAP_ENODEV;
+	}
+	snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pcap_geterr(p));
+	return TV_CAP_EOTHER;
+}
+
+/* A pcap_t for IFACE, not yet activated; NULL with *err and errbuf. */
+static pcap_t *
+create(const char *iface, int *loopback, int *err, char *errbuf)
+{
+	char pe[PCAP_ERRBUF_SIZE];
+	pcap_t *p;
+
+	if (!iface_exists(iface, loopback)) {
+		*err = TV_CAP_ENODEV;
+		snprintf(errbuf, TV_ERRBUF_SIZE,
+		    "no such interface (tcpviz -D lists them)");
+		return NULL;
+	}
+	pe[0] = '\0';
+	if ((p = pcap_create(iface, pe)) == NULL) {
+		*err = TV_CAP_EOTHER;
+		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pe);
+	}
+	return p;
+}
+
+int
+tv_cap_list_linktypes(FILE *fp, const char *iface, char *errbuf)
+{
+	int *dl, n, i, r, err, loop;
+	pcap_t *p;
+
+	if ((p = create(iface, &loop, &err, errbuf)) == NULL)
+		return err;
+	if ((r = pcap_activate(p)) < 0) {
+		err = activate_error(p, r, errbuf);
+		pcap_close(p);
+		return err;
+	}
+	if ((n = pcap_list_datalinks(p, &dl)) < 0) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pcap_geterr(p));
+		pcap_close(p);
+		return TV_CAP_EOTHER;
+	}
+	fprintf(fp, "Data link types for %s (use option -y to set):\n", iface);
+	for (i = 0; i < n; i++) {
+		const char *name = pcap_datalink_val_to_name(dl[i]);
+		const char *desc = pcap_datalink_val_to_description(dl[i]);
+
+		if (name != NULL)
+			fprintf(fp, "  %s (%s)%s\n", name, desc ? desc : name,
+			    dlt_to_link(dl[i]) < 0 ? " (not read by tcpviz)" : "");
+		else
+			fprintf(fp, "  DLT %d%s\n", dl[i],
+			    dlt_to_link(dl[i]) < 0 ? " (not read by tcpviz)" : "");
+	}
+	pcap_free_datalinks(dl);
+	pcap_close(p);
+	return 0;
+}
+
+/* After activation: -y, then -Q (not on loopback, where every packet is
+ * both sent and received, and libpcap keeps only the arriving copy: "out"
+ * would take nothing).  0, or -1 with errbuf. */
+static int
+set_link_dir(struct tv_cap *cap, const struct tv_live_opts *lo, int loopback,
+    const char *iface, char *errbuf)
+{
+	static const pcap_direction_t dirs[] = {
+		[TV_DIR_INOUT] = PCAP_D_INOUT, [TV_DIR_IN] = PCAP_D_IN,
+		[TV_DIR_OUT] = PCAP_D_OUT,
+	};
+
+	if (lo->linktype != NULL) {
+		int dlt = pcap_datalink_name_to_val(lo->linktype);
+
+		if (dlt < 0 || pcap_set_datalink(cap->p, dlt) < 0) {
+			snprintf(errbuf, TV_ERRBUF_SIZE, "-y %s: not a link type "
+			    "of %s (tcpviz -L -i %s lists them)", lo->linktype,
+			    iface, iface);
+			return -1;
+		}
+	}
+	if (lo->dir != TV_DIR_INOUT && !loopback &&
+	    pcap_setdirection(cap->p, dirs[lo->dir]) < 0) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "-Q: %s", pcap_geterr(cap->p));
+		return -1;
+	}
+	return 0;
+}
+
 struct tv_cap *
 tv_cap_open_live(const struct tv_live_opts *lo, const char *filter, int *err,
     char *errbuf)
@@ -527,7 +675,7 @@ tv_cap_open_live(const struct tv_live_opts *lo, const char *filter, int *err,
 	char pe[PCAP_ERRBUF_SIZE];
 	int64_t kib = lo->buffer_kib > 0 ? lo->buffer_kib : TV_CAP_DEFAULT_BUFFER_KIB;
 	struct tv_cap *cap;
-	int r, dlt;
+	int r, dlt, loopback;
 
 	*err = TV_CAP_EOTHER;
 	if (kib > TV_CAP_MAX_BUFFER_KIB) {	/* libpcap takes an int of bytes */
@@ -541,11 +689,17 @@ tv_cap_open_live(const struct tv_live_opts *lo, const char *filter, int *err,
 		return NULL;
 	}
 	cap->live = 1;
-	cap->digits = 6;
+	cap->digits = lo->digits == 9 ? 9 : 6;
 	pe[0] = '\0';
-	if ((cap->p = pcap_create(iface, pe)) == NULL) {
-		snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pe);
+	if ((cap->p = create(iface, &loopback, err, errbuf)) == NULL) {
 		free(cap);
+		return NULL;
+	}
+	if (cap->digits == 9 && pcap_set_tstamp_precision(cap->p,
+	    PCAP_TSTAMP_PRECISION_NANO) < 0) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "%s: no nanosecond time stamps "
+		    "here (--time-stamp-precision=micro)", iface);
+		tv_cap_close(cap);
 		return NULL;
 	}
 	pcap_set_snaplen(cap->p, lo->snaplen > 0 ? lo->snaplen : 262144);
@@ -559,18 +713,11 @@ tv_cap_open_live(const struct tv_live_opts *lo, const char *filter, int *err,
 	pcap_set_timeout(cap->p, DELIVER_MS);
 	r = pcap_activate(cap->p);
 	if (r < 0) {
-		if (r == PCAP_ERROR_PERM_DENIED) {
-			*err = TV_CAP_EPERM;
-			snprintf(errbuf, TV_ERRBUF_SIZE,
-			    "no permission to capture (capturing needs CAP_NET_RAW)");
-		} else if (r == PCAP_ERROR_NO_SUCH_DEVICE) {
-			*err = TV_CAP_ENODEV;
-			snprintf(errbuf, TV_ERRBUF_SIZE,
-			    "no such interface (tcpviz -D lists them)");
-		} else {
-			snprintf(errbuf, TV_ERRBUF_SIZE, "%s",
-			    pcap_geterr(cap->p));
-		}
+		*err = activate_error(cap->p, r, errbuf);
+		tv_cap_close(cap);
+		return NULL;
+	}
+	if (set_link_dir(cap, lo, loopback, iface, errbuf) < 0) {
 		tv_cap_close(cap);
 		return NULL;
 	}

@@ -205,6 +205,8 @@ decode_tcp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 	}
 	if (tv_cur_left(c) < pkt->len)
 		pkt->truncated = 1;
+	pkt->paycap = tv_cur_left(c) < pkt->len ? (uint32_t)tv_cur_left(c) : pkt->len;
+	pkt->payload = pkt->paycap ? c->p : NULL;
 	return 0;
 }
 
@@ -238,6 +240,8 @@ decode_udp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 	}
 	if (tv_cur_left(c) < pkt->len)
 		pkt->truncated = 1;
+	pkt->paycap = tv_cur_left(c) < pkt->len ? (uint32_t)tv_cur_left(c) : pkt->len;
+	pkt->payload = pkt->paycap ? c->p : NULL;
 	return 0;
 }
 
@@ -278,9 +282,10 @@ decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 	vihl = tv_cur_u8(c);
 	tv_cur_skip(c, 1);
 	totlen = tv_cur_be16(c);
-	tv_cur_skip(c, 2);
+	pkt->ipid = tv_cur_be16(c);
+	pkt->has_ipid = 1;
 	frag = tv_cur_be16(c);
-	tv_cur_skip(c, 1);
+	pkt->ttl = tv_cur_u8(c);
 	proto = tv_cur_u8(c);
 	tv_cur_skip(c, 2);
 	pkt->src.family = pkt->dst.family = 4;
@@ -386,7 +391,7 @@ decode_ipv6(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 	tv_cur_skip(c, 3);
 	plen = tv_cur_be16(c);
 	nh = tv_cur_u8(c);
-	tv_cur_skip(c, 1);
+	pkt->ttl = tv_cur_u8(c);
 	pkt->src.family = pkt->dst.family = 6;
 	tv_cur_copy(c, pkt->src.a, 16);
 	tv_cur_copy(c, pkt->dst.a, 16);
@@ -491,14 +496,22 @@ tv_decode(int link, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 
 	switch (link) {
 	case TV_LINK_ETHERNET:
-		if (tv_cur_skip(&c, 12) < 0)
+		if (!tv_cur_has(&c, 14))
 			break;
+		tv_cur_copy(&c, pkt->mac_dst, 6);
+		tv_cur_copy(&c, pkt->mac_src, 6);
+		pkt->has_mac = 1;
 		type = tv_cur_be16(&c);
 		for (tags = 0; (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
 		    type == ETHERTYPE_QINQ_OLD) && tags < MAX_VLAN_TAGS; tags++) {
-			tv_cur_skip(&c, 2);	/* PCP, DEI, VLAN id */
+			uint16_t tci = tv_cur_be16(&c);	/* PCP, DEI, VLAN id */
+
+			if (tags < 2)
+				pkt->vlan[tags] = tci & 0x0fff;
 			type = tv_cur_be16(&c);
 		}
+		pkt->nvlan = (uint8_t)(tags < 2 ? tags : 2);
+		pkt->ethertype = type;
 		if (c.err)
 			break;
 		hdr = 14 + 4 * (uint32_t)tags;

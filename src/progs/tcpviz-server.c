@@ -38,7 +38,8 @@
 #define MAX_CONNS_LIMIT	10000
 
 enum mode { MODE_ECHO, MODE_GREET, MODE_STORE };
-enum model { MODEL_FORK, MODEL_THREAD, MODEL_EPOLL };
+enum model { MODEL_FORK, MODEL_THREAD, MODEL_EPOLL, MODEL_ITERATIVE, MODEL_POLL,
+    MODEL_PREFORK, MODEL_COUNT };
 
 static const char *const mode_names[] = {
 	[MODE_ECHO] = "echo",
@@ -50,7 +51,12 @@ static const char *const model_names[] = {
 	[MODEL_FORK] = "fork",
 	[MODEL_THREAD] = "thread",
 	[MODEL_EPOLL] = "epoll",
+	[MODEL_ITERATIVE] = "iterative",
+	[MODEL_POLL] = "poll",
+	[MODEL_PREFORK] = "prefork",
 };
+
+#define PREFORK_WORKERS	2	/* prefork: the worker processes */
 
 /* Set once by main() before any connection; read-only afterwards. */
 static struct {
@@ -90,7 +96,9 @@ static int once_status;
  * only when `out` is empty and never more than BUFSZ, feeds what it read
  * to sess_input() (or calls sess_eof()), writes `out` and closes once
  * `closing` is set and `out` is written.  So echo, greet and store are
- * written once and behave the same under fork, thread and epoll.
+ * written once and behave the same under every model: serve_blocking()
+ * drives them for fork, thread and iterative, the event loop (run_loop())
+ * for epoll, poll and each prefork worker.
  */
 
 enum phase { PH_HEADER, PH_DATA, PH_DONE };
@@ -348,12 +356,18 @@ ack_fin_now(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 }
 
+struct grace;
+static int iter_wait(int fd, struct grace *g, int timeout_ms, char *errbuf);
+
 /*
- * Drive a session over a blocking socket (fork and thread models).
- * The caller closes fd.  Returns 0 when the session went well, else -1.
+ * Drive a session over a blocking socket (fork, thread and iterative
+ * models).  g is NULL but in the iterative model, where this runs in the
+ * main thread: each wait for input then watches the self-pipe too (see
+ * iter_wait()).  The caller closes fd.  Returns 0 when the session went
+ * well, else -1.
  */
 static int
-serve_blocking(int fd)
+serve_blocking(int fd, struct grace *g)
 {
 	char errbuf[TV_ERRBUF_SIZE];
 	struct sess *s;
@@ -383,6 +397,11 @@ serve_blocking(int fd)
 			break;
 		/* a client that connects and says nothing holds a slot for
 		 * FIRST_MS, not IDLE_MS (a slow attack on --max-conns) */
+		if (g != NULL && iter_wait(fd, g, got ? IDLE_MS : FIRST_MS,
+		    errbuf) < 0) {
+			sess_abort(s, "read", errbuf);
+			break;
+		}
 		n = tv_sock_read(fd, in, BUFSZ, got ? IDLE_MS : FIRST_MS, errbuf);
 		if (n > 0)
 			got = 1;
@@ -573,7 +592,7 @@ start_child(int fd)
 		close_listener();
 		close(wake_pipe[0]);
 		close(wake_pipe[1]);
-		_exit(serve_blocking(fd) < 0 ? 1 : 0);
+		_exit(serve_blocking(fd, NULL) < 0 ? 1 : 0);
 	}
 	kids[nkids++] = pid;
 	return 0;
@@ -587,7 +606,7 @@ conn_thread(void *arg)
 	int r;
 
 	free(arg);
-	r = serve_blocking(t.fd);
+	r = serve_blocking(t.fd, NULL);
 	/* out of the table before close(), so that a shutdown() from the
 	 * main thread never hits a descriptor number already reused */
 	pthread_mutex_lock(&tlock);
@@ -851,6 +870,117 @@ run_blocking(void)
 
 /* ---------------------------------------------------------------- */
 /*
+ * iterative: the tutorials' first server.  One thread accepts a
+ * connection, serves it to the end and closes it, and only then accepts
+ * the next.  Meanwhile the kernel completes the handshakes of the
+ * clients that come and queues them (the listen backlog): their data is
+ * acknowledged by the kernel at once but answered only when their turn
+ * comes.
+ */
+
+/*
+ * The iterative model's wait for input, in the main thread: fd or the
+ * self-pipe, for at most timeout_ms.  A first SIGINT or SIGTERM closes
+ * the listeners and gives the session GRACE_MS; a second, or the end of
+ * the grace, cuts it.  Returns 0 when fd is readable, or -1 with the
+ * reason in errbuf (timed out, server shutting down).
+ */
+static int
+iter_wait(int fd, struct grace *g, int timeout_ms, char *errbuf)
+{
+	struct pollfd pfd[2];
+	int64_t end = tv_now_ms() + timeout_ms, now, left;
+	int w;
+
+	for (;;) {
+		now = tv_now_ms();
+		if (g->stopping && now >= g->deadline) {
+			snprintf(errbuf, TV_ERRBUF_SIZE, "server shutting down");
+			return -1;
+		}
+		if (now >= end) {
+			snprintf(errbuf, TV_ERRBUF_SIZE, "timed out after %g s",
+			    timeout_ms / 1000.0);
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		left = end - now;
+		if (g->stopping && g->deadline - now < left)
+			left = g->deadline - now;
+		pfd[0].fd = fd;
+		pfd[1].fd = wake_pipe[0];
+		pfd[0].events = pfd[1].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = 0;
+		if (poll(pfd, 2, (int)left) < 0 && errno != EINTR) {
+			snprintf(errbuf, TV_ERRBUF_SIZE, "poll: %s", strerror(errno));
+			return -1;
+		}
+		if (pfd[0].revents != 0)
+			return 0;
+		if (pfd[1].revents & POLLIN) {
+			w = take_wakeups(g);
+			if (w & WAKE_STOP) {
+				close_listener();
+				grace_begin(g, 1);
+			}
+			if (w & WAKE_AGAIN)
+				g->deadline = tv_now_ms();	/* asked twice: cut now */
+		}
+	}
+}
+
+static int
+run_iterative(void)
+{
+	char errbuf[TV_ERRBUF_SIZE];
+	struct grace g = { 0, -1 };
+	struct pollfd pfd[3];
+	int i, n, fd, r;
+
+	/* poll() said readable, but the client may be gone by accept() */
+	for (i = 0; i < nlisten; i++)
+		if (tv_sock_set_nonblock(listen_fds[i], 1, errbuf) < 0) {
+			complain("listener: %s", errbuf);
+			return 1;
+		}
+	while (nlisten > 0) {
+		pfd[0].fd = wake_pipe[0];
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		for (n = 1; n <= nlisten; n++) {
+			pfd[n].fd = listen_fds[n - 1];
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+		}
+		if (poll(pfd, (nfds_t)n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			complain("poll: %s", strerror(errno));
+			return 1;
+		}
+		if ((pfd[0].revents & POLLIN) && (take_wakeups(&g) & WAKE_STOP)) {
+			close_listener();	/* nothing open: nothing to wait for */
+			break;
+		}
+		/* one connection per listener and turn, each served to the
+		 * end before the next accept() (accept4 gives a blocking socket) */
+		for (i = 1; i < n && nlisten > 0; i++) {
+			if (!(pfd[i].revents & POLLIN) ||
+			    (fd = accept_one(pfd[i].fd, 0)) < 0)
+				continue;
+			if (cfg.once)
+				close_listener();
+			r = serve_blocking(fd, &g);
+			close(fd);
+			if (cfg.once)
+				once_status = r < 0;
+		}
+	}
+	return cfg.once ? once_status : 0;
+}
+
+/* ---------------------------------------------------------------- */
+/*
  * epoll: one thread, non-blocking sockets, level-triggered.
  *
  * Level-triggered because each wake-up does one bounded step per
@@ -875,8 +1005,19 @@ struct conn {
 	struct sess s;
 };
 
+/*
+ * The poll model runs the same loop over poll(2): L->ep is -1, the
+ * connections' `events` say what to ask poll() for, and loop_wait()
+ * builds the pollfd array each turn and hands what it reported to
+ * loop_events() as epoll events.  The prefork model runs this loop (with
+ * epoll) in each of its workers.
+ */
 struct loop {
-	int ep;
+	int ep;			/* -1: the poll model */
+	struct epoll_event *evs;	/* what one wait reported */
+	struct pollfd *pfd;	/* poll: the array, and whose each entry is */
+	void **who;
+	int cap;		/* room in evs (and pfd, who) */
 	int listening;		/* the listeners are in the epoll set */
 	int delayed;		/* connections waiting out --close-delay */
 	LIST_HEAD(, conn) conns;
@@ -897,7 +1038,8 @@ conn_free(struct loop *L, struct conn *c)
 		once_status = r < 0;
 	if (c->close_at != 0)
 		L->delayed--;
-	epoll_ctl(L->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	if (L->ep >= 0)
+		epoll_ctl(L->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	LIST_REMOVE(c, link);
 	L->nconns--;
@@ -911,6 +1053,10 @@ conn_watch(struct loop *L, struct conn *c, uint32_t events)
 
 	if (c->events == events)
 		return;
+	if (L->ep < 0) {		/* poll: the next turn asks for these */
+		c->events = events;
+		return;
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.events = events;
 	ev.data.ptr = c;
@@ -1058,12 +1204,13 @@ conn_new(struct loop *L, int fd)
 	}
 	c->fd = fd;
 	c->events = EPOLLIN;
+	c->got = 0;		/* FIRST_MS applies until it sends something */
 	c->linger_end = 0;
 	c->close_at = 0;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
 	ev.data.ptr = c;
-	if (epoll_ctl(L->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+	if (L->ep >= 0 && epoll_ctl(L->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		complain("epoll_ctl: %s", strerror(errno));
 		close(fd);
 		free(c);
@@ -1084,9 +1231,12 @@ set_listening(struct loop *L, int on)
 
 	if (nlisten == 0 || L->listening == on)
 		return 0;
-	for (i = 0; i < nlisten; i++) {
+	for (i = 0; i < nlisten && L->ep >= 0; i++) {
 		memset(&ev, 0, sizeof(ev));
-		ev.events = EPOLLIN;
+		/* prefork: the workers share the listeners; wake one of them
+		 * per connection, not all (the thundering herd) */
+		ev.events = EPOLLIN | (cfg.model == MODEL_PREFORK && on ?
+		    EPOLLEXCLUSIVE : 0);
 		ev.data.ptr = &tag_listener[i];
 		if (epoll_ctl(L->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL,
 		    listen_fds[i], &ev) < 0) {
@@ -1099,16 +1249,35 @@ set_listening(struct loop *L, int on)
 	return 0;
 }
 
+/* Stop accepting for good (not "full": note_full() stays quiet). */
 static void
 loop_close_listener(struct loop *L)
 {
-	set_listening(L, 0);
+	int i;
+
+	/* prefork: the workers share the listeners, so take them out of
+	 * this epoll set before close(), which alone would not */
+	for (i = 0; L->listening && L->ep >= 0 && i < nlisten; i++)
+		epoll_ctl(L->ep, EPOLL_CTL_DEL, listen_fds[i], NULL);
+	L->listening = 0;
 	close_listener();
 }
 
-/* The loop, watching the self-pipe and the listener; NULL after a complaint. */
+static void
+loop_free(struct loop *L)
+{
+	if (L->ep >= 0)
+		close(L->ep);
+	free(L->evs);
+	free(L->pfd);
+	free(L->who);
+	free(L);
+}
+
+/* The loop, watching the self-pipe and the listener (with epoll, or with
+ * poll when use_poll); NULL after a complaint. */
 static struct loop *
-loop_open(void)
+loop_open(int use_poll)
 {
 	char errbuf[TV_ERRBUF_SIZE];
 	struct epoll_event ev;
@@ -1120,9 +1289,22 @@ loop_open(void)
 		return NULL;
 	}
 	LIST_INIT(&L->conns);
-	if ((L->ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+	/* poll: the self-pipe, the listeners and every connection at once */
+	L->cap = use_poll ? cfg.max_conns + 3 : 64;
+	L->ep = -1;
+	L->evs = calloc((size_t)L->cap, sizeof(*L->evs));
+	if (use_poll) {
+		L->pfd = calloc((size_t)L->cap, sizeof(*L->pfd));
+		L->who = calloc((size_t)L->cap, sizeof(*L->who));
+	}
+	if (L->evs == NULL || (use_poll && (L->pfd == NULL || L->who == NULL))) {
+		complain("out of memory");
+		loop_free(L);
+		return NULL;
+	}
+	if (!use_poll && (L->ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		complain("epoll_create1: %s", strerror(errno));
-		free(L);
+		loop_free(L);
 		return NULL;
 	}
 	memset(&ev, 0, sizeof(ev));
@@ -1131,11 +1313,10 @@ loop_open(void)
 	for (i = 0; i < nlisten; i++)
 		if (tv_sock_set_nonblock(listen_fds[i], 1, errbuf) < 0)
 			ok = 0;
-	if (!ok || epoll_ctl(L->ep, EPOLL_CTL_ADD, wake_pipe[0], &ev) < 0 ||
-	    set_listening(L, 1) < 0) {
+	if (!ok || (L->ep >= 0 && epoll_ctl(L->ep, EPOLL_CTL_ADD, wake_pipe[0],
+	    &ev) < 0) || set_listening(L, 1) < 0) {
 		complain("cannot set up the event loop");
-		close(L->ep);
-		free(L);
+		loop_free(L);
 		return NULL;
 	}
 	return L;
@@ -1147,8 +1328,58 @@ loop_close(struct loop *L)
 	while (!LIST_EMPTY(&L->conns))
 		conn_free(L, LIST_FIRST(&L->conns));
 	loop_close_listener(L);
-	close(L->ep);
-	free(L);
+	loop_free(L);
+}
+
+/*
+ * poll: one poll(2) over the self-pipe, the listeners while there is
+ * room, and each connection for what it waits for (one that waits out
+ * --close-delay asks for nothing and is left out).  What poll()
+ * reported goes into L->evs as epoll would have put it.  Returns the
+ * count, or -1 with errno.
+ */
+static int
+poll_wait(struct loop *L, int timeout)
+{
+	struct conn *c;
+	int k = 0, i, n, m = 0;
+
+	L->pfd[k].fd = wake_pipe[0];
+	L->pfd[k].events = POLLIN;
+	L->who[k++] = &tag_wake;
+	for (i = 0; L->listening && i < nlisten; i++) {
+		L->pfd[k].fd = listen_fds[i];
+		L->pfd[k].events = POLLIN;
+		L->who[k++] = &tag_listener[i];
+	}
+	LIST_FOREACH(c, &L->conns, link) {
+		if (c->events == 0 || k >= L->cap)
+			continue;
+		L->pfd[k].fd = c->fd;
+		L->pfd[k].events = (short)((c->events & EPOLLIN ? POLLIN : 0) |
+		    (c->events & EPOLLOUT ? POLLOUT : 0));
+		L->who[k++] = c;
+	}
+	for (i = 0; i < k; i++)
+		L->pfd[i].revents = 0;
+	if ((n = poll(L->pfd, (nfds_t)k, timeout)) <= 0)
+		return n;
+	/* errors and hangups too: the read or write reports them */
+	for (i = 0; i < k && m < L->cap; i++)
+		if (L->pfd[i].revents != 0) {
+			L->evs[m].events = EPOLLIN;
+			L->evs[m++].data.ptr = L->who[i];
+		}
+	return m;
+}
+
+/* Wait for what the loop watches: epoll_wait() or poll_wait(). */
+static int
+loop_wait(struct loop *L, int timeout)
+{
+	if (L->ep < 0)
+		return poll_wait(L, timeout);
+	return epoll_wait(L->ep, L->evs, L->cap, timeout);
 }
 
 /* How long epoll_wait() may wait. */
@@ -1237,16 +1468,16 @@ loop_sweep(struct loop *L, int cut, int sweep, int64_t now)
 	}
 }
 
+/* The epoll and poll models (and each prefork worker). */
 static int
-run_epoll(void)
+run_loop(int use_poll)
 {
-	struct epoll_event evs[64];
 	struct grace g = { 0, -1 };
 	struct loop *L;
 	int64_t now, last_sweep;
 	int cut = 0, cut_now, sweep, n, status = 0;
 
-	if ((L = loop_open()) == NULL)
+	if ((L = loop_open(use_poll)) == NULL)
 		return 1;
 	last_sweep = tv_now_ms();
 	while (nlisten > 0 || L->nconns > 0) {
@@ -1254,15 +1485,16 @@ run_epoll(void)
 			status = 1;
 			break;
 		}
-		n = epoll_wait(L->ep, evs, 64, loop_timeout(L, &g));
+		n = loop_wait(L, loop_timeout(L, &g));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			complain("epoll_wait: %s", strerror(errno));
+			complain("%s: %s", use_poll ? "poll" : "epoll_wait",
+			    strerror(errno));
 			status = 1;
 			break;
 		}
-		cut_now = loop_events(L, &g, evs, n);
+		cut_now = loop_events(L, &g, L->evs, n);
 		now = tv_now_ms();
 		if (g.stopping && (cut_now || now >= g.deadline))
 			cut = 1;
@@ -1273,6 +1505,144 @@ run_epoll(void)
 	loop_close(L);
 	if (status == 0 && cfg.once)
 		status = once_status;
+	return status;
+}
+
+/* ---------------------------------------------------------------- */
+/*
+ * prefork: the hybrid "worker pool + event loop".  The parent opens the
+ * listeners, forks PREFORK_WORKERS workers and closes its copies; the
+ * workers share the listening sockets (one socket, inherited, not
+ * SO_REUSEPORT: the kernel keeps one accept queue, and EPOLLEXCLUSIVE
+ * wakes one worker per connection) and each runs the epoll loop above
+ * over its own connections, at most its share of --max-conns.  The
+ * parent only waits: SIGINT or SIGTERM is passed on to the workers,
+ * which shut down as the epoll model does; a worker that is not gone
+ * 2 * GRACE_MS + 1 s later is killed.
+ */
+
+static pid_t workers[PREFORK_WORKERS];
+static int nworkers;
+
+/* In a new worker: a self-pipe of its own, the stop signals into it. */
+static int
+prefork_worker(const sigset_t *old)
+{
+	static const int stops[] = { SIGINT, SIGTERM, 0 };
+
+	signal(SIGCHLD, SIG_DFL);
+	close(wake_pipe[0]);
+	close(wake_pipe[1]);
+	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
+		complain("pipe: %s", strerror(errno));
+		return 1;
+	}
+	tv_catch_signals(on_signal, stops);
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+	return run_loop(0);
+}
+
+/* Reap the workers that are gone; status gets 1 for one that failed. */
+static void
+reap_workers(int stopping, int *status)
+{
+	pid_t pid;
+	int st, i;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+		for (i = 0; i < nworkers; i++) {
+			if (workers[i] != pid)
+				continue;
+			workers[i] = workers[--nworkers];
+			if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+				break;	/* told to stop (SIGTERM to the group, say) */
+			*status = 1;
+			if (!stopping && !cfg.once)
+				complain("worker %ld ended (%s %d)", (long)pid,
+				    WIFEXITED(st) ? "exit status" : "signal",
+				    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+			break;
+		}
+}
+
+static void
+signal_workers(int sig)
+{
+	int i;
+
+	for (i = 0; i < nworkers; i++)
+		kill(workers[i], sig);
+}
+
+static int
+run_prefork(void)
+{
+	struct pollfd pfd;
+	struct grace g = { 0, -1 };
+	sigset_t old;
+	pid_t pid;
+	int n = cfg.once ? 1 : PREFORK_WORKERS, total = cfg.max_conns;
+	int i, w, timeout, status = 0;
+
+	if (n > total)
+		n = total;	/* --max-conns 1: one worker */
+	/* a signal before a worker has its own handlers waits for them */
+	block_signals(&old);
+	for (i = 0; i < n; i++) {
+		if ((pid = fork()) < 0) {
+			complain("fork: %s", strerror(errno));
+			status = 1;
+			break;
+		}
+		if (pid == 0) {
+			/* the worker's own copy of cfg: its share of the limit */
+			cfg.max_conns = total / n + (i < total % n);
+			_exit(prefork_worker(&old));
+		}
+		workers[nworkers++] = pid;
+	}
+	close_listener();	/* the workers have them */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (nworkers > 0)
+		note("%d worker(s), each an epoll loop on the shared listener(s), "
+		    "at most %d connection(s) each", nworkers, (total + n - 1) / n);
+	while (nworkers > 0) {
+		timeout = -1;
+		if (g.stopping) {
+			timeout = (int)(g.deadline - tv_now_ms());
+			if (timeout <= 0) {
+				complain("%d worker(s) still running; killing them",
+				    nworkers);
+				signal_workers(SIGKILL);
+				while (nworkers > 0 && (pid = wait(NULL)) > 0)
+					for (i = 0; i < nworkers; i++)
+						if (workers[i] == pid)
+							workers[i] = workers[--nworkers];
+				status = 1;
+				break;
+			}
+		}
+		pfd.fd = wake_pipe[0];
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
+			complain("poll: %s", strerror(errno));
+			signal_workers(SIGTERM);
+			g.stopping = 1;
+			g.deadline = tv_now_ms() + 2 * GRACE_MS + 1000;
+			continue;
+		}
+		if (pfd.revents & POLLIN) {
+			w = take_wakeups(&g);
+			if (w & WAKE_STOP) {
+				g.deadline = tv_now_ms() + 2 * GRACE_MS + 1000;
+				signal_workers(SIGTERM);
+			}
+			if (w & WAKE_AGAIN)
+				signal_workers(SIGTERM);	/* theirs, too: cut now */
+		}
+		reap_workers(g.stopping, &status);
+	}
 	return status;
 }
 
@@ -1351,7 +1721,8 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 "Usage: tcpviz-server [--tcp PORT | --udp PORT] [--bind ADDR]\n"
-"                     [--mode=echo|greet|store] [--model=fork|thread|epoll]\n"
+"                     [--mode=echo|greet|store]\n"
+"                     [--model=fork|thread|epoll|iterative|poll|prefork]\n"
 "                     [--max-conns N] [--dir DIR] [--once] [-q] [--help]\n"
 "\n"
 "Serve TCP (or UDP) on loopback (127.0.0.1 and ::1) or a numeric address,\n"
@@ -1373,9 +1744,17 @@ usage(FILE *fp)
 "  --model=MODEL      fork: a process per connection (default)\n"
 "                     thread: a thread per connection\n"
 "                     epoll: one event loop for all connections\n"
+"                     iterative: one connection at a time, in the main\n"
+"                            thread; the next waits in the listen queue\n"
+"                     poll: one event loop over poll(2), the portable call\n"
+"                     prefork: %d pre-forked workers, each an epoll loop on\n"
+"                            the one shared listening socket (not\n"
+"                            SO_REUSEPORT; EPOLLEXCLUSIVE wakes one worker)\n"
 "  --max-conns N      serve at most N connections at once; later ones wait in\n"
-"                     the listen queue (default %d, epoll %d); a connection\n"
-"                     that sends nothing for 10 s is closed\n"
+"                     the listen queue (default %d; epoll, poll and prefork\n"
+"                     %d; prefork shares N out among its workers, and runs\n"
+"                     one for N = 1; iterative: 1 only); a connection that\n"
+"                     sends nothing for 10 s is closed\n"
 "  --dir DIR          where store mode keeps files, created (mode 0700) when\n"
 "                     missing, its parent must exist (default: a new\n"
 "                     directory under $TMPDIR or /tmp, named in the start line)\n"
@@ -1389,17 +1768,19 @@ usage(FILE *fp)
 "\n"
 "--model and --max-conns are for TCP; --udp serves echo only.  SIGINT or\n"
 "SIGTERM stops accepting, lets open connections finish for %d s, then\n"
-"closes them and exits 0.\n"
+"closes them and exits 0 (prefork: the workers get the signal, and the\n"
+"server exits once they are gone).\n"
 "\n"
 "Examples:\n"
 "  tcpviz-server                          echo on 127.0.0.1:%d and [::1]:%d,\n"
 "                                         fork model\n"
 "  tcpviz-server --mode=greet --model=epoll\n"
+"  tcpviz-server --model=iterative         a second client waits its turn\n"
 "  tcpviz-server --mode=store --dir /tmp/in\n"
 "  tcpviz-server --bind ::1 --tcp 8001\n"
 "  tcpviz-server --udp %d\n",
-	    TV_SOCK_TCP_PORT, TV_SOCK_HOST, TV_SOCK_HOST6, MAX_CONNS_DEFAULT,
-	    MAX_CONNS_EPOLL, GRACE_MS / 1000, TV_SOCK_TCP_PORT, TV_SOCK_TCP_PORT,
+	    TV_SOCK_TCP_PORT, TV_SOCK_HOST, TV_SOCK_HOST6, PREFORK_WORKERS,
+	    MAX_CONNS_DEFAULT, MAX_CONNS_EPOLL, GRACE_MS / 1000, TV_SOCK_TCP_PORT, TV_SOCK_TCP_PORT,
 	    TV_SOCK_UDP_PORT);
 }
 
@@ -1466,9 +1847,9 @@ parse_options(int argc, char **argv, struct given *gv)
 			cfg.mode = v;
 			break;
 		case OPT_MODEL:
-			if ((v = tv_name_index(optarg, model_names, 3)) < 0)
-				return bad_usage("unknown model '%s' (fork, thread or "
-				    "epoll)", optarg);
+			if ((v = tv_name_index(optarg, model_names, MODEL_COUNT)) < 0)
+				return bad_usage("unknown model '%s' (fork, thread, epoll, "
+				    "iterative, poll or prefork)", optarg);
 			cfg.model = v;
 			gv->model = 1;
 			break;
@@ -1522,7 +1903,13 @@ parse_args(int argc, char **argv, const char **dir)
 		    "--max-conns are for TCP");
 	if (gv.dir != NULL && cfg.mode != MODE_STORE)
 		return bad_usage("%s", "--dir is for --mode=store");
-	if (cfg.model == MODEL_EPOLL && !gv.max_conns)
+	if (cfg.model == MODEL_ITERATIVE && gv.max_conns && cfg.max_conns != 1)
+		return bad_usage("%s", "the iterative model serves one connection "
+		    "at a time: --max-conns can only be 1");
+	if (cfg.model == MODEL_ITERATIVE)
+		cfg.max_conns = 1;
+	if ((cfg.model == MODEL_EPOLL || cfg.model == MODEL_POLL ||
+	    cfg.model == MODEL_PREFORK) && !gv.max_conns)
 		cfg.max_conns = MAX_CONNS_EPOLL;
 	*dir = gv.dir;
 	return -1;
@@ -1573,7 +1960,7 @@ set_store_dir(const char *dir)
 }
 
 /*
- * The self-pipe, and SIGINT and SIGTERM (and in the fork model SIGCHLD)
+ * The self-pipe, and SIGINT and SIGTERM (and in the fork and prefork models SIGCHLD)
  * into it; SIGPIPE ignored, so a vanished peer shows as EPIPE.  A forked
  * child puts the defaults back (start_child()).
  */
@@ -1585,8 +1972,8 @@ catch_signals(void)
 
 	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
 		return tv_msg_fail(PROG, -1, "pipe: %s", strerror(errno));
-	tv_catch_signals(on_signal, !cfg.udp && cfg.model == MODEL_FORK ?
-	    stops_and_children : stops);
+	tv_catch_signals(on_signal, !cfg.udp && (cfg.model == MODEL_FORK ||
+	    cfg.model == MODEL_PREFORK) ? stops_and_children : stops);
 	return 0;
 }
 
@@ -1677,8 +2064,19 @@ serve(void)
 	else
 		note("%s on %s (model %s)", mode_names[cfg.mode], where,
 		    model_names[cfg.model]);
-	if (cfg.model == MODEL_EPOLL)
-		return run_epoll();
+	switch (cfg.model) {
+	case MODEL_EPOLL:
+	case MODEL_POLL:
+		return run_loop(cfg.model == MODEL_POLL);
+	case MODEL_PREFORK:
+		return run_prefork();
+	case MODEL_ITERATIVE:
+		status = run_iterative();
+		close_listener();
+		return status;
+	default:
+		break;
+	}
 	status = run_blocking();
 	close_listener();
 	/* threads may still be finishing their last lines: the tables stay */

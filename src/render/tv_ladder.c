@@ -1,6 +1,7 @@
 /* \summary: the ASCII ladder: a connection drawn whole (replay) or row by row as packets come (live) */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tv_render-int.h"
@@ -33,17 +34,59 @@ row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
 		snprintf(buf + k, size - k, " len=%" PRIu32, r->len);
 }
 
+/* -vv: every option with its values, "<mss 65495,sackOK,TS val 1 ecr 0,
+ * sack 1 {1:9},wscale 10>" (tcpdump's order of words). */
+static void
+full_opts(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *buf, size_t size)
+{
+	size_t k = 0;
+	unsigned i;
+
+#define OADD(...) do { \
+	if (k < size) \
+		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
+} while (0)
+	buf[0] = '\0';
+	if (r->opt_mask == 0)
+		return;
+	OADD("<");
+	if (r->opt_mask & TV_OPT_MSS)
+		OADD("%smss %u", k > 1 ? "," : "", (unsigned)r->mss);
+	if (r->opt_mask & TV_OPT_SACK_OK)
+		OADD("%ssackOK", k > 1 ? "," : "");
+	if (r->opt_mask & TV_OPT_TS)
+		OADD("%sTS val %" PRIu32 " ecr %" PRIu32, k > 1 ? "," : "",
+		    r->ts_val, r->ts_ecr);
+	if (r->opt_mask & TV_OPT_SACK) {
+		OADD("%ssack %u", k > 1 ? "," : "", (unsigned)r->nsack);
+		for (i = 0; i < r->nsack && i < TV_MAX_SACK; i++)
+			/* blocks of the peer's data: relative to its ISN, as tcpdump */
+			OADD(" {%" PRIu32 ":%" PRIu32 "}",
+			    ro->absolute ? r->sack[i][0] :
+			    tv_conn_rel(c, !r->from, r->sack[i][0]),
+			    ro->absolute ? r->sack[i][1] :
+			    tv_conn_rel(c, !r->from, r->sack[i][1]));
+	}
+	if (r->opt_mask & TV_OPT_WSCALE)
+		OADD("%swscale %u", k > 1 ? "," : "", (unsigned)r->wscale);
+	OADD(">");
+#undef OADD
+}
+
 /* Notes after the right bar: anomalies, options of SYN segments, damage. */
 static void
-row_notes(const struct tv_render_opts *ro, const struct tv_row *r,
-    char *buf, size_t size)
+row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *buf, size_t size)
 {
-	char opts[80];
+	char opts[200];
 	size_t k = 0;
 	int i;
 	char gap[40];
 
 	buf[0] = '\0';
+	if (ro->quiet)			/* -q: arrows only */
+		return;
 #define SOFT_S "\037"		/* TV_SOFT as a string */
 #define SEP ";" SOFT_S
 #define ADD(...) do { \
@@ -63,8 +106,20 @@ row_notes(const struct tv_render_opts *ro, const struct tv_row *r,
 			ADD("%s%s", k ? SEP : "", tv_note_names[i]);
 		}
 	}
-	if (tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss, r->wscale,
-	    r->nsack, r->flags & TV_TH_SYN) > 0)
+	if (ro->verbose >= 2)
+		full_opts(ro, c, r, opts, sizeof(opts));
+	else
+		tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss, r->wscale,
+		    r->nsack, r->flags & TV_TH_SYN);
+	if (ro->verbose >= 1) {
+		ADD("%swin %u", k ? SEP : "", (unsigned)r->win);
+		if (r->ttl || r->has_ipid)
+			ADD("," SOFT_S "%s %u", r->has_ipid ? "ttl" : "hlim",
+			    (unsigned)r->ttl);
+		if (r->has_ipid)
+			ADD("," SOFT_S "id %u", (unsigned)r->ipid);
+	}
+	if (opts[0])
 		ADD("%s%s", k ? SOFT_S : "", opts);
 	if (r->truncated)
 		ADD("%struncated", k ? SOFT_S : "");
@@ -73,7 +128,6 @@ row_notes(const struct tv_render_opts *ro, const struct tv_row *r,
 #undef ADD
 #undef SEP
 #undef SOFT_S
-	(void)ro;
 }
 
 #define MIN_INNER 50		/* replay: characters between the bars, room allowing */
@@ -85,12 +139,16 @@ row_notes(const struct tv_render_opts *ro, const struct tv_row *r,
  * no anomaly, no SYN, FIN or RST (handshake and teardown stay).  A row
  * truncated by a small snaplen folds too: its headers were decoded. */
 static int
-foldable(const struct tv_conn *c, const struct tv_row *r)
+foldable_p(const struct tv_conn *c, const struct tv_row *r, int payload)
 {
 	return c->proto == 6 && r->an.changed == 0 && r->an.notes == 0 &&
+	    !(payload && r->len > 0) &&
 	    r->an.events == 0 && !r->malformed &&
 	    !(r->flags & (TV_TH_SYN | TV_TH_FIN | TV_TH_RST));
 }
+
+/* -A and -X unfold the rows that carry payload, to show it */
+#define foldable(ro, c, r) foldable_p((c), (r), (ro)->payload)
 
 /*
  * Layout of one ladder, columns counted from 0:
@@ -113,7 +171,25 @@ struct lad {
 	size_t lbar;		/* column of the left bar */
 	size_t inner;		/* characters between the bars */
 	size_t width;		/* the line limit, 0: none */
+	const struct tv_lad_link *link;	/* -e: NULL or what was kept */
+	const struct tv_pkt *pkt;	/* live: the packet of the row drawn now */
+	int hot;		/* colour: the row being drawn has anomalies */
 };
+
+/* ANSI colours (only with ro->color; escapes take no columns) */
+#define C_CLIENT "\033[36m"	/* arrows client -> server: cyan */
+#define C_SERVER "\033[35m"	/* server -> client: magenta */
+#define C_HOT "\033[1;33m"	/* anomalies, damage: bold yellow */
+#define C_GOOD "\033[1;32m"	/* outcomes: bold green */
+#define C_BAD "\033[1;31m"	/* refused, reset: bold red */
+#define C_OFF "\033[0m"
+
+static void
+col(const struct lad *l, const char *esc)
+{
+	if (l->ro->color)
+		tvr_str(l->o, esc);
+}
 
 static size_t
 room(const struct lad *l, size_t used)
@@ -311,7 +387,11 @@ lad_right(const struct lad *l, const char *state, const char *notes, int place)
 		if (l->scol && place == NOTES_BESIDE)
 			tv_out_printf(l->o, " %-*s", (int)l->scol, state);
 		tvr_str(l->o, "  ");
+		if (l->hot)
+			col(l, C_HOT);
 		tvr_piece(l->o, notes, strlen(notes));
+		if (l->hot)
+			col(l, C_OFF);
 	} else if (state[0])
 		tv_out_printf(l->o, " %s", state);
 	tvr_str(l->o, "\n");
@@ -375,6 +455,84 @@ lad_arrow(const struct lad *l, int to_server, const char *lab)
 	}
 }
 
+/* The start of a payload line: the prefix, blanks up to column `at`. */
+static void
+pay_lead(const struct lad *l, size_t at)
+{
+	tvr_str(l->o, l->prefix);
+	tvr_pad(l->o, ' ', at - l->plen);
+}
+
+/*
+ * -A: the payload as text, '.' for what does not print; -X: tcpdump's
+ * hex and ASCII ("0x0000:  4865 6c6c  He.."), as many bytes a line as
+ * the width leaves room for (16, 8, 4 or 2).  At most TV_PAYLOAD_MAX
+ * bytes; `len` is what the segment carried, of which n were captured.
+ */
+static void
+lad_payload(const struct lad *l, const uint8_t *p, uint32_t n, uint32_t len)
+{
+	size_t at = l->lbar + 2, w, bpl, i, j, off;
+	uint32_t got = n;
+	char line[128];
+
+	if (n > TV_PAYLOAD_MAX)
+		n = TV_PAYLOAD_MAX;
+	if (l->width && at + 17 > l->width)
+		at = l->plen;
+	w = l->width ? l->width - at : 80;	/* no limit: tcpdump's 16 a line */
+	if (l->ro->payload == 'A') {
+		bpl = w < 64 ? w : 64;
+		for (off = 0; off < n; off += bpl) {
+			size_t k = n - off < bpl ? n - off : bpl;
+
+			for (i = 0; i < k; i++)
+				line[i] = p[off + i] >= 0x20 && p[off + i] < 0x7f ?
+				    (char)p[off + i] : '.';
+			line[k] = '\n';
+			pay_lead(l, at);
+			l->o->write(l->o->ctx, line, k + 1);
+		}
+	} else {
+		/* "0x0000:  " 9, 5 a pair less the last blank, 2, one a byte */
+		for (bpl = 16; bpl > 2 && 9 + bpl / 2 * 5 - 1 + 2 + bpl > w; bpl /= 2)
+			;
+		for (off = 0; off < n; off += bpl) {
+			size_t k = n - off < bpl ? n - off : bpl, q;
+
+			q = (size_t)snprintf(line, sizeof(line), "0x%04zx:  ", off);
+			for (j = 0; j < bpl; j++) {
+				if (j < k)
+					q += (size_t)snprintf(line + q, sizeof(line) - q,
+					    "%02x", p[off + j]);
+				else
+					q += (size_t)snprintf(line + q, sizeof(line) - q,
+					    "  ");
+				if (j % 2 == 1 && j + 1 < bpl)
+					line[q++] = ' ';
+			}
+			line[q++] = ' ';
+			line[q++] = ' ';
+			for (j = 0; j < k; j++)
+				line[q++] = p[off + j] >= 0x20 && p[off + j] < 0x7f ?
+				    (char)p[off + j] : '.';
+			line[q++] = '\n';
+			pay_lead(l, at);
+			l->o->write(l->o->ctx, line, q);
+		}
+	}
+	if (len > n) {
+		if (got < len && got <= TV_PAYLOAD_MAX)
+			snprintf(line, sizeof(line), "(%" PRIu32 " more bytes, "
+			    "not captured)", len - n);
+		else
+			snprintf(line, sizeof(line), "(%" PRIu32 " more bytes)",
+			    len - n);
+		pay_lead(l, at);
+		lad_text(l, at, 0, line);
+	}
+}
+
 /*
  * One packet: the arrow with its label and both states.  A label too wide
  * for the arrow goes on lines of its own above it; notes that do not fit
@@ -384,13 +542,13 @@ static void
 lad_row(const struct lad *l, const struct tv_row *r)
 {
 	const struct tv_conn *c = l->c;
-	char tbuf[40], lab[160], notes[256];
+	char tbuf[40], lab[160], notes[512];
 	const char *ls = "", *rs = "";
 	int lab_fits, place;
 
 	lad_time(l, r->ts_sec, r->ts_nsec, tbuf, sizeof(tbuf));
 	row_label(l->ro, c, r, lab, sizeof(lab));
-	row_notes(l->ro, r, notes, sizeof(notes));
+	row_notes(l->ro, c, r, notes, sizeof(notes));
 	if (c->proto == 6) {
 		if (r->an.changed & 1)
 			ls = tv_tcp_state_names[r->an.state[0]];
@@ -402,10 +560,20 @@ lad_row(const struct lad *l, const struct tv_row *r)
 	if (!lab_fits)
 		lad_between(l, 0, "", lab, ' ', 0);
 	lad_left(l, r->n, tbuf, ls);
+	col(l, r->from == TV_CLIENT ? C_CLIENT : C_SERVER);
 	lad_arrow(l, r->from == TV_CLIENT, lab_fits ? lab : "");
+	col(l, C_OFF);
+	((struct lad *)l)->hot = r->an.notes != 0 || r->malformed != NULL ||
+	    r->truncated;
 	lad_right(l, rs, notes, place);
+	((struct lad *)l)->hot = 0;
 	if (notes[0] && place == NOTES_BELOW)
 		lad_between(l, 0, "", notes, ' ', 0);
+	if (l->ro->payload && l->pkt != NULL && l->pkt->n == r->n &&
+	    l->pkt->paycap > 0)
+		lad_payload(l, l->pkt->payload, l->pkt->paycap, r->len);
+	else if (l->ro->payload && r->pay != NULL && r->paylen > 0)
+		lad_payload(l, r->pay, r->paylen, r->len);
 }
 
 /* A run of folded data rows: one line with the totals (more if narrow). */
@@ -451,7 +619,18 @@ lad_outcome(const struct lad *l, void (*fmt)(const struct tv_tcp *, char *, size
 
 	memcpy(buf, "== ", 3);
 	fmt(&l->c->tcp, buf + 3, sizeof(buf) - 3);
-	lad_say(l, buf);
+	tvr_str(l->o, l->prefix);
+	tvr_pad(l->o, ' ', l->lbar - l->plen);
+	col(l, strstr(buf, "refused") || strstr(buf, "reset") ||
+	    strstr(buf, "unanswered") ? C_BAD : C_GOOD);
+	if (l->ro->color && strlen(buf) <= room(l, l->lbar)) {
+		/* one line: the colour ends before the newline */
+		tvr_piece(l->o, buf, strlen(buf));
+		tvr_str(l->o, C_OFF "\n");
+		return;
+	}
+	lad_text(l, l->lbar, 3, buf);
+	col(l, C_OFF);
 }
 
 /* Set up the layout of c's ladder: `want` characters between the bars,
@@ -470,6 +649,9 @@ lad_init(struct lad *l, const struct tv_out *o, const struct tv_render_opts *ro,
 	l->ro = ro;
 	l->c = c;
 	l->ls = ls;
+	l->link = NULL;
+	l->pkt = NULL;
+	l->hot = 0;
 	l->prefix = prefix;
 	l->plen = strlen(prefix);
 	l->width = ro->width;
@@ -596,6 +778,59 @@ lad_columns(const struct lad *l, const char *ce, const char *se)
 	lad_text(l, col, 2, sv);
 }
 
+static const char *
+mac_str(const uint8_t m[6], char *buf, size_t size)
+{
+	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+	    m[3], m[4], m[5]);
+	return buf;
+}
+
+/* -e: "link client 00:00:00:00:00:00 server 00:..., ethertype IPv4
+ * (0x0800), vlan 10", as the first packet carried it */
+static void
+lad_link(const struct lad *l)
+{
+	const struct tv_lad_link *k = l->link;
+	char buf[200], a[20], b[20];
+	const char *et;
+	size_t n;
+	unsigned i;
+
+	tvr_str(l->o, l->prefix);
+	if (k == NULL || !k->have) {
+		lad_text(l, l->plen, 4, "link: not Ethernet (no MAC addresses)");
+		return;
+	}
+	et = k->ethertype == 0x0800 ? "IPv4" : k->ethertype == 0x86dd ?
+	    "IPv6" : "?";
+	n = (size_t)snprintf(buf, sizeof(buf), "link client %s%cserver %s,%c"
+	    "ethertype %s (0x%04x)",
+	    mac_str(k->from == TV_CLIENT ? k->mac_src : k->mac_dst, a, sizeof(a)),
+	    TV_SOFT,
+	    mac_str(k->from == TV_CLIENT ? k->mac_dst : k->mac_src, b, sizeof(b)),
+	    TV_SOFT, et, (unsigned)k->ethertype);
+	for (i = 0; i < k->nvlan && n < sizeof(buf); i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, ",%cvlan %u",
+		    TV_SOFT, (unsigned)k->vlan[i]);
+	lad_text(l, l->plen, 4, buf);
+}
+
+void
+tv_lad_link_keep(struct tv_lad_link *k, const struct tv_pkt *pkt,
+    enum tv_side from)
+{
+	if (k->have || !pkt->has_mac)
+		return;
+	k->have = 1;
+	k->from = (uint8_t)from;
+	k->nvlan = pkt->nvlan;
+	memcpy(k->mac_src, pkt->mac_src, 6);
+	memcpy(k->mac_dst, pkt->mac_dst, 6);
+	k->ethertype = pkt->ethertype;
+	memcpy(k->vlan, pkt->vlan, sizeof(k->vlan));
+}
+
 /* Header, column titles and the states before the first packet. */
 static void
 lad_head(const struct lad *l)
@@ -607,6 +842,8 @@ lad_head(const struct lad *l)
 	tv_endpoint_str(&c->addr[TV_CLIENT], c->port[TV_CLIENT], ce, sizeof(ce));
 	tv_endpoint_str(&c->addr[TV_SERVER], c->port[TV_SERVER], se, sizeof(se));
 	lad_title(l, ce, se);
+	if (l->ro->link)
+		lad_link(l);
 	lad_columns(l, ce, se);
 
 	if (c->proto == 6 && c->part == 0) {
@@ -648,7 +885,7 @@ lad_step(const struct lad *l, struct tv_lad_state *ls, const struct tv_row *r,
 {
 	const struct tv_conn *c = l->c;
 
-	if (l->ro->data != TV_DATA_FULL && foldable(c, r)) {
+	if (l->ro->data != TV_DATA_FULL && foldable(l->ro, c, r)) {
 		if (ls->fold_n == 0)
 			ls->fold_first = *r;
 		if (r->fold_n > 0) {	/* a run folded as it came */
@@ -760,9 +997,9 @@ lad_tail(const struct lad *l, struct tv_lad_state *ls, enum tv_done why)
 		tvr_str(l->o, "\n");
 }
 
-void
-tv_lad_conn(const struct tv_out *o, const struct tv_render_opts *ro,
-    const struct tv_conn *c, enum tv_done why)
+static void
+lad_conn_link(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, enum tv_done why, const struct tv_lad_link *link)
 {
 	struct tv_lad_state ls;
 	const struct tv_rowblk *b;
@@ -771,12 +1008,20 @@ tv_lad_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 
 	memset(&ls, 0, sizeof(ls));
 	lad_init(&l, o, ro, c, 0, "", &ls);
+	l.link = link;
 	lad_head(&l);
 	lad_midstream(&l, &ls);
 	for (b = c->rows; b != NULL; b = b->next)
 		for (i = 0; i < b->n; i++)
 			lad_step(&l, &ls, &b->r[i], why == TV_DONE_PARTIAL);
 	lad_tail(&l, &ls, why);
+}
+
+void
+tv_lad_conn(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, enum tv_done why)
+{
+	lad_conn_link(o, ro, c, why, NULL);
 }
 
 /* ---- live ladders: rows as packets arrive, tagged with the connection ---- */
@@ -791,6 +1036,14 @@ void
 tv_lad_live_packet(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, const struct tv_row *r, struct tv_lad_state *ls)
 {
+	tv_lad_live_pkt(o, ro, c, r, NULL, ls);
+}
+
+void
+tv_lad_live_pkt(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, const struct tv_row *r, const struct tv_pkt *pkt,
+    struct tv_lad_state *ls)
+{
 	char pre[24];
 	struct lad l;
 
@@ -801,6 +1054,10 @@ tv_lad_live_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 	if (ro->number && num_digits(r->n) > ls->ncol)
 		ls->ncol = (uint8_t)num_digits(r->n);
 	lad_init(&l, o, ro, c, LIVE_INNER, pre, ls);
+	if (pkt != NULL && ro->link)
+		tv_lad_link_keep(&ls->link, pkt, r->from);
+	l.link = &ls->link;
+	l.pkt = pkt;
 	if (!ls->started) {
 		lad_head(&l);
 		lad_midstream(&l, ls);
@@ -840,7 +1097,7 @@ ladder_merge(const struct tv_render_opts *ro, const struct tv_conn *c,
 {
 	uint32_t n;
 
-	if (ro->data == TV_DATA_FULL || !foldable(c, last) || !foldable(c, r))
+	if (ro->data == TV_DATA_FULL || !foldable(ro, c, last) || !foldable(ro, c, r))
 		return 0;
 	if (last->fold_n == 0) {
 		last->fold_n = 1;
@@ -854,10 +1111,67 @@ ladder_merge(const struct tv_render_opts *ro, const struct tv_conn *c,
 	return 1;
 }
 
+/*
+ * What the stored ladder keeps aside for a connection: its link layer
+ * (-e), and with -A or -X the payload of its rows, copied into chunks of
+ * PAY_CHUNK bytes (one allocation for many packets), freed once drawn.
+ */
+#define PAY_CHUNK (16 * 1024)
+struct pay_chunk {
+	struct pay_chunk *next;
+	size_t used;
+	uint8_t b[PAY_CHUNK];
+};
+struct lad_user {
+	struct tv_lad_link link;
+	struct pay_chunk *chunks;
+};
+
 static void
 ladder_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why)
 {
-	tv_lad_conn(x->out, x->ro, c, why);
+	struct lad_user *u = tv_conn_user(c);
+	struct pay_chunk *k, *next;
+
+	lad_conn_link(x->out, x->ro, c, why, &u->link);
+	/* the rows drawn are freed (a PARTIAL's too): so is their payload */
+	for (k = u->chunks; k != NULL; k = next) {
+		next = k->next;
+		free(k);
+	}
+	u->chunks = NULL;
+}
+
+static void
+ladder_packet(const struct tv_rctx *x, struct tv_conn *c,
+    const struct tv_pkt *pkt, enum tv_side from, const struct tv_row *row)
+{
+	struct lad_user *u = tv_conn_user(c);
+	struct tv_row *last;
+	struct pay_chunk *k;
+	uint32_t n;
+
+	(void)row;
+	if (x->ro->link)
+		tv_lad_link_keep(&u->link, pkt, from);
+	if (!x->ro->payload || pkt->paycap == 0 || c->rows_tail == NULL ||
+	    c->rows_tail->n == 0)
+		return;
+	last = &c->rows_tail->r[c->rows_tail->n - 1];
+	if (last->n != pkt->n || last->fold_n > 0)	/* not its own row */
+		return;
+	n = pkt->paycap < TV_PAYLOAD_MAX ? pkt->paycap : TV_PAYLOAD_MAX;
+	if ((k = u->chunks) == NULL || k->used + n > PAY_CHUNK) {
+		if ((k = malloc(sizeof(*k))) == NULL)
+			return;		/* drawn without its payload */
+		k->used = 0;
+		k->next = u->chunks;
+		u->chunks = k;
+	}
+	memcpy(k->b + k->used, pkt->payload, n);
+	last->pay = k->b + k->used;
+	last->paylen = (uint16_t)n;
+	k->used += n;
 }
 
 static void
@@ -869,6 +1183,8 @@ text_end(const struct tv_rctx *x, const struct tv_totals *t)
 const struct tv_renderer tv_render_ladder = {
 	.name = "text",
 	.keep_rows = 1,
+	.conn_size = sizeof(struct lad_user),
+	.packet = ladder_packet,
 	.conn = ladder_conn,
 	.end = text_end,
 	.merge = ladder_merge,
@@ -878,9 +1194,8 @@ static void
 live_packet(const struct tv_rctx *x, struct tv_conn *c, const struct tv_pkt *pkt,
     enum tv_side from, const struct tv_row *row)
 {
-	(void)pkt;
 	(void)from;
-	tv_lad_live_packet(x->out, x->ro, c, row, tv_conn_user(c));
+	tv_lad_live_pkt(x->out, x->ro, c, row, pkt, tv_conn_user(c));
 }
 
 static void

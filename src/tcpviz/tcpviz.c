@@ -33,6 +33,8 @@ struct opts {
 	int summary;		/* --summary */
 	int tcount;		/* how many -t */
 	int linebuf;		/* -l */
+	int print;		/* --print: with -w -, the ladder on stderr */
+	int linktypes;		/* -L */
 	const char *ffile;	/* -F */
 	char *filter;
 };
@@ -44,10 +46,10 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-"Usage: tcpviz [-#lnSDU] [-t...] [-c count] [-i interface] [-r file] [-w file]\n"
-"              [-s snaplen] [-B buffer_KiB] [-Z user] [-F file]\n"
+"Usage: tcpviz [-#AelnqSDUvX] [-t...] [-c count] [-i interface] [-r file]\n"
+"              [-w file] [-s snaplen] [-B buffer_KiB] [-Z user] [-F file]\n"
 "              [--format=text|json] [--width=N] [--data=summary|full|none]\n"
-"              [--summary] [expression]\n"
+"              [--summary] [--color=auto|always|never] [expression]\n"
 "       tcpviz --demo[=LIST] [--pace=MS]    |    tcpviz --demo-list\n"
 "\n"
 "Draw each TCP or UDP connection as a ladder diagram: client on the left,\n"
@@ -68,6 +70,11 @@ usage(FILE *fp)
 "  -F FILE          read the expression from FILE (at most 64 KiB)\n"
 "  -U, --immediate-mode   accepted for tcpdump habits: -w writes as packets\n"
 "                   come, live capture delivers them as they arrive\n"
+"  -w -             the capture on stdout, nothing else (tcpdump -r - reads it);\n"
+"  --print          then the ladder on stderr (with -w FILE: on stdout)\n"
+"  -Q in|out|inout  live: packets received, sent, or both (on lo each is both)\n"
+"  -y TYPE          live: the link type (EN10MB ...); -L lists the interface's\n"
+"  --time-stamp-precision=micro|nano   times (live, -r and -w) in us or ns\n"
 "  --max-conns N    connections tracked at once (default 262144); when full,\n"
 "                   the least recently active one is drawn early (evicted)\n"
 "\n"
@@ -78,6 +85,15 @@ usage(FILE *fp)
 "                   previous row of the connection; -tttt: date and time of\n"
 "                   day; -ttttt: since the first packet (default: since the\n"
 "                   connection's first packet; live: since the start)\n"
+"  -q               arrows only: no notes or options beside the rows\n"
+"  -v, -vv          -v: window, TTL (hop limit), IP ID beside each row;\n"
+"                   -vv: also the TCP options in full (TS values, SACK)\n"
+"  -A, -X           payload under its row (at most 256 bytes): -A as text,\n"
+"                   -X as hex and text; rows with payload are not folded\n"
+"  -e               the link layer (MAC addresses, ethertype, VLAN) in the\n"
+"                   connection's header\n"
+"  --color=WHEN     auto (on a terminal, unless NO_COLOR is set), always or\n"
+"                   never: arrows by direction, anomalies, outcomes\n"
 "  -l               line-buffered standard output\n"
 "  --width=N        fit text in N columns (default: the terminal's width on a\n"
 "                   terminal, else no limit; 0: no limit)\n"
@@ -240,12 +256,10 @@ static void
 perm_help(const char *iface)
 {
 	fprintf(stderr,
-	    "tcpviz: %s: you don't have permission to capture: live capture needs "
-	    "CAP_NET_RAW.\n"
-	    "tcpviz: either run it as root:  sudo tcpviz -i %s ...\n"
-	    "tcpviz: or give the binary the capability once:  "
-	    "sudo setcap cap_net_raw,cap_net_admin+eip ./tcpviz  (make setcap)\n"
-	    "tcpviz: replaying a file (-r) needs no privileges.\n", iface, iface);
+	    "tcpviz: %s: no permission to capture (live capture needs CAP_NET_RAW)\n"
+	    "tcpviz: hint: run it through sudo, or give the binary the capability "
+	    "once: sudo setcap cap_net_raw,cap_net_admin+eip tcpviz (make setcap); "
+	    "-r FILE needs none\n", iface);
 }
 
 /* A number option in [min, max] into *out; -1 with a message if not. */
@@ -261,7 +275,8 @@ num_opt(const char *what, const char *arg, uint64_t min, uint64_t max,
 }
 
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
-	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH, OPT_IMMEDIATE };
+	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH, OPT_IMMEDIATE,
+	OPT_PRINT, OPT_TSPREC, OPT_COLOR };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -277,12 +292,64 @@ static const struct option longopts[] = {
 	{ "width", required_argument, NULL, OPT_WIDTH },
 	{ "number", no_argument, NULL, '#' },
 	{ "immediate-mode", no_argument, NULL, OPT_IMMEDIATE },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "colour", required_argument, NULL, OPT_COLOR },
+	{ "print", no_argument, NULL, OPT_PRINT },
+	{ "list-data-link-types", no_argument, NULL, 'L' },
+	{ "time-stamp-precision", required_argument, NULL, OPT_TSPREC },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const char *const data_names[] = {
 	[TV_DATA_SUMMARY] = "summary", [TV_DATA_FULL] = "full", [TV_DATA_NONE] = "none",
 };
+
+static const char *const dir_names[] = {
+	[TV_DIR_INOUT] = "inout", [TV_DIR_IN] = "in", [TV_DIR_OUT] = "out",
+};
+
+static const char *const prec_names[] = { "micro", "nano" };
+
+/* The capture's options (-Q, -y, -L, --print, --time-stamp-precision):
+ * as one_opt() returns. */
+static int
+cap_opt(struct opts *op, int ch, const char *arg)
+{
+	int i;
+
+	switch (ch) {
+	case 'Q':
+		if ((i = tv_name_index(arg, dir_names, 3)) < 0) {
+			fprintf(stderr, "tcpviz: -Q %s: not a direction "
+			    "(in, out or inout)\n", arg);
+			return TV_EXIT_ERROR;
+		}
+		op->live.dir = (enum tv_cap_dir)i;
+		return -1;
+	case 'y':
+		if (!tv_cap_linktype_known(arg)) {
+			fprintf(stderr, "tcpviz: -y %s: unknown link type "
+			    "(tcpviz -L lists an interface's)\n", arg);
+			return TV_EXIT_ERROR;
+		}
+		op->live.linktype = arg;
+		return -1;
+	case 'L':
+		op->linktypes = 1;
+		return -1;
+	case OPT_PRINT:
+		op->print = 1;
+		return -1;
+	default:	/* OPT_TSPREC */
+		if ((i = tv_name_index(arg, prec_names, 2)) < 0) {
+			fprintf(stderr, "tcpviz: --time-stamp-precision=%s: "
+			    "micro or nano\n", arg);
+			return TV_EXIT_ERROR;
+		}
+		op->live.digits = i ? 9 : 6;
+		return -1;
+	}
+}
 
 /*
  * One option.  0 to go on; TV_EXIT_OK when it was answered
@@ -340,6 +407,33 @@ one_opt(struct opts *op, int ch, const char *arg)
 	case 'S':
 		op->run.ro.absolute = 1;
 		return -1;
+	case 'q':
+		op->run.ro.quiet = 1;
+		return -1;
+	case 'v':
+		if (op->run.ro.verbose < 3)
+			op->run.ro.verbose++;
+		return -1;
+	case 'A':
+	case 'X':
+		op->run.ro.payload = ch;
+		return -1;
+	case 'e':
+		op->run.ro.link = 1;
+		return -1;
+	case OPT_COLOR:		/* resolved after the options: -1 never, 0 auto, 1 always */
+		if (strcmp(arg, "always") == 0)
+			op->run.ro.color = 1;
+		else if (strcmp(arg, "never") == 0)
+			op->run.ro.color = -1;
+		else if (strcmp(arg, "auto") == 0)
+			op->run.ro.color = 0;
+		else {
+			fprintf(stderr, "tcpviz: unknown --color '%s' "
+			    "(auto, always or never)\n", arg);
+			return TV_EXIT_ERROR;
+		}
+		return -1;
 	case 'w':
 		op->wfile = arg;
 		return -1;
@@ -385,6 +479,12 @@ one_opt(struct opts *op, int ch, const char *arg)
 			return TV_EXIT_ERROR;
 		op->width = (long)v;
 		return -1;
+	case 'Q':
+	case 'y':
+	case 'L':
+	case OPT_PRINT:
+	case OPT_TSPREC:
+		return cap_opt(op, ch, arg);
 	case OPT_VERSION:
 		printf("tcpviz %s\n%s\n", TCPVIZ_VERSION, tv_cap_lib_version());
 		return TV_EXIT_OK;
@@ -405,7 +505,7 @@ parse_args(int argc, char **argv, struct opts *op)
 	op->width = -1;
 	op->format = NULL;
 	argv[0] = (char *)"tcpviz";	/* getopt's messages, as every other says it */
-	while ((ch = getopt_long(argc, argv, "#B:c:DF:hi:lnr:s:StUw:Z:", longopts,
+	while ((ch = getopt_long(argc, argv, "#AB:c:DeF:hi:lLnqQ:r:s:StUvw:Xy:Z:", longopts,
 	    NULL)) != -1)
 		if ((st = one_opt(op, ch, optarg)) >= 0)
 			return st;
@@ -448,6 +548,11 @@ parse_args(int argc, char **argv, struct opts *op)
 	}
 	op->run.ro.width = op->width >= 0 ? (unsigned)op->width :
 	    term_width(STDOUT_FILENO);
+	/* --color: auto is on a terminal unless NO_COLOR is set (no-color.org) */
+	op->run.ro.color = op->run.ro.color > 0 || (op->run.ro.color == 0 &&
+	    isatty(STDOUT_FILENO) && (getenv("NO_COLOR") == NULL ||
+	    getenv("NO_COLOR")[0] == '\0') && (getenv("TERM") == NULL ||
+	    strcmp(getenv("TERM"), "dumb") != 0));
 	op->run.live = op->file == NULL;
 	op->run.renderer = tv_renderer_find(op->format ? op->format : "text",
 	    op->run.live);
@@ -456,7 +561,16 @@ parse_args(int argc, char **argv, struct opts *op)
 		    tv_renderer_names());
 		return TV_EXIT_ERROR;
 	}
-	tv_sink_stdout(&op->run.sink, op->run.live);
+	/* -w -: standard output carries only the capture; the ladder goes
+	 * to standard error with --print, else nowhere (as tcpdump) */
+	if (op->wfile != NULL && strcmp(op->wfile, "-") == 0) {
+		if (op->print)
+			tv_sink_stderr(&op->run.sink, op->run.live);
+		else
+			tv_sink_none(&op->run.sink);
+	} else {
+		tv_sink_stdout(&op->run.sink, op->run.live);
+	}
 	op->run.linger_ns = LINGER_NS;
 	return -1;
 }
@@ -483,7 +597,8 @@ open_input(struct opts *op, char *errbuf)
 	int err;
 
 	if (op->file != NULL) {
-		if ((cap = tv_cap_open_file(op->file, op->filter, errbuf)) == NULL)
+		if ((cap = tv_cap_open_file_prec(op->file, op->filter,
+		    op->live.digits, errbuf)) == NULL)
 			fprintf(stderr, "tcpviz: %s: %s\n", op->file, errbuf);
 		return cap == NULL || open_dump(op, cap, errbuf) < 0 ? NULL : cap;
 	}
@@ -574,6 +689,17 @@ main(int argc, char **argv)
 
 	if ((status = parse_args(argc, argv, &op)) >= 0)
 		return status;
+	if (op.linktypes) {	/* -L, as tcpdump: the interface's link types */
+		const char *ifn = op.live.iface ? op.live.iface : "lo";
+
+		if ((status = tv_cap_list_linktypes(stdout, ifn, errbuf)) == 0)
+			return TV_EXIT_OK;
+		if (status == TV_CAP_EPERM)
+			perm_help(ifn);
+		else
+			fprintf(stderr, "tcpviz: %s: %s\n", ifn, errbuf);
+		return TV_EXIT_ERROR;
+	}
 	if (op.list) {
 		if (tv_cap_list_interfaces(stdout, errbuf) < 0) {
 			fprintf(stderr, "tcpviz: %s\n", errbuf);

@@ -78,6 +78,23 @@ const struct scenario tv_scenarios[] = {
 	MODEL("fork", "a process-per-connection server"),
 	MODEL("thread", "a thread-per-connection server"),
 	MODEL("epoll", "an epoll event-loop server"),
+	/* iterative: one client at a time; the kernel completes the others'
+	 * handshakes and queues them, their data waits for their turn */
+	{ .name = "iterative",
+	  .caption = "3 clients at once against an iterative server: all three "
+	    "handshakes complete at once (the kernel's), but the second and third "
+	    "wait in the accept queue: each is echoed and closed only after the "
+	    "one before (held 200 ms after its FIN) has closed",
+	  /* the server holds each connection 200 ms after the client's FIN,
+	   * so the waiting shows in the times, a staircase of closes */
+	  .server = { "%server", "--tcp", "%port", "--model=iterative",
+	    "--close-delay", "200" },
+	  .client = ECHO_CLIENT, .clients = 3,
+	  .want = { .conns = 3, THREE_WAY, .closed_by = SCEN_ANY, .reset_by = SCEN_ANY,
+	    .bytes_max = { MANY, MANY } } },
+	MODEL("poll", "a poll() event-loop server"),
+	MODEL("prefork", "2 pre-forked workers, each an epoll loop on one shared "
+	    "listener"),
 	/* hand-built SYNs are about their sequence numbers: seq=1000, ack=1001,
 	 * as in the textbook diagram, so they are drawn in absolute numbers */
 	{ .name = "half-open",

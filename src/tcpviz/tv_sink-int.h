@@ -16,5 +16,11 @@
  */
 void tv_sink_stdout(struct tv_sink *sink, int live);
 
+/* The same on standard error (-w - --print: stdout carries the capture). */
+void tv_sink_stderr(struct tv_sink *sink, int live);
+
+/* A sink that drops the text (-w - without --print). */
+void tv_sink_none(struct tv_sink *sink);
+
 
 #endif /* TV_SINK_INT_H */

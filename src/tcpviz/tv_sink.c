@@ -14,12 +14,14 @@
 /* ---- stdout through stdio: replay ---- */
 
 static int stdio_errno;
+static FILE *stdio_fp;		/* NULL: stdout */
+static int out_fd = STDOUT_FILENO;	/* the writer thread's */
 
 static void
 stdio_write(void *ctx, const char *s, size_t n)
 {
 	(void)ctx;
-	if (stdio_errno == 0 && fwrite(s, 1, n, stdout) != n)
+	if (stdio_errno == 0 && fwrite(s, 1, n, stdio_fp ? stdio_fp : stdout) != n)
 		stdio_errno = errno ? errno : EIO;
 }
 
@@ -27,7 +29,7 @@ static int
 stdio_flush(void *ctx)
 {
 	(void)ctx;
-	if (stdio_errno == 0 && fflush(stdout) != 0)
+	if (stdio_errno == 0 && fflush(stdio_fp ? stdio_fp : stdout) != 0)
 		stdio_errno = errno ? errno : EIO;
 	return stdio_errno ? -1 : 0;
 }
@@ -81,7 +83,7 @@ writer_main(void *arg)
 			break;
 		n = as.len < RING - as.head ? as.len : RING - as.head;
 		pthread_mutex_unlock(&as.mu);
-		w = write(STDOUT_FILENO, as.ring + as.head, n);
+		w = write(out_fd, as.ring + as.head, n);
 		pthread_mutex_lock(&as.mu);
 		if (w < 0 && errno == EINTR && !as.abandon)
 			continue;
@@ -266,3 +268,42 @@ tv_sink_stdout(struct tv_sink *sink, int live)
 	sink->ctx = NULL;
 }
 
+/* -w - without --print: the text goes nowhere */
+static void
+null_write(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	(void)s;
+	(void)n;
+}
+
+static int
+null_flush(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static int
+null_failed(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+void
+tv_sink_none(struct tv_sink *sink)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->write = null_write;
+	sink->flush = null_flush;
+	sink->failed = null_failed;
+}
+
+void
+tv_sink_stderr(struct tv_sink *sink, int live)
+{
+	stdio_fp = stderr;
+	out_fd = STDERR_FILENO;
+	tv_sink_stdout(sink, live);
+}

@@ -414,7 +414,10 @@ tv_flow_row(const struct tv_conn *c, const struct tv_pkt *pkt,
 		.opt_mask = pkt->opt_mask, .wscale = pkt->wscale,
 		.nsack = pkt->nsack, .truncated = pkt->truncated,
 		.malformed = pkt->malformed, .an = c->last,
+		.ttl = pkt->ttl, .has_ipid = pkt->has_ipid, .ipid = pkt->ipid,
+		.ts_val = pkt->ts_val, .ts_ecr = pkt->ts_ecr,
 	};
+	memcpy(r->sack, pkt->sack, sizeof(r->sack));
 }
 
 static int

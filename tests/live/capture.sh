@@ -721,6 +721,181 @@ else
 	lfilter filter-long-live -i lo
 fi
 
+# ---- 7. -w -, --print, -Q, -L, -y, --time-stamp-precision, errors as nobody (issue 13) ----
+# exch NAME ARGS...: a server, tcpviz ARGS "tcp port $port" as NAME, one
+# echo client, then SIGINT; $st is tcpviz's exit, $why says what failed
+exch() {
+	xn=$1
+	shift
+	why=""
+	st=""
+	if ! start_server "$xn-srv" --tcp 0 --once; then
+		why="server did not start;"
+		return 1
+	fi
+	if ! start_cap "$xn" "$@" "tcp port $port"; then
+		why="tcpviz did not say it is listening;"
+		return 1
+	fi
+	timeout -k 2 $T "$CLIENT" -q 127.0.0.1 "$port" "issue 13" >/dev/null \
+	    2>>"$tmp/clients.err" || why="the client failed;"
+	wait "$spid"
+	forget "$spid"
+	sleep 0.5
+	stop_cap INT
+	[ "$st" = 0 ] || why="$why tcpviz exit $st after SIGINT;"
+	return 0
+}
+# pcap_n FILE: packets tcpdump reads from FILE on its standard input
+pcap_n() {
+	timeout $T tcpdump -n -r - <"$1" 2>/dev/null | wc -l | tr -d ' '
+}
+
+if [ $is_root = 0 ]; then
+	for c in live-w-stdout live-w-stdout-print live-Q-in live-Q-out live-L live-y live-nano; do
+		needroot $c
+	done
+else
+	# -w -: stdout is the capture alone, tcpdump -r - reads every packet
+	exch wdash -i lo -w -
+	n=$(captured "$tmp/wdash.err")
+	if command -v tcpdump >/dev/null 2>&1; then
+		k=$(pcap_n "$tmp/wdash.out")
+		[ -n "$n" ] && [ "$n" -gt 0 ] && [ "$k" = "$n" ] ||
+			why="$why tcpdump -r - read '$k' packets, tcpviz captured '$n';"
+	fi
+	grep -q "opened:" "$tmp/wdash.err" && why="$why the ladder without --print;"
+	[ -z "$why" ] && ok live-w-stdout || bad live-w-stdout "$why" "$tmp/wdash.err"
+
+	# the same through a pipe into tcpdump -r -, -c 6 ending it
+	why=""
+	if ! command -v tcpdump >/dev/null 2>&1; then
+		skip live-w-stdout-pipe "no tcpdump"
+	elif ! start_server wpipe-srv --tcp 0 --once; then
+		bad live-w-stdout-pipe "server did not start" "$tmp/wpipe-srv.log"
+	else
+		( timeout -k 5 $T "$TCPVIZ" -i lo -c 6 -w - "tcp port $port" 2>"$tmp/wpipe.err" |
+		    timeout -k 5 $T tcpdump -n -r - >"$tmp/wpipe.out" 2>/dev/null ) &
+		ppid13=$!
+		pids="$pids $ppid13"
+		wait_log "$tmp/wpipe.err" "listening on" 1 || why="tcpviz did not say it is listening;"
+		timeout -k 2 $T "$CLIENT" -q 127.0.0.1 "$port" "pipe" >/dev/null 2>>"$tmp/clients.err" ||
+			why="$why the client failed;"
+		wait "$spid"
+		forget "$spid"
+		wait "$ppid13"
+		forget "$ppid13"
+		k=$(wc -l <"$tmp/wpipe.out" | tr -d ' ')
+		[ "$k" = 6 ] || why="$why tcpdump -r - read $k packets, want 6;"
+		[ -z "$why" ] && ok live-w-stdout-pipe || bad live-w-stdout-pipe "$why" "$tmp/wpipe.err"
+	fi
+
+	# -w - --print: the ladder on stderr, stdout still the capture alone
+	exch wdashp -i lo -w - --print
+	n=$(captured "$tmp/wdashp.err")
+	xwhy=$why
+	why=""
+	check_file "$tmp/wdashp.out" "$n"
+	why="$xwhy$why"
+	grep -q "== opened: three-way" "$tmp/wdashp.err" || why="$why no ladder on stderr;"
+	[ -z "$why" ] && ok live-w-stdout-print || bad live-w-stdout-print "$why" "$tmp/wdashp.err"
+
+	# -Q in, -Q out: on lo every packet is both sent and received here,
+	# so each captures the whole exchange (the same as -Q inout)
+	for q in in out; do
+		exch "Q$q" -i lo -Q "$q"
+		n=$(captured "$tmp/Q$q.err")
+		grep -q "== opened: three-way" "$tmp/Q$q.out" || why="$why no handshake drawn;"
+		grep -q "== closed:" "$tmp/Q$q.out" || why="$why no close drawn;"
+		[ "${n:-0}" -ge 10 ] || why="$why $n packets captured;"
+		[ -z "$why" ] && ok "live-Q-$q" || bad "live-Q-$q" "$why" "$tmp/Q$q.err" "$tmp/Q$q.out"
+	done
+
+	# -L: lo's link types, as tcpdump -L prints them
+	timeout $T "$TCPVIZ" -L -i lo >"$tmp/L.out" 2>"$tmp/L.err"
+	s=$?
+	if [ $s = 0 ] && grep -q "^Data link types for lo (use option -y to set):" "$tmp/L.out" &&
+	    grep -q "^  EN10MB (Ethernet)" "$tmp/L.out" && ! [ -s "$tmp/L.err" ]; then
+		ok live-L
+	else
+		bad live-L "exit $s, no EN10MB for lo" "$tmp/L.out" "$tmp/L.err"
+	fi
+
+	# -y: one lo offers works; one it does not is one line, exit 1
+	exch y -i lo -y EN10MB
+	grep -q "== opened: three-way" "$tmp/y.out" || why="$why -y EN10MB: no handshake drawn;"
+	timeout $T "$TCPVIZ" -i lo -y LINUX_SLL2 >"$tmp/y2.out" 2>"$tmp/y2.err"
+	s=$?
+	[ $s = 1 ] && [ "$(wc -l <"$tmp/y2.err")" = 1 ] && grep -q "not a link type of lo" "$tmp/y2.err" ||
+		why="$why -y LINUX_SLL2 on lo: exit $s;"
+	[ -s "$tmp/y2.out" ] && why="$why -y LINUX_SLL2: wrote to stdout;"
+	[ -z "$why" ] && ok live-y || bad live-y "$why" "$tmp/y.err" "$tmp/y2.err"
+
+	# --time-stamp-precision=nano live: 9 digits in the rows, a nanosecond -w file
+	exch nano -i lo --time-stamp-precision=nano -w "$tmp/nano.pcap"
+	grep -Eq '^#[0-9]+ +[0-9]+\.[0-9]{9} ' "$tmp/nano.out" || why="$why rows without 9 digits;"
+	magic=$(od -An -tx1 -N4 "$tmp/nano.pcap" 2>/dev/null | tr -d ' \n')
+	case $magic in
+	4d3cb2a1|a1b23c4d) ;;
+	*) why="$why the -w file's magic is '$magic', not nanosecond pcap's;" ;;
+	esac
+	n=$(captured "$tmp/nano.err")
+	fp=$(file_packets "$tmp/nano.pcap")
+	[ "$fp" = "$n" ] || why="$why file holds '$fp' packets, '$n' captured;"
+	[ -z "$why" ] && ok live-nano || bad live-nano "$why" "$tmp/nano.err" "$tmp/nano.out"
+fi
+
+# errors as a user without privileges (the binary in $pub, which nobody can read)
+as_nobody() {
+	if [ $is_root = 1 ]; then
+		timeout -k 2 $T setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
+	else
+		timeout -k 2 $T "$@"
+	fi
+}
+if [ $is_root = 1 ] && ! command -v setpriv >/dev/null 2>&1; then
+	for c in nobody-no-such-interface nobody-not-root nobody-w-unwritable; do
+		skip $c "no setpriv to become nobody"
+	done
+else
+	nb="$pub/tcpviz"
+	[ $is_root = 1 ] || nb=$TCPVIZ
+	as_nobody "$nb" -i nosuch0 >"$tmp/nb1.out" 2>"$tmp/nb1.err"
+	s=$?
+	[ $s = 1 ] && [ "$(wc -l <"$tmp/nb1.err")" = 1 ] &&
+	    grep -q "^tcpviz: nosuch0: no such interface" "$tmp/nb1.err" &&
+	    ! grep -qi permission "$tmp/nb1.err" && ! [ -s "$tmp/nb1.out" ] &&
+	    ok nobody-no-such-interface ||
+	    bad nobody-no-such-interface "exit $s, want 1 and one line 'no such interface'" "$tmp/nb1.err"
+
+	as_nobody "$nb" -i lo >"$tmp/nb2.out" 2>"$tmp/nb2.err"
+	s=$?
+	[ $s = 1 ] && [ "$(wc -l <"$tmp/nb2.err")" = 2 ] &&
+	    grep -q "^tcpviz: lo: no permission to capture" "$tmp/nb2.err" &&
+	    [ "$(sed -n 2p "$tmp/nb2.err" | cut -c1-14)" = "tcpviz: hint: " ] &&
+	    ! [ -s "$tmp/nb2.out" ] && ok nobody-not-root ||
+	    bad nobody-not-root "exit $s, want 1, one line and one hint" "$tmp/nb2.err"
+
+	# -w to a path that cannot be created: the path once, exit 1 (-r, and
+	# live through -Z as root, where the file is opened as nobody)
+	wp="$tmp/no-such-dir/x.pcap"
+	cp captures/handshake.pcap "$pub/h13.pcap" && chmod 644 "$pub/h13.pcap"
+	as_nobody "$nb" -r "$pub/h13.pcap" -w "$wp" >"$tmp/nb3.out" 2>"$tmp/nb3.err"
+	s=$?
+	why=""
+	[ $s = 1 ] || why="exit $s;"
+	[ "$(grep -o "no-such-dir/x.pcap" "$tmp/nb3.err" | wc -l)" = 1 ] || why="$why the path not named once;"
+	[ "$(wc -l <"$tmp/nb3.err")" = 1 ] || why="$why more than one line;"
+	if [ $is_root = 1 ]; then
+		timeout -k 2 $T "$TCPVIZ" -i lo -Z nobody -w "$wp" >"$tmp/nb4.out" 2>"$tmp/nb4.err"
+		s=$?
+		[ $s = 1 ] || why="$why live: exit $s;"
+		[ "$(grep -o "no-such-dir/x.pcap" "$tmp/nb4.err" | wc -l)" = 1 ] ||
+			why="$why live: the path not named once;"
+	fi
+	[ -z "$why" ] && ok nobody-w-unwritable || bad nobody-w-unwritable "$why" "$tmp/nb3.err" "$tmp/nb4.err"
+fi
+
 # ---- no sanitizer reports anywhere (when the binaries were built with them) ----
 if grep -l -E 'ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error:' \
     "$tmp"/*.err "$tmp"/*.log >"$tmp/san.list" 2>/dev/null; then

@@ -90,7 +90,7 @@ done
 head -c 204800 /dev/urandom >"$tmp/upload.bin"
 cp "$tmp/upload.bin" "$tmp/bad..name"
 
-for model in fork thread epoll; do
+for model in fork thread epoll iterative poll prefork; do
 	# echo: five clients at once, twenty round trips each
 	if ! start_server "echo-$model" --tcp 0 --model=$model; then
 		bad "echo-$model" "server did not start" "$tmp/echo-$model.log"
@@ -117,6 +117,31 @@ for model in fork thread epoll; do
 	else
 		bad "echo-$model" "$why" "$tmp/c1.err" "$tmp/echo-$model.log"
 	fi
+	# iterative: one at a time, so each connection closes before the
+	# next is taken: "connected" and "closed" alternate in the log
+	if [ $model = iterative ]; then
+		seq=$(sed -n 's/^tcpviz-server: [^ ]* \(connected\|closed\).*/\1/p' \
+		    "$tmp/echo-$model.log" | tr '\n' ' ')
+		if [ "$seq" = "$(repeat 5 'connected closed' | tr '\n' ' ')" ]; then
+			ok "one-at-a-time-$model"
+		else
+			bad "one-at-a-time-$model" "connected/closed do not alternate: $seq" \
+			    "$tmp/echo-$model.log"
+		fi
+	fi
+	# prefork: its workers (the server's children), to check they go too
+	workers=""
+	if [ $model = prefork ]; then
+		srv=$(ps -o pid= --ppid "$spid" | tr -d ' ')
+		workers=$(ps -o pid= --ppid "$srv" 2>/dev/null | tr -d ' ')
+		if [ "$(echo $workers | wc -w)" = 2 ] &&
+		    grep -q "^tcpviz-server: 2 worker(s), each an epoll loop" "$tmp/echo-$model.log"; then
+			ok "workers-$model"
+		else
+			bad "workers-$model" "expected 2 worker processes, found: $workers" \
+			    "$tmp/echo-$model.log"
+		fi
+	fi
 
 	# SIGTERM with a connection open: a --greet client waits on the echo
 	# server, which says nothing; the grace period ends, the server closes
@@ -130,10 +155,14 @@ for model in fork thread epoll; do
 	t1=$(date +%s)
 	wait "$hold"
 	hs=$?
-	if [ $st = 0 ] && [ $hs = 0 ] && [ $((t1 - t0)) -le 5 ]; then
+	left=""
+	for w in $workers; do
+		kill -0 "$w" 2>/dev/null && left="$left $w"
+	done
+	if [ $st = 0 ] && [ $hs = 0 ] && [ $((t1 - t0)) -le 5 ] && [ -z "$left" ]; then
 		ok "shutdown-$model"
 	else
-		bad "shutdown-$model" "server exit $st after $((t1 - t0)) s, held client exit $hs" \
+		bad "shutdown-$model" "server exit $st after $((t1 - t0)) s, held client exit $hs, workers left:${left:- none}" \
 		    "$tmp/echo-$model.log" "$tmp/hold.err"
 	fi
 
@@ -258,6 +287,43 @@ for model in fork thread epoll; do
 		bad "maxconns-$model" "server did not start" "$tmp/max-$model.log"
 	fi
 done
+
+# iterative serves one at a time: any other --max-conns is an error
+timeout $T "$SERVER" --tcp 0 --model=iterative --max-conns 2 >"$tmp/it2.out" 2>"$tmp/it2.err"
+s=$?
+if [ $s = 1 ] && grep -q "^tcpviz-server: the iterative model serves one connection at a time" "$tmp/it2.err"; then
+	ok maxconns-iterative-only-1
+else
+	bad maxconns-iterative-only-1 "exit status $s, expected 1" "$tmp/it2.err"
+fi
+
+# prefork with --max-conns 3: shared out, 2 and 1; four clients at once are all served
+if start_server max3-prefork --tcp 0 --model=prefork --max-conns 3; then
+	pids=""
+	for c in 1 2 3 4; do
+		timeout -k 2 $T "$CLIENT" -q --count 20 127.0.0.1 "$port" "p$c" \
+		    >"$tmp/p$c.out" 2>"$tmp/p$c.err" &
+		pids="$pids $!"
+	done
+	why=""
+	c=0
+	for p in $pids; do
+		c=$((c + 1))
+		wait "$p" || why="$why client $c exited $?;"
+		[ "$(wc -l <"$tmp/p$c.out")" = 20 ] || why="$why client $c: wrong echo count;"
+	done
+	stop_server
+	[ $st = 0 ] || why="$why server exit $st;"
+	grep -q "2 worker(s), .* at most 2 connection(s) each" "$tmp/max3-prefork.log" ||
+		why="$why no word of the share;"
+	if [ -z "$why" ]; then
+		ok maxconns-share-prefork
+	else
+		bad maxconns-share-prefork "$why" "$tmp/max3-prefork.log"
+	fi
+else
+	bad maxconns-share-prefork "server did not start" "$tmp/max3-prefork.log"
+fi
 
 # a header with '/' in the name, which tcpviz-client never sends: python3 only
 if ! command -v python3 >/dev/null 2>&1; then
@@ -473,7 +539,7 @@ fi
 if ! grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null; then
 	skip dual-loopback "no ::1 on this host"
 else
-	for model in fork thread epoll; do
+	for model in fork thread epoll iterative poll prefork; do
 		if ! start_server "dual-$model" --tcp 0 --model=$model; then
 			bad "dual-$model" "server did not start" "$tmp/dual-$model.log"
 			continue
@@ -631,6 +697,45 @@ else
 	else
 		bad slow-attack-thread "server did not start" "$tmp/slow-thread.log"
 	fi
+	# the same 10 s against the new models, every slot taken by silent
+	# clients: iterative (its one), poll and prefork (--max-conns 2: two
+	# workers, one each).  Run side by side, so the wait is paid once.
+	spids=""
+	for mn in iterative:1 poll:2 prefork:2; do
+		model=${mn%:*}
+		n=${mn#*:}
+		if [ $model = iterative ]; then
+			start_server "slow-$model" --tcp 0 --model=$model
+		else
+			start_server "slow-$model" --tcp 0 --model=$model --max-conns $n
+		fi || { bad "slow-attack-$model" "server did not start" "$tmp/slow-$model.log"; continue; }
+		eval "sp_$model=$spid port_$model=$port"
+		hold "$port" "$n" 30
+		eval "hp_$model=$hpid"
+		timeout -k 2 25 "$CLIENT" -q --timeout 20 127.0.0.1 "$port" "at last $model" \
+		    >"$tmp/slow-$model.out" 2>"$tmp/slow-$model.err" &
+		eval "cp_$model=$!"
+		pids="$pids $!"
+	done
+	for model in iterative poll prefork; do
+		eval "cp=\${cp_$model:-}; sp=\${sp_$model:-}; hp=\${hp_$model:-}"
+		[ -n "$cp" ] || continue
+		wait "$cp"
+		s=$?
+		forget "$cp"
+		if [ $s = 0 ] && [ "$(cat "$tmp/slow-$model.out")" = "at last $model" ] &&
+		    grep -q "timed out after 10 s\|sent nothing" "$tmp/slow-$model.log"; then
+			ok "slow-attack-$model"
+		else
+			bad "slow-attack-$model" "exit status $s, or no word of the timeout in the log" \
+			    "$tmp/slow-$model.err" "$tmp/slow-$model.log"
+		fi
+		spid=$sp
+		stop_server
+		kill "$hp" 2>/dev/null
+		wait "$hp" 2>/dev/null
+		forget "$hp"
+	done
 fi
 
 # ---- no sanitizer reports anywhere (when the binaries were built with them) ----

@@ -54,7 +54,7 @@ pty() {
 }
 
 # check.py width W FILE...: every line of each FILE at most W characters
-# (UTF-8); with several, names the first FILE (less ".out") that has a longer one
+# (UTF-8, ANSI colour escapes not counted); with several, names the first FILE (less ".out") that has a longer one
 # check.py demo FILE W NAME...: the demo's output: each NAME has one caption
 # "=== NAME: " and, after it, one result "--- NAME: as expected" or
 # "--- NAME: skipped..."; no other captions, no "!!!"; every "#ID " line
@@ -65,8 +65,10 @@ cat >"$tmp/check.py" <<'EOF'
 import re, sys
 
 def lines(path):
+    # colour escapes (on by default on a terminal) take no columns
     with open(path, "rb") as f:
-        return f.read().decode("utf-8", "replace").split("\n")
+        return re.sub(r"\x1b\[[0-9;]*m", "",
+            f.read().decode("utf-8", "replace")).split("\n")
 
 def width(ls, w):
     for i, l in enumerate(ls, 1):

@@ -1076,6 +1076,28 @@ assert_lines_within(const char *s, unsigned width, size_t most)
 	}
 }
 
+static uint8_t widest_pay[TV_PAYLOAD_MAX];
+
+/* s without its ANSI escapes (ESC [ ... letter), in place */
+static void
+strip_ansi(char *s)
+{
+	char *d = s;
+
+	while (*s) {
+		if (s[0] == '\033' && s[1] == '[') {
+			s += 2;
+			while (*s && !(*s >= '@' && *s <= '~'))
+				s++;
+			if (*s)
+				s++;
+			continue;
+		}
+		*d++ = *s++;
+	}
+	*d = '\0';
+}
+
 /* The widest row the types allow: every flag, seq/ack 4294967295, len
  * 65535, every note, every option at its largest, a malformed text. */
 static void
@@ -1103,6 +1125,15 @@ widest_row(struct tv_row *r, enum tv_side from, int64_t sec)
 	r->an.dup_ack = 65535;
 	r->an.syn_retry = 65535;
 	r->an.retry_gap_ns = INT64_MAX;
+	/* -v, -vv: the largest TTL, ID, timestamps and SACK blocks */
+	r->ttl = 255;
+	r->has_ipid = 1;
+	r->ipid = 65535;
+	r->ts_val = r->ts_ecr = 4294967295u;
+	memset(r->sack, 0xff, sizeof(r->sack));
+	/* -A, -X: the most payload a row shows, none of it printable */
+	r->pay = widest_pay;
+	r->paylen = TV_PAYLOAD_MAX;
 }
 
 /* A connection between the longest endpoints, with rows of every kind:
@@ -1247,6 +1278,71 @@ test_ladder_widths(void **state)
 		if (ro.number)
 			assert_non_null(strstr(k.s, "4294967295 "));
 	}
+	/* -q, -v, -vv, -A, -X, -e and colour: every new kind of line within
+	 * every width, replayed and live (live with an Ethernet packet of two
+	 * VLAN tags, for -e; colours stripped before measuring) */
+	memset(widest_pay, 0xff, sizeof(widest_pay));
+	for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
+	for (m = 0; m < 7; m++)
+	for (p = 0; p < 2; p++)
+	for (y = 0; y < 4; y++) {
+		struct tv_lad_state ls;
+		struct tv_pkt pk;
+
+		memset(&ro, 0, sizeof(ro));
+		ro.absolute = 1;
+		ro.ts_digits = y & 1 ? 9 : 6;
+		ro.data = y & 2 ? TV_DATA_FULL : TV_DATA_SUMMARY;
+		ro.width = widths[w];
+		ro.number = y == 3;
+		ro.tfmt = y == 3 ? TV_T_DATE : TV_T_DEFAULT;
+		ro.quiet = m == 0;
+		ro.verbose = m == 1 ? 1 : m >= 2 ? 2 : 0;
+		ro.payload = m == 3 ? 'A' : m == 4 ? 'X' : 0;
+		ro.link = m == 5 || m == 6;
+		ro.color = m == 6;
+		if (m == 6)
+			ro.payload = 'X';
+		widest_conn(&c, b, protos[p]);
+		for (i = 0; i < b->n; i++)
+			b->r[i].n = 4294967295u - (b->n - 1 - i);
+		sink_reset(&k);
+		tv_lad_conn(&o, &ro, &c, whys[y]);
+		strip_ansi(k.s);
+		assert_lines_within(k.s, widths[w], 800);	/* -vv: a long row */
+		if (ro.payload == 'X')
+			assert_non_null(strstr(k.s, "0x00f0:  ff"));
+		if (ro.payload == 'A')
+			assert_non_null(strstr(k.s, "......"));
+		if (ro.verbose == 2)
+			assert_non_null(strstr(k.s, "ecr"));
+		if (ro.quiet)
+			assert_null(strstr(k.s, "dup-ack"));
+
+		ro.shared_clock = 1;
+		memset(&pk, 0, sizeof(pk));
+		pk.has_mac = 1;
+		memset(pk.mac_src, 0xff, 6);
+		memset(pk.mac_dst, 0xee, 6);
+		pk.ethertype = 0x86dd;
+		pk.nvlan = 2;
+		pk.vlan[0] = pk.vlan[1] = 4095;
+		pk.payload = widest_pay;
+		pk.paycap = TV_PAYLOAD_MAX;
+		memset(&ls, 0, sizeof(ls));
+		sink_reset(&k);
+		for (i = 0; i < b->n; i++) {
+			pk.n = b->r[i].n;
+			tv_lad_live_pkt(&o, &ro, &c, &b->r[i], &pk, &ls);
+		}
+		tv_lad_live_done(&o, &ro, &c, whys[y] == TV_DONE_PARTIAL ?
+		    TV_DONE_END : whys[y], &ls);
+		strip_ansi(k.s);
+		assert_lines_within(k.s, widths[w], 800);	/* -vv: a long row */
+		if (ro.link)
+			assert_non_null(strstr(k.s, "vlan 4095"));
+	}
+
 	/* the columns: frame numbers, each -t format's time */
 	memset(&ro, 0, sizeof(ro));
 	ro.ts_digits = 6;
