@@ -67,6 +67,35 @@ skip(struct tv_pkt *pkt, enum tv_skip why)
 	return 1;
 }
 
+/* The lengths the options tcpviz reads must have (RFC 9293 §3.2, RFC 7323,
+ * RFC 2018: SACK blocks of 8 bytes); a wrong one marks the packet. */
+static const struct {
+	uint8_t kind, len;	/* len 0: 2 plus a multiple of 8 */
+	const char *bad;
+} opt_lens[] = {
+	{ 2, 4, "tcp mss option length" },
+	{ 3, 3, "tcp wscale option length" },
+	{ 4, 2, "tcp sackOK option length" },
+	{ 5, 0, "tcp sack option length" },
+	{ 8, 10, "tcp timestamp option length" },
+};
+
+static int
+opt_len_ok(unsigned kind, unsigned len, struct tv_pkt *pkt)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(opt_lens) / sizeof(opt_lens[0]); i++) {
+		if (opt_lens[i].kind != kind)
+			continue;
+		if (opt_lens[i].len ? len == opt_lens[i].len : (len - 2) % 8 == 0)
+			return 1;
+		set_malformed(pkt, opt_lens[i].bad);
+		return 0;
+	}
+	return 1;		/* an option not read: its length does not matter */
+}
+
 /*
  * TCP options (RFC 9293 §3.1, RFC 7323 for window scale and timestamps,
  * RFC 2018 for SACK).  `c` covers the option bytes the header claims,
@@ -100,35 +129,21 @@ decode_tcp_opts(struct tv_cur *c, int full, struct tv_pkt *pkt)
 		}
 		o = tv_cur_sub(c, (size_t)len - 2);
 		tv_cur_skip(c, (size_t)len - 2);
+		if (!opt_len_ok(kind, len, pkt))
+			continue;
 		switch (kind) {
 		case 2:
-			if (len != 4) {
-				set_malformed(pkt, "tcp mss option length");
-				break;
-			}
 			pkt->mss = tv_cur_be16(&o);
 			pkt->opt_mask |= TV_OPT_MSS;
 			break;
 		case 3:
-			if (len != 3) {
-				set_malformed(pkt, "tcp wscale option length");
-				break;
-			}
 			pkt->wscale = tv_cur_u8(&o);
 			pkt->opt_mask |= TV_OPT_WSCALE;
 			break;
 		case 4:
-			if (len != 2) {
-				set_malformed(pkt, "tcp sackOK option length");
-				break;
-			}
 			pkt->opt_mask |= TV_OPT_SACK_OK;
 			break;
 		case 5:
-			if ((len - 2) % 8 != 0) {
-				set_malformed(pkt, "tcp sack option length");
-				break;
-			}
 			pkt->opt_mask |= TV_OPT_SACK;
 			while (tv_cur_left(&o) >= 8 && pkt->nsack < TV_MAX_SACK) {
 				pkt->sack[pkt->nsack][0] = tv_cur_be32(&o);
@@ -137,10 +152,6 @@ decode_tcp_opts(struct tv_cur *c, int full, struct tv_pkt *pkt)
 			}
 			break;
 		case 8:
-			if (len != 10) {
-				set_malformed(pkt, "tcp timestamp option length");
-				break;
-			}
 			pkt->ts_val = tv_cur_be32(&o);
 			pkt->ts_ecr = tv_cur_be32(&o);
 			pkt->opt_mask |= TV_OPT_TS;
@@ -149,6 +160,42 @@ decode_tcp_opts(struct tv_cur *c, int full, struct tv_pkt *pkt)
 			break;
 		}
 	}
+}
+
+/*
+ * The start of a TCP or UDP header: hdr bytes at least, by what the IP
+ * header says (c is clipped to seglen, so that is tested before blaming
+ * the capture) and by what was captured; then the ports.  0, or what
+ * decoding returns for a packet that ends here.
+ */
+static int
+l4_ports(struct tv_cur *c, uint32_t seglen, uint32_t hdr, uint8_t proto,
+    const char *too_short, struct tv_pkt *pkt)
+{
+	if (seglen < hdr) {
+		set_malformed(pkt, too_short);
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (!tv_cur_has(c, hdr)) {
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	pkt->proto = proto;
+	pkt->sport = tv_cur_be16(c);
+	pkt->dport = tv_cur_be16(c);
+	return 0;
+}
+
+/* The payload: pkt->len bytes, what of them was captured (paycap), a
+ * pointer to them valid while the frame is.  0. */
+static int
+l4_payload(const struct tv_cur *c, struct tv_pkt *pkt)
+{
+	if (tv_cur_left(c) < pkt->len)
+		pkt->truncated = 1;
+	pkt->paycap = tv_cur_left(c) < pkt->len ? (uint32_t)tv_cur_left(c) : pkt->len;
+	pkt->payload = pkt->paycap ? c->p : NULL;
+	return 0;
 }
 
 /*
@@ -161,18 +208,9 @@ decode_tcp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 	unsigned doff, hlen, optlen;
 	struct tv_cur oc;
 
-	/* c is clipped to seglen, so test this before blaming the capture */
-	if (seglen < 20) {
-		set_malformed(pkt, "tcp segment shorter than its header");
-		return skip(pkt, TV_SKIP_MALFORMED);
-	}
-	if (!tv_cur_has(c, 20)) {
-		pkt->truncated = 1;
-		return skip(pkt, TV_SKIP_TRUNCATED);
-	}
-	pkt->proto = IPPROTO_TCP_;
-	pkt->sport = tv_cur_be16(c);
-	pkt->dport = tv_cur_be16(c);
+	if (l4_ports(c, seglen, 20, IPPROTO_TCP_,
+	    "tcp segment shorter than its header", pkt) != 0)
+		return 1;
 	pkt->seq = tv_cur_be32(c);
 	pkt->ack = tv_cur_be32(c);
 	doff = tv_cur_u8(c) >> 4;
@@ -203,11 +241,7 @@ decode_tcp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 		decode_tcp_opts(&oc, full, pkt);
 		tv_cur_skip(c, full ? optlen : tv_cur_left(c));
 	}
-	if (tv_cur_left(c) < pkt->len)
-		pkt->truncated = 1;
-	pkt->paycap = tv_cur_left(c) < pkt->len ? (uint32_t)tv_cur_left(c) : pkt->len;
-	pkt->payload = pkt->paycap ? c->p : NULL;
-	return 0;
+	return l4_payload(c, pkt);
 }
 
 /* UDP header (RFC 768). */
@@ -216,17 +250,9 @@ decode_udp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 {
 	uint16_t ulen;
 
-	if (seglen < 8) {
-		set_malformed(pkt, "udp segment shorter than its header");
-		return skip(pkt, TV_SKIP_MALFORMED);
-	}
-	if (!tv_cur_has(c, 8)) {
-		pkt->truncated = 1;
-		return skip(pkt, TV_SKIP_TRUNCATED);
-	}
-	pkt->proto = IPPROTO_UDP_;
-	pkt->sport = tv_cur_be16(c);
-	pkt->dport = tv_cur_be16(c);
+	if (l4_ports(c, seglen, 8, IPPROTO_UDP_,
+	    "udp segment shorter than its header", pkt) != 0)
+		return 1;
 	ulen = tv_cur_be16(c);
 	tv_cur_skip(c, 2);
 	if (ulen < 8) {
@@ -238,11 +264,7 @@ decode_udp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 	} else {
 		pkt->len = ulen - 8u;
 	}
-	if (tv_cur_left(c) < pkt->len)
-		pkt->truncated = 1;
-	pkt->paycap = tv_cur_left(c) < pkt->len ? (uint32_t)tv_cur_left(c) : pkt->len;
-	pkt->payload = pkt->paycap ? c->p : NULL;
-	return 0;
+	return l4_payload(c, pkt);
 }
 
 static int
