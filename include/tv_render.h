@@ -119,6 +119,7 @@ struct tv_renderer {
 	const char *name;		/* --format=NAME */
 	int live;			/* drawn as packets come (else whole, at the end of each) */
 	int keep_rows;			/* the tracker stores every connection's rows */
+	int wants_row;			/* packet() is handed the packet's row (else NULL) */
 	size_t self_size;
 	size_t conn_size;
 	void (*packet)(const struct tv_rctx *x, struct tv_conn *c,

@@ -279,6 +279,12 @@ onebad() {	# NAME GREP ARGS...
 onebad "-Q bad value" "-Q sideways: not a direction (in, out or inout)" -i lo -Q sideways
 onebad "-y bad value" "-y NOSUCHLINK: unknown link type" -i lo -y NOSUCHLINK
 onebad "--time-stamp-precision bad value" "micro or nano" -r $C/handshake.pcap --time-stamp-precision=pico
+onebad "--width too narrow" "(72 to 100000)" -r $C/handshake.pcap --width=10
+onebad "--width not a number" "(72 to 100000)" -r $C/handshake.pcap --width=wide
+onebad "--color bad value" "auto, always or never" -r $C/handshake.pcap --color=bogus
+onebad "--data bad value" "summary, full or none" -r $C/handshake.pcap --data=some
+onebad "--format bad value" "unknown format 'xml'" -r $C/handshake.pcap --format=xml
+onebad "--pace too long" "(0 to 10000)" --demo --pace=99999
 
 # --time-stamp-precision with -r: libpcap scales the times; -w keeps them so
 digits() {	# the decimals of the first row's time

@@ -1208,6 +1208,7 @@ const struct tv_renderer tv_render_live = {
 	.name = "text",
 	.live = 1,
 	.conn_size = sizeof(struct tv_lad_state),
+	.wants_row = 1,
 	.packet = live_packet,
 	.conn = live_conn,
 	.end = text_end,

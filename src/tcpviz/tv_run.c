@@ -320,8 +320,11 @@ take(struct tv_run *run, const struct tv_rec *rec, int link)
 			return;
 		}
 		if (r->packet) {
-			tv_flow_row(c, &pkt, from, &row);
-			r->packet(&run->x, c, &pkt, from, &row);
+			/* a row only for a renderer that draws it now: the
+			 * tracker built its own copy already when it keeps rows */
+			if (r->wants_row)
+				tv_flow_row(c, &pkt, from, &row);
+			r->packet(&run->x, c, &pkt, from, r->wants_row ? &row : NULL);
 		}
 	}
 	tv_totals_add(&run->tot, &pkt);
