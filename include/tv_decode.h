@@ -142,6 +142,10 @@ const char *tv_endpoint_str(const struct tv_addr *a, uint16_t port,
     char *buf, size_t size);
 
 #define TV_ADDRSTRLEN 46
+/* v in decimal at buf (room for 20 digits, no NUL written); its length.
+ * The outputs format their numbers with it, not printf: it is 10-20
+ * times faster, and every row has a dozen. */
+size_t tv_u64_dec(char *buf, uint64_t v);
 #define TV_ENDPOINTSTRLEN 56
 
 /* Wrap-safe sequence comparisons (RFC 9293 §3.4; Linux before()/after()). */

@@ -14,7 +14,33 @@
 struct tv_out {
 	void (*write)(void *ctx, const char *s, size_t n);
 	void *ctx;
+	/* optional: text collects here and goes to write() in large pieces,
+	 * when it is full and at tv_out_flush() (NULL: each piece at once) */
+	struct tv_obuf *buf;
 };
+
+struct tv_obuf {
+	char *b;
+	size_t len, cap;
+};
+
+/* n bytes of s to the sink (through its buffer when it has one). */
+void tv_out_mem_slow(const struct tv_out *o, const char *s, size_t n);
+static inline void
+tv_out_mem(const struct tv_out *o, const char *s, size_t n)
+{
+	struct tv_obuf *b = o->buf;
+
+	if (b != NULL && n <= b->cap - b->len) {
+		__builtin_memcpy(b->b + b->len, s, n);
+		b->len += n;
+	} else {
+		tv_out_mem_slow(o, s, n);
+	}
+}
+
+/* What the buffer holds, to write() now. */
+void tv_out_flush(const struct tv_out *o);
 
 /* Write text as lines of at most `width` columns (0: one line), broken
  * at spaces where it can be; lines after the first are indented by

@@ -67,6 +67,7 @@ struct tv_run {
 
 	/* the loop's own */
 	struct tv_out out;	/* the renderer's: the sink, through the pacing queue */
+	struct tv_obuf ob;	/* out's buffer: text goes on in large pieces */
 	struct tv_rctx x;
 	struct tv_flow *flow;
 	struct tv_totals tot;

@@ -628,27 +628,31 @@ tv_flags_letters(uint8_t flags, char *buf, size_t size)
 const char *
 tv_flags_words(uint8_t flags, char *buf, size_t size)
 {
-	static const struct { uint8_t bit; const char *w; } order[] = {
+	static const struct { uint8_t bit; char w[4]; } order[] = {
 		{ TV_TH_SYN, "SYN" }, { TV_TH_FIN, "FIN" }, { TV_TH_RST, "RST" },
 		{ TV_TH_PSH, "PSH" }, { TV_TH_URG, "URG" }, { TV_TH_ECE, "ECE" },
 		{ TV_TH_CWR, "CWR" }, { TV_TH_ACK, "ACK" },
 	};
 	size_t i, k = 0;
-	int w;
 
-	if (size == 0)
+	if (size < sizeof(order) / sizeof(order[0]) * 4) {
+		if (size > 0)
+			buf[0] = '\0';
 		return buf;
-	buf[0] = '\0';
+	}
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		if (!(flags & order[i].bit))
 			continue;
-		w = snprintf(buf + k, size - k, "%s%s", k ? "," : "", order[i].w);
-		if (w < 0 || (size_t)w >= size - k)
-			return buf;
-		k += (size_t)w;
+		if (k)
+			buf[k++] = ',';
+		memcpy(buf + k, order[i].w, 3);
+		k += 3;
 	}
-	if (k == 0)
-		snprintf(buf, size, "none");
+	if (k == 0) {
+		memcpy(buf, "none", 5);
+		return buf;
+	}
+	buf[k] = '\0';
 	return buf;
 }
 
@@ -698,13 +702,56 @@ ipv6_str(const uint8_t *a, char *buf, size_t size)
 	}
 }
 
+size_t
+tv_u64_dec(char *buf, uint64_t v)
+{
+	static const char pairs[201] =
+	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
+	char t[20];
+	size_t k = sizeof(t), n;
+
+	while (v >= 100) {		/* two digits a division */
+		unsigned d = (unsigned)(v % 100);
+
+		v /= 100;
+		t[--k] = pairs[2 * d + 1];
+		t[--k] = pairs[2 * d];
+	}
+	if (v >= 10) {
+		t[--k] = pairs[2 * v + 1];
+		t[--k] = pairs[2 * v];
+	} else {
+		t[--k] = (char)('0' + v);
+	}
+	n = sizeof(t) - k;
+	memcpy(buf, t + k, n);
+	return n;
+}
+
+/* a.b.c.d at buf (room for 15); its length */
+static size_t
+ipv4_str(const uint8_t *a, char *buf)
+{
+	size_t k = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i)
+			buf[k++] = '.';
+		k += tv_u64_dec(buf + k, a[i]);
+	}
+	return k;
+}
+
 const char *
 tv_addr_str(const struct tv_addr *a, char *buf, size_t size)
 {
 	if (size == 0)
 		return buf;
-	if (a->family == 4)
-		snprintf(buf, size, "%u.%u.%u.%u", a->a[0], a->a[1], a->a[2], a->a[3]);
+	if (a->family == 4 && size >= 16)
+		buf[ipv4_str(a->a, buf)] = '\0';
 	else if (a->family == 6)
 		ipv6_str(a->a, buf, size);
 	else
@@ -716,11 +763,23 @@ const char *
 tv_endpoint_str(const struct tv_addr *a, uint16_t port, char *buf, size_t size)
 {
 	char ab[TV_ADDRSTRLEN];
+	size_t k = 0, n;
 
+	if (size < TV_ENDPOINTSTRLEN) {
+		if (size > 0)
+			buf[0] = '\0';
+		return buf;
+	}
 	tv_addr_str(a, ab, sizeof(ab));
+	n = strlen(ab);
 	if (a->family == 6)
-		snprintf(buf, size, "[%s]:%u", ab, port);
-	else
-		snprintf(buf, size, "%s:%u", ab, port);
+		buf[k++] = '[';
+	memcpy(buf + k, ab, n);
+	k += n;
+	if (a->family == 6)
+		buf[k++] = ']';
+	buf[k++] = ':';
+	k += tv_u64_dec(buf + k, port);
+	buf[k] = '\0';
 	return buf;
 }

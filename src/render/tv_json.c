@@ -5,41 +5,67 @@
 
 #include "tv_render-int.h"
 
-/* A JSON string; the core only emits ASCII it made, but escape anyway. */
+/* A JSON string; the core only emits ASCII it made, but escape anyway:
+ * the runs that need nothing go out whole. */
 static void
 json_str(const struct tv_out *o, const char *s)
 {
-	char buf[8];
+	static const char hex[] = "0123456789abcdef";
+	const char *run;
+	char esc[6];
 
-	tvr_str(o, "\"");
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	tv_out_mem(o, "\"", 1);
+	for (;;) {
+		unsigned char ch;
 
+		for (run = s; (ch = (unsigned char)*s) >= 0x20 && ch < 0x7f &&
+		    ch != '"' && ch != '\\'; s++)
+			;
+		tv_out_mem(o, run, (size_t)(s - run));
+		if (ch == '\0')
+			break;
 		if (ch == '"' || ch == '\\') {
-			buf[0] = '\\';
-			buf[1] = (char)ch;
-			o->write(o->ctx, buf, 2);
-		} else if (ch < 0x20 || ch >= 0x7f) {
-			snprintf(buf, sizeof(buf), "\\u%04x", ch);
-			o->write(o->ctx, buf, 6);
+			esc[0] = '\\';
+			esc[1] = (char)ch;
+			tv_out_mem(o, esc, 2);
 		} else {
-			o->write(o->ctx, s, 1);
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[ch >> 4];
+			esc[5] = hex[ch & 15];
+			tv_out_mem(o, esc, 6);
 		}
+		s++;
 	}
-	tvr_str(o, "\"");
+	tv_out_mem(o, "\"", 1);
 }
 
+/* seconds.fraction, six or nine digits as the input has */
 static void
 json_ts(const struct tv_out *o, const struct tv_render_opts *ro,
     int64_t sec, uint32_t nsec)
 {
+	char t[40];
+	int64_t ns;
+
+	if (sec >= 0 && sec < INT64_MAX / 1000000000 - 1) {
+		ns = sec * 1000000000 + nsec;
+		tvr_secs(t, sizeof(t), ns, ro->ts_digits == 9 ? 9 : 6);
+		tvr_lit(o, t);
+		return;
+	}
 	if (ro->ts_digits == 9)
 		tv_out_printf(o, "%" PRId64 ".%09" PRIu32, sec, nsec);
 	else
 		tv_out_printf(o, "%" PRId64 ".%06" PRIu32, sec, nsec / 1000);
 }
 
-static const char *const side_names[2] = { "client", "server" };
+/* ,"key":number */
+static void
+json_num(const struct tv_out *o, const char *key, uint64_t v)
+{
+	tvr_lit(o, key);
+	tvr_u64(o, v);
+}
 
 /* "state", "notes", "dup_ack", "syn_retry" of a TCP packet */
 static void
@@ -47,20 +73,26 @@ json_tcp_pkt(const struct tv_out *o, const struct tv_tcp_pkt *an)
 {
 	int i, any = 0;
 
-	tv_out_printf(o, ",\"state\":{\"client\":\"%s\",\"server\":\"%s\"}",
-	    tv_tcp_state_names[an->state[0]], tv_tcp_state_names[an->state[1]]);
+	tvr_lit(o, ",\"state\":{\"client\":\"");
+	tvr_lit(o, tv_tcp_state_names[an->state[0]]);
+	tvr_lit(o, "\",\"server\":\"");
+	tvr_lit(o, tv_tcp_state_names[an->state[1]]);
+	tvr_lit(o, "\"}");
 	if (an->notes == 0)
 		return;
-	tvr_str(o, ",\"notes\":[");
-	for (i = 0; i < TV_NOTE_COUNT; i++)
-		if (an->notes & (1u << i))
-			tv_out_printf(o, "%s\"%s\"", any++ ? "," : "",
-			    tv_note_names[i]);
-	tvr_str(o, "]");
+	tvr_lit(o, ",\"notes\":[");
+	for (i = 0; i < TV_NOTE_COUNT; i++) {
+		if (!(an->notes & (1u << i)))
+			continue;
+		tvr_lit(o, any++ ? ",\"" : "\"");
+		tvr_lit(o, tv_note_names[i]);
+		tvr_lit(o, "\"");
+	}
+	tvr_lit(o, "]");
 	if (an->notes & TV_NOTE_DUP_ACK)
-		tv_out_printf(o, ",\"dup_ack\":%u", an->dup_ack);
+		json_num(o, ",\"dup_ack\":", an->dup_ack);
 	if (an->syn_retry)
-		tv_out_printf(o, ",\"syn_retry\":%u", an->syn_retry);
+		json_num(o, ",\"syn_retry\":", an->syn_retry);
 }
 
 /* A side (-1 none, 0, 1, 2 both) as JSON. */
@@ -69,7 +101,20 @@ json_side(const struct tv_out *o, const char *key, int side)
 {
 	static const char *const w[3] = { "\"client\"", "\"server\"", "\"both\"" };
 
-	tv_out_printf(o, ",\"%s\":%s", key, side < 0 ? "null" : w[side]);
+	tvr_lit(o, ",\"");
+	tvr_lit(o, key);
+	tvr_lit(o, "\":");
+	tvr_lit(o, side < 0 ? "null" : w[side]);
+}
+
+/* ,"key":"word" */
+static void
+json_word(const struct tv_out *o, const char *key, const char *word)
+{
+	tvr_lit(o, key);
+	tvr_lit(o, "\"");
+	tvr_lit(o, word);
+	tvr_lit(o, "\"");
 }
 
 /* The outcome keys of a connection (docs/json.md). */
@@ -83,29 +128,34 @@ json_outcomes(const struct tv_out *o, const struct tv_conn *c)
 
 	if (c->proto != 6) {
 		tvr_udp_history(c, h);
-		tv_out_printf(o, ",\"conn_state\":\"%s\",\"history\":\"%s\"",
-		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), h);
+		json_word(o, ",\"conn_state\":",
+		    tv_udp_conn_state(c->pkts[0], c->pkts[1]));
+		json_word(o, ",\"history\":", h);
 		return;
 	}
 	cl = tv_tcp_close(t);
 	rtt = tv_tcp_handshake_rtt_us(t);
-	tv_out_printf(o, ",\"open\":\"%s\",\"syn_retries\":%u,\"handshake_rtt_us\":",
-	    tv_open_names[tv_tcp_open(t)], tv_tcp_syn_retries(t));
+	json_word(o, ",\"open\":", tv_open_names[tv_tcp_open(t)]);
+	json_num(o, ",\"syn_retries\":", tv_tcp_syn_retries(t));
+	tvr_lit(o, ",\"handshake_rtt_us\":");
 	if (rtt >= 0)
-		tv_out_printf(o, "%" PRId64, rtt);
+		tvr_u64(o, (uint64_t)rtt);
 	else
-		tvr_str(o, "null");
-	tv_out_printf(o, ",\"close\":\"%s\"", tv_close_names[cl]);
+		tvr_lit(o, "null");
+	json_word(o, ",\"close\":", tv_close_names[cl]);
 	if (cl == TV_CLOSE_RESET)
 		json_side(o, "reset_by", t->rst_end_side);
-	tv_out_printf(o, ",\"half_close\":%s", tv_tcp_half_close(t) ? "true" : "false");
+	tvr_lit(o, tv_tcp_half_close(t) ? ",\"half_close\":true" :
+	    ",\"half_close\":false");
 	json_side(o, "closed_by", tv_tcp_closed_by(t));
 	json_side(o, "time_wait", tv_tcp_time_wait(t));
-	tv_out_printf(o, ",\"conn_state\":\"%s\",\"history\":", tv_tcp_conn_state(t));
+	json_word(o, ",\"conn_state\":", tv_tcp_conn_state(t));
+	tvr_lit(o, ",\"history\":");
 	json_str(o, t->history);
-	tv_out_printf(o, ",\"retransmissions\":%" PRIu64 ",\"dup_acks\":%" PRIu64
-	    ",\"out_of_order\":%" PRIu64 ",\"zero_windows\":%" PRIu64,
-	    t->retransmissions, t->dup_acks, t->out_of_order, t->zero_windows);
+	json_num(o, ",\"retransmissions\":", t->retransmissions);
+	json_num(o, ",\"dup_acks\":", t->dup_acks);
+	json_num(o, ",\"out_of_order\":", t->out_of_order);
+	json_num(o, ",\"zero_windows\":", t->zero_windows);
 }
 
 void
@@ -116,51 +166,73 @@ tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 	int to = !from, any = 0;
 	uint8_t i;
 
-	tv_out_printf(o, "{\"type\":\"packet\",\"n\":%" PRIu64 ",\"ts\":", pkt->n);
+	json_num(o, "{\"type\":\"packet\",\"n\":", pkt->n);
+	tvr_lit(o, ",\"ts\":");
 	json_ts(o, ro, pkt->ts_sec, pkt->ts_nsec);
-	tv_out_printf(o, ",\"conn\":%" PRIu32 ",\"proto\":\"%s\",\"src\":", c->id,
-	    pkt->proto == 6 ? "tcp" : "udp");
+	json_num(o, ",\"conn\":", c->id);
+	tvr_lit(o, pkt->proto == 6 ? ",\"proto\":\"tcp\",\"src\":" :
+	    ",\"proto\":\"udp\",\"src\":");
 	json_str(o, tv_addr_str(&pkt->src, a, sizeof(a)));
-	tv_out_printf(o, ",\"sport\":%u,\"dst\":", pkt->sport);
+	json_num(o, ",\"sport\":", pkt->sport);
+	tvr_lit(o, ",\"dst\":");
 	json_str(o, tv_addr_str(&pkt->dst, a, sizeof(a)));
-	tv_out_printf(o, ",\"dport\":%u,\"from\":\"%s\",\"len\":%" PRIu32,
-	    pkt->dport, side_names[from], pkt->len);
+	json_num(o, ",\"dport\":", pkt->dport);
+	tvr_lit(o, from == TV_CLIENT ? ",\"from\":\"client\"" :
+	    ",\"from\":\"server\"");
+	json_num(o, ",\"len\":", pkt->len);
 	if (pkt->proto == 6) {
-		tv_out_printf(o, ",\"flags\":\"%s\",\"seq\":%" PRIu32,
-		    tv_flags_letters(pkt->flags, fl, sizeof(fl)), pkt->seq);
+		tvr_lit(o, ",\"flags\":\"");
+		tvr_lit(o, tv_flags_letters(pkt->flags, fl, sizeof(fl)));
+		json_num(o, "\",\"seq\":", pkt->seq);
 		if (pkt->flags & TV_TH_ACK)
-			tv_out_printf(o, ",\"ack\":%" PRIu32, pkt->ack);
+			json_num(o, ",\"ack\":", pkt->ack);
 		if (c->isn_known[from])
-			tv_out_printf(o, ",\"rseq\":%" PRIu32, pkt->seq - c->isn[from]);
+			json_num(o, ",\"rseq\":", (uint32_t)(pkt->seq - c->isn[from]));
 		if ((pkt->flags & TV_TH_ACK) && c->isn_known[to])
-			tv_out_printf(o, ",\"rack\":%" PRIu32, pkt->ack - c->isn[to]);
-		tv_out_printf(o, ",\"win\":%u,\"opts\":{", pkt->win);
+			json_num(o, ",\"rack\":", (uint32_t)(pkt->ack - c->isn[to]));
+		json_num(o, ",\"win\":", pkt->win);
+		tvr_lit(o, ",\"opts\":{");
 		if (pkt->opt_mask & TV_OPT_MSS)
-			tv_out_printf(o, "%s\"mss\":%u", any++ ? "," : "", pkt->mss);
+			json_num(o, any++ ? ",\"mss\":" : "\"mss\":", pkt->mss);
 		if (pkt->opt_mask & TV_OPT_WSCALE)
-			tv_out_printf(o, "%s\"wscale\":%u", any++ ? "," : "", pkt->wscale);
+			json_num(o, any++ ? ",\"wscale\":" : "\"wscale\":",
+			    pkt->wscale);
 		if (pkt->opt_mask & TV_OPT_SACK_OK)
-			tv_out_printf(o, "%s\"sack_ok\":true", any++ ? "," : "");
-		if (pkt->opt_mask & TV_OPT_TS)
-			tv_out_printf(o, "%s\"ts\":[%" PRIu32 ",%" PRIu32 "]",
-			    any++ ? "," : "", pkt->ts_val, pkt->ts_ecr);
-		if (pkt->opt_mask & TV_OPT_SACK) {
-			tv_out_printf(o, "%s\"sack\":[", any++ ? "," : "");
-			for (i = 0; i < pkt->nsack; i++)
-				tv_out_printf(o, "%s[%" PRIu32 ",%" PRIu32 "]",
-				    i ? "," : "", pkt->sack[i][0], pkt->sack[i][1]);
-			tvr_str(o, "]");
+			tvr_lit(o, any++ ? ",\"sack_ok\":true" : "\"sack_ok\":true");
+		if (pkt->opt_mask & TV_OPT_TS) {
+			json_num(o, any++ ? ",\"ts\":[" : "\"ts\":[", pkt->ts_val);
+			json_num(o, ",", pkt->ts_ecr);
+			tvr_lit(o, "]");
 		}
-		tvr_str(o, "}");
+		if (pkt->opt_mask & TV_OPT_SACK) {
+			tvr_lit(o, any++ ? ",\"sack\":[" : "\"sack\":[");
+			for (i = 0; i < pkt->nsack; i++) {
+				json_num(o, i ? ",[" : "[", pkt->sack[i][0]);
+				json_num(o, ",", pkt->sack[i][1]);
+				tvr_lit(o, "]");
+			}
+			tvr_lit(o, "]");
+		}
+		tvr_lit(o, "}");
 		json_tcp_pkt(o, &c->last);
 	}
 	if (pkt->truncated)
-		tvr_str(o, ",\"truncated\":true");
+		tvr_lit(o, ",\"truncated\":true");
 	if (pkt->malformed) {
-		tvr_str(o, ",\"malformed\":");
+		tvr_lit(o, ",\"malformed\":");
 		json_str(o, pkt->malformed);
 	}
-	tvr_str(o, "}\n");
+	tvr_lit(o, "}\n");
+}
+
+/* ,"key":{"client":a,"server":b} */
+static void
+json_pair(const struct tv_out *o, const char *key, uint64_t a, uint64_t b)
+{
+	tvr_lit(o, key);
+	json_num(o, "{\"client\":", a);
+	json_num(o, ",\"server\":", b);
+	tvr_lit(o, "}");
 }
 
 void
@@ -170,38 +242,37 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	char e[TV_ENDPOINTSTRLEN];
 	int s;
 
-	tv_out_printf(o, "{\"type\":\"conn\",\"conn\":%" PRIu32
-	    ",\"proto\":\"%s\",\"client\":", c->id, c->proto == 6 ? "tcp" : "udp");
+	json_num(o, "{\"type\":\"conn\",\"conn\":", c->id);
+	tvr_lit(o, c->proto == 6 ? ",\"proto\":\"tcp\",\"client\":" :
+	    ",\"proto\":\"udp\",\"client\":");
 	json_str(o, tv_endpoint_str(&c->addr[0], c->port[0], e, sizeof(e)));
-	tvr_str(o, ",\"server\":");
+	tvr_lit(o, ",\"server\":");
 	json_str(o, tv_endpoint_str(&c->addr[1], c->port[1], e, sizeof(e)));
-	tvr_str(o, ",\"first_ts\":");
+	tvr_lit(o, ",\"first_ts\":");
 	json_ts(o, ro, c->first_sec, c->first_nsec);
-	tvr_str(o, ",\"last_ts\":");
+	tvr_lit(o, ",\"last_ts\":");
 	json_ts(o, ro, c->last_sec, c->last_nsec);
-	tv_out_printf(o, ",\"packets\":{\"client\":%" PRIu64 ",\"server\":%" PRIu64
-	    "},\"bytes\":{\"client\":%" PRIu64 ",\"server\":%" PRIu64 "}",
-	    c->pkts[0], c->pkts[1], c->bytes[0], c->bytes[1]);
+	json_pair(o, ",\"packets\":", c->pkts[0], c->pkts[1]);
+	json_pair(o, ",\"bytes\":", c->bytes[0], c->bytes[1]);
 	if (c->proto == 6) {
-		tv_out_printf(o, ",\"retrans_bytes\":{\"client\":%" PRIu64
-		    ",\"server\":%" PRIu64 "}", c->tcp.q[0].retrans_bytes,
+		json_pair(o, ",\"retrans_bytes\":", c->tcp.q[0].retrans_bytes,
 		    c->tcp.q[1].retrans_bytes);
-		tvr_str(o, ",\"isn\":{");
+		tvr_lit(o, ",\"isn\":{");
 		for (s = 0; s < 2; s++) {
-			tv_out_printf(o, "%s\"%s\":", s ? "," : "", side_names[s]);
+			tvr_lit(o, s ? ",\"server\":" : "\"client\":");
 			if (c->isn_known[s])
-				tv_out_printf(o, "%" PRIu32, c->isn[s]);
+				tvr_u64(o, c->isn[s]);
 			else
-				tvr_str(o, "null");
+				tvr_lit(o, "null");
 		}
-		tvr_str(o, "}");
+		tvr_lit(o, "}");
 	}
 	json_outcomes(o, c);
 	if (why == TV_DONE_EVICTED)
-		tvr_str(o, ",\"evicted\":true");
+		tvr_lit(o, ",\"evicted\":true");
 	if (why == TV_DONE_IDLE)
-		tvr_str(o, ",\"inactive\":true");
-	tvr_str(o, "}\n");
+		tvr_lit(o, ",\"inactive\":true");
+	tvr_lit(o, "}\n");
 }
 
 void

@@ -22,16 +22,22 @@ row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
 	}
 	s = ro->absolute ? r->seq : tv_conn_rel(c, from, r->seq);
 	a = ro->absolute ? r->ack : tv_conn_rel(c, to, r->ack);
-	tv_flags_words(r->flags, fw, sizeof(fw));
-	if (r->len > 0)
-		k = (size_t)snprintf(buf, size, "%s seq=%" PRIu32 ":%" PRIu32,
-		    fw, s, s + r->len);
-	else
-		k = (size_t)snprintf(buf, size, "%s seq=%" PRIu32, fw, s);
-	if (k < size && (r->flags & TV_TH_ACK))
-		k += (size_t)snprintf(buf + k, size - k, " ack=%" PRIu32, a);
-	if (k < size && r->len > 0)
-		snprintf(buf + k, size - k, " len=%" PRIu32, r->len);
+	k = 0;
+	tvr_cats(buf, size, &k, tv_flags_words(r->flags, fw, sizeof(fw)));
+	tvr_cats(buf, size, &k, " seq=");
+	tvr_catu(buf, size, &k, s);
+	if (r->len > 0) {
+		tvr_cats(buf, size, &k, ":");
+		tvr_catu(buf, size, &k, (uint32_t)(s + r->len));
+	}
+	if (r->flags & TV_TH_ACK) {
+		tvr_cats(buf, size, &k, " ack=");
+		tvr_catu(buf, size, &k, a);
+	}
+	if (r->len > 0) {
+		tvr_cats(buf, size, &k, " len=");
+		tvr_catu(buf, size, &k, r->len);
+	}
 }
 
 /* -vv: every option with its values, "<mss 65495,sackOK,TS val 1 ecr 0,
@@ -89,21 +95,25 @@ row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 		return;
 #define SOFT_S "\037"		/* TV_SOFT as a string */
 #define SEP ";" SOFT_S
-#define ADD(...) do { \
-	if (k < size) \
-		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
-} while (0)
+#define CAT(str) tvr_cats(buf, size, &k, (str))
+#define NUM(v) tvr_catu(buf, size, &k, (v))
 	for (i = 0; i < TV_NOTE_COUNT; i++) {
 		if (!(r->an.notes & (1u << i)))
 			continue;
+		if (k)
+			CAT(SEP);
 		if ((1u << i) == TV_NOTE_RETRANS && r->an.syn_retry) {
 			tvr_secs(gap, sizeof(gap), r->an.retry_gap_ns, 3);
-			ADD("%sSYN retry #%u after %s s", k ? SEP : "",
-			    r->an.syn_retry, gap);
+			CAT("SYN retry #");
+			NUM(r->an.syn_retry);
+			CAT(" after ");
+			CAT(gap);
+			CAT(" s");
 		} else if ((1u << i) == TV_NOTE_DUP_ACK) {
-			ADD("%sdup-ack #%u", k ? SEP : "", r->an.dup_ack);
+			CAT("dup-ack #");
+			NUM(r->an.dup_ack);
 		} else {
-			ADD("%s%s", k ? SEP : "", tv_note_names[i]);
+			CAT(tv_note_names[i]);
 		}
 	}
 	if (ro->verbose >= 2)
@@ -112,20 +122,29 @@ row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 		tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss, r->wscale,
 		    r->nsack, r->flags & TV_TH_SYN);
 	if (ro->verbose >= 1) {
-		ADD("%swin %u", k ? SEP : "", (unsigned)r->win);
-		if (r->ttl || r->has_ipid)
-			ADD("," SOFT_S "%s %u", r->has_ipid ? "ttl" : "hlim",
-			    (unsigned)r->ttl);
-		if (r->has_ipid)
-			ADD("," SOFT_S "id %u", (unsigned)r->ipid);
+		CAT(k ? SEP "win " : "win ");
+		NUM(r->win);
+		if (r->ttl || r->has_ipid) {
+			CAT(r->has_ipid ? "," SOFT_S "ttl " : "," SOFT_S "hlim ");
+			NUM(r->ttl);
+		}
+		if (r->has_ipid) {
+			CAT("," SOFT_S "id ");
+			NUM(r->ipid);
+		}
 	}
-	if (opts[0])
-		ADD("%s%s", k ? SOFT_S : "", opts);
+	if (opts[0]) {
+		CAT(k ? SOFT_S : "");
+		CAT(opts);
+	}
 	if (r->truncated)
-		ADD("%struncated", k ? SOFT_S : "");
-	if (r->malformed)
-		ADD("%smalformed: %s", k ? SOFT_S : "", r->malformed);
-#undef ADD
+		CAT(k ? SOFT_S "truncated" : "truncated");
+	if (r->malformed) {
+		CAT(k ? SOFT_S "malformed: " : "malformed: ");
+		CAT(r->malformed);
+	}
+#undef CAT
+#undef NUM
 #undef SEP
 #undef SOFT_S
 }
@@ -351,14 +370,22 @@ lad_time(const struct lad *l, int64_t sec, uint32_t nsec, char *buf, size_t size
 static void
 lad_left(const struct lad *l, uint64_t n, const char *time, const char *state)
 {
+	char d[24];
+
 	tvr_str(l->o, l->prefix);
-	if (l->ncol && n)
-		tv_out_printf(l->o, "%*" PRIu64 " ", (int)l->ncol, n);
-	else if (l->ncol)
+	if (l->ncol && n) {
+		d[tv_u64_dec(d, n)] = '\0';
+		tvr_field(l->o, d, l->ncol, 0);
+		tvr_str(l->o, " ");
+	} else if (l->ncol) {
 		tvr_pad(l->o, ' ', l->nlead);
-	tv_out_printf(l->o, "%*s  ", (int)l->tcol, time);
-	if (l->scol)
-		tv_out_printf(l->o, "%*s ", (int)l->scol, state);
+	}
+	tvr_field(l->o, time, l->tcol, 0);
+	tvr_str(l->o, "  ");
+	if (l->scol) {
+		tvr_field(l->o, state, l->scol, 0);
+		tvr_str(l->o, " ");
+	}
 	tvr_str(l->o, "|");
 }
 
@@ -384,16 +411,20 @@ lad_right(const struct lad *l, const char *state, const char *notes, int place)
 {
 	tvr_str(l->o, "|");
 	if (notes[0] && place != NOTES_BELOW) {
-		if (l->scol && place == NOTES_BESIDE)
-			tv_out_printf(l->o, " %-*s", (int)l->scol, state);
+		if (l->scol && place == NOTES_BESIDE) {
+			tvr_str(l->o, " ");
+			tvr_field(l->o, state, l->scol, 1);
+		}
 		tvr_str(l->o, "  ");
 		if (l->hot)
 			col(l, C_HOT);
 		tvr_piece(l->o, notes, strlen(notes));
 		if (l->hot)
 			col(l, C_OFF);
-	} else if (state[0])
-		tv_out_printf(l->o, " %s", state);
+	} else if (state[0]) {
+		tvr_str(l->o, " ");
+		tvr_str(l->o, state);
+	}
 	tvr_str(l->o, "\n");
 }
 
@@ -446,11 +477,15 @@ lad_arrow(const struct lad *l, int to_server, const char *lab)
 		tvr_str(l->o, "<");
 		tvr_pad(l->o, '-', l->inner - 1);
 	} else if (to_server) {
-		tv_out_printf(l->o, "---- %s ", lab);	/* "---- ", lab, " ", ">" */
+		tvr_str(l->o, "---- ");		/* "---- ", lab, " ", ">" */
+		tv_out_mem(l->o, lab, len);
+		tvr_str(l->o, " ");
 		tvr_pad(l->o, '-', l->inner - 7 - len);
 		tvr_str(l->o, ">");
 	} else {
-		tv_out_printf(l->o, "<--- %s ", lab);
+		tvr_str(l->o, "<--- ");
+		tv_out_mem(l->o, lab, len);
+		tvr_str(l->o, " ");
 		tvr_pad(l->o, '-', l->inner - 6 - len);
 	}
 }
@@ -491,7 +526,7 @@ lad_payload(const struct lad *l, const uint8_t *p, uint32_t n, uint32_t len)
 				    (char)p[off + i] : '.';
 			line[k] = '\n';
 			pay_lead(l, at);
-			l->o->write(l->o->ctx, line, k + 1);
+			tv_out_mem(l->o, line, k + 1);
 		}
 	} else {
 		/* "0x0000:  " 9, 5 a pair less the last blank, 2, one a byte */
@@ -518,7 +553,7 @@ lad_payload(const struct lad *l, const uint8_t *p, uint32_t n, uint32_t len)
 				    (char)p[off + j] : '.';
 			line[q++] = '\n';
 			pay_lead(l, at);
-			l->o->write(l->o->ctx, line, q);
+			tv_out_mem(l->o, line, q);
 		}
 	}
 	if (len > n) {
@@ -711,24 +746,32 @@ lad_title(const struct lad *l, const char *ce, const char *se)
 	char buf[320];
 	size_t k;
 
-	k = (size_t)snprintf(buf, sizeof(buf), "%s %s > %s  conn %" PRIu32,
-	    tvr_proto(c->proto), ce, se, c->id);
-	if (c->part > 0 && k < sizeof(buf))
-		k += (size_t)snprintf(buf + k, sizeof(buf) - k, " (part %" PRIu32 ")",
-		    c->part + 1);
-	if (c->proto == 6 && !l->prefix[0] && k < sizeof(buf)) {
+	k = 0;
+	buf[0] = '\0';
+	tvr_cats(buf, sizeof(buf), &k, tvr_proto(c->proto));
+	tvr_cats(buf, sizeof(buf), &k, " ");
+	tvr_cats(buf, sizeof(buf), &k, ce);
+	tvr_cats(buf, sizeof(buf), &k, " > ");
+	tvr_cats(buf, sizeof(buf), &k, se);
+	tvr_cats(buf, sizeof(buf), &k, "  conn ");
+	tvr_catu(buf, sizeof(buf), &k, c->id);
+	if (c->part > 0) {
+		tvr_cats(buf, sizeof(buf), &k, " (part ");
+		tvr_catu(buf, sizeof(buf), &k, (uint64_t)c->part + 1);
+		tvr_cats(buf, sizeof(buf), &k, ")");
+	}
+	if (c->proto == 6 && !l->prefix[0]) {
 		/* live: ISNs come in the footer */
-		char isn[2][16];
 		int s;
 
+		tvr_cats(buf, sizeof(buf), &k, " \037ISN");	/* TV_SOFT */
 		for (s = 0; s < 2; s++) {
+			tvr_cats(buf, sizeof(buf), &k, s ? " server " : " client ");
 			if (c->isn_known[s])
-				snprintf(isn[s], sizeof(isn[s]), "%" PRIu32, c->isn[s]);
+				tvr_catu(buf, sizeof(buf), &k, c->isn[s]);
 			else
-				snprintf(isn[s], sizeof(isn[s]), "unseen");
+				tvr_cats(buf, sizeof(buf), &k, "unseen");
 		}
-		snprintf(buf + k, sizeof(buf) - k, " %cISN client %s server %s",
-		    TV_SOFT, isn[0], isn[1]);
 	}
 	tvr_str(l->o, l->prefix);
 	lad_text(l, l->plen, 4, buf);
@@ -742,8 +785,12 @@ lad_columns(const struct lad *l, const char *ce, const char *se)
 	char cl[TV_ENDPOINTSTRLEN + 8], sv[TV_ENDPOINTSTRLEN + 8];
 	size_t ll, rl, gap, end, col;
 
-	ll = (size_t)snprintf(cl, sizeof(cl), "client %s", ce);
-	rl = (size_t)snprintf(sv, sizeof(sv), "server %s", se);
+	ll = 0;
+	tvr_cats(cl, sizeof(cl), &ll, "client ");
+	tvr_cats(cl, sizeof(cl), &ll, ce);
+	rl = 0;
+	tvr_cats(sv, sizeof(sv), &rl, "server ");
+	tvr_cats(sv, sizeof(sv), &rl, se);
 	gap = l->inner + 2 > ll + rl ? l->inner + 2 - ll - rl : 2;
 	tvr_str(o, l->prefix);
 	if (l->ncol) {
@@ -758,9 +805,10 @@ lad_columns(const struct lad *l, const char *ce, const char *se)
 	}
 	if (room(l, l->lbar + ll + gap + rl) > 0 || l->lbar + ll + gap + rl == l->width) {
 		tvr_pad(o, ' ', l->lbar - col);
-		tv_out_printf(o, "%s", cl);
+		tv_out_mem(o, cl, ll);
 		tvr_pad(o, ' ', gap);
-		tv_out_printf(o, "%s\n", sv);
+		tv_out_mem(o, sv, rl);
+		tvr_str(o, "\n");
 		return;
 	}
 	/* the client where it fits, the server right-aligned under it */
@@ -924,51 +972,73 @@ lad_footer(const struct lad *l, enum tv_done why)
 	char tbuf[40], buf[640];
 	size_t k, size = sizeof(buf);
 
-#define ADD(...) do { \
-	if (k < size) \
-		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
-} while (0)
+#define CAT(str) tvr_cats(buf, size, &k, (str))
+#define NUM(v) tvr_catu(buf, size, &k, (v))
 	k = 0;
+	buf[0] = '\0';
 	tvr_secs(tbuf, sizeof(tbuf), tvr_span_ns(c->first_sec, c->first_nsec,
 	    c->last_sec, c->last_nsec), l->ro->ts_digits);
-	ADD("%" PRIu64 " packet%s (client %" PRIu64 ", server %" PRIu64
-	    "), payload %" PRIu64 " bytes client->server, %" PRIu64
-	    " server->client", c->pkts[0] + c->pkts[1],
-	    c->pkts[0] + c->pkts[1] == 1 ? "" : "s", c->pkts[0], c->pkts[1],
-	    c->bytes[0], c->bytes[1]);
-	ADD(", %s s", tbuf);
+	NUM(c->pkts[0] + c->pkts[1]);
+	CAT(c->pkts[0] + c->pkts[1] == 1 ? " packet (client " : " packets (client ");
+	NUM(c->pkts[0]);
+	CAT(", server ");
+	NUM(c->pkts[1]);
+	CAT("), payload ");
+	NUM(c->bytes[0]);
+	CAT(" bytes client->server, ");
+	NUM(c->bytes[1]);
+	CAT(" server->client, ");
+	CAT(tbuf);
+	CAT(" s");
 	if (why == TV_DONE_PARTIAL) {
-		ADD("; continued below");
+		CAT("; continued below");
 	} else if (c->proto == 6) {
-		ADD("; conn_state %s, history %s", tv_tcp_conn_state(&c->tcp),
-		    c->tcp.history);
-		if (l->prefix[0] && c->isn_known[0] && c->isn_known[1])
-			ADD("; ISN client %" PRIu32 " server %" PRIu32,
-			    c->isn[0], c->isn[1]);
+		CAT("; conn_state ");
+		CAT(tv_tcp_conn_state(&c->tcp));
+		CAT(", history ");
+		CAT(c->tcp.history);
+		if (l->prefix[0] && c->isn_known[0] && c->isn_known[1]) {
+			CAT("; ISN client ");
+			NUM(c->isn[0]);
+			CAT(" server ");
+			NUM(c->isn[1]);
+		}
 		if (c->tcp.retransmissions || c->tcp.dup_acks ||
 		    c->tcp.out_of_order || c->tcp.zero_windows) {
 			uint64_t rb = c->tcp.q[0].retrans_bytes +
 			    c->tcp.q[1].retrans_bytes;
 
-			ADD("; %" PRIu64 " retransmissions", c->tcp.retransmissions);
-			if (rb)
-				ADD(" (%" PRIu64 " bytes)", rb);
-			ADD(", %" PRIu64 " dup ACKs, %" PRIu64 " out-of-order, %"
-			    PRIu64 " zero windows", c->tcp.dup_acks,
-			    c->tcp.out_of_order, c->tcp.zero_windows);
+			CAT("; ");
+			NUM(c->tcp.retransmissions);
+			CAT(" retransmissions");
+			if (rb) {
+				CAT(" (");
+				NUM(rb);
+				CAT(" bytes)");
+			}
+			CAT(", ");
+			NUM(c->tcp.dup_acks);
+			CAT(" dup ACKs, ");
+			NUM(c->tcp.out_of_order);
+			CAT(" out-of-order, ");
+			NUM(c->tcp.zero_windows);
+			CAT(" zero windows");
 		}
 	} else {
 		char h[4];
 
 		tvr_udp_history(c, h);
-		ADD("; conn_state %s, history %s",
-		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), h);
+		CAT("; conn_state ");
+		CAT(tv_udp_conn_state(c->pkts[0], c->pkts[1]));
+		CAT(", history ");
+		CAT(h);
 	}
 	if (why == TV_DONE_EVICTED)
-		ADD("; evicted: connection table full");
+		CAT("; evicted: connection table full");
 	if (why == TV_DONE_IDLE)
-		ADD("; inactive: no longer followed");
-#undef ADD
+		CAT("; inactive: no longer followed");
+#undef CAT
+#undef NUM
 	tvr_str(l->o, l->prefix);
 	tvr_pad(l->o, ' ', l->nlead + l->tcol + 2);
 	lad_text(l, l->plen + l->nlead + l->tcol + 2, 2, buf);

@@ -9,6 +9,37 @@
 #define LINE_MAX_ 4096
 
 void
+tv_out_mem_slow(const struct tv_out *o, const char *s, size_t n)
+{
+	struct tv_obuf *b = o->buf;
+
+	if (b == NULL) {
+		o->write(o->ctx, s, n);
+		return;
+	}
+	tv_out_flush(o);
+	if (n >= b->cap) {
+		o->write(o->ctx, s, n);
+		return;
+	}
+	memcpy(b->b, s, n);
+	b->len = n;
+}
+
+void
+tv_out_flush(const struct tv_out *o)
+{
+	struct tv_obuf *b = o->buf;
+
+	if (b != NULL && b->len > 0) {
+		size_t n = b->len;
+
+		b->len = 0;
+		o->write(o->ctx, b->b, n);
+	}
+}
+
+void
 tv_out_printf(const struct tv_out *o, const char *fmt, ...)
 {
 	char buf[LINE_MAX_];
@@ -22,13 +53,13 @@ tv_out_printf(const struct tv_out *o, const char *fmt, ...)
 		return;
 	if ((size_t)n >= sizeof(buf))
 		n = sizeof(buf) - 1;
-	o->write(o->ctx, buf, (size_t)n);
+	tv_out_mem(o, buf, (size_t)n);
 }
 
 void
 tvr_str(const struct tv_out *o, const char *s)
 {
-	o->write(o->ctx, s, strlen(s));
+	tv_out_mem(o, s, strlen(s));
 }
 
 void
@@ -54,20 +85,29 @@ tv_totals_add(struct tv_totals *t, const struct tv_pkt *pkt)
 void
 tvr_secs(char *buf, size_t size, int64_t d_ns, int digits)
 {
-	const char *sign = d_ns < 0 ? "-" : "";
 	uint64_t a = d_ns < 0 ? (uint64_t)(-(d_ns + 1)) + 1 : (uint64_t)d_ns;
+	uint64_t frac = a % 1000000000u;
+	char d[20];
+	size_t k = 0, n;
+	int i;
 
-	if (digits == 9)
-		snprintf(buf, size, "%s%" PRIu64 ".%09" PRIu64, sign,
-		    a / 1000000000u, a % 1000000000u);
-	else if (digits == 0)
-		snprintf(buf, size, "%s%" PRIu64, sign, a / 1000000000u);
-	else if (digits == 3)
-		snprintf(buf, size, "%s%" PRIu64 ".%03" PRIu64, sign,
-		    a / 1000000000u, (a % 1000000000u) / 1000000u);
-	else
-		snprintf(buf, size, "%s%" PRIu64 ".%06" PRIu64, sign,
-		    a / 1000000000u, (a % 1000000000u) / 1000u);
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	if (d_ns < 0)
+		tvr_cat(buf, size, &k, "-", 1);
+	tvr_catu(buf, size, &k, a / 1000000000u);
+	if (digits == 0)
+		return;
+	if (digits != 3 && digits != 9)
+		digits = 6;
+	for (i = digits; i < 9; i++)
+		frac /= 10;
+	/* the fraction with its leading zeros */
+	n = tv_u64_dec(d, frac);
+	tvr_cat(buf, size, &k, ".", 1);
+	tvr_cat(buf, size, &k, "000000000", (size_t)digits - n);
+	tvr_cat(buf, size, &k, d, n);
 }
 
 int64_t
@@ -100,44 +140,61 @@ tv_fmt_opts(char *buf, size_t size, uint8_t mask, uint16_t mss, uint8_t wscale,
     uint8_t nsack, int syn)
 {
 	size_t k = 0;
-	int any = 0;
 
 	buf[0] = '\0';
 	if (!(mask & (TV_OPT_MSS | TV_OPT_WSCALE | TV_OPT_SACK_OK | TV_OPT_SACK)) &&
 	    !((mask & TV_OPT_TS) && syn))
 		return 0;
-#define ADD(...) do { \
-	if (k < size) \
-		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
-} while (0)
-	ADD("<");
-	if (mask & TV_OPT_MSS)
-		ADD("%smss %u", any++ ? "," : "", mss);
+	/* by hand, not snprintf: every SYN's row has them */
+	tvr_cat(buf, size, &k, "<", 1);
+	if (mask & TV_OPT_MSS) {
+		tvr_cats(buf, size, &k, "mss ");
+		tvr_catu(buf, size, &k, mss);
+	}
 	if (mask & TV_OPT_SACK_OK)
-		ADD("%ssackOK", any++ ? "," : "");
+		tvr_cats(buf, size, &k, k > 1 ? ",sackOK" : "sackOK");
 	if ((mask & TV_OPT_TS) && syn)
-		ADD("%sTS", any++ ? "," : "");
-	if (mask & TV_OPT_WSCALE)
-		ADD("%swscale %u", any++ ? "," : "", wscale);
-	if (mask & TV_OPT_SACK)
-		ADD("%ssack %u", any++ ? "," : "", nsack);
-	ADD(">");
-#undef ADD
-	return k < size ? k : size - 1;
+		tvr_cats(buf, size, &k, k > 1 ? ",TS" : "TS");
+	if (mask & TV_OPT_WSCALE) {
+		tvr_cats(buf, size, &k, k > 1 ? ",wscale " : "wscale ");
+		tvr_catu(buf, size, &k, wscale);
+	}
+	if (mask & TV_OPT_SACK) {
+		tvr_cats(buf, size, &k, k > 1 ? ",sack " : "sack ");
+		tvr_catu(buf, size, &k, nsack);
+	}
+	tvr_cat(buf, size, &k, ">", 1);
+	return k;
 }
 
 void
 tvr_pad(const struct tv_out *o, char ch, size_t n)
 {
-	char buf[256];
+	static const char sp[] = "                                                                ";
+	static const char da[] = "----------------------------------------------------------------";
+	char buf[64];
+	const char *from = ch == ' ' ? sp : ch == '-' ? da : buf;
 
-	memset(buf, ch, sizeof(buf));
+	if (from == buf)
+		memset(buf, ch, sizeof(buf));
 	while (n > 0) {
 		size_t k = n < sizeof(buf) ? n : sizeof(buf);
 
-		o->write(o->ctx, buf, k);
+		tv_out_mem(o, from, k);
 		n -= k;
 	}
+}
+
+void
+tvr_field(const struct tv_out *o, const char *s, size_t w, int left)
+{
+	size_t n = strlen(s);
+
+	if (!left && n < w)
+		tvr_pad(o, ' ', w - n);
+	tv_out_mem(o, s, n);
+	if (left && n < w)
+		tvr_pad(o, ' ', w - n);
 }
 
 /* ---- fitting text into a width ---- */
@@ -190,16 +247,15 @@ tvr_wrap_piece(const char *s, size_t w, const char **next)
 void
 tvr_piece(const struct tv_out *o, const char *s, size_t n)
 {
-	size_t i, k = 0;
+	const char *soft;
 
-	for (i = 0; i < n; i++) {
-		if (s[i] != TV_SOFT)
-			continue;
-		o->write(o->ctx, s + k, i - k);
-		o->write(o->ctx, " ", 1);
-		k = i + 1;
+	while ((soft = memchr(s, TV_SOFT, n)) != NULL) {
+		tv_out_mem(o, s, (size_t)(soft - s));
+		tv_out_mem(o, " ", 1);
+		n -= (size_t)(soft - s) + 1;
+		s = soft + 1;
 	}
-	o->write(o->ctx, s + k, n - k);
+	tv_out_mem(o, s, n);
 }
 
 /*
@@ -242,28 +298,34 @@ tv_fmt_opened(const struct tv_tcp *t, char *buf, size_t size)
 {
 	enum tv_open op = tv_tcp_open(t);
 	int64_t us = tv_tcp_handshake_rtt_us(t);
+	unsigned retries = tv_tcp_syn_retries(t);
 	char rtt[40];
-	size_t k;
+	size_t k = 0;
 
-	k = (size_t)snprintf(buf, size, "opened: %s", tv_open_names[op]);
-	if (op == TV_OPEN_REFUSED && k < size)
-		k += (size_t)snprintf(buf + k, size - k,
+	buf[0] = '\0';
+	tvr_cats(buf, size, &k, "opened: ");
+	tvr_cats(buf, size, &k, tv_open_names[op]);
+	if (op == TV_OPEN_REFUSED)
+		tvr_cats(buf, size, &k,
 		    " (the SYN was answered by RST: nothing listens there)");
-	else if (op == TV_OPEN_HALF_OPEN && t->first_rst == 0 && k < size)
-		k += (size_t)snprintf(buf + k, size - k,
+	else if (op == TV_OPEN_HALF_OPEN && t->first_rst == 0)
+		tvr_cats(buf, size, &k,
 		    " (the SYN's sender reset the SYN-ACK: it had no socket for it)");
-	else if (op == TV_OPEN_HALF_OPEN && k < size)
-		k += (size_t)snprintf(buf + k, size - k,
-		    " (no ACK completed the handshake)");
-	else if (op == TV_OPEN_UNANSWERED && k < size)
-		k += (size_t)snprintf(buf + k, size - k, " (no answer to the SYN)");
-	if (us >= 0 && k < size) {
+	else if (op == TV_OPEN_HALF_OPEN)
+		tvr_cats(buf, size, &k, " (no ACK completed the handshake)");
+	else if (op == TV_OPEN_UNANSWERED)
+		tvr_cats(buf, size, &k, " (no answer to the SYN)");
+	if (us >= 0) {
 		tvr_secs(rtt, sizeof(rtt), us * 1000, 6);
-		k += (size_t)snprintf(buf + k, size - k, ", handshake %s s", rtt);
+		tvr_cats(buf, size, &k, ", handshake ");
+		tvr_cats(buf, size, &k, rtt);
+		tvr_cats(buf, size, &k, " s");
 	}
-	if (tv_tcp_syn_retries(t) && k < size)
-		snprintf(buf + k, size - k, ", %u SYN retr%s",
-		    tv_tcp_syn_retries(t), tv_tcp_syn_retries(t) == 1 ? "y" : "ies");
+	if (retries) {
+		tvr_cats(buf, size, &k, ", ");
+		tvr_catu(buf, size, &k, retries);
+		tvr_cats(buf, size, &k, retries == 1 ? " SYN retry" : " SYN retries");
+	}
 }
 
 void
@@ -271,23 +333,30 @@ tv_fmt_closed(const struct tv_tcp *t, char *buf, size_t size)
 {
 	enum tv_close cl = tv_tcp_close(t);
 	int by = tv_tcp_closed_by(t), tw = tv_tcp_time_wait(t);
-	size_t k;
+	size_t k = 0;
 
-	if (cl == TV_CLOSE_RESET)
-		k = (size_t)snprintf(buf, size, "closed: reset by %s",
-		    tv_side_words[t->rst_end_side == 1]);
-	else if (cl == TV_CLOSE_OPEN)
-		k = (size_t)snprintf(buf, size, "still open at end of capture");
-	else if (cl == TV_CLOSE_SIMULTANEOUS)
-		k = (size_t)snprintf(buf, size, "closed: simultaneous");
-	else
-		k = (size_t)snprintf(buf, size, "closed: %s, %s first",
-		    tv_close_names[cl], tv_side_words[by < 0 ? 0 : by]);
-	if (tv_tcp_half_close(t) && k < size)
-		k += (size_t)snprintf(buf + k, size - k, "; half-close");
-	if (tw >= 0 && k < size)
-		snprintf(buf + k, size - k, "; %s in TIME_WAIT",
-		    tw == 2 ? "both" : tv_side_words[tw]);
+	buf[0] = '\0';
+	if (cl == TV_CLOSE_RESET) {
+		tvr_cats(buf, size, &k, "closed: reset by ");
+		tvr_cats(buf, size, &k, tv_side_words[t->rst_end_side == 1]);
+	} else if (cl == TV_CLOSE_OPEN) {
+		tvr_cats(buf, size, &k, "still open at end of capture");
+	} else if (cl == TV_CLOSE_SIMULTANEOUS) {
+		tvr_cats(buf, size, &k, "closed: simultaneous");
+	} else {
+		tvr_cats(buf, size, &k, "closed: ");
+		tvr_cats(buf, size, &k, tv_close_names[cl]);
+		tvr_cats(buf, size, &k, ", ");
+		tvr_cats(buf, size, &k, tv_side_words[by < 0 ? 0 : by]);
+		tvr_cats(buf, size, &k, " first");
+	}
+	if (tv_tcp_half_close(t))
+		tvr_cats(buf, size, &k, "; half-close");
+	if (tw >= 0) {
+		tvr_cats(buf, size, &k, "; ");
+		tvr_cats(buf, size, &k, tw == 2 ? "both" : tv_side_words[tw]);
+		tvr_cats(buf, size, &k, " in TIME_WAIT");
+	}
 }
 
 void

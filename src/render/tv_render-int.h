@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tv_render.h"
 
@@ -16,6 +17,8 @@
 void tvr_str(const struct tv_out *o, const char *s);
 /* n copies of ch */
 void tvr_pad(const struct tv_out *o, char ch, size_t n);
+/* s in a field of w columns: printf's %-*s (left) or %*s */
+void tvr_field(const struct tv_out *o, const char *s, size_t w, int left);
 
 /* Columns left after `used` under a width limit (0: no limit). */
 size_t tvr_room(size_t width, size_t used);
@@ -28,11 +31,80 @@ void tvr_piece(const struct tv_out *o, const char *s, size_t n);
 void tvr_wrap(const struct tv_out *o, size_t width, const char *prefix,
     size_t plen, size_t col, size_t cont, const char *text);
 
+/*
+ * Text built at buf (size bytes, size > 0) from *k on, kept a string, cut
+ * where it would not fit: by hand, not printf, on the paths every row
+ * takes (a printf costs as much as the rest of a row's work).
+ */
+static inline void
+tvr_cat(char *buf, size_t size, size_t *k, const char *s, size_t n)
+{
+	if (*k >= size)
+		*k = size - 1;
+	if (n > size - 1 - *k)
+		n = size - 1 - *k;
+	memcpy(buf + *k, s, n);
+	*k += n;
+	buf[*k] = '\0';
+}
+
+static inline void
+tvr_cats(char *buf, size_t size, size_t *k, const char *s)
+{
+	tvr_cat(buf, size, k, s, strlen(s));
+}
+
+static inline void
+tvr_catu(char *buf, size_t size, size_t *k, uint64_t v)
+{
+	char d[20];
+
+	tvr_cat(buf, size, k, d, tv_u64_dec(d, v));
+}
+
+/* s in a field of w columns, right-aligned (printf's %*s) or left (%-*s) */
+static inline void
+tvr_catw(char *buf, size_t size, size_t *k, const char *s, size_t w, int left)
+{
+	static const char sp[] = "                        ";
+	size_t n = strlen(s), pad = n < w ? w - n : 0;
+
+	if (left)
+		tvr_cat(buf, size, k, s, n);
+	while (pad > 0) {
+		size_t p = pad < sizeof(sp) - 1 ? pad : sizeof(sp) - 1;
+
+		tvr_cat(buf, size, k, sp, p);
+		pad -= p;
+	}
+	if (!left)
+		tvr_cat(buf, size, k, s, n);
+}
+
+/* the same, straight to a sink */
+static inline void
+tvr_u64(const struct tv_out *o, uint64_t v)
+{
+	char d[20];
+
+	tv_out_mem(o, d, tv_u64_dec(d, v));
+}
+
+static inline void
+tvr_lit(const struct tv_out *o, const char *s)
+{
+	tv_out_mem(o, s, strlen(s));
+}
+
 /* A line built in pieces, then written wrapped to the width. */
 struct sbuf {
 	char b[1024];
 	size_t k;
 };
+#define tvr_sb_cats(sb, s) tvr_cats((sb)->b, sizeof((sb)->b), &(sb)->k, (s))
+#define tvr_sb_catu(sb, v) tvr_catu((sb)->b, sizeof((sb)->b), &(sb)->k, (v))
+#define tvr_sb_catw(sb, s, w, left) \
+	tvr_catw((sb)->b, sizeof((sb)->b), &(sb)->k, (s), (w), (left))
 void tvr_sb_printf(struct sbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* "LEAD 3 name, 1 other": the non-zero counts n[i] with their names[i];

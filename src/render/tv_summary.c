@@ -23,6 +23,44 @@ tv_sum_header(const struct tv_out *o, const struct tv_render_opts *ro)
 	    "close", "state", "history", "packets", "bytes", "duration", "rtt");
 }
 
+/* The table's row: SUM_FMT, by hand (a printf of it cost as much as
+ * tracking the connection's packets) */
+static void
+sum_row(struct sbuf *sb, const struct tv_conn *c, const char *ce,
+    const char *se, const char *op, const char *cl, const char *state,
+    const char *hist, const char *dur, const char *rtt)
+{
+	char n[24];
+
+	n[tv_u64_dec(n, c->id)] = '\0';
+	sb->k = 0;
+	sb->b[0] = '\0';
+	tvr_sb_catw(sb, n, 5, 0);
+	tvr_sb_cats(sb, c->proto == 6 ? " tcp   " : " udp   ");
+	tvr_sb_catw(sb, ce, 23, 1);
+	tvr_sb_cats(sb, " ");
+	tvr_sb_catw(sb, se, 23, 1);
+	tvr_sb_cats(sb, " ");
+	tvr_sb_catw(sb, op, 12, 1);
+	tvr_sb_cats(sb, " ");
+	tvr_sb_catw(sb, cl, 12, 1);
+	tvr_sb_cats(sb, " ");
+	tvr_sb_catw(sb, state, 6, 1);
+	tvr_sb_cats(sb, " ");
+	tvr_sb_catw(sb, hist, 12, 1);
+	tvr_sb_cats(sb, " ");
+	n[tv_u64_dec(n, c->pkts[0] + c->pkts[1])] = '\0';
+	tvr_sb_catw(sb, n, 7, 0);
+	tvr_sb_cats(sb, " ");
+	n[tv_u64_dec(n, c->bytes[0] + c->bytes[1])] = '\0';
+	tvr_sb_catw(sb, n, 10, 0);
+	tvr_sb_cats(sb, " ");
+	tvr_sb_catw(sb, dur, 12, 0);
+	tvr_sb_cats(sb, " ");
+	tvr_sb_catw(sb, rtt, 10, 0);
+	tvr_sb_cats(sb, "\n");
+}
+
 void
 tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, struct tv_sum_totals *st)
@@ -57,17 +95,13 @@ tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	if (us >= 0)
 		tvr_secs(rtt, sizeof(rtt), us * 1000, 6);
 	else
-		snprintf(rtt, sizeof(rtt), "-");
+		memcpy(rtt, "-", 2);
 	st->packets += c->pkts[0] + c->pkts[1];
 	st->bytes += c->bytes[0] + c->bytes[1];
-	sb.k = 0;
-	tvr_sb_printf(&sb, "%5" PRIu32 " %-5s %-23s %-23s %-12s %-12s %-6s %-12s %7"
-	    PRIu64 " %10" PRIu64 " %12s %10s\n", c->id, c->proto == 6 ?
-	    "tcp" : "udp", ce, se, op, cl, state, hist[0] ? hist : "-",
-	    c->pkts[0] + c->pkts[1], c->bytes[0] + c->bytes[1], dur, rtt);
+	sum_row(&sb, c, ce, se, op, cl, state, hist[0] ? hist : "-", dur, rtt);
 	/* a row wider than the width (long fields) takes the two-line form */
 	if (!sum_narrow(ro) && (ro->width == 0 || sb.k <= ro->width + 1)) {
-		o->write(o->ctx, sb.b, sb.k);
+		tv_out_mem(o, sb.b, sb.k);
 		return;
 	}
 	sb.k = 0;

@@ -247,7 +247,7 @@ write_stderr(void *ctx, const char *s, size_t n)
 static void
 say_stderr(const char *text)
 {
-	struct tv_out o = { write_stderr, NULL };
+	struct tv_out o = { .write = write_stderr };
 
 	tv_out_para(&o, term_width(STDERR_FILENO), 8, text);
 }

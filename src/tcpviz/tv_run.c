@@ -43,9 +43,14 @@ sink_write(struct tv_run *run, const char *s, size_t n)
 	run->o.sink.write(run->o.sink.ctx, s, n);
 }
 
+/* OUT_BUF bytes of text collect before they go on to the sink (replay);
+ * live text goes on packet by packet */
+#define OUT_BUF (64u << 10)
+
 static void
 sink_flush(struct tv_run *run)
 {
+	tv_out_flush(&run->out);
 	if (run->o.sink.flush)
 		run->o.sink.flush(run->o.sink.ctx);
 }
@@ -140,6 +145,7 @@ tv_run_drain(struct tv_run *run)
 {
 	int ms;
 
+	tv_out_flush(&run->out);
 	while ((ms = pq_tick(run)) >= 0 && !tv_run_signalled &&
 	    !tv_run_output_failed(run)) {
 		struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -194,6 +200,10 @@ tv_run_init(struct tv_run *run, const struct tv_run_opts *o)
 	run->o = *o;
 	run->out.write = out_run;
 	run->out.ctx = run;
+	if ((run->ob.b = malloc(OUT_BUF)) != NULL) {
+		run->ob.cap = OUT_BUF;
+		run->out.buf = &run->ob;
+	}
 	run->x.out = &run->out;
 	run->x.ro = &run->o.ro;
 	if (r->self_size && (run->x.self = calloc(1, r->self_size)) == NULL)
@@ -237,7 +247,7 @@ tv_run_init(struct tv_run *run, const struct tv_run_opts *o)
 static void
 flush_live(struct tv_run *run)
 {
-	if (run->o.live)
+	if (run->o.live || run->pq != NULL)
 		sink_flush(run);
 }
 
@@ -380,11 +390,15 @@ tv_run_finish(struct tv_run *run)
 		run->o.renderer->end(&run->x, &run->tot);
 	tv_flow_free(run->flow);
 	run->flow = NULL;
+	tv_out_flush(&run->out);
 	tv_run_drain(run);
 	free(run->pq);
 	run->pq = NULL;
 	free(run->x.self);
 	run->x.self = NULL;
+	run->out.buf = NULL;
+	free(run->ob.b);
+	run->ob.b = NULL;
 }
 
 int

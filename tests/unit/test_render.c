@@ -45,7 +45,7 @@ sink_write(void *ctx, const char *s, size_t n)
 static struct tv_out
 sink_out(struct sink *k)
 {
-	struct tv_out o = { sink_write, k };
+	struct tv_out o = { .write = sink_write, .ctx = k };
 
 	memset(k, 0, sizeof(*k));
 	sink_write(k, "", 0);		/* always a string */
