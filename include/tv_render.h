@@ -83,6 +83,7 @@ struct tv_render_opts {
 	int payload;		/* -A 'A', -X 'X': payload under a row (live), 0: none */
 	int link;		/* -e: the link layer in the header (live) */
 	int color;		/* ANSI colours (the program decides: terminal, NO_COLOR) */
+	uint32_t shard;		/* --shard K/N: JSON says K in conn and summary objects (0: none) */
 };
 
 /* -A, -X: at most this many payload bytes are shown under a row */
@@ -243,7 +244,8 @@ void tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_pkt *pkt, const struct tv_conn *c, enum tv_side from);
 void tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, enum tv_done why);
-void tv_json_summary(const struct tv_out *o, const struct tv_totals *t);
+void tv_json_summary(const struct tv_out *o, const struct tv_totals *t,
+    uint32_t shard);
 
 extern const struct tv_renderer tv_render_json;
 

@@ -33,6 +33,13 @@ struct tv_sink {
 #define TV_RUN_IDLE_TCP_S 300
 #define TV_RUN_IDLE_UDP_S 60
 
+#define TV_RUN_SHARDS_MAX 65536u
+
+/* The share (1 to shards) that pkt's connection falls in: SipHash of its
+ * 4-tuple under a fixed key, not the table's secret one, so that workers
+ * that never talk to each other agree. */
+uint32_t tv_run_shard_of(const struct tv_pkt *pkt, uint32_t shards);
+
 /* Called for every finished connection after it is drawn (the demo's checks). */
 typedef void (*tv_run_conn_fn)(const struct tv_conn *c, void *ctx);
 
@@ -47,6 +54,10 @@ struct tv_run_opts {
 				   (demo on a terminal); tracking does not wait */
 	uint64_t linger_ns;
 	uint32_t max_conns;	/* 0: TV_FLOW_MAX_CONNS */
+	/* --shard K/N: only the connections whose 4-tuple falls in share K
+	 * (1 to N) of N are taken, the same share on every run and machine
+	 * (tv_run_shard_of); N = 0: all */
+	uint32_t shard, shards;
 	tv_run_conn_fn on_conn;
 	void *on_conn_ctx;
 	/* optional: a descriptor polled between packets when on_aux is set */

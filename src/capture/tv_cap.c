@@ -19,6 +19,7 @@
 
 struct tv_cap {
 	pcap_t *p;
+	char *rbuf;		/* a file's stdio buffer (READ_BUF), freed after pcap_close */
 	pcap_dumper_t *dump;
 	FILE *dump_fp;		/* pcap_dump_file(dump) */
 	char *dump_path;
@@ -186,6 +187,8 @@ peek_digits(const uint8_t *buf, size_t n, int *pcapng)
  * again, then the rest of the descriptor.  read(2) hands out what has
  * come, so a live `tcpdump -w - | tcpviz -r -` is drawn as it arrives.
  */
+#define READ_BUF (1u << 20)	/* a file's reads */
+
 struct replay {		/* fopencookie: the Makefile defines _GNU_SOURCE */
 	FILE *fp;		/* the input; closed with the stream unless stdin */
 	size_t len, off;
@@ -268,6 +271,14 @@ probe_input(FILE *fp, struct tv_cap *cap)
 	cap->classic = !ng;
 	if (start >= 0 && lseek(fd, start, SEEK_SET) == start) {
 		free(r);	/* stdio has read nothing of fp yet */
+		/* large reads: stdio's 4 KiB made 262,000 read()s a GB
+		 * (glibc takes the size only with a buffer; stdin, never
+		 * closed, keeps its own) */
+		if (fp != stdin && (cap->rbuf = malloc(READ_BUF)) != NULL &&
+		    setvbuf(fp, cap->rbuf, _IOFBF, READ_BUF) != 0) {
+			free(cap->rbuf);
+			cap->rbuf = NULL;
+		}
 		return fp;
 	}
 	r->fp = fp;
@@ -345,6 +356,7 @@ tv_cap_open_file_prec(const char *path, const char *filter, int digits,
 			    "not a pcap or pcapng capture file (%s)", pe);
 		else
 			snprintf(errbuf, TV_ERRBUF_SIZE, "%s", pe);
+		free(cap->rbuf);
 		free(cap);
 		return NULL;
 	}
@@ -527,6 +539,7 @@ tv_cap_close(struct tv_cap *cap)
 		pcap_freecode(&cap->prog);
 	if (cap->p)
 		pcap_close(cap->p);
+	free(cap->rbuf);
 	free(cap);
 	return r;
 }

@@ -268,6 +268,8 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 		tvr_lit(o, "}");
 	}
 	json_outcomes(o, c);
+	if (ro->shard)
+		json_num(o, ",\"shard\":", ro->shard);
 	if (why == TV_DONE_EVICTED)
 		tvr_lit(o, ",\"evicted\":true");
 	if (why == TV_DONE_IDLE)
@@ -276,7 +278,8 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 }
 
 void
-tv_json_summary(const struct tv_out *o, const struct tv_totals *t)
+tv_json_summary(const struct tv_out *o, const struct tv_totals *t,
+    uint32_t shard)
 {
 	int i, any = 0;
 
@@ -293,7 +296,10 @@ tv_json_summary(const struct tv_out *o, const struct tv_totals *t)
 		json_str(o, tv_skip_names[i]);
 		tv_out_printf(o, ":%" PRIu64, t->skip_why[i]);
 	}
-	tvr_str(o, "}}\n");
+	tvr_str(o, "}");
+	if (shard)
+		json_num(o, ",\"shard\":", shard);
+	tvr_str(o, "}\n");
 }
 
 /* ---- the renderer ---- */
@@ -316,7 +322,7 @@ json_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why)
 static void
 json_end(const struct tv_rctx *x, const struct tv_totals *t)
 {
-	tv_json_summary(x->out, t);
+	tv_json_summary(x->out, t, x->ro->shard);
 }
 
 const struct tv_renderer tv_render_json = {

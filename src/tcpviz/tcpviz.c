@@ -77,6 +77,8 @@ usage(FILE *fp)
 "  --time-stamp-precision=micro|nano   times (live, -r and -w) in us or ns\n"
 "  --max-conns N    connections tracked at once (default 262144); when full,\n"
 "                   the least recently active one is drawn early (evicted)\n"
+"  --shard K/N      only the connections of share K of N (1 <= K <= N): N\n"
+"                   workers split a capture with no coordination\n"
 "\n"
 "Output:\n"
 "  -S               absolute sequence numbers (default: relative to the ISN)\n"
@@ -274,9 +276,33 @@ num_opt(const char *what, const char *arg, uint64_t min, uint64_t max,
 	return -1;
 }
 
+/* --shard K/N: 1 <= K <= N <= TV_RUN_SHARDS_MAX */
+static int
+shard_opt(const char *arg, struct tv_run_opts *run)
+{
+	const char *slash = strchr(arg, '/');
+	char k[24];
+	uint64_t kv, nv;
+
+	if (slash != NULL && (size_t)(slash - arg) < sizeof(k)) {
+		memcpy(k, arg, (size_t)(slash - arg));
+		k[slash - arg] = '\0';
+		if (tv_parse_u64(slash + 1, 1, TV_RUN_SHARDS_MAX, &nv) == 0 &&
+		    tv_parse_u64(k, 1, nv, &kv) == 0) {
+			run->shard = (uint32_t)kv;
+			run->shards = (uint32_t)nv;
+			run->ro.shard = run->shard;
+			return 0;
+		}
+	}
+	fprintf(stderr, "tcpviz: invalid --shard '%s' (K/N: this worker's share "
+	    "K of N, 1 <= K <= N <= %u)\n", arg, TV_RUN_SHARDS_MAX);
+	return -1;
+}
+
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
 	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH, OPT_IMMEDIATE,
-	OPT_PRINT, OPT_TSPREC, OPT_COLOR };
+	OPT_PRINT, OPT_TSPREC, OPT_COLOR, OPT_SHARD };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -289,6 +315,7 @@ static const struct option longopts[] = {
 	{ "demo-list", no_argument, NULL, OPT_DEMO_LIST },
 	{ "pace", required_argument, NULL, OPT_PACE },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "width", required_argument, NULL, OPT_WIDTH },
 	{ "number", no_argument, NULL, '#' },
 	{ "immediate-mode", no_argument, NULL, OPT_IMMEDIATE },
@@ -471,6 +498,8 @@ one_opt(struct opts *op, int ch, const char *arg)
 			return TV_EXIT_ERROR;
 		op->run.max_conns = (uint32_t)v;
 		return -1;
+	case OPT_SHARD:
+		return shard_opt(arg, &op->run) < 0 ? TV_EXIT_ERROR : -1;
 	case OPT_WIDTH:
 		if (strcmp(arg, "0") == 0)
 			v = 0;

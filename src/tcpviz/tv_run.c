@@ -304,8 +304,19 @@ between(struct tv_run *run, struct tv_cap *cap)
 	return run->stop;
 }
 
-/* One record: decode, track, render. */
-static void
+uint32_t
+tv_run_shard_of(const struct tv_pkt *pkt, uint32_t shards)
+{
+	static const uint64_t fixed[2] = { 0x74637076697a2d73ULL,	/* "tcpviz-s" */
+	    0x68617264696e6721ULL };					/* "harding!" */
+
+	return shards ? (uint32_t)(tv_flow_hash(fixed, pkt) % shards) + 1 : 1;
+}
+
+/* One record: decode, track, render; 0 when --shard leaves it to
+ * another worker (then it is not counted here at all).  Frames that are
+ * neither TCP nor UDP are counted by share 1 only. */
+static int
 take(struct tv_run *run, const struct tv_rec *rec, int link)
 {
 	const struct tv_renderer *r = run->o.renderer;
@@ -323,11 +334,14 @@ take(struct tv_run *run, const struct tv_rec *rec, int link)
 	pkt.ts_sec = rec->ts_sec;
 	pkt.ts_nsec = rec->ts_nsec;
 	if (tv_decode(link, rec->data, rec->caplen, rec->wirelen, &pkt) == 0) {
+		if (run->o.shards &&
+		    tv_run_shard_of(&pkt, run->o.shards) != run->o.shard)
+			return 0;
 		c = tv_flow_add(run->flow, &pkt, &from);
 		if (c == NULL) {
 			snprintf(run->errbuf, sizeof(run->errbuf), "out of memory");
 			run->stop = -1;
-			return;
+			return 1;
 		}
 		if (r->packet) {
 			/* a row only for a renderer that draws it now: the
@@ -336,9 +350,12 @@ take(struct tv_run *run, const struct tv_rec *rec, int link)
 				tv_flow_row(c, &pkt, from, &row);
 			r->packet(&run->x, c, &pkt, from, r->wants_row ? &row : NULL);
 		}
+	} else if (run->o.shards && run->o.shard != 1) {
+		return 0;
 	}
 	tv_totals_add(&run->tot, &pkt);
 	flush_live(run);
+	return 1;
 }
 
 enum tv_run_end
@@ -368,7 +385,8 @@ tv_run_loop(struct tv_run *run, struct tv_cap *cap)
 		run->frames++;
 		if (!match)
 			continue;
-		take(run, &rec, link);
+		if (!take(run, &rec, link))
+			continue;
 		if (run->stop < 0)
 			return TV_RUN_DAMAGED;
 		if (run->o.count && ++run->matched >= run->o.count)

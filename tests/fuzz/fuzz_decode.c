@@ -175,7 +175,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tot.connections = st.conns;
 	tot.evicted = st.evicted;
 	tv_text_totals(&k.out, &k.ro, &tot);
-	tv_json_summary(&k.jout, &tot);
+	tv_json_summary(&k.jout, &tot, 0);
 	tv_flow_free(flow);
 	return 0;
 }

@@ -777,7 +777,7 @@ test_json_summary(void **state)
 
 	(void)state;
 	some_totals(&t);
-	tv_json_summary(&o, &t);
+	tv_json_summary(&o, &t, 0);
 	assert_json_line(k.s, "type,packets,tcp,udp,skipped,truncated,malformed,"
 	    "connections,evicted,skipped_why");
 	assert_has(k.s, "{\"type\":\"summary\",\"packets\":5,\"tcp\":3,\"udp\":1,"
@@ -788,7 +788,7 @@ test_json_summary(void **state)
 	/* nothing skipped: an empty object */
 	memset(&t, 0, sizeof(t));
 	sink_reset(&k);
-	tv_json_summary(&o, &t);
+	tv_json_summary(&o, &t, 0);
 	assert_json_line(k.s, "type,packets,tcp,udp,skipped,truncated,malformed,"
 	    "connections,evicted,skipped_why");
 	assert_has(k.s, "\"skipped_why\":{}}\n");
