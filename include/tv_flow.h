@@ -97,12 +97,11 @@ struct tv_conn {
 	uint32_t part;		/* parts already handed out by TV_DONE_PARTIAL */
 
 	/* table bookkeeping: private */
-	struct tv_conn *hnext;			/* hash chain */
 	struct tv_chain {
 		struct tv_conn *prev, *next;
 	} lru, cq;		/* by last activity; closed queue, by close time */
 	uint8_t in_cq;
-	uint32_t hash;		/* its keyed hash (low 32 bits): bucket = hash & (buckets - 1) */
+	uint32_t hash;		/* its keyed hash (low 32 bits): its slot in the index */
 };
 
 struct tv_flow;

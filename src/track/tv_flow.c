@@ -5,10 +5,26 @@
 
 #include "tv_flow.h"
 
+/*
+ * The index: open addressing with linear probing over slots of 16 bytes,
+ * each a connection's hash beside its pointer, at most half full.  A
+ * lookup reads a cache line of slots and, for the one whose hash agrees,
+ * the head of that connection; a chained table read a pointer and the
+ * hash from each connection on the chain, two cache misses a step.
+ * Deletion shifts the slots after it back (Knuth 6.4, Algorithm R): no
+ * tombstones, so probes stay short however many connections come and go.
+ */
+struct slot {
+	uint32_t hash;
+	struct tv_conn *c;	/* NULL: free */
+};
+
 struct tv_flow {
 	struct tv_flow_cfg cfg;
-	struct tv_conn **buckets;
-	size_t nbuckets;		/* power of two */
+	struct slot *slots;
+	size_t nslots;			/* power of two, >= 2 * nopen */
+	struct tv_conn *free_conns;	/* freed connections, to use again */
+	uint64_t nfree;
 	uint64_t nopen;
 	uint32_t next_id;
 	struct tv_list {
@@ -20,7 +36,8 @@ struct tv_flow {
 	struct tv_flow_stats st;
 };
 
-#define INITIAL_BUCKETS 1024
+#define INITIAL_SLOTS 2048
+#define FREE_CONNS_KEPT 4096	/* freed connections kept for reuse, at most */
 
 static int64_t
 ts_ns(int64_t sec, uint32_t nsec)
@@ -151,9 +168,9 @@ tv_conn_user(const struct tv_conn *c)
 }
 
 static size_t
-conn_bucket(const struct tv_flow *f, const struct tv_conn *c)
+home(const struct tv_flow *f, uint32_t hash)
 {
-	return c->hash & (f->nbuckets - 1);
+	return hash & (f->nslots - 1);
 }
 
 /* The side of c that sent pkt, or -1 when pkt is not c's. */
@@ -185,9 +202,9 @@ tv_flow_new(const struct tv_flow_cfg *cfg)
 		f->cfg.max_conns = TV_FLOW_MAX_CONNS;
 	if (f->cfg.max_rows == 0)
 		f->cfg.max_rows = TV_FLOW_MAX_ROWS;
-	f->nbuckets = INITIAL_BUCKETS;
-	f->buckets = calloc(f->nbuckets, sizeof(*f->buckets));
-	if (f->buckets == NULL) {
+	f->nslots = INITIAL_SLOTS;
+	f->slots = calloc(f->nslots, sizeof(*f->slots));
+	if (f->slots == NULL) {
 		free(f);
 		return NULL;
 	}
@@ -274,21 +291,59 @@ oldest(const struct tv_flow *f)
 	    ts_ns(t->last_sec, t->last_nsec) ? u : t);
 }
 
+/* Take c's slot out of the index, moving back the slots after it that
+ * would otherwise be cut off from their home. */
+static void
+index_remove(struct tv_flow *f, const struct tv_conn *c)
+{
+	size_t mask = f->nslots - 1, i = home(f, c->hash), j, k;
+
+	while (f->slots[i].c != c) {
+		if (f->slots[i].c == NULL)
+			return;		/* not indexed: nothing to do */
+		i = (i + 1) & mask;
+	}
+	for (j = i;;) {
+		j = (j + 1) & mask;
+		if (f->slots[j].c == NULL)
+			break;
+		k = home(f, f->slots[j].hash);
+		/* j's home lies cyclically in (i, j]: it stays */
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		f->slots[i] = f->slots[j];
+		i = j;
+	}
+	f->slots[i].c = NULL;
+}
+
+static void
+index_put(struct slot *slots, size_t nslots, uint32_t hash, struct tv_conn *c)
+{
+	size_t i = hash & (nslots - 1);
+
+	while (slots[i].c != NULL)
+		i = (i + 1) & (nslots - 1);
+	slots[i].hash = hash;
+	slots[i].c = c;
+}
+
 /* Take c out of every list and free it, without a callback. */
 static void
 conn_free(struct tv_flow *f, struct tv_conn *c)
 {
-	struct tv_conn **pp = &f->buckets[conn_bucket(f, c)];
-
-	while (*pp != NULL && *pp != c)
-		pp = &(*pp)->hnext;
-	if (*pp == c)
-		*pp = c->hnext;
+	index_remove(f, c);
 	list_unlink(lru_of(f, c), c);
 	cq_unlink(f, c);
 	rows_release(f, c);
-	free(c);
 	f->nopen--;
+	if (f->nfree < FREE_CONNS_KEPT) {	/* kept for the next one */
+		c->lru.next = f->free_conns;
+		f->free_conns = c;
+		f->nfree++;
+	} else {
+		free(c);
+	}
 }
 
 /* Hand c to the caller, then free it. */
@@ -306,6 +361,7 @@ void
 tv_flow_free(struct tv_flow *f)
 {
 	struct tv_rowblk *b;
+	struct tv_conn *c;
 	int k;
 
 	if (f == NULL)
@@ -318,46 +374,44 @@ tv_flow_free(struct tv_flow *f)
 			free(b);
 		}
 	}
-	free(f->buckets);
+	while ((c = f->free_conns) != NULL) {
+		f->free_conns = c->lru.next;
+		free(c);
+	}
+	free(f->slots);
 	free(f);
 }
 
-/* Double the buckets when the load passes one; on failure keep the old. */
+/* Double the slots when they would be more than half full; on failure
+ * keep the old (fuller, still working). */
 static void
 maybe_grow(struct tv_flow *f)
 {
-	struct tv_conn **nb, **old = f->buckets, *c, *next;
-	size_t i, oldn = f->nbuckets;
+	struct slot *ns;
+	size_t i;
 
-	if (f->nopen < f->nbuckets)
+	if (2 * (f->nopen + 1) <= f->nslots)
 		return;
-	nb = calloc(oldn * 2, sizeof(*nb));
-	if (nb == NULL)
+	if ((ns = calloc(f->nslots * 2, sizeof(*ns))) == NULL)
 		return;
-	f->buckets = nb;
-	f->nbuckets = oldn * 2;
-	for (i = 0; i < oldn; i++) {
-		for (c = old[i]; c != NULL; c = next) {
-			size_t h = conn_bucket(f, c);
-
-			next = c->hnext;
-			c->hnext = nb[h];
-			nb[h] = c;
-		}
-	}
-	free(old);
+	for (i = 0; i < f->nslots; i++)
+		if (f->slots[i].c != NULL)
+			index_put(ns, f->nslots * 2, f->slots[i].hash, f->slots[i].c);
+	free(f->slots);
+	f->slots = ns;
+	f->nslots *= 2;
 }
 
 /* pkt's connection, or NULL; hash: pkt_hash(f, pkt) */
 static struct tv_conn *
 lookup(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash, int *side)
 {
+	size_t mask = f->nslots - 1, i;
 	struct tv_conn *c;
 
-	for (c = f->buckets[hash & (f->nbuckets - 1)]; c != NULL; c = c->hnext) {
-		if (c->hash == hash && (*side = match(c, pkt)) >= 0)
+	for (i = home(f, hash); (c = f->slots[i].c) != NULL; i = (i + 1) & mask)
+		if (f->slots[i].hash == hash && (*side = match(c, pkt)) >= 0)
 			return c;
-	}
 	return NULL;
 }
 
@@ -371,13 +425,16 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash)
 {
 	struct tv_conn *c;
 	int rev;
-	size_t h;
 
 	while (f->nopen >= f->cfg.max_conns && oldest(f) != NULL)
 		conn_done(f, oldest(f), TV_DONE_EVICTED);
-	c = calloc(1, USER_OFF + f->cfg.user_size);
-	if (c == NULL)
+	if ((c = f->free_conns) != NULL) {
+		f->free_conns = c->lru.next;
+		f->nfree--;
+		memset(c, 0, USER_OFF + f->cfg.user_size);
+	} else if ((c = calloc(1, USER_OFF + f->cfg.user_size)) == NULL) {
 		return NULL;
+	}
 	rev = pkt->proto == 6 && (pkt->flags & (TV_TH_SYN | TV_TH_ACK)) ==
 	    (TV_TH_SYN | TV_TH_ACK);
 	if (f->next_id != UINT32_MAX)	/* saturates, never wraps */
@@ -392,9 +449,13 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash)
 	c->first_nsec = pkt->ts_nsec;
 	c->hash = hash;
 	maybe_grow(f);
-	h = conn_bucket(f, c);
-	c->hnext = f->buckets[h];
-	f->buckets[h] = c;
+	if (f->nopen + 1 >= f->nslots) {	/* could not grow, and full */
+		c->lru.next = f->free_conns;
+		f->free_conns = c;
+		f->nfree++;
+		return NULL;
+	}
+	index_put(f->slots, f->nslots, hash, c);
 	list_append(lru_of(f, c), c);
 	f->nopen++;
 	f->st.conns++;

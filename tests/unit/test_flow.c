@@ -1238,6 +1238,70 @@ test_inactive_let_go(void **state)
 	(void)tid;
 }
 
+/* ---- the index: many connections coming and going ---- */
+
+static void
+count_done(struct tv_conn *c, enum tv_done why, void *ctx)
+{
+	(void)c;
+	(void)why;
+	(*(uint64_t *)ctx)++;
+}
+
+/*
+ * 6,000 connections, every third reset (and, its linger over, taken out
+ * of the index, shifting the slots after it back), then one packet of
+ * every connection in a shuffled order: each still finds its own
+ * connection, and a SYN on a reset one's 4-tuple starts a new one.
+ */
+static void
+test_index_churn(void **state)
+{
+	enum { N = 6000 };
+	static uint32_t id[N];
+	struct tv_flow_cfg cfg;
+	struct tv_flow_stats st;
+	struct tv_flow *f;
+	uint64_t done = 0;
+	uint32_t i, k;
+	struct ep a = cli;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.linger_ns = 1000000;	/* 1 ms */
+	cfg.done = count_done;
+	cfg.ctx = &done;
+	f = tv_flow_new(&cfg);
+	assert_non_null(f);
+	for (i = 0; i < N; i++) {
+		a.port = (uint16_t)(1024 + i);
+		id[i] = tcp(f, &a, &srv, SYN, i * 7, 0, 0, 1000, NULL)->id;
+	}
+	for (i = 0; i < N; i += 3) {
+		a.port = (uint16_t)(1024 + i);
+		assert_int_equal(tcp(f, &a, &srv, RST, i * 7 + 1, 0, 0, 1001,
+		    NULL)->id, id[i]);
+	}
+	for (k = 0; k < N; k++) {
+		i = (k * 2477u) % N;	/* every i once: 2477 is prime to N */
+		a.port = (uint16_t)(1024 + i);
+		if (i % 3 == 0)
+			assert_true(tcp(f, &a, &srv, SYN, i * 7 + 99, 0, 0, 1010,
+			    NULL)->id > N);
+		else
+			assert_int_equal(tcp(f, &a, &srv, ACK, i * 7 + 1, 0, 0,
+			    1010, NULL)->id, id[i]);
+	}
+	tv_flow_get_stats(f, &st);
+	assert_int_equal(st.conns, N + N / 3);
+	assert_int_equal(st.open, N);
+	assert_int_equal(done, N / 3);
+	assert_int_equal(st.evicted, 0);
+	tv_flow_finish(f);
+	assert_int_equal(done, N / 3 + N);
+	tv_flow_free(f);
+}
+
 int
 main(void)
 {
@@ -1262,6 +1326,7 @@ main(void)
 		cmocka_unit_test(test_siphash13_vectors),
 		cmocka_unit_test(test_hash_both_ways),
 		cmocka_unit_test(test_keys_spread_buckets),
+		cmocka_unit_test(test_index_churn),
 		cmocka_unit_test(test_keys_same_output),
 		cmocka_unit_test(test_ids_and_finish_order),
 		cmocka_unit_test(test_max_conns_evicts_least_recent),
