@@ -29,7 +29,8 @@ struct tv_sink {
 	void *ctx;
 };
 
-/* Live: connections with no packet for this long are let go (seconds). */
+/* Connections with no packet for this long are let go (seconds; live by
+ * the clock, replayed by the capture's time). */
 #define TV_RUN_IDLE_TCP_S 300
 #define TV_RUN_IDLE_UDP_S 60
 

@@ -222,13 +222,13 @@ tv_run_init(struct tv_run *run, const struct tv_run_opts *o)
 	cfg.user_size = r->conn_size;
 	cfg.linger_ns = o->linger_ns;
 	cfg.max_conns = o->max_conns;
-	/* live, a connection that has gone quiet is let go (Zeek's inactivity
-	 * timeouts: TCP 5 minutes, UDP 1 minute), so that UDP flows, which
-	 * never close, do not fill the table over a long capture */
-	if (o->live) {
-		cfg.idle_ns[0] = TV_RUN_IDLE_TCP_S * 1000000000ULL;
-		cfg.idle_ns[1] = TV_RUN_IDLE_UDP_S * 1000000000ULL;
-	}
+	/* a connection that has gone quiet is let go (Zeek's inactivity
+	 * timeouts: TCP 5 minutes, UDP 1 minute; replayed, in the capture's
+	 * time), so that UDP flows, which never close, and unanswered SYNs do
+	 * not fill the table over a long capture: memory follows the
+	 * connections open at once, not the length of the input */
+	cfg.idle_ns[0] = TV_RUN_IDLE_TCP_S * 1000000000ULL;
+	cfg.idle_ns[1] = TV_RUN_IDLE_UDP_S * 1000000000ULL;
 	cfg.done = conn_done;
 	cfg.ctx = run;
 	/* the table's hash key, secret for this run, so that nobody can

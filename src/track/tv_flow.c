@@ -426,6 +426,11 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash)
 	struct tv_conn *c;
 	int rev;
 
+	/* full: first the closed ones waiting out their linger (drawn as a
+	 * larger table would draw them, only sooner), then the least
+	 * recently active open one */
+	while (f->nopen >= f->cfg.max_conns && f->cq.head != NULL)
+		conn_done(f, f->cq.head, TV_DONE_CLOSED);
 	while (f->nopen >= f->cfg.max_conns && oldest(f) != NULL)
 		conn_done(f, oldest(f), TV_DONE_EVICTED);
 	if ((c = f->free_conns) != NULL) {

@@ -947,6 +947,41 @@ test_ids_and_finish_order(void **state)
 	tv_flow_free(f);
 }
 
+/* A full table first hands out the closed connections waiting out their
+ * linger (as a larger table would have, only sooner), and keeps the open
+ * one even when it is the least recently active. */
+static void
+test_max_conns_takes_closed_first(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 2, 0);
+	struct tv_flow_stats st;
+	struct ep c[3];
+	uint32_t open_id, closed_id;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		c[i] = cli;
+		c[i].port = (uint16_t)(42000 + i);
+	}
+	open_id = handshake(f, &c[0], &srv, 100, 500, 0);	/* quiet since 2 ms */
+	closed_id = handshake(f, &c[1], &srv, 100, 500, 10);
+	tcp(f, &c[1], &srv, RST, 101, 0, 0, 20, NULL);		/* lingers */
+	assert_int_equal(r.n, 0);
+	tcp(f, &c[2], &srv, SYN, 1, 0, 0, 30, NULL);		/* the table is full */
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.ev[0].id, closed_id);
+	assert_int_equal(r.ev[0].why, TV_DONE_CLOSED);
+	/* the open one is still the same connection */
+	assert_int_equal(tcp(f, &c[0], &srv, ACK, 101, 501, 0, 40, NULL)->id,
+	    open_id);
+	tv_flow_get_stats(f, &st);
+	assert_int_equal(st.evicted, 0);
+	assert_int_equal(st.conns, 3);
+	tv_flow_free(f);
+}
+
 static void
 test_max_conns_evicts_least_recent(void **state)
 {
@@ -1330,6 +1365,7 @@ main(void)
 		cmocka_unit_test(test_keys_same_output),
 		cmocka_unit_test(test_ids_and_finish_order),
 		cmocka_unit_test(test_max_conns_evicts_least_recent),
+		cmocka_unit_test(test_max_conns_takes_closed_first),
 		cmocka_unit_test(test_max_rows_parts),
 		cmocka_unit_test(test_keep_rows_off),
 		cmocka_unit_test(test_rows_span_blocks),
