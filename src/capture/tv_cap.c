@@ -187,7 +187,7 @@ peek_digits(const uint8_t *buf, size_t n, int *pcapng)
  * again, then the rest of the descriptor.  read(2) hands out what has
  * come, so a live `tcpdump -w - | tcpviz -r -` is drawn as it arrives.
  */
-#define READ_BUF (1u << 20)	/* a file's reads */
+#define READ_BUF (1u << 18)	/* a file's reads: 256 KiB stay in the caches */
 
 struct replay {		/* fopencookie: the Makefile defines _GNU_SOURCE */
 	FILE *fp;		/* the input; closed with the stream unless stdin */

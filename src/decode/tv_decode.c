@@ -709,24 +709,25 @@ tv_u64_dec(char *buf, uint64_t v)
 	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	    "8081828384858687888990919293949596979899";
-	char t[20];
-	size_t k = sizeof(t), n;
+	size_t n = 1, k;
+	uint64_t t;
 
-	while (v >= 100) {		/* two digits a division */
+	for (t = v; t >= 10; t /= 10)
+		n++;
+	k = n;
+	while (v >= 100) {		/* two digits a division, from the end */
 		unsigned d = (unsigned)(v % 100);
 
 		v /= 100;
-		t[--k] = pairs[2 * d + 1];
-		t[--k] = pairs[2 * d];
+		buf[--k] = pairs[2 * d + 1];
+		buf[--k] = pairs[2 * d];
 	}
 	if (v >= 10) {
-		t[--k] = pairs[2 * v + 1];
-		t[--k] = pairs[2 * v];
+		buf[--k] = pairs[2 * v + 1];
+		buf[--k] = pairs[2 * v];
 	} else {
-		t[--k] = (char)('0' + v);
+		buf[--k] = (char)('0' + v);
 	}
-	n = sizeof(t) - k;
-	memcpy(buf, t + k, n);
 	return n;
 }
 

@@ -50,7 +50,7 @@ json_ts(const struct tv_out *o, const struct tv_render_opts *ro,
 	if (sec >= 0 && sec < INT64_MAX / 1000000000 - 1) {
 		ns = sec * 1000000000 + nsec;
 		tvr_secs(t, sizeof(t), ns, ro->ts_digits == 9 ? 9 : 6);
-		tvr_lit(o, t);
+		tvr_str(o, t);
 		return;
 	}
 	if (ro->ts_digits == 9)
@@ -63,7 +63,7 @@ json_ts(const struct tv_out *o, const struct tv_render_opts *ro,
 static void
 json_num(const struct tv_out *o, const char *key, uint64_t v)
 {
-	tvr_lit(o, key);
+	tvr_str(o, key);
 	tvr_u64(o, v);
 }
 
@@ -73,22 +73,22 @@ json_tcp_pkt(const struct tv_out *o, const struct tv_tcp_pkt *an)
 {
 	int i, any = 0;
 
-	tvr_lit(o, ",\"state\":{\"client\":\"");
-	tvr_lit(o, tv_tcp_state_names[an->state[0]]);
-	tvr_lit(o, "\",\"server\":\"");
-	tvr_lit(o, tv_tcp_state_names[an->state[1]]);
-	tvr_lit(o, "\"}");
+	tvr_str(o, ",\"state\":{\"client\":\"");
+	tvr_str(o, tv_tcp_state_names[an->state[0]]);
+	tvr_str(o, "\",\"server\":\"");
+	tvr_str(o, tv_tcp_state_names[an->state[1]]);
+	tvr_str(o, "\"}");
 	if (an->notes == 0)
 		return;
-	tvr_lit(o, ",\"notes\":[");
+	tvr_str(o, ",\"notes\":[");
 	for (i = 0; i < TV_NOTE_COUNT; i++) {
 		if (!(an->notes & (1u << i)))
 			continue;
-		tvr_lit(o, any++ ? ",\"" : "\"");
-		tvr_lit(o, tv_note_names[i]);
-		tvr_lit(o, "\"");
+		tvr_str(o, any++ ? ",\"" : "\"");
+		tvr_str(o, tv_note_names[i]);
+		tvr_str(o, "\"");
 	}
-	tvr_lit(o, "]");
+	tvr_str(o, "]");
 	if (an->notes & TV_NOTE_DUP_ACK)
 		json_num(o, ",\"dup_ack\":", an->dup_ack);
 	if (an->syn_retry)
@@ -101,20 +101,20 @@ json_side(const struct tv_out *o, const char *key, int side)
 {
 	static const char *const w[3] = { "\"client\"", "\"server\"", "\"both\"" };
 
-	tvr_lit(o, ",\"");
-	tvr_lit(o, key);
-	tvr_lit(o, "\":");
-	tvr_lit(o, side < 0 ? "null" : w[side]);
+	tvr_str(o, ",\"");
+	tvr_str(o, key);
+	tvr_str(o, "\":");
+	tvr_str(o, side < 0 ? "null" : w[side]);
 }
 
 /* ,"key":"word" */
 static void
 json_word(const struct tv_out *o, const char *key, const char *word)
 {
-	tvr_lit(o, key);
-	tvr_lit(o, "\"");
-	tvr_lit(o, word);
-	tvr_lit(o, "\"");
+	tvr_str(o, key);
+	tvr_str(o, "\"");
+	tvr_str(o, word);
+	tvr_str(o, "\"");
 }
 
 /* The outcome keys of a connection (docs/json.md). */
@@ -137,20 +137,20 @@ json_outcomes(const struct tv_out *o, const struct tv_conn *c)
 	rtt = tv_tcp_handshake_rtt_us(t);
 	json_word(o, ",\"open\":", tv_open_names[tv_tcp_open(t)]);
 	json_num(o, ",\"syn_retries\":", tv_tcp_syn_retries(t));
-	tvr_lit(o, ",\"handshake_rtt_us\":");
+	tvr_str(o, ",\"handshake_rtt_us\":");
 	if (rtt >= 0)
 		tvr_u64(o, (uint64_t)rtt);
 	else
-		tvr_lit(o, "null");
+		tvr_str(o, "null");
 	json_word(o, ",\"close\":", tv_close_names[cl]);
 	if (cl == TV_CLOSE_RESET)
 		json_side(o, "reset_by", t->rst_end_side);
-	tvr_lit(o, tv_tcp_half_close(t) ? ",\"half_close\":true" :
+	tvr_str(o, tv_tcp_half_close(t) ? ",\"half_close\":true" :
 	    ",\"half_close\":false");
 	json_side(o, "closed_by", tv_tcp_closed_by(t));
 	json_side(o, "time_wait", tv_tcp_time_wait(t));
 	json_word(o, ",\"conn_state\":", tv_tcp_conn_state(t));
-	tvr_lit(o, ",\"history\":");
+	tvr_str(o, ",\"history\":");
 	json_str(o, t->history);
 	json_num(o, ",\"retransmissions\":", t->retransmissions);
 	json_num(o, ",\"dup_acks\":", t->dup_acks);
@@ -167,22 +167,22 @@ tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 	uint8_t i;
 
 	json_num(o, "{\"type\":\"packet\",\"n\":", pkt->n);
-	tvr_lit(o, ",\"ts\":");
+	tvr_str(o, ",\"ts\":");
 	json_ts(o, ro, pkt->ts_sec, pkt->ts_nsec);
 	json_num(o, ",\"conn\":", c->id);
-	tvr_lit(o, pkt->proto == 6 ? ",\"proto\":\"tcp\",\"src\":" :
+	tvr_str(o, pkt->proto == 6 ? ",\"proto\":\"tcp\",\"src\":" :
 	    ",\"proto\":\"udp\",\"src\":");
 	json_str(o, tv_addr_str(&pkt->src, a, sizeof(a)));
 	json_num(o, ",\"sport\":", pkt->sport);
-	tvr_lit(o, ",\"dst\":");
+	tvr_str(o, ",\"dst\":");
 	json_str(o, tv_addr_str(&pkt->dst, a, sizeof(a)));
 	json_num(o, ",\"dport\":", pkt->dport);
-	tvr_lit(o, from == TV_CLIENT ? ",\"from\":\"client\"" :
+	tvr_str(o, from == TV_CLIENT ? ",\"from\":\"client\"" :
 	    ",\"from\":\"server\"");
 	json_num(o, ",\"len\":", pkt->len);
 	if (pkt->proto == 6) {
-		tvr_lit(o, ",\"flags\":\"");
-		tvr_lit(o, tv_flags_letters(pkt->flags, fl, sizeof(fl)));
+		tvr_str(o, ",\"flags\":\"");
+		tvr_str(o, tv_flags_letters(pkt->flags, fl, sizeof(fl)));
 		json_num(o, "\",\"seq\":", pkt->seq);
 		if (pkt->flags & TV_TH_ACK)
 			json_num(o, ",\"ack\":", pkt->ack);
@@ -191,48 +191,48 @@ tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 		if ((pkt->flags & TV_TH_ACK) && c->isn_known[to])
 			json_num(o, ",\"rack\":", (uint32_t)(pkt->ack - c->isn[to]));
 		json_num(o, ",\"win\":", pkt->win);
-		tvr_lit(o, ",\"opts\":{");
+		tvr_str(o, ",\"opts\":{");
 		if (pkt->opt_mask & TV_OPT_MSS)
 			json_num(o, any++ ? ",\"mss\":" : "\"mss\":", pkt->mss);
 		if (pkt->opt_mask & TV_OPT_WSCALE)
 			json_num(o, any++ ? ",\"wscale\":" : "\"wscale\":",
 			    pkt->wscale);
 		if (pkt->opt_mask & TV_OPT_SACK_OK)
-			tvr_lit(o, any++ ? ",\"sack_ok\":true" : "\"sack_ok\":true");
+			tvr_str(o, any++ ? ",\"sack_ok\":true" : "\"sack_ok\":true");
 		if (pkt->opt_mask & TV_OPT_TS) {
 			json_num(o, any++ ? ",\"ts\":[" : "\"ts\":[", pkt->ts_val);
 			json_num(o, ",", pkt->ts_ecr);
-			tvr_lit(o, "]");
+			tvr_str(o, "]");
 		}
 		if (pkt->opt_mask & TV_OPT_SACK) {
-			tvr_lit(o, any++ ? ",\"sack\":[" : "\"sack\":[");
+			tvr_str(o, any++ ? ",\"sack\":[" : "\"sack\":[");
 			for (i = 0; i < pkt->nsack; i++) {
 				json_num(o, i ? ",[" : "[", pkt->sack[i][0]);
 				json_num(o, ",", pkt->sack[i][1]);
-				tvr_lit(o, "]");
+				tvr_str(o, "]");
 			}
-			tvr_lit(o, "]");
+			tvr_str(o, "]");
 		}
-		tvr_lit(o, "}");
+		tvr_str(o, "}");
 		json_tcp_pkt(o, &c->last);
 	}
 	if (pkt->truncated)
-		tvr_lit(o, ",\"truncated\":true");
+		tvr_str(o, ",\"truncated\":true");
 	if (pkt->malformed) {
-		tvr_lit(o, ",\"malformed\":");
+		tvr_str(o, ",\"malformed\":");
 		json_str(o, pkt->malformed);
 	}
-	tvr_lit(o, "}\n");
+	tvr_str(o, "}\n");
 }
 
 /* ,"key":{"client":a,"server":b} */
 static void
 json_pair(const struct tv_out *o, const char *key, uint64_t a, uint64_t b)
 {
-	tvr_lit(o, key);
+	tvr_str(o, key);
 	json_num(o, "{\"client\":", a);
 	json_num(o, ",\"server\":", b);
-	tvr_lit(o, "}");
+	tvr_str(o, "}");
 }
 
 void
@@ -243,38 +243,38 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	int s;
 
 	json_num(o, "{\"type\":\"conn\",\"conn\":", c->id);
-	tvr_lit(o, c->proto == 6 ? ",\"proto\":\"tcp\",\"client\":" :
+	tvr_str(o, c->proto == 6 ? ",\"proto\":\"tcp\",\"client\":" :
 	    ",\"proto\":\"udp\",\"client\":");
 	json_str(o, tv_endpoint_str(&c->addr[0], c->port[0], e, sizeof(e)));
-	tvr_lit(o, ",\"server\":");
+	tvr_str(o, ",\"server\":");
 	json_str(o, tv_endpoint_str(&c->addr[1], c->port[1], e, sizeof(e)));
-	tvr_lit(o, ",\"first_ts\":");
+	tvr_str(o, ",\"first_ts\":");
 	json_ts(o, ro, c->first_sec, c->first_nsec);
-	tvr_lit(o, ",\"last_ts\":");
+	tvr_str(o, ",\"last_ts\":");
 	json_ts(o, ro, c->last_sec, c->last_nsec);
 	json_pair(o, ",\"packets\":", c->pkts[0], c->pkts[1]);
 	json_pair(o, ",\"bytes\":", c->bytes[0], c->bytes[1]);
 	if (c->proto == 6) {
 		json_pair(o, ",\"retrans_bytes\":", c->tcp.q[0].retrans_bytes,
 		    c->tcp.q[1].retrans_bytes);
-		tvr_lit(o, ",\"isn\":{");
+		tvr_str(o, ",\"isn\":{");
 		for (s = 0; s < 2; s++) {
-			tvr_lit(o, s ? ",\"server\":" : "\"client\":");
+			tvr_str(o, s ? ",\"server\":" : "\"client\":");
 			if (c->isn_known[s])
 				tvr_u64(o, c->isn[s]);
 			else
-				tvr_lit(o, "null");
+				tvr_str(o, "null");
 		}
-		tvr_lit(o, "}");
+		tvr_str(o, "}");
 	}
 	json_outcomes(o, c);
 	if (ro->shard)
 		json_num(o, ",\"shard\":", ro->shard);
 	if (why == TV_DONE_EVICTED)
-		tvr_lit(o, ",\"evicted\":true");
+		tvr_str(o, ",\"evicted\":true");
 	if (why == TV_DONE_IDLE)
-		tvr_lit(o, ",\"inactive\":true");
-	tvr_lit(o, "}\n");
+		tvr_str(o, ",\"inactive\":true");
+	tvr_str(o, "}\n");
 }
 
 void

@@ -57,12 +57,6 @@ tv_out_printf(const struct tv_out *o, const char *fmt, ...)
 }
 
 void
-tvr_str(const struct tv_out *o, const char *s)
-{
-	tv_out_mem(o, s, strlen(s));
-}
-
-void
 tv_totals_add(struct tv_totals *t, const struct tv_pkt *pkt)
 {
 	t->packets++;

@@ -14,7 +14,6 @@
  */
 #define TV_SOFT '\037'
 
-void tvr_str(const struct tv_out *o, const char *s);
 /* n copies of ch */
 void tvr_pad(const struct tv_out *o, char ch, size_t n);
 /* s in a field of w columns: printf's %-*s (left) or %*s */
@@ -90,8 +89,9 @@ tvr_u64(const struct tv_out *o, uint64_t v)
 	tv_out_mem(o, d, tv_u64_dec(d, v));
 }
 
+/* a string (inline: a literal's length is known when compiled) */
 static inline void
-tvr_lit(const struct tv_out *o, const char *s)
+tvr_str(const struct tv_out *o, const char *s)
 {
 	tv_out_mem(o, s, strlen(s));
 }
