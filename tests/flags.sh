@@ -258,6 +258,17 @@ st=$?
 [ $st = 0 ] && cmp -s "$tmp/wdp.pcap" "$tmp/wd.pcap" && cmp -s "$tmp/err" "$tmp/want" &&
     ok "-w - --print: the ladder on stderr" ||
     bad "-w - --print: the ladder on stderr" "exit $st, stdout or stderr differ" "$tmp/err"
+# with stderr a terminal of 72 columns and stdout a file: the ladder fits
+# the terminal it goes to, in colour, and the file is the capture
+python3 tests/pty.py --cols 72 --timeout 20 --out "$tmp/tty" -- sh -c \
+    "'$TCPVIZ' -r $C/close-four-way.pcap -w - --print >'$tmp/wdt.pcap'"
+st=$?
+"$TCPVIZ" -r $C/close-four-way.pcap -w "$tmp/wdf.pcap" 2>/dev/null
+long=$(sed 's/\x1b\[[0-9;]*m//g' "$tmp/tty" | awk 'length > 72 { n++ } END { print n + 0 }')
+[ $st = 0 ] && [ "$long" = 0 ] && grep -q "$(printf '\033')\\[" "$tmp/tty" &&
+    grep -q "ESTABLISHED" "$tmp/tty" && cmp -s "$tmp/wdt.pcap" "$tmp/wdf.pcap" &&
+    ok "-w - --print: width and colour of stderr's terminal" ||
+    bad "-w - --print: width and colour of stderr's terminal" "exit $st, $long lines over 72, or no colour, or the file differs" "$tmp/tty"
 "$TCPVIZ" -r $C/handshake.pcap -w "$tmp/wp.pcap" --print >"$tmp/out" 2>"$tmp/err"
 cmp -s "$tmp/out" "$tmp/want" && cmp -s "$tmp/wp.pcap" "$tmp/wd.pcap" &&
     ok "--print with -w FILE: drawn and saved" ||

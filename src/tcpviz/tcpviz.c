@@ -527,7 +527,7 @@ one_opt(struct opts *op, int ch, const char *arg)
 static int
 parse_args(int argc, char **argv, struct opts *op)
 {
-	int ch, st;
+	int ch, st, text_fd;
 
 	memset(op, 0, sizeof(*op));
 	op->demo.pace_ms = -1;
@@ -575,11 +575,15 @@ parse_args(int argc, char **argv, struct opts *op)
 		fprintf(stderr, "tcpviz: out of memory\n");
 		return TV_EXIT_ERROR;
 	}
+	/* the text goes to stdout, or with -w - --print to stderr: the
+	 * width and colour are those of where it goes */
+	text_fd = op->wfile != NULL && strcmp(op->wfile, "-") == 0 ?
+	    STDERR_FILENO : STDOUT_FILENO;
 	op->run.ro.width = op->width >= 0 ? (unsigned)op->width :
-	    term_width(STDOUT_FILENO);
+	    term_width(text_fd);
 	/* --color: auto is on a terminal unless NO_COLOR is set (no-color.org) */
 	op->run.ro.color = op->run.ro.color > 0 || (op->run.ro.color == 0 &&
-	    isatty(STDOUT_FILENO) && (getenv("NO_COLOR") == NULL ||
+	    isatty(text_fd) && (getenv("NO_COLOR") == NULL ||
 	    getenv("NO_COLOR")[0] == '\0') && (getenv("TERM") == NULL ||
 	    strcmp(getenv("TERM"), "dumb") != 0));
 	op->run.live = op->file == NULL;
