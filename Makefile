@@ -77,9 +77,22 @@ regen: tcpviz
 demo: all
 	./tcpviz --demo
 
-# replay speed against tcpdump -r, as ratios measured in one run
-bench: tcpviz
+# make bench: every mode against the libpcap floor on two generated
+# captures, and live drops next to tcpdump's (bench/bench.sh, docs/performance.md);
+# not in make test (tests/bench.sh only checks the tools count right)
+BENCH_TOOLS := build/bench/mkcap build/bench/floor build/bench/rss build/bench/blast
+.PHONY: bench-tools
+bench-tools: $(BENCH_TOOLS)
+bench: tcpviz bench-tools
 	sh bench/bench.sh
+
+build/bench/floor: bench/floor.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $< -lpcap
+
+build/bench/%: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $<
 
 # make soak: SOAK_SECONDS (600) of live capture with -w on loopback traffic;
 # the file complete, memory and descriptors steady (tests/soak.sh); not in make test
