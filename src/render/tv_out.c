@@ -321,6 +321,188 @@ tvr_sb_counts(struct sbuf *sb, const char *lead, const uint64_t *n,
 	return any;
 }
 
+/* ---- a row in words: the label on its arrow, its notes ---- */
+
+/* The label drawn on an arrow: flags, seq, ack and length. */
+void
+tv_fmt_row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *buf, size_t size)
+{
+	char fw[40];
+	uint32_t s, a;
+	int from = r->from, to = !r->from;
+	size_t k;
+
+	if (c->proto != 6) {
+		snprintf(buf, size, "UDP len=%" PRIu32, r->len);
+		return;
+	}
+	s = ro->absolute ? r->seq : tv_conn_rel(c, from, r->seq);
+	a = ro->absolute ? r->ack : tv_conn_rel(c, to, r->ack);
+	tv_flags_words(r->flags, fw, sizeof(fw));
+	if (r->len > 0)
+		k = (size_t)snprintf(buf, size, "%s seq=%" PRIu32 ":%" PRIu32,
+		    fw, s, s + r->len);
+	else
+		k = (size_t)snprintf(buf, size, "%s seq=%" PRIu32, fw, s);
+	if (k < size && (r->flags & TV_TH_ACK))
+		k += (size_t)snprintf(buf + k, size - k, " ack=%" PRIu32, a);
+	if (k < size && r->len > 0)
+		snprintf(buf + k, size - k, " len=%" PRIu32, r->len);
+}
+
+/* -vv: every option with its values, "<mss 65495,sackOK,TS val 1 ecr 0,
+ * sack 1 {1:9},wscale 10>" (tcpdump's order of words). */
+void
+tv_fmt_opts_full(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *buf, size_t size)
+{
+	size_t k = 0;
+	unsigned i;
+
+#define OADD(...) do { \
+	if (k < size) \
+		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
+} while (0)
+	buf[0] = '\0';
+	if (r->opt_mask == 0)
+		return;
+	OADD("<");
+	if (r->opt_mask & TV_OPT_MSS)
+		OADD("%smss %u", k > 1 ? "," : "", (unsigned)r->mss);
+	if (r->opt_mask & TV_OPT_SACK_OK)
+		OADD("%ssackOK", k > 1 ? "," : "");
+	if (r->opt_mask & TV_OPT_TS)
+		OADD("%sTS val %" PRIu32 " ecr %" PRIu32, k > 1 ? "," : "",
+		    r->ts_val, r->ts_ecr);
+	if (r->opt_mask & TV_OPT_SACK) {
+		OADD("%ssack %u", k > 1 ? "," : "", (unsigned)r->nsack);
+		for (i = 0; i < r->nsack && i < TV_MAX_SACK; i++)
+			/* blocks of the peer's data: relative to its ISN, as tcpdump */
+			OADD(" {%" PRIu32 ":%" PRIu32 "}",
+			    ro->absolute ? r->sack[i][0] :
+			    tv_conn_rel(c, !r->from, r->sack[i][0]),
+			    ro->absolute ? r->sack[i][1] :
+			    tv_conn_rel(c, !r->from, r->sack[i][1]));
+	}
+	if (r->opt_mask & TV_OPT_WSCALE)
+		OADD("%swscale %u", k > 1 ? "," : "", (unsigned)r->wscale);
+	OADD(">");
+#undef OADD
+}
+
+/* Notes after the right bar: anomalies, options of SYN segments, damage. */
+void
+tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *buf, size_t size)
+{
+	char opts[200];
+	size_t k = 0;
+	int i;
+	char gap[40];
+
+	buf[0] = '\0';
+	if (ro->quiet)			/* -q: arrows only */
+		return;
+#define SOFT_S "\037"		/* TV_SOFT as a string */
+#define SEP ";" SOFT_S
+#define ADD(...) do { \
+	if (k < size) \
+		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
+} while (0)
+	for (i = 0; i < TV_NOTE_COUNT; i++) {
+		if (!(r->an.notes & (1u << i)))
+			continue;
+		if ((1u << i) == TV_NOTE_RETRANS && r->an.syn_retry) {
+			tvr_secs(gap, sizeof(gap), r->an.retry_gap_ns, 3);
+			ADD("%sSYN retry #%u after %s s", k ? SEP : "",
+			    r->an.syn_retry, gap);
+		} else if ((1u << i) == TV_NOTE_DUP_ACK) {
+			ADD("%sdup-ack #%u", k ? SEP : "", r->an.dup_ack);
+		} else {
+			ADD("%s%s", k ? SEP : "", tv_note_names[i]);
+		}
+	}
+	if (ro->verbose >= 2)
+		tv_fmt_opts_full(ro, c, r, opts, sizeof(opts));
+	else
+		tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss, r->wscale,
+		    r->nsack, r->flags & TV_TH_SYN);
+	if (ro->verbose >= 1) {
+		ADD("%swin %u", k ? SEP : "", (unsigned)r->win);
+		if (r->ttl || r->has_ipid)
+			ADD("," SOFT_S "%s %u", r->has_ipid ? "ttl" : "hlim",
+			    (unsigned)r->ttl);
+		if (r->has_ipid)
+			ADD("," SOFT_S "id %u", (unsigned)r->ipid);
+	}
+	if (opts[0])
+		ADD("%s%s", k ? SOFT_S : "", opts);
+	if (r->truncated)
+		ADD("%struncated", k ? SOFT_S : "");
+	if (r->malformed)
+		ADD("%smalformed: %s", k ? SOFT_S : "", r->malformed);
+#undef ADD
+#undef SEP
+#undef SOFT_S
+}
+
+/* The footer's words: packets, payload, duration, Zeek's conn_state and
+ * history, anomalies; `live`: the ISNs too (the live header has none). */
+void
+tv_fmt_conn_totals(const struct tv_render_opts *ro, const struct tv_conn *c,
+    enum tv_done why, int live, char *buf, size_t size)
+{
+	char tbuf[40];
+	size_t k;
+
+#define ADD(...) do { \
+	if (k < size) \
+		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
+} while (0)
+	k = 0;
+	tvr_secs(tbuf, sizeof(tbuf), tvr_span_ns(c->first_sec, c->first_nsec,
+	    c->last_sec, c->last_nsec), ro->ts_digits);
+	ADD("%" PRIu64 " packet%s (client %" PRIu64 ", server %" PRIu64
+	    "), payload %" PRIu64 " bytes client->server, %" PRIu64
+	    " server->client", c->pkts[0] + c->pkts[1],
+	    c->pkts[0] + c->pkts[1] == 1 ? "" : "s", c->pkts[0], c->pkts[1],
+	    c->bytes[0], c->bytes[1]);
+	ADD(", %s s", tbuf);
+	if (why == TV_DONE_PARTIAL) {
+		ADD("; continued below");
+	} else if (c->proto == 6) {
+		ADD("; conn_state %s, history %s", tv_tcp_conn_state(&c->tcp),
+		    c->tcp.history);
+		if (live && c->isn_known[0] && c->isn_known[1])
+			ADD("; ISN client %" PRIu32 " server %" PRIu32,
+			    c->isn[0], c->isn[1]);
+		if (c->tcp.retransmissions || c->tcp.dup_acks ||
+		    c->tcp.out_of_order || c->tcp.zero_windows) {
+			uint64_t rb = c->tcp.q[0].retrans_bytes +
+			    c->tcp.q[1].retrans_bytes;
+
+			ADD("; %" PRIu64 " retransmissions", c->tcp.retransmissions);
+			if (rb)
+				ADD(" (%" PRIu64 " bytes)", rb);
+			ADD(", %" PRIu64 " dup ACKs, %" PRIu64 " out-of-order, %"
+			    PRIu64 " zero windows", c->tcp.dup_acks,
+			    c->tcp.out_of_order, c->tcp.zero_windows);
+		}
+	} else {
+		char h[4];
+
+		tvr_udp_history(c, h);
+		ADD("; conn_state %s, history %s",
+		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), h);
+	}
+	if (why == TV_DONE_EVICTED)
+		ADD("; evicted: connection table full");
+	if (why == TV_DONE_IDLE)
+		ADD("; inactive: no longer followed");
+#undef ADD
+}
+
 /* The totals line the text formats end with. */
 void
 tv_text_totals(const struct tv_out *o, const struct tv_render_opts *ro,
