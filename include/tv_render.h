@@ -248,4 +248,9 @@ void tv_json_summary(const struct tv_out *o, const struct tv_totals *t);
 
 extern const struct tv_renderer tv_render_json;
 
+/* ---- pictures: SVG ladders (tv_svg.c), Mermaid (tv_mermaid.c), one
+ * HTML page (tv_html.c), the time-sequence graph (tv_tsg.c); docs/pictures.md ---- */
+
+extern const struct tv_renderer tv_render_svg, tv_render_mermaid;
+
 #endif /* TV_RENDER_H */

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tv_render-int.h"
@@ -534,6 +535,7 @@ tv_text_totals(const struct tv_out *o, const struct tv_render_opts *ro,
 /* Every renderer; a new format is one file and one line here. */
 static const struct tv_renderer *const tv_renderers[] = {
 	&tv_render_ladder, &tv_render_live, &tv_render_json, &tv_render_summary,
+	&tv_render_svg, &tv_render_mermaid,
 };
 
 const struct tv_renderer *
@@ -553,5 +555,83 @@ tv_renderer_find(const char *name, int live)
 const char *
 tv_renderer_names(void)
 {
-	return "text, json or summary";
+	return "text, json, summary, svg, mermaid or html";
+}
+
+/* ---- text kept for a document written whole; XML text ---- */
+
+static void
+buf_write(void *ctx, const char *s, size_t n)
+{
+	struct tvr_buf *b = ctx;
+	size_t cap;
+	char *p;
+
+	if (b->full)
+		return;
+	if (n > TVR_BUF_MAX - b->n) {
+		b->full = 1;
+		return;
+	}
+	if (b->n + n > b->cap) {
+		cap = b->cap ? b->cap : 16384;
+		while (cap < b->n + n)
+			cap *= 2;
+		if (cap > TVR_BUF_MAX)
+			cap = TVR_BUF_MAX;
+		if ((p = realloc(b->p, cap)) == NULL) {
+			b->full = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+void
+tvr_buf_out(struct tvr_buf *b, struct tv_out *o)
+{
+	o->write = buf_write;
+	o->ctx = b;
+}
+
+void
+tvr_buf_free(struct tvr_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+void
+tvr_xml(const struct tv_out *o, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		const char *rep;
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '&')
+			rep = "&amp;";
+		else if (ch == '<')
+			rep = "&lt;";
+		else if (ch == '>')
+			rep = "&gt;";
+		else if (ch == '"')
+			rep = "&quot;";
+		else if (ch == TV_SOFT)
+			rep = " ";
+		else if (ch == '\n')
+			continue;
+		else if (ch < 0x20 || ch >= 0x7f)
+			rep = "?";
+		else
+			continue;
+		o->write(o->ctx, run, (size_t)(s - run));
+		tvr_str(o, rep);
+		run = s + 1;
+	}
+	o->write(o->ctx, run, (size_t)(s - run));
 }
