@@ -228,6 +228,21 @@ struct tv_sum_totals {
 	uint64_t close[TV_CLOSE_COUNT];
 };
 
+/* One connection's line of the table, as fields (every table shows these). */
+struct tv_sum_row {
+	char client[TV_ENDPOINTSTRLEN], server[TV_ENDPOINTSTRLEN];
+	const char *proto;		/* "tcp", "udp" */
+	const char *open, *close;	/* outcome names, "-" for UDP */
+	const char *state;		/* Zeek's conn_state */
+	char history[TV_HISTORY_MAX];	/* Zeek's history, "-" when empty */
+	uint64_t packets, bytes;
+	char dur[40], rtt[40];		/* seconds; rtt "-" when none */
+	int have_rtt;
+};
+/* The fields of c's line; counted into *st unless st is NULL. */
+void tv_sum_fields(const struct tv_render_opts *ro, const struct tv_conn *c,
+    struct tv_sum_row *f, struct tv_sum_totals *st);
+
 /* The table's column heads (none in the two-line form of a narrow width). */
 void tv_sum_header(const struct tv_out *o, const struct tv_render_opts *ro);
 /* One line for connection c; adds it to *st. */
@@ -251,6 +266,7 @@ extern const struct tv_renderer tv_render_json;
 /* ---- pictures: SVG ladders (tv_svg.c), Mermaid (tv_mermaid.c), one
  * HTML page (tv_html.c), the time-sequence graph (tv_tsg.c); docs/pictures.md ---- */
 
-extern const struct tv_renderer tv_render_svg, tv_render_mermaid;
+extern const struct tv_renderer tv_render_svg, tv_render_mermaid, tv_render_html,
+    tv_render_tsg;
 
 #endif /* TV_RENDER_H */

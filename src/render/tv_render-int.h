@@ -87,4 +87,24 @@ void tvr_tsg_graph(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, enum tv_done why, const char *idp,
     struct tvr_size *sz);
 
+/* Draws one connection's picture (tvr_svg_ladder, tvr_tsg_graph). */
+typedef void (*tvr_draw_fn)(const struct tv_out *o,
+    const struct tv_render_opts *ro, const struct tv_conn *c,
+    enum tv_done why, const char *idp, struct tvr_size *sz);
+
+/* Pictures of connections stacked in one SVG document: each drawn into
+ * `body` as it is handed out, the document written at the end (its size
+ * comes first).  Past TVR_BUF_MAX connections are counted, not drawn. */
+struct tvr_stack {
+	struct tvr_buf body;
+	unsigned w, h;
+	uint64_t left_out;
+};
+void tvr_stack_conn(struct tvr_stack *st, const struct tv_render_opts *ro,
+    const struct tv_conn *c, enum tv_done why, tvr_draw_fn draw);
+/* The document: <svg> with `title`, the pictures, the totals; frees st. */
+void tvr_stack_end(struct tvr_stack *st, const struct tv_out *o,
+    const struct tv_render_opts *ro, const struct tv_totals *t,
+    const char *title);
+
 #endif /* TV_RENDER_INT_H */

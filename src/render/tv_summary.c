@@ -24,65 +24,83 @@ tv_sum_header(const struct tv_out *o, const struct tv_render_opts *ro)
 }
 
 void
-tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
-    const struct tv_conn *c, struct tv_sum_totals *st)
+tv_sum_fields(const struct tv_render_opts *ro, const struct tv_conn *c,
+    struct tv_sum_row *f, struct tv_sum_totals *st)
 {
-	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN], dur[40], rtt[40], h[4];
-	const char *op = "-", *cl = "-", *state, *hist;
 	int64_t us = -1;
-	struct sbuf sb;
 
-	tv_endpoint_str(&c->addr[0], c->port[0], ce, sizeof(ce));
-	tv_endpoint_str(&c->addr[1], c->port[1], se, sizeof(se));
-	tvr_secs(dur, sizeof(dur), tvr_span_ns(c->first_sec, c->first_nsec,
+	memset(f, 0, sizeof(*f));
+	tv_endpoint_str(&c->addr[0], c->port[0], f->client, sizeof(f->client));
+	tv_endpoint_str(&c->addr[1], c->port[1], f->server, sizeof(f->server));
+	tvr_secs(f->dur, sizeof(f->dur), tvr_span_ns(c->first_sec, c->first_nsec,
 	    c->last_sec, c->last_nsec), ro->ts_digits);
+	f->proto = c->proto == 6 ? "tcp" : "udp";
+	f->open = f->close = "-";
 	if (c->proto == 6) {
 		enum tv_open eo = tv_tcp_open(&c->tcp);
 		enum tv_close ec = tv_tcp_close(&c->tcp);
 
-		op = tv_open_names[eo];
-		cl = tv_close_names[ec];
-		state = tv_tcp_conn_state(&c->tcp);
-		hist = c->tcp.history;
+		f->open = tv_open_names[eo];
+		f->close = tv_close_names[ec];
+		f->state = tv_tcp_conn_state(&c->tcp);
+		snprintf(f->history, sizeof(f->history), "%s", c->tcp.history);
 		us = tv_tcp_handshake_rtt_us(&c->tcp);
-		st->open[eo]++;
-		st->close[ec]++;
-		st->tcp++;
+		if (st) {
+			st->open[eo]++;
+			st->close[ec]++;
+			st->tcp++;
+		}
 	} else {
-		state = tv_udp_conn_state(c->pkts[0], c->pkts[1]);
-		tvr_udp_history(c, h);
-		hist = h;
-		st->udp++;
+		f->state = tv_udp_conn_state(c->pkts[0], c->pkts[1]);
+		tvr_udp_history(c, f->history);
+		if (st)
+			st->udp++;
 	}
+	if (!f->history[0])
+		snprintf(f->history, sizeof(f->history), "-");
+	f->have_rtt = us >= 0;
 	if (us >= 0)
-		tvr_secs(rtt, sizeof(rtt), us * 1000, 6);
+		tvr_secs(f->rtt, sizeof(f->rtt), us * 1000, 6);
 	else
-		snprintf(rtt, sizeof(rtt), "-");
-	st->packets += c->pkts[0] + c->pkts[1];
-	st->bytes += c->bytes[0] + c->bytes[1];
+		snprintf(f->rtt, sizeof(f->rtt), "-");
+	f->packets = c->pkts[0] + c->pkts[1];
+	f->bytes = c->bytes[0] + c->bytes[1];
+	if (st) {
+		st->packets += f->packets;
+		st->bytes += f->bytes;
+	}
+}
+
+void
+tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, struct tv_sum_totals *st)
+{
+	struct tv_sum_row f;
+	struct sbuf sb;
+
+	tv_sum_fields(ro, c, &f, st);
 	sb.k = 0;
 	tvr_sb_printf(&sb, "%5" PRIu32 " %-5s %-23s %-23s %-12s %-12s %-6s %-12s %7"
-	    PRIu64 " %10" PRIu64 " %12s %10s\n", c->id, c->proto == 6 ?
-	    "tcp" : "udp", ce, se, op, cl, state, hist[0] ? hist : "-",
-	    c->pkts[0] + c->pkts[1], c->bytes[0] + c->bytes[1], dur, rtt);
+	    PRIu64 " %10" PRIu64 " %12s %10s\n", c->id, f.proto, f.client,
+	    f.server, f.open, f.close, f.state, f.history, f.packets, f.bytes,
+	    f.dur, f.rtt);
 	/* a row wider than the width (long fields) takes the two-line form */
 	if (!sum_narrow(ro) && (ro->width == 0 || sb.k <= ro->width + 1)) {
 		o->write(o->ctx, sb.b, sb.k);
 		return;
 	}
 	sb.k = 0;
-	tvr_sb_printf(&sb, "%5" PRIu32 " %s %s > %s", c->id,
-	    c->proto == 6 ? "tcp" : "udp", ce, se);
+	tvr_sb_printf(&sb, "%5" PRIu32 " %s %s > %s", c->id, f.proto, f.client,
+	    f.server);
 	tv_out_para(o, ro->width, 10, sb.b);
 	sb.k = 0;
 	tvr_sb_printf(&sb, "      ");
 	if (c->proto == 6)
-		tvr_sb_printf(&sb, "%s, %s; ", op, cl);
+		tvr_sb_printf(&sb, "%s, %s; ", f.open, f.close);
 	tvr_sb_printf(&sb, "%s %s; %" PRIu64 " packets, %" PRIu64 " bytes, %s s",
-	    state, hist[0] ? hist : "-", c->pkts[0] + c->pkts[1],
-	    c->bytes[0] + c->bytes[1], dur);
-	if (us >= 0)
-		tvr_sb_printf(&sb, "; rtt %s s", rtt);
+	    f.state, f.history, f.packets, f.bytes, f.dur);
+	if (f.have_rtt)
+		tvr_sb_printf(&sb, "; rtt %s s", f.rtt);
 	tv_out_para(o, ro->width, 8, sb.b);
 }
 

@@ -589,87 +589,94 @@ tvr_svg_ladder(const struct tv_out *o, const struct tv_render_opts *ro,
 
 /* ---- the format: the ladders kept until the end, then one document ---- */
 
-struct svg_self {
-	struct tvr_buf body;	/* the connections' groups, stacked */
-	unsigned w, h;
-	uint64_t left_out;	/* connections past TVR_BUF_MAX */
-};
-
-static void
-svg_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why)
+void
+tvr_stack_conn(struct tvr_stack *st, const struct tv_render_opts *ro,
+    const struct tv_conn *c, enum tv_done why, tvr_draw_fn draw)
 {
-	struct svg_self *self = x->self;
 	struct tvr_size sz;
 	struct tv_out bo;
-	size_t mark = self->body.n;
+	size_t mark = st->body.n;
 	char idp[40];
 
-	if (self->body.full) {
-		self->left_out++;
+	if (st->body.full) {
+		st->left_out++;
 		return;
 	}
 	snprintf(idp, sizeof(idp), "c%" PRIu32 "p%" PRIu32 "-", c->id, c->part);
-	tvr_buf_out(&self->body, &bo);
-	tvr_svg_ladder(NULL, x->ro, c, why, idp, &sz);
-	tv_out_printf(&bo, "<g class=\"conn\" id=\"conn-%" PRIu32 "%s\" "
-	    "transform=\"translate(0,%u)\">\n", c->id, c->part ? "-part" : "",
-	    self->h);
-	tvr_svg_ladder(&bo, x->ro, c, why, idp, &sz);
+	tvr_buf_out(&st->body, &bo);
+	draw(NULL, ro, c, why, idp, &sz);
+	if (st->h > 0)		/* a rule between connections */
+		tv_out_printf(&bo, "<line x1=\"%d\" y1=\"%u\" x2=\"%u\" y2=\"%u\" "
+		    "stroke=\"#bbb\"/>\n", PAD, st->h, sz.w - PAD, st->h);
+	tv_out_printf(&bo, "<g class=\"conn\" id=\"conn-%" PRIu32, c->id);
+	if (c->part)
+		tv_out_printf(&bo, "-part%" PRIu32, c->part + 1);
+	tv_out_printf(&bo, "\" transform=\"translate(0,%u)\">\n", st->h);
+	draw(&bo, ro, c, why, idp, &sz);
 	tvr_str(&bo, "</g>\n");
-	if (self->body.full) {		/* no half a picture */
-		self->body.n = mark;
-		self->left_out++;
+	if (st->body.full) {		/* no half a picture */
+		st->body.n = mark;
+		st->left_out++;
 		return;
 	}
-	if (self->h > 0)	/* a rule between connections */
-		tv_out_printf(&bo, "<line x1=\"%d\" y1=\"%u\" x2=\"%u\" y2=\"%u\" "
-		    "stroke=\"#bbb\"/>\n", PAD, self->h, sz.w - PAD, self->h);
-	self->h += sz.h;
-	if (sz.w > self->w)
-		self->w = sz.w;
+	st->h += sz.h;
+	if (sz.w > st->w)
+		st->w = sz.w;
 }
 
-static void
-svg_end(const struct tv_rctx *x, const struct tv_totals *t)
+void
+tvr_stack_end(struct tvr_stack *st, const struct tv_out *o,
+    const struct tv_render_opts *ro, const struct tv_totals *t,
+    const char *title)
 {
-	struct svg_self *self = x->self;
-	const struct tv_out *o = x->out;
 	struct tvr_buf tb = { 0 };
-	struct tv_render_opts ro = *x->ro;
+	struct tv_render_opts q = *ro;
 	struct tv_out to;
-	unsigned w = self->w < 480 ? 480 : self->w, h = self->h + 40;
+	unsigned w = st->w < 480 ? 480 : st->w, h = st->h + 36;
 
-	ro.width = 0;
+	q.width = 0;
 	tvr_buf_out(&tb, &to);
-	tv_text_totals(&to, &ro, t);
-	if (self->left_out)
+	tv_text_totals(&to, &q, t);
+	if (st->left_out)
 		tv_out_printf(&to, "%" PRIu64 " more not drawn: the picture would "
-		    "pass %u MiB (a filter picks fewer)", self->left_out,
+		    "pass %u MiB (a filter picks fewer)", st->left_out,
 		    TVR_BUF_MAX >> 20);
 	to.write(to.ctx, "", 1);	/* a C string for tvr_xml */
 	tv_out_printf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
 	    "width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\">\n"
-	    "<title>tcpviz ladders</title>\n"
+	    "<title>%s</title>\n"
 	    "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
-	    w, h, w, h);
-	if (self->body.n)
-		o->write(o->ctx, self->body.p, self->body.n);
+	    w, h, w, h, title);
+	if (st->body.n)
+		o->write(o->ctx, st->body.p, st->body.n);
 	tv_out_printf(o, "<text class=\"summary\" x=\"%d\" y=\"%u\" "
 	    "font-family=\"" SANS "\" font-size=\"11\" fill=\"#555\">", PAD,
-	    self->h + 24);
+	    st->h + 20);
 	if (!tb.full)
 		tvr_xml(o, tb.p);	/* its newlines are left out */
 	tvr_str(o, "</text>\n</svg>\n");
 	tvr_buf_free(&tb);
-	tvr_buf_free(&self->body);
+	tvr_buf_free(&st->body);
+}
+
+static void
+svg_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why)
+{
+	tvr_stack_conn(x->self, x->ro, c, why, tvr_svg_ladder);
+}
+
+static void
+svg_end(const struct tv_rctx *x, const struct tv_totals *t)
+{
+	tvr_stack_end(x->self, x->out, x->ro, t, "tcpviz ladders");
 }
 
 const struct tv_renderer tv_render_svg = {
 	.name = "svg",
 	.live = -1,
 	.keep_rows = 1,
-	.self_size = sizeof(struct svg_self),
+	.self_size = sizeof(struct tvr_stack),
 	.conn = svg_conn,
 	.end = svg_end,
 	.merge = tv_lad_merge,

@@ -27,6 +27,8 @@ struct opts {
 	struct tv_live_opts live;
 	struct tv_demo_opts demo;
 	const char *file, *wfile, *user;
+	const char *ofile;	/* -o: the output into this file */
+	const char *graph;	/* --graph */
 	const char *format;	/* --format, or "summary" for --summary */
 	long width;		/* --width, -1: the terminal's */
 	int list;		/* -D */
@@ -276,12 +278,14 @@ num_opt(const char *what, const char *arg, uint64_t min, uint64_t max,
 
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
 	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH, OPT_IMMEDIATE,
-	OPT_PRINT, OPT_TSPREC, OPT_COLOR };
+	OPT_PRINT, OPT_TSPREC, OPT_COLOR, OPT_GRAPH };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "graph", required_argument, NULL, OPT_GRAPH },
+	{ "output", required_argument, NULL, 'o' },
 	{ "data", required_argument, NULL, OPT_DATA },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "list-interfaces", no_argument, NULL, 'D' },
@@ -443,6 +447,17 @@ one_opt(struct opts *op, int ch, const char *arg)
 	case OPT_FORMAT:
 		op->format = arg;
 		return -1;
+	case OPT_GRAPH:
+		if (strcmp(arg, "tsg") != 0) {
+			fprintf(stderr, "tcpviz: unknown --graph '%s' (tsg: the "
+			    "time-sequence graph)\n", arg);
+			return TV_EXIT_ERROR;
+		}
+		op->graph = arg;
+		return -1;
+	case 'o':
+		op->ofile = arg;
+		return -1;
 	case OPT_DATA:
 		if ((i = tv_name_index(arg, data_names, 3)) < 0) {
 			fprintf(stderr, "tcpviz: unknown --data mode '%s' "
@@ -505,7 +520,7 @@ parse_args(int argc, char **argv, struct opts *op)
 	op->width = -1;
 	op->format = NULL;
 	argv[0] = (char *)"tcpviz";	/* getopt's messages, as every other says it */
-	while ((ch = getopt_long(argc, argv, "#AB:c:DeF:hi:lLnqQ:r:s:StUvw:Xy:Z:", longopts,
+	while ((ch = getopt_long(argc, argv, "#AB:c:DeF:hi:lLno:qQ:r:s:StUvw:Xy:Z:", longopts,
 	    NULL)) != -1)
 		if ((st = one_opt(op, ch, optarg)) >= 0)
 			return st;
@@ -516,6 +531,13 @@ parse_args(int argc, char **argv, struct opts *op)
 	}
 	if (op->summary)
 		op->format = "summary";
+	if (op->graph && op->format && strcmp(op->format, "svg") != 0) {
+		fprintf(stderr, "tcpviz: --graph=tsg draws an SVG picture: "
+		    "no --format=%s with it\n", op->format);
+		return TV_EXIT_ERROR;
+	}
+	if (op->graph)
+		op->format = "tsg";
 	if (op->file != NULL && op->live.iface != NULL) {
 		fprintf(stderr, "tcpviz: -r and -i: read a file or capture live, not both\n");
 		return TV_EXIT_ERROR;
@@ -575,12 +597,18 @@ parse_args(int argc, char **argv, struct opts *op)
 	return -1;
 }
 
-/* -w FILE on cap; 0, or -1 after a message (cap closed). */
+/* -w FILE on cap, then -o FILE; 0, or -1 after a message (cap closed). */
 static int
 open_dump(struct opts *op, struct tv_cap *cap, char *errbuf)
 {
-	if (op->wfile == NULL || tv_cap_dump_open(cap, op->wfile, errbuf) == 0)
-		return 0;
+	if (op->wfile == NULL || tv_cap_dump_open(cap, op->wfile, errbuf) == 0) {
+		if (op->ofile == NULL ||
+		    tv_sink_file(&op->run.sink, op->run.live, op->ofile) == 0)
+			return 0;
+		fprintf(stderr, "tcpviz: %s: %s\n", op->ofile, strerror(errno));
+		tv_cap_close(cap);
+		return -1;
+	}
 	fprintf(stderr, "tcpviz: %s: %s\n", op->wfile, errbuf);
 	tv_cap_close(cap);
 	return -1;
@@ -711,6 +739,12 @@ main(int argc, char **argv)
 		op.demo.user = op.user;
 		op.demo.wfile = op.wfile;
 		op.demo.live = op.live;
+		if (op.ofile != NULL &&
+		    tv_sink_file(&op.run.sink, op.run.live, op.ofile) < 0) {
+			fprintf(stderr, "tcpviz: %s: %s\n", op.ofile,
+			    strerror(errno));
+			return TV_EXIT_ERROR;
+		}
 		return tv_demo_main(&op.demo, &op.run);
 	}
 	if ((cap = open_input(&op, errbuf)) == NULL) {
