@@ -10,6 +10,7 @@
  * the pictures are inline SVG.  The table comes first, so the page is
  * written at the end: the rows and the sections are kept until then
  * (at most TVR_BUF_MAX bytes each; connections past that are counted).
+ * A link to the page with #q=WORDS opens it filtered.
  */
 struct html_self {
 	struct tvr_buf rows, secs;
@@ -50,6 +51,8 @@ static const char script[] =
 " shown.textContent=n+' of '+all+' connections shown';\n"
 "}\n"
 "box.addEventListener('input',apply);\n"
+"if(location.hash.indexOf('#q=')===0)"
+"box.value=decodeURIComponent(location.hash.slice(3));\n"
 "apply();\n"
 "})();\n";
 
