@@ -20,7 +20,8 @@
 #   6. Mermaid: each diagram rendered by the mermaid library (a local file,
 #      tests/pictures/node_modules, installed by tools/deps.sh test) with no
 #      parse error, as many messages as the text ladder has arrows;
-#   7. -o FILE writes the output there, an unwritable one is one line.
+#   7. -o FILE writes the output there, an unwritable one is one line;
+#      docs/img/*.svg (make docs) are what tcpviz draws now.
 # Without chromium (not root, so tools/deps.sh could not install it) the
 # browser checks skip with the reason; as root a missing one fails.
 # PICTURES_KEEP=DIR keeps the screenshots there, to look at.
@@ -271,6 +272,15 @@ else
 			bad "mermaid-$c" "$blocks diagrams, $oks rendered, $msgs messages (text ladder: $t_arrows arrows)" "$tmp/$c-mm.res"
 		fi
 	done
+fi
+
+# ---- the README's pictures are what tcpviz draws (make docs) ----
+"$TCPVIZ" -n -r $C/close-four-way.pcap --format=svg >"$tmp/doc1.svg"
+"$TCPVIZ" -n -r $C/retrans.pcap --graph=tsg >"$tmp/doc2.svg"
+if cmp -s "$tmp/doc1.svg" docs/img/close-four-way.svg && cmp -s "$tmp/doc2.svg" docs/img/retrans-tsg.svg; then
+	ok "docs-img"
+else
+	bad "docs-img" "docs/img/*.svg differ from what tcpviz draws now: make docs"
 fi
 
 # ---- 7. -o FILE ----

@@ -68,7 +68,8 @@ struct mm {
 	uint8_t said_open, said_close;
 };
 
-/* One packet: the arrow (dotted when it has an anomaly), its label and
+/* One packet: the arrow (dotted with an open head when it has an
+ * anomaly; a cross, which reads as "lost", is for none), its label and
  * notes, and the states that changed. */
 static void
 mm_row(struct mm *m, const struct tv_row *r)
@@ -76,8 +77,6 @@ mm_row(struct mm *m, const struct tv_row *r)
 	char lab[160], notes[512];
 	const char *arrow = r->an.notes ? "--)" : "->>";
 
-	if (r->flags & TV_TH_RST)
-		arrow = "-x";
 	tv_fmt_row_label(m->ro, m->c, r, lab, sizeof(lab));
 	tv_fmt_row_notes(m->ro, m->c, r, notes, sizeof(notes));
 	tv_out_printf(m->o, "    %s%s%s: ", r->from == TV_CLIENT ? "C" : "S", arrow,
