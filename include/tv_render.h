@@ -264,7 +264,9 @@ void tv_json_summary(const struct tv_out *o, const struct tv_totals *t);
 extern const struct tv_renderer tv_render_json;
 
 /* ---- pictures: SVG ladders (tv_svg.c), Mermaid (tv_mermaid.c), one
- * HTML page (tv_html.c), the time-sequence graph (tv_tsg.c); docs/pictures.md ---- */
+ * HTML page (tv_html.c), the time-sequence graph (tv_tsg.c); docs/pictures.md.
+ * Replay only: a document is written whole at the end, and the live
+ * sink drops lines a slow reader leaves behind ---- */
 
 extern const struct tv_renderer tv_render_svg, tv_render_mermaid, tv_render_html,
     tv_render_tsg;

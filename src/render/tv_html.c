@@ -202,7 +202,7 @@ html_end(const struct tv_rctx *x, const struct tv_totals *t)
  * ladder folds runs as it draws */
 const struct tv_renderer tv_render_html = {
 	.name = "html",
-	.live = -1,
+	.live = 0,		/* replay: a picture is drawn whole (see tv_render.h) */
 	.keep_rows = 1,
 	.self_size = sizeof(struct html_self),
 	.conn = html_conn,

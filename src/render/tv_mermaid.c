@@ -217,7 +217,7 @@ mm_end(const struct tv_rctx *x, const struct tv_totals *t)
 
 const struct tv_renderer tv_render_mermaid = {
 	.name = "mermaid",
-	.live = -1,
+	.live = 0,		/* replay: a picture is drawn whole (see tv_render.h) */
 	.keep_rows = 1,
 	.conn = mm_conn,
 	.end = mm_end,

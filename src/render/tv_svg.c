@@ -139,7 +139,7 @@ median_gap(const struct tv_conn *c)
 static void
 advance(struct svg *s, int64_t t)
 {
-	int64_t d = s->prev_ns < 0 ? 0 : t - s->prev_ns;
+	int64_t d = s->prev_ns < 0 || t < s->prev_ns ? 0 : t - s->prev_ns;
 	double extra;
 	char gap[40];
 
@@ -483,7 +483,7 @@ head(struct svg *s)
 static void
 foot(struct svg *s, enum tv_done why)
 {
-	char buf[640];
+	char buf[640], piece[640];
 	const char *text, *next;
 	double x = PAD, y;
 	size_t n, cols;
@@ -520,8 +520,11 @@ foot(struct svg *s, enum tv_done why)
 		n = tvr_wrap_piece(text, cols, &next);
 		P("<text class=\"totals\" x=\"%d\" y=\"%.1f\" font-size=\"11\" "
 		    "fill=\"#333\">", PAD, y);
-		if (s->o)
-			tvr_piece(s->o, text, n);	/* digits and words: no escapes */
+		if (n >= sizeof(piece))
+			n = sizeof(piece) - 1;
+		memcpy(piece, text, n);
+		piece[n] = '\0';
+		X(piece);
 		P("</text>\n");
 		y += 15;
 	}
@@ -674,7 +677,7 @@ svg_end(const struct tv_rctx *x, const struct tv_totals *t)
 
 const struct tv_renderer tv_render_svg = {
 	.name = "svg",
-	.live = -1,
+	.live = 0,		/* replay: a picture is drawn whole (see tv_render.h) */
 	.keep_rows = 1,
 	.self_size = sizeof(struct tvr_stack),
 	.conn = svg_conn,

@@ -94,7 +94,7 @@ ranges(struct tsg *g)
 	const struct tv_rowblk *b;
 	double win_hi = 0;
 	unsigned i;
-	int any = 0;
+	int any = 0, anyt = 0;
 
 	g->s0 = 0;
 	g->s1 = 1;
@@ -105,10 +105,11 @@ ranges(struct tsg *g)
 			const struct tv_row *r = &b->r[i];
 			double t = row_t(g, r), lo, hi;
 
-			if (!any || t < g->t0)
+			if (!anyt || t < g->t0)
 				g->t0 = t;
-			if (!any || t > g->t1)
+			if (!anyt || t > g->t1)
 				g->t1 = t;
+			anyt = 1;
 			if (r->from == g->from) {
 				lo = tv_conn_rel(g->c, g->from, r->seq);
 				hi = lo + r->len + ((r->flags & (TV_TH_SYN |
@@ -424,7 +425,7 @@ tsg_end(const struct tv_rctx *x, const struct tv_totals *t)
 /* every row is kept (none merged): each segment is drawn */
 const struct tv_renderer tv_render_tsg = {
 	.name = "tsg",
-	.live = -1,
+	.live = 0,		/* replay: a picture is drawn whole (see tv_render.h) */
 	.keep_rows = 1,
 	.self_size = sizeof(struct tvr_stack),
 	.conn = tsg_conn,

@@ -585,6 +585,13 @@ parse_args(int argc, char **argv, struct opts *op)
 	op->run.live = op->file == NULL;
 	op->run.renderer = tv_renderer_find(op->format ? op->format : "text",
 	    op->run.live);
+	if (op->run.renderer == NULL && op->run.live &&
+	    tv_renderer_find(op->format, 0) != NULL) {
+		fprintf(stderr, "tcpviz: %s%s draws whole captures: save one with "
+		    "-w, then draw it with -r\n", op->graph ? "--graph=" :
+		    "--format=", op->graph ? op->graph : op->format);
+		return TV_EXIT_ERROR;
+	}
 	if (op->run.renderer == NULL) {
 		fprintf(stderr, "tcpviz: unknown format '%s' (%s)\n", op->format,
 		    tv_renderer_names());
