@@ -131,7 +131,9 @@ median_gap(const struct tv_conn *c)
 	for (j = 0; j < 64; j++)
 		if ((k += hist[j]) * 2 >= n)
 			break;
-	return (int64_t)3 << j >> 1;	/* 1.5 * 2^j */
+	if (j > 56)			/* a damaged file's times: no overflow */
+		j = 56;
+	return ((int64_t)3 << j) >> 1;	/* 1.5 * 2^j */
 }
 
 /* Room for the time since the row before: proportional, or folded into
@@ -144,7 +146,7 @@ advance(struct svg *s, int64_t t)
 	char gap[40];
 
 	s->prev_ns = t;
-	if (d > s->median_ns * FOLD_GAP && d >= 1000000) {
+	if (d / FOLD_GAP > s->median_ns && d >= 1000000) {
 		double y = s->y + ROW * 0.5 + 7;
 
 		tvr_secs(gap, sizeof(gap), d, 3);

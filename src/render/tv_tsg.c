@@ -85,6 +85,15 @@ recv_wscale(const struct tv_conn *c, int recv)
 	return (unsigned)(have[recv] > 14 ? 14 : have[recv]);
 }
 
+/* The receiver's window edge of row r, ACK plus window: the window of a
+ * SYN is never scaled (RFC 7323 §2.2). */
+static double
+win_edge(const struct tsg *g, const struct tv_row *r)
+{
+	return tv_conn_rel(g->c, g->from, r->ack) + (double)r->win *
+	    (double)(r->flags & TV_TH_SYN ? 1u : 1u << g->wscale);
+}
+
 /* The ranges: every segment of the sender and the receiver's ACKs; the
  * window edge only up to half again the data's range (it may be far
  * above: it is clipped). */
@@ -123,8 +132,7 @@ ranges(struct tsg *g)
 				hi = tv_conn_rel(g->c, g->from, r->ack);
 				if (hi > g->s1)
 					g->s1 = hi;
-				hi += (double)r->win * (double)(1u << g->wscale);
-				if (hi > win_hi)
+				if ((hi = win_edge(g, r)) > win_hi)
 					win_hi = hi;
 			}
 		}
@@ -151,6 +159,25 @@ tick_step(double range, int n)
 	return step;
 }
 
+/* The multiples of step from lo to hi (at most 64), for tick marks:
+ * *k the first, the count returned; none for a range no picture shows
+ * (a damaged file's times). */
+static int
+ticks(double lo, double hi, double step, long long *k)
+{
+	double q = lo / step;
+	int n;
+
+	if (!(q > -1e15 && q < 1e15) || !(step > 0))
+		return 0;
+	*k = (long long)q;
+	if ((double)*k * step < lo - step * 1e-6)
+		(*k)++;
+	for (n = 0; n < 64 && (double)(*k + n) * step <= hi + step * 1e-6; n++)
+		;
+	return n;
+}
+
 /* The axes: time in s, ms or us; sequence numbers in bytes or kB. */
 static void
 axes(struct tsg *g)
@@ -158,7 +185,8 @@ axes(struct tsg *g)
 	double range = g->t1 - g->t0, step, v, unit = 1, sunit = 1;
 	const char *tu = "s", *su = "bytes";
 	double yb = g->y0 + MT + GH;
-	int k;
+	long long k;
+	int i, n;
 
 	if (range < 2e-3)
 		unit = 1e-6, tu = "\u00b5s";
@@ -169,20 +197,18 @@ axes(struct tsg *g)
 	P("<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"#fff\" "
 	    "stroke=\"#333\"/>\n", ML, g->y0 + MT, GW, GH);
 	step = tick_step(range / unit, 8) * unit;
-	k = (int)(g->t0 / step);
-	for (v = k * step; v <= g->t1 + step * 1e-6 && k < 100000; v = ++k * step) {
-		if (v < g->t0 - step * 1e-6)
-			continue;
+	n = ticks(g->t0, g->t1, step, &k);
+	for (i = 0; i < n; i++) {
+		v = (double)(k + i) * step;
 		P("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 		    "stroke=\"#ddd\"/><text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
 		    "text-anchor=\"middle\" font-size=\"11\">%.6g</text>\n",
 		    px(g, v), g->y0 + MT, px(g, v), yb, px(g, v), yb + 16, v / unit);
 	}
 	step = tick_step((g->s1 - g->s0) / sunit, 8) * sunit;
-	k = (int)(g->s0 / step);
-	for (v = k * step; v <= g->s1 && k < 100000; v = ++k * step) {
-		if (v < g->s0)
-			continue;
+	n = ticks(g->s0, g->s1, step, &k);
+	for (i = 0; i < n; i++) {
+		v = (double)(k + i) * step;
 		P("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
 		    "<text class=\"tick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
 		    "font-size=\"11\">%.6g</text>\n", ML, py(g, v), ML + GW,
@@ -196,71 +222,61 @@ axes(struct tsg *g)
 	    "</text>\n", 18, g->y0 + MT + GH / 2, 18, g->y0 + MT + GH / 2, su);
 }
 
-/* The receiver's ACK and window edges as step lines, its SACK blocks. */
+/* The receiver's ACKs (window 0) or window edges (1) as a step line. */
 static void
-acks(struct tsg *g)
+step_line(struct tsg *g, int window)
 {
 	const struct tv_rowblk *b;
-	int have = 0, i;
+	int have = 0;
 	unsigned j;
 
-	P("<path class=\"ack\" fill=\"none\" stroke=\"" C_ACK "\" "
-	    "stroke-width=\"1.3\" d=\"");
+	if (window)
+		P("<path class=\"window\" fill=\"none\" stroke=\"" C_WIN "\" "
+		    "stroke-width=\"1.3\" clip-path=\"url(#%sd%dclip)\" d=\"",
+		    g->idp, g->from);
+	else
+		P("<path class=\"ack\" fill=\"none\" stroke=\"" C_ACK "\" "
+		    "stroke-width=\"1.3\" d=\"");
 	for (b = g->c->rows; b != NULL; b = b->next)
 		for (j = 0; j < b->n; j++) {
 			const struct tv_row *r = &b->r[j];
-			double a;
+			double v;
 
 			if (r->from == g->from || !(r->flags & TV_TH_ACK))
 				continue;
-			a = tv_conn_rel(g->c, g->from, r->ack);
-			if (!have)
-				P("M%.1f %.1f", px(g, row_t(g, r)), py(g, a));
-			else
-				P("H%.1fV%.1f", px(g, row_t(g, r)), py(g, a));
+			v = window ? win_edge(g, r) :
+			    tv_conn_rel(g->c, g->from, r->ack);
+			if (v > g->s1)
+				v = g->s1;
+			P(have ? "H%.1fV%.1f" : "M%.1f %.1f", px(g, row_t(g, r)),
+			    py(g, v));
 			have = 1;
 		}
 	if (have)
 		P("H%.1f", px(g, g->t1));
 	P("\"/>\n");
-	have = 0;
-	P("<path class=\"window\" fill=\"none\" stroke=\"" C_WIN "\" "
-	    "stroke-width=\"1.3\" clip-path=\"url(#%sd%dclip)\" d=\"", g->idp,
-	    g->from);
-	for (b = g->c->rows; b != NULL; b = b->next)
-		for (j = 0; j < b->n; j++) {
-			const struct tv_row *r = &b->r[j];
-			double w;
+}
 
-			if (r->from == g->from || !(r->flags & TV_TH_ACK))
-				continue;
-			/* the window of a SYN is never scaled (RFC 7323 §2.2) */
-			w = tv_conn_rel(g->c, g->from, r->ack) + (double)r->win *
-			    (double)(r->flags & TV_TH_SYN ? 1u : 1u << g->wscale);
-			if (w > g->s1)
-				w = g->s1;
-			if (!have)
-				P("M%.1f %.1f", px(g, row_t(g, r)), py(g, w));
-			else
-				P("H%.1fV%.1f", px(g, row_t(g, r)), py(g, w));
-			have = 1;
-		}
-	if (have)
-		P("H%.1f", px(g, g->t1));
-	P("\"/>\n");
+/* The receiver's SACK blocks, at the time of the ACK that carried them. */
+static void
+sacks(struct tsg *g)
+{
+	const struct tv_rowblk *b;
+	unsigned j;
+	int i;
+
 	for (b = g->c->rows; b != NULL; b = b->next)
 		for (j = 0; j < b->n; j++) {
 			const struct tv_row *r = &b->r[j];
-			double x = px(g, row_t(g, r));
+			double x = px(g, row_t(g, r)) + 2;
 
 			if (r->from == g->from || !(r->opt_mask & TV_OPT_SACK))
 				continue;
 			for (i = 0; i < r->nsack && i < TV_MAX_SACK; i++)
 				P("<line class=\"sack\" x1=\"%.1f\" y1=\"%.1f\" "
 				    "x2=\"%.1f\" y2=\"%.1f\" stroke=\"" C_SACK "\" "
-				    "stroke-width=\"3\"/>\n", x + 2,
-				    py(g, tv_conn_rel(g->c, g->from, r->sack[i][0])),
-				    x + 2,
+				    "stroke-width=\"3\"/>\n", x,
+				    py(g, tv_conn_rel(g->c, g->from, r->sack[i][0])), x,
 				    py(g, tv_conn_rel(g->c, g->from, r->sack[i][1])));
 		}
 }
@@ -366,7 +382,9 @@ graph(struct tsg *g)
 	P("<clipPath id=\"%sd%dclip\"><rect x=\"%d\" y=\"%.1f\" width=\"%d\" "
 	    "height=\"%d\"/></clipPath>\n", g->idp, f, ML, g->y0 + MT, GW, GH);
 	axes(g);
-	acks(g);
+	step_line(g, 0);
+	step_line(g, 1);
+	sacks(g);
 	segments(g);
 	key(g);
 	P("</g>\n");
