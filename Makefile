@@ -37,7 +37,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test unit golden demo clean regen setcap bench progs soak install uninstall
+.PHONY: all deps test unit golden demo clean regen setcap bench progs soak install uninstall docs
 
 all: deps tcpviz $(PROGS)
 progs: $(PROGS)
@@ -72,6 +72,12 @@ test:
 regen: tcpviz
 	@test -n "$(T)" || { echo "usage: make regen T=<test name from tests/TESTLIST>"; exit 1; }
 	@sh tests/golden.sh --regen "$(T)"
+
+# make docs: the pictures in README.md and docs/pictures.md, from real
+# outputs (tests/pictures.sh fails when they drift)
+docs: tcpviz
+	./tcpviz -n -r captures/close-four-way.pcap --format=svg -o docs/img/close-four-way.svg
+	./tcpviz -n -r captures/retrans.pcap --graph=tsg -o docs/img/retrans-tsg.svg
 
 # sudo make demo: install what is missing, build, and run the live demo
 demo: all

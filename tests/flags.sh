@@ -13,7 +13,9 @@
 #   * -s 0 is the most; -F FILE reads the expression (comments, bounds).
 #   * -w - is the capture alone on stdout (tcpdump -r - reads it), the
 #     ladder on stderr with --print; bad -Q, -y, --time-stamp-precision
-#     values are one line; --time-stamp-precision scales -r and -w.
+#     values are one line; --time-stamp-precision scales -r and -w;
+#     a bad --graph, --graph with another --format, an unwritable -o FILE:
+#     one line each.
 # tcpdump comes with tools/deps.sh test; without it the comparisons skip.
 # Prints "ok NAME", "FAIL NAME: why" or "skip NAME: why", then
 # "flags: N passed, M failed".  TCPVIZ names the binary (default ./tcpviz).
@@ -295,6 +297,9 @@ onebad "--width not a number" "(72 to 100000)" -r $C/handshake.pcap --width=wide
 onebad "--color bad value" "auto, always or never" -r $C/handshake.pcap --color=bogus
 onebad "--data bad value" "summary, full or none" -r $C/handshake.pcap --data=some
 onebad "--format bad value" "unknown format 'xml'" -r $C/handshake.pcap --format=xml
+onebad "--graph bad value" "unknown --graph 'stevens' (tsg" -r $C/handshake.pcap --graph=stevens
+onebad "--graph with --format=json" "no --format=json with it" -r $C/handshake.pcap --graph=tsg --format=json
+onebad "-o unwritable" "/nonexistent/out.svg: No such file or directory" -r $C/handshake.pcap --format=svg -o /nonexistent/out.svg
 onebad "--pace too long" "(0 to 10000)" --demo --pace=99999
 
 # --time-stamp-precision with -r: libpcap scales the times; -w keeps them so

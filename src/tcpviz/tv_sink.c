@@ -300,6 +300,32 @@ tv_sink_none(struct tv_sink *sink)
 	sink->failed = null_failed;
 }
 
+/* -o FILE, replayed: closing the file is the last write that may fail */
+static void
+file_end(void *ctx, int interrupted)
+{
+	(void)ctx;
+	(void)interrupted;
+	if (fclose(stdio_fp) != 0 && stdio_errno == 0)
+		stdio_errno = errno ? errno : EIO;
+	stdio_fp = stdout;
+}
+
+int
+tv_sink_file(struct tv_sink *sink, int live, const char *path)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (fp == NULL)
+		return -1;
+	stdio_fp = fp;
+	out_fd = fileno(fp);
+	tv_sink_stdout(sink, live);
+	if (!live)
+		sink->end = file_end;
+	return 0;
+}
+
 void
 tv_sink_stderr(struct tv_sink *sink, int live)
 {
