@@ -55,7 +55,10 @@ extern const char *const tv_close_names[TV_CLOSE_COUNT];
 #define TV_NOTE_RST_DATA	0x0040
 #define TV_NOTE_AFTER_CLOSE	0x0080
 #define TV_NOTE_SYN_DATA	0x0100
-#define TV_NOTE_COUNT		9
+#define TV_NOTE_BAD_CKSUM	0x0200	/* TCP/UDP checksum wrong: not used for state */
+#define TV_NOTE_BAD_RST		0x0400	/* RST not acceptable (RFC 9293 §3.10.7.3, .4) */
+#define TV_NOTE_OFFLOADED	0x0800	/* length taken from the frame (tv_pkt.offloaded) */
+#define TV_NOTE_COUNT		12
 extern const char *const tv_note_names[TV_NOTE_COUNT];
 
 /* Events a packet caused (tv_tcp_pkt.events). */
@@ -126,7 +129,10 @@ struct tv_tcp_zeek {
 	uint32_t h_seq_s, h_seq_f, h_seq_r;	/* last seq of SYN (or SYN-ACK), FIN, RST */
 	uint8_t h_once;		/* bits: a d i q recorded, payload sent */
 	uint8_t h_seen;		/* bits: s h f r seen before (seq valid) */
-	uint32_t n_t, n_w;	/* counts for the logarithmic letters */
+	uint8_t ep_prev;	/* the endpoint state before the last change */
+	uint32_t n_t, n_w, n_c, n_g;	/* counts for the logarithmic letters */
+	uint32_t gap_to;	/* content gaps (g): reported up to here ... */
+	uint8_t gap_known;	/* ... once one was */
 };
 
 /* Per-connection TCP analysis; lives in struct tv_conn. */
@@ -179,7 +185,11 @@ unsigned tv_tcp_syn_retries(const struct tv_tcp *t);
 /* Zeek's conn_state for this connection ("SF", "REJ", ...). */
 const char *tv_tcp_conn_state(const struct tv_tcp *t);
 
-/* UDP flows get a conn_state and history too (Zeek's UDP rules). */
+/* UDP flows get a conn_state and history too (Zeek's UDP rules).  A UDP
+ * flow's history is kept in its struct tv_tcp's history (the rest unused):
+ * tv_udp_packet() adds a datagram's letters and fills *out's notes. */
+void tv_udp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
+    struct tv_tcp_pkt *out);
 const char *tv_udp_conn_state(uint64_t client_pkts, uint64_t server_pkts);
 
 #endif /* TV_TCP_H */

@@ -79,12 +79,10 @@ json_outcomes(const struct tv_out *o, const struct tv_conn *c)
 	const struct tv_tcp *t = &c->tcp;
 	enum tv_close cl;
 	int64_t rtt;
-	char h[4];
 
 	if (c->proto != 6) {
-		tvr_udp_history(c, h);
 		tv_out_printf(o, ",\"conn_state\":\"%s\",\"history\":\"%s\"",
-		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), h);
+		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), t->history);
 		return;
 	}
 	cl = tv_tcp_close(t);
@@ -154,6 +152,13 @@ tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 		tvr_str(o, "}");
 		json_tcp_pkt(o, &c->last);
 	}
+	if (pkt->ck_l4 != TV_CK_UNVERIFIED)
+		tv_out_printf(o, ",\"cksum\":\"%s\"", tv_ck_names[pkt->ck_l4]);
+	if (pkt->ck_l4 == TV_CK_INCORRECT)
+		tv_out_printf(o, ",\"cksum_value\":%u,\"cksum_want\":%u",
+		    pkt->ck_got, pkt->ck_want);
+	if (pkt->offloaded)
+		tvr_str(o, ",\"offloaded\":true");
 	if (pkt->truncated)
 		tvr_str(o, ",\"truncated\":true");
 	if (pkt->malformed) {

@@ -102,6 +102,13 @@ row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 			    r->an.syn_retry, gap);
 		} else if ((1u << i) == TV_NOTE_DUP_ACK) {
 			ADD("%sdup-ack #%u", k ? SEP : "", r->an.dup_ack);
+		} else if ((1u << i) == TV_NOTE_BAD_CKSUM) {
+			ADD("%sbad cksum: not used (offload on the capturing"
+			    " host? -K)", k ? SEP : "");
+		} else if ((1u << i) == TV_NOTE_BAD_RST) {
+			ADD("%sunacceptable RST: ignored", k ? SEP : "");
+		} else if ((1u << i) == TV_NOTE_OFFLOADED) {
+			ADD("%soffloaded (length from frame)", k ? SEP : "");
 		} else {
 			ADD("%s%s", k ? SEP : "", tv_note_names[i]);
 		}
@@ -118,6 +125,15 @@ row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 			    (unsigned)r->ttl);
 		if (r->has_ipid)
 			ADD("," SOFT_S "id %u", (unsigned)r->ipid);
+		/* tcpdump -v's words, and ours for an offloading sender */
+		if (r->ck_l4 == TV_CK_CORRECT)
+			ADD("," SOFT_S "cksum 0x%04x (correct)", r->ck_got);
+		else if (r->ck_l4 == TV_CK_INCORRECT)
+			ADD("," SOFT_S "cksum 0x%04x (incorrect -> 0x%04x)",
+			    r->ck_got, r->ck_want);
+		else if (r->ck_l4 == TV_CK_PARTIAL)
+			ADD("," SOFT_S "cksum 0x%04x (offloaded)",
+			    r->ck_got);
 	}
 	if (opts[0])
 		ADD("%s%s", k ? SOFT_S : "", opts);
@@ -958,11 +974,8 @@ lad_footer(const struct lad *l, enum tv_done why)
 			    c->tcp.out_of_order, c->tcp.zero_windows);
 		}
 	} else {
-		char h[4];
-
-		tvr_udp_history(c, h);
 		ADD("; conn_state %s, history %s",
-		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), h);
+		    tv_udp_conn_state(c->pkts[0], c->pkts[1]), c->tcp.history);
 	}
 	if (why == TV_DONE_EVICTED)
 		ADD("; evicted: connection table full");

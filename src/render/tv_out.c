@@ -82,19 +82,6 @@ tvr_proto(uint8_t proto)
 	return proto == 6 ? "TCP" : "UDP";
 }
 
-/* Zeek's UDP history: D / d when a side sent payload. */
-void
-tvr_udp_history(const struct tv_conn *c, char h[4])
-{
-	int k = 0;
-
-	if (c->bytes[0])
-		h[k++] = 'D';
-	if (c->bytes[1])
-		h[k++] = 'd';
-	h[k] = '\0';
-}
-
 size_t
 tv_fmt_opts(char *buf, size_t size, uint8_t mask, uint16_t mss, uint8_t wscale,
     uint8_t nsack, int syn)

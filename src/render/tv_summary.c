@@ -27,7 +27,7 @@ void
 tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, struct tv_sum_totals *st)
 {
-	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN], dur[40], rtt[40], h[4];
+	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN], dur[40], rtt[40];
 	const char *op = "-", *cl = "-", *state, *hist;
 	int64_t us = -1;
 	struct sbuf sb;
@@ -50,8 +50,7 @@ tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 		st->tcp++;
 	} else {
 		state = tv_udp_conn_state(c->pkts[0], c->pkts[1]);
-		tvr_udp_history(c, h);
-		hist = h;
+		hist = c->tcp.history;	/* UDP's, tv_udp_packet() */
 		st->udp++;
 	}
 	if (us >= 0)

@@ -312,7 +312,8 @@ take(struct tv_run *run, const struct tv_rec *rec, int link)
 	pkt.n = run->frames;
 	pkt.ts_sec = rec->ts_sec;
 	pkt.ts_nsec = rec->ts_nsec;
-	if (tv_decode(link, rec->data, rec->caplen, rec->wirelen, &pkt) == 0) {
+	if (tv_decode_opts(link, rec->data, rec->caplen, rec->wirelen,
+	    run->o.no_cksum ? 0 : TV_DEC_CKSUM, &pkt) == 0) {
 		c = tv_flow_add(run->flow, &pkt, &from);
 		if (c == NULL) {
 			snprintf(run->errbuf, sizeof(run->errbuf), "out of memory");

@@ -416,6 +416,7 @@ tv_flow_row(const struct tv_conn *c, const struct tv_pkt *pkt,
 		.malformed = pkt->malformed, .an = c->last,
 		.ttl = pkt->ttl, .has_ipid = pkt->has_ipid, .ipid = pkt->ipid,
 		.ts_val = pkt->ts_val, .ts_ecr = pkt->ts_ecr,
+		.ck_l4 = pkt->ck_l4, .ck_got = pkt->ck_got, .ck_want = pkt->ck_want,
 	};
 	memcpy(r->sack, pkt->sack, sizeof(r->sack));
 }
@@ -496,9 +497,12 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 	c->last_sec = pkt->ts_sec;
 	c->last_nsec = pkt->ts_nsec;
 	c->pkts[side]++;
-	if (c->proto != 6)
+	if (c->proto != 6 && pkt->ck_l4 != TV_CK_INCORRECT)
 		c->bytes[side] += pkt->len;
-	if (c->proto == 6) {
+	if (c->proto != 6)
+		tv_udp_packet(&c->tcp, pkt, side, &c->last);
+	/* a segment with a bad checksum sets no number (tv_tcp_packet()) */
+	if (c->proto == 6 && pkt->ck_l4 != TV_CK_INCORRECT) {
 		if ((pkt->flags & TV_TH_SYN) && !c->isn_known[side]) {
 			c->isn[side] = pkt->seq;
 			c->isn_known[side] = 1;
@@ -507,6 +511,8 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 			c->base[side] = pkt->seq;
 			c->base_known[side] = 1;
 		}
+	}
+	if (c->proto == 6) {
 		tv_tcp_packet(&c->tcp, pkt, side, &c->last);
 		c->bytes[side] = c->tcp.q[side].payload;
 		if (!c->closed && c->tcp.closed) {

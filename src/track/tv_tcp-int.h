@@ -37,5 +37,7 @@ void tv_tcp_anom_take(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 void tv_tcp_zeek_init(struct tv_tcp *t, int flipped);
 void tv_tcp_zeek_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
     uint16_t notes);
+/* A segment with a bad checksum: only its history letter (C/c). */
+void tv_tcp_zeek_bad_cksum(struct tv_tcp *t, int from);
 
 #endif /* TV_TCP_INT_H */

@@ -38,7 +38,7 @@ const char *const tv_close_names[TV_CLOSE_COUNT] = {
 const char *const tv_note_names[TV_NOTE_COUNT] = {
 	"retransmission", "out-of-order", "dup-ack", "zero-window",
 	"window-update", "keep-alive", "rst-with-data", "after-close",
-	"syn-with-payload",
+	"syn-with-payload", "bad-cksum", "unacceptable-rst", "offloaded",
 };
 
 void
@@ -74,7 +74,18 @@ tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 	memset(out, 0, sizeof(*out));
 	before[0] = t->state[0];
 	before[1] = t->state[1];
+	if (pkt->ck_l4 == TV_CK_INCORRECT) {
+		/* Zeek's TCPAnalyzer::ValidateChecksum(): a segment with a
+		 * bad checksum is not taken in, only noted (history C/c) */
+		out->notes = TV_NOTE_BAD_CKSUM |
+		    (pkt->offloaded ? TV_NOTE_OFFLOADED : 0);
+		tv_tcp_zeek_bad_cksum(t, from);
+		memcpy(out->state, t->state, sizeof(out->state));
+		return;
+	}
 	out->notes = tv_tcp_anom_judge(t, pkt, from, ns, out);
+	if (pkt->offloaded)
+		out->notes |= TV_NOTE_OFFLOADED;
 	tv_tcp_state_packet(t, pkt, from, ns, out);
 	tv_tcp_anom_take(t, pkt, from, out->notes);
 	tv_tcp_zeek_packet(t, pkt, from, out->notes);

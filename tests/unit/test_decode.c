@@ -571,8 +571,8 @@ test_ipv6_hop_by_hop_and_dest_opts(void **state)
 	assert_syn(&p, 1);
 }
 
-/* Payload length 0 is a jumbogram only behind a hop-by-hop header
- * (RFC 2675); with "no next header" (59) it is an empty packet. */
+/* Payload length 0 with nothing after the header is an empty packet (with
+ * "no next header", 59) or a hop-by-hop header that is not there. */
 static void
 test_ipv6_payload_length_zero(void **state)
 {
@@ -589,7 +589,8 @@ test_ipv6_payload_length_zero(void **state)
 	n = pb_ipv6_len(b, 0, pb_doc6_a, pb_doc6_b, b, 0, 0);
 	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 1);
 	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
-	assert_string_equal(p.malformed, "ipv6 payload length 0 (jumbogram)");
+	assert_string_equal(p.malformed, "ipv6 extension header past packet");
+	assert_int_equal(p.offloaded, 0);
 }
 
 static void
@@ -686,12 +687,15 @@ test_ipv6_payload_length(void **state)
 	size_t n, tn;
 
 	(void)state;
-	/* 0 means a jumbogram, which is not supported */
+	/* 0 with bytes after the header: BIG TCP's GSO packet (or a
+	 * jumbogram): the length comes from the frame, marked offloaded */
 	tn = syn_tcp(t);
 	n = pb_ipv6_len(b, 6, pb_doc6_a, pb_doc6_b, t, tn, 0);
-	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 1);
-	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
-	assert_non_null(p.malformed);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 0);
+	assert_int_equal(p.offloaded, 1);
+	assert_null(p.malformed);
+	assert_int_equal(p.len, 0);
+	assert_int_equal(p.flags, TV_TH_SYN);
 
 	/* beyond the packet: flagged, decoded from what the wire carried */
 	tn = pb_tcp(t, SPORT, DPORT, ISN, 9, TV_TH_ACK, 100, NULL, 0, 12);
@@ -1193,7 +1197,7 @@ test_icmp_icmp6_other(void **state)
 static void
 test_flags_letters(void **state)
 {
-	static const struct { uint8_t f; const char *s; } cases[] = {
+	static const struct { uint16_t f; const char *s; } cases[] = {
 		{ TV_TH_SYN, "S" },
 		{ TV_TH_SYN | TV_TH_ACK, "S." },
 		{ TV_TH_ACK, "." },
@@ -1203,8 +1207,12 @@ test_flags_letters(void **state)
 		{ TV_TH_RST, "R" },
 		{ TV_TH_RST | TV_TH_ACK, "R." },
 		{ 0, "none" },
-		{ 0xff, "SFPRUEW." },
+		/* tcpdump's print-tcp.c order: F S R P . U E W, then AE as e */
+		{ 0xff, "FSRP.UEW" },
+		{ 0x1ff, "FSRP.UEWe" },
 		{ TV_TH_SYN | TV_TH_ECE | TV_TH_CWR, "SEW" },
+		{ TV_TH_SYN | TV_TH_ACK | TV_TH_ECE, "S.E" },
+		{ TV_TH_SYN | TV_TH_ECE | TV_TH_CWR | TV_TH_AE, "SEWe" },
 	};
 	char buf[12];
 	size_t i;
@@ -1225,7 +1233,7 @@ test_flags_letters(void **state)
 static void
 test_flags_words(void **state)
 {
-	static const struct { uint8_t f; const char *s; } cases[] = {
+	static const struct { uint16_t f; const char *s; } cases[] = {
 		{ TV_TH_SYN, "SYN" },
 		{ TV_TH_SYN | TV_TH_ACK, "SYN,ACK" },
 		{ TV_TH_ACK, "ACK" },
@@ -1234,6 +1242,7 @@ test_flags_words(void **state)
 		{ TV_TH_RST | TV_TH_ACK, "RST,ACK" },
 		{ 0, "none" },
 		{ 0xff, "SYN,FIN,RST,PSH,URG,ECE,CWR,ACK" },
+		{ 0x1ff, "SYN,FIN,RST,PSH,URG,ECE,CWR,ACK,AE" },
 	};
 	char buf[40];
 	size_t i;

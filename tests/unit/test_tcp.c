@@ -161,7 +161,8 @@ test_names(void **state)
 	assert_string_equal(tv_tcp_state_names[TV_ST_TIME_WAIT], "TIME_WAIT");
 	assert_string_equal(tv_note_names[0], "retransmission");	/* bit 0x0001 */
 	assert_string_equal(tv_note_names[8], "syn-with-payload");	/* bit 0x0100 */
-	assert_int_equal(TV_NOTE_SYN_DATA, 1 << (TV_NOTE_COUNT - 1));
+	assert_string_equal(tv_note_names[9], "bad-cksum");	/* bit 0x0200 */
+	assert_int_equal(TV_NOTE_OFFLOADED, 1 << (TV_NOTE_COUNT - 1));
 }
 
 /* ---- opening and closing (RFC 9293 Figure 5) ---- */
