@@ -102,6 +102,9 @@ struct tv_tcp_side {
 	uint32_t syn_seq;
 	uint32_t syn_sends;	/* SYNs with syn_seq before any RST (counters here
 				   saturate at their type's top, never wrap) */
+	uint8_t syn_seen;	/* its SYN (or SYN-ACK) was captured ... */
+	uint8_t wscale;		/* ... with this window scale (RFC 7323 §2.3) */
+	uint8_t has_wscale;
 };
 
 /* A side's sequence space as the anomaly rules follow it (tv_tcp_anom.c). */
@@ -151,6 +154,10 @@ struct tv_tcp {
 	uint8_t rst_ended;		/* an RST ended the connection (not FINs) */
 	int8_t rst_end_side;		/* who sent that RST, or -1 */
 	uint8_t established;		/* the handshake completed */
+	uint8_t seen[2];		/* a segment of each side was taken in */
+	int8_t uncaptured;		/* the side none of whose segments were
+					   captured though the other's ACKs prove
+					   they existed (one direction captured), or -1 */
 	uint8_t simultaneous_close;
 	int64_t first_syn_ns;		/* the client's first SYN ... */
 	int64_t hs_done_ns;		/* ... and the ACK completing the handshake */
@@ -171,6 +178,10 @@ void tv_tcp_init(struct tv_tcp *t, const struct tv_pkt *pkt, int flipped);
  */
 void tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
     struct tv_tcp_pkt *out);
+
+/* Has either side sent a FIN or an (acceptable) RST?  A SYN after that
+ * begins a new connection, whatever its ISN (Zeek's IsReuse()). */
+int tv_tcp_ended(const struct tv_tcp *t);
 
 /* The connection's outcomes, from the facts gathered so far. */
 enum tv_open tv_tcp_open(const struct tv_tcp *t);

@@ -93,6 +93,8 @@ json_outcomes(const struct tv_out *o, const struct tv_conn *c)
 		tv_out_printf(o, "%" PRId64, rtt);
 	else
 		tvr_str(o, "null");
+	if (t->uncaptured >= 0)
+		json_side(o, "uncaptured", t->uncaptured);
 	tv_out_printf(o, ",\"close\":\"%s\"", tv_close_names[cl]);
 	if (cl == TV_CLOSE_RESET)
 		json_side(o, "reset_by", t->rst_end_side);

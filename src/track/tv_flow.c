@@ -465,14 +465,13 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 
 	tv_flow_reap(f, pkt->ts_sec, pkt->ts_nsec);
 	c = lookup(f, pkt, hash, &side);
-	/* A fresh SYN on a 4-tuple whose connection has closed starts a new
-	 * connection: with a new ISN (4-tuple reuse, RFC 9293 §3.4.1), or
-	 * with any after an RST (Zeek's boundary: each SYN refused by an RST
-	 * is a connection of its own, not a retry of the one before). */
-	if (c != NULL && c->closed && pkt->proto == 6 &&
+	/* A fresh SYN on a 4-tuple after either side sent a FIN or an RST
+	 * starts a new connection, whatever its ISN (4-tuple reuse, RFC 9293
+	 * §3.4.1; Zeek's IsReuse(): each SYN refused by an RST is a
+	 * connection of its own, not a retry of the one before). */
+	if (c != NULL && pkt->proto == 6 && tv_tcp_ended(&c->tcp) &&
 	    (pkt->flags & (TV_TH_SYN | TV_TH_ACK)) == TV_TH_SYN &&
-	    (c->tcp.s[0].rst || c->tcp.s[1].rst ||
-	    !c->isn_known[side] || c->isn[side] != pkt->seq)) {
+	    pkt->ck_l4 != TV_CK_INCORRECT) {
 		conn_done(f, c, TV_DONE_CLOSED);
 		c = NULL;
 	}

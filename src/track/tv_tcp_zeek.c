@@ -221,6 +221,12 @@ tv_tcp_zeek_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 }
 
 void
+tv_tcp_zeek_rst_ignored(struct tv_tcp *t, const struct tv_pkt *pkt, int from)
+{
+	hist_seq(t, from, H_R, &t->z[from].h_seq_r, pkt->seq, 'r');
+}
+
+void
 tv_tcp_zeek_bad_cksum(struct tv_tcp *t, int from)
 {
 	hist_log(t, from, &t->z[from].n_c, 'c');
