@@ -119,10 +119,13 @@ row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 		tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss, r->wscale,
 		    r->nsack, r->flags & TV_TH_SYN);
 	if (ro->verbose >= 1) {
-		ADD("%swin %u", k ? SEP : "", (unsigned)r->win);
+		int any = c->proto == 6;	/* a window only in TCP */
+
+		if (any)
+			ADD("%swin %u", k ? SEP : "", (unsigned)r->win);
 		if (r->ttl || r->has_ipid)
-			ADD("," SOFT_S "%s %u", r->has_ipid ? "ttl" : "hlim",
-			    (unsigned)r->ttl);
+			ADD("%s%s %u", any++ ? "," SOFT_S : k ? SEP : "",
+			    r->has_ipid ? "ttl" : "hlim", (unsigned)r->ttl);
 		if (r->has_ipid)
 			ADD("," SOFT_S "id %u", (unsigned)r->ipid);
 		/* tcpdump -v's words, and ours for an offloading sender */
