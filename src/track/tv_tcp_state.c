@@ -188,9 +188,11 @@ tv_tcp_rst_acceptable(const struct tv_tcp *t, const struct tv_pkt *pkt, int from
  * One direction captured (asymmetric routing, a SPAN port of one side):
  * a side's segments prove the other's existed.  A client that sent its
  * SYN, then an ACK without SYN or RST, had the SYN-ACK; a server that sent
- * its SYN-ACK, then data or a FIN, had the ACK completing the handshake
- * (RFC 9293 §3.10.7.3 and §3.10.7.2: neither is sent before).  The
- * handshake completed then; the side never captured is kept.
+ * its SYN-ACK, then data or an ACK of the client's data, had the ACK
+ * completing the handshake (RFC 9293 §3.10.7.3, §3.10.7.4: neither is sent
+ * before; TCP Fast Open aside).  A FIN proves nothing: SYN-RECEIVED may
+ * close (§3.10.4).  The handshake completed then; the side never captured
+ * is kept.
  */
 static void
 one_direction(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
@@ -204,8 +206,9 @@ one_direction(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 		return;
 	if (from == 0 && !(s->syn && t->state[0] == TV_ST_SYN_SENT))
 		return;
-	if (from == 1 && !(s->synack && t->flipped &&
-	    (pkt->len > 0 || (f & TV_TH_FIN))))
+	/* (a FIN proves nothing: SYN-RECEIVED may close, §3.10.4) */
+	if (from == 1 && !(s->synack && t->flipped && (pkt->len > 0 ||
+	    (t->q[1].last_valid && tv_seq_gt(pkt->ack, t->q[1].last_ack)))))
 		return;
 	if (from == 0) {	/* the SYN-ACK it acknowledges */
 		o->synack = 1;
