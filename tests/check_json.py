@@ -59,6 +59,9 @@ def seq_space(side):
         end = (start + p["len"]) % 2**32
         notes = p.get("notes", [])
         fresh = 0
+        if not p["len"] and not rst and not syn and nxt is not None and \
+                0 < (end - nxt) % 2**32 < 2**31:
+            fresh = (end - nxt) % 2**32     # an empty segment past the bytes seen
         if p["len"] and not rst:
             if nxt is None:
                 fresh = p["len"]
