@@ -7,7 +7,7 @@
 #     close-four-way close-three-way close-simultaneous open-simultaneous
 #     half-close reset-client reset-server unanswered syn-retries half-open
 #     retrans zero-window keepalive syn-data midstream
-#     ecn bad-rst fin-rst syn-rst udp-empty gap oneway-client oneway-server
+#     ecn syn-ae bad-rst fin-rst syn-rst udp-empty gap oneway-client oneway-server
 #     null-ether null-ether6 tso jumbo cksum
 #   With no NAME every capture is re-recorded. pcapng/null/loop/raw/vlan/
 #   null-ether/tso are derived from handshake.pcap, null-ether6/jumbo from
@@ -42,8 +42,8 @@ fi
 # bind fail with EADDRINUSE. (Per-namespace sysctl; the host is not touched.)
 # half-open.pcap's hand-made SYN comes from 40001, which must not be a live or
 # TIME_WAIT socket either.
-# bad-rst.pcap binds 40002; syn-rst.pcap's raw SYNs come from 40003.
-echo 40000-40003 > /proc/sys/net/ipv4/ip_local_reserved_ports
+# bad-rst.pcap binds 40002; syn-rst.pcap's raw SYNs come from 40003, syn-ae.pcap's from 40004.
+echo 40000-40004 > /proc/sys/net/ipv4/ip_local_reserved_ports
 
 PY=python3
 TRAFFIC="$DIR/traffic.py"
@@ -424,6 +424,7 @@ rec_ecn() {
 rec_bad_rst()   { fresh; capture bad-rst.pcap -i lo "${HS[@]}" -- "${TR[@]}" bad-rst --sport 40002; }
 rec_fin_rst()   { fresh; capture fin-rst.pcap -i lo "${HS[@]}" -- "${TR[@]}" fin-rst; }
 rec_syn_rst()   { fresh; capture syn-rst.pcap -i lo tcp port 9996 -- "${TR[@]}" syn-rst --port 9996 --sport 40003 --count 3; }
+rec_syn_ae()    { fresh; capture syn-ae.pcap -i lo "${HS[@]}" -- "${TR[@]}" syn-ae --sport 40004; }
 rec_udp_empty() { capture udp-empty.pcap -i lo udp port 9997 -- "${TR[@]}" udp-echo --port 9997 --count 2 --empty; }
 # a content gap: the filter leaves out the segments whose payload starts
 # with "GAP!" (the request and its echo); the ACKs still cover them
@@ -482,7 +483,7 @@ ALL="handshake refused udp ipv6 snap64 ns pcapng ns-pcapng sll sll2 null loop ra
 ALL="$ALL close-four-way close-three-way close-simultaneous open-simultaneous half-close"
 ALL="$ALL reset-client reset-server unanswered syn-retries half-open retrans zero-window"
 ALL="$ALL keepalive syn-data midstream"
-ALL="$ALL ecn bad-rst fin-rst syn-rst udp-empty gap oneway-client oneway-server"
+ALL="$ALL ecn syn-ae bad-rst fin-rst syn-rst udp-empty gap oneway-client oneway-server"
 ALL="$ALL null-ether null-ether6 tso jumbo cksum"
 names=("$@")
 [ "${#names[@]}" -gt 0 ] || read -r -a names <<<"$ALL"

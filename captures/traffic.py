@@ -23,6 +23,7 @@
 #   bad-rst   [--port 9999] [--sport 40002]   (raw RSTs the kernel must ignore)
 #   fin-rst   [--port 9999]                    (FIN, RST, then the peer's FIN)
 #   syn-rst   [--port 9996] [--sport 40003] [--count 3] [--seq 5000]
+#   syn-ae    [--port 9999] [--sport 40004] [--seq 7000]  (an AccECN SYN, AE set)
 #   udp-echo ... [--empty]                     (zero-length datagrams)
 # Every socket has a timeout and every loop has a fixed upper bound.
 # close --mode simultaneous, open-simultaneous, unanswered and retrans add an
@@ -650,8 +651,9 @@ def cmd_half_open(a):
 def raw_tcp(src_port, dst_port, seq, ack, flags, payload=b""):
     """One hand-made TCP segment 127.0.0.1 -> 127.0.0.1 from a raw socket
     (the kernel adds the IPv4 header); its checksum filled in and checked."""
+    # flags up to 0x1ff: bit 8 is AE (RFC 9768), the low bit of byte 12
     hdr = struct.pack("!HHIIBBHHH", src_port, dst_port, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
-                      5 << 4, flags, 65535, 0, 0) + payload
+                      5 << 4 | (flags >> 8 & 1), flags & 0xFF, 65535, 0, 0) + payload
     csum = tcp_checksum("127.0.0.1", "127.0.0.1", hdr)
     hdr = hdr[:16] + struct.pack("!H", csum) + hdr[18:]
     if tcp_checksum("127.0.0.1", "127.0.0.1", hdr) != 0:
@@ -760,6 +762,20 @@ def cmd_syn_rst(a):
         raw_tcp(a.sport, a.port, a.seq, 0, 0x02)
         time.sleep(0.1)
     log("syn-rst: %d SYNs, seq %d" % (a.count, a.seq))
+
+
+def cmd_syn_ae(a):
+    """A hand-made AccECN SYN (RFC 9768: AE, CWR and ECE set; tcpdump
+    [SEWe]) to a listener: the kernel answers SYN-ACK, and, as no socket
+    owns the source port, the same kernel sends RST."""
+    require_private_netns()
+    lsock = tcp_listener(socket.AF_INET, "127.0.0.1", a.port)
+    try:
+        raw_tcp(a.sport, a.port, a.seq, 0, 0x1C2)
+        time.sleep(0.3)
+    finally:
+        lsock.close()
+    log("syn-ae: AccECN SYN from %d sent" % a.sport)
 
 
 def cmd_retrans(a):
@@ -1007,6 +1023,11 @@ def main():
     s = sub.add_parser("fin-rst")
     s.add_argument("--port", type=int, default=9999)
     s.set_defaults(fn=cmd_fin_rst)
+    s = sub.add_parser("syn-ae")
+    s.add_argument("--port", type=int, default=9999)
+    s.add_argument("--sport", type=int, default=40004)
+    s.add_argument("--seq", type=int, default=7000)
+    s.set_defaults(fn=cmd_syn_ae)
     s = sub.add_parser("syn-rst")
     s.add_argument("--port", type=int, default=9996)
     s.add_argument("--sport", type=int, default=40003)
