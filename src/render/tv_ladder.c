@@ -511,6 +511,11 @@ lad_outcome(const struct lad *l, void (*fmt)(const struct tv_tcp *, char *, size
 
 	memcpy(buf, "== ", 3);
 	fmt(&l->c->tcp, buf + 3, sizeof(buf) - 3);
+	if (fmt == tv_fmt_opened && l->c->tcp.uncaptured >= 0)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+		    " (%s not captured: the %s's ACKs prove it was sent)",
+		    l->c->tcp.uncaptured ? "server->client" : "client->server",
+		    tv_side_words[!l->c->tcp.uncaptured]);
 	tvr_str(l->o, l->prefix);
 	tvr_pad(l->o, ' ', l->lbar - l->plen);
 	col(l, strstr(buf, "refused") || strstr(buf, "reset") ||

@@ -117,19 +117,6 @@ tvr_proto(uint8_t proto)
 	return proto == 6 ? "TCP" : "UDP";
 }
 
-/* Zeek's UDP history: D / d when a side sent payload. */
-void
-tvr_udp_history(const struct tv_conn *c, char h[4])
-{
-	int k = 0;
-
-	if (c->bytes[0])
-		h[k++] = 'D';
-	if (c->bytes[1])
-		h[k++] = 'd';
-	h[k] = '\0';
-}
-
 size_t
 tv_fmt_opts(char *buf, size_t size, uint8_t mask, uint16_t mss, uint8_t wscale,
     uint8_t nsack, int syn)
@@ -493,6 +480,12 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 		} else if ((1u << i) == TV_NOTE_DUP_ACK) {
 			CAT("dup-ack #");
 			NUM(r->an.dup_ack);
+		} else if ((1u << i) == TV_NOTE_BAD_CKSUM) {
+			CAT("bad cksum: not used (offload on the capturing host? -K)");
+		} else if ((1u << i) == TV_NOTE_BAD_RST) {
+			CAT("unacceptable RST: ignored");
+		} else if ((1u << i) == TV_NOTE_OFFLOADED) {
+			CAT("offloaded (length from frame)");
 		} else {
 			CAT(tv_note_names[i]);
 		}
@@ -503,15 +496,34 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 		tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss, r->wscale,
 		    r->nsack, r->flags & TV_TH_SYN);
 	if (ro->verbose >= 1) {
-		CAT(k ? SEP "win " : "win ");
-		NUM(r->win);
+		int any = c->proto == 6;	/* a window only in TCP */
+
+		if (any) {
+			CAT(k ? SEP "win " : "win ");
+			NUM(r->win);
+		}
 		if (r->ttl || r->has_ipid) {
-			CAT(r->has_ipid ? "," SOFT_S "ttl " : "," SOFT_S "hlim ");
+			CAT(any++ ? "," SOFT_S : k ? SEP : "");
+			CAT(r->has_ipid ? "ttl " : "hlim ");
 			NUM(r->ttl);
 		}
 		if (r->has_ipid) {
 			CAT("," SOFT_S "id ");
 			NUM(r->ipid);
+		}
+		/* tcpdump -v's words, and ours for an offloading sender */
+		if (r->ck_l4 == TV_CK_CORRECT || r->ck_l4 == TV_CK_INCORRECT ||
+		    r->ck_l4 == TV_CK_PARTIAL) {
+			char ck[40];
+
+			snprintf(ck, sizeof(ck), "," SOFT_S "cksum 0x%04x (%s",
+			    r->ck_got, r->ck_l4 == TV_CK_CORRECT ? "correct)" :
+			    r->ck_l4 == TV_CK_PARTIAL ? "offloaded)" : "incorrect");
+			CAT(ck);
+			if (r->ck_l4 == TV_CK_INCORRECT) {
+				snprintf(ck, sizeof(ck), " -> 0x%04x)", r->ck_want);
+				CAT(ck);
+			}
 		}
 	}
 	if (opts[0]) {
@@ -592,13 +604,10 @@ tv_fmt_conn_totals(const struct tv_render_opts *ro, const struct tv_conn *c,
 			CAT(" zero windows");
 		}
 	} else {
-		char h[4];
-
-		tvr_udp_history(c, h);
 		CAT("; conn_state ");
 		CAT(tv_udp_conn_state(c->pkts[0], c->pkts[1]));
 		CAT(", history ");
-		CAT(h);
+		CAT(c->tcp.history);
 	}
 	if (why == TV_DONE_EVICTED)
 		CAT("; evicted: connection table full");

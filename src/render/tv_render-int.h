@@ -116,8 +116,6 @@ size_t tvr_sb_counts(struct sbuf *sb, const char *lead, const uint64_t *n,
 void tvr_secs(char *buf, size_t size, int64_t d_ns, int digits);
 int64_t tvr_span_ns(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1);
 const char *tvr_proto(uint8_t proto);
-/* Zeek's UDP history: D / d when a side sent payload. */
-void tvr_udp_history(const struct tv_conn *c, char h[4]);
 extern const char *const tv_side_words[3];	/* "client", "server", "both" */
 
 /* ---- the pictures (tv_svg.c, tv_html.c, tv_tsg.c) ---- */

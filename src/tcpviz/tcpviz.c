@@ -78,6 +78,9 @@ usage(FILE *fp)
 "  -Q in|out|inout  live: packets received, sent, or both (on lo each is both)\n"
 "  -y TYPE          live: the link type (EN10MB ...); -L lists the interface's\n"
 "  --time-stamp-precision=micro|nano   times (live, -r and -w) in us or ns\n"
+"  -K, --dont-verify-checksums   verify no IPv4, TCP or UDP checksum (by\n"
+"                   default one that is wrong is marked: a bad IPv4 header\n"
+"                   drops the packet, a bad TCP/UDP one is not used)\n"
 "  --max-conns N    connections tracked at once (default 262144); when full,\n"
 "                   the least recently active one is drawn early (evicted)\n"
 "  --shard K/N      only the connections of share K of N (1 <= K <= N): N\n"
@@ -335,6 +338,7 @@ static const struct option longopts[] = {
 	{ "print", no_argument, NULL, OPT_PRINT },
 	{ "list-data-link-types", no_argument, NULL, 'L' },
 	{ "time-stamp-precision", required_argument, NULL, OPT_TSPREC },
+	{ "dont-verify-checksums", no_argument, NULL, 'K' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -459,6 +463,9 @@ one_opt(struct opts *op, int ch, const char *arg)
 	case 'e':
 		op->run.ro.link = 1;
 		return -1;
+	case 'K':
+		op->run.no_cksum = 1;
+		return -1;
 	case OPT_COLOR:		/* resolved after the options: -1 never, 0 auto, 1 always */
 		if (strcmp(arg, "always") == 0)
 			op->run.ro.color = 1;
@@ -556,7 +563,7 @@ parse_args(int argc, char **argv, struct opts *op)
 	op->width = -1;
 	op->format = NULL;
 	argv[0] = (char *)"tcpviz";	/* getopt's messages, as every other says it */
-	while ((ch = getopt_long(argc, argv, "#AB:c:DeF:hi:lLno:qQ:r:s:StUvw:Xy:Z:", longopts,
+	while ((ch = getopt_long(argc, argv, "#AB:c:DeF:hi:KlLno:qQ:r:s:StUvw:Xy:Z:", longopts,
 	    NULL)) != -1)
 		if ((st = one_opt(op, ch, optarg)) >= 0)
 			return st;
