@@ -84,6 +84,8 @@ struct tv_render_opts {
 	int link;		/* -e: the link layer in the header (live) */
 	int color;		/* ANSI colours (the program decides: terminal, NO_COLOR) */
 	uint32_t shard;		/* --shard K/N: JSON says K in conn and summary objects (0: none) */
+	int graph_only;		/* --graph=tsg:client|server: that side's data only
+				   (1 client, 2 server); 0 both */
 };
 
 /* -A, -X: at most this many payload bytes are shown under a row */

@@ -141,6 +141,18 @@ grep -q 'class="ack"' "$tmp/retrans-tsg.svg" && grep -q 'class="window"' "$tmp/r
     grep -q 'relative sequence number (kB)' "$tmp/retrans-tsg.svg" &&
     grep -q "time since the connection's first packet (ms)" "$tmp/retrans-tsg.svg" &&
     ok "tsg-lines-axes" || bad "tsg-lines-axes" "no ACK, window or SACK line, or the axes' units"
+# one direction: tsg:client and tsg:server each draw only that side's data,
+# and together the graphs of plain tsg
+"$TCPVIZ" -n -r "$C/close-four-way.pcap" --graph=tsg >"$tmp/both.svg" 2>/dev/null
+"$TCPVIZ" -n -r "$C/close-four-way.pcap" --graph=tsg:client >"$tmp/cli.svg" 2>/dev/null
+"$TCPVIZ" -n -r "$C/close-four-way.pcap" --graph=tsg:server >"$tmp/srv.svg" 2>/dev/null
+nb=$(grep -c 'class="tsg"' "$tmp/both.svg")
+[ "$nb" = 2 ] && [ "$(grep -c 'class="tsg"' "$tmp/cli.svg")" = 1 ] &&
+    [ "$(grep -c 'class="tsg"' "$tmp/srv.svg")" = 1 ] &&
+    grep -q ': data client ' "$tmp/cli.svg" && ! grep -q ': data server ' "$tmp/cli.svg" &&
+    grep -q ': data server ' "$tmp/srv.svg" && ! grep -q ': data client ' "$tmp/srv.svg" &&
+    xmllint --noout "$tmp/cli.svg" "$tmp/srv.svg" 2>/dev/null &&
+    ok "tsg-one-direction" || bad "tsg-one-direction" "tsg $nb graphs; tsg:client or tsg:server drew the other side"
 
 # ---- 3. in the browser: DOM counts, text inside, pixels ----
 svg_dom() {	# NAME FILE.svg: the DOM's view of it into $tmp/NAME.res

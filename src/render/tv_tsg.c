@@ -407,13 +407,14 @@ tvr_tsg_graph(const struct tv_out *o, const struct tv_render_opts *ro,
 	g->c = c;
 	P("<g font-family=\"" SANS "\" fill=\"#111\">\n");
 	for (f = 0; f < 2 && c->proto == 6; f++)
-		if (c->tcp.q[f].payload > 0) {
+		if (c->tcp.q[f].payload > 0 &&
+		    (ro->graph_only == 0 || ro->graph_only == f + 1)) {
 			g->from = f;
 			g->y0 += graph(g);
 			any = 1;
 		}
-	if (!any && c->proto == 6) {	/* no data: the client's SYN and FIN */
-		g->from = 0;
+	if (!any && c->proto == 6) {	/* no data: the side's SYN and FIN */
+		g->from = ro->graph_only == 2;
 		g->y0 += graph(g);
 	}
 	if (c->proto != 6) {

@@ -111,6 +111,7 @@ usage(FILE *fp)
 "                   ladders as one SVG), mermaid (a sequenceDiagram each),\n"
 "                   html (one offline page: table, ladders, graphs, filter)\n"
 "  --graph=tsg      the time-sequence graph of each connection, as SVG\n"
+"                   (tsg:client, tsg:server: only the data that side sent)\n"
 "  -o FILE          write the output to FILE instead of standard output\n"
 "  --data=MODE      data phase in the ladder: summary (runs of plain data and\n"
 "                   ACKs folded into one line; the default), full, or none\n"
@@ -489,9 +490,14 @@ one_opt(struct opts *op, int ch, const char *arg)
 		op->format = arg;
 		return -1;
 	case OPT_GRAPH:
-		if (strcmp(arg, "tsg") != 0) {
+		/* tsg: both directions that carried data; tsg:client, tsg:server:
+		 * the data that side sent */
+		op->run.ro.graph_only = strcmp(arg, "tsg:client") == 0 ? 1 :
+		    strcmp(arg, "tsg:server") == 0 ? 2 : 0;
+		if (strcmp(arg, "tsg") != 0 && op->run.ro.graph_only == 0) {
 			fprintf(stderr, "tcpviz: unknown --graph '%s' (tsg: the "
-			    "time-sequence graph)\n", arg);
+			    "time-sequence graph; tsg:client or tsg:server: one "
+			    "direction's)\n", arg);
 			return TV_EXIT_ERROR;
 		}
 		op->graph = arg;
