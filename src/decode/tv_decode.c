@@ -346,6 +346,11 @@ pseudo_sum(const struct tv_pkt *pkt, uint8_t proto, uint32_t len)
 	size_t n = pkt->src.family == 4 ? 4 : 16, i;
 	uint64_t acc = proto + (uint64_t)(len >> 16) + (len & 0xffff);
 
+	if (n == 4)
+		return fold16(acc + (uint32_t)(pkt->src.a[0] << 8 | pkt->src.a[1]) +
+		    (uint32_t)(pkt->src.a[2] << 8 | pkt->src.a[3]) +
+		    (uint32_t)(pkt->dst.a[0] << 8 | pkt->dst.a[1]) +
+		    (uint32_t)(pkt->dst.a[2] << 8 | pkt->dst.a[3]));
 	for (i = 0; i < n; i += 2)
 		acc += (uint32_t)(pkt->src.a[i] << 8 | pkt->src.a[i + 1]) +
 		    (uint32_t)(pkt->dst.a[i] << 8 | pkt->dst.a[i + 1]);
