@@ -1,5 +1,6 @@
 /* \summary: tcpviz: draw TCP connections as ladders, from a capture file or live */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "tv_cap.h"
 #include "tv_demo-int.h"
+#include "tv_kview-int.h"
 #include "tv_priv-int.h"
 #include "tv_run.h"
 #include "tv_sink-int.h"
@@ -37,6 +39,9 @@ struct opts {
 	int linktypes;		/* -L */
 	const char *ffile;	/* -F */
 	char *filter;
+	int kernel;		/* --kernel 1, --no-kernel 0, neither -1 */
+	const char *kdump;	/* --kernel-dump=FILE: the kernel's replies kept */
+	const char *kquery;	/* --kernel-query=PORTS: ask once, print, exit */
 };
 
 /* -F: the most a filter file may hold */
@@ -79,6 +84,9 @@ usage(FILE *fp)
 "                   the least recently active one is drawn early (evicted)\n"
 "  --shard K/N      only the connections of share K of N (1 <= K <= N): N\n"
 "                   workers split a capture with no coordination\n"
+"  --kernel         live: beside the ladder, what the kernel holds for each\n"
+"                   end (ss's state, queues, timer, the process holding it),\n"
+"                   when it changes (on in the demo; --no-kernel: off)\n"
 "\n"
 "Output:\n"
 "  -S               absolute sequence numbers (default: relative to the ISN)\n"
@@ -302,7 +310,8 @@ shard_opt(const char *arg, struct tv_run_opts *run)
 
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
 	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH, OPT_IMMEDIATE,
-	OPT_PRINT, OPT_TSPREC, OPT_COLOR, OPT_SHARD };
+	OPT_PRINT, OPT_TSPREC, OPT_COLOR, OPT_SHARD, OPT_KERNEL, OPT_NO_KERNEL,
+	OPT_KERNEL_DUMP, OPT_KERNEL_QUERY };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -324,6 +333,10 @@ static const struct option longopts[] = {
 	{ "print", no_argument, NULL, OPT_PRINT },
 	{ "list-data-link-types", no_argument, NULL, 'L' },
 	{ "time-stamp-precision", required_argument, NULL, OPT_TSPREC },
+	{ "kernel", no_argument, NULL, OPT_KERNEL },
+	{ "no-kernel", no_argument, NULL, OPT_NO_KERNEL },
+	{ "kernel-dump", required_argument, NULL, OPT_KERNEL_DUMP },
+	{ "kernel-query", required_argument, NULL, OPT_KERNEL_QUERY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -514,6 +527,16 @@ one_opt(struct opts *op, int ch, const char *arg)
 	case OPT_PRINT:
 	case OPT_TSPREC:
 		return cap_opt(op, ch, arg);
+	case OPT_KERNEL:
+	case OPT_NO_KERNEL:
+		op->kernel = ch == OPT_KERNEL;
+		return -1;
+	case OPT_KERNEL_DUMP:
+		op->kdump = arg;
+		return -1;
+	case OPT_KERNEL_QUERY:
+		op->kquery = arg;
+		return -1;
 	case OPT_VERSION:
 		printf("tcpviz %s\n%s\n", TCPVIZ_VERSION, tv_cap_lib_version());
 		return TV_EXIT_OK;
@@ -531,6 +554,7 @@ parse_args(int argc, char **argv, struct opts *op)
 
 	memset(op, 0, sizeof(*op));
 	op->demo.pace_ms = -1;
+	op->kernel = -1;
 	op->width = -1;
 	op->format = NULL;
 	argv[0] = (char *)"tcpviz";	/* getopt's messages, as every other says it */
@@ -552,6 +576,13 @@ parse_args(int argc, char **argv, struct opts *op)
 	if (op->demo.enabled && (op->file != NULL || optind < argc)) {
 		fprintf(stderr, "tcpviz: --demo makes its own traffic: "
 		    "no -r and no filter expression with it\n");
+		return TV_EXIT_ERROR;
+	}
+	if (op->kdump != NULL && op->kernel < 0 && op->kquery == NULL)
+		op->kernel = 1;		/* keeping the replies is asking for them */
+	if (op->kernel > 0 && op->file != NULL) {
+		fprintf(stderr, "tcpviz: --kernel asks the kernel about the sockets "
+		    "of a live capture: not with -r\n");
 		return TV_EXIT_ERROR;
 	}
 	if (op->tcount > 5) {
@@ -673,6 +704,26 @@ live_stats(struct tv_cap *cap, const struct tv_run *run)
 		    cst.received, cst.dropped);
 }
 
+/* --kernel-dump=FILE: where the kernel's replies go (-1: nowhere) */
+static int kfd = -1;
+
+/* --kernel on run; NULL after a message. */
+static struct tv_kview *
+start_kview(struct opts *op, struct tv_run *run)
+{
+	char errbuf[TV_ERRBUF_SIZE];
+	struct tv_kview *kv;
+
+	if (op->kdump != NULL && (kfd = open(op->kdump, O_WRONLY | O_CREAT |
+	    O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+		fprintf(stderr, "tcpviz: %s: %s\n", op->kdump, strerror(errno));
+		return NULL;
+	}
+	if ((kv = tv_kview_start(run, kfd, errbuf)) == NULL)
+		fprintf(stderr, "tcpviz: --kernel: %s\n", errbuf);
+	return kv;
+}
+
 /*
  * Read, draw, report: the exit status.  A -w file that cannot be written
  * stops the capture (tv_cap_next says so); that, or a failed flush or
@@ -682,6 +733,7 @@ static int
 run_capture(struct opts *op, struct tv_cap *cap)
 {
 	static struct tv_run run;
+	struct tv_kview *kv = NULL;
 	enum tv_run_end end;
 	int status, werr;
 
@@ -691,7 +743,16 @@ run_capture(struct opts *op, struct tv_cap *cap)
 		return TV_EXIT_ERROR;
 	}
 	tv_run_signals();
+	if (op->run.live && op->kernel > 0 &&
+	    (kv = start_kview(op, &run)) == NULL) {
+		tv_run_finish(&run);
+		tv_cap_close(cap);
+		return TV_EXIT_ERROR;
+	}
 	end = tv_run_loop(&run, cap);
+	tv_kview_stop(kv);
+	if (kfd >= 0)
+		close(kfd);
 	if (end == TV_RUN_DAMAGED && tv_cap_dump_failed(cap))
 		end = TV_RUN_DONE;	/* the input was fine; -w was not */
 	status = end == TV_RUN_DAMAGED ? TV_EXIT_CUT : TV_EXIT_OK;
@@ -740,7 +801,10 @@ main(int argc, char **argv)
 		}
 		return TV_EXIT_OK;
 	}
+	if (op.kquery != NULL)
+		return tv_kview_query_main(op.kquery, op.kdump);
 	if (op.demo.enabled) {
+		op.demo.kernel = op.kernel != 0;
 		op.demo.user = op.user;
 		op.demo.wfile = op.wfile;
 		op.demo.live = op.live;

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 
 #include "tv_demo-int.h"
+#include "tv_kview-int.h"
 #include "tv_priv-int.h"
 #include "tv_scen-int.h"
 #include "tv_tcp.h"
@@ -451,6 +452,7 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 	static struct demo d;
 	static struct tv_run run;
 	struct tv_run_opts opts = *ro;
+	struct tv_kview *kv = NULL;
 	char filter[512];
 	struct tv_cap *cap;
 	int status;
@@ -486,9 +488,12 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 		tv_cap_close(cap);
 		return TV_EXIT_ERROR;
 	}
+	if (o->kernel && (kv = tv_kview_start(&run, -1, run.errbuf)) == NULL)
+		fprintf(stderr, "tcpviz: --demo: no kernel view (%s)\n", run.errbuf);
 	tv_run_say(&run, 4, "tcpviz demo: capturing on lo (filter: %s)", filter);
 	run.o.aux_fd = d.sr.ctl[0];
 	status = demo_loop(&d, &run, cap);
+	tv_kview_stop(kv);
 	stop_runner(&d, child);
 	run.o.on_conn = NULL;
 	run.o.on_aux = NULL;

@@ -1,0 +1,29 @@
+/* \summary: --kernel: what the kernel holds for each end of the connections drawn, beside the ladder (private to src/tcpviz) */
+#ifndef TV_KVIEW_INT_H
+#define TV_KVIEW_INT_H
+
+#include "tv_run.h"
+
+/* Queried at most this often while connections are open (ms), and at
+ * once when a packet changes a connection's state. */
+#define TV_KVIEW_TICK_MS 200
+
+struct tv_kview;
+
+/*
+ * Watch run's connections: after tv_run_init(), before the loop.  The
+ * lines (or JSON "kernel" objects) go to run's output; record_fd >= 0
+ * keeps every reply of the kernel there (tv_kern_record).  NULL with a
+ * message in errbuf when sock_diag cannot be opened.
+ */
+struct tv_kview *tv_kview_start(struct tv_run *run, int record_fd, char *errbuf);
+
+/* Stop watching (before tv_run_finish) and free it. */
+void tv_kview_stop(struct tv_kview *kv);
+
+/* tcpviz --kernel-query=PORTS [--kernel-dump=FILE]: ask once about the
+ * sockets of PORTS (a comma-separated list), print them one a line as ss
+ * would, keep the replies in FILE; the exit status. */
+int tv_kview_query_main(const char *ports, const char *dumpfile);
+
+#endif /* TV_KVIEW_INT_H */
