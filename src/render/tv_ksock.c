@@ -109,6 +109,39 @@ fmt_timer(char *buf, size_t size, size_t *k, const struct tv_ksock *s)
 		cat(buf, size, k, " (%u sent again)", s->retrans);
 }
 
+/*
+ * Recv-Q and Send-Q count sequence space, as ss shows them: after the
+ * peer's FIN, Recv-Q holds one more for it until the program reads the
+ * end of the file (read() returns 0); once a side sent its FIN (or, in
+ * SYN-SENT, its SYN), Send-Q holds one for it until acknowledged.
+ */
+static void
+fmt_queues(char *buf, size_t size, size_t *k, const struct tv_ksock *s)
+{
+	int fin_in = s->proto == 6 && (s->state == TV_KS_CLOSE_WAIT ||
+	    s->state == TV_KS_LAST_ACK || s->state == TV_KS_CLOSING);
+	int fin_out = s->proto == 6 && (s->state == TV_KS_FIN_WAIT1 ||
+	    s->state == TV_KS_LAST_ACK || s->state == TV_KS_CLOSING);
+
+	if (s->rq == 1 && fin_in)
+		cat(buf, size, k, " Recv-Q 1 (the FIN, not read yet)");
+	else if (s->rq > 1 && fin_in)
+		cat(buf, size, k, " Recv-Q %u (%u bytes and the FIN unread)",
+		    s->rq, s->rq - 1);
+	else if (s->rq)
+		cat(buf, size, k, " Recv-Q %u unread", s->rq);
+	if (s->wq == 1 && s->proto == 6 && s->state == TV_KS_SYN_SENT)
+		cat(buf, size, k, " Send-Q 1 (the SYN)");
+	else if (s->wq == 1 && fin_out)
+		cat(buf, size, k, " Send-Q 1 (the FIN, unacked)");
+	else if (s->wq > 1 && fin_out)
+		cat(buf, size, k, " Send-Q %u (%u bytes and the FIN unacked)",
+		    s->wq, s->wq - 1);
+	else if (s->wq)
+		cat(buf, size, k, " Send-Q %u%s", s->wq,
+		    s->proto == 6 ? " unacked" : "");
+}
+
 size_t
 tv_fmt_ksock(char *buf, size_t size, const struct tv_ksock *s)
 {
@@ -123,11 +156,7 @@ tv_fmt_ksock(char *buf, size_t size, const struct tv_ksock *s)
 	if (s->state == TV_KS_LISTEN && s->proto == 6) {
 		cat(buf, size, &k, " accept queue %u/%u", s->rq, s->wq);
 	} else {
-		if (s->rq)
-			cat(buf, size, &k, " Recv-Q %u unread", s->rq);
-		if (s->wq)
-			cat(buf, size, &k, " Send-Q %u%s", s->wq,
-			    s->proto == 6 ? " unacked" : "");
+		fmt_queues(buf, size, &k, s);
 	}
 	fmt_timer(buf, size, &k, s);
 	if (s->pid > 0 && s->comm[0] != '\0') {
