@@ -18,6 +18,10 @@ struct tv_kview;
  */
 struct tv_kview *tv_kview_start(struct tv_run *run, int record_fd, char *errbuf);
 
+/* The longest accept queue seen on a listening TCP socket of port (0:
+ * none seen). */
+uint32_t tv_kview_peak_queue(const struct tv_kview *kv, uint16_t port);
+
 /* Stop watching (before tv_run_finish) and free it. */
 void tv_kview_stop(struct tv_kview *kv);
 

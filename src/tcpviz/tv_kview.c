@@ -11,6 +11,7 @@
 #define KV_CONNS 64		/* connections followed at once (the newest) */
 #define KV_SOCKS 512		/* sockets one query keeps */
 #define KV_LISTEN 16		/* listening sockets remembered */
+#define KV_PEAKS 32		/* ports whose longest accept queue is kept */
 #define KV_OWNERS 256		/* inode -> process, remembered */
 #define KV_RECHECK_MS 20	/* a state that differs from the packets' is asked again */
 #define KV_OWNER_RETRY_MS 1000
@@ -51,6 +52,11 @@ struct tv_kview {
 	int nconn;
 	struct kv_listen lis[KV_LISTEN];
 	int nlis;
+	struct kv_peak {
+		uint16_t port;
+		uint32_t rq;
+	} peak[KV_PEAKS];
+	int npeak;
 	struct kv_owner own[KV_OWNERS];
 	unsigned own_next;
 	/* the latest answer, said once the packets captured before it are
@@ -307,6 +313,8 @@ owners(struct tv_kview *kv)
 
 /* ---- asking ---- */
 
+static void note_peaks(struct tv_kview *kv);
+
 /* Ask the kernel now; what it says is held until the packets catch up. */
 static void
 query(struct tv_kview *kv)
@@ -340,8 +348,43 @@ query(struct tv_kview *kv)
 		return;
 	}
 	kv->nsocks = n;
+	note_peaks(kv);
 	owners(kv);		/* now: a socket may be closed by the time it is said */
 	kv->pending = 1;
+}
+
+static void
+note_peaks(struct tv_kview *kv)
+{
+	int i, j;
+
+	for (i = 0; i < kv->nsocks; i++) {
+		const struct tv_ksock *k = &kv->socks[i];
+
+		if (k->proto != 6 || k->state != TV_KS_LISTEN)
+			continue;
+		for (j = 0; j < kv->npeak && kv->peak[j].port != k->lport; j++)
+			;
+		if (j == kv->npeak) {
+			if (kv->npeak == KV_PEAKS)
+				continue;
+			kv->peak[kv->npeak].port = k->lport;
+			kv->peak[kv->npeak++].rq = 0;
+		}
+		if (k->rq > kv->peak[j].rq)
+			kv->peak[j].rq = k->rq;
+	}
+}
+
+uint32_t
+tv_kview_peak_queue(const struct tv_kview *kv, uint16_t port)
+{
+	int j;
+
+	for (j = 0; kv != NULL && j < kv->npeak; j++)
+		if (kv->peak[j].port == port)
+			return kv->peak[j].rq;
+	return 0;
 }
 
 /* The packets captured before the answer are drawn: say what changed. */
