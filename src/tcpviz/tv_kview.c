@@ -130,23 +130,35 @@ find_side(const struct tv_kview *kv, const struct tv_conn *c, int s)
 	return loose;
 }
 
-/* The listening socket a TCP connection's server end came from. */
+/* The listening socket a TCP connection's server end came from: bound
+ * to its address, else to any address of its family, else to [::] (a
+ * dual-stack socket takes IPv4 too). */
 static const struct tv_ksock *
 find_listener(const struct tv_kview *kv, const struct tv_conn *c)
 {
-	const struct tv_ksock *k;
-	int i;
+	const struct tv_addr *sa = &c->addr[TV_SERVER];
+	const struct tv_ksock *k, *best = NULL;
+	int i, score, top = 0;
 
 	for (i = 0; i < kv->nsocks; i++) {
 		k = &kv->socks[i];
-		if (k->proto == 6 && k->state == TV_KS_LISTEN &&
-		    k->lport == c->port[TV_SERVER] &&
-		    (addr_eq(&k->local, &c->addr[TV_SERVER]) ||
-		    (addr_any(&k->local) && plain(&k->local).family ==
-		    plain(&c->addr[TV_SERVER]).family)))
-			return k;
+		if (k->proto != 6 || k->state != TV_KS_LISTEN ||
+		    k->lport != c->port[TV_SERVER])
+			continue;
+		if (addr_eq(&k->local, sa))
+			score = 3;
+		else if (addr_any(&k->local) && k->local.family == plain(sa).family)
+			score = 2;
+		else if (addr_any(&k->local) && k->local.family == 6)
+			score = 1;
+		else
+			continue;
+		if (score > top) {
+			top = score;
+			best = k;
+		}
 	}
-	return NULL;
+	return best;
 }
 
 /* ---- saying it ---- */
@@ -517,6 +529,7 @@ tv_kview_stop(struct tv_kview *kv)
 {
 	if (kv == NULL)
 		return;
+	release(kv);		/* what was asked last, before the end */
 	memset(&kv->run->o.watch, 0, sizeof(kv->run->o.watch));
 	tv_kern_close(kv->k);
 	free(kv);
