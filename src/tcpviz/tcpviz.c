@@ -42,6 +42,7 @@ struct opts {
 	int kernel;		/* --kernel 1, --no-kernel 0, neither -1 */
 	const char *kdump;	/* --kernel-dump=FILE: the kernel's replies kept */
 	const char *kquery;	/* --kernel-query=PORTS: ask once, print, exit */
+	const char *kfile;	/* --kernel-file=FILE: read the answer from a recording */
 };
 
 /* -F: the most a filter file may hold */
@@ -311,7 +312,7 @@ shard_opt(const char *arg, struct tv_run_opts *run)
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
 	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH, OPT_IMMEDIATE,
 	OPT_PRINT, OPT_TSPREC, OPT_COLOR, OPT_SHARD, OPT_KERNEL, OPT_NO_KERNEL,
-	OPT_KERNEL_DUMP, OPT_KERNEL_QUERY };
+	OPT_KERNEL_DUMP, OPT_KERNEL_QUERY, OPT_KERNEL_FILE };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -337,6 +338,7 @@ static const struct option longopts[] = {
 	{ "no-kernel", no_argument, NULL, OPT_NO_KERNEL },
 	{ "kernel-dump", required_argument, NULL, OPT_KERNEL_DUMP },
 	{ "kernel-query", required_argument, NULL, OPT_KERNEL_QUERY },
+	{ "kernel-file", required_argument, NULL, OPT_KERNEL_FILE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -537,6 +539,9 @@ one_opt(struct opts *op, int ch, const char *arg)
 	case OPT_KERNEL_QUERY:
 		op->kquery = arg;
 		return -1;
+	case OPT_KERNEL_FILE:
+		op->kfile = arg;
+		return -1;
 	case OPT_VERSION:
 		printf("tcpviz %s\n%s\n", TCPVIZ_VERSION, tv_cap_lib_version());
 		return TV_EXIT_OK;
@@ -576,6 +581,11 @@ parse_args(int argc, char **argv, struct opts *op)
 	if (op->demo.enabled && (op->file != NULL || optind < argc)) {
 		fprintf(stderr, "tcpviz: --demo makes its own traffic: "
 		    "no -r and no filter expression with it\n");
+		return TV_EXIT_ERROR;
+	}
+	if (op->kfile != NULL && (op->kquery == NULL || op->kdump != NULL)) {
+		fprintf(stderr, "tcpviz: --kernel-file=FILE goes with "
+		    "--kernel-query=PORTS (and without --kernel-dump)\n");
 		return TV_EXIT_ERROR;
 	}
 	if (op->kdump != NULL && op->kernel < 0 && op->kquery == NULL)
@@ -802,7 +812,7 @@ main(int argc, char **argv)
 		return TV_EXIT_OK;
 	}
 	if (op.kquery != NULL)
-		return tv_kview_query_main(op.kquery, op.kdump);
+		return tv_kview_query_main(op.kquery, op.kdump, op.kfile);
 	if (op.demo.enabled) {
 		op.demo.kernel = op.kernel != 0;
 		op.demo.user = op.user;

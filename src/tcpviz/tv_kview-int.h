@@ -27,7 +27,10 @@ void tv_kview_stop(struct tv_kview *kv);
 
 /* tcpviz --kernel-query=PORTS [--kernel-dump=FILE]: ask once about the
  * sockets of PORTS (a comma-separated list), print them one a line as ss
- * would, keep the replies in FILE; the exit status. */
-int tv_kview_query_main(const char *ports, const char *dumpfile);
+ * would, keep the replies in FILE; with kfile (--kernel-file), read them
+ * from that recording instead of asking (owners not known); the exit
+ * status. */
+int tv_kview_query_main(const char *ports, const char *dumpfile,
+    const char *kfile);
 
 #endif /* TV_KVIEW_INT_H */

@@ -537,6 +537,22 @@ tv_kview_stop(struct tv_kview *kv)
 
 /* ---- --kernel-query: one question, the answer as ss -tuanp would give it ---- */
 
+/* One line a socket: protocol, local and remote address, in words. */
+static void
+print_socks(const struct tv_ksock *socks, int n)
+{
+	char le[TV_ENDPOINTSTRLEN], re[TV_ENDPOINTSTRLEN], what[200];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		tv_fmt_ksock(what, sizeof(what), &socks[i]);
+		printf("%s %s %s %s\n", socks[i].proto == 6 ? "tcp" : "udp",
+		    tv_endpoint_str(&socks[i].local, socks[i].lport, le, sizeof(le)),
+		    tv_endpoint_str(&socks[i].remote, socks[i].rport, re, sizeof(re)),
+		    what);
+	}
+}
+
 /* "8000,8001" into ports; how many, or -1 */
 static int
 parse_ports(const char *arg, uint16_t *ports, int max)
@@ -556,21 +572,70 @@ parse_ports(const char *arg, uint16_t *ports, int max)
 	return n > 0 ? n : -1;
 }
 
+/* The most a recording read by --kernel-file may hold */
+#define KFILE_MAX (64u << 20)
+
+/* --kernel-file: the sockets of a recording; the number, or -1 after a
+ * message. */
+static int
+from_file(const char *path, const uint16_t *ports, int np, struct tv_ksock *out,
+    size_t max)
+{
+	FILE *fp = fopen(path, "rbe");
+	uint8_t *buf = NULL;
+	size_t len = 0, cap = 0, got;
+	int n;
+
+	if (fp == NULL) {
+		fprintf(stderr, "tcpviz: %s: %m\n", path);
+		return -1;
+	}
+	do {
+		if (len == cap) {
+			uint8_t *nb;
+
+			cap = cap ? cap * 2 : 65536;
+			if (cap > KFILE_MAX || (nb = realloc(buf, cap)) == NULL) {
+				fprintf(stderr, "tcpviz: %s: larger than %u MiB\n", path,
+				    KFILE_MAX >> 20);
+				free(buf);
+				fclose(fp);
+				return -1;
+			}
+			buf = nb;
+		}
+		got = fread(buf + len, 1, cap - len, fp);
+		len += got;
+	} while (got > 0);
+	fclose(fp);
+	n = tv_kern_parse_record(buf, len, ports, (size_t)np, out, max);
+	free(buf);
+	if (n < 0)
+		fprintf(stderr, "tcpviz: %s: not a recording of sock_diag replies "
+		    "(cut, or damaged)\n", path);
+	return n;
+}
+
 int
-tv_kview_query_main(const char *arg, const char *dumpfile)
+tv_kview_query_main(const char *arg, const char *dumpfile, const char *kfile)
 {
 	static struct tv_ksock socks[KV_SOCKS];
-	char errbuf[TV_ERRBUF_SIZE], le[TV_ENDPOINTSTRLEN], re[TV_ENDPOINTSTRLEN];
-	char what[200];
+	char errbuf[TV_ERRBUF_SIZE];
 	uint16_t ports[64];
 	struct tv_kern *k;
 	FILE *fp = NULL;
-	int np, n, i;
+	int np, n;
 
 	if ((np = parse_ports(arg, ports, 64)) < 0) {
 		fprintf(stderr, "tcpviz: --kernel-query=%s: ports 1 to 65535, "
 		    "comma-separated (at most 64)\n", arg);
 		return TV_EXIT_ERROR;
+	}
+	if (kfile != NULL) {
+		if ((n = from_file(kfile, ports, np, socks, KV_SOCKS)) < 0)
+			return TV_EXIT_ERROR;
+		print_socks(socks, n);
+		return TV_EXIT_OK;
 	}
 	if (dumpfile != NULL && (fp = fopen(dumpfile, "wbe")) == NULL) {
 		fprintf(stderr, "tcpviz: %s: %m\n", dumpfile);
@@ -595,12 +660,6 @@ tv_kview_query_main(const char *arg, const char *dumpfile)
 		return TV_EXIT_ERROR;
 	}
 	tv_kern_owners(socks, (size_t)n);
-	for (i = 0; i < n; i++) {
-		tv_fmt_ksock(what, sizeof(what), &socks[i]);
-		printf("%s %s %s %s\n", socks[i].proto == 6 ? "tcp" : "udp",
-		    tv_endpoint_str(&socks[i].local, socks[i].lport, le, sizeof(le)),
-		    tv_endpoint_str(&socks[i].remote, socks[i].rport, re, sizeof(re)),
-		    what);
-	}
+	print_socks(socks, n);
 	return TV_EXIT_OK;
 }

@@ -5,7 +5,9 @@
 # holds each connection 300 ms after the client's FIN, three tcpviz-client
 # at once: the second and third wait in the accept queue while the first
 # is served.  Two captures watch: the ladder with --kernel, and JSON.
-# Then tcpviz --kernel-query asks once about the port.  Everything runs
+# Then tcpviz --kernel-query asks once about the port, and reads back the
+# replies the JSON capture kept (--kernel-dump); without root, a recording
+# in tests/data/ is read back and compared with its reviewed words.  Everything runs
 # under timeout(1).  Prints "ok NAME" / "FAIL NAME: why" / "skip NAME:
 # why", then "kernel: N passed, M failed".
 set -u
@@ -23,9 +25,31 @@ else
 	bad kernel-not-with-r "exit $st" "$tmp/r.err"
 fi
 
+# a recording (tests/data/, tools/kernel-record.py) read back without root:
+# every state in words, as the reviewed tests/data/kernel-states.out has them
+P=47001,47002,47003,47004,47005,47006,47007,47008,47009
+"$TCPVIZ" --kernel-query=$P --kernel-file=tests/data/kernel-states.diag \
+    >"$tmp/rec.out" 2>"$tmp/rec.err"
+st=$?
+if [ $st = 0 ] && [ ! -s "$tmp/rec.err" ] && cmp -s "$tmp/rec.out" tests/data/kernel-states.out; then
+	ok kernel-file
+else
+	diff tests/data/kernel-states.out "$tmp/rec.out" >"$tmp/rec.diff"
+	bad kernel-file "exit $st, or not the lines of tests/data/kernel-states.out" "$tmp/rec.err" "$tmp/rec.diff"
+fi
+# a cut recording: one line, exit 1
+head -c 100 tests/data/kernel-states.diag >"$tmp/cut.diag"
+"$TCPVIZ" --kernel-query=$P --kernel-file="$tmp/cut.diag" >"$tmp/cut.out" 2>"$tmp/cut.err"
+st=$?
+if [ $st = 1 ] && [ ! -s "$tmp/cut.out" ] && grep -q "cut, or damaged" "$tmp/cut.err"; then
+	ok kernel-file-cut
+else
+	bad kernel-file-cut "exit $st" "$tmp/cut.out" "$tmp/cut.err"
+fi
+
 if [ $is_root = 0 ]; then
 	for n in kernel-listen-queue kernel-estab kernel-time-wait kernel-owner \
-	    kernel-json kernel-query; do
+	    kernel-json kernel-query kernel-dump; do
 		needroot $n
 	done
 	echo "kernel: $passed passed, $failed failed"
@@ -43,7 +67,7 @@ timeout -k 2 $T "$TCPVIZ" -i lo --kernel --width=0 "tcp port $port" \
 t1=$!
 pids="$pids $t1"
 timeout -k 2 $T "$TCPVIZ" -i lo --kernel --format=json "tcp port $port" \
-    >"$tmp/json.out" 2>"$tmp/json.err" &
+    --kernel-dump="$tmp/live.diag" >"$tmp/json.out" 2>"$tmp/json.err" &
 t2=$!
 pids="$pids $t2"
 listening "$tmp/text.err" && listening "$tmp/json.err"
@@ -118,6 +142,16 @@ if [ $qst = 0 ] && grep -Eq "^tcp 127\.0\.0\.1:$port 0\.0\.0\.0:0 LISTEN accept 
 	ok kernel-query
 else
 	bad kernel-query "exit $qst" "$tmp/query.out" "$tmp/query.err"
+fi
+
+# every reply of the live capture kept, and read back: the listener is in it
+"$TCPVIZ" --kernel-query="$port" --kernel-file="$tmp/live.diag" >"$tmp/back.out" 2>&1
+st=$?
+if [ $st = 0 ] && grep -Eq "^tcp 127\.0\.0\.1:$port 0\.0\.0\.0:0 LISTEN accept queue [2-9]/" "$tmp/back.out" &&
+    grep -q "TIME-WAIT" "$tmp/back.out"; then
+	ok kernel-dump
+else
+	bad kernel-dump "exit $st: no LISTEN with 2 waiting, or no TIME-WAIT, in the replies kept" "$tmp/back.out"
 fi
 
 echo "kernel: $passed passed, $failed failed"
