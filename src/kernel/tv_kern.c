@@ -15,6 +15,7 @@
 #include <netlink/addr.h>
 #include <netlink/errno.h>
 #include <netlink/msg.h>
+#include <netlink/attr.h>
 #include <netlink/idiag/idiagnl.h>
 #include <netlink/idiag/msg.h>
 
@@ -23,6 +24,7 @@
 struct tv_kern {
 	struct nl_sock *sk;
 	int record_fd;
+	int no_filter;		/* the kernel refused the port filter: dump all */
 };
 
 struct tv_kern *
@@ -214,15 +216,64 @@ record(struct tv_kern *k, uint8_t proto, const void *b, size_t n)
 		k->record_fd = -1;	/* a recording cut short: the tests say so */
 }
 
+/*
+ * The kernel's own filter (INET_DIAG_REQ_BYTECODE, as ss builds one): a
+ * socket whose source or destination port is one of ports is dumped,
+ * others are not.  For each port and each end, a unit of 20 bytes:
+ * "port >= p" (yes: on; no: the next unit), "port <= p" (yes: on; no: the
+ * next unit), then a jump to the end, which accepts; falling past the
+ * last unit rejects.  (GE and LE: every kernel with sock_diag has them.)
+ * Returns the length, 0 when it would not fit.
+ */
+#define BC_UNIT 20
+#define BC_MAX (BC_UNIT * 2 * 128)
+
+static size_t
+port_filter(const uint16_t *ports, size_t nports, uint8_t *bc)
+{
+	size_t len = BC_UNIT * 2 * nports, off = 0, i;
+	int end;
+
+	if (nports == 0 || len > BC_MAX)
+		return 0;
+	for (i = 0; i < 2 * nports; i++) {
+		struct inet_diag_bc_op op[5];
+		size_t left = len - off;	/* bytes from this unit on */
+		int last = i == 2 * nports - 1;
+
+		end = i % 2 == 0;		/* source port, then destination */
+		op[0].code = end ? INET_DIAG_BC_S_GE : INET_DIAG_BC_D_GE;
+		op[0].yes = 8;
+		op[0].no = (unsigned short)(last ? left + 4 : BC_UNIT);
+		op[1].code = 0;
+		op[1].yes = 0;
+		op[1].no = ports[i / 2];
+		op[2].code = end ? INET_DIAG_BC_S_LE : INET_DIAG_BC_D_LE;
+		op[2].yes = 8;
+		op[2].no = (unsigned short)(last ? left - 8 + 4 : BC_UNIT - 8);
+		op[3].code = 0;
+		op[3].yes = 0;
+		op[3].no = ports[i / 2];
+		op[4].code = INET_DIAG_BC_JMP;
+		op[4].yes = 4;
+		op[4].no = (unsigned short)(left - 16);
+		memcpy(bc + off, op, BC_UNIT);
+		off += BC_UNIT;
+	}
+	return len;
+}
+
 /* One dump: family and protocol, every state. */
 static int
 dump(struct tv_kern *k, int family, uint8_t proto, const uint16_t *ports,
     size_t nports, struct tv_ksock *out, size_t max, size_t *n, char *errbuf)
 {
+	static uint8_t bc[BC_MAX];
 	struct inet_diag_req_v2 req;
 	struct sockaddr_nl nla;
 	struct nl_msg *msg;
 	unsigned char *b;
+	size_t bclen = k->no_filter ? 0 : port_filter(ports, nports, bc);
 	int err, r = 0, len;
 
 	memset(&req, 0, sizeof(req));
@@ -231,7 +282,8 @@ dump(struct tv_kern *k, int family, uint8_t proto, const uint16_t *ports,
 	req.idiag_states = ~0u;		/* all, request sockets too */
 	if ((msg = nlmsg_alloc_simple(SOCK_DIAG_BY_FAMILY,
 	    NLM_F_REQUEST | NLM_F_DUMP)) == NULL ||
-	    nlmsg_append(msg, &req, sizeof(req), NLMSG_ALIGNTO) < 0) {
+	    nlmsg_append(msg, &req, sizeof(req), NLMSG_ALIGNTO) < 0 ||
+	    (bclen > 0 && nla_put(msg, INET_DIAG_REQ_BYTECODE, (int)bclen, bc) < 0)) {
 		nlmsg_free(msg);
 		snprintf(errbuf, TV_ERRBUF_SIZE, "sock_diag: out of memory");
 		return -1;
@@ -251,6 +303,11 @@ dump(struct tv_kern *k, int family, uint8_t proto, const uint16_t *ports,
 		record(k, proto, b, (size_t)len);
 		r = tv_kern_parse(proto, b, (size_t)len, ports, nports, out, max, n);
 		free(b);
+	}
+	if (r < 0 && bclen > 0) {
+		/* a kernel that takes no filter: every socket, filtered here */
+		k->no_filter = 1;
+		return dump(k, family, proto, ports, nports, out, max, n, errbuf);
 	}
 	if (r < 0) {
 		snprintf(errbuf, TV_ERRBUF_SIZE, "sock_diag: the kernel refused the "

@@ -49,7 +49,7 @@ fi
 
 if [ $is_root = 0 ]; then
 	for n in kernel-listen-queue kernel-estab kernel-time-wait kernel-owner \
-	    kernel-json kernel-query kernel-dump; do
+	    kernel-json kernel-query kernel-filter kernel-dump; do
 		needroot $n
 	done
 	echo "kernel: $passed passed, $failed failed"
@@ -144,6 +144,19 @@ else
 	bad kernel-query "exit $qst" "$tmp/query.out" "$tmp/query.err"
 fi
 
+# the kernel's own port filter (INET_DIAG_REQ_BYTECODE) leaves out no
+# socket of the port: as many as ss lists (TIME-WAITs included)
+if command -v ss >/dev/null 2>&1; then
+	theirs=$(ss -Htan "( sport = :$port or dport = :$port )" | wc -l)
+	ours=$(grep -c "^tcp " "$tmp/query.out")
+	if [ "$ours" = "$theirs" ] && [ "$ours" -ge 4 ]; then
+		ok kernel-filter
+	else
+		bad kernel-filter "--kernel-query lists $ours sockets of port $port, ss $theirs" "$tmp/query.out"
+	fi
+else
+	skip kernel-filter "ss is not installed"
+fi
 # every reply of the live capture kept, and read back: the listener is in it
 "$TCPVIZ" --kernel-query="$port" --kernel-file="$tmp/live.diag" >"$tmp/back.out" 2>&1
 st=$?
