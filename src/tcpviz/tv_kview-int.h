@@ -2,6 +2,7 @@
 #ifndef TV_KVIEW_INT_H
 #define TV_KVIEW_INT_H
 
+#include "tv_ksock.h"
 #include "tv_run.h"
 
 /* Queried at most this often while connections are open (ms), and at
@@ -21,6 +22,20 @@ struct tv_kview *tv_kview_start(struct tv_run *run, int record_fd, char *errbuf)
 /* The longest accept queue seen on a listening TCP socket of port (0:
  * none seen). */
 uint32_t tv_kview_peak_queue(const struct tv_kview *kv, uint16_t port);
+
+/* Where the answers come from: the kernel (tv_kview_start), or a test's
+ * script.  ask() fills out like tv_kern_query() and says when the
+ * question was asked (ns since the epoch). */
+struct tv_kview_src {
+	int (*ask)(void *ctx, const uint16_t *ports, size_t nports,
+	    struct tv_ksock *out, size_t max, int64_t *asked_ns, char *errbuf);
+	void *ctx;
+};
+
+/* tv_kview_start() with answers from src, not the kernel (no owners
+ * looked for: the answers say them). */
+struct tv_kview *tv_kview_start_src(struct tv_run *run,
+    const struct tv_kview_src *src, char *errbuf);
 
 /* Stop watching (before tv_run_finish) and free it. */
 void tv_kview_stop(struct tv_kview *kv);

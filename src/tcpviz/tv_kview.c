@@ -47,7 +47,8 @@ struct kv_owner {
 
 struct tv_kview {
 	struct tv_run *run;
-	struct tv_kern *k;
+	struct tv_kern *k;	/* NULL: answers from src */
+	struct tv_kview_src src;
 	struct kv_conn conn[KV_CONNS];
 	int nconn;
 	struct kv_listen lis[KV_LISTEN];
@@ -351,8 +352,13 @@ query(struct tv_kview *kv)
 			if (j == np)
 				ports[np++] = kv->conn[i].c->port[s];
 		}
-	kv->asked_ns = tv_wall_ns();
-	n = tv_kern_query(kv->k, ports, np, kv->socks, KV_SOCKS, kv->errbuf);
+	if (kv->k != NULL) {
+		kv->asked_ns = tv_wall_ns();
+		n = tv_kern_query(kv->k, ports, np, kv->socks, KV_SOCKS, kv->errbuf);
+	} else {
+		n = kv->src.ask(kv->src.ctx, ports, np, kv->socks, KV_SOCKS,
+		    &kv->asked_ns, kv->errbuf);
+	}
 	if (n < 0) {
 		tv_run_say(kv->run, 8, "tcpviz: --kernel: %s; no more kernel lines",
 		    kv->errbuf);
@@ -361,7 +367,8 @@ query(struct tv_kview *kv)
 	}
 	kv->nsocks = n;
 	note_peaks(kv);
-	owners(kv);		/* now: a socket may be closed by the time it is said */
+	if (kv->k != NULL)
+		owners(kv);	/* now: a socket may be closed by the time it is said */
 	kv->pending = 1;
 }
 
@@ -500,8 +507,9 @@ on_tick(void *ctx)
 		query(kv);
 }
 
-struct tv_kview *
-tv_kview_start(struct tv_run *run, int record_fd, char *errbuf)
+static struct tv_kview *
+start(struct tv_run *run, const struct tv_kview_src *src, int record_fd,
+    char *errbuf)
 {
 	struct tv_kview *kv = calloc(1, sizeof(*kv));
 
@@ -509,11 +517,13 @@ tv_kview_start(struct tv_run *run, int record_fd, char *errbuf)
 		snprintf(errbuf, TV_ERRBUF_SIZE, "out of memory");
 		return NULL;
 	}
-	if ((kv->k = tv_kern_open(errbuf)) == NULL) {
+	if (src != NULL) {
+		kv->src = *src;
+	} else if ((kv->k = tv_kern_open(errbuf)) == NULL) {
 		free(kv);
 		return NULL;
 	}
-	if (record_fd >= 0)
+	if (kv->k != NULL && record_fd >= 0)
 		tv_kern_record(kv->k, record_fd);
 	kv->run = run;
 	run->o.watch.before = on_before;
@@ -522,6 +532,19 @@ tv_kview_start(struct tv_run *run, int record_fd, char *errbuf)
 	run->o.watch.tick = on_tick;
 	run->o.watch.ctx = kv;
 	return kv;
+}
+
+struct tv_kview *
+tv_kview_start(struct tv_run *run, int record_fd, char *errbuf)
+{
+	return start(run, NULL, record_fd, errbuf);
+}
+
+struct tv_kview *
+tv_kview_start_src(struct tv_run *run, const struct tv_kview_src *src,
+    char *errbuf)
+{
+	return start(run, src, -1, errbuf);
 }
 
 void
