@@ -39,7 +39,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test unit golden demo clean regen setcap bench progs soak install uninstall
+.PHONY: all deps test unit golden demo clean regen setcap bench progs soak install uninstall docs
 
 all: deps tcpviz $(PROGS)
 progs: $(PROGS)
@@ -75,13 +75,32 @@ regen: tcpviz
 	@test -n "$(T)" || { echo "usage: make regen T=<test name from tests/TESTLIST>"; exit 1; }
 	@sh tests/golden.sh --regen "$(T)"
 
+# make docs: the pictures in README.md and docs/pictures.md, from real
+# outputs (tests/pictures.sh fails when they drift)
+docs: tcpviz
+	./tcpviz -n -r captures/close-four-way.pcap --format=svg -o docs/img/close-four-way.svg
+	./tcpviz -n -r captures/retrans.pcap --graph=tsg -o docs/img/retrans-tsg.svg
+
 # sudo make demo: install what is missing, build, and run the live demo
 demo: all
 	./tcpviz --demo
 
-# replay speed against tcpdump -r, as ratios measured in one run
-bench: tcpviz
+# make bench: every mode against the libpcap floor on two generated
+# captures, and live drops next to tcpdump's (bench/bench.sh, docs/performance.md);
+# not in make test (tests/bench.sh only checks the tools count right)
+BENCH_TOOLS := build/bench/mkcap build/bench/floor build/bench/rss build/bench/blast
+.PHONY: bench-tools
+bench-tools: $(BENCH_TOOLS)
+bench: tcpviz bench-tools
 	sh bench/bench.sh
+
+build/bench/floor: bench/floor.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $< -lpcap
+
+build/bench/%: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $<
 
 # make soak: SOAK_SECONDS (600) of live capture with -w on loopback traffic;
 # the file complete, memory and descriptors steady (tests/soak.sh); not in make test

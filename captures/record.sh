@@ -7,8 +7,11 @@
 #     close-four-way close-three-way close-simultaneous open-simultaneous
 #     half-close reset-client reset-server unanswered syn-retries half-open
 #     retrans zero-window keepalive syn-data midstream
-#   With no NAME every capture is re-recorded. pcapng/null/loop/raw/vlan are
-#   derived from handshake.pcap (recorded first if it does not exist).
+#     ecn syn-ae bad-rst fin-rst syn-rst udp-empty gap oneway-client oneway-server
+#     null-ether null-ether6 tso jumbo cksum
+#   With no NAME every capture is re-recorded. pcapng/null/loop/raw/vlan/
+#   null-ether/tso are derived from handshake.pcap, null-ether6/jumbo from
+#   ipv6.pcap, cksum from udp-tcp-mixed.pcap (each recorded first if missing).
 #
 # The script re-executes itself under `unshare -n`, so the only interface is a
 # fresh `lo`; all traffic is 127.0.0.1 / ::1 on fixed ports 9996-9999 (+ source
@@ -39,7 +42,8 @@ fi
 # bind fail with EADDRINUSE. (Per-namespace sysctl; the host is not touched.)
 # half-open.pcap's hand-made SYN comes from 40001, which must not be a live or
 # TIME_WAIT socket either.
-echo 40000-40001 > /proc/sys/net/ipv4/ip_local_reserved_ports
+# bad-rst.pcap binds 40002; syn-rst.pcap's raw SYNs come from 40003, syn-ae.pcap's from 40004.
+echo 40000-40004 > /proc/sys/net/ipv4/ip_local_reserved_ports
 
 PY=python3
 TRAFFIC="$DIR/traffic.py"
@@ -410,7 +414,47 @@ rec_midstream() { # tcpdump starts only once the connection is established
     CHECK=check_midstream td_finish midstream.pcap
 }
 
+# --- real-world shapes (issue 18) ---------------------------------------------
+# ECN (RFC 3168) per namespace: the SYN carries ECE+CWR, the SYN-ACK ECE.
+rec_ecn() {
+    fresh; echo 1 > /proc/sys/net/ipv4/tcp_ecn
+    capture ecn.pcap -i lo "${HS[@]}" -- "${TR[@]}" tcp-echo --msg hi --msg2 bye
+    echo 2 > /proc/sys/net/ipv4/tcp_ecn
+}
+rec_bad_rst()   { fresh; capture bad-rst.pcap -i lo "${HS[@]}" -- "${TR[@]}" bad-rst --sport 40002; }
+rec_fin_rst()   { fresh; capture fin-rst.pcap -i lo "${HS[@]}" -- "${TR[@]}" fin-rst; }
+rec_syn_rst()   { fresh; capture syn-rst.pcap -i lo tcp port 9996 -- "${TR[@]}" syn-rst --port 9996 --sport 40003 --count 3; }
+rec_syn_ae()    { fresh; capture syn-ae.pcap -i lo "${HS[@]}" -- "${TR[@]}" syn-ae --sport 40004; }
+rec_udp_empty() { capture udp-empty.pcap -i lo udp port 9997 -- "${TR[@]}" udp-echo --port 9997 --count 2 --empty; }
+# a content gap: the filter leaves out the segments whose payload starts
+# with "GAP!" (the request and its echo); the ACKs still cover them
+rec_gap() {
+    fresh
+    capture gap.pcap -i lo "${HS[@]}" and not \( ip[2:2] - \(\(ip[0] \& 0xf\) \<\< 2\) - \(\(tcp[12] \& 0xf0\) \>\> 2\) \>= 4 \
+        and tcp[\(\(tcp[12:1] \& 0xf0\) \>\> 2\):4] = 0x47415021 \) -- "${TR[@]}" tcp-echo --msg 'GAP!hello' --msg2 bye
+}
+# one direction only (asymmetric routing, a SPAN of one side): 6000 bytes
+# each way, the filter keeps what the client sent, or what the server sent
+ONEWAY_MSG=$(printf '%06000d' 0)
+rec_oneway_client() { fresh; capture oneway-client.pcap -i lo tcp dst port 9999 -- "${TR[@]}" tcp-echo --msg "$ONEWAY_MSG" --msg2 bye; }
+rec_oneway_server() { fresh; capture oneway-server.pcap -i lo tcp src port 9999 -- "${TR[@]}" tcp-echo --msg "$ONEWAY_MSG" --msg2 bye; }
+
 need_handshake() { [ -s "$DIR/handshake.pcap" ] || rec_handshake; }
+derive_from() { # derive_from SRC MODE OUT [relink options]
+    local src=$1 mode=$2 out=$3
+    shift 3
+    [ -s "$DIR/$src" ] || "rec_$(echo "${src%.pcap}" | sed 's/^handshake$/handshake/; s/^udp-tcp-mixed$/mixed/')"
+    "$PY" "$RELINK" "$mode" "$DIR/$src" "$TMP/$out" "$@"
+    mv -f "$TMP/$out" "$DIR/$out"
+    summary "$DIR/$out"
+}
+rec_null_ether()  { derive_from handshake.pcap null-ether handshake-null-ether.pcap; }
+rec_null_ether6() { derive_from ipv6.pcap null-ether-le ipv6-null-ether.pcap; }
+rec_tso()         { derive_from handshake.pcap tso handshake-tso.pcap; }
+rec_jumbo()       { derive_from ipv6.pcap tso ipv6-jumbo.pcap; }
+# frames of udp-tcp-mixed.pcap: 4 a UDP request, 6 the client's first data
+# segment, 8 the server's echo of it (check with tcpdump -nn -# when re-recorded)
+rec_cksum()       { derive_from udp-tcp-mixed.pcap cksum cksum.pcap --bad-l4 4,8 --bad-ip 6; }
 derive() { # derive MODE OUT
     need_handshake
     "$PY" "$RELINK" "$1" "$DIR/handshake.pcap" "$TMP/$2"
@@ -439,6 +483,8 @@ ALL="handshake refused udp ipv6 snap64 ns pcapng ns-pcapng sll sll2 null loop ra
 ALL="$ALL close-four-way close-three-way close-simultaneous open-simultaneous half-close"
 ALL="$ALL reset-client reset-server unanswered syn-retries half-open retrans zero-window"
 ALL="$ALL keepalive syn-data midstream"
+ALL="$ALL ecn syn-ae bad-rst fin-rst syn-rst udp-empty gap oneway-client oneway-server"
+ALL="$ALL null-ether null-ether6 tso jumbo cksum"
 names=("$@")
 [ "${#names[@]}" -gt 0 ] || read -r -a names <<<"$ALL"
 
@@ -448,6 +494,7 @@ for name in "${names[@]}"; do
     [ "$name" = handshake.pcapng ] && short=pcapng
     short=${short#handshake-}
     [ "$short" = udp-tcp-mixed ] && short=mixed
+    case $short in ipv6-null-ether) short=null-ether6 ;; ipv6-jumbo) short=jumbo ;; esac
     case " $ALL " in
         *" $short "*) ;;
         *) echo "record.sh: unknown capture '$name' (known: $ALL)" >&2; exit 2 ;;

@@ -20,6 +20,11 @@
 #   keepalive [--port 9999] [--idle 2.5]
 #   syn-data  [--port 9999]
 #   midstream [--port 9999] --sync-dir DIR
+#   bad-rst   [--port 9999] [--sport 40002]   (raw RSTs the kernel must ignore)
+#   fin-rst   [--port 9999]                    (FIN, RST, then the peer's FIN)
+#   syn-rst   [--port 9996] [--sport 40003] [--count 3] [--seq 5000]
+#   syn-ae    [--port 9999] [--sport 40004] [--seq 7000]  (an AccECN SYN, AE set)
+#   udp-echo ... [--empty]                     (zero-length datagrams)
 # Every socket has a timeout and every loop has a fixed upper bound.
 # close --mode simultaneous, open-simultaneous, unanswered and retrans add an
 # nftables table "inet tcpviz" (input hook) for a while and always delete it
@@ -188,7 +193,7 @@ def cmd_udp_echo(a):
     c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     c.settimeout(TIMEOUT)
     for i in range(a.count):
-        udp_roundtrip(c, a.port, ("udp %d" % (i + 1)).encode())
+        udp_roundtrip(c, a.port, b"" if a.empty else ("udp %d" % (i + 1)).encode())
     c.close()
     srv.finish()
     s.close()
@@ -643,6 +648,136 @@ def cmd_half_open(a):
     log("half-open: raw SYN %s:%d -> :%d seq %d sent (csum 0x%04x)" % (src, a.sport, a.port, a.seq, csum))
 
 
+def raw_tcp(src_port, dst_port, seq, ack, flags, payload=b""):
+    """One hand-made TCP segment 127.0.0.1 -> 127.0.0.1 from a raw socket
+    (the kernel adds the IPv4 header); its checksum filled in and checked."""
+    # flags up to 0x1ff: bit 8 is AE (RFC 9768), the low bit of byte 12
+    hdr = struct.pack("!HHIIBBHHH", src_port, dst_port, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
+                      5 << 4 | (flags >> 8 & 1), flags & 0xFF, 65535, 0, 0) + payload
+    csum = tcp_checksum("127.0.0.1", "127.0.0.1", hdr)
+    hdr = hdr[:16] + struct.pack("!H", csum) + hdr[18:]
+    if tcp_checksum("127.0.0.1", "127.0.0.1", hdr) != 0:
+        raise RuntimeError("checksum does not verify")
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    try:
+        raw.sendto(hdr, ("127.0.0.1", 0))
+    finally:
+        raw.close()
+
+
+class SynSniffer:
+    """An AF_PACKET socket on lo that reads, within TIMEOUT, the first SYN
+    (no ACK) from sport to dport and gives its sequence number."""
+
+    def __init__(self, sport, dport):
+        self.s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+        self.s.bind(("lo", 0))
+        self.s.settimeout(TIMEOUT)
+        self.sport, self.dport = sport, dport
+
+    def isn(self):
+        for _ in range(MAX_ITER * 16):
+            f = self.s.recv(65536)
+            if len(f) < 14 + 20 + 20 or f[12:14] != b"\x08\x00" or f[14 + 9] != 6:
+                continue
+            t = 14 + (f[14] & 0x0F) * 4
+            sp, dp, seq = struct.unpack("!HHI", f[t:t + 8])
+            if (sp, dp) == (self.sport, self.dport) and f[t + 13] & 0x12 == 0x02:
+                return seq
+        raise RuntimeError("no SYN seen")
+
+    def close(self):
+        self.s.close()
+
+
+def cmd_bad_rst(a):
+    """Two RSTs a receiver must not accept (RFC 9293 §3.10.7.3, §3.10.7.4,
+    RFC 5961 §3), then the connection goes on: (1) while the client is in
+    SYN-SENT (its SYN dropped by nft before the listener sees it), an RST,ACK
+    whose ACK is not ISN+1; the SYN's retry then gets the real handshake.
+    (2) once established, an RST from the client's 4-tuple whose sequence
+    number is 10^7 past the window.  Then an echo and a normal close."""
+    require_private_netns()
+    lsock = tcp_listener(socket.AF_INET, "127.0.0.1", a.port)
+    sniff = SynSniffer(a.sport, a.port)
+    res = {}
+
+    def connect():
+        res["c"] = tcp_client(a.port, bind=("127.0.0.1", a.sport))
+
+    try:
+        with NftDrop("tcp dport %d tcp flags & (syn|ack) == syn" % a.port) as nft:
+            w = Worker(connect)
+            w.start()
+            isn = sniff.isn()
+            time.sleep(0.05)
+            raw_tcp(a.port, a.sport, 0, isn + 1001, 0x14)    # RST,ACK: ack not ISN+1
+            time.sleep(0.3)
+            nft.remove()                                     # the SYN retry (1 s) gets through
+            w.finish()
+        c = res["c"]
+        conn = accept_one(lsock)
+        echo_once(c, conn, b"before")
+        raw_tcp(a.sport, a.port, isn + 1 + len(b"before") + 10 ** 7, 0, 0x04)   # RST, far out of window
+        time.sleep(0.1)
+        echo_once(c, conn, b"after")
+        c.shutdown(socket.SHUT_WR)
+        expect_eof(conn)
+        conn.close()
+        expect_eof(c)
+        c.close()
+    finally:
+        sniff.close()
+        lsock.close()
+    log("bad-rst: both RSTs ignored, ISN %d, connection closed normally" % isn)
+
+
+def cmd_fin_rst(a):
+    """Zeek's FIN-after-RST: the client sends FIN, then RST (SO_LINGER 0),
+    which nft drops before the server's socket sees it; the server, still
+    open, sends its FIN; the client's kernel answers it with an RST."""
+    require_private_netns()
+    lsock = tcp_listener(socket.AF_INET, "127.0.0.1", a.port)
+    c = tcp_client(a.port)
+    conn = accept_one(lsock)
+    echo_once(c, conn, b"fin then rst")
+    c.shutdown(socket.SHUT_WR)
+    expect_eof(conn)
+    with NftDrop("tcp dport %d tcp flags & rst == rst" % a.port):
+        linger0(c)
+        c.close()
+        time.sleep(0.1)
+    conn.close()               # FIN to a socket that is gone: RST back
+    time.sleep(0.2)
+    lsock.close()
+    log("fin-rst ok")
+
+
+def cmd_syn_rst(a):
+    """`count` hand-made SYNs with one sequence number from one source port
+    to a closed port: the kernel refuses each with RST,ACK.  Zeek counts
+    each SYN after the RST as a new connection (three REJ, not retries)."""
+    require_private_netns()
+    for _ in range(a.count):
+        raw_tcp(a.sport, a.port, a.seq, 0, 0x02)
+        time.sleep(0.1)
+    log("syn-rst: %d SYNs, seq %d" % (a.count, a.seq))
+
+
+def cmd_syn_ae(a):
+    """A hand-made AccECN SYN (RFC 9768: AE, CWR and ECE set; tcpdump
+    [SEWe]) to a listener: the kernel answers SYN-ACK, and, as no socket
+    owns the source port, the same kernel sends RST."""
+    require_private_netns()
+    lsock = tcp_listener(socket.AF_INET, "127.0.0.1", a.port)
+    try:
+        raw_tcp(a.sport, a.port, a.seq, 0, 0x1C2)
+        time.sleep(0.3)
+    finally:
+        lsock.close()
+    log("syn-ae: AccECN SYN from %d sent" % a.sport)
+
+
 def cmd_retrans(a):
     """The server sends `bytes` bytes over one connection while nft drops
     about `loss` % of its data segments on input."""
@@ -809,6 +944,7 @@ def main():
     s = sub.add_parser("udp-echo")
     s.add_argument("--port", type=int, default=9997)
     s.add_argument("--count", type=int, choices=range(1, 11), default=3)
+    s.add_argument("--empty", action="store_true")
     s.set_defaults(fn=cmd_udp_echo)
     s = sub.add_parser("reuse")
     s.add_argument("--port", type=int, default=9999)
@@ -880,6 +1016,24 @@ def main():
     s.add_argument("--port", type=int, default=9999)
     s.add_argument("--sync-dir", required=True)
     s.set_defaults(fn=cmd_midstream)
+    s = sub.add_parser("bad-rst")
+    s.add_argument("--port", type=int, default=9999)
+    s.add_argument("--sport", type=int, default=40002)
+    s.set_defaults(fn=cmd_bad_rst)
+    s = sub.add_parser("fin-rst")
+    s.add_argument("--port", type=int, default=9999)
+    s.set_defaults(fn=cmd_fin_rst)
+    s = sub.add_parser("syn-ae")
+    s.add_argument("--port", type=int, default=9999)
+    s.add_argument("--sport", type=int, default=40004)
+    s.add_argument("--seq", type=int, default=7000)
+    s.set_defaults(fn=cmd_syn_ae)
+    s = sub.add_parser("syn-rst")
+    s.add_argument("--port", type=int, default=9996)
+    s.add_argument("--sport", type=int, default=40003)
+    s.add_argument("--count", type=int, choices=range(1, 6), default=3)
+    s.add_argument("--seq", type=int, default=5000)
+    s.set_defaults(fn=cmd_syn_rst)
     a = p.parse_args()
     a.fn(a)
     return 0

@@ -32,6 +32,7 @@ enum tv_skip {
 	TV_SKIP_FRAGMENT,	/* IP fragment (not reassembled) */
 	TV_SKIP_TRUNCATED,	/* captured bytes end before the TCP/UDP ports */
 	TV_SKIP_MALFORMED,	/* headers too broken to draw */
+	TV_SKIP_BAD_IP_CKSUM,	/* IPv4 header checksum wrong (Zeek drops these too) */
 	TV_SKIP_COUNT
 };
 extern const char *const tv_skip_names[TV_SKIP_COUNT];
@@ -45,6 +46,20 @@ extern const char *const tv_skip_names[TV_SKIP_COUNT];
 #define TV_TH_URG 0x20
 #define TV_TH_ECE 0x40
 #define TV_TH_CWR 0x80
+#define TV_TH_AE  0x100	/* RFC 9768 AccECN (formerly NS), bit 0 of byte 12 */
+
+/* What a checksum check found (tv_pkt.ck_ip, ck_l4).  Names in tv_ck_names[]. */
+enum tv_ck {
+	TV_CK_UNVERIFIED = 0,	/* not checked: -K, not all captured, offloaded length */
+	TV_CK_CORRECT,
+	TV_CK_INCORRECT,
+	TV_CK_PARTIAL,		/* the sender's offload pattern: the TCP/UDP field holds
+				   only the pseudo-header sum (Linux CHECKSUM_PARTIAL),
+				   an IPv4 header checksum of 0 (Windows offload) */
+	TV_CK_NONE,		/* UDP over IPv4 with checksum 0: none sent (RFC 768) */
+	TV_CK_COUNT
+};
+extern const char *const tv_ck_names[TV_CK_COUNT];
 
 /* Which TCP options a packet carried (tv_pkt.opt_mask). */
 #define TV_OPT_MSS	0x01
@@ -84,7 +99,7 @@ struct tv_pkt {
 	/* TCP only */
 	uint32_t seq, ack;
 	uint16_t win;
-	uint8_t flags;		/* TV_TH_* */
+	uint16_t flags;		/* TV_TH_* */
 	uint8_t opt_mask;	/* TV_OPT_* */
 	uint16_t mss;
 	uint8_t wscale;
@@ -93,6 +108,15 @@ struct tv_pkt {
 	uint32_t sack[TV_MAX_SACK][2];
 
 	unsigned truncated:1;	/* capture ended before the headers or payload did */
+	/* the IP length was 0 (IPv4 total length 0 of TSO/LSO or BIG TCP, an
+	 * IPv6 jumbogram or payload length 0): taken from the frame instead */
+	unsigned offloaded:1;
+	unsigned verify:1;	/* checksums were to be verified (TV_DEC_CKSUM) */
+
+	/* checksums (RFC 1071), enum tv_ck; the TCP or UDP field as sent and
+	 * what it should have been (valid with ck_l4 INCORRECT or CORRECT) */
+	uint8_t ck_ip, ck_l4;
+	uint16_t ck_got, ck_want;
 	const char *malformed;	/* static text naming what is wrong, or NULL */
 
 	/* IP, for -v: TTL (IPv4) or hop limit (IPv6); IPv4's identification */
@@ -123,6 +147,13 @@ struct tv_pkt {
 int tv_decode(int link, const uint8_t *data, uint32_t caplen,
     uint32_t wirelen, struct tv_pkt *pkt);
 
+/* tv_decode() with options: TV_DEC_CKSUM verifies the IPv4 header, TCP
+ * and UDP checksums of a packet captured whole (a bad IPv4 header
+ * checksum skips it, TV_SKIP_BAD_IP_CKSUM); tv_decode() verifies none. */
+#define TV_DEC_CKSUM 0x1
+int tv_decode_opts(int link, const uint8_t *data, uint32_t caplen,
+    uint32_t wirelen, unsigned opts, struct tv_pkt *pkt);
+
 /*
  * Decode a bare TCP segment of len bytes, all captured (what an IPv6 raw
  * socket hands over: no IP header), into pkt's TCP fields; addresses are
@@ -130,10 +161,11 @@ int tv_decode(int link, const uint8_t *data, uint32_t caplen,
  */
 int tv_decode_tcp(const uint8_t *data, uint32_t len, struct tv_pkt *pkt);
 
-/* tcpdump's flag letters ("S.", "FP.", "none") into buf (at least 12 bytes). */
-const char *tv_flags_letters(uint8_t flags, char *buf, size_t size);
+/* tcpdump's flag letters in print-tcp.c's order F S R P . U E W e ("S.",
+ * "FP.", "S.E", "none") into buf (at least 12 bytes). */
+const char *tv_flags_letters(unsigned flags, char *buf, size_t size);
 /* Flag words for the ladder ("SYN,ACK", "FIN,PSH,ACK", "none"), at least 40 bytes. */
-const char *tv_flags_words(uint8_t flags, char *buf, size_t size);
+const char *tv_flags_words(unsigned flags, char *buf, size_t size);
 
 /* Address in text: IPv4 dotted quad, IPv6 in RFC 5952 form.  buf >= 46 bytes. */
 const char *tv_addr_str(const struct tv_addr *a, char *buf, size_t size);

@@ -20,7 +20,7 @@ struct tv_row {
 	uint32_t len;
 	uint16_t win;
 	uint16_t mss;
-	uint8_t flags;
+	uint16_t flags;
 	uint8_t from;		/* enum tv_side */
 	uint8_t opt_mask;
 	uint8_t wscale;
@@ -28,6 +28,8 @@ struct tv_row {
 	uint8_t truncated;
 	uint8_t ttl;		/* -v: IP's TTL or hop limit */
 	uint8_t has_ipid;	/* IPv4: ipid is its ID */
+	uint8_t ck_l4;		/* -v: enum tv_ck of the TCP/UDP checksum ... */
+	uint16_t ck_got, ck_want;	/* ... the field, what it should be */
 	/* fold_n > 0: the row stands for a run of fold_n rows that its
 	 * connection's renderer folds as they come (tv_flow_cfg.merge): these
 	 * are the first row's fields, fold_bytes the run's payload each way */

@@ -14,6 +14,10 @@ void tv_msg_vsay(const char *prog, const char *fmt, va_list ap)
 void tv_msg_say(const char *prog, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* "Try 'PROG --help' for more information.": the second line of a usage
+ * error, as tcpviz and GNU tools print it (not the whole usage). */
+void tv_msg_try(const char *prog);
+
 /* tv_msg_say(), then return `status`: for "return fail(...)". */
 int tv_msg_fail(const char *prog, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -84,6 +84,8 @@ struct tv_render_opts {
 	int link;		/* -e: the link layer in the header (live) */
 	int color;		/* ANSI colours (the program decides: terminal, NO_COLOR) */
 	uint32_t shard;		/* --shard K/N: JSON says K in conn and summary objects (0: none) */
+	int graph_only;		/* --graph=tsg:client|server: that side's data only
+				   (1 client, 2 server); 0 both */
 };
 
 /* -A, -X: at most this many payload bytes are shown under a row */
@@ -104,6 +106,25 @@ size_t tv_fmt_opts(char *buf, size_t size, uint8_t opt_mask, uint16_t mss,
  * and "== closed: ..." lines say it (without the "== "). */
 void tv_fmt_opened(const struct tv_tcp *t, char *buf, size_t size);
 void tv_fmt_closed(const struct tv_tcp *t, char *buf, size_t size);
+
+/* The label on a row's arrow: "SYN,ACK seq=0 ack=1", "ACK seq=1:9 ack=1
+ * len=8" (relative numbers unless -S), "UDP len=8". */
+void tv_fmt_row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *buf, size_t size);
+/* The notes beside a row: anomalies ("dup-ack #2", "SYN retry #1 after
+ * 1.000 s"), -v's window, TTL and IP ID, the options, damage; parts are
+ * joined by TV_SOFT (a space where a line would rather break); "" with -q. */
+void tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *buf, size_t size);
+/* -vv: every option with its values, "<mss 65495,sackOK,TS val 1 ecr 0,
+ * sack 1 {1:9},wscale 10>"; "" when there are none. */
+void tv_fmt_opts_full(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *buf, size_t size);
+/* The footer of a connection: "11 packets (client 6, server 5), payload
+ * ..., 0.200520 s; conn_state SF, history ShADadFf" and its anomaly
+ * counts; `live`: the ISNs too. */
+void tv_fmt_conn_totals(const struct tv_render_opts *ro, const struct tv_conn *c,
+    enum tv_done why, int live, char *buf, size_t size);
 
 /* Totals for the end-of-input summary. */
 struct tv_totals {
@@ -224,6 +245,14 @@ void tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
 void tv_lad_live_say(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, struct tv_lad_state *ls, const char *text);
 
+/* A row --data=summary folds into a run: plain data or ACK, no state
+ * change, no anomaly, no SYN, FIN or RST; `payload`: -A or -X, which
+ * keep rows with payload apart.  Every picture folds the same rows. */
+int tv_lad_foldable(const struct tv_conn *c, const struct tv_row *r, int payload);
+/* tv_renderer.merge for the pictures that fold (the ladders, SVG ...). */
+int tv_lad_merge(const struct tv_render_opts *ro, const struct tv_conn *c,
+    struct tv_row *last, const struct tv_row *r);
+
 extern const struct tv_renderer tv_render_ladder, tv_render_live;
 
 /* ---- --summary: one aligned line per connection (tv_summary.c) ---- */
@@ -233,6 +262,21 @@ struct tv_sum_totals {
 	uint64_t open[TV_OPEN_COUNT];
 	uint64_t close[TV_CLOSE_COUNT];
 };
+
+/* One connection's line of the table, as fields (every table shows these). */
+struct tv_sum_row {
+	char client[TV_ENDPOINTSTRLEN], server[TV_ENDPOINTSTRLEN];
+	const char *proto;		/* "tcp", "udp" */
+	const char *open, *close;	/* outcome names, "-" for UDP */
+	const char *state;		/* Zeek's conn_state */
+	char history[TV_HISTORY_MAX];	/* Zeek's history, "-" when empty */
+	uint64_t packets, bytes;
+	char dur[40], rtt[40];		/* seconds; rtt "-" when none */
+	int have_rtt;
+};
+/* The fields of c's line; counted into *st unless st is NULL. */
+void tv_sum_fields(const struct tv_render_opts *ro, const struct tv_conn *c,
+    struct tv_sum_row *f, struct tv_sum_totals *st);
 
 /* The table's column heads (none in the two-line form of a narrow width). */
 void tv_sum_header(const struct tv_out *o, const struct tv_render_opts *ro);
@@ -262,5 +306,13 @@ void tv_json_kernel(const struct tv_out *o, const struct tv_render_opts *ro,
     int wire, int64_t ts_ns);
 
 extern const struct tv_renderer tv_render_json;
+
+/* ---- pictures: SVG ladders (tv_svg.c), Mermaid (tv_mermaid.c), one
+ * HTML page (tv_html.c), the time-sequence graph (tv_tsg.c); docs/pictures.md.
+ * Replay only: a document is written whole at the end, and the live
+ * sink drops lines a slow reader leaves behind ---- */
+
+extern const struct tv_renderer tv_render_svg, tv_render_mermaid, tv_render_html,
+    tv_render_tsg;
 
 #endif /* TV_RENDER_H */

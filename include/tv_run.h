@@ -50,6 +50,7 @@ struct tv_run_opts {
 	struct tv_sink sink;
 	struct tv_render_opts ro;
 	uint64_t count;		/* -c: stop after this many packets (0: no limit) */
+	int no_cksum;		/* -K: verify no checksum (else TV_DEC_CKSUM) */
 	int live;		/* rows drawn as they arrive, conns reaped by the clock */
 	int pace_ms;		/* live: the display shows at most a line per pace_ms
 				   (demo on a terminal); tracking does not wait */

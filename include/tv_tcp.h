@@ -55,7 +55,10 @@ extern const char *const tv_close_names[TV_CLOSE_COUNT];
 #define TV_NOTE_RST_DATA	0x0040
 #define TV_NOTE_AFTER_CLOSE	0x0080
 #define TV_NOTE_SYN_DATA	0x0100
-#define TV_NOTE_COUNT		9
+#define TV_NOTE_BAD_CKSUM	0x0200	/* TCP/UDP checksum wrong: not used for state */
+#define TV_NOTE_BAD_RST		0x0400	/* RST not acceptable (RFC 9293 §3.10.7.3, .4) */
+#define TV_NOTE_OFFLOADED	0x0800	/* length taken from the frame (tv_pkt.offloaded) */
+#define TV_NOTE_COUNT		12
 extern const char *const tv_note_names[TV_NOTE_COUNT];
 
 /* Events a packet caused (tv_tcp_pkt.events). */
@@ -99,6 +102,9 @@ struct tv_tcp_side {
 	uint32_t syn_seq;
 	uint32_t syn_sends;	/* SYNs with syn_seq before any RST (counters here
 				   saturate at their type's top, never wrap) */
+	uint8_t syn_seen;	/* its SYN (or SYN-ACK) was captured ... */
+	uint8_t wscale;		/* ... with this window scale (RFC 7323 §2.3) */
+	uint8_t has_wscale;
 };
 
 /* A side's sequence space as the anomaly rules follow it (tv_tcp_anom.c). */
@@ -126,7 +132,10 @@ struct tv_tcp_zeek {
 	uint32_t h_seq_s, h_seq_f, h_seq_r;	/* last seq of SYN (or SYN-ACK), FIN, RST */
 	uint8_t h_once;		/* bits: a d i q recorded, payload sent */
 	uint8_t h_seen;		/* bits: s h f r seen before (seq valid) */
-	uint32_t n_t, n_w;	/* counts for the logarithmic letters */
+	uint8_t ep_prev;	/* the endpoint state before the last change */
+	uint32_t n_t, n_w, n_c, n_g;	/* counts for the logarithmic letters */
+	uint32_t gap_to;	/* content gaps (g): reported up to here ... */
+	uint8_t gap_known;	/* ... once one was */
 };
 
 /* Per-connection TCP analysis; lives in struct tv_conn. */
@@ -145,6 +154,10 @@ struct tv_tcp {
 	uint8_t rst_ended;		/* an RST ended the connection (not FINs) */
 	int8_t rst_end_side;		/* who sent that RST, or -1 */
 	uint8_t established;		/* the handshake completed */
+	uint8_t seen[2];		/* a segment of each side was taken in */
+	int8_t uncaptured;		/* the side none of whose segments were
+					   captured though the other's ACKs prove
+					   they existed (one direction captured), or -1 */
 	uint8_t simultaneous_close;
 	int64_t first_syn_ns;		/* the client's first SYN ... */
 	int64_t hs_done_ns;		/* ... and the ACK completing the handshake */
@@ -166,6 +179,10 @@ void tv_tcp_init(struct tv_tcp *t, const struct tv_pkt *pkt, int flipped);
 void tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
     struct tv_tcp_pkt *out);
 
+/* Has either side sent a FIN or an (acceptable) RST?  A SYN after that
+ * begins a new connection, whatever its ISN (Zeek's IsReuse()). */
+int tv_tcp_ended(const struct tv_tcp *t);
+
 /* The connection's outcomes, from the facts gathered so far. */
 enum tv_open tv_tcp_open(const struct tv_tcp *t);
 enum tv_close tv_tcp_close(const struct tv_tcp *t);
@@ -179,7 +196,11 @@ unsigned tv_tcp_syn_retries(const struct tv_tcp *t);
 /* Zeek's conn_state for this connection ("SF", "REJ", ...). */
 const char *tv_tcp_conn_state(const struct tv_tcp *t);
 
-/* UDP flows get a conn_state and history too (Zeek's UDP rules). */
+/* UDP flows get a conn_state and history too (Zeek's UDP rules).  A UDP
+ * flow's history is kept in its struct tv_tcp's history (the rest unused):
+ * tv_udp_packet() adds a datagram's letters and fills *out's notes. */
+void tv_udp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
+    struct tv_tcp_pkt *out);
 const char *tv_udp_conn_state(uint64_t client_pkts, uint64_t server_pkts);
 
 #endif /* TV_TCP_H */

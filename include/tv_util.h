@@ -27,8 +27,9 @@ tv_ns(int64_t sec, int64_t nsec)
 int tv_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /* The end of every program's option switch: -h prints the usage on stdout
- * and gives exit status 0; any other option the usage on stderr and 1. */
-int tv_opt_help(int ch, void (*usage)(FILE *fp));
+ * and gives exit status 0; any other option (getopt said what was wrong)
+ * "Try 'PROG --help' for more information." on stderr and 1. */
+int tv_opt_help(const char *prog, int ch, void (*usage)(FILE *fp));
 
 /* The index of name in names[0..n-1], or -1. */
 int tv_name_index(const char *name, const char *const *names, int n);

@@ -9,14 +9,18 @@ import subprocess
 import sys
 
 TCPVIZ = os.environ.get("TCPVIZ", "./tcpviz")
-FLAGS = re.compile(r"^(none|S?F?P?R?U?E?W?\.?)$")
+FLAGS = re.compile(r"^(none|F?S?R?P?\.?U?E?W?e?)$")    # print-tcp.c's order, AE as e
 PACKET_KEYS = {"type", "n", "ts", "conn", "proto", "src", "sport", "dst", "dport", "from", "len"}
 TCP_KEYS = {"flags", "seq", "win", "opts", "state"}
-TCP_OPTIONAL = {"ack", "rseq", "rack", "truncated", "malformed", "notes", "dup_ack", "syn_retry"}
+CKSUM_KEYS = {"cksum", "cksum_value", "cksum_want", "offloaded"}
+CKSUMS = {"correct", "incorrect", "partial", "none"}
+TCP_OPTIONAL = {"ack", "rseq", "rack", "truncated", "malformed", "notes", "dup_ack",
+                "syn_retry"} | CKSUM_KEYS
 STATES = {"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1",
           "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"}
 NOTES = {"retransmission", "out-of-order", "dup-ack", "zero-window", "window-update",
-         "keep-alive", "rst-with-data", "after-close", "syn-with-payload"}
+         "keep-alive", "rst-with-data", "after-close", "syn-with-payload", "bad-cksum",
+         "unacceptable-rst", "offloaded"}
 TCP_CONN = {"retrans_bytes", "isn", "open", "syn_retries", "handshake_rtt_us", "close", "half_close",
             "closed_by", "time_wait", "conn_state", "history", "retransmissions",
             "dup_acks", "out_of_order", "zero_windows"}
@@ -47,11 +51,17 @@ def seq_space(side):
     noted as retransmissions."""
     nxt, fresh_total, again = None, 0, 0
     for p in side:
+        notes = p.get("notes", [])
+        if "bad-cksum" in notes or "unacceptable-rst" in notes:
+            continue        # not taken in
         syn, fin, rst = "S" in p["flags"], "F" in p["flags"], "R" in p["flags"]
         start = (p["seq"] + syn) % 2**32
         end = (start + p["len"]) % 2**32
         notes = p.get("notes", [])
         fresh = 0
+        if not p["len"] and not rst and not syn and nxt is not None and \
+                0 < (end - nxt) % 2**32 < 2**31:
+            fresh = (end - nxt) % 2**32     # an empty segment past the bytes seen
         if p["len"] and not rst:
             if nxt is None:
                 fresh = p["len"]
@@ -93,12 +103,18 @@ def check(path):
                 first_seen.append(o["conn"])
                 per_conn[o["conn"]] = {"client": [0, 0], "server": [0, 0]}
             per_conn[o["conn"]][o["from"]][0] += 1
-            per_conn[o["conn"]][o["from"]][1] += o["len"]
+            if "cksum" in o:
+                assert o["cksum"] in CKSUMS, o["cksum"]
+                assert ("cksum_value" in o) == ("cksum_want" in o) == (o["cksum"] == "incorrect")
+            if o.get("cksum") != "incorrect":       # a bad datagram's bytes do not count
+                per_conn[o["conn"]][o["from"]][1] += o["len"]
+            assert o.get("offloaded", True) is True
             per_conn[o["conn"]].setdefault(o["from"] + "_pkts", []).append(o)
             if o["proto"] == "tcp":
                 assert TCP_KEYS <= o.keys() and o.keys() <= PACKET_KEYS | TCP_KEYS | TCP_OPTIONAL, o
                 assert FLAGS.match(o["flags"]), o["flags"]
-                assert ("ack" in o) == o["flags"].endswith("."), "ack present iff ACK set"
+                assert ("ack" in o) == ("." in o["flags"]), "ack present iff ACK set"
+                assert ("bad-cksum" in o.get("notes", [])) == (o.get("cksum") == "incorrect")
                 if "rack" in o:
                     assert "ack" in o
                 assert set(o["opts"]) <= {"mss", "wscale", "sack_ok", "ts", "sack"}
@@ -111,6 +127,7 @@ def check(path):
                     per_conn[o["conn"]].setdefault("notes", []).extend(o["notes"])
             else:
                 assert "flags" not in o and "seq" not in o
+                assert o.keys() <= PACKET_KEYS | CKSUM_KEYS | {"truncated", "malformed"}, o
         elif o["type"] == "conn":
             assert CONN_KEYS <= o.keys(), o
             check_endpoint(o["client"]); check_endpoint(o["server"])

@@ -147,7 +147,7 @@ def tcpviz_opts(args):
             j = 1
             while j < len(a):
                 ch = a[j]
-                if ch in "ciwsBZr":
+                if ch in "ciwsBZro":
                     val = a[j + 1:]
                     if val == "":
                         k += 1
@@ -445,7 +445,7 @@ done 3<"$tmp/records"
 # lines must stand, whole and in order, in one golden output, which the
 # golden tests check against real runs ----
 python3 - docs/*.md >"$tmp/excerpts" <<'EOF2'
-import glob, sys
+import glob, re, sys
 goldens = {}
 for g in sorted(glob.glob("tests/golden/*.out")):
     goldens[g] = open(g).read().split("\n")
@@ -456,13 +456,16 @@ for doc in sys.argv[1:]:
     lines = open(doc).read().split("\n")
     i = 0
     while i < len(lines):
-        if lines[i] == "```":            # a plain block: output, not code
+        if lines[i].startswith("```"):   # a fenced block, to its closing fence
+            fence = len(lines[i]) - len(lines[i].lstrip("`"))
             start, j = i + 1, i + 1
-            while j < len(lines) and not lines[j].startswith("```"):
+            while j < len(lines) and not re.match(r"^`{%d,}\s*$" % fence, lines[j]):
                 j += 1
             block = lines[start:j]
-            # only ladder excerpts: no command lines, some rows with bars
-            if block and not any(l.startswith("$ ") for l in block) and \
+            # only plain blocks (output, not code) that are ladder
+            # excerpts: no command lines, some rows with bars
+            if lines[i] == "```" and block and \
+                    not any(l.startswith("$ ") for l in block) and \
                     any("|" in l and ("--" in l or "~~" in l) for l in block):
                 name = "%s:%d" % (doc, start)
                 hits = [g for g, hay in goldens.items() if contains(hay, block)]

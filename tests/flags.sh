@@ -11,9 +11,13 @@
 #   * -tt and -tttt (TZ=UTC0) show tcpdump's times; -t, -ttt, -ttttt too;
 #   * -# and the -t formats keep every line within --width;
 #   * -s 0 is the most; -F FILE reads the expression (comments, bounds).
+#   * -v shows TCP checksums as tcpdump -vv verifies them; -K turns the
+#     checks off; loopback's offloaded checksums are not called bad;
 #   * -w - is the capture alone on stdout (tcpdump -r - reads it), the
 #     ladder on stderr with --print; bad -Q, -y, --time-stamp-precision
-#     values are one line; --time-stamp-precision scales -r and -w.
+#     values are one line; --time-stamp-precision scales -r and -w;
+#     a bad --graph, --graph with another --format, an unwritable -o FILE:
+#     one line each.
 # tcpdump comes with tools/deps.sh test; without it the comparisons skip.
 # Prints "ok NAME", "FAIL NAME: why" or "skip NAME: why", then
 # "flags: N passed, M failed".  TCPVIZ names the binary (default ./tcpviz).
@@ -295,6 +299,9 @@ onebad "--width not a number" "(72 to 100000)" -r $C/handshake.pcap --width=wide
 onebad "--color bad value" "auto, always or never" -r $C/handshake.pcap --color=bogus
 onebad "--data bad value" "summary, full or none" -r $C/handshake.pcap --data=some
 onebad "--format bad value" "unknown format 'xml'" -r $C/handshake.pcap --format=xml
+onebad "--graph bad value" "unknown --graph 'stevens' (tsg" -r $C/handshake.pcap --graph=stevens
+onebad "--graph with --format=json" "no --format=json with it" -r $C/handshake.pcap --graph=tsg --format=json
+onebad "-o unwritable" "/nonexistent/out.svg: No such file or directory" -r $C/handshake.pcap --format=svg -o /nonexistent/out.svg
 onebad "--pace too long" "(0 to 10000)" --demo --pace=99999
 
 # --time-stamp-precision with -r: libpcap scales the times; -w keeps them so
@@ -348,6 +355,35 @@ if [ $have_tcpdump = 1 ]; then
 else
 	skip "-v: TTL and IP ID as tcpdump -v" "no tcpdump"
 fi
+# -v: TCP checksums as tcpdump -vv verifies them (captures/cksum.pcap: all
+# filled in by relink.py cksum, two TCP/UDP ones and one IPv4 header made
+# wrong; tcpviz drops the packet with the bad IPv4 header, so it is left out)
+"$TCPVIZ" -n -r $C/cksum.pcap -v --data=full tcp >"$tmp/ck" 2>&1
+grep -o 'cksum 0x[0-9a-f]* ([^)]*)' "$tmp/ck" | sort >"$tmp/ck.ours"
+if [ $have_tcpdump = 1 ]; then
+	tcpdump -n -vv -r $C/cksum.pcap tcp 2>/dev/null |
+	    awk '/^[^ \t]/ { if (l != "") print l; l = $0; next } { l = l " " $0 } END { if (l != "") print l }' |
+	    grep -v 'bad cksum' | grep -o 'cksum 0x[0-9a-f]* ([^)]*)' | sort >"$tmp/ck.theirs"
+	if [ -s "$tmp/ck.ours" ] && cmp -s "$tmp/ck.ours" "$tmp/ck.theirs" &&
+	    grep -q 'incorrect -> ' "$tmp/ck.ours"; then ok "-v: TCP checksums as tcpdump -vv"
+	else bad "-v: TCP checksums as tcpdump -vv" "differ" "$tmp/ck.ours" "$tmp/ck.theirs"; fi
+else
+	skip "-v: TCP checksums as tcpdump -vv" "no tcpdump"
+fi
+# -K (--dont-verify-checksums): nothing dropped, marked or shown for checksums
+for k in -K --dont-verify-checksums; do
+	"$TCPVIZ" -n -r $C/cksum.pcap -v "$k" >"$tmp/ko" 2>&1
+	"$TCPVIZ" -n -r $C/cksum.pcap -v >"$tmp/kv" 2>&1
+	if [ $? = 0 ] && ! grep -q 'cksum' "$tmp/ko" && grep -q 'bad cksum' "$tmp/kv" &&
+	    grep -q '^20 packets: 12 TCP, 4 UDP, 4 skipped' "$tmp/ko" &&
+	    grep -q 'bad IPv4 header checksum' "$tmp/kv"; then ok "$k: no checksum checks"
+	else bad "$k: no checksum checks" "checksums still checked, or none without it" "$tmp/ko"; fi
+done
+# loopback captures (the kernel leaves CHECKSUM_PARTIAL) are never marked bad
+"$TCPVIZ" -n -r $C/close-four-way.pcap -v --data=full >"$tmp/lo" 2>&1
+if ! grep -q 'bad cksum\|incorrect' "$tmp/lo" && grep -q 'cksum 0x[0-9a-f]* (offloaded)' "$tmp/lo"; then
+	ok "-v: loopback checksums are offloaded, not bad"
+else bad "-v: loopback checksums are offloaded, not bad" "marked bad" "$tmp/lo"; fi
 # -vv: timestamp values as tcpdump's; SACK blocks relative as tcpdump's
 "$TCPVIZ" -n -r $C/retrans.pcap -vv --data=full >"$tmp/vv" 2>&1
 grep -o 'TS val [0-9]* ecr [0-9]*' "$tmp/vv" >"$tmp/vv.ours"

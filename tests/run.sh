@@ -29,7 +29,7 @@ for t in "$@"; do
 	fi
 done
 
-for script in tests/golden.sh tests/check_json.sh tests/resources.sh tests/docs.sh tests/layers.sh tests/flags.sh tests/install.sh tests/hash.sh tests/shard.sh $(ls tests/live/*.sh | grep -v /lib.sh); do
+for script in tests/golden.sh tests/check_json.sh tests/resources.sh tests/docs.sh tests/layers.sh tests/flags.sh tests/install.sh tests/hash.sh tests/shard.sh tests/bench.sh tests/pictures.sh $(ls tests/live/*.sh | grep -v /lib.sh); do
 	[ -f "$script" ] || continue
 	echo "== $script"
 	sh "$script" >"$log" 2>&1

@@ -4,7 +4,10 @@
 # Usage: tools/deps.sh [--check] [build|test|valgrind|fuzz]
 #   test      also the tools the tests use: diff, python3, nft (the crafter's
 #             tests), tcpdump (a cross-check of tcpviz -w files), mandoc and
-#             man (the man pages' lint and rendering, tests/install.sh)
+#             man (the man pages' lint and rendering, tests/install.sh);
+#             for the pictures (tests/pictures.sh): xmllint, chromium with
+#             the DejaVu fonts, npm, and the mermaid library in
+#             tests/pictures/node_modules (npm ci from its package-lock.json)
 #   valgrind  make valgrind;  fuzz: make fuzz (clang with libFuzzer)
 #   --check   (or TCPVIZ_DEPS=check in the environment) never install, even
 #             as root: name what is missing and the command that installs it.
@@ -48,6 +51,11 @@ test)
 	need_cmd tcpdump tcpdump
 	need_cmd mandoc mandoc
 	need_cmd man man-db
+	need_cmd xmllint libxml2-utils
+	need_cmd chromium chromium
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] ||
+		missing="$missing fonts-dejavu-core"
+	need_cmd npm npm
 	;;
 valgrind)
 	need_cmd valgrind valgrind
@@ -60,7 +68,24 @@ fuzz)
 	;;
 esac
 
-[ -z "$missing" ] && exit 0
+# the pictures' test tooling: the mermaid library, as its lock file pins it
+npm_step() {
+	[ "$mode" = test ] || return 0
+	[ -f tests/pictures/node_modules/mermaid/dist/mermaid.min.js ] && return 0
+	if [ $check_only = 1 ] || ! command -v npm >/dev/null 2>&1; then
+		echo "tcpviz: tests/pictures/node_modules is missing: (cd tests/pictures && npm ci)" >&2
+		return 0
+	fi
+	echo "tcpviz: installing the mermaid library for the picture tests (npm ci)"
+	(cd tests/pictures && npm ci --no-audit --no-fund >/dev/null) ||
+		echo "tcpviz: (cd tests/pictures && npm ci) failed" >&2
+}
+cd "$(dirname "$0")/.." || exit 1
+
+if [ -z "$missing" ]; then
+	npm_step
+	exit 0
+fi
 
 if [ $check_only = 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "tcpviz: installing missing packages:$missing"
@@ -69,6 +94,7 @@ if [ $check_only = 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>
 		echo "tcpviz: apt-get install$missing failed" >&2
 		exit 1
 	}
+	npm_step
 	exit 0
 fi
 

@@ -15,8 +15,12 @@ def csum(b):
 
 
 def frame(src, dst, sport, dport, seq, ack, flags, payload=b""):
+    """An Ethernet frame with IPv4 and TCP, every checksum right (as on a
+    wire), so that tcpviz's checksum checks take every packet in."""
     tcp = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
                       5 << 4, flags, 65535, 0, 0) + payload
+    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp))
+    tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64, 6, 0, src, dst)
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     return b"\0" * 12 + b"\x08\x00" + ip + tcp

@@ -10,12 +10,18 @@
 #include <net/if.h>
 
 #include <poll.h>
+#include <sys/socket.h>
+#include <linux/if_packet.h>
 
 #include <pcap/pcap.h>
 
 #include "tv_cap.h"
 #include "tv_cursor.h"
 #include "tv_decode.h"
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23	/* Linux 4.20 */
+#endif
 
 struct tv_cap {
 	pcap_t *p;
@@ -676,6 +682,16 @@ set_link_dir(struct tv_cap *cap, const struct tv_live_opts *lo, int loopback,
 	    pcap_setdirection(cap->p, dirs[lo->dir]) < 0) {
 		snprintf(errbuf, TV_ERRBUF_SIZE, "-Q: %s", pcap_geterr(cap->p));
 		return -1;
+	}
+	/* on loopback the copy a packet leaves as is dropped by libpcap
+	 * after it took a place in the ring; PACKET_IGNORE_OUTGOING (Linux
+	 * 4.20) has the kernel drop it first, so the ring holds twice as many
+	 * packets.  Where the kernel cannot, libpcap still drops it. */
+	if (loopback && lo->dir != TV_DIR_OUT) {
+		int one = 1;
+
+		(void)setsockopt(pcap_fileno(cap->p), SOL_PACKET,
+		    PACKET_IGNORE_OUTGOING, &one, sizeof(one));
 	}
 	return 0;
 }

@@ -861,7 +861,7 @@ set_option(int ch, const char *arg, int *v6)
 		opt.quiet = 1;
 		break;
 	case 'h':
-		exit(tv_opt_help(ch, usage));
+		exit(tv_opt_help(PROG, ch, usage));
 	}
 	return 0;
 }
@@ -875,7 +875,7 @@ bad_option(int argc, char **argv)
 	else
 		fail("unknown or incomplete option %s",
 		    optind > 0 && optind <= argc ? argv[optind - 1] : "option");
-	return tv_opt_help('?', usage);
+	return tv_opt_help(PROG, '?', usage);
 }
 
 static int
@@ -966,12 +966,12 @@ parse_operands(int argc, char **argv, int v6)
 
 	if (n < 2 || n > 3) {
 		fail("expected MODE [HOST] PORT");
-		usage(stderr);
+		tv_msg_try(PROG);
 		return EX_ERROR;
 	}
 	if ((m = tv_name_index(argv[optind], mode_names, MODE_COUNT)) < 0) {
 		fail("unknown mode \"%s\": syn, flood or handshake", argv[optind]);
-		usage(stderr);
+		tv_msg_try(PROG);
 		return EX_ERROR;
 	}
 	opt.mode = (enum mode)m;

@@ -14,6 +14,15 @@ const char *const tv_skip_names[TV_SKIP_COUNT] = {
 	[TV_SKIP_FRAGMENT] = "IP fragment",
 	[TV_SKIP_TRUNCATED] = "truncated before TCP/UDP header",
 	[TV_SKIP_MALFORMED] = "malformed header",
+	[TV_SKIP_BAD_IP_CKSUM] = "bad IPv4 header checksum",
+};
+
+const char *const tv_ck_names[TV_CK_COUNT] = {
+	[TV_CK_UNVERIFIED] = "unverified",
+	[TV_CK_CORRECT] = "correct",
+	[TV_CK_INCORRECT] = "incorrect",
+	[TV_CK_PARTIAL] = "partial",
+	[TV_CK_NONE] = "none",
 };
 
 #define ETHERTYPE_IP	0x0800
@@ -213,8 +222,10 @@ decode_tcp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 		return 1;
 	pkt->seq = tv_cur_be32(c);
 	pkt->ack = tv_cur_be32(c);
-	doff = tv_cur_u8(c) >> 4;
-	pkt->flags = tv_cur_u8(c);
+	doff = tv_cur_u8(c);
+	pkt->flags = (uint16_t)((doff & 0x01) << 8);	/* AE (RFC 9768) */
+	doff >>= 4;
+	pkt->flags |= tv_cur_u8(c);
 	pkt->win = tv_cur_be16(c);
 	tv_cur_skip(c, 4);		/* checksum, urgent pointer */
 
@@ -267,14 +278,129 @@ decode_udp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 	return l4_payload(c, pkt);
 }
 
+/* ---- checksums (RFC 1071) ---- */
+
+static inline uint64_t
+add_carry(uint64_t a, uint64_t b)
+{
+	a += b;
+	return a + (a < b);	/* end-around carry */
+}
+
+static inline uint32_t
+fold16(uint64_t a)
+{
+	a = (a & 0xffffffffu) + (a >> 32);
+	a = (a & 0xffffffffu) + (a >> 32);
+	a = (a & 0xffff) + (a >> 16);
+	a = (a & 0xffff) + (a >> 16);
+	return (uint32_t)((a & 0xffff) + (a >> 16));
+}
+
+/*
+ * The 16-bit ones' complement sum of n bytes, as a number (network byte
+ * order read as big-endian).  RFC 1071 §2: the sum may be taken over
+ * wider words with carries folded back (§2(C)), in the machine's own byte
+ * order, swapped once at the end (§2(B)); so 8 bytes per step, no
+ * allocation, no byte shuffling in the loop.
+ */
+static uint32_t
+ones_sum(const uint8_t *p, size_t n)
+{
+	uint64_t acc = 0, w8;
+	uint32_t w4;
+	uint16_t w2;
+	uint8_t last[2] = { 0, 0 };
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w8, p, 8);
+		acc = add_carry(acc, w8);
+	}
+	if (n >= 4) {
+		memcpy(&w4, p, 4);
+		acc = add_carry(acc, w4);
+		p += 4, n -= 4;
+	}
+	if (n >= 2) {
+		memcpy(&w2, p, 2);
+		acc = add_carry(acc, w2);
+		p += 2, n -= 2;
+	}
+	if (n) {		/* an odd last byte is the high half of a word */
+		last[0] = p[0];
+		memcpy(&w2, last, 2);
+		acc = add_carry(acc, w2);
+	}
+	w2 = (uint16_t)fold16(acc);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w2 = (uint16_t)(w2 >> 8 | w2 << 8);
+#endif
+	return w2;
+}
+
+/* The pseudo-header's sum: addresses, protocol and length (RFC 9293
+ * §3.1 and RFC 768 for IPv4, RFC 8200 §8.1 for IPv6). */
+static uint32_t
+pseudo_sum(const struct tv_pkt *pkt, uint8_t proto, uint32_t len)
+{
+	size_t n = pkt->src.family == 4 ? 4 : 16, i;
+	uint64_t acc = proto + (uint64_t)(len >> 16) + (len & 0xffff);
+
+	for (i = 0; i < n; i += 2)
+		acc += (uint32_t)(pkt->src.a[i] << 8 | pkt->src.a[i + 1]) +
+		    (uint32_t)(pkt->dst.a[i] << 8 | pkt->dst.a[i + 1]);
+	return fold16(acc);
+}
+
+/*
+ * The TCP or UDP checksum of a segment captured whole.  Beside correct
+ * and incorrect: a field holding just the pseudo-header sum is what a
+ * sender offloading the checksum leaves (Linux CHECKSUM_PARTIAL, seen on
+ * every loopback capture and on outgoing packets of most NICs), and UDP
+ * over IPv4 may send 0 for none (RFC 768).
+ */
+static void
+l4_cksum(const uint8_t *seg, uint32_t seglen, uint8_t proto, struct tv_pkt *pkt)
+{
+	uint32_t ps = pseudo_sum(pkt, proto, seglen), all, without;
+	unsigned at = proto == IPPROTO_TCP_ ? 16 : 6;
+	uint16_t got = (uint16_t)(seg[at] << 8 | seg[at + 1]);
+
+	pkt->ck_got = got;
+	if (proto == IPPROTO_UDP_ && got == 0 && pkt->src.family == 4) {
+		pkt->ck_l4 = TV_CK_NONE;
+		return;
+	}
+	all = fold16((uint64_t)ps + ones_sum(seg, seglen));
+	without = fold16((uint64_t)all + (uint16_t)~got);
+	pkt->ck_want = (uint16_t)~without;
+	if (proto == IPPROTO_UDP_ && pkt->ck_want == 0)
+		pkt->ck_want = 0xffff;	/* RFC 768: a computed 0 is sent as all ones */
+	if (all == 0xffff)
+		pkt->ck_l4 = TV_CK_CORRECT;
+	else if (got == ps)
+		pkt->ck_l4 = TV_CK_PARTIAL;
+	else
+		pkt->ck_l4 = TV_CK_INCORRECT;
+}
+
 static int
 decode_l4(struct tv_cur *c, uint8_t proto, uint32_t seglen, struct tv_pkt *pkt)
 {
+	const uint8_t *seg = c->p;
+	/* only when all of it was captured, and its length is the header's */
+	int whole = pkt->verify && !pkt->offloaded && tv_cur_left(c) >= seglen;
+	int r;
+
 	switch (proto) {
 	case IPPROTO_TCP_:
-		return decode_tcp(c, seglen, pkt);
+		if ((r = decode_tcp(c, seglen, pkt)) == 0 && whole)
+			l4_cksum(seg, seglen, proto, pkt);
+		return r;
 	case IPPROTO_UDP_:
-		return decode_udp(c, seglen, pkt);
+		if ((r = decode_udp(c, seglen, pkt)) == 0 && whole)
+			l4_cksum(seg, seglen, proto, pkt);
+		return r;
 	case IPPROTO_ICMP_:
 		return skip(pkt, TV_SKIP_ICMP);
 	case IPPROTO_ICMPV6_:
@@ -291,10 +417,11 @@ decode_l4(struct tv_cur *c, uint8_t proto, uint32_t seglen, struct tv_pkt *pkt)
 static int
 decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 {
+	const uint8_t *hdr = c->p;
 	uint8_t vihl, proto;
-	uint16_t totlen, frag;
+	uint16_t frag, sum;
 	unsigned hlen;
-	uint32_t seglen;
+	uint32_t seglen, totlen;
 	struct tv_cur l4;
 
 	if (!tv_cur_has(c, 20)) {
@@ -309,7 +436,7 @@ decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 	frag = tv_cur_be16(c);
 	pkt->ttl = tv_cur_u8(c);
 	proto = tv_cur_u8(c);
-	tv_cur_skip(c, 2);
+	sum = tv_cur_be16(c);
 	pkt->src.family = pkt->dst.family = 4;
 	tv_cur_copy(c, pkt->src.a, 4);
 	tv_cur_copy(c, pkt->dst.a, 4);
@@ -323,6 +450,14 @@ decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 		set_malformed(pkt, "ip header length < 20");
 		return skip(pkt, TV_SKIP_MALFORMED);
 	}
+	if (totlen == 0 && wireleft >= hlen) {
+		/* TSO/LSO on the capturing host (or BIG TCP beyond 64 KB)
+		 * hands the capture one segment the NIC will cut, its total
+		 * length left 0: the frame's length is the packet's, as
+		 * tcpdump and tshark take it */
+		totlen = wireleft;
+		pkt->offloaded = 1;
+	}
 	if (totlen < hlen) {
 		set_malformed(pkt, "ip total length < header length");
 		return skip(pkt, TV_SKIP_MALFORMED);
@@ -330,16 +465,28 @@ decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 	if (totlen > wireleft) {
 		/* Trust what the wire carried, not the header. */
 		set_malformed(pkt, "ip total length beyond packet");
-		totlen = (uint16_t)(wireleft < 65535 ? wireleft : 65535);
+		totlen = wireleft < 65535 ? wireleft : 65535;
 		if (totlen < hlen)
 			return skip(pkt, TV_SKIP_MALFORMED);
 	}
-	if ((frag & 0x1fff) != 0 || (frag & 0x2000) != 0)
-		return skip(pkt, TV_SKIP_FRAGMENT);
 	if (tv_cur_skip(c, hlen - 20) < 0) {	/* options */
 		pkt->truncated = 1;
 		return skip(pkt, TV_SKIP_TRUNCATED);
 	}
+	/* RFC 791 §3.1 header checksum; 0 is what an offloading sender
+	 * leaves (Windows), and an offloaded length was rewritten */
+	if (pkt->verify && !pkt->offloaded) {
+		if (sum == 0)
+			pkt->ck_ip = TV_CK_PARTIAL;
+		else if (ones_sum(hdr, hlen) == 0xffff)
+			pkt->ck_ip = TV_CK_CORRECT;
+		else {
+			pkt->ck_ip = TV_CK_INCORRECT;
+			return skip(pkt, TV_SKIP_BAD_IP_CKSUM);
+		}
+	}
+	if ((frag & 0x1fff) != 0 || (frag & 0x2000) != 0)
+		return skip(pkt, TV_SKIP_FRAGMENT);
 	seglen = totlen - hlen;
 	l4 = tv_cur_sub(c, seglen);
 	return decode_l4(&l4, proto, seglen, pkt);
@@ -421,10 +568,13 @@ decode_ipv6(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 		set_malformed(pkt, "ip version not 6");
 		return skip(pkt, TV_SKIP_MALFORMED);
 	}
-	if (plen == 0 && nh == 0) {
-		/* a jumbogram (RFC 2675): its length is in a hop-by-hop option */
-		set_malformed(pkt, "ipv6 payload length 0 (jumbogram)");
-		return skip(pkt, TV_SKIP_MALFORMED);
+	if (plen == 0 && wireleft > 40) {
+		/* a jumbogram (RFC 2675: its length is in a hop-by-hop
+		 * option), or BIG TCP's GSO packet beyond 64 KB (Linux 6.x
+		 * leaves the length 0, with or without that option): the
+		 * frame's length is the packet's, as tcpdump and tshark take it */
+		plen = wireleft - 40;
+		pkt->offloaded = 1;
 	}
 	if (wireleft < 40 || plen > wireleft - 40) {
 		set_malformed(pkt, "ip total length beyond packet");
@@ -496,9 +646,41 @@ decode_af(struct tv_cur *c, uint32_t af, uint32_t wireleft, struct tv_pkt *pkt)
 	return skip(pkt, TV_SKIP_NOT_IP);
 }
 
+/*
+ * The 4-byte header of DLT_NULL and DLT_LOOP, as Wireshark's packet-null.c
+ * reads it: an AF_ value in either byte order (IRIX's in the upper half),
+ * or, above 1500 (IEEE 802.3's largest length), an Ethernet type in
+ * either byte order (Linux's DLT_NULL, some Windows loopback tools:
+ * "0f 00 08 00" is IPv4).  `h` is the header read as little-endian.
+ */
+static int
+decode_null_hdr(struct tv_cur *c, uint32_t h, uint32_t wireleft,
+    struct tv_pkt *pkt)
+{
+	if (h & 0xffff0000u) {
+		if ((h & 0xff000000u) == 0 && (h & 0x00ff0000u) < 0x00060000u)
+			h >>= 16;
+		else
+			h = (h >> 24) | ((h >> 8) & 0xff00u) |
+			    ((h << 8) & 0xff0000u) | (h << 24);
+	} else if ((h & 0xffu) == 0 && (h & 0xff00u) < 0x0600u) {
+		h = (h >> 8) & 0xffu;
+	}
+	if (h > 1500)
+		return decode_ethertype(c, (uint16_t)h, wireleft, pkt);
+	return decode_af(c, h, wireleft, pkt);
+}
+
 int
 tv_decode(int link, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
     struct tv_pkt *pkt)
+{
+	return tv_decode_opts(link, data, caplen, wirelen, 0, pkt);
+}
+
+int
+tv_decode_opts(int link, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+    unsigned opts, struct tv_pkt *pkt)
 {
 	struct tv_cur c;
 	uint64_t n = pkt->n;
@@ -514,6 +696,7 @@ tv_decode(int link, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	pkt->ts_nsec = nsec;
 	pkt->caplen = caplen;
 	pkt->wirelen = wirelen < caplen ? caplen : wirelen;
+	pkt->verify = (opts & TV_DEC_CKSUM) != 0;
 	tv_cur_init(&c, data, caplen);
 
 	switch (link) {
@@ -552,22 +735,13 @@ tv_decode(int link, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 		if (tv_cur_skip(&c, 18) < 0)
 			break;
 		return decode_ethertype(&c, type, pkt->wirelen - 20, pkt);
-	case TV_LINK_NULL: {
-		uint32_t af = tv_cur_le32(&c);
+	case TV_LINK_NULL:	/* host byte order of the capturing machine */
+	case TV_LINK_LOOP: {	/* network byte order; read alike */
+		uint32_t h = tv_cur_le32(&c);
 
 		if (c.err)
 			break;
-		/* host byte order of the capturing machine: try both */
-		if (af > 0xffff)
-			af = (af >> 24) | ((af >> 8) & 0xff00);
-		return decode_af(&c, af, pkt->wirelen - 4, pkt);
-	}
-	case TV_LINK_LOOP: {
-		uint32_t af = tv_cur_be32(&c);
-
-		if (c.err)
-			break;
-		return decode_af(&c, af, pkt->wirelen - 4, pkt);
+		return decode_null_hdr(&c, h, pkt->wirelen - 4, pkt);
 	}
 	case TV_LINK_RAW:
 		return decode_bare_ip(&c, pkt->wirelen, pkt);
@@ -599,14 +773,19 @@ tv_decode_tcp(const uint8_t *data, uint32_t len, struct tv_pkt *pkt)
 	return decode_tcp(&c, len, pkt);
 }
 
+/* tcpdump's print-tcp.c tcp_flag_values[], in its order */
+static const struct { uint16_t bit; char ch; const char *w; } flag_names[] = {
+	{ TV_TH_FIN, 'F', "FIN" }, { TV_TH_SYN, 'S', "SYN" },
+	{ TV_TH_RST, 'R', "RST" }, { TV_TH_PSH, 'P', "PSH" },
+	{ TV_TH_ACK, '.', "ACK" }, { TV_TH_URG, 'U', "URG" },
+	{ TV_TH_ECE, 'E', "ECE" }, { TV_TH_CWR, 'W', "CWR" },
+	{ TV_TH_AE, 'e', "AE" },
+};
+#define NFLAGS (sizeof(flag_names) / sizeof(flag_names[0]))
+
 const char *
-tv_flags_letters(uint8_t flags, char *buf, size_t size)
+tv_flags_letters(unsigned flags, char *buf, size_t size)
 {
-	static const struct { uint8_t bit; char ch; } order[] = {
-		{ TV_TH_SYN, 'S' }, { TV_TH_FIN, 'F' }, { TV_TH_PSH, 'P' },
-		{ TV_TH_RST, 'R' }, { TV_TH_URG, 'U' }, { TV_TH_ECE, 'E' },
-		{ TV_TH_CWR, 'W' }, { TV_TH_ACK, '.' },
-	};
 	size_t i, k = 0;
 
 	if (size < 12) {
@@ -614,9 +793,9 @@ tv_flags_letters(uint8_t flags, char *buf, size_t size)
 			buf[0] = '\0';
 		return buf;
 	}
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (flags & order[i].bit)
-			buf[k++] = order[i].ch;
+	for (i = 0; i < NFLAGS; i++)
+		if (flags & flag_names[i].bit)
+			buf[k++] = flag_names[i].ch;
 	if (k == 0) {
 		memcpy(buf, "none", 5);
 		return buf;
@@ -625,14 +804,12 @@ tv_flags_letters(uint8_t flags, char *buf, size_t size)
 	return buf;
 }
 
+/* The ladder's words keep their reading order: SYN and FIN first, ACK
+ * last ("SYN,ACK", "FIN,PSH,ACK"). */
 const char *
-tv_flags_words(uint8_t flags, char *buf, size_t size)
+tv_flags_words(unsigned flags, char *buf, size_t size)
 {
-	static const struct { uint8_t bit; char w[4]; } order[] = {
-		{ TV_TH_SYN, "SYN" }, { TV_TH_FIN, "FIN" }, { TV_TH_RST, "RST" },
-		{ TV_TH_PSH, "PSH" }, { TV_TH_URG, "URG" }, { TV_TH_ECE, "ECE" },
-		{ TV_TH_CWR, "CWR" }, { TV_TH_ACK, "ACK" },
-	};
+	static const uint8_t order[] = { 1, 0, 2, 3, 5, 6, 7, 4, 8 };
 	size_t i, k = 0;
 
 	if (size < sizeof(order) / sizeof(order[0]) * 4) {
@@ -640,13 +817,16 @@ tv_flags_words(uint8_t flags, char *buf, size_t size)
 			buf[0] = '\0';
 		return buf;
 	}
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if (!(flags & order[i].bit))
+	for (i = 0; i < NFLAGS; i++) {
+		const char *w = flag_names[order[i]].w;
+		size_t n = strlen(w);
+
+		if (!(flags & flag_names[order[i]].bit))
 			continue;
 		if (k)
 			buf[k++] = ',';
-		memcpy(buf + k, order[i].w, 3);
-		k += 3;
+		memcpy(buf + k, w, n);
+		k += n;
 	}
 	if (k == 0) {
 		memcpy(buf, "none", 5);

@@ -49,7 +49,7 @@ static int udp_retry;		/* udp: a refused first datagram tries the next address *
 static void usage(FILE *fp);
 
 /* a usage error: the reason, then the usage on stderr; exit status 1 */
-#define bad_usage(...) (tv_msg_say(PROG, __VA_ARGS__), usage(stderr), 1)
+#define bad_usage(...) (tv_msg_say(PROG, __VA_ARGS__), tv_msg_try(PROG), 1)
 
 /*
  * A socket of socktype connected to the peer: each address HOST
@@ -479,6 +479,7 @@ parse_options(int argc, char **argv, struct opts *o)
 	uint64_t v;
 	int ch;
 
+	argv[0] = (char *)PROG;	/* getopt's messages, as every other says it */
 	while ((ch = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_UDP:
@@ -506,7 +507,7 @@ parse_options(int argc, char **argv, struct opts *o)
 			quiet = 1;
 			break;
 		default:
-			return tv_opt_help(ch, usage);
+			return tv_opt_help(PROG, ch, usage);
 		}
 	}
 	return -1;

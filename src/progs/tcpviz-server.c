@@ -1785,7 +1785,7 @@ usage(FILE *fp)
 }
 
 /* a usage error: the reason, then the usage on stderr; exit status 1 */
-#define bad_usage(...) (tv_msg_say(PROG, __VA_ARGS__), usage(stderr), 1)
+#define bad_usage(...) (tv_msg_say(PROG, __VA_ARGS__), tv_msg_try(PROG), 1)
 
 /* A decimal number in [min, max] into *out: 0, or -1. */
 static int
@@ -1826,6 +1826,7 @@ parse_options(int argc, char **argv, struct given *gv)
 	};
 	int ch, v;
 
+	argv[0] = (char *)PROG;	/* getopt's messages, as every other says it */
 	while ((ch = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_TCP:
@@ -1874,7 +1875,7 @@ parse_options(int argc, char **argv, struct given *gv)
 			cfg.quiet = 1;
 			break;
 		default:
-			return tv_opt_help(ch, usage);
+			return tv_opt_help(PROG, ch, usage);
 		}
 	}
 	return -1;

@@ -125,13 +125,11 @@ json_outcomes(const struct tv_out *o, const struct tv_conn *c)
 	const struct tv_tcp *t = &c->tcp;
 	enum tv_close cl;
 	int64_t rtt;
-	char h[4];
 
 	if (c->proto != 6) {
-		tvr_udp_history(c, h);
 		json_word(o, ",\"conn_state\":",
 		    tv_udp_conn_state(c->pkts[0], c->pkts[1]));
-		json_word(o, ",\"history\":", h);
+		json_word(o, ",\"history\":", t->history);
 		return;
 	}
 	cl = tv_tcp_close(t);
@@ -143,6 +141,8 @@ json_outcomes(const struct tv_out *o, const struct tv_conn *c)
 		tvr_u64(o, (uint64_t)rtt);
 	else
 		tvr_str(o, "null");
+	if (t->uncaptured >= 0)
+		json_side(o, "uncaptured", t->uncaptured);
 	json_word(o, ",\"close\":", tv_close_names[cl]);
 	if (cl == TV_CLOSE_RESET)
 		json_side(o, "reset_by", t->rst_end_side);
@@ -217,6 +217,13 @@ tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 		tvr_str(o, "}");
 		json_tcp_pkt(o, &c->last);
 	}
+	if (pkt->ck_l4 != TV_CK_UNVERIFIED)
+		tv_out_printf(o, ",\"cksum\":\"%s\"", tv_ck_names[pkt->ck_l4]);
+	if (pkt->ck_l4 == TV_CK_INCORRECT)
+		tv_out_printf(o, ",\"cksum_value\":%u,\"cksum_want\":%u",
+		    pkt->ck_got, pkt->ck_want);
+	if (pkt->offloaded)
+		tvr_str(o, ",\"offloaded\":true");
 	if (pkt->truncated)
 		tvr_str(o, ",\"truncated\":true");
 	if (pkt->malformed) {

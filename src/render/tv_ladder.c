@@ -6,149 +6,6 @@
 
 #include "tv_render-int.h"
 
-/* The label drawn on an arrow: flags, seq, ack and length. */
-static void
-row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
-    const struct tv_row *r, char *buf, size_t size)
-{
-	char fw[40];
-	uint32_t s, a;
-	int from = r->from, to = !r->from;
-	size_t k;
-
-	if (c->proto != 6) {
-		snprintf(buf, size, "UDP len=%" PRIu32, r->len);
-		return;
-	}
-	s = ro->absolute ? r->seq : tv_conn_rel(c, from, r->seq);
-	a = ro->absolute ? r->ack : tv_conn_rel(c, to, r->ack);
-	k = 0;
-	tvr_cats(buf, size, &k, tv_flags_words(r->flags, fw, sizeof(fw)));
-	tvr_cats(buf, size, &k, " seq=");
-	tvr_catu(buf, size, &k, s);
-	if (r->len > 0) {
-		tvr_cats(buf, size, &k, ":");
-		tvr_catu(buf, size, &k, (uint32_t)(s + r->len));
-	}
-	if (r->flags & TV_TH_ACK) {
-		tvr_cats(buf, size, &k, " ack=");
-		tvr_catu(buf, size, &k, a);
-	}
-	if (r->len > 0) {
-		tvr_cats(buf, size, &k, " len=");
-		tvr_catu(buf, size, &k, r->len);
-	}
-}
-
-/* -vv: every option with its values, "<mss 65495,sackOK,TS val 1 ecr 0,
- * sack 1 {1:9},wscale 10>" (tcpdump's order of words). */
-static void
-full_opts(const struct tv_render_opts *ro, const struct tv_conn *c,
-    const struct tv_row *r, char *buf, size_t size)
-{
-	size_t k = 0;
-	unsigned i;
-
-#define OADD(...) do { \
-	if (k < size) \
-		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
-} while (0)
-	buf[0] = '\0';
-	if (r->opt_mask == 0)
-		return;
-	OADD("<");
-	if (r->opt_mask & TV_OPT_MSS)
-		OADD("%smss %u", k > 1 ? "," : "", (unsigned)r->mss);
-	if (r->opt_mask & TV_OPT_SACK_OK)
-		OADD("%ssackOK", k > 1 ? "," : "");
-	if (r->opt_mask & TV_OPT_TS)
-		OADD("%sTS val %" PRIu32 " ecr %" PRIu32, k > 1 ? "," : "",
-		    r->ts_val, r->ts_ecr);
-	if (r->opt_mask & TV_OPT_SACK) {
-		OADD("%ssack %u", k > 1 ? "," : "", (unsigned)r->nsack);
-		for (i = 0; i < r->nsack && i < TV_MAX_SACK; i++)
-			/* blocks of the peer's data: relative to its ISN, as tcpdump */
-			OADD(" {%" PRIu32 ":%" PRIu32 "}",
-			    ro->absolute ? r->sack[i][0] :
-			    tv_conn_rel(c, !r->from, r->sack[i][0]),
-			    ro->absolute ? r->sack[i][1] :
-			    tv_conn_rel(c, !r->from, r->sack[i][1]));
-	}
-	if (r->opt_mask & TV_OPT_WSCALE)
-		OADD("%swscale %u", k > 1 ? "," : "", (unsigned)r->wscale);
-	OADD(">");
-#undef OADD
-}
-
-/* Notes after the right bar: anomalies, options of SYN segments, damage. */
-static void
-row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
-    const struct tv_row *r, char *buf, size_t size)
-{
-	char opts[200];
-	size_t k = 0;
-	int i;
-	char gap[40];
-
-	buf[0] = '\0';
-	if (ro->quiet)			/* -q: arrows only */
-		return;
-#define SOFT_S "\037"		/* TV_SOFT as a string */
-#define SEP ";" SOFT_S
-#define CAT(str) tvr_cats(buf, size, &k, (str))
-#define NUM(v) tvr_catu(buf, size, &k, (v))
-	for (i = 0; i < TV_NOTE_COUNT; i++) {
-		if (!(r->an.notes & (1u << i)))
-			continue;
-		if (k)
-			CAT(SEP);
-		if ((1u << i) == TV_NOTE_RETRANS && r->an.syn_retry) {
-			tvr_secs(gap, sizeof(gap), r->an.retry_gap_ns, 3);
-			CAT("SYN retry #");
-			NUM(r->an.syn_retry);
-			CAT(" after ");
-			CAT(gap);
-			CAT(" s");
-		} else if ((1u << i) == TV_NOTE_DUP_ACK) {
-			CAT("dup-ack #");
-			NUM(r->an.dup_ack);
-		} else {
-			CAT(tv_note_names[i]);
-		}
-	}
-	if (ro->verbose >= 2)
-		full_opts(ro, c, r, opts, sizeof(opts));
-	else
-		tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss, r->wscale,
-		    r->nsack, r->flags & TV_TH_SYN);
-	if (ro->verbose >= 1) {
-		CAT(k ? SEP "win " : "win ");
-		NUM(r->win);
-		if (r->ttl || r->has_ipid) {
-			CAT(r->has_ipid ? "," SOFT_S "ttl " : "," SOFT_S "hlim ");
-			NUM(r->ttl);
-		}
-		if (r->has_ipid) {
-			CAT("," SOFT_S "id ");
-			NUM(r->ipid);
-		}
-	}
-	if (opts[0]) {
-		CAT(k ? SOFT_S : "");
-		CAT(opts);
-	}
-	if (r->truncated)
-		CAT(k ? SOFT_S "truncated" : "truncated");
-	if (r->malformed) {
-		CAT(k ? SOFT_S "malformed: " : "malformed: ");
-		CAT(r->malformed);
-	}
-#undef CAT
-#undef NUM
-#undef SEP
-#undef SOFT_S
-}
-
 #define MIN_INNER 50		/* replay: characters between the bars, room allowing */
 #define LIVE_INNER 56		/* live: the same (rows come before their widest label) */
 #define INNER_FLOOR 12		/* never narrower, whatever the width */
@@ -157,8 +14,8 @@ row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 /* A row that --data=summary may fold: plain data or ACK, no state change,
  * no anomaly, no SYN, FIN or RST (handshake and teardown stay).  A row
  * truncated by a small snaplen folds too: its headers were decoded. */
-static int
-foldable_p(const struct tv_conn *c, const struct tv_row *r, int payload)
+int
+tv_lad_foldable(const struct tv_conn *c, const struct tv_row *r, int payload)
 {
 	return c->proto == 6 && r->an.changed == 0 && r->an.notes == 0 &&
 	    !(payload && r->len > 0) &&
@@ -167,7 +24,7 @@ foldable_p(const struct tv_conn *c, const struct tv_row *r, int payload)
 }
 
 /* -A and -X unfold the rows that carry payload, to show it */
-#define foldable(ro, c, r) foldable_p((c), (r), (ro)->payload)
+#define foldable(ro, c, r) tv_lad_foldable((c), (r), (ro)->payload)
 
 /*
  * Layout of one ladder, columns counted from 0:
@@ -249,7 +106,7 @@ max_label(const struct lad *l)
 
 	for (b = l->c->rows; b != NULL; b = b->next)
 		for (i = 0; i < b->n; i++) {
-			row_label(l->ro, l->c, &b->r[i], lab, sizeof(lab));
+			tv_fmt_row_label(l->ro, l->c, &b->r[i], lab, sizeof(lab));
 			if (strlen(lab) > m)
 				m = strlen(lab);
 		}
@@ -582,8 +439,8 @@ lad_row(const struct lad *l, const struct tv_row *r)
 	int lab_fits, place;
 
 	lad_time(l, r->ts_sec, r->ts_nsec, tbuf, sizeof(tbuf));
-	row_label(l->ro, c, r, lab, sizeof(lab));
-	row_notes(l->ro, c, r, notes, sizeof(notes));
+	tv_fmt_row_label(l->ro, c, r, lab, sizeof(lab));
+	tv_fmt_row_notes(l->ro, c, r, notes, sizeof(notes));
 	if (c->proto == 6) {
 		if (r->an.changed & 1)
 			ls = tv_tcp_state_names[r->an.state[0]];
@@ -654,6 +511,11 @@ lad_outcome(const struct lad *l, void (*fmt)(const struct tv_tcp *, char *, size
 
 	memcpy(buf, "== ", 3);
 	fmt(&l->c->tcp, buf + 3, sizeof(buf) - 3);
+	if (fmt == tv_fmt_opened && l->c->tcp.uncaptured >= 0)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+		    " (%s not captured: the %s's ACKs prove it was sent)",
+		    l->c->tcp.uncaptured ? "server->client" : "client->server",
+		    tv_side_words[!l->c->tcp.uncaptured]);
 	tvr_str(l->o, l->prefix);
 	tvr_pad(l->o, ' ', l->lbar - l->plen);
 	col(l, strstr(buf, "refused") || strstr(buf, "reset") ||
@@ -968,77 +830,10 @@ lad_step(const struct lad *l, struct tv_lad_state *ls, const struct tv_row *r,
 static void
 lad_footer(const struct lad *l, enum tv_done why)
 {
-	const struct tv_conn *c = l->c;
-	char tbuf[40], buf[640];
-	size_t k, size = sizeof(buf);
+	char buf[640];
 
-#define CAT(str) tvr_cats(buf, size, &k, (str))
-#define NUM(v) tvr_catu(buf, size, &k, (v))
-	k = 0;
-	buf[0] = '\0';
-	tvr_secs(tbuf, sizeof(tbuf), tvr_span_ns(c->first_sec, c->first_nsec,
-	    c->last_sec, c->last_nsec), l->ro->ts_digits);
-	NUM(c->pkts[0] + c->pkts[1]);
-	CAT(c->pkts[0] + c->pkts[1] == 1 ? " packet (client " : " packets (client ");
-	NUM(c->pkts[0]);
-	CAT(", server ");
-	NUM(c->pkts[1]);
-	CAT("), payload ");
-	NUM(c->bytes[0]);
-	CAT(" bytes client->server, ");
-	NUM(c->bytes[1]);
-	CAT(" server->client, ");
-	CAT(tbuf);
-	CAT(" s");
-	if (why == TV_DONE_PARTIAL) {
-		CAT("; continued below");
-	} else if (c->proto == 6) {
-		CAT("; conn_state ");
-		CAT(tv_tcp_conn_state(&c->tcp));
-		CAT(", history ");
-		CAT(c->tcp.history);
-		if (l->prefix[0] && c->isn_known[0] && c->isn_known[1]) {
-			CAT("; ISN client ");
-			NUM(c->isn[0]);
-			CAT(" server ");
-			NUM(c->isn[1]);
-		}
-		if (c->tcp.retransmissions || c->tcp.dup_acks ||
-		    c->tcp.out_of_order || c->tcp.zero_windows) {
-			uint64_t rb = c->tcp.q[0].retrans_bytes +
-			    c->tcp.q[1].retrans_bytes;
-
-			CAT("; ");
-			NUM(c->tcp.retransmissions);
-			CAT(" retransmissions");
-			if (rb) {
-				CAT(" (");
-				NUM(rb);
-				CAT(" bytes)");
-			}
-			CAT(", ");
-			NUM(c->tcp.dup_acks);
-			CAT(" dup ACKs, ");
-			NUM(c->tcp.out_of_order);
-			CAT(" out-of-order, ");
-			NUM(c->tcp.zero_windows);
-			CAT(" zero windows");
-		}
-	} else {
-		char h[4];
-
-		tvr_udp_history(c, h);
-		CAT("; conn_state ");
-		CAT(tv_udp_conn_state(c->pkts[0], c->pkts[1]));
-		CAT(", history ");
-		CAT(h);
-	}
-	if (why == TV_DONE_EVICTED)
-		CAT("; evicted: connection table full");
-	if (why == TV_DONE_IDLE)
-		CAT("; inactive: no longer followed");
-#undef CAT
-#undef NUM
+	tv_fmt_conn_totals(l->ro, l->c, why, l->prefix[0] != '\0', buf,
+	    sizeof(buf));
 	tvr_str(l->o, l->prefix);
 	tvr_pad(l->o, ' ', l->nlead + l->tcol + 2);
 	lad_text(l, l->plen + l->nlead + l->tcol + 2, 2, buf);
@@ -1178,8 +973,8 @@ tv_lad_live_say(const struct tv_out *o, const struct tv_render_opts *ro,
  * taking rows before its byte counts could overflow; the drawing folds
  * consecutive runs together again.
  */
-static int
-ladder_merge(const struct tv_render_opts *ro, const struct tv_conn *c,
+int
+tv_lad_merge(const struct tv_render_opts *ro, const struct tv_conn *c,
     struct tv_row *last, const struct tv_row *r)
 {
 	uint32_t n;
@@ -1274,7 +1069,7 @@ const struct tv_renderer tv_render_ladder = {
 	.packet = ladder_packet,
 	.conn = ladder_conn,
 	.end = text_end,
-	.merge = ladder_merge,
+	.merge = tv_lad_merge,
 };
 
 static void

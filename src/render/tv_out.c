@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tv_render-int.h"
@@ -114,19 +115,6 @@ const char *
 tvr_proto(uint8_t proto)
 {
 	return proto == 6 ? "TCP" : "UDP";
-}
-
-/* Zeek's UDP history: D / d when a side sent payload. */
-void
-tvr_udp_history(const struct tv_conn *c, char h[4])
-{
-	int k = 0;
-
-	if (c->bytes[0])
-		h[k++] = 'D';
-	if (c->bytes[1])
-		h[k++] = 'd';
-	h[k] = '\0';
 }
 
 size_t
@@ -384,6 +372,251 @@ tvr_sb_counts(struct sbuf *sb, const char *lead, const uint64_t *n,
 	return any;
 }
 
+/* ---- a row in words: the label on its arrow, its notes ---- */
+
+/* The label drawn on an arrow: flags, seq, ack and length. */
+void
+tv_fmt_row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *buf, size_t size)
+{
+	char fw[40];
+	uint32_t s, a;
+	int from = r->from, to = !r->from;
+	size_t k;
+
+	if (c->proto != 6) {
+		snprintf(buf, size, "UDP len=%" PRIu32, r->len);
+		return;
+	}
+	s = ro->absolute ? r->seq : tv_conn_rel(c, from, r->seq);
+	a = ro->absolute ? r->ack : tv_conn_rel(c, to, r->ack);
+	k = 0;
+	tvr_cats(buf, size, &k, tv_flags_words(r->flags, fw, sizeof(fw)));
+	tvr_cats(buf, size, &k, " seq=");
+	tvr_catu(buf, size, &k, s);
+	if (r->len > 0) {
+		tvr_cats(buf, size, &k, ":");
+		tvr_catu(buf, size, &k, (uint32_t)(s + r->len));
+	}
+	if (r->flags & TV_TH_ACK) {
+		tvr_cats(buf, size, &k, " ack=");
+		tvr_catu(buf, size, &k, a);
+	}
+	if (r->len > 0) {
+		tvr_cats(buf, size, &k, " len=");
+		tvr_catu(buf, size, &k, r->len);
+	}
+}
+
+/* -vv: every option with its values, "<mss 65495,sackOK,TS val 1 ecr 0,
+ * sack 1 {1:9},wscale 10>" (tcpdump's order of words). */
+void
+tv_fmt_opts_full(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *buf, size_t size)
+{
+	size_t k = 0;
+	unsigned i;
+
+#define OADD(...) do { \
+	if (k < size) \
+		k += (size_t)snprintf(buf + k, size - k, __VA_ARGS__); \
+} while (0)
+	buf[0] = '\0';
+	if (r->opt_mask == 0)
+		return;
+	OADD("<");
+	if (r->opt_mask & TV_OPT_MSS)
+		OADD("%smss %u", k > 1 ? "," : "", (unsigned)r->mss);
+	if (r->opt_mask & TV_OPT_SACK_OK)
+		OADD("%ssackOK", k > 1 ? "," : "");
+	if (r->opt_mask & TV_OPT_TS)
+		OADD("%sTS val %" PRIu32 " ecr %" PRIu32, k > 1 ? "," : "",
+		    r->ts_val, r->ts_ecr);
+	if (r->opt_mask & TV_OPT_SACK) {
+		OADD("%ssack %u", k > 1 ? "," : "", (unsigned)r->nsack);
+		for (i = 0; i < r->nsack && i < TV_MAX_SACK; i++)
+			/* blocks of the peer's data: relative to its ISN, as tcpdump */
+			OADD(" {%" PRIu32 ":%" PRIu32 "}",
+			    ro->absolute ? r->sack[i][0] :
+			    tv_conn_rel(c, !r->from, r->sack[i][0]),
+			    ro->absolute ? r->sack[i][1] :
+			    tv_conn_rel(c, !r->from, r->sack[i][1]));
+	}
+	if (r->opt_mask & TV_OPT_WSCALE)
+		OADD("%swscale %u", k > 1 ? "," : "", (unsigned)r->wscale);
+	OADD(">");
+#undef OADD
+}
+
+/* Notes after the right bar: anomalies, options of SYN segments, damage. */
+void
+tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *buf, size_t size)
+{
+	char opts[200];
+	size_t k = 0;
+	int i;
+	char gap[40];
+
+	buf[0] = '\0';
+	if (ro->quiet)			/* -q: arrows only */
+		return;
+#define SOFT_S "\037"		/* TV_SOFT as a string */
+#define SEP ";" SOFT_S
+#define CAT(str) tvr_cats(buf, size, &k, (str))
+#define NUM(v) tvr_catu(buf, size, &k, (v))
+	for (i = 0; i < TV_NOTE_COUNT; i++) {
+		if (!(r->an.notes & (1u << i)))
+			continue;
+		if (k)
+			CAT(SEP);
+		if ((1u << i) == TV_NOTE_RETRANS && r->an.syn_retry) {
+			tvr_secs(gap, sizeof(gap), r->an.retry_gap_ns, 3);
+			CAT("SYN retry #");
+			NUM(r->an.syn_retry);
+			CAT(" after ");
+			CAT(gap);
+			CAT(" s");
+		} else if ((1u << i) == TV_NOTE_DUP_ACK) {
+			CAT("dup-ack #");
+			NUM(r->an.dup_ack);
+		} else if ((1u << i) == TV_NOTE_BAD_CKSUM) {
+			CAT("bad cksum: not used (offload on the capturing host? -K)");
+		} else if ((1u << i) == TV_NOTE_BAD_RST) {
+			CAT("unacceptable RST: ignored");
+		} else if ((1u << i) == TV_NOTE_OFFLOADED) {
+			CAT("offloaded (length from frame)");
+		} else {
+			CAT(tv_note_names[i]);
+		}
+	}
+	if (ro->verbose >= 2)
+		tv_fmt_opts_full(ro, c, r, opts, sizeof(opts));
+	else
+		tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss, r->wscale,
+		    r->nsack, r->flags & TV_TH_SYN);
+	if (ro->verbose >= 1) {
+		int any = c->proto == 6;	/* a window only in TCP */
+
+		if (any) {
+			CAT(k ? SEP "win " : "win ");
+			NUM(r->win);
+		}
+		if (r->ttl || r->has_ipid) {
+			CAT(any++ ? "," SOFT_S : k ? SEP : "");
+			CAT(r->has_ipid ? "ttl " : "hlim ");
+			NUM(r->ttl);
+		}
+		if (r->has_ipid) {
+			CAT("," SOFT_S "id ");
+			NUM(r->ipid);
+		}
+		/* tcpdump -v's words, and ours for an offloading sender */
+		if (r->ck_l4 == TV_CK_CORRECT || r->ck_l4 == TV_CK_INCORRECT ||
+		    r->ck_l4 == TV_CK_PARTIAL) {
+			char ck[40];
+
+			snprintf(ck, sizeof(ck), "," SOFT_S "cksum 0x%04x (%s",
+			    r->ck_got, r->ck_l4 == TV_CK_CORRECT ? "correct)" :
+			    r->ck_l4 == TV_CK_PARTIAL ? "offloaded)" : "incorrect");
+			CAT(ck);
+			if (r->ck_l4 == TV_CK_INCORRECT) {
+				snprintf(ck, sizeof(ck), " -> 0x%04x)", r->ck_want);
+				CAT(ck);
+			}
+		}
+	}
+	if (opts[0]) {
+		CAT(k ? SOFT_S : "");
+		CAT(opts);
+	}
+	if (r->truncated)
+		CAT(k ? SOFT_S "truncated" : "truncated");
+	if (r->malformed) {
+		CAT(k ? SOFT_S "malformed: " : "malformed: ");
+		CAT(r->malformed);
+	}
+#undef CAT
+#undef NUM
+#undef SEP
+#undef SOFT_S
+}
+
+/* The footer's words: packets, payload, duration, Zeek's conn_state and
+ * history, anomalies; `live`: the ISNs too (the live header has none). */
+void
+tv_fmt_conn_totals(const struct tv_render_opts *ro, const struct tv_conn *c,
+    enum tv_done why, int live, char *buf, size_t size)
+{
+	char tbuf[40];
+	size_t k;
+
+#define CAT(str) tvr_cats(buf, size, &k, (str))
+#define NUM(v) tvr_catu(buf, size, &k, (v))
+	k = 0;
+	buf[0] = '\0';
+	tvr_secs(tbuf, sizeof(tbuf), tvr_span_ns(c->first_sec, c->first_nsec,
+	    c->last_sec, c->last_nsec), ro->ts_digits);
+	NUM(c->pkts[0] + c->pkts[1]);
+	CAT(c->pkts[0] + c->pkts[1] == 1 ? " packet (client " : " packets (client ");
+	NUM(c->pkts[0]);
+	CAT(", server ");
+	NUM(c->pkts[1]);
+	CAT("), payload ");
+	NUM(c->bytes[0]);
+	CAT(" bytes client->server, ");
+	NUM(c->bytes[1]);
+	CAT(" server->client, ");
+	CAT(tbuf);
+	CAT(" s");
+	if (why == TV_DONE_PARTIAL) {
+		CAT("; continued below");
+	} else if (c->proto == 6) {
+		CAT("; conn_state ");
+		CAT(tv_tcp_conn_state(&c->tcp));
+		CAT(", history ");
+		CAT(c->tcp.history);
+		if (live && c->isn_known[0] && c->isn_known[1]) {
+			CAT("; ISN client ");
+			NUM(c->isn[0]);
+			CAT(" server ");
+			NUM(c->isn[1]);
+		}
+		if (c->tcp.retransmissions || c->tcp.dup_acks ||
+		    c->tcp.out_of_order || c->tcp.zero_windows) {
+			uint64_t rb = c->tcp.q[0].retrans_bytes +
+			    c->tcp.q[1].retrans_bytes;
+
+			CAT("; ");
+			NUM(c->tcp.retransmissions);
+			CAT(" retransmissions");
+			if (rb) {
+				CAT(" (");
+				NUM(rb);
+				CAT(" bytes)");
+			}
+			CAT(", ");
+			NUM(c->tcp.dup_acks);
+			CAT(" dup ACKs, ");
+			NUM(c->tcp.out_of_order);
+			CAT(" out-of-order, ");
+			NUM(c->tcp.zero_windows);
+			CAT(" zero windows");
+		}
+	} else {
+		CAT("; conn_state ");
+		CAT(tv_udp_conn_state(c->pkts[0], c->pkts[1]));
+		CAT(", history ");
+		CAT(c->tcp.history);
+	}
+	if (why == TV_DONE_EVICTED)
+		CAT("; evicted: connection table full");
+	if (why == TV_DONE_IDLE)
+		CAT("; inactive: no longer followed");
+#undef CAT
+#undef NUM
+}
+
 /* The totals line the text formats end with. */
 void
 tv_text_totals(const struct tv_out *o, const struct tv_render_opts *ro,
@@ -415,6 +648,7 @@ tv_text_totals(const struct tv_out *o, const struct tv_render_opts *ro,
 /* Every renderer; a new format is one file and one line here. */
 static const struct tv_renderer *const tv_renderers[] = {
 	&tv_render_ladder, &tv_render_live, &tv_render_json, &tv_render_summary,
+	&tv_render_svg, &tv_render_mermaid, &tv_render_html, &tv_render_tsg,
 };
 
 const struct tv_renderer *
@@ -434,5 +668,84 @@ tv_renderer_find(const char *name, int live)
 const char *
 tv_renderer_names(void)
 {
-	return "text, json or summary";
+	return "text, json, summary, svg, mermaid or html";
+}
+
+/* ---- text kept for a document written whole; XML text ---- */
+
+static void
+buf_write(void *ctx, const char *s, size_t n)
+{
+	struct tvr_buf *b = ctx;
+	size_t cap;
+	char *p;
+
+	if (b->full)
+		return;
+	if (n > TVR_BUF_MAX - b->n) {
+		b->full = 1;
+		return;
+	}
+	if (b->n + n > b->cap) {
+		cap = b->cap ? b->cap : 16384;
+		while (cap < b->n + n)
+			cap *= 2;
+		if (cap > TVR_BUF_MAX)
+			cap = TVR_BUF_MAX;
+		if ((p = realloc(b->p, cap)) == NULL) {
+			b->full = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+void
+tvr_buf_out(struct tvr_buf *b, struct tv_out *o)
+{
+	o->write = buf_write;
+	o->ctx = b;
+	o->buf = NULL;
+}
+
+void
+tvr_buf_free(struct tvr_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+void
+tvr_xml(const struct tv_out *o, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		const char *rep;
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '&')
+			rep = "&amp;";
+		else if (ch == '<')
+			rep = "&lt;";
+		else if (ch == '>')
+			rep = "&gt;";
+		else if (ch == '"')
+			rep = "&quot;";
+		else if (ch == TV_SOFT)
+			rep = " ";
+		else if (ch == '\n')
+			continue;
+		else if (ch < 0x20 || ch >= 0x7f)
+			rep = "?";
+		else
+			continue;
+		tv_out_mem(o, run, (size_t)(s - run));
+		tvr_str(o, rep);
+		run = s + 1;
+	}
+	tv_out_mem(o, run, (size_t)(s - run));
 }

@@ -116,8 +116,65 @@ size_t tvr_sb_counts(struct sbuf *sb, const char *lead, const uint64_t *n,
 void tvr_secs(char *buf, size_t size, int64_t d_ns, int digits);
 int64_t tvr_span_ns(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1);
 const char *tvr_proto(uint8_t proto);
-/* Zeek's UDP history: D / d when a side sent payload. */
-void tvr_udp_history(const struct tv_conn *c, char h[4]);
 extern const char *const tv_side_words[3];	/* "client", "server", "both" */
+
+/* ---- the pictures (tv_svg.c, tv_html.c, tv_tsg.c) ---- */
+
+/* Text kept in memory until a document can be written whole (an SVG's
+ * size comes first, before its parts): at most TVR_BUF_MAX bytes, past
+ * that `full` is set and the rest is dropped. */
+#define TVR_BUF_MAX (64u << 20)
+struct tvr_buf {
+	char *p;
+	size_t n, cap;
+	int full;
+};
+/* A sink that appends to b. */
+void tvr_buf_out(struct tvr_buf *b, struct tv_out *o);
+void tvr_buf_free(struct tvr_buf *b);
+
+/* s as XML character data or an attribute value: & < > " escaped, soft
+ * breaks as spaces, bytes outside printable ASCII as '?'. */
+void tvr_xml(const struct tv_out *o, const char *s);
+
+/* The size of a picture, in px. */
+struct tvr_size {
+	unsigned w, h;
+};
+
+/*
+ * Connection c's ladder as SVG elements in a <g> at the origin (the
+ * caller places it: a <g transform>, an <svg> of its own), ids prefixed
+ * by `idp` (unique in the document).  With o NULL it only measures: *sz
+ * is its size either way.
+ */
+void tvr_svg_ladder(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, enum tv_done why, const char *idp,
+    struct tvr_size *sz);
+
+/* Connection c's time-sequence graph, likewise (tv_tsg.c). */
+void tvr_tsg_graph(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, enum tv_done why, const char *idp,
+    struct tvr_size *sz);
+
+/* Draws one connection's picture (tvr_svg_ladder, tvr_tsg_graph). */
+typedef void (*tvr_draw_fn)(const struct tv_out *o,
+    const struct tv_render_opts *ro, const struct tv_conn *c,
+    enum tv_done why, const char *idp, struct tvr_size *sz);
+
+/* Pictures of connections stacked in one SVG document: each drawn into
+ * `body` as it is handed out, the document written at the end (its size
+ * comes first).  Past TVR_BUF_MAX connections are counted, not drawn. */
+struct tvr_stack {
+	struct tvr_buf body;
+	unsigned w, h;
+	uint64_t left_out;
+};
+void tvr_stack_conn(struct tvr_stack *st, const struct tv_render_opts *ro,
+    const struct tv_conn *c, enum tv_done why, tvr_draw_fn draw);
+/* The document: <svg> with `title`, the pictures, the totals; frees st. */
+void tvr_stack_end(struct tvr_stack *st, const struct tv_out *o,
+    const struct tv_render_opts *ro, const struct tv_totals *t,
+    const char *title);
 
 #endif /* TV_RENDER_INT_H */

@@ -26,97 +26,116 @@ tv_sum_header(const struct tv_out *o, const struct tv_render_opts *ro)
 /* The table's row: SUM_FMT, by hand (a printf of it cost as much as
  * tracking the connection's packets) */
 static void
-sum_row(struct sbuf *sb, const struct tv_conn *c, const char *ce,
-    const char *se, const char *op, const char *cl, const char *state,
-    const char *hist, const char *dur, const char *rtt)
+sum_row(struct sbuf *sb, uint32_t id, const struct tv_sum_row *f)
 {
 	char n[24];
 
-	n[tv_u64_dec(n, c->id)] = '\0';
+	n[tv_u64_dec(n, id)] = '\0';
 	sb->k = 0;
 	sb->b[0] = '\0';
 	tvr_sb_catw(sb, n, 5, 0);
-	tvr_sb_cats(sb, c->proto == 6 ? " tcp   " : " udp   ");
-	tvr_sb_catw(sb, ce, 23, 1);
 	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, se, 23, 1);
+	tvr_sb_catw(sb, f->proto, 5, 1);
 	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, op, 12, 1);
+	tvr_sb_catw(sb, f->client, 23, 1);
 	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, cl, 12, 1);
+	tvr_sb_catw(sb, f->server, 23, 1);
 	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, state, 6, 1);
+	tvr_sb_catw(sb, f->open, 12, 1);
 	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, hist, 12, 1);
+	tvr_sb_catw(sb, f->close, 12, 1);
 	tvr_sb_cats(sb, " ");
-	n[tv_u64_dec(n, c->pkts[0] + c->pkts[1])] = '\0';
+	tvr_sb_catw(sb, f->state, 6, 1);
+	tvr_sb_cats(sb, " ");
+	tvr_sb_catw(sb, f->history, 12, 1);
+	tvr_sb_cats(sb, " ");
+	n[tv_u64_dec(n, f->packets)] = '\0';
 	tvr_sb_catw(sb, n, 7, 0);
 	tvr_sb_cats(sb, " ");
-	n[tv_u64_dec(n, c->bytes[0] + c->bytes[1])] = '\0';
+	n[tv_u64_dec(n, f->bytes)] = '\0';
 	tvr_sb_catw(sb, n, 10, 0);
 	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, dur, 12, 0);
+	tvr_sb_catw(sb, f->dur, 12, 0);
 	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, rtt, 10, 0);
+	tvr_sb_catw(sb, f->rtt, 10, 0);
 	tvr_sb_cats(sb, "\n");
+}
+
+void
+tv_sum_fields(const struct tv_render_opts *ro, const struct tv_conn *c,
+    struct tv_sum_row *f, struct tv_sum_totals *st)
+{
+	int64_t us = -1;
+
+	memset(f, 0, sizeof(*f));
+	tv_endpoint_str(&c->addr[0], c->port[0], f->client, sizeof(f->client));
+	tv_endpoint_str(&c->addr[1], c->port[1], f->server, sizeof(f->server));
+	tvr_secs(f->dur, sizeof(f->dur), tvr_span_ns(c->first_sec, c->first_nsec,
+	    c->last_sec, c->last_nsec), ro->ts_digits);
+	f->proto = c->proto == 6 ? "tcp" : "udp";
+	f->open = f->close = "-";
+	if (c->proto == 6) {
+		enum tv_open eo = tv_tcp_open(&c->tcp);
+		enum tv_close ec = tv_tcp_close(&c->tcp);
+
+		f->open = tv_open_names[eo];
+		f->close = tv_close_names[ec];
+		f->state = tv_tcp_conn_state(&c->tcp);
+		snprintf(f->history, sizeof(f->history), "%s", c->tcp.history);
+		us = tv_tcp_handshake_rtt_us(&c->tcp);
+		if (st) {
+			st->open[eo]++;
+			st->close[ec]++;
+			st->tcp++;
+		}
+	} else {
+		f->state = tv_udp_conn_state(c->pkts[0], c->pkts[1]);
+		/* UDP's, kept by the tracker (tv_udp_packet()) */
+		snprintf(f->history, sizeof(f->history), "%s", c->tcp.history);
+		if (st)
+			st->udp++;
+	}
+	if (!f->history[0])
+		snprintf(f->history, sizeof(f->history), "-");
+	f->have_rtt = us >= 0;
+	if (us >= 0)
+		tvr_secs(f->rtt, sizeof(f->rtt), us * 1000, 6);
+	else
+		memcpy(f->rtt, "-", 2);
+	f->packets = c->pkts[0] + c->pkts[1];
+	f->bytes = c->bytes[0] + c->bytes[1];
+	if (st) {
+		st->packets += f->packets;
+		st->bytes += f->bytes;
+	}
 }
 
 void
 tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, struct tv_sum_totals *st)
 {
-	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN], dur[40], rtt[40], h[4];
-	const char *op = "-", *cl = "-", *state, *hist;
-	int64_t us = -1;
+	struct tv_sum_row f;
 	struct sbuf sb;
 
-	tv_endpoint_str(&c->addr[0], c->port[0], ce, sizeof(ce));
-	tv_endpoint_str(&c->addr[1], c->port[1], se, sizeof(se));
-	tvr_secs(dur, sizeof(dur), tvr_span_ns(c->first_sec, c->first_nsec,
-	    c->last_sec, c->last_nsec), ro->ts_digits);
-	if (c->proto == 6) {
-		enum tv_open eo = tv_tcp_open(&c->tcp);
-		enum tv_close ec = tv_tcp_close(&c->tcp);
-
-		op = tv_open_names[eo];
-		cl = tv_close_names[ec];
-		state = tv_tcp_conn_state(&c->tcp);
-		hist = c->tcp.history;
-		us = tv_tcp_handshake_rtt_us(&c->tcp);
-		st->open[eo]++;
-		st->close[ec]++;
-		st->tcp++;
-	} else {
-		state = tv_udp_conn_state(c->pkts[0], c->pkts[1]);
-		tvr_udp_history(c, h);
-		hist = h;
-		st->udp++;
-	}
-	if (us >= 0)
-		tvr_secs(rtt, sizeof(rtt), us * 1000, 6);
-	else
-		memcpy(rtt, "-", 2);
-	st->packets += c->pkts[0] + c->pkts[1];
-	st->bytes += c->bytes[0] + c->bytes[1];
-	sum_row(&sb, c, ce, se, op, cl, state, hist[0] ? hist : "-", dur, rtt);
+	tv_sum_fields(ro, c, &f, st);
+	sum_row(&sb, c->id, &f);
 	/* a row wider than the width (long fields) takes the two-line form */
 	if (!sum_narrow(ro) && (ro->width == 0 || sb.k <= ro->width + 1)) {
 		tv_out_mem(o, sb.b, sb.k);
 		return;
 	}
 	sb.k = 0;
-	tvr_sb_printf(&sb, "%5" PRIu32 " %s %s > %s", c->id,
-	    c->proto == 6 ? "tcp" : "udp", ce, se);
+	tvr_sb_printf(&sb, "%5" PRIu32 " %s %s > %s", c->id, f.proto, f.client,
+	    f.server);
 	tv_out_para(o, ro->width, 10, sb.b);
 	sb.k = 0;
 	tvr_sb_printf(&sb, "      ");
 	if (c->proto == 6)
-		tvr_sb_printf(&sb, "%s, %s; ", op, cl);
+		tvr_sb_printf(&sb, "%s, %s; ", f.open, f.close);
 	tvr_sb_printf(&sb, "%s %s; %" PRIu64 " packets, %" PRIu64 " bytes, %s s",
-	    state, hist[0] ? hist : "-", c->pkts[0] + c->pkts[1],
-	    c->bytes[0] + c->bytes[1], dur);
-	if (us >= 0)
-		tvr_sb_printf(&sb, "; rtt %s s", rtt);
+	    f.state, f.history, f.packets, f.bytes, f.dur);
+	if (f.have_rtt)
+		tvr_sb_printf(&sb, "; rtt %s s", f.rtt);
 	tv_out_para(o, ro->width, 8, sb.b);
 }
 

@@ -29,6 +29,8 @@ struct opts {
 	struct tv_live_opts live;
 	struct tv_demo_opts demo;
 	const char *file, *wfile, *user;
+	const char *ofile;	/* -o: the output into this file */
+	const char *graph;	/* --graph */
 	const char *format;	/* --format, or "summary" for --summary */
 	long width;		/* --width, -1: the terminal's */
 	int list;		/* -D */
@@ -54,8 +56,9 @@ usage(FILE *fp)
 	fprintf(fp,
 "Usage: tcpviz [-#AelnqSDUvX] [-t...] [-c count] [-i interface] [-r file]\n"
 "              [-w file] [-s snaplen] [-B buffer_KiB] [-Z user] [-F file]\n"
-"              [--format=text|json] [--width=N] [--data=summary|full|none]\n"
-"              [--summary] [--color=auto|always|never] [expression]\n"
+"              [--format=FORMAT] [--graph=tsg] [-o file] [--width=N]\n"
+"              [--data=summary|full|none] [--summary]\n"
+"              [--color=auto|always|never] [expression]\n"
 "       tcpviz --demo[=LIST] [--pace=MS]    |    tcpviz --demo-list\n"
 "\n"
 "Draw each TCP or UDP connection as a ladder diagram: client on the left,\n"
@@ -81,6 +84,9 @@ usage(FILE *fp)
 "  -Q in|out|inout  live: packets received, sent, or both (on lo each is both)\n"
 "  -y TYPE          live: the link type (EN10MB ...); -L lists the interface's\n"
 "  --time-stamp-precision=micro|nano   times (live, -r and -w) in us or ns\n"
+"  -K, --dont-verify-checksums   verify no IPv4, TCP or UDP checksum (by\n"
+"                   default one that is wrong is marked: a bad IPv4 header\n"
+"                   drops the packet, a bad TCP/UDP one is not used)\n"
 "  --max-conns N    connections tracked at once (default 262144); when full,\n"
 "                   the least recently active one is drawn early (evicted)\n"
 "  --shard K/N      only the connections of share K of N (1 <= K <= N): N\n"
@@ -109,7 +115,13 @@ usage(FILE *fp)
 "  --width=N        fit text in N columns (default: the terminal's width on a\n"
 "                   terminal, else no limit; 0: no limit)\n"
 "  -n               accepted for tcpdump habits; tcpviz never resolves names\n"
-"  --format=FORMAT  text (ladder diagrams, the default) or json (JSON Lines)\n"
+"  --format=FORMAT  text (ladder diagrams, the default), json (JSON Lines),\n"
+"                   summary, or a picture (docs/pictures.md): svg (the\n"
+"                   ladders as one SVG), mermaid (a sequenceDiagram each),\n"
+"                   html (one offline page: table, ladders, graphs, filter)\n"
+"  --graph=tsg      the time-sequence graph of each connection, as SVG\n"
+"                   (tsg:client, tsg:server: only the data that side sent)\n"
+"  -o FILE          write the output to FILE instead of standard output\n"
 "  --data=MODE      data phase in the ladder: summary (runs of plain data and\n"
 "                   ACKs folded into one line; the default), full, or none\n"
 "  --summary        one line per connection (open, close, Zeek conn_state and\n"
@@ -132,6 +144,7 @@ usage(FILE *fp)
 "  tcpviz -r captures/handshake.pcap\n"
 "  tcpviz -r trace.pcapng 'tcp port 8000'\n"
 "  tcpviz -r trace.pcap --format=json | jq .\n"
+"  tcpviz -r trace.pcap --format=html -o report.html\n"
 "  sudo tcpviz -i lo -w out.pcap 'tcp port 8000'\n"
 "\n"
 "See tcpviz(1) (docs/tcpviz.1) and docs/ for the ladder, the JSON fields,\n"
@@ -311,13 +324,15 @@ shard_opt(const char *arg, struct tv_run_opts *run)
 
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
 	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH, OPT_IMMEDIATE,
-	OPT_PRINT, OPT_TSPREC, OPT_COLOR, OPT_SHARD, OPT_KERNEL, OPT_NO_KERNEL,
-	OPT_KERNEL_DUMP, OPT_KERNEL_QUERY, OPT_KERNEL_FILE };
+	OPT_PRINT, OPT_TSPREC, OPT_COLOR, OPT_SHARD, OPT_GRAPH, OPT_KERNEL,
+	OPT_NO_KERNEL, OPT_KERNEL_DUMP, OPT_KERNEL_QUERY, OPT_KERNEL_FILE };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "graph", required_argument, NULL, OPT_GRAPH },
+	{ "output", required_argument, NULL, 'o' },
 	{ "data", required_argument, NULL, OPT_DATA },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "list-interfaces", no_argument, NULL, 'D' },
@@ -339,6 +354,7 @@ static const struct option longopts[] = {
 	{ "kernel-dump", required_argument, NULL, OPT_KERNEL_DUMP },
 	{ "kernel-query", required_argument, NULL, OPT_KERNEL_QUERY },
 	{ "kernel-file", required_argument, NULL, OPT_KERNEL_FILE },
+	{ "dont-verify-checksums", no_argument, NULL, 'K' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -463,6 +479,9 @@ one_opt(struct opts *op, int ch, const char *arg)
 	case 'e':
 		op->run.ro.link = 1;
 		return -1;
+	case 'K':
+		op->run.no_cksum = 1;
+		return -1;
 	case OPT_COLOR:		/* resolved after the options: -1 never, 0 auto, 1 always */
 		if (strcmp(arg, "always") == 0)
 			op->run.ro.color = 1;
@@ -484,6 +503,22 @@ one_opt(struct opts *op, int ch, const char *arg)
 		return -1;
 	case OPT_FORMAT:
 		op->format = arg;
+		return -1;
+	case OPT_GRAPH:
+		/* tsg: both directions that carried data; tsg:client, tsg:server:
+		 * the data that side sent */
+		op->run.ro.graph_only = strcmp(arg, "tsg:client") == 0 ? 1 :
+		    strcmp(arg, "tsg:server") == 0 ? 2 : 0;
+		if (strcmp(arg, "tsg") != 0 && op->run.ro.graph_only == 0) {
+			fprintf(stderr, "tcpviz: unknown --graph '%s' (tsg: the "
+			    "time-sequence graph; tsg:client or tsg:server: one "
+			    "direction's)\n", arg);
+			return TV_EXIT_ERROR;
+		}
+		op->graph = arg;
+		return -1;
+	case 'o':
+		op->ofile = arg;
 		return -1;
 	case OPT_DATA:
 		if ((i = tv_name_index(arg, data_names, 3)) < 0) {
@@ -563,7 +598,7 @@ parse_args(int argc, char **argv, struct opts *op)
 	op->width = -1;
 	op->format = NULL;
 	argv[0] = (char *)"tcpviz";	/* getopt's messages, as every other says it */
-	while ((ch = getopt_long(argc, argv, "#AB:c:DeF:hi:lLnqQ:r:s:StUvw:Xy:Z:", longopts,
+	while ((ch = getopt_long(argc, argv, "#AB:c:DeF:hi:KlLno:qQ:r:s:StUvw:Xy:Z:", longopts,
 	    NULL)) != -1)
 		if ((st = one_opt(op, ch, optarg)) >= 0)
 			return st;
@@ -574,6 +609,13 @@ parse_args(int argc, char **argv, struct opts *op)
 	}
 	if (op->summary)
 		op->format = "summary";
+	if (op->graph && op->format && strcmp(op->format, "svg") != 0) {
+		fprintf(stderr, "tcpviz: --graph=tsg draws an SVG picture: "
+		    "no --format=%s with it\n", op->format);
+		return TV_EXIT_ERROR;
+	}
+	if (op->graph)
+		op->format = "tsg";
 	if (op->file != NULL && op->live.iface != NULL) {
 		fprintf(stderr, "tcpviz: -r and -i: read a file or capture live, not both\n");
 		return TV_EXIT_ERROR;
@@ -630,6 +672,13 @@ parse_args(int argc, char **argv, struct opts *op)
 	op->run.live = op->file == NULL;
 	op->run.renderer = tv_renderer_find(op->format ? op->format : "text",
 	    op->run.live);
+	if (op->run.renderer == NULL && op->run.live &&
+	    tv_renderer_find(op->format, 0) != NULL) {
+		fprintf(stderr, "tcpviz: %s%s draws whole captures: save one with "
+		    "-w, then draw it with -r\n", op->graph ? "--graph=" :
+		    "--format=", op->graph ? op->graph : op->format);
+		return TV_EXIT_ERROR;
+	}
 	if (op->run.renderer == NULL) {
 		fprintf(stderr, "tcpviz: unknown format '%s' (%s)\n", op->format,
 		    tv_renderer_names());
@@ -649,12 +698,18 @@ parse_args(int argc, char **argv, struct opts *op)
 	return -1;
 }
 
-/* -w FILE on cap; 0, or -1 after a message (cap closed). */
+/* -w FILE on cap, then -o FILE; 0, or -1 after a message (cap closed). */
 static int
 open_dump(struct opts *op, struct tv_cap *cap, char *errbuf)
 {
-	if (op->wfile == NULL || tv_cap_dump_open(cap, op->wfile, errbuf) == 0)
-		return 0;
+	if (op->wfile == NULL || tv_cap_dump_open(cap, op->wfile, errbuf) == 0) {
+		if (op->ofile == NULL ||
+		    tv_sink_file(&op->run.sink, op->run.live, op->ofile) == 0)
+			return 0;
+		fprintf(stderr, "tcpviz: %s: %s\n", op->ofile, strerror(errno));
+		tv_cap_close(cap);
+		return -1;
+	}
 	fprintf(stderr, "tcpviz: %s: %s\n", op->wfile, errbuf);
 	tv_cap_close(cap);
 	return -1;
@@ -818,6 +873,12 @@ main(int argc, char **argv)
 		op.demo.user = op.user;
 		op.demo.wfile = op.wfile;
 		op.demo.live = op.live;
+		if (op.ofile != NULL &&
+		    tv_sink_file(&op.run.sink, op.run.live, op.ofile) < 0) {
+			fprintf(stderr, "tcpviz: %s: %s\n", op.ofile,
+			    strerror(errno));
+			return TV_EXIT_ERROR;
+		}
 		return tv_demo_main(&op.demo, &op.run);
 	}
 	if ((cap = open_input(&op, errbuf)) == NULL) {

@@ -337,7 +337,8 @@ take(struct tv_run *run, const struct tv_rec *rec, int link)
 	pkt.n = run->frames;
 	pkt.ts_sec = rec->ts_sec;
 	pkt.ts_nsec = rec->ts_nsec;
-	if (tv_decode(link, rec->data, rec->caplen, rec->wirelen, &pkt) == 0) {
+	if (tv_decode_opts(link, rec->data, rec->caplen, rec->wirelen,
+	    run->o.no_cksum ? 0 : TV_DEC_CKSUM, &pkt) == 0) {
 		if (run->o.shards &&
 		    tv_run_shard_of(&pkt, run->o.shards) != run->o.shard)
 			return 0;

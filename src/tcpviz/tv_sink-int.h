@@ -19,6 +19,10 @@ void tv_sink_stdout(struct tv_sink *sink, int live);
 /* The same on standard error (-w - --print: stdout carries the capture). */
 void tv_sink_stderr(struct tv_sink *sink, int live);
 
+/* The same into the file at path, created or truncated (-o FILE); 0, or
+ * -1 with errno set when it cannot be opened. */
+int tv_sink_file(struct tv_sink *sink, int live, const char *path);
+
 /* A sink that drops the text (-w - without --print). */
 void tv_sink_none(struct tv_sink *sink);
 

@@ -45,6 +45,8 @@ stdio_failed(void *ctx)
 
 #define RING (8u << 20)		/* text waiting for a slow reader, at most */
 #define LINE 8192		/* a line is kept whole or dropped whole */
+#define BATCH (64u << 10)	/* the writer waits BATCH_NS for this much text */
+#define BATCH_NS 2000000L	/* 2 ms: well within a live row's 50 ms */
 
 static struct async {
 	pthread_mutex_t mu;
@@ -81,6 +83,17 @@ writer_main(void *arg)
 			pthread_cond_wait(&as.more, &as.mu);
 		if (as.len == 0 || as.err || as.abandon)
 			break;
+		if (!as.closing && as.len < BATCH) {
+			/* let a little more come: one write(2) for many
+			 * lines, not a wakeup and a write for each */
+			struct timespec ts = { 0, BATCH_NS };
+
+			pthread_mutex_unlock(&as.mu);
+			nanosleep(&ts, NULL);
+			pthread_mutex_lock(&as.mu);
+			if (as.err || as.abandon)
+				break;
+		}
 		n = as.len < RING - as.head ? as.len : RING - as.head;
 		pthread_mutex_unlock(&as.mu);
 		w = write(out_fd, as.ring + as.head, n);
@@ -118,28 +131,28 @@ ring_put(const char *s, size_t n)
 }
 
 /* A whole line (or a piece of a very long one) to the ring, or dropped
- * when the reader is that far behind; after a gap, a line says so. */
+ * when the reader is that far behind; after a gap, a line says so.  The
+ * lock is held; the writer is woken when the ring was empty. */
 static void
 queue_line(const char *s, size_t n)
 {
 	char note[96];
 	int k = 0;
 
-	pthread_mutex_lock(&as.mu);
 	if (as.dropped)
 		k = snprintf(note, sizeof(note), "[... %llu lines not shown: the "
 		    "output was not read fast enough ...]\n",
 		    (unsigned long long)as.dropped);
 	if (as.err == 0 && as.len + n + (size_t)k <= RING) {
+		if (as.len == 0)
+			pthread_cond_signal(&as.more);
 		if (k > 0)
 			ring_put(note, (size_t)k);
 		ring_put(s, n);
 		as.dropped = 0;
-		pthread_cond_signal(&as.more);
 	} else if (as.err == 0) {
 		as.dropped++;
 	}
-	pthread_mutex_unlock(&as.mu);
 }
 
 static int async_start(void);
@@ -156,6 +169,7 @@ async_write(void *ctx, const char *s, size_t n)
 		stdio_write(ctx, s, n);
 		return;
 	}
+	pthread_mutex_lock(&as.mu);	/* once for all the lines of s */
 	while (n > 0) {
 		const char *nl = memchr(s, '\n', n);
 		size_t take = nl ? (size_t)(nl - s) + 1 : n;
@@ -171,6 +185,7 @@ async_write(void *ctx, const char *s, size_t n)
 			as.llen = 0;
 		}
 	}
+	pthread_mutex_unlock(&as.mu);
 }
 
 static int
@@ -219,11 +234,11 @@ async_end(void *ctx, int interrupted)
 		stdio_flush(ctx);
 	if (!as.started)
 		return;
+	pthread_mutex_lock(&as.mu);
 	if (as.llen > 0) {
 		queue_line(as.line, as.llen);
 		as.llen = 0;
 	}
-	pthread_mutex_lock(&as.mu);
 	as.closing = 1;
 	pthread_cond_signal(&as.more);
 	clock_gettime(CLOCK_REALTIME, &until);
@@ -298,6 +313,32 @@ tv_sink_none(struct tv_sink *sink)
 	sink->write = null_write;
 	sink->flush = null_flush;
 	sink->failed = null_failed;
+}
+
+/* -o FILE, replayed: closing the file is the last write that may fail */
+static void
+file_end(void *ctx, int interrupted)
+{
+	(void)ctx;
+	(void)interrupted;
+	if (fclose(stdio_fp) != 0 && stdio_errno == 0)
+		stdio_errno = errno ? errno : EIO;
+	stdio_fp = stdout;
+}
+
+int
+tv_sink_file(struct tv_sink *sink, int live, const char *path)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (fp == NULL)
+		return -1;
+	stdio_fp = fp;
+	out_fd = fileno(fp);
+	tv_sink_stdout(sink, live);
+	if (!live)
+		sink->end = file_end;
+	return 0;
 }
 
 void

@@ -482,6 +482,7 @@ tv_flow_row(const struct tv_conn *c, const struct tv_pkt *pkt,
 		.malformed = pkt->malformed, .an = c->last,
 		.ttl = pkt->ttl, .has_ipid = pkt->has_ipid, .ipid = pkt->ipid,
 		.ts_val = pkt->ts_val, .ts_ecr = pkt->ts_ecr,
+		.ck_l4 = pkt->ck_l4, .ck_got = pkt->ck_got, .ck_want = pkt->ck_want,
 	};
 	memcpy(r->sack, pkt->sack, sizeof(r->sack));
 }
@@ -530,14 +531,13 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 
 	tv_flow_reap(f, pkt->ts_sec, pkt->ts_nsec);
 	c = lookup(f, pkt, hash, &side);
-	/* A fresh SYN on a 4-tuple whose connection has closed starts a new
-	 * connection: with a new ISN (4-tuple reuse, RFC 9293 §3.4.1), or
-	 * with any after an RST (Zeek's boundary: each SYN refused by an RST
-	 * is a connection of its own, not a retry of the one before). */
-	if (c != NULL && c->closed && pkt->proto == 6 &&
+	/* A fresh SYN on a 4-tuple after either side sent a FIN or an RST
+	 * starts a new connection, whatever its ISN (4-tuple reuse, RFC 9293
+	 * §3.4.1; Zeek's IsReuse(): each SYN refused by an RST is a
+	 * connection of its own, not a retry of the one before). */
+	if (c != NULL && pkt->proto == 6 && tv_tcp_ended(&c->tcp) &&
 	    (pkt->flags & (TV_TH_SYN | TV_TH_ACK)) == TV_TH_SYN &&
-	    (c->tcp.s[0].rst || c->tcp.s[1].rst ||
-	    !c->isn_known[side] || c->isn[side] != pkt->seq)) {
+	    pkt->ck_l4 != TV_CK_INCORRECT) {
 		conn_done(f, c, TV_DONE_CLOSED);
 		c = NULL;
 	}
@@ -562,9 +562,12 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 	c->last_sec = pkt->ts_sec;
 	c->last_nsec = pkt->ts_nsec;
 	c->pkts[side]++;
-	if (c->proto != 6)
+	if (c->proto != 6 && pkt->ck_l4 != TV_CK_INCORRECT)
 		c->bytes[side] += pkt->len;
-	if (c->proto == 6) {
+	if (c->proto != 6)
+		tv_udp_packet(&c->tcp, pkt, side, &c->last);
+	/* a segment with a bad checksum sets no number (tv_tcp_packet()) */
+	if (c->proto == 6 && pkt->ck_l4 != TV_CK_INCORRECT) {
 		if ((pkt->flags & TV_TH_SYN) && !c->isn_known[side]) {
 			c->isn[side] = pkt->seq;
 			c->isn_known[side] = 1;
@@ -573,6 +576,8 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 			c->base[side] = pkt->seq;
 			c->base_known[side] = 1;
 		}
+	}
+	if (c->proto == 6) {
 		tv_tcp_packet(&c->tcp, pkt, side, &c->last);
 		c->bytes[side] = c->tcp.q[side].payload;
 		if (!c->closed && c->tcp.closed) {

@@ -37,5 +37,14 @@ void tv_tcp_anom_take(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 void tv_tcp_zeek_init(struct tv_tcp *t, int flipped);
 void tv_tcp_zeek_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
     uint16_t notes);
+/* A segment with a bad checksum: only its history letter (C/c). */
+void tv_tcp_zeek_bad_cksum(struct tv_tcp *t, int from);
+/* An RST not acceptable: only its history letter (R/r). */
+void tv_tcp_zeek_rst_ignored(struct tv_tcp *t, const struct tv_pkt *pkt, int from);
+
+/* RFC 9293 §3.10.7.3, §3.10.7.4 and RFC 5961 §3.2 (tv_tcp_state.c): would
+ * the receiver of this RST accept it? */
+int tv_tcp_rst_acceptable(const struct tv_tcp *t, const struct tv_pkt *pkt,
+    int from);
 
 #endif /* TV_TCP_INT_H */

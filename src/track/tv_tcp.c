@@ -38,7 +38,7 @@ const char *const tv_close_names[TV_CLOSE_COUNT] = {
 const char *const tv_note_names[TV_NOTE_COUNT] = {
 	"retransmission", "out-of-order", "dup-ack", "zero-window",
 	"window-update", "keep-alive", "rst-with-data", "after-close",
-	"syn-with-payload",
+	"syn-with-payload", "bad-cksum", "unacceptable-rst", "offloaded",
 };
 
 void
@@ -48,6 +48,7 @@ tv_tcp_init(struct tv_tcp *t, const struct tv_pkt *pkt, int flipped)
 	t->first_rst = -1;
 	t->first_fin = -1;
 	t->rst_end_side = -1;
+	t->uncaptured = -1;
 	t->flipped = (uint8_t)flipped;
 	t->first_had_syn = (pkt->flags & TV_TH_SYN) != 0;
 	if (t->first_had_syn) {
@@ -74,7 +75,27 @@ tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 	memset(out, 0, sizeof(*out));
 	before[0] = t->state[0];
 	before[1] = t->state[1];
+	if ((pkt->flags & TV_TH_RST) && !tv_tcp_rst_acceptable(t, pkt, from)) {
+		/* not taken in: the receiver drops it (docs/outcomes.md);
+		 * Zeek, which does not judge RSTs, still writes its letter */
+		out->notes = TV_NOTE_BAD_RST |
+		    (pkt->len > 0 ? TV_NOTE_RST_DATA : 0);
+		tv_tcp_zeek_rst_ignored(t, pkt, from);
+		memcpy(out->state, t->state, sizeof(out->state));
+		return;
+	}
+	if (pkt->ck_l4 == TV_CK_INCORRECT) {
+		/* Zeek's TCPAnalyzer::ValidateChecksum(): a segment with a
+		 * bad checksum is not taken in, only noted (history C/c) */
+		out->notes = TV_NOTE_BAD_CKSUM |
+		    (pkt->offloaded ? TV_NOTE_OFFLOADED : 0);
+		tv_tcp_zeek_bad_cksum(t, from);
+		memcpy(out->state, t->state, sizeof(out->state));
+		return;
+	}
 	out->notes = tv_tcp_anom_judge(t, pkt, from, ns, out);
+	if (pkt->offloaded)
+		out->notes |= TV_NOTE_OFFLOADED;
 	tv_tcp_state_packet(t, pkt, from, ns, out);
 	tv_tcp_anom_take(t, pkt, from, out->notes);
 	tv_tcp_zeek_packet(t, pkt, from, out->notes);
@@ -82,6 +103,12 @@ tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 	out->state[1] = t->state[1];
 	out->changed = (uint8_t)((before[0] != t->state[0]) |
 	    (before[1] != t->state[1]) << 1);
+}
+
+int
+tv_tcp_ended(const struct tv_tcp *t)
+{
+	return t->first_fin >= 0 || tv_tcp_reset_seen(t);
 }
 
 enum tv_open

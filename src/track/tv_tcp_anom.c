@@ -127,8 +127,16 @@ payload(struct tv_tcp_seq *s, const struct tv_pkt *pkt, uint16_t notes)
 	uint32_t start = pkt->seq + ((pkt->flags & TV_TH_SYN) ? 1u : 0u);
 	uint32_t end = start + pkt->len, fresh = 0;
 
-	if (pkt->len == 0 || (pkt->flags & TV_TH_RST))
+	if (pkt->flags & TV_TH_RST)
 		return;
+	/* an empty segment past what was seen proves the bytes between were
+	 * sent (Zeek's last_seq moves with any segment) */
+	if (pkt->len == 0) {
+		if (s->nxt_known && tv_seq_gt(end, s->nxt) &&
+		    !(pkt->flags & TV_TH_SYN))
+			s->payload += end - s->nxt;
+		return;
+	}
 	if (!s->nxt_known)
 		fresh = pkt->len;
 	else if (tv_seq_gt(end, s->nxt))

@@ -83,6 +83,11 @@ facts(struct tv_tcp *t, const struct tv_pkt *pkt, int from, int64_t ns,
 	int syn = f & TV_TH_SYN, fin = f & TV_TH_FIN, rst = f & TV_TH_RST;
 	int ack = f & TV_TH_ACK;
 
+	if (syn && !s->syn_seen) {
+		s->syn_seen = 1;
+		s->has_wscale = (pkt->opt_mask & TV_OPT_WSCALE) != 0;
+		s->wscale = pkt->wscale > 14 ? 14 : pkt->wscale;	/* RFC 7323 §2.3 */
+	}
 	/* SYNs and their retries */
 	if (syn && !ack) {
 		if (!s->syn) {
@@ -138,6 +143,84 @@ facts(struct tv_tcp *t, const struct tv_pkt *pkt, int from, int64_t ns,
 	}
 }
 
+/*
+ * Would the receiver accept this RST?  RFC 9293 §3.10.7.3: in SYN-SENT,
+ * only with an ACK of its SYN (SND.UNA < SEG.ACK =< SND.NXT), else it is
+ * dropped.  §3.10.7.4 with RFC 5961 §3.2, in the other states: only with
+ * a sequence number in the receive window, RCV.NXT =< SEG.SEQ <
+ * RCV.NXT + RCV.WND (when the window is 0: SEG.SEQ = RCV.NXT), else
+ * dropped.  RCV.NXT and RCV.WND are the receiver's last ACK and window
+ * (scaled as its SYN said; unknown scale: the largest, 14).  One in the
+ * window but not at RCV.NXT gets RFC 5961's challenge ACK; the capture
+ * may hold fewer bytes than the receiver saw, so tcpviz accepts it.
+ * Nothing known of the receiver: accepted.
+ */
+int
+tv_tcp_rst_acceptable(const struct tv_tcp *t, const struct tv_pkt *pkt, int from)
+{
+	const struct tv_tcp_side *r = &t->s[!from], *s = &t->s[from];
+	const struct tv_tcp_seq *rq = &t->q[!from];
+	uint32_t wnd;
+	unsigned scale;
+
+	if (t->closed)
+		return 1;
+	if (t->state[!from] == TV_ST_SYN_SENT && r->syn && !r->syn_acked) {
+		if (!(pkt->flags & TV_TH_ACK))
+			return 0;
+		return tv_seq_gt(pkt->ack, r->syn_seq) &&
+		    (!rq->nxt_known || tv_seq_le(pkt->ack, rq->nxt));
+	}
+	if (!rq->last_valid)
+		return 1;
+	if (r->syn_seen && s->syn_seen)
+		scale = r->has_wscale && s->has_wscale ? r->wscale : 0;
+	else
+		scale = 14;
+	wnd = (uint32_t)rq->last_win << scale;
+	if (wnd == 0)
+		return pkt->seq == rq->last_ack;
+	return tv_seq_ge(pkt->seq, rq->last_ack) &&
+	    tv_seq_lt(pkt->seq, rq->last_ack + wnd);
+}
+
+/*
+ * One direction captured (asymmetric routing, a SPAN port of one side):
+ * a side's segments prove the other's existed.  A client that sent its
+ * SYN, then an ACK without SYN or RST, had the SYN-ACK; a server that sent
+ * its SYN-ACK, then data or an ACK of the client's data, had the ACK
+ * completing the handshake (RFC 9293 §3.10.7.3, §3.10.7.4: neither is sent
+ * before; TCP Fast Open aside).  A FIN proves nothing: SYN-RECEIVED may
+ * close (§3.10.4).  The handshake completed then; the side never captured
+ * is kept.
+ */
+static void
+one_direction(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
+    struct tv_tcp_pkt *out)
+{
+	struct tv_tcp_side *s = &t->s[from], *o = &t->s[!from];
+	unsigned f = pkt->flags;
+
+	if (t->established || t->closed || t->seen[!from] ||
+	    (f & (TV_TH_SYN | TV_TH_RST)) || !(f & TV_TH_ACK))
+		return;
+	if (from == 0 && !(s->syn && t->state[0] == TV_ST_SYN_SENT))
+		return;
+	/* (a FIN proves nothing: SYN-RECEIVED may close, §3.10.4) */
+	if (from == 1 && !(s->synack && t->flipped && (pkt->len > 0 ||
+	    (t->q[1].last_valid && tv_seq_gt(pkt->ack, t->q[1].last_ack)))))
+		return;
+	if (from == 0) {	/* the SYN-ACK it acknowledges */
+		o->synack = 1;
+		o->syn_seq = pkt->ack - 1;
+	}
+	o->syn_acked = s->syn_acked = 1;
+	t->state[0] = t->state[1] = TV_ST_ESTABLISHED;
+	t->established = 1;
+	t->uncaptured = (int8_t)!from;
+	out->events |= TV_EV_OPENED;
+}
+
 void
 tv_tcp_state_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
     int64_t ns, struct tv_tcp_pkt *out)
@@ -145,6 +228,8 @@ tv_tcp_state_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 	struct tv_tcp_side *s = &t->s[from], *o = &t->s[!from];
 	int rst = pkt->flags & TV_TH_RST, ack_syn = 0, ack_fin = 0;
 
+	one_direction(t, pkt, from, out);
+	t->seen[from] = 1;
 	facts(t, pkt, from, ns, &ack_syn, &ack_fin);
 	/* a server that sends its own SYN was not listening */
 	if (from == 1 && (pkt->flags & TV_TH_SYN) && !(pkt->flags & TV_TH_ACK) &&

@@ -58,64 +58,117 @@ hist_log(struct tv_tcp *t, int from, uint32_t *count, char letter)
 		hist_add(t, from, letter);
 }
 
+/* TCP_Endpoint::SetState(): the state before a change is kept */
+static void
+set_ep(struct tv_tcp_zeek *z, uint8_t st)
+{
+	if (z->ep != st) {
+		z->ep_prev = z->ep;
+		z->ep = st;
+	}
+}
+
 /*
  * Zeek's endpoint states, which its conn_state is defined over: its TCP
  * analyzer's UpdateStateMachine() (TCPSessionAdapter.cc), condensed.
  * Zeek makes both endpoints ESTABLISHED on the responder's SYN or SYN-ACK
  * to an originator in SYN_SENT, and an RST after both FINs leaves them
- * CLOSED.  Not kept: its FIN-after-RST undo and SYN/SYN-ACK role flip.
+ * CLOSED.  Not kept: its SYN/SYN-ACK role flip.
  */
 static void
-zeek_update(struct tv_tcp *t, int from, uint8_t flags, uint32_t len)
+zeek_update(struct tv_tcp *t, int from, unsigned flags, uint32_t len)
 {
-	uint8_t *me = &t->z[from].ep, *peer = &t->z[!from].ep;
+	struct tv_tcp_zeek *me = &t->z[from], *peer = &t->z[!from];
 	int syn = flags & TV_TH_SYN, ack = flags & TV_TH_ACK;
 	int fin = flags & TV_TH_FIN, rst = flags & TV_TH_RST;
 
-	switch (*me) {
+	switch (me->ep) {
 	case TV_Z_INACTIVE:	/* UpdateInactiveState() */
 		if (syn && from == 0) {
-			*me = ack ? TV_Z_SYN_ACK_SENT : TV_Z_SYN_SENT;
+			set_ep(me, ack ? TV_Z_SYN_ACK_SENT : TV_Z_SYN_SENT);
 		} else if (syn) {
-			if (*peer == TV_Z_SYN_SENT)
-				*peer = TV_Z_ESTABLISHED;
-			*me = TV_Z_ESTABLISHED;
+			if (peer->ep == TV_Z_SYN_SENT)
+				set_ep(peer, TV_Z_ESTABLISHED);
+			set_ep(me, TV_Z_ESTABLISHED);
 		}
 		if (fin)
-			*me = TV_Z_CLOSED;
+			set_ep(me, TV_Z_CLOSED);
 		if (rst)
-			*me = TV_Z_RESET;
-		if (*me != TV_Z_INACTIVE)
+			set_ep(me, TV_Z_RESET);
+		if (me->ep != TV_Z_INACTIVE)
 			break;
 		/* no SYN, FIN or RST: an ACK after a SYN-ACK whose SYN was
 		 * missed establishes; a responder's empty ACK of the SYN
 		 * before its SYN-ACK changes nothing; else a partial one */
-		if (ack && *peer == TV_Z_ESTABLISHED)
-			*me = TV_Z_ESTABLISHED;
-		else if (!(from == 1 && len == 0 && *peer == TV_Z_SYN_SENT))
-			*me = TV_Z_PARTIAL;
+		if (ack && peer->ep == TV_Z_ESTABLISHED)
+			set_ep(me, TV_Z_ESTABLISHED);
+		else if (!(from == 1 && len == 0 && peer->ep == TV_Z_SYN_SENT))
+			set_ep(me, TV_Z_PARTIAL);
 		break;
 	case TV_Z_SYN_SENT:
-	case TV_Z_SYN_ACK_SENT:
+	case TV_Z_SYN_ACK_SENT:	/* UpdateSYN_SentState() */
 		if (fin)
-			*me = TV_Z_CLOSED;
+			set_ep(me, TV_Z_CLOSED);
 		if (rst)
-			*me = TV_Z_RESET;
+			set_ep(me, TV_Z_RESET);
 		break;
 	case TV_Z_ESTABLISHED:
-	case TV_Z_PARTIAL:
-		if (syn && !ack && *me == TV_Z_PARTIAL && *peer == TV_Z_INACTIVE)
-			*me = TV_Z_SYN_SENT;
-		if (fin && !rst)
-			*me = TV_Z_CLOSED;
+	case TV_Z_PARTIAL:	/* UpdateEstablishedState() */
+		if (syn && !ack && me->ep == TV_Z_PARTIAL && peer->ep == TV_Z_INACTIVE)
+			set_ep(me, TV_Z_SYN_SENT);
+		if (fin && !rst) {
+			set_ep(me, TV_Z_CLOSED);
+			/* the peer sent a FIN, then an RST: that was a
+			 * normal close after all, back to CLOSED */
+			if (peer->ep == TV_Z_RESET && peer->ep_prev == TV_Z_CLOSED)
+				set_ep(peer, TV_Z_CLOSED);
+		}
 		if (rst)
-			*me = TV_Z_RESET;
+			set_ep(me, TV_Z_RESET);
 		break;
-	case TV_Z_CLOSED:
-		if (rst && *peer != TV_Z_CLOSED)
-			*me = TV_Z_RESET;
+	case TV_Z_CLOSED:	/* UpdateClosedState() */
+		if (rst && peer->ep != TV_Z_CLOSED)
+			set_ep(me, TV_Z_RESET);
 		break;
 	}
+}
+
+/* TCP_Reassembler::Gap() (is_clean()): content gaps count only while
+ * both endpoints are ESTABLISHED, or CLOSED coming from ESTABLISHED */
+static int
+zeek_clean(const struct tv_tcp_zeek *z)
+{
+	return z->ep == TV_Z_ESTABLISHED ||
+	    (z->ep == TV_Z_CLOSED && z->ep_prev == TV_Z_ESTABLISHED);
+}
+
+/*
+ * A content gap (Zeek's G/g, TCP_Endpoint::Gap()): this segment's ACK
+ * covers bytes of the peer's that were never seen, past all it was seen
+ * sending (peer's q.nxt) or in a hole of its data.  Each gap once.
+ * Runs before the segment's own bytes are taken in.
+ */
+static void
+zeek_gap(struct tv_tcp *t, const struct tv_pkt *pkt, int from)
+{
+	const struct tv_tcp_seq *q = &t->q[!from];
+	struct tv_tcp_zeek *z = &t->z[!from];
+	uint32_t lo;
+
+	if (!(pkt->flags & TV_TH_ACK) || (pkt->flags & TV_TH_RST) ||
+	    !q->nxt_known || !zeek_clean(&t->z[0]) || !zeek_clean(&t->z[1]))
+		return;
+	if (tv_seq_gt(pkt->ack, q->nxt))
+		lo = q->nxt;
+	else if (q->hole && tv_seq_gt(pkt->ack, q->hole_lo))
+		lo = q->hole_lo;
+	else
+		return;
+	if (z->gap_known && tv_seq_lt(lo, z->gap_to))
+		return;		/* reported already */
+	z->gap_known = 1;
+	z->gap_to = pkt->ack;
+	hist_log(t, !from, &z->n_g, 'g');
 }
 
 void
@@ -130,7 +183,7 @@ tv_tcp_zeek_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
     uint16_t notes)
 {
 	struct tv_tcp_zeek *s = &t->z[from];
-	uint8_t f = pkt->flags;
+	unsigned f = pkt->flags;
 	int syn = f & TV_TH_SYN, fin = f & TV_TH_FIN, rst = f & TV_TH_RST;
 	int ack = f & TV_TH_ACK;
 
@@ -163,7 +216,41 @@ tv_tcp_zeek_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 	if (pkt->len > 0)
 		s->h_once |= H_PAYLOAD;
 	zeek_update(t, from, f, pkt->len);
+	/* Zeek calls AckReceived() after UpdateStateMachine() */
+	zeek_gap(t, pkt, from);
+}
 
+void
+tv_tcp_zeek_rst_ignored(struct tv_tcp *t, const struct tv_pkt *pkt, int from)
+{
+	hist_seq(t, from, H_R, &t->z[from].h_seq_r, pkt->seq, 'r');
+}
+
+void
+tv_tcp_zeek_bad_cksum(struct tv_tcp *t, int from)
+{
+	hist_log(t, from, &t->z[from].n_c, 'c');
+}
+
+/*
+ * UDP (Zeek's UDPAnalyzer::DeliverPacket(), UDP.cc): a datagram with a
+ * bad checksum gives C/c at the 1st, 10th, 100th ... and nothing else;
+ * any other gives D/d the first time each side sends one, whatever its
+ * length (zero bytes too), in the order they come.
+ */
+void
+tv_udp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
+    struct tv_tcp_pkt *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (pkt->offloaded)
+		out->notes |= TV_NOTE_OFFLOADED;
+	if (pkt->ck_l4 == TV_CK_INCORRECT) {
+		out->notes |= TV_NOTE_BAD_CKSUM;
+		tv_tcp_zeek_bad_cksum(t, from);
+		return;
+	}
+	hist_once(t, from, H_D, 'd');
 }
 
 /* Zeek's RSTOS0 test: history matches ^?S[^HAFGIQ]*R */

@@ -42,3 +42,10 @@ tv_msg_fail(const char *prog, int status, const char *fmt, ...)
 	va_end(ap);
 	return status;
 }
+
+void
+tv_msg_try(const char *prog)
+{
+	fflush(stdout);
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+}

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tv_msg.h"
 #include "tv_util.h"
 
 int64_t
@@ -44,10 +45,14 @@ tv_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 }
 
 int
-tv_opt_help(int ch, void (*usage)(FILE *fp))
+tv_opt_help(const char *prog, int ch, void (*usage)(FILE *fp))
 {
-	usage(ch == 'h' ? stdout : stderr);
-	return ch == 'h' ? 0 : 1;
+	if (ch == 'h') {
+		usage(stdout);
+		return 0;
+	}
+	tv_msg_try(prog);
+	return 1;
 }
 
 int

@@ -62,6 +62,7 @@ run_one(const char *path, const char *format, unsigned width)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const char *const pics[] = { "svg", "html", "tsg", "mermaid" };
 	static int fd = -1;
 	static char path[64];
 
@@ -77,5 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run_one(path, "text", size % 2 ? 80 : 0);
 	run_one(path, "json", 0);
 	run_one(path, "summary", size % 2 ? 80 : 0);
+	/* and one of the pictures, by the input's size */
+	run_one(path, pics[size % 4], 0);
 	return 0;
 }

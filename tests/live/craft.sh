@@ -126,11 +126,12 @@ else
 fi
 
 craft badarg --no-such-option syn 8000
-if [ "$(cat "$tmp/badarg.st")" = 1 ] && has "$tmp/badarg.err" '^Usage: tcpviz-craft ' &&
+if [ "$(cat "$tmp/badarg.st")" = 1 ] && [ "$(wc -l <"$tmp/badarg.err")" = 2 ] &&
+    has "$tmp/badarg.err" "^Try 'tcpviz-craft --help' for more information.\$" &&
     ! [ -s "$tmp/badarg.out" ]; then
 	ok "badargs"
 else
-	bad "badargs" "expected exit 1 with usage on stderr" "$tmp/badarg.err"
+	bad "badargs" "expected exit 1 with two lines on stderr" "$tmp/badarg.err"
 fi
 
 # each bound: NAME, the text the message must have, then the arguments

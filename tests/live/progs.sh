@@ -79,10 +79,22 @@ for b in tcpviz-server tcpviz-client; do
 	fi
 	timeout $T "$prog" --no-such-option >"$tmp/bad.out" 2>"$tmp/bad.err"
 	s=$?
-	if [ $s = 1 ] && grep -q "^Usage: $b " "$tmp/bad.err" && ! [ -s "$tmp/bad.out" ]; then
+	# as tcpviz: what is wrong and where help is, two lines, not the usage
+	if [ $s = 1 ] && [ "$(wc -l <"$tmp/bad.err")" = 2 ] &&
+	    grep -q "^$b: .*option" "$tmp/bad.err" &&
+	    [ "$(sed -n 2p "$tmp/bad.err")" = "Try '$b --help' for more information." ] &&
+	    ! [ -s "$tmp/bad.out" ]; then
 		ok "badargs-$b"
 	else
-		bad "badargs-$b" "exit status $s, expected 1 with usage on stderr" "$tmp/bad.err"
+		bad "badargs-$b" "exit status $s, expected 1 and two lines on stderr" "$tmp/bad.err"
+	fi
+	timeout $T "$prog" localhost 99999 >"$tmp/bad.out" 2>"$tmp/bad.err"
+	s=$?
+	if [ $s = 1 ] && [ "$(wc -l <"$tmp/bad.err")" = 2 ] &&
+	    grep -q "^$b: " "$tmp/bad.err" && ! grep -q "^Usage" "$tmp/bad.err"; then
+		ok "badvalue-$b"
+	else
+		bad "badvalue-$b" "exit status $s, expected 1 and two lines on stderr" "$tmp/bad.err"
 	fi
 done
 

@@ -571,8 +571,8 @@ test_ipv6_hop_by_hop_and_dest_opts(void **state)
 	assert_syn(&p, 1);
 }
 
-/* Payload length 0 is a jumbogram only behind a hop-by-hop header
- * (RFC 2675); with "no next header" (59) it is an empty packet. */
+/* Payload length 0 with nothing after the header is an empty packet (with
+ * "no next header", 59) or a hop-by-hop header that is not there. */
 static void
 test_ipv6_payload_length_zero(void **state)
 {
@@ -589,7 +589,8 @@ test_ipv6_payload_length_zero(void **state)
 	n = pb_ipv6_len(b, 0, pb_doc6_a, pb_doc6_b, b, 0, 0);
 	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 1);
 	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
-	assert_string_equal(p.malformed, "ipv6 payload length 0 (jumbogram)");
+	assert_string_equal(p.malformed, "ipv6 extension header past packet");
+	assert_int_equal(p.offloaded, 0);
 }
 
 static void
@@ -686,12 +687,15 @@ test_ipv6_payload_length(void **state)
 	size_t n, tn;
 
 	(void)state;
-	/* 0 means a jumbogram, which is not supported */
+	/* 0 with bytes after the header: BIG TCP's GSO packet (or a
+	 * jumbogram): the length comes from the frame, marked offloaded */
 	tn = syn_tcp(t);
 	n = pb_ipv6_len(b, 6, pb_doc6_a, pb_doc6_b, t, tn, 0);
-	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 1);
-	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
-	assert_non_null(p.malformed);
+	assert_int_equal(decode_frame(TV_LINK_IPV6, b, n, &p), 0);
+	assert_int_equal(p.offloaded, 1);
+	assert_null(p.malformed);
+	assert_int_equal(p.len, 0);
+	assert_int_equal(p.flags, TV_TH_SYN);
 
 	/* beyond the packet: flagged, decoded from what the wire carried */
 	tn = pb_tcp(t, SPORT, DPORT, ISN, 9, TV_TH_ACK, 100, NULL, 0, 12);
@@ -1193,7 +1197,7 @@ test_icmp_icmp6_other(void **state)
 static void
 test_flags_letters(void **state)
 {
-	static const struct { uint8_t f; const char *s; } cases[] = {
+	static const struct { uint16_t f; const char *s; } cases[] = {
 		{ TV_TH_SYN, "S" },
 		{ TV_TH_SYN | TV_TH_ACK, "S." },
 		{ TV_TH_ACK, "." },
@@ -1203,8 +1207,12 @@ test_flags_letters(void **state)
 		{ TV_TH_RST, "R" },
 		{ TV_TH_RST | TV_TH_ACK, "R." },
 		{ 0, "none" },
-		{ 0xff, "SFPRUEW." },
+		/* tcpdump's print-tcp.c order: F S R P . U E W, then AE as e */
+		{ 0xff, "FSRP.UEW" },
+		{ 0x1ff, "FSRP.UEWe" },
 		{ TV_TH_SYN | TV_TH_ECE | TV_TH_CWR, "SEW" },
+		{ TV_TH_SYN | TV_TH_ACK | TV_TH_ECE, "S.E" },
+		{ TV_TH_SYN | TV_TH_ECE | TV_TH_CWR | TV_TH_AE, "SEWe" },
 	};
 	char buf[12];
 	size_t i;
@@ -1225,7 +1233,7 @@ test_flags_letters(void **state)
 static void
 test_flags_words(void **state)
 {
-	static const struct { uint8_t f; const char *s; } cases[] = {
+	static const struct { uint16_t f; const char *s; } cases[] = {
 		{ TV_TH_SYN, "SYN" },
 		{ TV_TH_SYN | TV_TH_ACK, "SYN,ACK" },
 		{ TV_TH_ACK, "ACK" },
@@ -1234,6 +1242,7 @@ test_flags_words(void **state)
 		{ TV_TH_RST | TV_TH_ACK, "RST,ACK" },
 		{ 0, "none" },
 		{ 0xff, "SYN,FIN,RST,PSH,URG,ECE,CWR,ACK" },
+		{ 0x1ff, "SYN,FIN,RST,PSH,URG,ECE,CWR,ACK,AE" },
 	};
 	char buf[40];
 	size_t i;
@@ -1363,6 +1372,188 @@ test_seq_compare_wraps(void **state)
 	assert_true(tv_seq_gt(0x7fffffffu, 0u));
 }
 
+
+/* ---- issue 18: NULL headers with an Ethernet type, offloaded lengths,
+ * checksums ---- */
+
+/* Wireshark's packet-null.c: above 1500 the header is an Ethernet type,
+ * in either byte order; below, an AF value in either */
+static void
+test_null_ethertype(void **state)
+{
+	static const struct { uint8_t h[4]; int fam; } cases[] = {
+		{ { 0x0f, 0x00, 0x08, 0x00 }, 4 },	/* the issue's */
+		{ { 0x00, 0x08, 0x00, 0x00 }, 4 },	/* 0x0800 little-endian */
+		{ { 0x00, 0x00, 0x08, 0x00 }, 4 },	/* big-endian */
+		{ { 0xdd, 0x86, 0x00, 0x00 }, 6 },
+		{ { 0x00, 0x00, 0x86, 0xdd }, 6 },
+		{ { 0x02, 0x00, 0x00, 0x00 }, 4 },	/* AF_INET, either order */
+		{ { 0x00, 0x00, 0x00, 0x02 }, 4 },
+		{ { 0x1e, 0x00, 0x00, 0x00 }, 6 },	/* AF_INET6 (Darwin) */
+		{ { 0x00, 0x02, 0x00, 0x00 }, 4 },	/* IRIX: AF in the upper half */
+		{ { 0x06, 0x08, 0x00, 0x00 }, 0 },	/* 0x0806: ARP, not IP */
+		{ { 0x07, 0x00, 0x00, 0x00 }, 0 },	/* AF 7: not IP */
+	};
+	uint8_t b[PB_MAX], t[PB_MAX];
+	struct tv_pkt p;
+	size_t i, n, tn;
+	int link;
+
+	(void)state;
+	for (link = 0; link < 2; link++) {
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			tn = syn_tcp(t);
+			if (cases[i].fam == 6 || (cases[i].fam == 0 && i % 2))
+				n = pb_ipv6(b + 4, 6, pb_doc6_a, pb_doc6_b, t, tn);
+			else
+				n = pb_ipv4(b + 4, 6, pb_lo4_a, pb_lo4_b, t, tn);
+			memcpy(b, cases[i].h, 4);
+			n += 4;
+			if (cases[i].fam == 0) {
+				assert_int_equal(decode_frame(link ? TV_LINK_LOOP :
+				    TV_LINK_NULL, b, n, &p), 1);
+				assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+				continue;
+			}
+			assert_int_equal(decode_frame(link ? TV_LINK_LOOP :
+			    TV_LINK_NULL, b, n, &p), 0);
+			assert_syn(&p, cases[i].fam == 6);
+		}
+	}
+}
+
+/* IPv4 total length 0 (TSO/LSO, BIG TCP): the frame's length, offloaded */
+static void
+test_ipv4_totlen_zero(void **state)
+{
+	uint8_t b[PB_MAX], t[PB_MAX];
+	struct tv_pkt p;
+	size_t n, tn;
+
+	(void)state;
+	tn = pb_tcp(t, SPORT, DPORT, ISN, 9, TV_TH_ACK | TV_TH_PSH, 100, NULL, 0, 300);
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, t, tn);
+	b[2] = b[3] = 0;
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_int_equal(p.offloaded, 1);
+	assert_int_equal(p.len, 300);
+	assert_null(p.malformed);
+	/* a length that is merely short of the frame is not offload */
+	n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, t, tn);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_int_equal(p.offloaded, 0);
+}
+
+/* RFC 1071, a byte at a time: the reference for the 64-bit sum */
+static uint16_t
+ref_sum(const uint8_t *p, size_t n, uint32_t acc)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		acc += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n % 2)
+		acc += (uint32_t)p[n - 1] << 8;
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint16_t)acc;
+}
+
+/* pseudo-header (IPv4) plus segment, the checksum field as it is */
+static uint16_t
+ref_l4(const uint8_t *ip, const uint8_t *seg, size_t n, uint8_t proto)
+{
+	uint32_t acc = proto + (uint32_t)n;
+	size_t i;
+
+	for (i = 12; i < 20; i += 2)
+		acc += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	return ref_sum(seg, n, acc);
+}
+
+static int
+decode_ck(const uint8_t *frame, size_t n, uint32_t caplen, struct tv_pkt *pkt)
+{
+	uint8_t *d = malloc(n);
+	int rc;
+
+	assert_non_null(d);
+	memcpy(d, frame, n);
+	rc = tv_decode_opts(TV_LINK_IPV4, d, caplen, (uint32_t)n, TV_DEC_CKSUM, pkt);
+	free(d);
+	return rc;
+}
+
+/* IPv4 header, TCP and UDP checksums against a byte-wise RFC 1071 sum,
+ * at every tail length the 8-byte loop leaves */
+static void
+test_checksums(void **state)
+{
+	uint8_t b[PB_MAX], t[PB_MAX];
+	struct tv_pkt p;
+	size_t n, tn, pay;
+	uint16_t ck, hck;
+
+	(void)state;
+	for (pay = 0; pay < 40; pay++) {
+		tn = pb_tcp(t, SPORT, DPORT, ISN, 9, TV_TH_ACK, 100, NULL, 0, pay);
+		n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, t, tn);
+		hck = (uint16_t)~ref_sum(b, 20, 0);
+		pb_be16(b + 10, hck);
+		ck = (uint16_t)~ref_l4(b, b + 20, tn, 6);
+		pb_be16(b + 36, ck);
+		assert_int_equal(decode_ck(b, n, (uint32_t)n, &p), 0);
+		assert_int_equal(p.ck_ip, TV_CK_CORRECT);
+		assert_int_equal(p.ck_l4, TV_CK_CORRECT);
+		/* one payload byte changed (or the header's urgent pointer) */
+		b[n - 1] ^= 0x40;
+		assert_int_equal(decode_ck(b, n, (uint32_t)n, &p), 0);
+		assert_int_equal(p.ck_l4, TV_CK_INCORRECT);
+		assert_int_equal(p.ck_got, ck);
+		pb_be16(b + 36, 0);
+		assert_int_equal(p.ck_want, (uint16_t)~ref_l4(b, b + 20, tn, 6));
+		/* the offload pattern: the pseudo-header's sum alone */
+		pb_be16(b + 36, ref_sum(b, 0, 6 + (uint32_t)tn +
+		    0x7f00 + 0x0001 + 0x7f00 + 0x0002));
+		assert_int_equal(decode_ck(b, n, (uint32_t)n, &p), 0);
+		assert_int_equal(p.ck_l4, TV_CK_PARTIAL);
+		/* not captured whole: not verified */
+		if (pay > 0) {
+			assert_int_equal(decode_ck(b, n, (uint32_t)n - 1, &p), 0);
+			assert_int_equal(p.ck_l4, TV_CK_UNVERIFIED);
+		}
+	}
+	/* a bad IPv4 header checksum skips the packet; 0 is offload */
+	b[10] ^= 1;
+	assert_int_equal(decode_ck(b, n, (uint32_t)n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_BAD_IP_CKSUM);
+	pb_be16(b + 10, 0);
+	assert_int_equal(decode_ck(b, n, (uint32_t)n, &p), 0);
+	assert_int_equal(p.ck_ip, TV_CK_PARTIAL);
+	/* tv_decode() verifies nothing */
+	b[10] = 0x55;
+	assert_int_equal(decode_frame(TV_LINK_IPV4, b, n, &p), 0);
+	assert_int_equal(p.ck_ip, TV_CK_UNVERIFIED);
+	assert_int_equal(p.ck_l4, TV_CK_UNVERIFIED);
+
+	/* UDP over IPv4: 0 is none sent */
+	tn = pb_udp(t, SPORT, DPORT, 11);
+	n = pb_ipv4(b, 17, pb_lo4_a, pb_lo4_b, t, tn);
+	pb_be16(b + 10, (uint16_t)~ref_sum(b, 20, 0));
+	assert_int_equal(decode_ck(b, n, (uint32_t)n, &p), 0);
+	assert_int_equal(p.ck_l4, TV_CK_NONE);
+	ck = (uint16_t)~ref_l4(b, b + 20, tn, 17);
+	pb_be16(b + 26, ck);
+	assert_int_equal(decode_ck(b, n, (uint32_t)n, &p), 0);
+	assert_int_equal(p.ck_l4, TV_CK_CORRECT);
+	pb_be16(b + 26, ck ^ 0x0101);
+	assert_int_equal(decode_ck(b, n, (uint32_t)n, &p), 0);
+	assert_int_equal(p.ck_l4, TV_CK_INCORRECT);
+	assert_int_equal(p.ck_want, ck);
+}
+
 int
 main(void)
 {
@@ -1410,6 +1601,9 @@ main(void)
 		cmocka_unit_test(test_icmp_icmp6_other),
 		cmocka_unit_test(test_flags_letters),
 		cmocka_unit_test(test_flags_words),
+		cmocka_unit_test(test_null_ethertype),
+		cmocka_unit_test(test_ipv4_totlen_zero),
+		cmocka_unit_test(test_checksums),
 		cmocka_unit_test(test_addr_str_ipv4),
 		cmocka_unit_test(test_addr_str_ipv6_rfc5952),
 		cmocka_unit_test(test_endpoint_str),

@@ -538,8 +538,10 @@ test_reuse_new_isn_new_conn(void **state)
 	tv_flow_free(f);
 }
 
+/* Zeek's IsReuse(): a SYN after either side sent a FIN (or an RST) starts
+ * a new connection, even with the same ISN; a SYN-ACK never does */
 static void
-test_reuse_same_isn_is_retransmission(void **state)
+test_reuse_same_isn_after_fin(void **state)
 {
 	struct rec r;
 	struct tv_flow *f = flow_new(&r, 0, 0, 0);
@@ -549,17 +551,29 @@ test_reuse_same_isn_is_retransmission(void **state)
 	(void)state;
 	handshake(f, &cli, &srv, 100, 500, 0);
 	close4(f, &cli, &srv, 101, 501, 10);
-	/* after FINs, a late copy of the first SYN: still connection 1 */
+	/* after the FINs, the first SYN again: connection 2 */
 	c = tcp(f, &cli, &srv, SYN, 100, 0, 0, 20, NULL);
-	assert_int_equal(c->id, 1);
-	assert_int_equal(c->pkts[TV_CLIENT], 5);
-	assert_int_equal(tv_tcp_syn_retries(&c->tcp), 1);
-	assert_int_equal(r.n, 0);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(c->pkts[TV_CLIENT], 1);
+	assert_int_equal(tv_tcp_syn_retries(&c->tcp), 0);
+	assert_int_equal(r.n, 1);
 	/* a SYN-ACK is never a reuse */
 	c = tcp(f, &srv, &cli, SYN | ACK, 777, 101, 0, 30, NULL);
-	assert_int_equal(c->id, 1);
+	assert_int_equal(c->id, 2);
 	tv_flow_get_stats(f, &st);
-	assert_int_equal(st.conns, 1);
+	assert_int_equal(st.conns, 2);
+	tv_flow_free(f);
+
+	/* one FIN is enough, the connection not closed yet */
+	f = flow_new(&r, 0, 0, 0);
+	handshake(f, &cli, &srv, 100, 500, 0);
+	tcp(f, &cli, &srv, FIN | ACK, 101, 501, 0, 10, NULL);
+	c = tcp(f, &cli, &srv, SYN, 100, 0, 0, 20, NULL);
+	assert_int_equal(c->id, 2);
+	/* before any FIN, a SYN with the ISN is a retry */
+	c = tcp(f, &cli, &srv, SYN, 100, 0, 0, 30, NULL);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(tv_tcp_syn_retries(&c->tcp), 1);
 	tv_flow_free(f);
 }
 
@@ -1355,7 +1369,7 @@ main(void)
 		cmocka_unit_test(test_fin_acked_across_wrap),
 		cmocka_unit_test(test_rst_closes),
 		cmocka_unit_test(test_reuse_new_isn_new_conn),
-		cmocka_unit_test(test_reuse_same_isn_is_retransmission),
+		cmocka_unit_test(test_reuse_same_isn_after_fin),
 		cmocka_unit_test(test_syn_after_rst_new_conn),
 		cmocka_unit_test(test_syn_rst_pairs),
 		cmocka_unit_test(test_siphash13_vectors),

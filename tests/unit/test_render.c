@@ -1040,6 +1040,130 @@ test_ladder_udp(void **state)
 	rendered_free(&r);
 }
 
+/* ---- the pictures, through the renderer interface ---- */
+
+struct pic {
+	const struct tv_renderer *r;
+	struct tv_rctx x;
+	struct tv_out o;
+	struct sink k;
+	struct tv_render_opts ro;
+};
+
+static void
+pic_done(struct tv_conn *c, enum tv_done why, void *ctx)
+{
+	struct pic *p = ctx;
+
+	p->r->conn(&p->x, c, why);
+}
+
+/* The conversation drawn by the renderer `name`: its whole output. */
+static void
+pic_draw(struct pic *p, const char *name, enum tv_data data)
+{
+	struct tv_flow_cfg cfg;
+	struct tv_totals t;
+	struct tv_flow *f;
+
+	memset(p, 0, sizeof(*p));
+	p->r = tv_renderer_find(name, 0);
+	assert_non_null(p->r);
+	p->ro = ro6;
+	p->ro.data = data;
+	p->o = sink_out(&p->k);
+	p->x.out = &p->o;
+	p->x.ro = &p->ro;
+	p->x.self = calloc(1, p->r->self_size ? p->r->self_size : 1);
+	assert_non_null(p->x.self);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.keep_rows = p->r->keep_rows;
+	cfg.user_size = p->r->conn_size;
+	cfg.linger_ns = 2000000000ULL;
+	cfg.done = pic_done;
+	cfg.ctx = p;
+	f = tv_flow_new(&cfg);
+	assert_non_null(f);
+	conversation(f, 0);
+	tv_flow_finish(f);
+	memset(&t, 0, sizeof(t));
+	t.packets = t.tcp = 8;
+	t.connections = 1;
+	p->r->end(&p->x, &t);
+	tv_flow_free(f);
+	free(p->x.self);
+}
+
+static size_t
+occurrences(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (; (hay = strstr(hay, needle)) != NULL; hay++)
+		n++;
+	return n;
+}
+
+static void
+test_pictures_svg(void **state)
+{
+	struct pic p;
+
+	(void)state;
+	pic_draw(&p, "svg", TV_DATA_FULL);
+	assert_prefix(p.k.s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg ");
+	assert_int_equal(strcmp(p.k.s + p.k.n - 7, "</svg>\n"), 0);
+	assert_int_equal(occurrences(p.k.s, "<g class=\"pkt "), 8);
+	assert_int_equal(occurrences(p.k.s, "<g class=\"fold\""), 0);
+	assert_int_equal(occurrences(p.k.s, "<g class=\"outcome\""), 2);
+	assert_has(p.k.s, ">SYN,ACK seq=0 ack=1</text>");
+	/* options as text, escaped; never a raw '<' in character data */
+	assert_has(p.k.s, ">&lt;mss 65495,sackOK,TS,wscale 7&gt;</text>");
+	assert_has(p.k.s, "opened: three-way");
+	assert_has(p.k.s, "closed: three-way, client first");
+	/* each arrow's <title>: time, direction, flags, numbers, options */
+	assert_has(p.k.s, ", 0.001000 s, server to client\nSYN,ACK seq=0 ack=1\n"
+	    "flags 0x12, seq 0, ack 1, len 0, win 65495\noptions &lt;mss 65495,");
+	sink_free(&p.k);
+	/* --data=summary: the two data segments are one band */
+	pic_draw(&p, "svg", TV_DATA_SUMMARY);
+	assert_int_equal(occurrences(p.k.s, "<g class=\"pkt "), 6);
+	assert_int_equal(occurrences(p.k.s, "<g class=\"fold\""), 1);
+	assert_has(p.k.s, "2 segments: 2 bytes \xe2\x86\x92, 2 bytes \xe2\x86\x90");
+	sink_free(&p.k);
+}
+
+static void
+test_pictures_mermaid_html_tsg(void **state)
+{
+	struct pic p;
+
+	(void)state;
+	pic_draw(&p, "mermaid", TV_DATA_FULL);
+	assert_prefix(p.k.s, "```mermaid\nsequenceDiagram\n");
+	assert_int_equal(occurrences(p.k.s, "    C->>S: "), 5);
+	assert_int_equal(occurrences(p.k.s, "    S->>C: "), 3);
+	/* Mermaid's grammar ends a message at ';' and '#', reads '<' as HTML */
+	assert_has(p.k.s, "S->>C: SYN,ACK seq=0 ack=1 #lt;mss 65495,sackOK,TS,wscale 7#gt;\n");
+	assert_has(p.k.s, "Note over C,S: closed: three-way, client first#59; client in TIME_WAIT\n");
+	sink_free(&p.k);
+	pic_draw(&p, "html", TV_DATA_SUMMARY);
+	assert_prefix(p.k.s, "<!DOCTYPE html>\n");
+	assert_int_equal(occurrences(p.k.s, "<tr data-conn=\"1\""), 1);
+	assert_int_equal(occurrences(p.k.s, "<section class=\"conn\" data-conn=\"1\" id=\"conn-1\">"), 1);
+	assert_has(p.k.s, "<a href=\"#conn-1\">1</a>");
+	assert_int_equal(occurrences(p.k.s, "<svg class=\"ladder\""), 1);
+	assert_int_equal(occurrences(p.k.s, "<svg class=\"tsg\""), 1);
+	assert_lacks(p.k.s, "src=");
+	sink_free(&p.k);
+	pic_draw(&p, "tsg", TV_DATA_FULL);
+	/* each side sent data: a graph each; bars for SYN, data and FIN */
+	assert_int_equal(occurrences(p.k.s, "<g class=\"tsg\">"), 2);
+	assert_int_equal(occurrences(p.k.s, "<g class=\"seg\">"), 6);
+	assert_int_equal(occurrences(p.k.s, "<g class=\"seg retrans\">"), 0);
+	sink_free(&p.k);
+}
+
 static void
 test_out_printf_cuts_long_lines(void **state)
 {
@@ -1424,6 +1548,8 @@ main(void)
 		cmocka_unit_test(test_ladder_udp),
 		cmocka_unit_test(test_out_printf_cuts_long_lines),
 		cmocka_unit_test(test_ladder_widths),
+		cmocka_unit_test(test_pictures_svg),
+		cmocka_unit_test(test_pictures_mermaid_html_tsg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

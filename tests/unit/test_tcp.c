@@ -161,7 +161,8 @@ test_names(void **state)
 	assert_string_equal(tv_tcp_state_names[TV_ST_TIME_WAIT], "TIME_WAIT");
 	assert_string_equal(tv_note_names[0], "retransmission");	/* bit 0x0001 */
 	assert_string_equal(tv_note_names[8], "syn-with-payload");	/* bit 0x0100 */
-	assert_int_equal(TV_NOTE_SYN_DATA, 1 << (TV_NOTE_COUNT - 1));
+	assert_string_equal(tv_note_names[9], "bad-cksum");	/* bit 0x0200 */
+	assert_int_equal(TV_NOTE_OFFLOADED, 1 << (TV_NOTE_COUNT - 1));
 }
 
 /* ---- opening and closing (RFC 9293 Figure 5) ---- */
@@ -1448,6 +1449,225 @@ test_rtt_from_time_zero(void **state)
 	assert_int_equal(tv_tcp_handshake_rtt_us(&t), 250);
 }
 
+
+/* ---- issue 18: RST acceptability, Zeek's rules, one direction ---- */
+
+/* RFC 9293 §3.10.7.3: in SYN-SENT an RST counts only with an ACK of the
+ * SYN; the SYN's retry then gets the real handshake, one connection */
+static void
+test_rst_syn_sent_acceptability(void **state)
+{
+	struct tv_tcp t;
+
+	(void)state;
+	STEP(first(&t, 0, SYN, CISN, 0, 0, W, 0), TV_ST_SYN_SENT, TV_ST_LISTEN,
+	    CHG_C, 0, 0);
+	/* an ACK that is not ISN+1 */
+	STEP(seg(&t, S, RA, 0, CISN + 1001, 0, W, 50 * MS), TV_ST_SYN_SENT,
+	    TV_ST_LISTEN, 0, 0, TV_NOTE_BAD_RST);
+	/* no ACK at all */
+	STEP(seg(&t, S, RST, 0, 0, 0, W, 60 * MS), TV_ST_SYN_SENT,
+	    TV_ST_LISTEN, 0, 0, TV_NOTE_BAD_RST);
+	assert_int_equal(tv_tcp_ended(&t), 0);
+	assert_int_equal(seg(&t, C, SYN, CISN, 0, 0, W, SEC).syn_retry, 1);
+	STEP(seg(&t, S, SA, SISN, CISN + 1, 0, W, SEC + 10), TV_ST_ESTABLISHED,
+	    TV_ST_SYN_RECEIVED, CHG_BOTH, 0, 0);
+	STEP(seg(&t, C, ACK, CISN + 1, SISN + 1, 0, W, SEC + 20),
+	    TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, CHG_S, OPENED, 0);
+	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_OPEN, -1, -1, 0);
+	HIST("SrhA");	/* Zeek, which does not judge RSTs, writes r */
+
+	/* the RST,ACK that does acknowledge the SYN refuses it */
+	STEP(first(&t, 0, SYN, CISN, 0, 0, W, 0), TV_ST_SYN_SENT, TV_ST_LISTEN,
+	    CHG_C, 0, 0);
+	STEP(seg(&t, S, RA, 0, CISN + 1, 0, 0, 10), TV_ST_CLOSED, TV_ST_CLOSED,
+	    CHG_BOTH, CLOSED, 0);
+	outcomes(&t, TV_OPEN_REFUSED, TV_CLOSE_RESET, -1, -1, 0);
+	assert_int_equal(tv_tcp_ended(&t), 1);
+}
+
+static void
+handshake(struct tv_tcp *t)
+{
+	first(t, 0, SYN, CISN, 0, 0, W, 0);
+	seg(t, S, SA, SISN, CISN + 1, 0, W, 10);
+	seg(t, C, ACK, CISN + 1, SISN + 1, 0, W, 20);
+}
+
+/* §3.10.7.4 and RFC 5961 §3.2: in the other states, only in the window */
+static void
+test_rst_window(void **state)
+{
+	struct tv_tcp t;
+
+	(void)state;
+	handshake(&t);
+	seg(&t, C, PA, CISN + 1, SISN + 1, 10, W, 30);
+	seg(&t, S, ACK, SISN + 1, CISN + 11, 0, W, 40);
+	/* far past the server's window (its last ACK CISN+11, window W) */
+	STEP(seg(&t, C, RST, CISN + 11 + 10000000, 0, 0, 0, 50),
+	    TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_BAD_RST);
+	/* below RCV.NXT */
+	STEP(seg(&t, C, RST, CISN + 5, 0, 0, 0, 55), TV_ST_ESTABLISHED,
+	    TV_ST_ESTABLISHED, 0, 0, TV_NOTE_BAD_RST);
+	assert_int_equal(t.closed, 0);
+	assert_int_equal(tv_tcp_ended(&t), 0);
+	/* data goes on, then an RST in the window ends it */
+	STEP(seg(&t, C, PA, CISN + 11, SISN + 1, 5, W, 60), TV_ST_ESTABLISHED,
+	    TV_ST_ESTABLISHED, 0, 0, 0);
+	seg(&t, S, ACK, SISN + 1, CISN + 16, 0, W, 70);
+	STEP(seg(&t, C, RST, CISN + 16, 0, 0, 0, 80), TV_ST_CLOSED, TV_ST_CLOSED,
+	    CHG_BOTH, CLOSED, 0);
+	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_RESET, -1, -1, 0);
+	/* one in the window but not at RCV.NXT: RFC 5961 would challenge it;
+	 * the capture may have missed bytes, so it is taken */
+	handshake(&t);
+	STEP(seg(&t, S, RST, SISN + 100, 0, 0, 0, 30), TV_ST_CLOSED,
+	    TV_ST_CLOSED, CHG_BOTH, CLOSED, 0);
+}
+
+/* Zeek's UpdateEstablishedState(): the peer's FIN after a FIN and an RST
+ * returns the first to CLOSED: SF, not RSTO */
+static void
+test_zeek_fin_after_rst(void **state)
+{
+	struct tv_tcp t;
+
+	(void)state;
+	handshake(&t);
+	seg(&t, C, FA, CISN + 1, SISN + 1, 0, W, 30);
+	seg(&t, C, RA, CISN + 2, SISN + 1, 0, W, 40);
+	ZEEK("RSTO");
+	seg(&t, S, ACK, SISN + 1, CISN + 2, 0, W, 50);
+	seg(&t, S, FA, SISN + 1, CISN + 2, 0, W, 60);
+	ZEEK("SF");
+	HIST("ShAFRaf");
+}
+
+/* Zeek's G/g: an ACK covering bytes never seen, while both are
+ * established; each gap once */
+static void
+test_zeek_gap(void **state)
+{
+	struct tv_tcp t;
+
+	(void)state;
+	handshake(&t);
+	seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 30);
+	HIST("ShAaG");
+	seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 40);
+	seg(&t, C, PA, CISN + 101, SISN + 1, 10, W, 50);
+	seg(&t, S, ACK, SISN + 1, CISN + 111, 0, W, 60);
+	HIST("ShAaGD");		/* the hole was reported already */
+	seg(&t, C, ACK, CISN + 111, SISN + 51, 0, W, 70);
+	HIST("ShAaGDg");
+	/* not midstream: Zeek's endpoints are partial there, not clean */
+	first(&t, 0, PA, CISN, SISN, 10, W, 0);
+	seg(&t, S, ACK, SISN, CISN + 100, 0, W, 10);
+	HIST("Da");
+}
+
+/* Zeek's ValidateChecksum(): a bad segment is not taken in, only C/c,
+ * at the 1st, 10th, 100th ... */
+static void
+test_bad_cksum_not_used(void **state)
+{
+	struct tv_tcp t;
+	struct tv_pkt p;
+	struct tv_tcp_pkt o;
+	int i;
+
+	(void)state;
+	handshake(&t);
+	p = mkpkt(PA, CISN + 1, SISN + 1, 10, W, 30);
+	p.ck_l4 = TV_CK_INCORRECT;
+	for (i = 0; i < 10; i++) {
+		tv_tcp_packet(&t, &p, C, &o);
+		assert_int_equal(o.notes, TV_NOTE_BAD_CKSUM);
+		assert_int_equal(o.changed, 0);
+	}
+	assert_int_equal(t.q[0].payload, 0);
+	HIST("ShACC");
+	/* the FIN with a bad checksum closes nothing */
+	p = mkpkt(FA, CISN + 1, SISN + 1, 0, W, 40);
+	p.ck_l4 = TV_CK_INCORRECT;
+	tv_tcp_packet(&t, &p, C, &o);
+	assert_int_equal(t.state[0], TV_ST_ESTABLISHED);
+	assert_int_equal(tv_tcp_ended(&t), 0);
+}
+
+/* One direction captured: the ACKs prove the other side's packets */
+static void
+test_one_direction(void **state)
+{
+	struct tv_tcp t;
+
+	(void)state;
+	/* the client's packets only: its ACK proves the SYN-ACK */
+	first(&t, 0, SYN, CISN, 0, 0, W, 0);
+	STEP(seg(&t, C, ACK, CISN + 1, SISN + 1, 0, W, 20), TV_ST_ESTABLISHED,
+	    TV_ST_ESTABLISHED, CHG_BOTH, OPENED, 0);
+	assert_int_equal(t.uncaptured, S);
+	seg(&t, C, PA, CISN + 1, SISN + 1, 6000, W, 30);
+	seg(&t, C, FA, CISN + 6001, SISN + 1, 0, W, 40);
+	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_OPEN, C, -1, 0);
+	assert_int_equal(tv_tcp_handshake_rtt_us(&t), -1);
+	/* the server's only: its data proves the handshake's ACK ... */
+	first(&t, 1, SA, SISN, CISN + 1, 0, W, 0);
+	seg(&t, S, ACK, SISN + 1, CISN + 1, 0, W, 10);
+	assert_int_equal(t.uncaptured, -1);
+	STEP(seg(&t, S, PA, SISN + 1, CISN + 1, 100, W, 20),
+	    TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, CHG_S, OPENED, 0);
+	assert_int_equal(t.uncaptured, C);
+	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_OPEN, -1, -1, 0);
+	/* ... and so does its ACK of the client's data */
+	first(&t, 1, SA, SISN, CISN + 1, 0, W, 0);
+	STEP(seg(&t, S, ACK, SISN + 1, CISN + 6001, 0, W, 10),
+	    TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, CHG_S, OPENED, 0);
+	assert_int_equal(t.uncaptured, C);
+	/* a FIN does not: SYN-RECEIVED may close (SHR, half-open) */
+	first(&t, 1, SA, SISN, CISN + 1, 0, W, 0);
+	seg(&t, S, FA, SISN + 1, CISN + 1, 0, W, 10);
+	assert_int_equal(t.uncaptured, -1);
+	/* both captured: no inference */
+	first(&t, 0, SYN, CISN, 0, 0, W, 0);
+	seg(&t, S, SA, SISN, CISN + 1, 0, W, 10);
+	seg(&t, C, ACK, CISN + 1, SISN + 1, 0, W, 20);
+	assert_int_equal(t.uncaptured, -1);
+	/* unanswered stays unanswered: no ACK from the client */
+	first(&t, 0, SYN, CISN, 0, 0, W, 0);
+	seg(&t, C, SYN, CISN, 0, 0, W, SEC);
+	outcomes(&t, TV_OPEN_UNANSWERED, TV_CLOSE_OPEN, -1, -1, 0);
+}
+
+/* Zeek's UDP analyzer: D/d for a side's first datagram whatever its
+ * length, in arrival order; a bad checksum only C/c */
+static void
+test_udp_history(void **state)
+{
+	struct tv_tcp t;
+	struct tv_pkt p;
+	struct tv_tcp_pkt o;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	p = mkpkt(0, 0, 0, 0, 0, 0);
+	p.proto = 17;
+	tv_udp_packet(&t, &p, S, &o);
+	tv_udp_packet(&t, &p, C, &o);
+	tv_udp_packet(&t, &p, C, &o);
+	HIST("dD");
+	memset(&t, 0, sizeof(t));
+	p.ck_l4 = TV_CK_INCORRECT;
+	tv_udp_packet(&t, &p, C, &o);
+	assert_int_equal(o.notes, TV_NOTE_BAD_CKSUM);
+	p.ck_l4 = TV_CK_CORRECT;
+	p.len = 5;
+	tv_udp_packet(&t, &p, C, &o);
+	assert_int_equal(o.notes, 0);
+	HIST("CD");
+}
+
 int
 main(void)
 {
@@ -1499,6 +1719,13 @@ main(void)
 		cmocka_unit_test(test_history_fin_with_data),
 		cmocka_unit_test(test_udp_conn_state),
 		cmocka_unit_test(test_rtt_from_time_zero),
+		cmocka_unit_test(test_rst_syn_sent_acceptability),
+		cmocka_unit_test(test_rst_window),
+		cmocka_unit_test(test_zeek_fin_after_rst),
+		cmocka_unit_test(test_zeek_gap),
+		cmocka_unit_test(test_bad_cksum_not_used),
+		cmocka_unit_test(test_one_direction),
+		cmocka_unit_test(test_udp_history),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,116 @@
+#!/bin/sh
+# tests/bench.sh: the bench's tools still build and count right: bench/mkcap's files are what it says it wrote, the same seed writes the same bytes.
+#
+# make bench trusts three things this checks on small files: the floor
+# (bench/floor.c) counts every packet the generator (bench/mkcap.c) says
+# it wrote; tcpviz --summary finds exactly its TCP connections and UDP
+# flows, in the many-host shape and in the all-loopback one with 4-tuples
+# reused; a seed always gives the same file (and another seed another).
+# Also: bench/rss.c passes on its command's exit status, bench/blast.c
+# refuses any destination but 127.0.0.1, and tcpdump (when installed)
+# finds no bad checksum.  No timing: speed is make bench's, not a test's.
+# Prints "ok NAME" or "FAIL NAME: why", then "bench: N passed, M failed".
+set -u
+cd "$(dirname "$0")/.." || exit 1
+. tests/live/lib.sh
+TCPVIZ=${TCPVIZ:-./tcpviz}
+passed=0
+failed=0
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+CFL="-O2 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror"
+
+built=1
+for t in mkcap floor rss blast; do
+	lib=""
+	[ $t = floor ] && lib=-lpcap
+	if ${CC:-cc} $CFL -o "$tmp/$t" bench/$t.c $lib >"$tmp/cc.log" 2>&1; then
+		ok "build $t"
+	else
+		bad "build $t" "does not compile without warnings" "$tmp/cc.log"
+		built=0
+	fi
+done
+if [ $built = 0 ]; then
+	echo "bench: $passed passed, $failed failed"
+	exit 1
+fi
+
+# field FILE KEY: a number from mkcap's "packets=P tcp=T udp=U" line
+field() {
+	sed -n "s/.* $2=\([0-9]*\).*/\1/p" "$1"
+}
+
+# shape NAME FLAGS: write a small file, count it with the floor and tcpviz
+shape() {
+	f=$tmp/$1.pcap
+	if ! "$tmp/mkcap" $2 -s 7 -n 400 -c 60 -o "$f" 2>"$f.counts" ||
+	    [ -z "$(field "$f.counts" packets)" ]; then
+		bad "$1 generate" "mkcap failed or said nothing" "$f.counts"
+		return
+	fi
+	p=$(field "$f.counts" packets)
+	t=$(field "$f.counts" tcp)
+	u=$(field "$f.counts" udp)
+	[ "$t" = 400 ] && [ "$u" -gt 0 ] && [ "$p" -gt $((t * 5)) ] &&
+	    [ "$(wc -c <"$f")" = "$(field "$f.counts" bytes)" ] &&
+	    ok "$1 counts" || bad "$1 counts" "unexpected" "$f.counts"
+	n=$("$tmp/floor" "$f" 2>&1)
+	[ "$n" = "$p" ] && ok "$1 floor" ||
+	    bad "$1 floor" "floor counted '$n', mkcap wrote $p packets"
+	"$TCPVIZ" --summary -r "$f" >"$tmp/sum" 2>&1
+	line=$(grep -E '^[0-9]+ connections? \(' "$tmp/sum" | tail -1)
+	case $line in
+	"$((t + u)) connections ($t TCP, $u UDP), $p packets,"*)
+		ok "$1 tcpviz --summary" ;;
+	*)	bad "$1 tcpviz --summary" "totals '$line'; mkcap wrote $t TCP, $u UDP, $p packets" ;;
+	esac
+	if command -v tcpdump >/dev/null 2>&1; then
+		tcpdump -vv -nn -r "$f" >"$tmp/td" 2>/dev/null
+		# TCP and most UDP: "cksum 0x.. (correct)"; DNS: "[udp sum ok]"
+		c=$(grep -c '(correct)\|udp sum ok' "$tmp/td")
+		i=$(grep -c 'incorrect\|bad cksum\|bad udp' "$tmp/td")
+		[ "$i" = 0 ] && [ "$c" -ge "$p" ] && ok "$1 checksums" ||
+		    bad "$1 checksums" "tcpdump -vv: $i incorrect, $c checked of $p"
+	else
+		skip "$1 checksums" "tcpdump is not installed"
+	fi
+}
+
+shape hosts ""
+shape loop -l
+
+# the loop shape really reuses 4-tuples: fewer client ports than connections
+"$tmp/mkcap" -l -s 7 -n 60000 -c 60 -o "$tmp/reuse.pcap" 2>"$tmp/reuse.counts"
+ports=$("$TCPVIZ" --summary -r "$tmp/reuse.pcap" 2>/dev/null |
+    awk '$2 == "tcp" { print $3 }' | sort -u | wc -l)
+conns=$(field "$tmp/reuse.counts" tcp)
+line=$("$TCPVIZ" --summary -r "$tmp/reuse.pcap" 2>/dev/null | grep -E '^[0-9]+ connections \(' | tail -1)
+case $line in
+*"($conns TCP, "*) [ "$ports" -lt "$conns" ] && ok "loop reuses 4-tuples" ||
+	bad "loop reuses 4-tuples" "$ports client endpoints for $conns connections" ;;
+*)	bad "loop reuses 4-tuples" "totals '$line', mkcap wrote $conns TCP" ;;
+esac
+
+"$tmp/mkcap" -s 7 -n 400 -c 60 -o "$tmp/again.pcap" 2>/dev/null
+"$tmp/mkcap" -s 8 -n 400 -c 60 -o "$tmp/other.pcap" 2>/dev/null
+cmp -s "$tmp/hosts.pcap" "$tmp/again.pcap" && ok "same seed, same bytes" ||
+    bad "same seed, same bytes" "two runs with -s 7 differ"
+cmp -s "$tmp/hosts.pcap" "$tmp/other.pcap" && bad "another seed" "-s 8 wrote what -s 7 did" ||
+    ok "another seed, another file"
+
+r=$("$tmp/rss" sh -c 'echo hidden; exit 3')
+st=$?
+set -- $r
+[ $st = 3 ] && [ $# = 3 ] && [ "$3" = 3 ] && [ "$2" -gt 0 ] &&
+    ok "rss passes on the exit status" || bad "rss" "printed '$r', exit $st"
+
+if "$tmp/blast" -d 10.0.0.1 -p 9 -t 0.1 >/dev/null 2>"$tmp/blast.err"; then
+	bad "blast refuses other hosts" "it sent to 10.0.0.1"
+else
+	grep -q 'only 127.0.0.1' "$tmp/blast.err" && ok "blast refuses other hosts" ||
+	    bad "blast refuses other hosts" "no reason given" "$tmp/blast.err"
+fi
+
+echo "bench: $passed passed, $failed failed"
+[ $failed = 0 ]
