@@ -170,6 +170,8 @@ offline() {
 	row mode "x floor" Mpkt/s "peak RSS MB"
 	paired "floor (pcap_next_ex count loop)" "$RUNS" $B/floor "$F"
 	paired "tcpviz --summary" "$RUNS" "$TV" --summary -r "$F"
+	# what verifying every checksum costs (-K skips it, as tcpdump's)
+	paired "tcpviz --summary -K" "$RUNS" "$TV" --summary -K -r "$F"
 	paired "tcpviz (ladders)" "$RUNS" "$TV" -r "$F"
 	paired "tcpviz --data=full" "$RUNS" "$TV" --data=full -r "$F"
 	paired "tcpviz --format=json" "$RUNS" "$TV" --format=json -r "$F"

@@ -47,13 +47,16 @@ struct tv_row {
 };
 
 /* Rows are stored in blocks: a small first one, since most connections
- * are short, then larger ones; freed blocks are recycled. */
+ * are short, each next one twice the last up to TV_ROWBLK (so at most
+ * half of a connection's row space is ever empty); freed blocks are
+ * recycled by size. */
 #define TV_ROWBLK_FIRST 8
 #define TV_ROWBLK 128
+#define TV_ROWBLK_SIZES 5	/* 8, 16, 32, 64, 128 */
 struct tv_rowblk {
 	struct tv_rowblk *next;
 	unsigned n;		/* rows used */
-	unsigned cap;		/* TV_ROWBLK_FIRST or TV_ROWBLK */
+	unsigned cap;		/* TV_ROWBLK_FIRST << k, at most TV_ROWBLK */
 	struct tv_row r[];
 };
 

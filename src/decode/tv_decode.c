@@ -346,6 +346,11 @@ pseudo_sum(const struct tv_pkt *pkt, uint8_t proto, uint32_t len)
 	size_t n = pkt->src.family == 4 ? 4 : 16, i;
 	uint64_t acc = proto + (uint64_t)(len >> 16) + (len & 0xffff);
 
+	if (n == 4)
+		return fold16(acc + (uint32_t)(pkt->src.a[0] << 8 | pkt->src.a[1]) +
+		    (uint32_t)(pkt->src.a[2] << 8 | pkt->src.a[3]) +
+		    (uint32_t)(pkt->dst.a[0] << 8 | pkt->dst.a[1]) +
+		    (uint32_t)(pkt->dst.a[2] << 8 | pkt->dst.a[3]));
 	for (i = 0; i < n; i += 2)
 		acc += (uint32_t)(pkt->src.a[i] << 8 | pkt->src.a[i + 1]) +
 		    (uint32_t)(pkt->dst.a[i] << 8 | pkt->dst.a[i + 1]);
@@ -889,11 +894,22 @@ tv_u64_dec(char *buf, uint64_t v)
 	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	    "8081828384858687888990919293949596979899";
-	size_t n = 1, k;
-	uint64_t t;
+	static const uint64_t pow10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL,
+		10000000000000000000ULL,
+	};
+	/* digits from the bit length: log10(2) ~ 1233 / 4096, then one
+	 * comparison to correct it */
+	size_t n = v ? (size_t)((64 - __builtin_clzll(v)) * 1233) >> 12 : 0, k;
 
-	for (t = v; t >= 10; t /= 10)
+	if (n < 20 && v >= pow10[n])
 		n++;
+	if (n == 0)
+		n = 1;
 	k = n;
 	while (v >= 100) {		/* two digits a division, from the end */
 		unsigned d = (unsigned)(v % 100);

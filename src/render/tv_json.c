@@ -218,10 +218,11 @@ tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 		json_tcp_pkt(o, &c->last);
 	}
 	if (pkt->ck_l4 != TV_CK_UNVERIFIED)
-		tv_out_printf(o, ",\"cksum\":\"%s\"", tv_ck_names[pkt->ck_l4]);
-	if (pkt->ck_l4 == TV_CK_INCORRECT)
-		tv_out_printf(o, ",\"cksum_value\":%u,\"cksum_want\":%u",
-		    pkt->ck_got, pkt->ck_want);
+		json_word(o, ",\"cksum\":", tv_ck_names[pkt->ck_l4]);
+	if (pkt->ck_l4 == TV_CK_INCORRECT) {
+		json_num(o, ",\"cksum_value\":", pkt->ck_got);
+		json_num(o, ",\"cksum_want\":", pkt->ck_want);
+	}
 	if (pkt->offloaded)
 		tvr_str(o, ",\"offloaded\":true");
 	if (pkt->truncated)

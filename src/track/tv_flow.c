@@ -32,7 +32,7 @@ struct tv_flow {
 		size_t off;		/* offsetof the struct tv_chain it uses */
 	} lru[2], cq;		/* TCP's and UDP's, least recently active first;
 				   closed, waiting out the linger */
-	struct tv_rowblk *free_blks[2];		/* recycled row blocks: first, later */
+	struct tv_rowblk *free_blks[TV_ROWBLK_SIZES];	/* recycled, by size */
 	struct tv_flow_stats st;
 };
 
@@ -211,13 +211,24 @@ tv_flow_new(const struct tv_flow_cfg *cfg)
 	return f;
 }
 
+/* The size class of a block of cap rows: cap = TV_ROWBLK_FIRST << k. */
+static int
+blk_size(unsigned cap)
+{
+	int k = 0;
+
+	while (k < TV_ROWBLK_SIZES - 1 && (unsigned)(TV_ROWBLK_FIRST << k) < cap)
+		k++;
+	return k;
+}
+
 static void
 rows_release(struct tv_flow *f, struct tv_conn *c)
 {
 	struct tv_rowblk *b, *next;
 
 	for (b = c->rows; b != NULL; b = next) {
-		int k = b->cap == TV_ROWBLK;
+		int k = blk_size(b->cap);
 
 		next = b->next;
 		b->next = f->free_blks[k];
@@ -368,7 +379,7 @@ tv_flow_free(struct tv_flow *f)
 		return;
 	while (f->lru[0].head || f->lru[1].head)
 		conn_free(f, f->lru[0].head ? f->lru[0].head : f->lru[1].head);
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < TV_ROWBLK_SIZES; k++) {
 		while ((b = f->free_blks[k]) != NULL) {
 			f->free_blks[k] = b->next;
 			free(b);
@@ -499,8 +510,13 @@ row_append(struct tv_flow *f, struct tv_conn *c, const struct tv_pkt *pkt,
 	    f->cfg.merge(f->cfg.ctx, c, &b->r[b->n - 1], &r))
 		return 0;
 	if (b == NULL || b->n == b->cap) {
-		int k = b != NULL;	/* the first block is small */
-		unsigned cap = k ? TV_ROWBLK : TV_ROWBLK_FIRST;
+		/* the first block is small, each next one twice the last */
+		int k = b == NULL ? 0 : blk_size(b->cap) + 1;
+		unsigned cap;
+
+		if (k >= TV_ROWBLK_SIZES)
+			k = TV_ROWBLK_SIZES - 1;
+		cap = TV_ROWBLK_FIRST << k;
 
 		if (f->free_blks[k] != NULL) {
 			b = f->free_blks[k];

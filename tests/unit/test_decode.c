@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1230,6 +1231,41 @@ test_flags_letters(void **state)
 	assert_int_equal(buf[4], 'x');
 }
 
+/* tv_u64_dec writes what printf's %llu writes: every power of ten and its
+ * neighbours, the ends, and a million values of every length */
+static void
+test_u64_dec(void **state)
+{
+	char got[24], want[24];
+	uint64_t p = 1, x = 88172645463325252ULL, v;
+	size_t n;
+	int i, k;
+
+	(void)state;
+	for (i = 0; i < 20; i++, p *= 10) {
+		for (k = -1; k <= 1; k++) {
+			v = p + (uint64_t)(int64_t)k;
+			n = tv_u64_dec(got, v);
+			got[n] = '\0';
+			snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+			assert_string_equal(got, want);
+		}
+	}
+	n = tv_u64_dec(got, UINT64_MAX);
+	got[n] = '\0';
+	assert_string_equal(got, "18446744073709551615");
+	for (i = 0; i < 1000000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v = x >> (x % 64);
+		n = tv_u64_dec(got, v);
+		got[n] = '\0';
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+		assert_string_equal(got, want);
+	}
+}
+
 static void
 test_flags_words(void **state)
 {
@@ -1601,6 +1637,7 @@ main(void)
 		cmocka_unit_test(test_icmp_icmp6_other),
 		cmocka_unit_test(test_flags_letters),
 		cmocka_unit_test(test_flags_words),
+		cmocka_unit_test(test_u64_dec),
 		cmocka_unit_test(test_null_ethertype),
 		cmocka_unit_test(test_ipv4_totlen_zero),
 		cmocka_unit_test(test_checksums),
