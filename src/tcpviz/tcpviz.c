@@ -684,6 +684,13 @@ parse_args(int argc, char **argv, struct opts *op)
 		    tv_renderer_names());
 		return TV_EXIT_ERROR;
 	}
+	/* the kernel's lines go under the live ladder's rows, or into JSON */
+	if (op->kernel > 0 && op->run.renderer != &tv_render_live &&
+	    op->run.renderer != &tv_render_json) {
+		fprintf(stderr, "tcpviz: --kernel goes with the ladder or "
+		    "--format=json, not --%s\n", op->summary ? "summary" : "format");
+		return TV_EXIT_ERROR;
+	}
 	/* -w -: standard output carries only the capture; the ladder goes
 	 * to standard error with --print, else nowhere (as tcpdump) */
 	if (op->wfile != NULL && strcmp(op->wfile, "-") == 0) {

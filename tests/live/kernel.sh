@@ -47,6 +47,15 @@ else
 	bad kernel-file-cut "exit $st" "$tmp/cut.out" "$tmp/cut.err"
 fi
 
+# --kernel: the ladder or JSON, not --summary (checked before capturing)
+"$TCPVIZ" -i lo --kernel --summary >"$tmp/s.out" 2>"$tmp/s.err"
+st=$?
+if [ $st = 1 ] && [ ! -s "$tmp/s.out" ] && grep -q "not --summary" "$tmp/s.err"; then
+	ok kernel-not-summary
+else
+	bad kernel-not-summary "exit $st" "$tmp/s.err"
+fi
+
 if [ $is_root = 0 ]; then
 	for n in kernel-listen-queue kernel-estab kernel-time-wait kernel-owner \
 	    kernel-json kernel-query kernel-filter kernel-dump; do
