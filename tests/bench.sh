@@ -13,11 +13,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . tests/live/lib.sh
-TCPVIZ=${TCPVIZ:-./tcpviz}
-passed=0
-failed=0
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+test_begin
 CFL="-O2 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror"
 
 built=1

@@ -24,12 +24,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . tests/live/lib.sh
-TCPVIZ=${TCPVIZ:-./tcpviz}
-passed=0
-failed=0
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
+test_begin
 have_tcpdump=0
 command -v tcpdump >/dev/null 2>&1 && have_tcpdump=1
 C=captures

@@ -30,12 +30,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . tests/live/lib.sh
-TCPVIZ=${TCPVIZ:-./tcpviz}
-passed=0
-failed=0
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
+test_begin
 C=captures
 MJS=$PWD/tests/pictures/node_modules/mermaid/dist/mermaid.min.js
 caps="handshake close-four-way retrans reset-client refused syn-retries

@@ -14,12 +14,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . tests/live/lib.sh
-TCPVIZ=${TCPVIZ:-./tcpviz}
-passed=0
-failed=0
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
+test_begin
 
 # conn and packet lines without what differs by share (ids, "shard")
 norm() {

@@ -24,40 +24,30 @@ tv_sum_header(const struct tv_out *o, const struct tv_render_opts *ro)
 }
 
 /* The table's row: SUM_FMT, by hand (a printf of it cost as much as
- * tracking the connection's packets) */
+ * tracking the connection's packets): each field in its width, numbers
+ * to the right, words to the left */
 static void
 sum_row(struct sbuf *sb, uint32_t id, const struct tv_sum_row *f)
 {
-	char n[24];
+	char n[3][24];
+	const struct { const char *s; unsigned w; int left; } col[] = {
+		{ n[0], 5, 0 }, { f->proto, 5, 1 }, { f->client, 23, 1 },
+		{ f->server, 23, 1 }, { f->open, 12, 1 }, { f->close, 12, 1 },
+		{ f->state, 6, 1 }, { f->history, 12, 1 }, { n[1], 7, 0 },
+		{ n[2], 10, 0 }, { f->dur, 12, 0 }, { f->rtt, 10, 0 },
+	};
+	size_t i;
 
-	n[tv_u64_dec(n, id)] = '\0';
+	n[0][tv_u64_dec(n[0], id)] = '\0';
+	n[1][tv_u64_dec(n[1], f->packets)] = '\0';
+	n[2][tv_u64_dec(n[2], f->bytes)] = '\0';
 	sb->k = 0;
 	sb->b[0] = '\0';
-	tvr_sb_catw(sb, n, 5, 0);
-	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, f->proto, 5, 1);
-	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, f->client, 23, 1);
-	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, f->server, 23, 1);
-	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, f->open, 12, 1);
-	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, f->close, 12, 1);
-	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, f->state, 6, 1);
-	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, f->history, 12, 1);
-	tvr_sb_cats(sb, " ");
-	n[tv_u64_dec(n, f->packets)] = '\0';
-	tvr_sb_catw(sb, n, 7, 0);
-	tvr_sb_cats(sb, " ");
-	n[tv_u64_dec(n, f->bytes)] = '\0';
-	tvr_sb_catw(sb, n, 10, 0);
-	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, f->dur, 12, 0);
-	tvr_sb_cats(sb, " ");
-	tvr_sb_catw(sb, f->rtt, 10, 0);
+	for (i = 0; i < sizeof(col) / sizeof(col[0]); i++) {
+		if (i)
+			tvr_sb_cats(sb, " ");
+		tvr_sb_catw(sb, col[i].s, col[i].w, col[i].left);
+	}
 	tvr_sb_cats(sb, "\n");
 }
 

@@ -1,6 +1,18 @@
 # tests/live/lib.sh: what the live test scripts share: counting and reporting checks.
 # Sourced by them, never run on its own (tests/run.sh leaves it out).
 
+# test_begin: how every test script starts: the binary (TCPVIZ, default
+# ./tcpviz), the counts, a folder $tmp removed at the end, an interrupt
+# ending the script (and so removing it)
+test_begin() {
+	TCPVIZ=${TCPVIZ:-./tcpviz}
+	passed=0
+	failed=0
+	tmp=$(mktemp -d) || exit 1
+	trap 'rm -rf "$tmp"' EXIT
+	trap 'exit 1' INT TERM
+}
+
 # ok NAME: a check passed
 ok() {
 	passed=$((passed + 1))
