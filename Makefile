@@ -2,6 +2,7 @@
 #
 #   src/decode src/track src/render   the core library build/libtcpviz.a (no I/O)
 #   src/capture                       libpcap, for tcpviz
+#   src/kernel                        sock_diag (libnl-idiag) and /proc, for tcpviz --kernel
 #   src/tcpviz                        the tcpviz program: main, run loop, demo
 #   src/progs                         tcpviz-server and tcpviz-client
 #   src/craft                         tcpviz-craft, the raw-socket segment crafter
@@ -31,7 +32,8 @@ UTIL_OBJ := $(UTIL_SRC:src/%.c=build/%.o)
 LIB      := build/libtcpviz.a
 
 PROGS    :=
-include src/capture/build.mk src/tcpviz/build.mk src/progs/build.mk src/craft/build.mk
+include src/capture/build.mk src/kernel/build.mk src/tcpviz/build.mk src/progs/build.mk \
+	src/craft/build.mk
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)

@@ -239,6 +239,12 @@ void tv_lad_live_pkt(const struct tv_out *o, const struct tv_render_opts *ro,
 void tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, enum tv_done why, struct tv_lad_state *ls);
 
+/* Live view: a line of words under c's rows so far (what the kernel
+ * holds, say), from the left bar's column, tagged as its rows are;
+ * nothing before the connection's header was drawn. */
+void tv_lad_live_say(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, struct tv_lad_state *ls, const char *text);
+
 /* A row --data=summary folds into a run: plain data or ACK, no state
  * change, no anomaly, no SYN, FIN or RST; `payload`: -A or -X, which
  * keep rows with payload apart.  Every picture folds the same rows. */
@@ -290,6 +296,14 @@ void tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, enum tv_done why);
 void tv_json_summary(const struct tv_out *o, const struct tv_totals *t,
     uint32_t shard);
+
+/* A "kernel" object: what the kernel holds for `side` ("client",
+ * "server") of c, and the state the packets so far gave it (wire < 0:
+ * none); k NULL: the side's socket is gone. */
+struct tv_ksock;
+void tv_json_kernel(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, const char *side, const struct tv_ksock *k,
+    int wire, int64_t ts_ns);
 
 extern const struct tv_renderer tv_render_json;
 

@@ -66,6 +66,17 @@ struct tv_run_opts {
 	int aux_fd;
 	void (*on_aux)(void *ctx);
 	void *aux_ctx;
+	/* optional: a watcher of the connections (--kernel): told the time
+	 * of every packet before it is drawn (ns since the epoch), of every
+	 * packet after the renderer drew it, of every connection before it
+	 * is drawn finished (c is gone after), and between packets */
+	struct tv_run_watch {
+		void (*before)(void *ctx, int64_t ts_ns);
+		void (*packet)(void *ctx, const struct tv_conn *c, enum tv_side from);
+		void (*done)(void *ctx, const struct tv_conn *c);
+		void (*tick)(void *ctx);
+		void *ctx;
+	} watch;
 };
 
 struct tv_run {

@@ -5,7 +5,7 @@
 #    table below, as docs/design.md draws it) and only its own -int.h.
 # 2. The core folders (decode, track, render) include no system header
 #    that does I/O, and libpcap's and libnl's headers stand only in the
-#    folders that own them (capture; craft's tv_nl.c).
+#    folders that own them (capture; craft's tv_nl.c, kernel's tv_kern.c).
 # 3. build/libtcpviz.a calls nothing outside itself but memory, string
 #    and formatting functions of libc (nm -u): the core does no I/O.
 # 4. Every .c and .h under src/ and include/ begins with a one-line
@@ -17,15 +17,16 @@ cd "$(dirname "$0")/.." || exit 1
 passed=0
 failed=0
 
-core_h="tv_decode.h tv_cursor.h tv_flow.h tv_tcp.h tv_render.h"
+core_h="tv_decode.h tv_cursor.h tv_flow.h tv_tcp.h tv_render.h tv_ksock.h"
 allowed() {
 	case $1 in
 	decode) echo "tv_decode.h tv_cursor.h" ;;
 	track) echo "tv_decode.h tv_flow.h tv_tcp.h" ;;
 	render) echo "$core_h" ;;
 	capture) echo "tv_cap.h tv_cursor.h tv_decode.h tv_errbuf.h" ;;
+	kernel) echo "tv_kern.h tv_ksock.h tv_decode.h tv_errbuf.h" ;;
 	util) echo "tv_util.h tv_msg.h" ;;
-	tcpviz) echo "$core_h tv_cap.h tv_errbuf.h tv_run.h tv_util.h tv_msg.h" ;;
+	tcpviz) echo "$core_h tv_cap.h tv_kern.h tv_errbuf.h tv_run.h tv_util.h tv_msg.h" ;;
 	progs) echo "tv_errbuf.h tv_sock.h tv_store.h tv_util.h tv_msg.h" ;;
 	craft) echo "$core_h tv_craft.h tv_errbuf.h tv_nl.h tv_util.h tv_msg.h" ;;
 	*) echo "" ;;
@@ -78,7 +79,7 @@ for f in $(grep -l '^#include <pcap' src/*/* include/* 2>/dev/null); do
 	case $f in src/capture/*) ;; *) why="$why $f;" ;; esac
 done
 for f in $(grep -l '^#include <netlink/' src/*/* include/* 2>/dev/null); do
-	case $f in src/craft/tv_nl.c) ;; *) why="$why $f;" ;; esac
+	case $f in src/craft/tv_nl.c|src/kernel/tv_kern.c) ;; *) why="$why $f;" ;; esac
 done
 [ -z "$why" ] && ok library-headers || bad library-headers "pcap.h or libnl outside their folders:$why"
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tv_ksock.h"
 #include "tv_render-int.h"
 
 /* A JSON string; the core only emits ASCII it made, but escape anyway:
@@ -340,3 +341,50 @@ const struct tv_renderer tv_render_json = {
 	.conn = json_conn,
 	.end = json_end,
 };
+
+/* ---- what the kernel holds (--kernel): docs/json.md, "kernel" ---- */
+
+void
+tv_json_kernel(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, const char *side, const struct tv_ksock *k,
+    int wire, int64_t ts_ns)
+{
+	char e[TV_ENDPOINTSTRLEN];
+
+	tvr_str(o, "{\"type\":\"kernel\",\"ts\":");
+	json_ts(o, ro, ts_ns / 1000000000, (uint32_t)(ts_ns % 1000000000));
+	json_num(o, ",\"conn\":", c->id);
+	tvr_str(o, c->proto == 6 ? ",\"proto\":\"tcp\",\"side\":" :
+	    ",\"proto\":\"udp\",\"side\":");
+	json_str(o, side);
+	if (k == NULL) {
+		tvr_str(o, ",\"state\":null");
+	} else {
+		tvr_str(o, ",\"state\":");
+		json_str(o, tv_ks_state_name(k));
+		tvr_str(o, ",\"local\":");
+		json_str(o, tv_endpoint_str(&k->local, k->lport, e, sizeof(e)));
+		tvr_str(o, ",\"remote\":");
+		json_str(o, tv_endpoint_str(&k->remote, k->rport, e, sizeof(e)));
+		json_num(o, ",\"recv_q\":", k->rq);
+		json_num(o, ",\"send_q\":", k->wq);
+		if (k->timer != TV_KT_NONE && tv_ks_timer_name(k->timer)[0]) {
+			tvr_str(o, ",\"timer\":");
+			json_str(o, tv_ks_timer_name(k->timer));
+			json_num(o, ",\"timer_ms\":", k->expires_ms);
+			json_num(o, ",\"retrans\":", k->retrans);
+		}
+		json_num(o, ",\"inode\":", k->inode);
+		json_num(o, ",\"uid\":", k->uid);
+		if (k->pid > 0) {
+			json_num(o, ",\"pid\":", (uint64_t)k->pid);
+			tvr_str(o, ",\"comm\":");
+			json_str(o, k->comm);
+		}
+	}
+	if (wire >= 0 && wire < TV_ST_COUNT) {
+		tvr_str(o, ",\"wire_state\":");
+		json_str(o, tv_tcp_state_names[wire]);
+	}
+	tvr_str(o, "}\n");
+}

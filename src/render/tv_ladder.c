@@ -947,6 +947,23 @@ tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
 	lad_tail(&l, ls, why);
 }
 
+void
+tv_lad_live_say(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, struct tv_lad_state *ls, const char *text)
+{
+	char pre[24];
+	struct lad l;
+
+	if (!ls->started)
+		return;
+	live_prefix(c, pre, sizeof(pre));
+	if (ro->number && ls->ncol == 0)
+		ls->ncol = 6;
+	lad_init(&l, o, ro, c, LIVE_INNER, pre, ls);
+	lad_flush_fold(&l, ls);		/* what came before it, first */
+	lad_say(&l, text);
+}
+
 /* ---- the two ladder renderers ---- */
 
 /*

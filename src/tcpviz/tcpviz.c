@@ -1,5 +1,6 @@
 /* \summary: tcpviz: draw TCP connections as ladders, from a capture file or live */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "tv_cap.h"
 #include "tv_demo-int.h"
+#include "tv_kview-int.h"
 #include "tv_priv-int.h"
 #include "tv_run.h"
 #include "tv_sink-int.h"
@@ -39,6 +41,10 @@ struct opts {
 	int linktypes;		/* -L */
 	const char *ffile;	/* -F */
 	char *filter;
+	int kernel;		/* --kernel 1, --no-kernel 0, neither -1 */
+	const char *kdump;	/* --kernel-dump=FILE: the kernel's replies kept */
+	const char *kquery;	/* --kernel-query=PORTS: ask once, print, exit */
+	const char *kfile;	/* --kernel-file=FILE: read the answer from a recording */
 };
 
 /* -F: the most a filter file may hold */
@@ -85,6 +91,9 @@ usage(FILE *fp)
 "                   the least recently active one is drawn early (evicted)\n"
 "  --shard K/N      only the connections of share K of N (1 <= K <= N): N\n"
 "                   workers split a capture with no coordination\n"
+"  --kernel         live: beside the ladder, what the kernel holds for each\n"
+"                   end (ss's state, queues, timer, the process holding it),\n"
+"                   when it changes (on in the demo; --no-kernel: off)\n"
 "\n"
 "Output:\n"
 "  -S               absolute sequence numbers (default: relative to the ISN)\n"
@@ -315,7 +324,8 @@ shard_opt(const char *arg, struct tv_run_opts *run)
 
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
 	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH, OPT_IMMEDIATE,
-	OPT_PRINT, OPT_TSPREC, OPT_COLOR, OPT_SHARD, OPT_GRAPH };
+	OPT_PRINT, OPT_TSPREC, OPT_COLOR, OPT_SHARD, OPT_GRAPH, OPT_KERNEL,
+	OPT_NO_KERNEL, OPT_KERNEL_DUMP, OPT_KERNEL_QUERY, OPT_KERNEL_FILE };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -339,6 +349,11 @@ static const struct option longopts[] = {
 	{ "print", no_argument, NULL, OPT_PRINT },
 	{ "list-data-link-types", no_argument, NULL, 'L' },
 	{ "time-stamp-precision", required_argument, NULL, OPT_TSPREC },
+	{ "kernel", no_argument, NULL, OPT_KERNEL },
+	{ "no-kernel", no_argument, NULL, OPT_NO_KERNEL },
+	{ "kernel-dump", required_argument, NULL, OPT_KERNEL_DUMP },
+	{ "kernel-query", required_argument, NULL, OPT_KERNEL_QUERY },
+	{ "kernel-file", required_argument, NULL, OPT_KERNEL_FILE },
 	{ "dont-verify-checksums", no_argument, NULL, 'K' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -549,6 +564,19 @@ one_opt(struct opts *op, int ch, const char *arg)
 	case OPT_PRINT:
 	case OPT_TSPREC:
 		return cap_opt(op, ch, arg);
+	case OPT_KERNEL:
+	case OPT_NO_KERNEL:
+		op->kernel = ch == OPT_KERNEL;
+		return -1;
+	case OPT_KERNEL_DUMP:
+		op->kdump = arg;
+		return -1;
+	case OPT_KERNEL_QUERY:
+		op->kquery = arg;
+		return -1;
+	case OPT_KERNEL_FILE:
+		op->kfile = arg;
+		return -1;
 	case OPT_VERSION:
 		printf("tcpviz %s\n%s\n", TCPVIZ_VERSION, tv_cap_lib_version());
 		return TV_EXIT_OK;
@@ -566,6 +594,7 @@ parse_args(int argc, char **argv, struct opts *op)
 
 	memset(op, 0, sizeof(*op));
 	op->demo.pace_ms = -1;
+	op->kernel = -1;
 	op->width = -1;
 	op->format = NULL;
 	argv[0] = (char *)"tcpviz";	/* getopt's messages, as every other says it */
@@ -594,6 +623,18 @@ parse_args(int argc, char **argv, struct opts *op)
 	if (op->demo.enabled && (op->file != NULL || optind < argc)) {
 		fprintf(stderr, "tcpviz: --demo makes its own traffic: "
 		    "no -r and no filter expression with it\n");
+		return TV_EXIT_ERROR;
+	}
+	if (op->kfile != NULL && (op->kquery == NULL || op->kdump != NULL)) {
+		fprintf(stderr, "tcpviz: --kernel-file=FILE goes with "
+		    "--kernel-query=PORTS (and without --kernel-dump)\n");
+		return TV_EXIT_ERROR;
+	}
+	if (op->kdump != NULL && op->kernel < 0 && op->kquery == NULL)
+		op->kernel = 1;		/* keeping the replies is asking for them */
+	if (op->kernel > 0 && op->file != NULL) {
+		fprintf(stderr, "tcpviz: --kernel asks the kernel about the sockets "
+		    "of a live capture: not with -r\n");
 		return TV_EXIT_ERROR;
 	}
 	if (op->tcount > 5) {
@@ -641,6 +682,13 @@ parse_args(int argc, char **argv, struct opts *op)
 	if (op->run.renderer == NULL) {
 		fprintf(stderr, "tcpviz: unknown format '%s' (%s)\n", op->format,
 		    tv_renderer_names());
+		return TV_EXIT_ERROR;
+	}
+	/* the kernel's lines go under the live ladder's rows, or into JSON */
+	if (op->kernel > 0 && op->run.renderer != &tv_render_live &&
+	    op->run.renderer != &tv_render_json) {
+		fprintf(stderr, "tcpviz: --kernel goes with the ladder or "
+		    "--format=json, not --%s\n", op->summary ? "summary" : "format");
 		return TV_EXIT_ERROR;
 	}
 	/* -w -: standard output carries only the capture; the ladder goes
@@ -728,6 +776,26 @@ live_stats(struct tv_cap *cap, const struct tv_run *run)
 		    cst.received, cst.dropped);
 }
 
+/* --kernel-dump=FILE: where the kernel's replies go (-1: nowhere) */
+static int kfd = -1;
+
+/* --kernel on run; NULL after a message. */
+static struct tv_kview *
+start_kview(struct opts *op, struct tv_run *run)
+{
+	char errbuf[TV_ERRBUF_SIZE];
+	struct tv_kview *kv;
+
+	if (op->kdump != NULL && (kfd = open(op->kdump, O_WRONLY | O_CREAT |
+	    O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+		fprintf(stderr, "tcpviz: %s: %s\n", op->kdump, strerror(errno));
+		return NULL;
+	}
+	if ((kv = tv_kview_start(run, kfd, errbuf)) == NULL)
+		fprintf(stderr, "tcpviz: --kernel: %s\n", errbuf);
+	return kv;
+}
+
 /*
  * Read, draw, report: the exit status.  A -w file that cannot be written
  * stops the capture (tv_cap_next says so); that, or a failed flush or
@@ -737,6 +805,7 @@ static int
 run_capture(struct opts *op, struct tv_cap *cap)
 {
 	static struct tv_run run;
+	struct tv_kview *kv = NULL;
 	enum tv_run_end end;
 	int status, werr;
 
@@ -746,7 +815,16 @@ run_capture(struct opts *op, struct tv_cap *cap)
 		return TV_EXIT_ERROR;
 	}
 	tv_run_signals();
+	if (op->run.live && op->kernel > 0 &&
+	    (kv = start_kview(op, &run)) == NULL) {
+		tv_run_finish(&run);
+		tv_cap_close(cap);
+		return TV_EXIT_ERROR;
+	}
 	end = tv_run_loop(&run, cap);
+	tv_kview_stop(kv);
+	if (kfd >= 0)
+		close(kfd);
 	if (end == TV_RUN_DAMAGED && tv_cap_dump_failed(cap))
 		end = TV_RUN_DONE;	/* the input was fine; -w was not */
 	status = end == TV_RUN_DAMAGED ? TV_EXIT_CUT : TV_EXIT_OK;
@@ -795,7 +873,10 @@ main(int argc, char **argv)
 		}
 		return TV_EXIT_OK;
 	}
+	if (op.kquery != NULL)
+		return tv_kview_query_main(op.kquery, op.kdump, op.kfile);
 	if (op.demo.enabled) {
+		op.demo.kernel = op.kernel != 0;
 		op.demo.user = op.user;
 		op.demo.wfile = op.wfile;
 		op.demo.live = op.live;

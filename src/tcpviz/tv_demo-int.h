@@ -13,6 +13,7 @@ struct tv_demo_opts {
 	int pace_ms;		/* -1: 60 on a terminal, else 0 */
 	const char *user;	/* -Z */
 	const char *wfile;	/* -w */
+	int kernel;		/* the kernel's view beside the ladder (--no-kernel: 0) */
 	struct tv_live_opts live;
 };
 

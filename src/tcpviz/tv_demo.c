@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 
 #include "tv_demo-int.h"
+#include "tv_kview-int.h"
 #include "tv_priv-int.h"
 #include "tv_scen-int.h"
 #include "tv_tcp.h"
@@ -44,6 +45,7 @@ struct demo {
 	int failures;
 	int absolute;		/* -S given */
 	struct tv_run *run;
+	struct tv_kview *kv;	/* the kernel's view, or NULL */
 };
 
 void
@@ -220,6 +222,13 @@ check(struct demo *d, int k, char *why, size_t size)
 				break;
 		if (j < i)
 			break;
+	}
+	if (d->nseen == w->conns && i == d->nseen && w->accept_min && d->kv &&
+	    tv_kview_peak_queue(d->kv, d->port[k]) < w->accept_min) {
+		snprintf(why, size, "the kernel never showed %u connections waiting "
+		    "in the accept queue at once (at most %u)", w->accept_min,
+		    tv_kview_peak_queue(d->kv, d->port[k]));
+		return why;
 	}
 	if (d->nseen == w->conns && i == d->nseen)
 		return NULL;
@@ -451,6 +460,7 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 	static struct demo d;
 	static struct tv_run run;
 	struct tv_run_opts opts = *ro;
+	struct tv_kview *kv = NULL;
 	char filter[512];
 	struct tv_cap *cap;
 	int status;
@@ -486,9 +496,14 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 		tv_cap_close(cap);
 		return TV_EXIT_ERROR;
 	}
+	if (o->kernel && (kv = tv_kview_start(&run, -1, run.errbuf)) == NULL)
+		fprintf(stderr, "tcpviz: --demo: no kernel view (%s)\n", run.errbuf);
+	d.kv = kv;
 	tv_run_say(&run, 4, "tcpviz demo: capturing on lo (filter: %s)", filter);
 	run.o.aux_fd = d.sr.ctl[0];
 	status = demo_loop(&d, &run, cap);
+	d.kv = NULL;
+	tv_kview_stop(kv);
 	stop_runner(&d, child);
 	run.o.on_conn = NULL;
 	run.o.on_aux = NULL;

@@ -175,6 +175,8 @@ conn_done(struct tv_conn *c, enum tv_done why, void *ctx)
 {
 	struct tv_run *run = ctx;
 
+	if (run->o.watch.done && why != TV_DONE_PARTIAL)
+		run->o.watch.done(run->o.watch.ctx, c);
 	if (run->o.renderer->conn)
 		run->o.renderer->conn(&run->x, c, why);
 	if (why != TV_DONE_PARTIAL && run->o.on_conn)
@@ -295,6 +297,8 @@ between(struct tv_run *run, struct tv_cap *cap)
 		due = pq_tick(run);
 		tv_cap_set_wait(cap, due >= 0 && due < 100 ? due : 100);
 	}
+	if (run->o.watch.tick)
+		run->o.watch.tick(run->o.watch.ctx);
 	if (run->o.on_aux) {
 		struct pollfd pfd = { .fd = run->o.aux_fd, .events = POLLIN };
 
@@ -338,6 +342,9 @@ take(struct tv_run *run, const struct tv_rec *rec, int link)
 		if (run->o.shards &&
 		    tv_run_shard_of(&pkt, run->o.shards) != run->o.shard)
 			return 0;
+		if (run->o.watch.before)
+			run->o.watch.before(run->o.watch.ctx,
+			    tv_ns(pkt.ts_sec, pkt.ts_nsec));
 		c = tv_flow_add(run->flow, &pkt, &from);
 		if (c == NULL) {
 			snprintf(run->errbuf, sizeof(run->errbuf), "out of memory");
@@ -351,6 +358,8 @@ take(struct tv_run *run, const struct tv_rec *rec, int link)
 				tv_flow_row(c, &pkt, from, &row);
 			r->packet(&run->x, c, &pkt, from, r->wants_row ? &row : NULL);
 		}
+		if (run->o.watch.packet)
+			run->o.watch.packet(run->o.watch.ctx, c, from);
 	} else if (run->o.shards && run->o.shard != 1) {
 		return 0;
 	}

@@ -25,6 +25,9 @@ struct scen_expect {
 	uint32_t isn;		/* TCP: the client's ISN (0: any) */
 	uint64_t bytes_min[2], bytes_max[2];	/* payload each way */
 	uint64_t pkts_min[2], pkts_max[2];	/* packets each way (max 0: any) */
+	uint32_t accept_min;	/* the kernel's view (unless --no-kernel) showed
+				   this many connections in the listener's
+				   accept queue at once (0: no check) */
 };
 
 /* One scenario: name, caption, programs, and what it must show. */
