@@ -18,7 +18,7 @@
 #include "tv_sink-int.h"
 #include "tv_util.h"
 
-#define TCPVIZ_VERSION "0.3.0"
+#define TCPVIZ_VERSION "0.4.0"
 
 /* Replay: a closed connection waits this long (capture time) for late packets. */
 #define LINGER_NS (2 * 1000000000ULL)
