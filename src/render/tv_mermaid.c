@@ -10,33 +10,25 @@
  * newline, and its renderer reads '<' and '>' as HTML: those go as its
  * entity codes (#35; #59; #lt; #gt;), soft breaks as spaces.
  */
+static const char *
+mm_rep(unsigned char ch)
+{
+	switch (ch) {
+	case '#': return "#35;";
+	case ';': return "#59;";
+	case '<': return "#lt;";
+	case '>': return "#gt;";
+	case '&': return "#amp;";
+	case TV_SOFT: return " ";
+	case '\n': return " ";
+	}
+	return ch < 0x20 || ch >= 0x7f ? "?" : NULL;
+}
+
 static void
 mm_text(const struct tv_out *o, const char *s)
 {
-	const char *run = s;
-
-	for (; *s; s++) {
-		const char *rep;
-
-		switch (*s) {
-		case '#': rep = "#35;"; break;
-		case ';': rep = "#59;"; break;
-		case '<': rep = "#lt;"; break;
-		case '>': rep = "#gt;"; break;
-		case '&': rep = "#amp;"; break;
-		case TV_SOFT: rep = " "; break;
-		case '\n': rep = " "; break;
-		default:
-			if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-				rep = "?";
-			else
-				continue;
-		}
-		tv_out_mem(o, run, (size_t)(s - run));
-		tvr_str(o, rep);
-		run = s + 1;
-	}
-	tv_out_mem(o, run, (size_t)(s - run));
+	tvr_escaped(o, s, mm_rep);
 }
 
 /* "    Note over C,S: text" */

@@ -719,33 +719,38 @@ tvr_buf_free(struct tvr_buf *b)
 }
 
 void
-tvr_xml(const struct tv_out *o, const char *s)
+tvr_escaped(const struct tv_out *o, const char *s,
+    const char *(*rep)(unsigned char ch))
 {
-	const char *run = s;
+	const char *run = s, *r;
 
 	for (; *s; s++) {
-		const char *rep;
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '&')
-			rep = "&amp;";
-		else if (ch == '<')
-			rep = "&lt;";
-		else if (ch == '>')
-			rep = "&gt;";
-		else if (ch == '"')
-			rep = "&quot;";
-		else if (ch == TV_SOFT)
-			rep = " ";
-		else if (ch == '\n')
-			continue;
-		else if (ch < 0x20 || ch >= 0x7f)
-			rep = "?";
-		else
+		if ((r = rep((unsigned char)*s)) == NULL)
 			continue;
 		tv_out_mem(o, run, (size_t)(s - run));
-		tvr_str(o, rep);
+		tvr_str(o, r);
 		run = s + 1;
 	}
 	tv_out_mem(o, run, (size_t)(s - run));
+}
+
+/* XML's five and ours: soft breaks as spaces, other controls as '?' */
+static const char *
+xml_rep(unsigned char ch)
+{
+	switch (ch) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case TV_SOFT: return " ";
+	case '\n': return NULL;
+	}
+	return ch < 0x20 || ch >= 0x7f ? "?" : NULL;
+}
+
+void
+tvr_xml(const struct tv_out *o, const char *s)
+{
+	tvr_escaped(o, s, xml_rep);
 }

@@ -135,6 +135,10 @@ void tvr_buf_free(struct tvr_buf *b);
 
 /* s as XML character data or an attribute value: & < > " escaped, soft
  * breaks as spaces, bytes outside printable ASCII as '?'. */
+/* s to the sink, each character that rep() has a replacement for (not
+ * NULL) replaced by it, the runs between written whole */
+void tvr_escaped(const struct tv_out *o, const char *s,
+    const char *(*rep)(unsigned char ch));
 void tvr_xml(const struct tv_out *o, const char *s);
 
 /* The size of a picture, in px. */
