@@ -107,15 +107,47 @@ tv_siphash13(const uint64_t key[2], const void *msg, size_t len)
 }
 
 /*
- * SipHash-1-3 of the 39 bytes: the lower endpoint's address (16 bytes),
+ * Any other pair, SipHash-1-3 of the 39 bytes: the lower endpoint's address (16 bytes),
  * the higher's, their ports (2 bytes each, little-endian), the protocol,
  * their families.  The lower endpoint is the one whose address, read as
  * two little-endian words, then port, then family, compares lower: so
  * both directions give one message.  Word by word, as tv_siphash13()
  * would read those bytes, without writing them out.
  */
+/*
+ * IPv4 both ways, the 13 bytes: the lower endpoint's address (4 bytes),
+ * the higher's, their ports (2 bytes each, little-endian), the protocol:
+ * two SipHash words where the general form takes five (a tenth of
+ * --summary's time went to this hash).
+ */
 static uint64_t
-tuple_hash(const uint64_t key[2], const struct tv_addr *a, uint16_t ap,
+tuple_hash4(const uint64_t key[2], const struct tv_addr *a, uint16_t ap,
+    const struct tv_addr *b, uint16_t bp, uint8_t proto)
+{
+	uint32_t a4, b4, t4;
+	uint16_t tp;
+	uint64_t m;
+	SIP_INIT(key);
+
+	memcpy(&a4, a->a, 4);	/* the bytes as a little-endian number */
+	memcpy(&b4, b->a, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	a4 = __builtin_bswap32(a4);
+	b4 = __builtin_bswap32(b4);
+#endif
+	if (b4 < a4 || (b4 == a4 && bp < ap)) {
+		t4 = a4, a4 = b4, b4 = t4;
+		tp = ap, ap = bp, bp = tp;
+	}
+	SIP_WORD((uint64_t)a4 | (uint64_t)b4 << 32);
+	m = ap | (uint64_t)bp << 16 | (uint64_t)proto << 32 | (uint64_t)13 << 56;
+	SIP_WORD(m);
+	SIP_FINISH();
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static uint64_t
+tuple_hash16(const uint64_t key[2], const struct tv_addr *a, uint16_t ap,
     const struct tv_addr *b, uint16_t bp, uint8_t proto)
 {
 	uint64_t a0 = ld64(a->a), a1 = ld64(a->a + 8);
@@ -140,6 +172,16 @@ tuple_hash(const uint64_t key[2], const struct tv_addr *a, uint16_t ap,
 	SIP_WORD(t);
 	SIP_FINISH();
 	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/* The keyed hash of a 4-tuple and protocol, the same both ways. */
+static uint64_t
+tuple_hash(const uint64_t key[2], const struct tv_addr *a, uint16_t ap,
+    const struct tv_addr *b, uint16_t bp, uint8_t proto)
+{
+	if (a->family == 4 && b->family == 4)
+		return tuple_hash4(key, a, ap, b, bp, proto);
+	return tuple_hash16(key, a, ap, b, bp, proto);
 }
 
 uint64_t

@@ -724,21 +724,35 @@ test_hash_both_ways(void **state)
 
 	(void)state;
 	v6.src.family = v6.dst.family = 6;
-	/* SipHash-1-3 of: lower address, higher address, their ports
-	 * (little-endian), protocol, families */
+	/* IPv4: SipHash-1-3 of the lower address (4 bytes), the higher, their
+	 * ports (little-endian), the protocol */
+	{
+		uint8_t m[13];
+
+		memcpy(m, cli.addr.a, 4);
+		memcpy(m + 4, srv.addr.a, 4);
+		m[8] = cli.port & 0xff;
+		m[9] = cli.port >> 8;
+		m[10] = srv.port & 0xff;
+		m[11] = srv.port >> 8;
+		m[12] = 6;
+		assert_int_equal(tv_siphash13(key, m, sizeof(m)), h);
+	}
+	/* any other: of the lower address (16 bytes), the higher, their
+	 * ports, the protocol, their families */
 	{
 		uint8_t m[39];
 
 		memset(m, 0, sizeof(m));
-		memcpy(m, cli.addr.a, 16);
-		memcpy(m + 16, srv.addr.a, 16);
+		memcpy(m, v6.src.a, 16);
+		memcpy(m + 16, v6.dst.a, 16);
 		m[32] = cli.port & 0xff;
 		m[33] = cli.port >> 8;
 		m[34] = srv.port & 0xff;
 		m[35] = srv.port >> 8;
 		m[36] = 6;
-		m[37] = m[38] = 4;
-		assert_int_equal(tv_siphash13(key, m, sizeof(m)), h);
+		m[37] = m[38] = 6;
+		assert_int_equal(tv_siphash13(key, m, sizeof(m)), tv_flow_hash(key, &v6));
 	}
 	assert_int_equal(tv_flow_hash(key, &q), h);
 	assert_int_not_equal(tv_flow_hash(key, &u), h);
