@@ -142,6 +142,17 @@ rowtimes() {	# the time column of every row, after -#
 	sed -n 's/^ *[0-9][0-9]* \{1,\}\([0-9][-0-9: .]*[0-9]\)  .*[|].*/\1/p' "$1" |
 	    sed 's/ *$//'
 }
+
+# hms_case NAME FLAG: the time column under FLAG is tcpdump's under it,
+# whose H:MM:SS.ffffff is turned into seconds
+hms_case() {
+	"$TCPVIZ" -n -# "$2" --data=full -r $C/close-four-way.pcap >"$tmp/out" 2>&1
+	rowtimes "$tmp/out" >"$tmp/ours"
+	tcpdump -n "$2" -r $C/close-four-way.pcap 2>/dev/null | awk '{
+		split($1, t, ":"); printf "%.6f\n", t[1] * 3600 + t[2] * 60 + t[3] }' >"$tmp/theirs"
+	cmp -s "$tmp/ours" "$tmp/theirs" && ok "$1" ||
+	    bad "$1" "other times" "$tmp/ours" "$tmp/theirs"
+}
 if [ $have_tcpdump = 1 ]; then
 	for f in close-four-way.pcap handshake-ns.pcap; do
 		ns=""
@@ -169,20 +180,10 @@ if [ $have_tcpdump = 1 ]; then
 	    bad "-tttt in local time" "other times" "$tmp/ours" "$tmp/theirs"
 	# -ttttt: since the first packet; one connection in the file: as tcpdump's
 	# seconds since the first (tcpdump writes 00:00:00.000011)
-	"$TCPVIZ" -n -# -ttttt --data=full -r $C/close-four-way.pcap >"$tmp/out" 2>&1
-	rowtimes "$tmp/out" >"$tmp/ours"
-	tcpdump -n -ttttt -r $C/close-four-way.pcap 2>/dev/null | awk '{
-		split($1, t, ":"); printf "%.6f\n", t[1] * 3600 + t[2] * 60 + t[3] }' >"$tmp/theirs"
-	cmp -s "$tmp/ours" "$tmp/theirs" && ok "-ttttt as tcpdump" ||
-	    bad "-ttttt as tcpdump" "other times" "$tmp/ours" "$tmp/theirs"
+	hms_case "-ttttt as tcpdump" -ttttt
 	# -ttt: since the previous row of the same connection; the file holds
 	# one, so tcpdump's delta since the previous packet (the first is 0)
-	"$TCPVIZ" -n -# -ttt --data=full -r $C/close-four-way.pcap >"$tmp/out" 2>&1
-	rowtimes "$tmp/out" >"$tmp/ours"
-	tcpdump -n -ttt -r $C/close-four-way.pcap 2>/dev/null | awk '{
-		split($1, t, ":"); printf "%.6f\n", t[1] * 3600 + t[2] * 60 + t[3] }' >"$tmp/theirs"
-	cmp -s "$tmp/ours" "$tmp/theirs" && ok "-ttt as tcpdump" ||
-	    bad "-ttt as tcpdump" "other times" "$tmp/ours" "$tmp/theirs"
+	hms_case "-ttt as tcpdump" -ttt
 else
 	skip times "no tcpdump (tools/deps.sh test installs it)"
 fi

@@ -102,6 +102,24 @@ done
 head -c 204800 /dev/urandom >"$tmp/upload.bin"
 cp "$tmp/upload.bin" "$tmp/bad..name"
 
+# clients_at_once N COUNT NAME: N clients at once, COUNT echoes each, to
+# the server on $port; $why says what went wrong (empty: all served)
+clients_at_once() {
+	pids=""
+	for c in $(seq 1 "$1"); do
+		timeout -k 2 $T "$CLIENT" -q --count "$2" 127.0.0.1 "$port" "$3$c" \
+		    >"$tmp/$3$c.out" 2>"$tmp/$3$c.err" &
+		pids="$pids $!"
+	done
+	why=""
+	c=0
+	for p in $pids; do
+		c=$((c + 1))
+		wait "$p" || why="$why client $c exited $?;"
+		[ "$(wc -l <"$tmp/$3$c.out")" = "$2" ] || why="$why client $c: wrong echo count;"
+	done
+}
+
 for model in fork thread epoll iterative poll prefork; do
 	# echo: five clients at once, twenty round trips each
 	if ! start_server "echo-$model" --tcp 0 --model=$model; then
@@ -275,19 +293,7 @@ for model in fork thread epoll iterative poll prefork; do
 
 	# --max-conns 1: three clients at once are served one after another
 	if start_server "max-$model" --tcp 0 --model=$model --max-conns 1; then
-		pids=""
-		for c in 1 2 3; do
-			timeout -k 2 $T "$CLIENT" -q --count 50 127.0.0.1 "$port" "m$c" \
-			    >"$tmp/m$c.out" 2>"$tmp/m$c.err" &
-			pids="$pids $!"
-		done
-		why=""
-		c=0
-		for p in $pids; do
-			c=$((c + 1))
-			wait "$p" || why="$why client $c exited $?;"
-			[ "$(wc -l <"$tmp/m$c.out")" = 50 ] || why="$why client $c: wrong echo count;"
-		done
+		clients_at_once 3 50 m
 		stop_server
 		[ $st = 0 ] || why="$why server exit $st;"
 		if [ -z "$why" ]; then
@@ -311,19 +317,7 @@ fi
 
 # prefork with --max-conns 3: shared out, 2 and 1; four clients at once are all served
 if start_server max3-prefork --tcp 0 --model=prefork --max-conns 3; then
-	pids=""
-	for c in 1 2 3 4; do
-		timeout -k 2 $T "$CLIENT" -q --count 20 127.0.0.1 "$port" "p$c" \
-		    >"$tmp/p$c.out" 2>"$tmp/p$c.err" &
-		pids="$pids $!"
-	done
-	why=""
-	c=0
-	for p in $pids; do
-		c=$((c + 1))
-		wait "$p" || why="$why client $c exited $?;"
-		[ "$(wc -l <"$tmp/p$c.out")" = 20 ] || why="$why client $c: wrong echo count;"
-	done
+	clients_at_once 4 20 p
 	stop_server
 	[ $st = 0 ] || why="$why server exit $st;"
 	grep -q "2 worker(s), .* at most 2 connection(s) each" "$tmp/max3-prefork.log" ||
