@@ -19,6 +19,7 @@ struct tv_rec {
 	uint32_t wirelen;
 	int64_t ts_sec;
 	uint32_t ts_nsec;
+	uint8_t end;		/* joined captures (tv_cap_join): 0 a's, 1 b's */
 };
 
 /*
@@ -140,6 +141,12 @@ enum tv_cap_next tv_cap_next(struct tv_cap *cap, struct tv_rec *rec,
 
 /* Live: how long tv_cap_next() waits for a packet before it returns TV_CAP_IDLE. */
 void tv_cap_set_wait(struct tv_cap *cap, int ms);
+
+/* The lab: read the live captures a and b as one, a's wait for both;
+ * tv_cap_next(a) returns the records of either (rec->end says whose)
+ * and tv_cap_close(a) closes b too.  Each record's data stays valid
+ * until the next tv_cap_next(a). */
+void tv_cap_join(struct tv_cap *a, struct tv_cap *b);
 
 /* Close the capture; the dump file, if any, is flushed and closed.
  * Returns 0, or -1 when the dump file could not be written (then or

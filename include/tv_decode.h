@@ -135,6 +135,13 @@ struct tv_pkt {
 	 * into the frame, valid only while the frame is; NULL when none */
 	const uint8_t *payload;
 	uint32_t paycap;
+
+	/* the lab (tv_pair.h), set by the caller after decoding, else 0:
+	 * the ends that saw it (TV_PAIR_SEEN_*), lost on the wire, and
+	 * the time it took to cross */
+	uint8_t seen;
+	uint8_t lost;
+	uint32_t owd_ns;
 };
 
 /*

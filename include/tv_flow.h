@@ -29,6 +29,7 @@ struct tv_row {
 	uint8_t ttl;		/* -v: IP's TTL or hop limit */
 	uint8_t has_ipid;	/* IPv4: ipid is its ID */
 	uint8_t ck_l4;		/* -v: enum tv_ck of the TCP/UDP checksum ... */
+	uint8_t seen, lost;	/* the lab: as tv_pkt's */
 	uint16_t ck_got, ck_want;	/* ... the field, what it should be */
 	/* fold_n > 0: the row stands for a run of fold_n rows that its
 	 * connection's renderer folds as they come (tv_flow_cfg.merge): these
@@ -38,6 +39,7 @@ struct tv_row {
 	struct tv_tcp_pkt an;	/* TCP: states after it, notes */
 	uint32_t fold_bytes[2];
 	uint16_t ipid;		/* -v */
+	uint32_t owd_ns;	/* the lab: one-way time (seen at both ends) */
 	/* -A, -X: up to paylen bytes of payload, kept by the renderer that
 	 * stores rows (tv_flow leaves them NULL and 0) */
 	uint16_t paylen;

@@ -7,6 +7,7 @@
 
 #include "tv_cap.h"
 #include "tv_flow.h"
+#include "tv_pair.h"
 #include "tv_render.h"
 
 /* Exit statuses (docs/tcpviz.1, EXIT STATUS). */
@@ -66,6 +67,11 @@ struct tv_run_opts {
 	int aux_fd;
 	void (*on_aux)(void *ctx);
 	void *aux_ctx;
+	/* the lab: the capture is two joined ones (tv_cap_join), a host's
+	 * end each; the pair makes each packet one, and a record's end sent
+	 * it when its source is that host's address (IPv4 or IPv6) */
+	struct tv_pair *pair;
+	struct tv_addr lab_addr[2][2];	/* [end][0 IPv4, 1 IPv6] */
 	/* optional: a watcher of the connections (--kernel): told the time
 	 * of every packet before it is drawn (ns since the epoch), of every
 	 * packet after the renderer drew it, of every connection before it
@@ -121,6 +127,9 @@ enum tv_run_end {
 /* Read cap until it ends, -c is reached, a signal arrives, run->stop is
  * set, or output fails. */
 enum tv_run_end tv_run_loop(struct tv_run *run, struct tv_cap *cap);
+
+/* The lab: the input ended: draw every packet the pair still holds. */
+void tv_run_lab_drain(struct tv_run *run, struct tv_cap *cap);
 
 /* Has the output failed?  (The errno, or 0.) */
 int tv_run_output_failed(const struct tv_run *run);

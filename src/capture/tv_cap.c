@@ -38,6 +38,8 @@ struct tv_cap {
 	int has_prog;
 	int link;
 	int digits;
+	struct tv_cap *peer;	/* tv_cap_join(): read with this one */
+	int turn;
 };
 
 /* DLT_ values differ from LINKTYPE_ values for a few types (DLT_RAW is
@@ -461,6 +463,42 @@ rec_time(const struct tv_cap *cap, const struct pcap_pkthdr *h,
 	rec->ts_nsec = (uint32_t)frac * (cap->digits == 9 ? 1u : 1000u);
 }
 
+/* Two joined captures: wait for either, take from each in turn. */
+static enum tv_cap_next
+next_joined(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
+{
+	struct tv_cap *c[2] = { cap, cap->peer };
+	struct pollfd pfd[2] = { { .fd = cap->fd, .events = POLLIN },
+	    { .fd = cap->peer->fd, .events = POLLIN } };
+	enum tv_cap_next r;
+	int k, i;
+
+	if (poll(pfd, 2, cap->timeout_ms) <= 0)
+		return idle(cap, errbuf);
+	for (k = 0; k < 2; k++) {
+		i = cap->turn ^ k;
+		if (!(pfd[i].revents & (POLLIN | POLLERR | POLLHUP)))
+			continue;
+		c[i]->timeout_ms = 0;
+		c[i]->peer = NULL;
+		r = tv_cap_next(c[i], rec, match, errbuf);
+		c[0]->peer = c[1];
+		c[0]->timeout_ms = cap->timeout_ms;
+		if (r == TV_CAP_IDLE)
+			continue;
+		cap->turn = !i;
+		rec->end = (uint8_t)i;
+		return r;
+	}
+	return idle(cap, errbuf);
+}
+
+void
+tv_cap_join(struct tv_cap *a, struct tv_cap *b)
+{
+	a->peer = b;
+}
+
 enum tv_cap_next
 tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
 {
@@ -468,6 +506,9 @@ tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
 	const u_char *data;
 	int r;
 
+	if (cap->peer != NULL)
+		return next_joined(cap, rec, match, errbuf);
+	rec->end = 0;
 	if (cap->dump_err)		/* the file cannot be written: stop */
 		return dump_failed(cap, cap->dump_err, errbuf);
 	if (cap->live) {
@@ -539,6 +580,8 @@ tv_cap_close(struct tv_cap *cap)
 
 	if (cap == NULL)
 		return 0;
+	if (cap->peer != NULL)
+		tv_cap_close(cap->peer);
 	r = tv_cap_dump_close(cap) != 0 ? -1 : 0;
 	free(cap->dump_path);
 	if (cap->has_prog)

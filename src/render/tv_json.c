@@ -223,6 +223,17 @@ tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 		json_num(o, ",\"cksum_value\":", pkt->ck_got);
 		json_num(o, ",\"cksum_want\":", pkt->ck_want);
 	}
+	if (pkt->seen) {	/* the lab: where it was seen */
+		static const char *const w[4] = { "[]", "[\"client\"]",
+		    "[\"server\"]", "[\"client\",\"server\"]" };
+
+		tvr_str(o, ",\"seen\":");
+		tvr_str(o, w[pkt->seen & 3]);
+		if (pkt->lost)
+			tvr_str(o, ",\"lost\":true");
+		if ((pkt->seen & 3) == 3)
+			json_num(o, ",\"one_way_ns\":", pkt->owd_ns);
+	}
 	if (pkt->offloaded)
 		tvr_str(o, ",\"offloaded\":true");
 	if (pkt->truncated)

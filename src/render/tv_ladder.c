@@ -18,6 +18,7 @@ int
 tv_lad_foldable(const struct tv_conn *c, const struct tv_row *r, int payload)
 {
 	return c->proto == 6 && r->an.changed == 0 && r->an.notes == 0 &&
+	    !r->lost &&
 	    !(payload && r->len > 0) &&
 	    r->an.events == 0 && !r->malformed &&
 	    !(r->flags & (TV_TH_SYN | TV_TH_FIN | TV_TH_RST));
@@ -50,6 +51,7 @@ struct lad {
 	const struct tv_lad_link *link;	/* -e: NULL or what was kept */
 	const struct tv_pkt *pkt;	/* live: the packet of the row drawn now */
 	int hot;		/* colour: the row being drawn has anomalies */
+	int lost;		/* the row being drawn was lost on the wire (the lab) */
 };
 
 /* ANSI colours (only with ro->color; escapes take no columns) */
@@ -320,6 +322,26 @@ lad_between(const struct lad *l, uint64_t num, const char *time,
 	} while (*text);
 }
 
+/* The lab: a packet lost on the wire stops short, at an X, about two
+ * thirds of the way ("|---- SYN seq=0 ---X        |"). */
+static void
+lad_lost_arrow(const struct lad *l, int to_server, const char *lab)
+{
+	size_t len = strlen(lab), run = l->inner * 2 / 3;
+
+	if (run < len + 10)
+		run = len + 10 <= l->inner ? len + 10 : l->inner;
+	if (!to_server)
+		tvr_pad(l->o, ' ', l->inner - run);
+	tvr_str(l->o, to_server ? "---- " : "X--- ");
+	tv_out_mem(l->o, lab, len);
+	tvr_str(l->o, len ? " " : "");
+	tvr_pad(l->o, '-', run - 6 - len - (len ? 1 : 0));
+	tvr_str(l->o, to_server ? "X" : "-");
+	if (to_server)
+		tvr_pad(l->o, ' ', l->inner - run);
+}
+
 /* An arrow between the bars, its label on it (the caller checked that the
  * label fits: strlen(lab) + 8 <= inner) or none. */
 static void
@@ -327,7 +349,9 @@ lad_arrow(const struct lad *l, int to_server, const char *lab)
 {
 	size_t len = strlen(lab);
 
-	if (len == 0 && to_server) {
+	if (l->lost) {
+		lad_lost_arrow(l, to_server, lab);
+	} else if (len == 0 && to_server) {
 		tvr_pad(l->o, '-', l->inner - 1);
 		tvr_str(l->o, ">");
 	} else if (len == 0) {
@@ -453,10 +477,12 @@ lad_row(const struct lad *l, const struct tv_row *r)
 		lad_between(l, 0, "", lab, ' ', 0);
 	lad_left(l, r->n, tbuf, ls);
 	col(l, r->from == TV_CLIENT ? C_CLIENT : C_SERVER);
+	((struct lad *)l)->lost = r->lost;
 	lad_arrow(l, r->from == TV_CLIENT, lab_fits ? lab : "");
+	((struct lad *)l)->lost = 0;
 	col(l, C_OFF);
 	((struct lad *)l)->hot = r->an.notes != 0 || r->malformed != NULL ||
-	    r->truncated;
+	    r->truncated || r->lost;
 	lad_right(l, rs, notes, place);
 	((struct lad *)l)->hot = 0;
 	if (notes[0] && place == NOTES_BELOW)

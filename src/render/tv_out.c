@@ -465,6 +465,17 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 #define SEP ";" SOFT_S
 #define CAT(str) tvr_cats(buf, size, &k, (str))
 #define NUM(v) tvr_catu(buf, size, &k, (v))
+	/* the lab: what the wire did with it */
+	if (r->lost) {
+		CAT("lost on the wire");
+	} else if ((r->seen & 3) == 3) {
+		tvr_secs(gap, sizeof(gap), r->owd_ns, 6);
+		CAT("one-way ");
+		CAT(gap);
+		CAT(" s");
+	} else if (r->seen) {
+		CAT("not seen leaving the sender");
+	}
 	for (i = 0; i < TV_NOTE_COUNT; i++) {
 		if (!(r->an.notes & (1u << i)))
 			continue;

@@ -13,6 +13,7 @@
 #include "tv_cap.h"
 #include "tv_demo-int.h"
 #include "tv_kview-int.h"
+#include "tv_labrun-int.h"
 #include "tv_priv-int.h"
 #include "tv_run.h"
 #include "tv_sink-int.h"
@@ -45,6 +46,8 @@ struct opts {
 	const char *kdump;	/* --kernel-dump=FILE: the kernel's replies kept */
 	const char *kquery;	/* --kernel-query=PORTS: ask once, print, exit */
 	const char *kfile;	/* --kernel-file=FILE: read the answer from a recording */
+	int lab;		/* --lab (or an impairment) */
+	struct tv_labrun_opts labo;
 };
 
 /* -F: the most a filter file may hold */
@@ -325,7 +328,8 @@ shard_opt(const char *arg, struct tv_run_opts *run)
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
 	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH, OPT_IMMEDIATE,
 	OPT_PRINT, OPT_TSPREC, OPT_COLOR, OPT_SHARD, OPT_GRAPH, OPT_KERNEL,
-	OPT_NO_KERNEL, OPT_KERNEL_DUMP, OPT_KERNEL_QUERY, OPT_KERNEL_FILE };
+	OPT_NO_KERNEL, OPT_KERNEL_DUMP, OPT_KERNEL_QUERY, OPT_KERNEL_FILE,
+	OPT_LAB, OPT_LOSS, OPT_RATE, OPT_DELAY, OPT_REORDER };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -355,6 +359,11 @@ static const struct option longopts[] = {
 	{ "kernel-query", required_argument, NULL, OPT_KERNEL_QUERY },
 	{ "kernel-file", required_argument, NULL, OPT_KERNEL_FILE },
 	{ "dont-verify-checksums", no_argument, NULL, 'K' },
+	{ "lab", no_argument, NULL, OPT_LAB },
+	{ "loss", required_argument, NULL, OPT_LOSS },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "delay", required_argument, NULL, OPT_DELAY },
+	{ "reorder", required_argument, NULL, OPT_REORDER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -538,6 +547,23 @@ one_opt(struct opts *op, int ch, const char *arg)
 	case OPT_DEMO_LIST:
 		tv_demo_print_list(stdout);
 		return TV_EXIT_OK;
+	case OPT_LAB:
+		op->lab = 1;
+		return -1;
+	case OPT_LOSS:
+	case OPT_RATE:
+	case OPT_DELAY:
+	case OPT_REORDER: {
+		static const char *const on[] = { "loss", "rate", "delay", "reorder" };
+		char errbuf[TV_ERRBUF_SIZE];
+
+		op->lab = 1;
+		if (tv_lab_parse(&op->labo.cfg, on[ch - OPT_LOSS], arg, errbuf) < 0) {
+			fprintf(stderr, "%s\n", errbuf);
+			return TV_EXIT_ERROR;
+		}
+		return -1;
+	}
 	case OPT_PACE:
 		if (num_opt("pace (ms)", arg, 0, 10000, &v) < 0)
 			return TV_EXIT_ERROR;
@@ -587,6 +613,37 @@ one_opt(struct opts *op, int ch, const char *arg)
 }
 
 /* The command line into *op; -1 to go on, else the exit status. */
+/* --lab -- SERVER ARGS [:: CLIENT ARGS]: the programs, split in place;
+ * 0, or -1 after a message. */
+static int
+lab_args(struct opts *op, int argc, char **argv)
+{
+	int i;
+
+	if (op->demo.enabled || op->file != NULL || op->live.iface != NULL ||
+	    op->wfile != NULL) {
+		fprintf(stderr, "tcpviz: --lab makes its own hosts and wire and "
+		    "captures there: no --demo, -r, -i or -w with it\n");
+		return -1;
+	}
+	if (optind >= argc || strcmp(argv[optind], "::") == 0) {
+		fprintf(stderr, "tcpviz: --lab runs programs: tcpviz --lab [--loss ...] "
+		    "-- SERVER_CMD [ARGS] :: CLIENT_CMD [ARGS]\n");
+		return -1;
+	}
+	op->labo.server = argv + optind;
+	for (i = optind; i < argc; i++)
+		if (strcmp(argv[i], "::") == 0) {
+			argv[i] = NULL;
+			if (i + 1 < argc)
+				op->labo.client = argv + i + 1;
+			break;
+		}
+	op->labo.user = op->user;
+	op->labo.live = op->live;
+	return 0;
+}
+
 static int
 parse_args(int argc, char **argv, struct opts *op)
 {
@@ -625,6 +682,8 @@ parse_args(int argc, char **argv, struct opts *op)
 		    "no -r and no filter expression with it\n");
 		return TV_EXIT_ERROR;
 	}
+	if (op->lab && lab_args(op, argc, argv) < 0)
+		return TV_EXIT_ERROR;
 	if (op->kfile != NULL && (op->kquery == NULL || op->kdump != NULL)) {
 		fprintf(stderr, "tcpviz: --kernel-file=FILE goes with "
 		    "--kernel-query=PORTS (and without --kernel-dump)\n");
@@ -653,7 +712,7 @@ parse_args(int argc, char **argv, struct opts *op)
 			    "command line is ignored\n", op->ffile);
 		if ((op->filter = read_filter_file(op->ffile)) == NULL)
 			return TV_EXIT_ERROR;
-	} else if (optind < argc &&
+	} else if (!op->lab && optind < argc &&
 	    (op->filter = join_args(argc - optind, argv + optind)) == NULL) {
 		fprintf(stderr, "tcpviz: out of memory\n");
 		return TV_EXIT_ERROR;
@@ -887,6 +946,12 @@ main(int argc, char **argv)
 			return TV_EXIT_ERROR;
 		}
 		return tv_demo_main(&op.demo, &op.run);
+	}
+	if (op.lab) {
+		op.labo.filter = op.filter;
+		status = tv_labrun_main(&op.labo, &op.run);
+		free(op.filter);
+		return status;
 	}
 	if ((cap = open_input(&op, errbuf)) == NULL) {
 		free(op.filter);

@@ -321,7 +321,8 @@ tv_run_shard_of(const struct tv_pkt *pkt, uint32_t shards)
  * another worker (then it is not counted here at all).  Frames that are
  * neither TCP nor UDP are counted by share 1 only. */
 static int
-take(struct tv_run *run, const struct tv_rec *rec, int link)
+take(struct tv_run *run, const struct tv_rec *rec, int link,
+    const struct tv_pair_pkt *pp)
 {
 	const struct tv_renderer *r = run->o.renderer;
 	struct tv_pkt pkt;
@@ -339,6 +340,11 @@ take(struct tv_run *run, const struct tv_rec *rec, int link)
 	pkt.ts_nsec = rec->ts_nsec;
 	if (tv_decode_opts(link, rec->data, rec->caplen, rec->wirelen,
 	    run->o.no_cksum ? 0 : TV_DEC_CKSUM, &pkt) == 0) {
+		if (pp != NULL) {
+			pkt.seen = pp->seen;
+			pkt.lost = pp->lost;
+			pkt.owd_ns = pp->owd_ns;
+		}
 		if (run->o.shards &&
 		    tv_run_shard_of(&pkt, run->o.shards) != run->o.shard)
 			return 0;
@@ -368,6 +374,55 @@ take(struct tv_run *run, const struct tv_rec *rec, int link)
 	return 1;
 }
 
+/* The lab: did this end send the record (its source is the end's host)? */
+static int
+lab_sent(const struct tv_run *run, const struct tv_rec *rec, int link)
+{
+	const struct tv_addr *a;
+	struct tv_pkt pkt;
+
+	pkt.n = 0;
+	pkt.ts_sec = 0;
+	pkt.ts_nsec = 0;
+	if (tv_decode_opts(link, rec->data, rec->caplen, rec->wirelen, 0,
+	    &pkt) != 0 && pkt.src.family == 0)
+		return 0;
+	a = &run->o.lab_addr[rec->end][pkt.src.family == 6];
+	return a->family == pkt.src.family &&
+	    memcmp(a->a, pkt.src.a, sizeof(a->a)) == 0;
+}
+
+/* The lab: every packet the pair has decided by now, drawn in order;
+ * all of them when `all`.  0, or 1 to leave the loop. */
+static int
+lab_take(struct tv_run *run, int link, int64_t now, int all)
+{
+	const struct tv_pair_pkt *pp;
+
+	while ((pp = all ? tv_pair_drain(run->o.pair) :
+	    tv_pair_next(run->o.pair, now)) != NULL) {
+		struct tv_rec r = { .data = pp->data, .caplen = pp->caplen,
+		    .wirelen = pp->wirelen, .ts_sec = pp->ts_ns / 1000000000,
+		    .ts_nsec = (uint32_t)(pp->ts_ns % 1000000000) };
+
+		run->frames++;
+		if (!take(run, &r, link, pp))
+			continue;
+		if (run->stop < 0)
+			return 1;
+		if (run->o.count && ++run->matched >= run->o.count)
+			return 1;
+	}
+	return 0;
+}
+
+void
+tv_run_lab_drain(struct tv_run *run, struct tv_cap *cap)
+{
+	if (run->o.pair != NULL)
+		lab_take(run, tv_cap_link(cap), 0, 1);
+}
+
 enum tv_run_end
 tv_run_loop(struct tv_run *run, struct tv_cap *cap)
 {
@@ -387,15 +442,29 @@ tv_run_loop(struct tv_run *run, struct tv_cap *cap)
 			/* an interrupted read is no damage */
 			return tv_run_signalled ? TV_RUN_DONE : TV_RUN_DAMAGED;
 		case TV_CAP_IDLE:	/* live: time passes when nothing comes */
+			if (run->o.pair && lab_take(run, link, tv_wall_ns(), 0))
+				return run->stop < 0 ? TV_RUN_DAMAGED : TV_RUN_DONE;
 			tv_run_reap_now(run);
 			continue;
 		case TV_CAP_PACKET:
 			break;
 		}
+		if (run->o.pair) {
+			/* the lab: held until the other end's copy came or
+			 * could not come any more */
+			if (lab_take(run, link, tv_wall_ns(), 0))
+				return run->stop < 0 ? TV_RUN_DAMAGED : TV_RUN_DONE;
+			if (match)
+				tv_pair_add(run->o.pair, rec.end,
+				    lab_sent(run, &rec, link),
+				    tv_ns(rec.ts_sec, rec.ts_nsec), rec.data,
+				    rec.caplen, rec.wirelen);
+			continue;
+		}
 		run->frames++;
 		if (!match)
 			continue;
-		if (!take(run, &rec, link))
+		if (!take(run, &rec, link, NULL))
 			continue;
 		if (run->stop < 0)
 			return TV_RUN_DAMAGED;

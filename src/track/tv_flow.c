@@ -536,6 +536,7 @@ tv_flow_row(const struct tv_conn *c, const struct tv_pkt *pkt,
 		.ttl = pkt->ttl, .has_ipid = pkt->has_ipid, .ipid = pkt->ipid,
 		.ts_val = pkt->ts_val, .ts_ecr = pkt->ts_ecr,
 		.ck_l4 = pkt->ck_l4, .ck_got = pkt->ck_got, .ck_want = pkt->ck_want,
+		.seen = pkt->seen, .lost = pkt->lost, .owd_ns = pkt->owd_ns,
 	};
 	memcpy(r->sack, pkt->sack, sizeof(r->sack));
 }

@@ -227,6 +227,8 @@ tv_tcp_state_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 {
 	struct tv_tcp_side *s = &t->s[from], *o = &t->s[!from];
 	int rst = pkt->flags & TV_TH_RST, ack_syn = 0, ack_fin = 0;
+	struct tv_tcp_side peer = *o;
+	uint8_t peer_state = t->state[!from];
 
 	one_direction(t, pkt, from, out);
 	t->seen[from] = 1;
@@ -237,6 +239,12 @@ tv_tcp_state_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 		t->init_state[1] = TV_ST_CLOSED;
 	if (!t->closed)
 		states(t, pkt, from, ack_syn, ack_fin);
+	if (pkt->lost) {
+		/* lost on the wire (the lab): the sender acted on it, the
+		 * peer never learnt what it said */
+		*o = peer;
+		t->state[!from] = peer_state;
+	}
 	if (rst) {
 		s->rst = 1;
 		if (t->first_rst < 0) {
