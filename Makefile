@@ -3,6 +3,7 @@
 #   src/decode src/track src/render   the core library build/libtcpviz.a (no I/O)
 #   src/capture                       libpcap, for tcpviz
 #   src/kernel                        sock_diag (libnl-idiag) and /proc, for tcpviz --kernel
+#   src/lab                           the lab: hosts in network namespaces (libnl-route, libnftables)
 #   src/tcpviz                        the tcpviz program: main, run loop, demo
 #   src/progs                         tcpviz-server and tcpviz-client
 #   src/craft                         tcpviz-craft, the raw-socket segment crafter
@@ -32,7 +33,7 @@ UTIL_OBJ := $(UTIL_SRC:src/%.c=build/%.o)
 LIB      := build/libtcpviz.a
 
 PROGS    :=
-include src/capture/build.mk src/kernel/build.mk src/tcpviz/build.mk src/progs/build.mk \
+include src/capture/build.mk src/kernel/build.mk src/lab/build.mk src/tcpviz/build.mk src/progs/build.mk \
 	src/craft/build.mk
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -11,7 +11,8 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 
 ASAN_CORE_OBJ := $(CORE_SRC:src/%.c=build/asan/%.o)
 ASAN_PROG_OBJ := $(TCPVIZ_SRC:src/%.c=build/asan/%.o) $(CAP_SRC:src/%.c=build/asan/%.o) \
-	$(KERN_SRC:src/%.c=build/asan/%.o) $(UTIL_SRC:src/%.c=build/asan/%.o)
+	$(KERN_SRC:src/%.c=build/asan/%.o) $(LAB_SRC:src/%.c=build/asan/%.o) \
+	$(UTIL_SRC:src/%.c=build/asan/%.o)
 ASAN_LIB      := build/asan/libtcpviz.a
 ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 
@@ -21,7 +22,7 @@ asan: deps tcpviz-asan $(ASAN_UNIT_BIN)
 
 tcpviz-asan: $(ASAN_PROG_OBJ) $(ASAN_LIB)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(ASAN_PROG_OBJ) $(ASAN_LIB) $(PCAP_LIBS) \
-	    $(KERN_LIBS) -lpthread
+	    $(KERN_LIBS) $(LAB_LIBS) -lpthread
 
 $(ASAN_LIB): $(ASAN_CORE_OBJ)
 	@rm -f $@

@@ -22,7 +22,7 @@ if [ "${1:-}" = --check ]; then
 	shift
 fi
 
-need_pc="libpcap libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 cmocka"
+need_pc="libpcap libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 libnftables cmocka"
 missing=""
 
 have_pc() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
@@ -37,6 +37,7 @@ for m in $need_pc; do
 		libnl-3.0) missing="$missing libnl-3-dev" ;;
 		libnl-route-3.0) missing="$missing libnl-route-3-dev" ;;
 		libnl-idiag-3.0) missing="$missing libnl-idiag-3-dev" ;;
+		libnftables) missing="$missing libnftables-dev" ;;
 		cmocka) missing="$missing libcmocka-dev" ;;
 		esac
 	fi

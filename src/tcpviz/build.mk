@@ -4,9 +4,9 @@ TCPVIZ_SRC := src/tcpviz/tcpviz.c src/tcpviz/tv_run.c src/tcpviz/tv_demo.c \
 	src/tcpviz/tv_kview.c
 TCPVIZ_OBJ := $(TCPVIZ_SRC:src/%.c=build/%.o)
 
-tcpviz: $(TCPVIZ_OBJ) $(CAP_OBJ) $(KERN_OBJ) $(UTIL_OBJ) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $(TCPVIZ_OBJ) $(CAP_OBJ) $(KERN_OBJ) $(UTIL_OBJ) $(LIB) \
-	    $(PCAP_LIBS) $(KERN_LIBS) -lpthread
+tcpviz: $(TCPVIZ_OBJ) $(CAP_OBJ) $(KERN_OBJ) $(LAB_OBJ) $(UTIL_OBJ) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(TCPVIZ_OBJ) $(CAP_OBJ) $(KERN_OBJ) $(LAB_OBJ) $(UTIL_OBJ) \
+	    $(LIB) $(PCAP_LIBS) $(KERN_LIBS) $(LAB_LIBS) -lpthread
 
 # the kernel's view, driven by the run loop over a capture, answers scripted
 KVIEW_TEST_OBJ := build/tcpviz/tv_kview.o build/tcpviz/tv_run.o $(CAP_OBJ) $(KERN_OBJ) \
