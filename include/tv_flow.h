@@ -80,6 +80,8 @@ struct tv_conn {
 	int64_t first_sec, last_sec;
 	uint32_t first_nsec, last_nsec;
 	uint64_t pkts[2];
+	uint32_t lost[2];	/* the lab: packets each side sent that the wire lost */
+	uint32_t owd_max_ns;	/* the lab: the longest one-way time */
 	uint64_t bytes[2];	/* payload bytes: TCP each byte once (tv_tcp_side.payload),
 				   UDP as the headers state them */
 

@@ -98,6 +98,10 @@ int tv_lab_have_netem(void);
  */
 int tv_lab_up(struct tv_lab *lab, const struct tv_lab_cfg *cfg, char *errbuf);
 
+/* Frames one MTU each at every interface of the lab (TSO, GSO, GRO
+ * off): 0, or -1 with one line in errbuf.  (tv_lab_up does it.) */
+int tv_lab_plain_frames(const struct tv_lab *lab, char *errbuf);
+
 /* Move the calling thread into host's namespace (-1, errno), and back. */
 int tv_lab_enter(const struct tv_lab *lab, enum tv_lab_host host);
 int tv_lab_leave(const struct tv_lab *lab);

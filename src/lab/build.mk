@@ -4,7 +4,7 @@
 # and runs programs in them; tv_lab_nft.c loads the nftables rules
 # (libnftables); tv_lab_opt.c parses the impairment options.  It captures
 # through src/capture (tv_cap_open_live in a host's namespace).
-LAB_SRC  := src/lab/tv_lab.c src/lab/tv_lab_nft.c src/lab/tv_lab_opt.c
+LAB_SRC  := src/lab/tv_lab.c src/lab/tv_lab_nft.c src/lab/tv_lab_opt.c src/lab/tv_lab_eth.c
 LAB_OBJ  := $(LAB_SRC:src/%.c=build/%.o)
 LAB_LIBS  = $(call pc_libs,libnl-3.0 libnl-route-3.0 libnftables) -lm
 TEST_OBJ_test_lab = $(LAB_OBJ) $(CAP_OBJ) $(LAB_LIBS) $(PCAP_LIBS)

@@ -33,6 +33,7 @@ struct opts {
 	int nmsgs;
 	long count;
 	int have_count;
+	int keep_going;		/* --keep-going: a UDP echo that does not come back is a gap */
 };
 
 static int quiet;
@@ -129,9 +130,10 @@ echo_udp(int fd, const char *msg, size_t len, char *buf)
 	n = tv_sock_read(fd, buf, CHUNK, timeout_ms, errbuf);
 	if (n < 0 && errno == ECONNREFUSED && udp_retry)
 		return 2;	/* port unreachable: run_echo() tries the next */
-	if (n < 0 && errno == ETIMEDOUT)
-		return fail("udp %s: no echo within %g s", peer,
-		    timeout_ms / 1000.0);
+	if (n < 0 && errno == ETIMEDOUT) {
+		fail("udp %s: no echo within %g s", peer, timeout_ms / 1000.0);
+		return 3;
+	}
 	if (n < 0)
 		return fail("udp %s: %s", peer, errbuf);
 	if ((size_t)n != len || memcmp(buf, msg, len) != 0)
@@ -145,7 +147,7 @@ echo_all(const struct opts *o, int fd, char *buf)
 {
 	size_t len;
 	long i;
-	int j, r;
+	int j, r, gaps = 0;
 
 	for (i = 0; i < o->count; i++)
 		for (j = 0; j < o->nmsgs; j++) {
@@ -154,12 +156,21 @@ echo_all(const struct opts *o, int fd, char *buf)
 			r = o->udp ? echo_udp(fd, o->msgs[j], len, buf) :
 			    echo_tcp(fd, o->msgs[j], len, buf);
 			udp_retry = 0;
+			if (r == 3 && o->keep_going) {
+				/* UDP resends nothing: the application sees a gap */
+				printf("(no echo of '%s')\n", o->msgs[j]);
+				gaps++;
+				continue;
+			}
 			if (r != 0)
-				return r;
+				return r == 3 ? 1 : r;
 			fwrite(buf, 1, len, stdout);
 			putchar('\n');
 		}
-	return 0;
+	if (gaps)
+		note("udp %s: %d of %ld datagram(s) had no echo", peer, gaps,
+		    o->count * o->nmsgs);
+	return gaps ? 1 : 0;
 }
 
 /*
@@ -420,6 +431,8 @@ usage(FILE *fp)
 "  --udp              UDP echo: send each MESSAGE as a datagram and wait for it\n"
 "                     to come back\n"
 "  --count N          send the messages N times (default 1; echo only)\n"
+"  --keep-going       --udp: a datagram whose echo does not come back is a\n"
+"                     gap: say so and send the next (exit status 1 at the end)\n"
 "  --timeout SEC      give up when a connect or a wait for data takes longer\n"
 "                     (default %d; %d with --udp; fractions allowed)\n"
 "  -q                 no progress lines on stderr, only errors\n"
@@ -466,12 +479,14 @@ parse_timeout(const char *s)
 static int
 parse_options(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_UDP = 256, OPT_GREET, OPT_SEND, OPT_COUNT, OPT_TIMEOUT };
+	enum { OPT_UDP = 256, OPT_GREET, OPT_SEND, OPT_COUNT, OPT_TIMEOUT,
+		OPT_KEEP_GOING };
 	static const struct option longopts[] = {
 		{ "udp", no_argument, NULL, OPT_UDP },
 		{ "greet", no_argument, NULL, OPT_GREET },
 		{ "send", required_argument, NULL, OPT_SEND },
 		{ "count", required_argument, NULL, OPT_COUNT },
+		{ "keep-going", no_argument, NULL, OPT_KEEP_GOING },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -502,6 +517,9 @@ parse_options(int argc, char **argv, struct opts *o)
 			if (parse_timeout(optarg) < 0)
 				return bad_usage("invalid --timeout '%s' (seconds, more "
 				    "than 0)", optarg);
+			break;
+		case OPT_KEEP_GOING:
+			o->keep_going = 1;
 			break;
 		case 'q':
 			quiet = 1;

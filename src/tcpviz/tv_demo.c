@@ -13,6 +13,7 @@
 
 #include "tv_demo-int.h"
 #include "tv_kview-int.h"
+#include "tv_labdemo-int.h"
 #include "tv_priv-int.h"
 #include "tv_scen-int.h"
 #include "tv_tcp.h"
@@ -36,6 +37,8 @@ struct demo {
 	struct scen_runner sr;
 	uint16_t port[MAX_SCEN];
 	int want[MAX_SCEN];
+	int want_lab[MAX_SCEN];	/* the lab's scenarios (tv_labdemo.c) */
+	int any_lo, any_lab;
 	int cur;		/* scenario being run, or -1 */
 	int end_status;		/* the runner's status for the current scenario */
 	int ended;
@@ -55,6 +58,7 @@ tv_demo_print_list(FILE *fp)
 
 	for (i = 0; i < tv_nscenarios; i++)
 		fprintf(fp, "%-11s %s\n", tv_scenarios[i].name, tv_scenarios[i].caption);
+	tv_labdemo_print_list(fp);
 }
 
 static int
@@ -66,6 +70,9 @@ parse_list(struct demo *d, const char *list)
 	if (list == NULL || *list == '\0') {
 		for (i = 0; i < tv_nscenarios; i++)
 			d->want[i] = 1;
+		for (i = 0; i < tv_labdemo_count(); i++)
+			d->want_lab[i] = 1;
+		d->any_lo = d->any_lab = 1;
 		return 0;
 	}
 	snprintf(buf, sizeof(buf), "%s", list);
@@ -73,12 +80,15 @@ parse_list(struct demo *d, const char *list)
 		for (i = 0; i < tv_nscenarios; i++)
 			if (strcmp(tok, tv_scenarios[i].name) == 0)
 				break;
-		if (i == tv_nscenarios) {
+		if (i < tv_nscenarios) {
+			d->want[i] = any = d->any_lo = 1;
+		} else if ((i = tv_labdemo_find(tok)) >= 0) {
+			d->want_lab[i] = any = d->any_lab = 1;
+		} else {
 			fprintf(stderr, "tcpviz: --demo: no scenario '%s' "
 			    "(tcpviz --demo-list shows them)\n", tok);
 			return -1;
 		}
-		d->want[i] = any = 1;
 	}
 	return any ? 0 : -1;
 }
@@ -454,10 +464,10 @@ demo_loop(struct demo *d, struct tv_run *run, struct tv_cap *cap)
 	return TV_EXIT_OK;
 }
 
-int
-tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
+/* The loopback scenarios: captured on lo, drawn, checked. */
+static int
+demo_loopback(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *ro)
 {
-	static struct demo d;
 	static struct tv_run run;
 	struct tv_run_opts opts = *ro;
 	struct tv_kview *kv = NULL;
@@ -466,15 +476,8 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 	int status;
 	pid_t child;
 
-	memset(&d, 0, sizeof(d));
-	d.cur = -1;
-	d.run = &run;
-	d.sr.user = o->user;
-	d.sr.port = d.port;
-	d.sr.want = d.want;
-	d.absolute = ro->ro.absolute;
-	if (tv_nscenarios > MAX_SCEN || parse_list(&d, o->list) < 0 ||
-	    find_programs(&d.sr) < 0 || pick_ports(&d, filter, sizeof(filter)) < 0)
+	d->run = &run;
+	if (pick_ports(d, filter, sizeof(filter)) < 0)
 		return TV_EXIT_ERROR;
 	if ((cap = open_capture(o, filter, run.errbuf)) == NULL)
 		return TV_EXIT_ERROR;
@@ -482,34 +485,106 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 	opts.linger_ns = 300 * 1000000ULL;
 	opts.pace_ms = o->pace_ms >= 0 ? o->pace_ms : (isatty(1) ? 60 : 0);
 	opts.on_conn = on_conn;
-	opts.on_conn_ctx = &d;
+	opts.on_conn_ctx = d;
 	opts.aux_fd = -1;
 	opts.on_aux = on_ctl;
-	opts.aux_ctx = &d;
+	opts.aux_ctx = d;
 	if (tv_run_init(&run, &opts) < 0) {
 		tv_cap_close(cap);
 		return TV_EXIT_ERROR;
 	}
 	tv_run_signals();
 	/* the runner first: it keeps root, we give it up before any output */
-	if ((child = start_runner(&d, o, cap, run.errbuf)) < 0) {
+	if ((child = start_runner(d, o, cap, run.errbuf)) < 0) {
 		tv_cap_close(cap);
 		return TV_EXIT_ERROR;
 	}
 	if (o->kernel && (kv = tv_kview_start(&run, -1, run.errbuf)) == NULL)
 		fprintf(stderr, "tcpviz: --demo: no kernel view (%s)\n", run.errbuf);
-	d.kv = kv;
+	d->kv = kv;
 	tv_run_say(&run, 4, "tcpviz demo: capturing on lo (filter: %s)", filter);
-	run.o.aux_fd = d.sr.ctl[0];
-	status = demo_loop(&d, &run, cap);
-	d.kv = NULL;
+	run.o.aux_fd = d->sr.ctl[0];
+	status = demo_loop(d, &run, cap);
+	d->kv = NULL;
 	tv_kview_stop(kv);
-	stop_runner(&d, child);
+	stop_runner(d, child);
 	run.o.on_conn = NULL;
 	run.o.on_aux = NULL;
 	say_blank(&run);
 	tv_run_finish(&run);
 	if (tv_cap_close(cap) != 0)
 		fprintf(stderr, "tcpviz: %s: writing the capture failed\n", o->wfile);
-	return demo_status(&d, &run, status);
+	return demo_status(d, &run, status);
+}
+
+/* The lab's scenarios, each in a lab of its own (root: the lab needs it). */
+static int
+demo_lab(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *ro)
+{
+	struct tv_run_opts opts = *ro;
+	struct tv_labdemo_opts lo = { .server = d->sr.server,
+	    .client = d->sr.client, .user = o->user, .ro = &opts };
+	int status, failures = 0;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "tcpviz: --demo: the lab's scenarios make network "
+		    "namespaces and need root: skipped (sudo tcpviz --demo)\n");
+		return TV_EXIT_OK;
+	}
+	opts.live = 1;
+	opts.pace_ms = o->pace_ms >= 0 ? o->pace_ms : (isatty(1) ? 60 : 0);
+	status = tv_labdemo_run(d->want_lab, &lo, &failures);
+	if (status == TV_EXIT_OK && tv_run_signalled) {
+		fprintf(stderr, "tcpviz: demo interrupted\n");
+		return TV_EXIT_DEMO;
+	}
+	if (status == TV_EXIT_OK && failures) {
+		fprintf(stderr, "tcpviz: demo: %d scenario%s in the lab did not go "
+		    "as expected\n", failures, failures == 1 ? "" : "s");
+		return TV_EXIT_DEMO;
+	}
+	return status;
+}
+
+/* Both: the loopback part in a child (it gives up root), then the lab. */
+static int
+demo_both(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *ro)
+{
+	pid_t child;
+	int st, lo_status, lab_status;
+
+	tv_run_signals();
+	fflush(NULL);
+	if ((child = fork()) < 0) {
+		fprintf(stderr, "tcpviz: fork: %s\n", strerror(errno));
+		return TV_EXIT_ERROR;
+	}
+	if (child == 0)
+		exit(demo_loopback(d, o, ro));
+	while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+		;
+	lo_status = WIFEXITED(st) ? WEXITSTATUS(st) : TV_EXIT_ERROR;
+	if (tv_run_signalled || lo_status == TV_EXIT_ERROR)
+		return lo_status == TV_EXIT_OK ? TV_EXIT_DEMO : lo_status;
+	lab_status = demo_lab(d, o, ro);
+	return lo_status != TV_EXIT_OK ? lo_status : lab_status;
+}
+
+int
+tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
+{
+	static struct demo d;
+
+	memset(&d, 0, sizeof(d));
+	d.cur = -1;
+	d.sr.user = o->user;
+	d.sr.port = d.port;
+	d.sr.want = d.want;
+	d.absolute = ro->ro.absolute;
+	if (tv_nscenarios > MAX_SCEN || tv_labdemo_count() > MAX_SCEN ||
+	    parse_list(&d, o->list) < 0 || find_programs(&d.sr) < 0)
+		return TV_EXIT_ERROR;
+	if (d.any_lo && d.any_lab)
+		return demo_both(&d, o, ro);
+	return d.any_lo ? demo_loopback(&d, o, ro) : demo_lab(&d, o, ro);
 }

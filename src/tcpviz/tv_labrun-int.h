@@ -19,6 +19,12 @@ struct tv_labrun_opts {
 	tv_run_conn_fn on_conn;
 	void *on_conn_ctx;
 	int quiet;		/* no "the lab:" line on stderr (the demo says its own) */
+	/* the demo's: called once the run is set up, before the server
+	 * starts (the scenario's caption), and after the last packet was
+	 * drawn and every connection handed out (its check) */
+	void (*begin)(struct tv_run *run, void *ctx);
+	void (*end)(struct tv_run *run, void *ctx);
+	void *hook_ctx;
 	int client_status;	/* out: the client's exit status (-1: killed, none) */
 };
 

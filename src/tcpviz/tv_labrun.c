@@ -19,7 +19,7 @@
 #define RATE_HOLD_MS	1500	/* ... plus this behind a rate limit's queue */
 #define LAB_SNAPLEN	2048	/* the lab's MTU is 1500 and no offload joins frames */
 
-enum phase { WAIT_SERVER, CLIENT, LINGER };
+enum phase { WAIT_SERVER, CLIENT, LINGER, DONE };
 
 struct labrun {
 	struct tv_labrun_opts *lo;
@@ -30,6 +30,7 @@ struct labrun {
 	pid_t server, client;
 	enum phase phase;
 	int64_t since_ns;	/* when the phase began */
+	uint64_t hold_ns;	/* the pair's */
 	int failed;
 };
 
@@ -161,12 +162,18 @@ lab_tick(void *ctx)
 	int64_t now = tv_wall_ns(), ms = (now - lr->since_ns) / 1000000;
 	int st;
 
-	if (lr->run->stop)
+	if (lr->run->stop || lr->phase == DONE)
 		return;
-	if (lr->phase != LINGER && reap(&lr->server, &st)) {
-		lab_fail(lr, "the %s exited (status %d) before its client was done",
+	if (lr->phase == WAIT_SERVER && reap(&lr->server, &st)) {
+		lab_fail(lr, "the %s exited (status %d) before it listened",
 		    "server", st);
 		return;
+	}
+	if (lr->server > 0 && reap(&lr->server, &st) && lr->client <= 0 &&
+	    lr->phase == CLIENT) {
+		/* no client: the run ends with the server */
+		lr->phase = LINGER;
+		lr->since_ns = now;
 	}
 	switch (lr->phase) {
 	case WAIT_SERVER:
@@ -191,6 +198,8 @@ lab_tick(void *ctx)
 		if (ms >= lr->lo->linger_ms)
 			lr->run->stop = 1;
 		break;
+	case DONE:
+		break;
 	}
 }
 
@@ -206,6 +215,8 @@ open_ends(struct labrun *lr, char *errbuf)
 	if (live.snaplen == 0)
 		live.snaplen = LAB_SNAPLEN;
 	live.timeout_ms = 20;
+	if (live.digits == 0)
+		live.digits = 9;	/* one-way times are microseconds */
 	if (asprintf(&filter, lr->lo->filter ? "(tcp or udp) and (%s)" :
 	    "tcp or udp", lr->lo->filter) < 0)
 		return NULL;
@@ -252,6 +263,7 @@ lab_run_opts(struct labrun *lr, const struct tv_run_opts *ro,
 		if (HOLD_MS * 1000000ULL + extra * 1000000ULL > pc.hold_ns)
 			pc.hold_ns = HOLD_MS * 1000000ULL + extra * 1000000ULL;
 	}
+	lr->hold_ns = pc.hold_ns;
 	*o = *ro;
 	if ((o->pair = tv_pair_new(&pc)) == NULL)
 		return -1;
@@ -281,6 +293,8 @@ lab_draw(struct labrun *lr, struct tv_cap *cap, struct tv_run_opts *o)
 		return TV_EXIT_ERROR;
 	}
 	lr->run = &run;
+	if (lr->lo->begin)
+		lr->lo->begin(&run, lr->lo->hook_ctx);
 	lr->since_ns = tv_wall_ns();
 	lr->server = tv_lab_spawn(&lr->lab, TV_LAB_SERVER, lr->lo->server, NULL,
 	    lr->uid, lr->gid, run.errbuf);
@@ -290,10 +304,22 @@ lab_draw(struct labrun *lr, struct tv_cap *cap, struct tv_run_opts *o)
 		return TV_EXIT_ERROR;
 	}
 	end = tv_run_loop(&run, cap);
+	if (end == TV_RUN_DONE && !tv_run_signalled &&
+	    !(run.o.count && run.matched >= run.o.count)) {
+		/* what the captures still hold, and the copies on their way */
+		lr->phase = DONE;
+		run.stop = 0;
+		run.deadline_ns = tv_wall_ns() + (int64_t)lr->hold_ns + 50000000;
+		end = tv_run_loop(&run, cap);
+	}
 	tv_run_lab_drain(&run, cap);
-	if (lr->lo->client_status > 0)
+	if (lr->lo->end) {
+		tv_run_flush_conns(&run);	/* UDP flows never close */
+		lr->lo->end(&run, lr->lo->hook_ctx);
+	} else if (lr->lo->client_status > 0) {
 		tv_run_say(&run, 8, "tcpviz: the client exited with status %d",
 		    lr->lo->client_status);
+	}
 	status = end == TV_RUN_DAMAGED ? TV_EXIT_CUT :
 	    lr->failed ? TV_EXIT_ERROR : TV_EXIT_OK;
 	tv_run_finish(&run);
@@ -319,6 +345,11 @@ tv_labrun_main(struct tv_labrun_opts *lo, const struct tv_run_opts *ro)
 		return TV_EXIT_ERROR;
 	if (tv_lab_up(&lr.lab, &lo->cfg, errbuf) < 0) {
 		fprintf(stderr, "%s\n", errbuf);
+		return TV_EXIT_ERROR;
+	}
+	if (tv_lab_plain_frames(&lr.lab, errbuf) < 0) {
+		fprintf(stderr, "%s\n", errbuf);
+		tv_lab_down(&lr.lab);
 		return TV_EXIT_ERROR;
 	}
 	if ((cap = open_ends(&lr, errbuf)) == NULL) {

@@ -428,7 +428,8 @@ tv_run_loop(struct tv_run *run, struct tv_cap *cap)
 {
 	int link = tv_cap_link(cap);
 
-	run->o.ro.ts_digits = tv_cap_ts_digits(cap);
+	/* the lab captures in ns for the one-way times, and draws in us */
+	run->o.ro.ts_digits = run->o.pair ? 6 : tv_cap_ts_digits(cap);
 	while (!tv_run_signalled && !tv_run_output_failed(run)) {
 		struct tv_rec rec;
 		int match;

@@ -209,6 +209,9 @@ async_start(void)
 
 	if ((as.ring = malloc(RING)) == NULL)
 		return -1;
+	/* after an end (the lab's demo runs one after another): anew */
+	as.head = as.len = 0;
+	as.closing = as.abandon = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_wake;	/* no SA_RESTART */
 	sigaction(SIGUSR1, &sa, NULL);

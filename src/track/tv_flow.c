@@ -621,6 +621,10 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 	c->last_sec = pkt->ts_sec;
 	c->last_nsec = pkt->ts_nsec;
 	c->pkts[side]++;
+	if (pkt->lost && c->lost[side] < UINT32_MAX)
+		c->lost[side]++;
+	if (pkt->owd_ns > c->owd_max_ns)
+		c->owd_max_ns = pkt->owd_ns;
 	if (c->proto != 6 && pkt->ck_l4 != TV_CK_INCORRECT)
 		c->bytes[side] += pkt->len;
 	if (c->proto != 6)
