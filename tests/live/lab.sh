@@ -1,0 +1,234 @@
+#!/bin/sh
+# tests/live/lab.sh: the lab (tcpviz --lab, --demo=loss ...): real namespaces, loss and rate on the wire, both ends joined, nothing left after and nothing leaked to the host; needs root.
+#
+# Every lab scenario of the demo runs on a pseudo-terminal of 80 columns
+# (and loss on one of 200) and must say "as expected", with the words of
+# what happened on the wire in its rows; the tutorials' Python echo pair
+# runs through --lab on a lossy wire; JSON carries where each packet was
+# seen.  Meanwhile a capture on the host's "any" must see none of the
+# lab's addresses, and afterwards no namespace, veth or bridge of the lab
+# may be left, even after tcpviz was killed with SIGKILL.  Prints "ok
+# NAME" / "FAIL NAME: why" / "skip NAME: why", then "lab: N passed, M failed".
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/live/lib.sh
+live_setup
+T=120
+
+# without programs: one line, exit 1 (no root needed to say so)
+"$TCPVIZ" --lab >"$tmp/u.out" 2>"$tmp/u.err"
+st=$?
+if [ $st = 1 ] && [ "$(wc -l <"$tmp/u.err")" = 1 ] && grep -q "SERVER_CMD" "$tmp/u.err"; then
+	ok lab-usage
+else
+	bad lab-usage "exit $st" "$tmp/u.err"
+fi
+"$TCPVIZ" --lab --loss 150% -- true >"$tmp/u.out" 2>"$tmp/u.err"
+st=$?
+if [ $st = 1 ] && [ "$(wc -l <"$tmp/u.err")" = 1 ] && grep -q "150%" "$tmp/u.err"; then
+	ok lab-bad-loss
+else
+	bad lab-bad-loss "exit $st" "$tmp/u.err"
+fi
+
+if [ $is_root = 0 ]; then
+	needroot lab
+	echo "lab: $passed passed, $failed failed"
+	[ $failed = 0 ]
+	exit
+fi
+
+# not root: one clear line
+setpriv --reuid 65534 --regid 65534 --clear-groups "$TCPVIZ" --lab -- true \
+    >"$tmp/nr.out" 2>"$tmp/nr.err"
+st=$?
+if [ $st = 1 ] && [ "$(wc -l <"$tmp/nr.err")" = 1 ] && grep -q "needs root" "$tmp/nr.err"; then
+	ok lab-not-root
+else
+	bad lab-not-root "exit $st" "$tmp/nr.err"
+fi
+
+# the network namespaces in use now (every task's), and the host's links
+netns_now() {
+	for f in /proc/[0-9]*/task/[0-9]*/ns/net; do
+		readlink "$f" 2>/dev/null
+	done | sort -u
+}
+netns_now >"$tmp/ns.before"
+ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort >"$tmp/links.before"
+ip netns list 2>/dev/null | sort >"$tmp/named.before"
+
+# a watch on the host: none of the lab's frames may reach it
+tcpdump -i any -n -w "$tmp/host.pcap" 'net 192.0.2.0/24 or net fd54:7669:7a00::/64' \
+    2>"$tmp/host.err" &
+tdpid=$!
+pids="$pids $tdpid"
+sleep 1
+
+# every lab scenario on an 80-column terminal
+LAB="loss syn-loss synack-loss ack-loss fin-loss udp-loss rate"
+python3 tests/pty.py --cols 80 --timeout $T --out "$tmp/demo80.out" -- \
+    "$TCPVIZ" --demo=$(echo $LAB | tr ' ' ,) >/dev/null 2>&1
+st=$?
+if [ $st = 0 ]; then
+	ok lab-demo-exit
+else
+	bad lab-demo-exit "exit $st" "$tmp/demo80.out"
+fi
+for s in $LAB; do
+	if grep -q -- "--- $s: as expected" "$tmp/demo80.out"; then
+		ok "lab-demo-$s"
+	else
+		bad "lab-demo-$s" "no '--- $s: as expected'" "$tmp/demo80.out"
+	fi
+done
+# the rows name what the wire did: per scenario, between its === and ---
+sed 's/\x1b\[[0-9;]*m//g' "$tmp/demo80.out" >"$tmp/demo80.txt"
+rows_of() {
+	sed -n "/=== $1 (the lab)/,/--- $1: /p" "$tmp/demo80.txt"
+}
+want_rows() {	# NAME MIN PATTERN: at least MIN rows matching
+	n=$(rows_of "$1" | grep -c -- "$3")
+	if [ "$n" -ge "$2" ]; then
+		ok "lab-rows-$1-$4"
+	else
+		bad "lab-rows-$1-$4" "$n rows with '$3', want $2 or more" "$tmp/demo80.out"
+	fi
+}
+want_rows loss 2 'X .*lost on the wire' lost
+want_rows loss 2 'retransmission' retrans
+want_rows loss 3 'dup-ack #' dupack
+want_rows syn-loss 2 'SYN seq=0 -*X' synlost
+want_rows syn-loss 1 'SYN retry #2' retry
+want_rows synack-loss 1 'X--- SYN,ACK' lost
+want_rows ack-loss 1 'ACK seq=1 ack=1 -*X' lost
+want_rows fin-loss 1 'FIN,ACK.*X' lost
+want_rows fin-loss 1 'retransmission' retrans
+want_rows udp-loss 2 'UDP len=[0-9]* -*X' lost
+want_rows rate 5 'one-way 0\.[01][0-9][0-9]' queued
+# 80 columns: no line wider
+w=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$tmp/demo80.txt")
+if [ "$w" -le 80 ]; then
+	ok lab-demo-fits-80
+else
+	bad lab-demo-fits-80 "a line of $w columns" "$tmp/demo80.out"
+fi
+
+# loss on 200 columns: the lost arrows stop at their X, the rest reach the rail
+python3 tests/pty.py --cols 200 --timeout $T --out "$tmp/demo200.out" -- \
+    "$TCPVIZ" --demo=loss >/dev/null 2>&1
+st=$?
+sed 's/\x1b\[[0-9;]*m//g' "$tmp/demo200.out" >"$tmp/demo200.txt"
+if [ $st = 0 ] && grep -q -- "--- loss: as expected" "$tmp/demo200.txt" &&
+    [ "$(grep -c -- '-X  *|.*lost on the wire' "$tmp/demo200.txt")" -ge 2 ]; then
+	ok lab-demo-200
+else
+	bad lab-demo-200 "exit $st" "$tmp/demo200.out"
+fi
+
+# the tutorials' echo pair, run in the lab on a wire that loses 20 %
+timeout $T "$TCPVIZ" --lab --loss 20% -- python3 docs/examples/echo-server.py \
+    :: python3 docs/examples/echo-client.py >"$tmp/py.out" 2>"$tmp/py.err"
+st=$?
+if [ $st = 0 ] && grep -q "Received 5600 bytes, the same" "$tmp/py.out" &&
+    grep -q "192.0.2.1:[0-9]* > 192.0.2.2:65432" "$tmp/py.out" &&
+    grep -q "payload 5600 bytes client->server, 5600 server->client" "$tmp/py.out"; then
+	ok lab-python-echo
+else
+	bad lab-python-echo "exit $st" "$tmp/py.out" "$tmp/py.err"
+fi
+
+# JSON: where each packet was seen; the SYN lost once, then seen at both ends
+timeout $T "$TCPVIZ" --format=json --lab --loss 'to-server:#1:syn' -- \
+    "$SERVER" --tcp 8000 --bind 0.0.0.0 --once :: "$CLIENT" -q 192.0.2.2 8000 hi \
+    >"$tmp/j.out" 2>"$tmp/j.err"
+st=$?
+if [ $st = 0 ] && python3 - "$tmp/j.out" <<'EOF'
+import json, sys
+pk = [json.loads(l) for l in open(sys.argv[1]) if l.startswith('{"type":"packet"')]
+syn = [p for p in pk if p["flags"] == "S"]
+assert syn[0]["seen"] == ["client"] and syn[0].get("lost") is True, syn[0]
+assert syn[1]["seen"] == ["client", "server"] and "lost" not in syn[1], syn[1]
+assert syn[1]["one_way_ns"] > 0
+assert all(p["seen"] == ["client", "server"] for p in pk[1:]), "one lost only"
+EOF
+then
+	ok lab-json-seen
+else
+	bad lab-json-seen "exit $st" "$tmp/j.out" "$tmp/j.err"
+fi
+
+# delay needs netem: this kernel may not have it; then one line, exit 1
+timeout $T "$TCPVIZ" --lab --delay 40 -- "$SERVER" --tcp 8000 --bind 0.0.0.0 \
+    --once :: "$CLIENT" -q 192.0.2.2 8000 hi >"$tmp/d.out" 2>"$tmp/d.err"
+st=$?
+if grep -q "netem" "$tmp/d.err"; then
+	if [ $st = 1 ] && [ "$(wc -l <"$tmp/d.err")" = 1 ]; then
+		ok lab-no-netem
+	else
+		bad lab-no-netem "exit $st" "$tmp/d.err"
+	fi
+	skip lab-delay "this kernel has no sch_netem: $(cat "$tmp/d.err")"
+elif [ $st = 0 ] && grep -q "one-way 0\.04" "$tmp/d.out"; then
+	ok lab-delay
+else
+	bad lab-delay "exit $st" "$tmp/d.out" "$tmp/d.err"
+fi
+
+# early close of the reader: the lab still goes away
+timeout $T "$TCPVIZ" --demo=ack-loss 2>/dev/null | head -3 >"$tmp/h.out"
+if [ "$(wc -l <"$tmp/h.out")" = 3 ]; then
+	ok lab-head-3
+else
+	bad lab-head-3 "not 3 lines" "$tmp/h.out"
+fi
+
+# SIGKILL: the programs die with tcpviz (PR_SET_PDEATHSIG), and with the
+# last of them the namespaces
+"$TCPVIZ" --lab -- "$SERVER" --tcp 8000 --bind 0.0.0.0 :: sleep 30 \
+    >"$tmp/k.out" 2>"$tmp/k.err" &
+kpid=$!
+i=0
+while [ $i -lt 50 ] && ! pgrep -P $kpid sleep >/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kns=$(readlink /proc/"$(pgrep -P $kpid sleep | head -1)"/ns/net 2>/dev/null)
+kill -9 $kpid
+wait $kpid 2>/dev/null
+sleep 1
+if [ -n "$kns" ] && ! netns_now | grep -qx "$kns" && ! pgrep -f "sleep 30" >/dev/null; then
+	ok lab-sigkill-gone
+else
+	bad lab-sigkill-gone "namespace ${kns:-unknown} or its programs still there" "$tmp/k.err"
+fi
+
+sleep 1
+kill $tdpid 2>/dev/null
+wait $tdpid 2>/dev/null
+forget $tdpid
+n=$(tcpdump -r "$tmp/host.pcap" -n 2>/dev/null | wc -l)
+if [ -s "$tmp/host.pcap" ] && [ "$n" = 0 ]; then
+	ok lab-nothing-leaves
+else
+	tcpdump -r "$tmp/host.pcap" -n -e 2>&1 | head -20 >"$tmp/host.txt"
+	bad lab-nothing-leaves "the host saw $n frames of the lab's addresses" "$tmp/host.txt"
+fi
+
+# nothing of the lab is left
+sleep 0.5
+netns_now >"$tmp/ns.after"
+ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort >"$tmp/links.after"
+ip netns list 2>/dev/null | sort >"$tmp/named.after"
+if comm -13 "$tmp/ns.before" "$tmp/ns.after" | grep -q . ||
+    ! cmp -s "$tmp/links.before" "$tmp/links.after" ||
+    ! cmp -s "$tmp/named.before" "$tmp/named.after"; then
+	comm -13 "$tmp/ns.before" "$tmp/ns.after" >"$tmp/left"
+	diff "$tmp/links.before" "$tmp/links.after" >>"$tmp/left"
+	bad lab-teardown "something of the lab is left" "$tmp/left"
+else
+	ok lab-teardown
+fi
+
+echo "lab: $passed passed, $failed failed"
+[ $failed = 0 ]
