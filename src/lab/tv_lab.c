@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/if_bridge.h>
 #include <net/if.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -57,6 +58,8 @@ static const enum tv_lab_host dir_to[] = {
 #define TBF_LATENCY_US	1000000	/* tbf queues at most 1 s of the rate */
 #define TBF_MIN_BURST	(4 * 1514)
 #define NETEM_LIMIT	10000	/* packets */
+#define LINK_WAIT_MS	3000
+#define OPER_UP		6	/* IF_OPER_UP of <linux/if.h>, which <net/if.h> excludes */
 
 /* ---- namespaces ---- */
 
@@ -257,6 +260,46 @@ add_addr(struct nl_sock *sk, int ifindex, int family, const char *text,
 	return err < 0 ? nl_fail(errbuf, "cannot add address", text, err) : 0;
 }
 
+/*
+ * A link is up when the kernel says so, and it says so late: a carrier
+ * is taken in by the linkwatch work, which gives a device its qdisc and
+ * the bridge its port (disabled, so dropping, until then).  So wait for
+ * the hosts' eth0 to be IF_OPER_UP and the bridge's ports forwarding.
+ */
+static int
+link_ready(struct nl_sock *sk, const char *name, int port)
+{
+	struct nl_cache *cache;
+	struct rtnl_link *l;
+	int ok = 0;
+
+	if (rtnl_link_alloc_cache(sk, port ? AF_BRIDGE : AF_UNSPEC, &cache) < 0)
+		return 0;
+	if ((l = rtnl_link_get_by_name(cache, name)) != NULL) {
+		ok = port ? rtnl_link_bridge_get_port_state(l) == BR_STATE_FORWARDING :
+		    rtnl_link_get_operstate(l) == OPER_UP;
+		rtnl_link_put(l);
+	}
+	nl_cache_free(cache);
+	return ok;
+}
+
+static int
+wait_ready(struct nl_sock *sk, const char *name, int port, char *errbuf)
+{
+	struct timespec nap = { 0, 5 * 1000000 };
+	int t;
+
+	for (t = 0; t < LINK_WAIT_MS / 5; t++) {
+		if (link_ready(sk, name, port))
+			return 0;
+		nanosleep(&nap, NULL);
+	}
+	snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: lab: %s is not up after %d ms",
+	    name, LINK_WAIT_MS);
+	return -1;
+}
+
 /* ---- qdiscs on the wire's ports ---- */
 
 static struct rtnl_qdisc *
@@ -431,6 +474,26 @@ step_host(struct tv_lab *lab, enum tv_lab_host h,
 	return build_host(lab, h, errbuf);
 }
 
+/* Wait for the host's eth0, or the wire's two ports. */
+static int
+step_wait(struct tv_lab *lab, enum tv_lab_host h,
+    const struct tv_lab_cfg *cfg, char *errbuf)
+{
+	struct nl_sock *sk;
+	int rc;
+
+	(void)cfg;
+	if ((sk = nl_open(errbuf)) == NULL)
+		return -1;
+	if (h == TV_LAB_WIRE)
+		rc = wait_ready(sk, port_name[TV_LAB_CLIENT], 1, errbuf) < 0 ||
+		    wait_ready(sk, port_name[TV_LAB_SERVER], 1, errbuf) < 0 ? -1 : 0;
+	else
+		rc = wait_ready(sk, lab->ifname, 0, errbuf);
+	nl_socket_free(sk);
+	return rc;
+}
+
 static void
 lab_init(struct tv_lab *lab)
 {
@@ -499,6 +562,9 @@ tv_lab_up(struct tv_lab *lab, const struct tv_lab_cfg *cfg, char *errbuf)
 	    in_ns(lab, TV_LAB_CLIENT, errbuf, step_host, cfg) < 0 ||
 	    in_ns(lab, TV_LAB_SERVER, errbuf, step_host, cfg) < 0)
 		goto fail;
+	for (h = 0; h < 3; h++)
+		if (in_ns(lab, h, errbuf, step_wait, cfg) < 0)
+			goto fail;
 	return 0;
 fail:
 	tv_lab_down(lab);
