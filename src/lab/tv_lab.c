@@ -455,7 +455,7 @@ step_quiet(struct tv_lab *lab, enum tv_lab_host h,
 	(void)lab;
 	(void)cfg;
 	quiet_sysctls(h == TV_LAB_WIRE);
-	return h == TV_LAB_WIRE ? 0 : lab_nft_quiet(errbuf);
+	return lab_nft_quiet(errbuf);
 }
 
 static int

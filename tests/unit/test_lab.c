@@ -22,6 +22,8 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
+#include <nftables/libnftables.h>
+
 #include "tv_errbuf.h"
 #include "tv_lab.h"
 
@@ -424,6 +426,155 @@ test_not_root(void **state)
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* ---- which packets a class takes ---- */
+
+static socklen_t server_addr(const struct tv_lab *, int, struct sockaddr_storage *);
+
+/* One short TCP connection client -> server (1000 bytes, then each side
+ * closes in turn, 50 ms apart: no segment carries two jobs), and one UDP
+ * datagram. */
+static void
+talk(struct tv_lab *lab, int family)
+{
+	struct timespec nap = { 0, 50 * 1000000 };
+	struct sockaddr_storage ss;
+	socklen_t len = server_addr(lab, family, &ss);
+	int lst = lab_sock(lab, TV_LAB_SERVER, family, SOCK_STREAM, 1);
+	int cli = lab_sock(lab, TV_LAB_CLIENT, family, SOCK_STREAM, 0);
+	int u = lab_sock(lab, TV_LAB_CLIENT, family, SOCK_DGRAM, 0);
+	char buf[1000] = { 0 };
+	size_t got = 0;
+	ssize_t n;
+	int srv;
+
+	assert_int_equal(listen(lst, 4), 0);
+	assert_int_equal(connect(cli, (void *)&ss, len), 0);
+	assert_true((srv = accept(lst, NULL, NULL)) >= 0);
+	nanosleep(&nap, NULL);
+	assert_int_equal(send(cli, buf, sizeof buf, 0), sizeof buf);
+	nanosleep(&nap, NULL);
+	shutdown(cli, SHUT_WR);
+	while (got < 2000 && (n = recv(srv, buf, sizeof buf, 0)) > 0)
+		got += (size_t)n;
+	assert_int_equal(got, sizeof buf);
+	nanosleep(&nap, NULL);
+	close(srv);
+	assert_int_equal(recv(cli, buf, sizeof buf, 0), 0);
+	nanosleep(&nap, NULL);
+	close(cli);
+	close(lst);
+	assert_int_equal(sendto(u, "x", 1, 0, (void *)&ss, len), 1);
+	nanosleep(&nap, NULL);
+	close(u);
+}
+
+/* The packets that reached a direction's class chain (its counter). */
+static long
+class_count(struct tv_lab *lab, const char *dir)
+{
+	struct nft_ctx *nft;
+	const char *out, *p;
+	char cmd[128];
+	long n = -1;
+
+	snprintf(cmd, sizeof cmd, "list chain bridge tcpviz_lab %s_class", dir);
+	assert_int_equal(tv_lab_enter(lab, TV_LAB_WIRE), 0);
+	nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	nft_ctx_buffer_output(nft);
+	nft_ctx_buffer_error(nft);
+	if (nft_run_cmd_from_buffer(nft, cmd) == 0 &&
+	    (out = nft_ctx_get_output_buffer(nft)) != NULL &&
+	    (p = strstr(out, "packets ")) != NULL)
+		n = strtol(p + 8, NULL, 10);
+	nft_ctx_free(nft);
+	assert_int_equal(tv_lab_leave(lab), 0);
+	return n;
+}
+
+static void
+class_check(const char *what, long srv_lo, long srv_hi, long cli_lo,
+    long cli_hi)
+{
+	struct tv_lab_cfg cfg;
+	struct tv_lab lab;
+	char arg[64];
+	long s, c;
+
+	memset(&cfg, 0, sizeof cfg);
+	snprintf(arg, sizeof arg, "#999999999:%s", what);
+	assert_int_equal(tv_lab_parse(&cfg, "loss", arg, errbuf), 0);
+	lab_up(&lab, &cfg);
+	talk(&lab, AF_INET);
+	talk(&lab, AF_INET6);
+	s = class_count(&lab, "to_server");
+	c = class_count(&lab, "to_client");
+	print_message("class %s: %ld to the server, %ld to the client\n", what,
+	    s, c);
+	tv_lab_down(&lab);
+	assert_in_range(s, srv_lo, srv_hi);
+	assert_in_range(c, cli_lo, cli_hi);
+}
+
+/*
+ * Each way, per address family: to the server SYN, ACK, data, FIN, ACK
+ * and the datagram; to the client SYN-ACK, an ACK or two, FIN.  "all"
+ * has IPv6's neighbour discovery too (and ICMP for the datagram).
+ */
+static void
+test_classes(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	class_check("syn", 2, 2, 2, 2);
+	class_check("fin", 2, 2, 2, 2);
+	class_check("data", 4, 4, 0, 0);
+	class_check("ack", 4, 4, 2, 6);
+	class_check("all", 12, 16, 6, 14);
+}
+
+/* ---- silence ---- */
+
+/* Packets sent and received by ifname in host's namespace. */
+static long
+if_packets(struct tv_lab *lab, enum tv_lab_host h, const char *ifname)
+{
+	unsigned long rx, tx, x;
+	char line[512], name[64];
+	long n = -1;
+	FILE *fp;
+
+	assert_int_equal(tv_lab_enter(lab, h), 0);
+	fp = fopen("/proc/thread-self/net/dev", "r");
+	assert_int_equal(tv_lab_leave(lab), 0);
+	assert_non_null(fp);
+	while (fgets(line, sizeof line, fp) != NULL)
+		if (sscanf(line, " %63[^:]: %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu",
+		    name, &x, &rx, &x, &x, &x, &x, &x, &x, &x, &tx) == 11 &&
+		    strcmp(name, ifname) == 0)
+			n = (long)(rx + tx);
+	fclose(fp);
+	return n;
+}
+
+/* Left alone, the lab says nothing: no DAD, no router solicitation, no
+ * MLD or IGMP report (their repeats come within 1 s: wait 2.5 s). */
+static void
+test_quiet(void **state)
+{
+	struct timespec nap = { 2, 500 * 1000000 };
+	struct tv_lab lab;
+
+	(void)state;
+	NEED_ROOT();
+	lab_up(&lab, NULL);
+	nanosleep(&nap, NULL);
+	assert_int_equal(if_packets(&lab, TV_LAB_CLIENT, "eth0"), 0);
+	assert_int_equal(if_packets(&lab, TV_LAB_SERVER, "eth0"), 0);
+	assert_int_equal(if_packets(&lab, TV_LAB_WIRE, "c0"), 0);
+	assert_int_equal(if_packets(&lab, TV_LAB_WIRE, "s0"), 0);
+	tv_lab_down(&lab);
+}
+
 /* ---- teardown ---- */
 
 /* Does any process or thread hold a netns of inode ino? */
@@ -631,9 +782,11 @@ main(void)
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_not_root),
 		cmocka_unit_test(test_up_down),
+		cmocka_unit_test(test_quiet),
 		cmocka_unit_test(test_loss_nth),
 		cmocka_unit_test(test_loss_random),
 		cmocka_unit_test(test_loss_syn),
+		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_netem_refused),
 		cmocka_unit_test(test_spawn),
