@@ -593,37 +593,61 @@ tv_lab_capture(struct tv_lab *lab, enum tv_lab_host host,
 	return cap;
 }
 
-/* In the child: become uid/gid with uid's groups (root stays root). */
-static int
-drop_to(uid_t uid, gid_t gid)
-{
-	struct passwd *pw;
+/*
+ * What the child needs, made before fork(): after it, in a threaded
+ * program, only async-signal-safe calls (no getpwuid, no malloc).
+ */
+struct spawn {
+	gid_t groups[64];
+	int ngroups;		/* -1: stay root */
+	char **envp;
+};
 
-	if (uid == 0 && gid == 0)
-		return 0;
-	pw = getpwuid(uid);
-	if (pw == NULL || initgroups(pw->pw_name, gid) < 0)
-		if (setgroups(1, &gid) < 0)
-			return -1;
-	if (setgid(gid) < 0 || setuid(uid) < 0)
+static int
+spawn_prepare(struct spawn *sp, char *const env[], uid_t uid, gid_t gid)
+{
+	extern char **environ;
+	struct passwd *pw;
+	size_t n = 0, k = 0, i;
+
+	sp->ngroups = -1;
+	if (uid != 0 || gid != 0) {
+		sp->ngroups = 64;
+		pw = getpwuid(uid);
+		if (pw == NULL || getgrouplist(pw->pw_name, gid, sp->groups,
+		    &sp->ngroups) < 0) {
+			sp->groups[0] = gid;
+			sp->ngroups = 1;
+		}
+	}
+	while (environ != NULL && environ[n] != NULL)
+		n++;
+	while (env != NULL && env[k] != NULL)
+		k++;
+	if ((sp->envp = calloc(n + k + 1, sizeof *sp->envp)) == NULL)
 		return -1;
+	/* the added ones first: getenv() finds the first of a name */
+	for (i = 0; i < k; i++)
+		sp->envp[i] = env[i];
+	for (i = 0; i < n; i++)
+		sp->envp[k + i] = environ[i];
 	return 0;
 }
 
 static void __attribute__((noreturn))
 child(struct tv_lab *lab, enum tv_lab_host host, char *const argv[],
-    char *const env[], uid_t uid, gid_t gid, pid_t parent, int fd)
+    const struct spawn *sp, uid_t uid, gid_t gid, pid_t parent, int fd)
 {
-	int e, i;
+	int e;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(127);
-	if (tv_lab_enter(lab, host) < 0 || drop_to(uid, gid) < 0)
+	if (tv_lab_enter(lab, host) < 0)
 		goto fail;
-	for (i = 0; env != NULL && env[i] != NULL; i++)
-		if (putenv(env[i]) != 0)
-			goto fail;
-	execvp(argv[0], argv);
+	if (sp->ngroups >= 0 && (setgroups((size_t)sp->ngroups, sp->groups) < 0 ||
+	    setgid(gid) < 0 || setuid(uid) < 0))
+		goto fail;
+	execvpe(argv[0], argv, sp->envp);
 fail:
 	e = errno;
 	if (write(fd, &e, sizeof e) < 0)
@@ -631,39 +655,55 @@ fail:
 	_exit(127);
 }
 
+static pid_t
+spawn_fail(const char *prog, const char *why, char *errbuf)
+{
+	snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: cannot run %s: %s", prog, why);
+	return -1;
+}
+
+/*
+ * The child dies with the thread that forked it (PR_SET_PDEATHSIG is
+ * the parent thread's): call this from a thread that lives as long as
+ * the lab.  Its exec failing is told through a close-on-exec pipe.
+ */
 pid_t
 tv_lab_spawn(struct tv_lab *lab, enum tv_lab_host host,
     char *const argv[], char *const env[], uid_t uid, gid_t gid,
     char *errbuf)
 {
 	pid_t pid, parent = getpid();
+	struct spawn sp;
 	int p[2], e = 0;
 	ssize_t n;
 
-	if (!lab->up || host > TV_LAB_WIRE ||
-	    lab->nkids >= (int)(sizeof lab->kids / sizeof lab->kids[0])) {
-		snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: cannot run %s: %s",
-		    argv[0], !lab->up ? "the lab is not up" : "too many programs");
-		return -1;
+	if (!lab->up || host > TV_LAB_WIRE)
+		return spawn_fail(argv[0], "the lab is not up", errbuf);
+	if (lab->nkids >= (int)(sizeof lab->kids / sizeof lab->kids[0]))
+		return spawn_fail(argv[0], "too many programs in the lab", errbuf);
+	if (spawn_prepare(&sp, env, uid, gid) < 0)
+		return spawn_fail(argv[0], strerror(errno), errbuf);
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		free(sp.envp);
+		return spawn_fail(argv[0], strerror(errno), errbuf);
 	}
-	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
-		snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: cannot run %s: %s",
-		    argv[0], strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
+	if ((pid = fork()) == 0) {
 		close(p[0]);
-		child(lab, host, argv, env, uid, gid, parent, p[1]);
+		child(lab, host, argv, &sp, uid, gid, parent, p[1]);
 	}
+	e = errno;
 	close(p[1]);
+	free(sp.envp);
+	if (pid < 0) {
+		close(p[0]);
+		return spawn_fail(argv[0], strerror(e), errbuf);
+	}
 	while ((n = read(p[0], &e, sizeof e)) < 0 && errno == EINTR)
 		;
 	close(p[0]);
 	if (n > 0) {
 		waitpid(pid, NULL, 0);
-		snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: cannot run %s: %s",
-		    argv[0], strerror(e));
-		return -1;
+		return spawn_fail(argv[0], strerror(e), errbuf);
 	}
 	lab->kids[lab->nkids++] = pid;
 	return pid;
