@@ -577,8 +577,13 @@ struct tv_cap *
 tv_lab_capture(struct tv_lab *lab, enum tv_lab_host host,
     const struct tv_live_opts *lo, const char *filter, int *err, char *errbuf)
 {
-	struct tv_live_opts o = *lo;
+	struct tv_live_opts o;
 	struct tv_cap *cap;
+
+	if (lo != NULL)
+		o = *lo;
+	else
+		memset(&o, 0, sizeof o);
 
 	o.iface = lab->ifname;
 	if (tv_lab_enter(lab, host) < 0) {
