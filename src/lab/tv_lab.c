@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/if_bridge.h>
 #include <net/if.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -57,6 +58,8 @@ static const enum tv_lab_host dir_to[] = {
 #define TBF_LATENCY_US	1000000	/* tbf queues at most 1 s of the rate */
 #define TBF_MIN_BURST	(4 * 1514)
 #define NETEM_LIMIT	10000	/* packets */
+#define LINK_WAIT_MS	3000
+#define OPER_UP		6	/* IF_OPER_UP of <linux/if.h>, which <net/if.h> excludes */
 
 /* ---- namespaces ---- */
 
@@ -257,6 +260,46 @@ add_addr(struct nl_sock *sk, int ifindex, int family, const char *text,
 	return err < 0 ? nl_fail(errbuf, "cannot add address", text, err) : 0;
 }
 
+/*
+ * A link is up when the kernel says so, and it says so late: a carrier
+ * is taken in by the linkwatch work, which gives a device its qdisc and
+ * the bridge its port (disabled, so dropping, until then).  So wait for
+ * the hosts' eth0 to be IF_OPER_UP and the bridge's ports forwarding.
+ */
+static int
+link_ready(struct nl_sock *sk, const char *name, int port)
+{
+	struct nl_cache *cache;
+	struct rtnl_link *l;
+	int ok = 0;
+
+	if (rtnl_link_alloc_cache(sk, port ? AF_BRIDGE : AF_UNSPEC, &cache) < 0)
+		return 0;
+	if ((l = rtnl_link_get_by_name(cache, name)) != NULL) {
+		ok = port ? rtnl_link_bridge_get_port_state(l) == BR_STATE_FORWARDING :
+		    rtnl_link_get_operstate(l) == OPER_UP;
+		rtnl_link_put(l);
+	}
+	nl_cache_free(cache);
+	return ok;
+}
+
+static int
+wait_ready(struct nl_sock *sk, const char *name, int port, char *errbuf)
+{
+	struct timespec nap = { 0, 5 * 1000000 };
+	int t;
+
+	for (t = 0; t < LINK_WAIT_MS / 5; t++) {
+		if (link_ready(sk, name, port))
+			return 0;
+		nanosleep(&nap, NULL);
+	}
+	snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: lab: %s is not up after %d ms",
+	    name, LINK_WAIT_MS);
+	return -1;
+}
+
 /* ---- qdiscs on the wire's ports ---- */
 
 static struct rtnl_qdisc *
@@ -412,7 +455,7 @@ step_quiet(struct tv_lab *lab, enum tv_lab_host h,
 	(void)lab;
 	(void)cfg;
 	quiet_sysctls(h == TV_LAB_WIRE);
-	return h == TV_LAB_WIRE ? 0 : lab_nft_quiet(errbuf);
+	return lab_nft_quiet(errbuf);
 }
 
 static int
@@ -429,6 +472,26 @@ step_host(struct tv_lab *lab, enum tv_lab_host h,
 {
 	(void)cfg;
 	return build_host(lab, h, errbuf);
+}
+
+/* Wait for the host's eth0, or the wire's two ports. */
+static int
+step_wait(struct tv_lab *lab, enum tv_lab_host h,
+    const struct tv_lab_cfg *cfg, char *errbuf)
+{
+	struct nl_sock *sk;
+	int rc;
+
+	(void)cfg;
+	if ((sk = nl_open(errbuf)) == NULL)
+		return -1;
+	if (h == TV_LAB_WIRE)
+		rc = wait_ready(sk, port_name[TV_LAB_CLIENT], 1, errbuf) < 0 ||
+		    wait_ready(sk, port_name[TV_LAB_SERVER], 1, errbuf) < 0 ? -1 : 0;
+	else
+		rc = wait_ready(sk, lab->ifname, 0, errbuf);
+	nl_socket_free(sk);
+	return rc;
 }
 
 static void
@@ -499,6 +562,9 @@ tv_lab_up(struct tv_lab *lab, const struct tv_lab_cfg *cfg, char *errbuf)
 	    in_ns(lab, TV_LAB_CLIENT, errbuf, step_host, cfg) < 0 ||
 	    in_ns(lab, TV_LAB_SERVER, errbuf, step_host, cfg) < 0)
 		goto fail;
+	for (h = 0; h < 3; h++)
+		if (in_ns(lab, h, errbuf, step_wait, cfg) < 0)
+			goto fail;
 	return 0;
 fail:
 	tv_lab_down(lab);
@@ -511,8 +577,13 @@ struct tv_cap *
 tv_lab_capture(struct tv_lab *lab, enum tv_lab_host host,
     const struct tv_live_opts *lo, const char *filter, int *err, char *errbuf)
 {
-	struct tv_live_opts o = *lo;
+	struct tv_live_opts o;
 	struct tv_cap *cap;
+
+	if (lo != NULL)
+		o = *lo;
+	else
+		memset(&o, 0, sizeof o);
 
 	o.iface = lab->ifname;
 	if (tv_lab_enter(lab, host) < 0) {
@@ -527,37 +598,61 @@ tv_lab_capture(struct tv_lab *lab, enum tv_lab_host host,
 	return cap;
 }
 
-/* In the child: become uid/gid with uid's groups (root stays root). */
-static int
-drop_to(uid_t uid, gid_t gid)
-{
-	struct passwd *pw;
+/*
+ * What the child needs, made before fork(): after it, in a threaded
+ * program, only async-signal-safe calls (no getpwuid, no malloc).
+ */
+struct spawn {
+	gid_t groups[64];
+	int ngroups;		/* -1: stay root */
+	char **envp;
+};
 
-	if (uid == 0 && gid == 0)
-		return 0;
-	pw = getpwuid(uid);
-	if (pw == NULL || initgroups(pw->pw_name, gid) < 0)
-		if (setgroups(1, &gid) < 0)
-			return -1;
-	if (setgid(gid) < 0 || setuid(uid) < 0)
+static int
+spawn_prepare(struct spawn *sp, char *const env[], uid_t uid, gid_t gid)
+{
+	extern char **environ;
+	struct passwd *pw;
+	size_t n = 0, k = 0, i;
+
+	sp->ngroups = -1;
+	if (uid != 0 || gid != 0) {
+		sp->ngroups = 64;
+		pw = getpwuid(uid);
+		if (pw == NULL || getgrouplist(pw->pw_name, gid, sp->groups,
+		    &sp->ngroups) < 0) {
+			sp->groups[0] = gid;
+			sp->ngroups = 1;
+		}
+	}
+	while (environ != NULL && environ[n] != NULL)
+		n++;
+	while (env != NULL && env[k] != NULL)
+		k++;
+	if ((sp->envp = calloc(n + k + 1, sizeof *sp->envp)) == NULL)
 		return -1;
+	/* the added ones first: getenv() finds the first of a name */
+	for (i = 0; i < k; i++)
+		sp->envp[i] = env[i];
+	for (i = 0; i < n; i++)
+		sp->envp[k + i] = environ[i];
 	return 0;
 }
 
 static void __attribute__((noreturn))
 child(struct tv_lab *lab, enum tv_lab_host host, char *const argv[],
-    char *const env[], uid_t uid, gid_t gid, pid_t parent, int fd)
+    const struct spawn *sp, uid_t uid, gid_t gid, pid_t parent, int fd)
 {
-	int e, i;
+	int e;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(127);
-	if (tv_lab_enter(lab, host) < 0 || drop_to(uid, gid) < 0)
+	if (tv_lab_enter(lab, host) < 0)
 		goto fail;
-	for (i = 0; env != NULL && env[i] != NULL; i++)
-		if (putenv(env[i]) != 0)
-			goto fail;
-	execvp(argv[0], argv);
+	if (sp->ngroups >= 0 && (setgroups((size_t)sp->ngroups, sp->groups) < 0 ||
+	    setgid(gid) < 0 || setuid(uid) < 0))
+		goto fail;
+	execvpe(argv[0], argv, sp->envp);
 fail:
 	e = errno;
 	if (write(fd, &e, sizeof e) < 0)
@@ -565,39 +660,55 @@ fail:
 	_exit(127);
 }
 
+static pid_t
+spawn_fail(const char *prog, const char *why, char *errbuf)
+{
+	snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: cannot run %s: %s", prog, why);
+	return -1;
+}
+
+/*
+ * The child dies with the thread that forked it (PR_SET_PDEATHSIG is
+ * the parent thread's): call this from a thread that lives as long as
+ * the lab.  Its exec failing is told through a close-on-exec pipe.
+ */
 pid_t
 tv_lab_spawn(struct tv_lab *lab, enum tv_lab_host host,
     char *const argv[], char *const env[], uid_t uid, gid_t gid,
     char *errbuf)
 {
 	pid_t pid, parent = getpid();
+	struct spawn sp;
 	int p[2], e = 0;
 	ssize_t n;
 
-	if (!lab->up || host > TV_LAB_WIRE ||
-	    lab->nkids >= (int)(sizeof lab->kids / sizeof lab->kids[0])) {
-		snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: cannot run %s: %s",
-		    argv[0], !lab->up ? "the lab is not up" : "too many programs");
-		return -1;
+	if (!lab->up || host > TV_LAB_WIRE)
+		return spawn_fail(argv[0], "the lab is not up", errbuf);
+	if (lab->nkids >= (int)(sizeof lab->kids / sizeof lab->kids[0]))
+		return spawn_fail(argv[0], "too many programs in the lab", errbuf);
+	if (spawn_prepare(&sp, env, uid, gid) < 0)
+		return spawn_fail(argv[0], strerror(errno), errbuf);
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		free(sp.envp);
+		return spawn_fail(argv[0], strerror(errno), errbuf);
 	}
-	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
-		snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: cannot run %s: %s",
-		    argv[0], strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
+	if ((pid = fork()) == 0) {
 		close(p[0]);
-		child(lab, host, argv, env, uid, gid, parent, p[1]);
+		child(lab, host, argv, &sp, uid, gid, parent, p[1]);
 	}
+	e = errno;
 	close(p[1]);
+	free(sp.envp);
+	if (pid < 0) {
+		close(p[0]);
+		return spawn_fail(argv[0], strerror(e), errbuf);
+	}
 	while ((n = read(p[0], &e, sizeof e)) < 0 && errno == EINTR)
 		;
 	close(p[0]);
 	if (n > 0) {
 		waitpid(pid, NULL, 0);
-		snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: cannot run %s: %s",
-		    argv[0], strerror(e));
-		return -1;
+		return spawn_fail(argv[0], strerror(e), errbuf);
 	}
 	lab->kids[lab->nkids++] = pid;
 	return pid;

@@ -14,7 +14,8 @@
  * There the frames of the loss's class jump to a class chain: its
  * `numgen inc` counts only what reaches it (numgen's state is the
  * rule's), so "#3" is the third packet of the class, and its `numgen
- * random` takes the percentage.  nft does no arithmetic, so "TCP with
+ * random` takes the percentage (its counter says how many came: the
+ * tests read it).  nft does no arithmetic, so "TCP with
  * payload" is spelled out: for each data offset d (5 .. 15) the IP
  * length is compared with the header lengths (IPv4 without options,
  * IPv6 with TCP next: no extension headers).
@@ -83,7 +84,7 @@ put_dir(struct txt *t, int d, const struct tv_lab_loss *l)
 {
 	int i;
 
-	put(t, "\tchain %s_class {\n", dir_chain[d]);
+	put(t, "\tchain %s_class {\n\t\tcounter\n", dir_chain[d]);
 	if (l->nnth > 0) {
 		put(t, "\t\tnumgen inc mod 1000000000 { ");
 		for (i = 0; i < l->nnth; i++)
@@ -161,9 +162,10 @@ lab_nft_wire(const struct tv_lab_cfg *cfg, char *errbuf)
 }
 
 /*
- * A fresh namespace's kernel speaks on its own as soon as eth0 is up: an
- * IGMPv3 and MLDv2 reports (from 0.0.0.0 and ::, with no link-local
- * address) and, but for the sysctls, router solicitations and DAD.  The
+ * A fresh namespace's kernel speaks on its own as soon as eth0 is up:
+ * MLDv2 reports (from ::, with no link-local address), an IGMPv3 report
+ * from 0.0.0.0 (the wire's br0 too), and, but for the sysctls, router
+ * solicitations and DAD.  The
  * sysctls stop the last two; this stops the reports before they are
  * sent (the output hook is before any capture), so the programs' traffic
  * is all there is on the wire.
