@@ -71,6 +71,8 @@ struct tv_lab {
 	const char *ifname;	/* each host's interface: "eth0" */
 	pid_t kids[8];		/* what tv_lab_spawn() started, not yet reaped */
 	int nkids;
+	int quiet_kids;		/* set by the caller: their stdout and stderr
+				   go to /dev/null */
 	int up;
 };
 

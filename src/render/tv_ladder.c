@@ -333,11 +333,17 @@ lad_lost_arrow(const struct lad *l, int to_server, const char *lab)
 		run = len + 10 <= l->inner ? len + 10 : l->inner;
 	if (!to_server)
 		tvr_pad(l->o, ' ', l->inner - run);
-	tvr_str(l->o, to_server ? "---- " : "X--- ");
-	tv_out_mem(l->o, lab, len);
-	tvr_str(l->o, len ? " " : "");
-	tvr_pad(l->o, '-', run - 6 - len - (len ? 1 : 0));
-	tvr_str(l->o, to_server ? "X" : "-");
+	if (len == 0) {
+		tvr_str(l->o, to_server ? "" : "X");
+		tvr_pad(l->o, '-', run - 1);
+		tvr_str(l->o, to_server ? "X" : "");
+	} else {
+		tvr_str(l->o, to_server ? "---- " : "X--- ");
+		tv_out_mem(l->o, lab, len);
+		tvr_str(l->o, " ");
+		tvr_pad(l->o, '-', run - 7 - len);
+		tvr_str(l->o, to_server ? "X" : "-");
+	}
 	if (to_server)
 		tvr_pad(l->o, ' ', l->inner - run);
 }

@@ -7,6 +7,9 @@
 
 #include "tv_render-int.h"
 
+/* the lab: a one-way time from this long is written beside its row */
+#define TV_OWD_NOTABLE_NS 1000000
+
 #define LINE_MAX_ 4096
 
 void
@@ -468,12 +471,15 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 	/* the lab: what the wire did with it */
 	if (r->lost) {
 		CAT("lost on the wire");
-	} else if ((r->seen & 3) == 3) {
+	} else if ((r->seen & 3) == 3 &&
+	    (r->owd_ns >= TV_OWD_NOTABLE_NS || ro->verbose >= 1)) {
+		/* microseconds are the lab's bridge; a millisecond is a queue
+		 * or a delay, worth a word (-v: always) */
 		tvr_secs(gap, sizeof(gap), r->owd_ns, 6);
 		CAT("one-way ");
 		CAT(gap);
 		CAT(" s");
-	} else if (r->seen) {
+	} else if (r->seen && (r->seen & 3) != 3) {
 		CAT("not seen leaving the sender");
 	}
 	for (i = 0; i < TV_NOTE_COUNT; i++) {

@@ -11,7 +11,10 @@
  * median gap (at most EXTRA_MAX more); a gap over FOLD_GAP times the
  * median (and over a millisecond) is folded: a break across both rails
  * that says how long it was.  One capture point sees a packet once, so
- * arrows are level: their one-way time is not known.
+ * arrows are level: their one-way time is not known.  The lab sees both
+ * ends: an arrow whose packet took a millisecond or more to cross slants
+ * down, SLANT_PX a millisecond (at most SLANT_MAX), and one the wire lost
+ * stops short of the far rail at a cross.
  *
  *   time   STATE |<------ inner ------>| STATE   notes
  *          xl ---^                     ^--- xr
@@ -26,14 +29,17 @@
 #define EXTRA_PX 12		/* the median gap */
 #define EXTRA_MAX 36
 #define FOLD_GAP 40
+#define SLANT_PX 0.5
+#define SLANT_MAX 90.0
+#define LOST_AT 0.62		/* a lost packet's arrow ends this far across */
 #define HEAD_Y 44		/* the endpoints' boxes */
 #define HEAD_H 38
 #define SANS "DejaVu Sans, Helvetica, Arial, sans-serif"
 #define MONO "DejaVu Sans Mono, Menlo, Consolas, monospace"
 
 /* How an arrow is drawn: plain by direction, or by its anomaly. */
-enum kind { K_C2S, K_S2C, K_RST, K_RETRANS, K_OOO, K_DUP, K_WIN, K_OTHER,
-	K_COUNT };
+enum kind { K_C2S, K_S2C, K_RST, K_LOST, K_RETRANS, K_OOO, K_DUP, K_WIN,
+	K_OTHER, K_COUNT };
 
 static const struct {
 	const char *name;	/* in the legend, and the class of the arrow */
@@ -45,6 +51,7 @@ static const struct {
 	[K_C2S] = { "client to server", "c2s", "#1f4e9c", "", "1.4" },
 	[K_S2C] = { "server to client", "s2c", "#0b6e4f", "", "1.4" },
 	[K_RST] = { "reset (RST)", "rst", "#c00000", "", "2.6" },
+	[K_LOST] = { "lost on the wire (the lab)", "lost", "#6d0f0f", "3 2", "2" },
 	[K_RETRANS] = { "retransmission", "retrans", "#d62728", "7 3", "2" },
 	[K_OOO] = { "out of order", "ooo", "#8c564b", "4 4", "2" },
 	[K_DUP] = { "duplicate ACK", "dupack", "#7b3fa6", "2 2.5", "2" },
@@ -60,6 +67,8 @@ row_kind(const struct tv_row *r)
 
 	if (r->flags & TV_TH_RST)
 		return K_RST;
+	if (r->lost)
+		return K_LOST;
 	if (n & TV_NOTE_RETRANS)
 		return K_RETRANS;
 	if (n & TV_NOTE_OUT_OF_ORDER)
@@ -230,6 +239,47 @@ row_title(const struct svg *s, const struct tv_row *r, int64_t t)
 	P("</title>");
 }
 
+/* The lab: where an arrow that left at y arrives, by its one-way time. */
+static double
+arrow_end_y(const struct tv_row *r, double y)
+{
+	double dy;
+
+	if ((r->seen & 3) != 3 || r->owd_ns < 1000000)
+		return y;
+	dy = r->owd_ns / 1e6 * SLANT_PX;
+	return y + (dy < SLANT_MAX ? dy : SLANT_MAX);
+}
+
+/* The length of (dx, dy): Newton's square root (the core links no libm). */
+static double
+length_of(double dx, double dy)
+{
+	double a = dx * dx + dy * dy, r = (dx < 0 ? -dx : dx) + (dy < 0 ? -dy : dy);
+	int i;
+
+	for (i = 0; i < 8 && r > 0; i++)
+		r = (r + a / r) / 2;
+	return r;
+}
+
+/* An arrowhead with its tip at (x, y), pointing away from (fx, fy): 11 px
+ * long, 10 px wide. */
+static void
+arrow_head(const struct svg *s, double x, double y, double fx, double fy,
+    const char *color)
+{
+	double dx = x - fx, dy = y - fy, d = length_of(dx, dy), ux, uy;
+
+	if (d <= 0)
+		return;
+	ux = dx / d;
+	uy = dy / d;
+	P("<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fz\" fill=\"%s\"/>", x, y,
+	    x - 11 * ux - 5 * uy, y - 11 * uy + 5 * ux,
+	    x - 11 * ux + 5 * uy, y - 11 * uy - 5 * ux, color);
+}
+
 /* One packet: its arrow, label, states, notes. */
 static void
 svg_row(struct svg *s, const struct tv_row *r)
@@ -238,7 +288,7 @@ svg_row(struct svg *s, const struct tv_row *r)
 	int64_t t = row_ns(s, r);
 	enum kind k = row_kind(r);
 	char lab[160], notes[512];
-	double y, x0, x1, mid;
+	double y, y1, x0, x1, mid;
 	int right = r->from == TV_CLIENT;
 
 	advance(s, t);
@@ -249,14 +299,20 @@ svg_row(struct svg *s, const struct tv_row *r)
 	x0 = right ? s->xl : s->xr;
 	x1 = right ? s->xr - 10 : s->xl + 10;
 	mid = (s->xl + s->xr) / 2;
+	y1 = arrow_end_y(r, y);
+	if (r->lost)
+		x1 = x0 + (x1 - x0) * LOST_AT;
 	P("<g class=\"pkt %s\" id=\"%sf%" PRIu64 "\">", kinds[k].cls, s->idp, r->n);
 	row_title(s, r, t);
 	P("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-	    "stroke-width=\"%s\"%s%s%s/>", x0, y, x1, y, kinds[k].color,
+	    "stroke-width=\"%s\"%s%s%s/>", x0, y, x1, y1, kinds[k].color,
 	    kinds[k].width, kinds[k].dash[0] ? " stroke-dasharray=\"" : "",
 	    kinds[k].dash, kinds[k].dash[0] ? "\"" : "");
-	P("<path d=\"M%.1f %.1fl%d -5v10z\" fill=\"%s\"/>", right ? s->xr : s->xl,
-	    y, right ? -11 : 11, kinds[k].color);
+	if (r->lost)	/* a cross where it was lost */
+		P("<path d=\"M%.1f %.1fl10 10m0 -10l-10 10\" stroke=\"%s\" "
+		    "stroke-width=\"2.4\"/>", x1 - 5, y - 5, kinds[k].color);
+	else		/* the head, along the arrow: 11 px back, 5 aside */
+		arrow_head(s, right ? s->xr : s->xl, y1, x0, y, kinds[k].color);
 	P("<text class=\"label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
 	    "font-family=\"" MONO "\" font-size=\"12\" fill=\"%s\"%s>", mid, y - 6,
 	    k == K_C2S || k == K_S2C ? "#111" : kinds[k].color,
@@ -273,10 +329,11 @@ svg_row(struct svg *s, const struct tv_row *r)
 	}
 	time_at(s, t, y);
 	P("</g>\n");
+	/* the receiver's state changes where the packet arrives */
 	if (c->proto == 6 && (r->an.changed & 1))
-		state_at(s, 0, r->an.state[0], y);
+		state_at(s, 0, r->an.state[0], right ? y : y1);
 	if (c->proto == 6 && (r->an.changed & 2))
-		state_at(s, 1, r->an.state[1], y);
+		state_at(s, 1, r->an.state[1], right ? y1 : y);
 	if (c->proto == 6 && (r->an.changed & 3))
 		P("\n");
 }

@@ -63,6 +63,8 @@ usage(FILE *fp)
 "              [--data=summary|full|none] [--summary]\n"
 "              [--color=auto|always|never] [expression]\n"
 "       tcpviz --demo[=LIST] [--pace=MS]    |    tcpviz --demo-list\n"
+"       tcpviz --lab [--loss=L] [--rate=R] [--delay=MS] [--reorder=P] [options]\n"
+"              -- SERVER_CMD [ARGS] :: CLIENT_CMD [ARGS]\n"
 "\n"
 "Draw each TCP or UDP connection as a ladder diagram: client on the left,\n"
 "server on the right, one arrow per packet, states and outcomes named.\n"
@@ -137,6 +139,19 @@ usage(FILE *fp)
 "  --demo-list      list the scenarios\n"
 "  --pace=MS        show a line at most every MS ms (default 60 on a terminal,\n"
 "                   else 0); capturing and checking do not wait for it\n"
+"\n"
+"The lab (as root; docs/lab.md): two hosts in private network namespaces\n"
+"on a wire that misbehaves, captured at both ends:\n"
+"  --lab            run SERVER_CMD on the server (192.0.2.2) and CLIENT_CMD on\n"
+"                   the client (TCPVIZ_SERVER in its environment), draw both\n"
+"                   ends joined: each packet once, lost ones ending in X\n"
+"  --loss=[DIR:]AMOUNT[:KIND]   AMOUNT 10%% (at random) or #3 or #1,#2 (those\n"
+"                   exactly); KIND all, syn, data, fin or ack; DIR to-server,\n"
+"                   to-client or both (the default), for each option below too\n"
+"  --rate=[DIR:]RATE   a slower wire (1mbit, 500kbit, 64kbps): a queue\n"
+"  --delay=[DIR:]MS[/JITTER], --reorder=[DIR:]PCT%%   netem, where the\n"
+"                   kernel has it\n"
+"  (--demo runs the lab's scenarios too: loss, syn-loss, rate ...)\n"
 "\n"
 "  -h, --help       show this help and exit\n"
 "      --version    show the version and exit\n"
@@ -621,9 +636,9 @@ lab_args(struct opts *op, int argc, char **argv)
 	int i;
 
 	if (op->demo.enabled || op->file != NULL || op->live.iface != NULL ||
-	    op->wfile != NULL) {
+	    op->wfile != NULL || op->kernel > 0) {
 		fprintf(stderr, "tcpviz: --lab makes its own hosts and wire and "
-		    "captures there: no --demo, -r, -i or -w with it\n");
+		    "captures there: no --demo, -r, -i, -w or --kernel with it\n");
 		return -1;
 	}
 	if (optind >= argc || strcmp(argv[optind], "::") == 0) {
@@ -731,6 +746,9 @@ parse_args(int argc, char **argv, struct opts *op)
 	op->run.live = op->file == NULL;
 	op->run.renderer = tv_renderer_find(op->format ? op->format : "text",
 	    op->run.live);
+	/* the lab's run ends by itself: the pictures of whole captures too */
+	if (op->run.renderer == NULL && op->lab)
+		op->run.renderer = tv_renderer_find(op->format, 0);
 	if (op->run.renderer == NULL && op->run.live &&
 	    tv_renderer_find(op->format, 0) != NULL) {
 		fprintf(stderr, "tcpviz: %s%s draws whole captures: save one with "
@@ -948,6 +966,12 @@ main(int argc, char **argv)
 		return tv_demo_main(&op.demo, &op.run);
 	}
 	if (op.lab) {
+		if (op.ofile != NULL &&
+		    tv_sink_file(&op.run.sink, op.run.live, op.ofile) < 0) {
+			fprintf(stderr, "tcpviz: %s: %s\n", op.ofile,
+			    strerror(errno));
+			return TV_EXIT_ERROR;
+		}
 		op.labo.filter = op.filter;
 		status = tv_labrun_main(&op.labo, &op.run);
 		free(op.filter);

@@ -347,11 +347,7 @@ tv_labrun_main(struct tv_labrun_opts *lo, const struct tv_run_opts *ro)
 		fprintf(stderr, "%s\n", errbuf);
 		return TV_EXIT_ERROR;
 	}
-	if (tv_lab_plain_frames(&lr.lab, errbuf) < 0) {
-		fprintf(stderr, "%s\n", errbuf);
-		tv_lab_down(&lr.lab);
-		return TV_EXIT_ERROR;
-	}
+	lr.lab.quiet_kids = lo->quiet;
 	if ((cap = open_ends(&lr, errbuf)) == NULL) {
 		tv_lab_down(&lr.lab);
 		return TV_EXIT_ERROR;

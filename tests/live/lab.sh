@@ -95,7 +95,8 @@ want_rows() {	# NAME MIN PATTERN: at least MIN rows matching
 		bad "lab-rows-$1-$4" "$n rows with '$3', want $2 or more" "$tmp/demo80.out"
 	fi
 }
-want_rows loss 2 'X .*lost on the wire' lost
+want_rows loss 2 '[-]X  *|' lostarrow
+want_rows loss 2 'lost on the wire' lost
 want_rows loss 2 'retransmission' retrans
 want_rows loss 3 'dup-ack #' dupack
 want_rows syn-loss 2 'SYN seq=0 -*X' synlost
@@ -158,6 +159,47 @@ else
 	bad lab-json-seen "exit $st" "$tmp/j.out" "$tmp/j.err"
 fi
 
+# the picture: one arrow that stops at a cross, slanted ones behind the
+# rate limit's queue; valid SVG, and in the browser not blank
+big=$(python3 -c "print('x' * 12000)")
+timeout $T "$TCPVIZ" --lab --rate 2mbit --loss 'to-server:#3:data' --format=svg \
+    -o "$tmp/lab.svg" -- "$SERVER" --tcp 8000 --bind 0.0.0.0 --once :: \
+    "$CLIENT" -q 192.0.2.2 8000 "$big" >"$tmp/svg.out" 2>"$tmp/svg.err"
+st=$?
+if [ $st = 0 ] && xmllint --noout "$tmp/lab.svg" 2>"$tmp/xml.err" && python3 - "$tmp/lab.svg" <<'EOF2'
+import re, sys
+svg = open(sys.argv[1]).read()
+assert svg.count('class="pkt lost"') == 1, "one lost arrow"
+lost = svg[svg.index('class="pkt lost"'):]
+lost = lost[:lost.index("</g>")]
+assert "M" in lost and "l10 10m0 -10l-10 10" in lost, "the cross"
+lines = re.findall(r'<line x1="[-0-9.]+" y1="([-0-9.]+)" x2="[-0-9.]+" y2="([-0-9.]+)"', svg)
+assert any(float(b) > float(a) + 1 for a, b in lines), "a slanted arrow"
+EOF2
+then
+	ok lab-svg
+else
+	bad lab-svg "exit $st" "$tmp/svg.err" "$tmp/xml.err"
+fi
+if command -v chromium >/dev/null 2>&1 && [ -s "$tmp/lab.svg" ]; then
+	wh=$(sed -n 's/^<svg[^>]* width="\([0-9]*\)" height="\([0-9]*\)".*/\1 \2/p' "$tmp/lab.svg" | head -1)
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+	    --disable-extensions --disable-background-networking \
+	    --user-data-dir="$tmp/profile" --screenshot="$tmp/lab.png" \
+	    --window-size="$(echo $wh | tr ' ' ,)" "file://$tmp/lab.svg" \
+	    >/dev/null 2>"$tmp/chromium.err"
+	python3 tests/pictures/png_stats.py "$tmp/lab.png" 2>&1 | tr ' ' '\n' >"$tmp/png.txt"
+	ink=$(sed -n 's/^ink=//p' "$tmp/png.txt")
+	red=$(sed -n 's/^red=//p' "$tmp/png.txt")
+	if [ "${ink:-0}" -gt 20 ] && [ "${red:-0}" -gt 0 ]; then
+		ok lab-svg-png
+	else
+		bad lab-svg-png "ink ${ink:-?}/1000, red ${red:-?}/10000" "$tmp/png.txt" "$tmp/chromium.err"
+	fi
+else
+	skip lab-svg-png "chromium is not installed (tools/deps.sh test installs it as root)"
+fi
+
 # delay needs netem: this kernel may not have it; then one line, exit 1
 timeout $T "$TCPVIZ" --lab --delay 40 -- "$SERVER" --tcp 8000 --bind 0.0.0.0 \
     --once :: "$CLIENT" -q 192.0.2.2 8000 hi >"$tmp/d.out" 2>"$tmp/d.err"
@@ -211,7 +253,7 @@ n=$(tcpdump -r "$tmp/host.pcap" -n 2>/dev/null | wc -l)
 if [ -s "$tmp/host.pcap" ] && [ "$n" = 0 ]; then
 	ok lab-nothing-leaves
 else
-	tcpdump -r "$tmp/host.pcap" -n -e 2>&1 | head -20 >"$tmp/host.txt"
+	tcpdump -r "$tmp/host.pcap" -n -e 2>&1 | head -20 >"$tmp/host.txt"; cp "$tmp/host.pcap" /tmp/lab-host.pcap
 	bad lab-nothing-leaves "the host saw $n frames of the lab's addresses" "$tmp/host.txt"
 fi
 
