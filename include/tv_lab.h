@@ -13,9 +13,9 @@
  * in /run/netns, so they vanish with it, a crash included, and a second
  * lab at the same time is a world of its own):
  *
- *   client: eth0 192.0.2.1/24 fd54:7669:7a00::1/64 --- c0 \
+ *   client: eth0 198.51.100.1/24 fd54:7669:7a00::1/64 --- c0 \
  *   wire:   bridge br0 of c0 and s0, the impairments             (no address)
- *   server: eth0 192.0.2.2/24 fd54:7669:7a00::2/64 --- s0 /
+ *   server: eth0 198.51.100.2/24 fd54:7669:7a00::2/64 --- s0 /
  *
  * Documentation and ULA addresses, no route but the connected ones, no
  * link to any interface of the host: nothing can leave.  Loss is done by
@@ -27,6 +27,12 @@
  */
 
 enum tv_lab_host { TV_LAB_CLIENT = 0, TV_LAB_SERVER = 1, TV_LAB_WIRE = 2 };
+
+/* the hosts' addresses (RFC 5737's TEST-NET-2, an RFC 4193 prefix) */
+#define TV_LAB_CLIENT_ADDR "198.51.100.1"
+#define TV_LAB_SERVER_ADDR "198.51.100.2"
+#define TV_LAB_CLIENT_ADDR6 "fd54:7669:7a00::1"
+#define TV_LAB_SERVER_ADDR6 "fd54:7669:7a00::2"
 
 /* the two directions of the wire */
 enum tv_lab_dir { TV_LAB_TO_SERVER = 0, TV_LAB_TO_CLIENT = 1 };
@@ -66,7 +72,7 @@ struct tv_lab_cfg {
 struct tv_lab {
 	int ns[3];		/* netns descriptors, [enum tv_lab_host]; -1: none */
 	int home;		/* the netns we started in */
-	const char *addr[2];	/* "192.0.2.1", "192.0.2.2" */
+	const char *addr[2];	/* TV_LAB_CLIENT_ADDR, TV_LAB_SERVER_ADDR */
 	const char *addr6[2];	/* "fd54:7669:7a00::1", "...::2" */
 	const char *ifname;	/* each host's interface: "eth0" */
 	pid_t kids[8];		/* what tv_lab_spawn() started, not yet reaped */

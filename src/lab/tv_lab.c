@@ -499,10 +499,10 @@ lab_init(struct tv_lab *lab)
 {
 	memset(lab, 0, sizeof *lab);
 	lab->ns[0] = lab->ns[1] = lab->ns[2] = lab->home = -1;
-	lab->addr[TV_LAB_CLIENT] = "192.0.2.1";
-	lab->addr[TV_LAB_SERVER] = "192.0.2.2";
-	lab->addr6[TV_LAB_CLIENT] = "fd54:7669:7a00::1";
-	lab->addr6[TV_LAB_SERVER] = "fd54:7669:7a00::2";
+	lab->addr[TV_LAB_CLIENT] = TV_LAB_CLIENT_ADDR;
+	lab->addr[TV_LAB_SERVER] = TV_LAB_SERVER_ADDR;
+	lab->addr6[TV_LAB_CLIENT] = TV_LAB_CLIENT_ADDR6;
+	lab->addr6[TV_LAB_SERVER] = TV_LAB_SERVER_ADDR6;
 	lab->ifname = "eth0";
 }
 

@@ -142,7 +142,7 @@ usage(FILE *fp)
 "\n"
 "The lab (as root; docs/lab.md): two hosts in private network namespaces\n"
 "on a wire that misbehaves, captured at both ends:\n"
-"  --lab            run SERVER_CMD on the server (192.0.2.2) and CLIENT_CMD on\n"
+"  --lab            run SERVER_CMD on the server (198.51.100.2) and CLIENT_CMD on\n"
 "                   the client (TCPVIZ_SERVER in its environment), draw both\n"
 "                   ends joined: each packet once, lost ones ending in X\n"
 "  --loss=[DIR:]AMOUNT[:KIND]   AMOUNT 10%% (at random) or #3 or #1,#2 (those\n"

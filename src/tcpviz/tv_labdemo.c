@@ -42,7 +42,7 @@ struct lab_scenario {
 };
 
 #define TCP_ECHO_SERVER { "%server", "--tcp", "8000", "--bind", "0.0.0.0", "--once" }
-#define HELLO_CLIENT { "%client", "192.0.2.2", "8000", HELLO }
+#define HELLO_CLIENT { "%client", TV_LAB_SERVER_ADDR, "8000", HELLO }
 #define HELLO_BYTES .bytes = { HELLO_LEN, HELLO_LEN }
 #define THREE_WAY .proto = 6, .open_ok = BIT(TV_OPEN_THREE_WAY)
 
@@ -53,7 +53,7 @@ static const struct lab_scenario lab_scenarios[] = {
 	    "client sends the two again at once, the echo completes",
 	  .impair = { { "loss", "to-server:#3,#4:data" } },
 	  .server = TCP_ECHO_SERVER,
-	  .client = { "%client", "192.0.2.2", "8000", "%big" },
+	  .client = { "%client", TV_LAB_SERVER_ADDR, "8000", "%big" },
 	  .want = { THREE_WAY, .lost = { 2, 0 }, .retrans_min = 2,
 	    .bytes = { BIG_LEN, BIG_LEN } } },
 	{ .name = "syn-loss",
@@ -89,7 +89,7 @@ static const struct lab_scenario lab_scenarios[] = {
 	  .impair = { { "loss", "to-server:#2,#4:data" } },
 	  .server = { "%server", "--udp", "8000", "--bind", "0.0.0.0" },
 	  .client = { "%client", "--udp", "--keep-going", "--timeout", "0.4",
-	    "192.0.2.2", "8000", "one", "two", "three", "four", "five" },
+	    TV_LAB_SERVER_ADDR, "8000", "one", "two", "three", "four", "five" },
 	  .client_status = 1,
 	  .want = { .proto = 17, .lost = { 2, 0 }, .pkts = { 5, 3 } } },
 	{ .name = "rate",
@@ -98,7 +98,7 @@ static const struct lab_scenario lab_scenarios[] = {
 	    "with it",
 	  .impair = { { "rate", "1mbit" } },
 	  .server = TCP_ECHO_SERVER,
-	  .client = { "%client", "192.0.2.2", "8000", "%big" }, .data_full = 1,
+	  .client = { "%client", TV_LAB_SERVER_ADDR, "8000", "%big" }, .data_full = 1,
 	  .want = { THREE_WAY, .owd_min_ns = 20000000,
 	    .bytes = { BIG_LEN, BIG_LEN } } },
 };
@@ -218,7 +218,8 @@ lab_begin(struct tv_run *run, void *ctx)
 	tv_labrun_describe(&r->lo.cfg, what, sizeof(what));
 	tv_out_mem(&run->out, "\n", 1);
 	tv_run_say(run, 4, "=== %s (the lab): %s", r->sc->name, r->sc->caption);
-	tv_run_say(run, 4, "    client 192.0.2.1 and server 192.0.2.2 on %s", what);
+	tv_run_say(run, 4, "    client " TV_LAB_CLIENT_ADDR " and server "
+	    TV_LAB_SERVER_ADDR " on %s", what);
 	tv_out_mem(&run->out, "\n", 1);
 }
 
