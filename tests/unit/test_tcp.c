@@ -1185,6 +1185,153 @@ test_dup_acks(void **state)
 	HIST("ShADaT");
 }
 
+#define RX_FAST (TV_NOTE_RETRANS | TV_NOTE_FAST_RETRANS)
+#define RX_SPUR (TV_NOTE_RETRANS | TV_NOTE_SPURIOUS)
+
+/* The note's word in JSON (its bit's name). */
+static void
+word(uint16_t bit, const char *w)
+{
+	int i = 0;
+
+	while (i < TV_NOTE_COUNT && (1u << i) != bit)
+		i++;
+	assert_true(i < TV_NOTE_COUNT);
+	assert_string_equal(tv_note_names[i], w);
+}
+
+/*
+ * A lost segment and its recovery (Wireshark): the segment after it,
+ * "previous segment not captured"; the receiver's duplicate ACKs; the
+ * segment sent again within 20 ms of the 2nd or later duplicate of its seq,
+ * a fast retransmission.  Past 20 ms (or after one duplicate), a plain one.
+ */
+static void
+test_fast_retransmission(void **state)
+{
+	struct tv_tcp t;
+	struct tv_tcp_pkt o;
+
+	(void)state;
+	HANDSHAKE();
+	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 1 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	/* CISN + 101 .. 201 lost */
+	o = seg(&t, C, PA, CISN + 201, SISN + 1, 100, W, 1 * MS + 10);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_LOST_SEGMENT);
+	word(TV_NOTE_LOST_SEGMENT, "previous-segment-not-captured");
+	o = seg(&t, C, PA, CISN + 301, SISN + 1, 100, W, 1 * MS + 20);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 1 * MS + 100);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 1 * MS + 110);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 1 * MS + 120);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 1 * MS + 130);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	assert_int_equal(o.dup_ack, 3);
+	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 15 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, RX_FAST);
+	word(TV_NOTE_FAST_RETRANS, "fast-retransmission");
+	/* all of it now: no ACK of unseen data */
+	o = seg(&t, S, ACK, SISN + 1, CISN + 401, 0, W, 15 * MS + 100);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+
+	/* again, the retransmission 20 ms after the last duplicate */
+	o = seg(&t, C, PA, CISN + 501, SISN + 1, 100, W, 16 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_LOST_SEGMENT);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 401, 0, W, 16 * MS + 100);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 401, 0, W, 16 * MS + 200);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	o = seg(&t, C, PA, CISN + 401, SISN + 1, 100, W, 36 * MS + 200);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	counters(&t, 2, 5, 0, 0);
+	HIST("ShADaT");	/* Zeek: T at the 1st, the 10th ... */
+}
+
+/* Data the receiver had acknowledged, sent again: a spurious
+ * retransmission (and a retransmission). */
+static void
+test_spurious_retransmission(void **state)
+{
+	struct tv_tcp t;
+	struct tv_tcp_pkt o;
+
+	(void)state;
+	HANDSHAKE();
+	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 1 * MS);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 1 * MS + 100);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	/* the ACK lost on the way back: the timer fires */
+	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 200 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, RX_SPUR);
+	word(TV_NOTE_SPURIOUS, "spurious-retransmission");
+	/* part of it acknowledged only: a retransmission */
+	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 201 * MS);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 151, 0, W, 201 * MS + 100);
+	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 400 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	counters(&t, 2, 0, 0, 0);
+	assert_int_equal(t.q[C].retrans_bytes, 200);
+}
+
+/*
+ * An ACK past all the other side was seen to send (past the end of what
+ * it sent without a gap): "ACKed unseen segment", once per ACK value, as
+ * tshark 4.0 names it; the same ACK again is a duplicate.  Segments past
+ * the unseen ones: "previous segment not captured", a pure ACK too.
+ */
+static void
+test_acked_unseen(void **state)
+{
+	struct tv_tcp t;
+	struct tv_tcp_pkt o;
+
+	(void)state;
+	HANDSHAKE();
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 1 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_ACK_UNSEEN);
+	word(TV_NOTE_ACK_UNSEEN, "acked-unseen-segment");
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 2 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	o = seg(&t, C, ACK, CISN + 101, SISN + 1, 0, W, 3 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_LOST_SEGMENT);
+	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 4 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	/* a new ACK value, still past the gap */
+	o = seg(&t, S, ACK, SISN + 1, CISN + 201, 0, W, 5 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_ACK_UNSEEN);
+	o = seg(&t, C, PA, CISN + 201, SISN + 1, 100, W, 6 * MS);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 301, 0, W, 7 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	counters(&t, 0, 1, 0, 0);
+}
+
+/* Out-of-order within the handshake's round trip of the highest segment
+ * (Wireshark's ooo_thres); without a handshake seen, within 3 ms. */
+static void
+test_out_of_order_threshold(void **state)
+{
+	struct tv_tcp t;
+	struct tv_tcp_pkt o;
+
+	(void)state;
+	o = first(&t, 0, PA, CISN + 1, SISN + 1, 100, W, 0);	/* midstream */
+	o = seg(&t, C, PA, CISN + 201, SISN + 1, 100, W, 1 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_LOST_SEGMENT);
+	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 3 * MS + 999);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_OUT_OF_ORDER);
+	o = seg(&t, C, PA, CISN + 401, SISN + 1, 100, W, 10 * MS);
+	o = seg(&t, C, PA, CISN + 301, SISN + 1, 100, W, 13 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	/* the last segment again, however soon: no reordering */
+	o = seg(&t, C, PA, CISN + 401, SISN + 1, 100, W, 13 * MS + 1);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	counters(&t, 2, 0, 1, 0);
+}
+
 /* Zero windows ('w' at the 1st and 10th), the window update, and no
  * zero window on an RST. */
 static void
@@ -1719,6 +1866,10 @@ main(void)
 		cmocka_unit_test(test_retransmission),
 		cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_dup_acks),
+		cmocka_unit_test(test_fast_retransmission),
+		cmocka_unit_test(test_spurious_retransmission),
+		cmocka_unit_test(test_acked_unseen),
+		cmocka_unit_test(test_out_of_order_threshold),
 		cmocka_unit_test(test_zero_window),
 		cmocka_unit_test(test_keepalive),
 		cmocka_unit_test(test_rst_with_data),
