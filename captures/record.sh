@@ -6,7 +6,7 @@
 #     handshake refused udp ipv6 snap64 ns pcapng sll sll2 null loop raw vlan reuse mixed
 #     close-four-way close-three-way close-simultaneous open-simultaneous
 #     half-close reset-client reset-server unanswered syn-retries half-open
-#     retrans zero-window keepalive syn-data midstream
+#     retrans capture-loss zero-window keepalive syn-data midstream
 #     ecn syn-ae bad-rst fin-rst syn-rst udp-empty gap oneway-client oneway-server
 #     null-ether null-ether6 tso jumbo cksum
 #   With no NAME every capture is re-recorded. pcapng/null/loop/raw/vlan/
@@ -379,6 +379,22 @@ rec_retrans() {
     CHECK=check_retrans capture retrans.pcap -i lo -s 96 "${HS[@]}" -- "${TR[@]}" retrans --bytes 300000 --mss 1000 --loss 3
     restore_lo
 }
+# capture loss (not network loss): a clean transfer, one MSS a packet, with
+# the server's 5th data segment left out of the file afterwards, as a
+# capture point that missed it records it (the receiver had it: its ACKs go on)
+rec_capture_loss() {
+    local n
+    fresh; lo_one_segment
+    capture capture-bulk.pcap -i lo "${HS[@]}" -- "${TR[@]}" retrans --bytes 12000 --mss 1000 --loss 0
+    restore_lo
+    n=$(tcpdump -nn -r "$DIR/capture-bulk.pcap" 2>/dev/null |
+        awk '/ 127\.0\.0\.1\.9999 > .* length [1-9]/ { if (++d == 5) { print NR; exit } }')
+    [ -n "$n" ] || { echo "record.sh: capture-bulk.pcap: fewer than 5 data segments" >&2; exit 1; }
+    "$PY" "$DIR/dropseg.py" "$DIR/capture-bulk.pcap" "$TMP/capture-loss.pcap" "$n"
+    mv -f "$TMP/capture-loss.pcap" "$DIR/capture-loss.pcap"
+    rm -f "$DIR/capture-bulk.pcap"
+    summary "$DIR/capture-loss.pcap"
+}
 rec_zero_window() {
     fresh; lo_one_segment
     CHECK=check_zero_window capture zero-window.pcap -i lo -s 96 "${HS[@]}" -- "${TR[@]}" zero-window --bytes 32768 --rcvbuf 4096 --sndbuf 16384 --pause 1.0
@@ -481,7 +497,7 @@ rec_vlan() { derive vlan handshake-vlan.pcap; }
 
 ALL="handshake refused udp ipv6 snap64 ns pcapng ns-pcapng sll sll2 null loop raw vlan reuse mixed"
 ALL="$ALL close-four-way close-three-way close-simultaneous open-simultaneous half-close"
-ALL="$ALL reset-client reset-server unanswered syn-retries half-open retrans zero-window"
+ALL="$ALL reset-client reset-server unanswered syn-retries half-open retrans capture-loss zero-window"
 ALL="$ALL keepalive syn-data midstream"
 ALL="$ALL ecn syn-ae bad-rst fin-rst syn-rst udp-empty gap oneway-client oneway-server"
 ALL="$ALL null-ether null-ether6 tso jumbo cksum"

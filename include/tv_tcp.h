@@ -58,7 +58,13 @@ extern const char *const tv_close_names[TV_CLOSE_COUNT];
 #define TV_NOTE_BAD_CKSUM	0x0200	/* TCP/UDP checksum wrong: not used for state */
 #define TV_NOTE_BAD_RST		0x0400	/* RST not acceptable (RFC 9293 §3.10.7.3, .4) */
 #define TV_NOTE_OFFLOADED	0x0800	/* length taken from the frame (tv_pkt.offloaded) */
-#define TV_NOTE_COUNT		12
+/* Wireshark's names for loss and recovery (tv_tcp_anom.c); the first two
+ * come with TV_NOTE_RETRANS, as Wireshark adds "retransmission" to them */
+#define TV_NOTE_FAST_RETRANS	0x1000	/* TCP_A_FAST_RETRANSMISSION */
+#define TV_NOTE_SPURIOUS	0x2000	/* TCP_A_SPURIOUS_RETRANSMISSION */
+#define TV_NOTE_LOST_SEGMENT	0x4000	/* TCP_A_LOST_PACKET: previous segment not captured */
+#define TV_NOTE_ACK_UNSEEN	0x8000	/* TCP_A_ACK_LOST_PACKET: ACKed unseen segment */
+#define TV_NOTE_COUNT		16
 extern const char *const tv_note_names[TV_NOTE_COUNT];
 
 /* Events a packet caused (tv_tcp_pkt.events). */
@@ -114,15 +120,28 @@ struct tv_tcp_seq {
 	uint32_t last_ack, last_seq;
 	uint16_t last_win;
 	uint8_t last_valid;
-	uint32_t dup_run;	/* duplicate ACKs in the current run */
-	/* one hole in the sequence space (bytes not yet seen), for out-of-order */
+	/* one hole in the sequence space (bytes not yet seen), for Zeek's gaps */
 	uint32_t hole_lo, hole_hi;
-	int64_t hole_ns;
 	uint8_t hole;
 	/* payload: the sequence space its data advanced (each byte once, as
 	 * Zeek's orig_bytes/resp_bytes), and the bytes it sent again */
 	uint64_t payload;
 	uint64_t retrans_bytes;
+};
+
+/* A side as Wireshark's TCP analysis follows it (its tcp_analyze_seq_info,
+ * epan/dissectors/packet-tcp.c; tv_tcp_anom.c).  `known` says which fields
+ * hold a value, where Wireshark takes 0 for "none". */
+struct tv_tcp_ws {
+	uint32_t nextseq;	/* highest sequence number sent, plus one */
+	uint32_t maxseqtobeacked;	/* end of what was sent without a gap */
+	uint32_t lastack;	/* the ACK field of its last segment ... */
+	uint32_t window;	/* ... its window (unscaled) ... */
+	int64_t lastack_ns;	/* ... and its time */
+	int64_t nextseq_ns;	/* when nextseq last moved */
+	uint32_t dupacknum;	/* duplicate ACKs of lastack so far */
+	uint16_t lastnotes;	/* TV_NOTE_* of its last segment */
+	uint8_t known;
 };
 
 /* A side as Zeek sees it: its endpoint state and history bookkeeping
@@ -143,6 +162,10 @@ struct tv_tcp {
 	struct tv_tcp_side s[2];	/* [TV_CLIENT], [TV_SERVER] */
 	struct tv_tcp_seq q[2];
 	struct tv_tcp_zeek z[2];
+	struct tv_tcp_ws w[2];
+	int64_t ws_syn_ns;		/* Wireshark's ts_mru_syn: the latest SYN ... */
+	int64_t ws_irtt_ns;		/* ... and its ts_first_rtt (iRTT) */
+	uint8_t ws_syn_seen, ws_irtt_known;
 	uint8_t state[2];		/* enum tv_tcp_state */
 	uint8_t init_state[2];		/* the states before the first packet */
 	uint8_t first_had_syn;		/* the first packet carried SYN */

@@ -20,7 +20,8 @@ STATES = {"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WA
           "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"}
 NOTES = {"retransmission", "out-of-order", "dup-ack", "zero-window", "window-update",
          "keep-alive", "rst-with-data", "after-close", "syn-with-payload", "bad-cksum",
-         "unacceptable-rst", "offloaded"}
+         "unacceptable-rst", "offloaded", "fast-retransmission", "spurious-retransmission",
+         "previous-segment-not-captured", "acked-unseen-segment"}
 TCP_CONN = {"retrans_bytes", "isn", "open", "syn_retries", "handshake_rtt_us", "close", "half_close",
             "closed_by", "time_wait", "conn_state", "history", "retransmissions",
             "dup_acks", "out_of_order", "zero_windows"}

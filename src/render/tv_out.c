@@ -485,6 +485,9 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 	for (i = 0; i < TV_NOTE_COUNT; i++) {
 		if (!(r->an.notes & (1u << i)))
 			continue;
+		if ((1u << i) == TV_NOTE_RETRANS &&
+		    (r->an.notes & (TV_NOTE_FAST_RETRANS | TV_NOTE_SPURIOUS)))
+			continue;	/* said by its kind, below */
 		if (k)
 			CAT(SEP);
 		if ((1u << i) == TV_NOTE_RETRANS && r->an.syn_retry) {
@@ -503,6 +506,14 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 			CAT("unacceptable RST: ignored");
 		} else if ((1u << i) == TV_NOTE_OFFLOADED) {
 			CAT("offloaded (length from frame)");
+		} else if ((1u << i) == TV_NOTE_FAST_RETRANS) {
+			CAT("fast retransmission");	/* Wireshark's words */
+		} else if ((1u << i) == TV_NOTE_SPURIOUS) {
+			CAT("spurious retransmission");
+		} else if ((1u << i) == TV_NOTE_LOST_SEGMENT) {
+			CAT("previous segment not captured");
+		} else if ((1u << i) == TV_NOTE_ACK_UNSEEN) {
+			CAT("ACKed unseen segment");
 		} else {
 			CAT(tv_note_names[i]);
 		}

@@ -38,8 +38,8 @@
 #define MONO "DejaVu Sans Mono, Menlo, Consolas, monospace"
 
 /* How an arrow is drawn: plain by direction, or by its anomaly. */
-enum kind { K_C2S, K_S2C, K_RST, K_LOST, K_RETRANS, K_OOO, K_DUP, K_WIN,
-	K_OTHER, K_COUNT };
+enum kind { K_C2S, K_S2C, K_RST, K_LOST, K_RETRANS, K_OOO, K_DUP, K_UNSEEN,
+	K_WIN, K_OTHER, K_COUNT };
 
 static const struct {
 	const char *name;	/* in the legend, and the class of the arrow */
@@ -55,6 +55,8 @@ static const struct {
 	[K_RETRANS] = { "retransmission", "retrans", "#d62728", "7 3", "2" },
 	[K_OOO] = { "out of order", "ooo", "#8c564b", "4 4", "2" },
 	[K_DUP] = { "duplicate ACK", "dupack", "#7b3fa6", "2 2.5", "2" },
+	[K_UNSEEN] = { "segment not captured, ACKed unseen", "unseen", "#1a8a9a",
+		"6 2 1 2", "2" },
 	[K_WIN] = { "zero window, window update", "window", "#d97400",
 		"9 2 2 2", "2" },
 	[K_OTHER] = { "keep-alive, other notes", "note", "#555555", "1 3", "2" },
@@ -75,6 +77,8 @@ row_kind(const struct tv_row *r)
 		return K_OOO;
 	if (n & TV_NOTE_DUP_ACK)
 		return K_DUP;
+	if (n & (TV_NOTE_LOST_SEGMENT | TV_NOTE_ACK_UNSEEN))
+		return K_UNSEEN;
 	if (n & (TV_NOTE_ZERO_WINDOW | TV_NOTE_WINDOW_UPDATE))
 		return K_WIN;
 	if (n)

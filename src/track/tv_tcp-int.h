@@ -27,16 +27,21 @@ void tv_tcp_state_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
     int64_t ns, struct tv_tcp_pkt *out);
 
 /* Anomalies (tv_tcp_anom.c): judged before the segment is taken in (they
- * compare it with what was sent before), so in two steps. */
+ * compare it with what was sent before), so in two steps.  *again: the
+ * payload does not move the sequence space (Zeek's 't', not a note). */
 uint16_t tv_tcp_anom_judge(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
-    int64_t ns, struct tv_tcp_pkt *out);
+    int64_t ns, struct tv_tcp_pkt *out, int *again);
 void tv_tcp_anom_take(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
-    uint16_t notes);
+    uint16_t notes, int64_t ns);
+/* A segment not taken in for its bad checksum: followed by Wireshark's
+ * rules all the same (they check no checksum), its notes dropped. */
+void tv_tcp_anom_unused(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
+    int64_t ns);
 
 /* Zeek (tv_tcp_zeek.c): history letters and Zeek's endpoint states. */
 void tv_tcp_zeek_init(struct tv_tcp *t, int flipped);
 void tv_tcp_zeek_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
-    uint16_t notes);
+    uint16_t notes, int again);
 /* A segment with a bad checksum: only its history letter (C/c). */
 void tv_tcp_zeek_bad_cksum(struct tv_tcp *t, int from);
 /* An RST not acceptable: only its history letter (R/r). */

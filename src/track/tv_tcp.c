@@ -39,6 +39,8 @@ const char *const tv_note_names[TV_NOTE_COUNT] = {
 	"retransmission", "out-of-order", "dup-ack", "zero-window",
 	"window-update", "keep-alive", "rst-with-data", "after-close",
 	"syn-with-payload", "bad-cksum", "unacceptable-rst", "offloaded",
+	"fast-retransmission", "spurious-retransmission",
+	"previous-segment-not-captured", "acked-unseen-segment",
 };
 
 void
@@ -71,6 +73,7 @@ tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 {
 	int64_t ns = pkt->ts_sec * 1000000000LL + pkt->ts_nsec;
 	uint8_t before[2];
+	int again;
 
 	memset(out, 0, sizeof(*out));
 	before[0] = t->state[0];
@@ -89,16 +92,17 @@ tv_tcp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 		 * bad checksum is not taken in, only noted (history C/c) */
 		out->notes = TV_NOTE_BAD_CKSUM |
 		    (pkt->offloaded ? TV_NOTE_OFFLOADED : 0);
+		tv_tcp_anom_unused(t, pkt, from, ns);
 		tv_tcp_zeek_bad_cksum(t, from);
 		memcpy(out->state, t->state, sizeof(out->state));
 		return;
 	}
-	out->notes = tv_tcp_anom_judge(t, pkt, from, ns, out);
+	out->notes = tv_tcp_anom_judge(t, pkt, from, ns, out, &again);
 	if (pkt->offloaded)
 		out->notes |= TV_NOTE_OFFLOADED;
 	tv_tcp_state_packet(t, pkt, from, ns, out);
-	tv_tcp_anom_take(t, pkt, from, out->notes);
-	tv_tcp_zeek_packet(t, pkt, from, out->notes);
+	tv_tcp_anom_take(t, pkt, from, out->notes, ns);
+	tv_tcp_zeek_packet(t, pkt, from, out->notes, again);
 	out->state[0] = t->state[0];
 	out->state[1] = t->state[1];
 	out->changed = (uint8_t)((before[0] != t->state[0]) |

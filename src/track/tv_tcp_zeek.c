@@ -180,7 +180,7 @@ tv_tcp_zeek_init(struct tv_tcp *t, int flipped)
 
 void
 tv_tcp_zeek_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
-    uint16_t notes)
+    uint16_t notes, int again)
 {
 	struct tv_tcp_zeek *s = &t->z[from];
 	unsigned f = pkt->flags;
@@ -210,8 +210,7 @@ tv_tcp_zeek_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 	if (notes & TV_NOTE_ZERO_WINDOW)
 		hist_log(t, from, &s->n_w, 'w');
 	/* payload that does not advance the sequence space */
-	if ((notes & (TV_NOTE_RETRANS | TV_NOTE_OUT_OF_ORDER |
-	    TV_NOTE_KEEPALIVE)) && pkt->len > 0)
+	if (again)
 		hist_log(t, from, &s->n_t, 't');
 	if (pkt->len > 0)
 		s->h_once |= H_PAYLOAD;

@@ -1012,6 +1012,74 @@ test_ladder_truncated_malformed_notes(void **state)
 	rendered_free(&r);
 }
 
+/*
+ * Loss and recovery in Wireshark's words, on the ladder and in JSON: a
+ * segment not captured, two duplicate ACKs, the fast retransmission, a
+ * spurious one of data already acknowledged, an ACK of unseen data.
+ */
+static void
+test_ladder_loss_words(void **state)
+{
+	static const struct { int c; uint8_t f; uint32_t seq, ack, len; } s[] = {
+		{ 1, TV_TH_PSH | TV_TH_ACK, CISN + 1, SISN + 1, 100 },	/* 3 ms */
+		{ 1, TV_TH_PSH | TV_TH_ACK, CISN + 201, SISN + 1, 100 },	/* 101..201 lost */
+		{ 0, TV_TH_ACK, SISN + 1, CISN + 101, 0 },
+		{ 0, TV_TH_ACK, SISN + 1, CISN + 101, 0 },
+		{ 0, TV_TH_ACK, SISN + 1, CISN + 101, 0 },
+		{ 1, TV_TH_PSH | TV_TH_ACK, CISN + 101, SISN + 1, 100 },	/* 8 ms */
+		{ 0, TV_TH_ACK, SISN + 1, CISN + 301, 0 },
+		{ 1, TV_TH_PSH | TV_TH_ACK, CISN + 1, SISN + 1, 100 },	/* 10 ms */
+		{ 0, TV_TH_ACK, SISN + 1, CISN + 401, 0 },
+	};
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	struct sink k;
+	struct tv_out o = sink_out(&k);
+	struct tv_pkt p;
+	struct tv_conn *c;
+	enum tv_side from;
+	char line[512];
+	size_t i;
+
+	(void)state;
+	seg(0, 1, TV_TH_SYN, CISN, 0, syn_opts, sizeof(syn_opts), 0, 0, &p);
+	add(f, &p, NULL);
+	seg(0, 0, TV_TH_SYN | TV_TH_ACK, SISN, CISN + 1, syn_opts,
+	    sizeof(syn_opts), 0, 1, &p);
+	add(f, &p, NULL);
+	seg(0, 1, TV_TH_ACK, CISN + 1, SISN + 1, NULL, 0, 0, 2, &p);
+	add(f, &p, NULL);
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		seg(0, s[i].c, s[i].f, s[i].seq, s[i].ack, NULL, 0, s[i].len,
+		    3 + (int64_t)i, &p);
+		c = add(f, &p, &from);
+		tv_json_packet(&o, &ro6, &p, c, from);
+	}
+	tv_flow_finish(f);
+	line_with(r.lad.s, "seq=201:301", line, sizeof(line));
+	assert_has(line, "  previous segment not captured");
+	line_with(r.lad.s, "0.006000", line, sizeof(line));
+	assert_has(line, "  dup-ack #1");
+	line_with(r.lad.s, "0.007000", line, sizeof(line));
+	assert_has(line, "  dup-ack #2");
+	line_with(r.lad.s, "seq=101:201", line, sizeof(line));
+	assert_has(line, "  fast retransmission");
+	assert_lacks(line, "; retransmission");	/* said once, by its kind */
+	line_with(r.lad.s, "0.010000", line, sizeof(line));
+	assert_has(line, "  spurious retransmission");
+	assert_lacks(line, "; retransmission");
+	line_with(r.lad.s, "ack=401", line, sizeof(line));
+	assert_has(line, "  ACKed unseen segment");
+	assert_has(k.s, "\"notes\":[\"previous-segment-not-captured\"]");
+	assert_has(k.s, "\"notes\":[\"retransmission\",\"fast-retransmission\"]");
+	assert_has(k.s, "\"notes\":[\"retransmission\",\"spurious-retransmission\"]");
+	assert_has(k.s, "\"notes\":[\"acked-unseen-segment\"]");
+	assert_has(r.lad.s, "2 retransmissions (200 bytes), 2 dup ACKs");
+	sink_free(&k);
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
 static void
 test_ladder_udp(void **state)
 {
@@ -1354,7 +1422,7 @@ test_ladder_widths(void **state)
 		sink_reset(&k);
 		tv_lad_conn(&o, &ro, &c, whys[y]);
 		/* no limit: as wide as the widest label needs, no wider */
-		assert_lines_within(k.s, widths[w], 600);
+		assert_lines_within(k.s, widths[w], 700);
 		assert_non_null(strstr(k.s, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe]:65535"));
 
 		/* live: the shared clock, the widest tag, rows one by one */
@@ -1362,13 +1430,13 @@ test_ladder_widths(void **state)
 		ro.clock_ns = -4294967296LL * 1000000000LL;
 		sink_reset(&k);
 		draw_live(&o, &ro, &c, b, whys[y]);
-		assert_lines_within(k.s, widths[w], 600);
+		assert_lines_within(k.s, widths[w], 700);
 		assert_non_null(strstr(k.s, "#4294967295 "));
 
 		sink_reset(&k);
 		tv_sum_header(&o, &ro);
 		tv_sum_conn(&o, &ro, &c, &(struct tv_sum_totals){ 0 });
-		assert_lines_within(k.s, widths[w], 600);
+		assert_lines_within(k.s, widths[w], 700);
 	}
 	/* -# and every -t format: still within every width, replayed and
 	 * live (frame numbers of ten digits: a uint32's worth of frames) */
@@ -1389,7 +1457,7 @@ test_ladder_widths(void **state)
 			b->r[i].n = 4294967295u - (b->n - 1 - i);
 		sink_reset(&k);
 		tv_lad_conn(&o, &ro, &c, whys[y]);
-		assert_lines_within(k.s, widths[w], 600);
+		assert_lines_within(k.s, widths[w], 700);
 		if (ro.number)
 			assert_non_null(strstr(k.s, "4294967295 "));
 		if (m == TV_T_DATE && widths[w] == 0)
@@ -1398,7 +1466,7 @@ test_ladder_widths(void **state)
 		ro.shared_clock = 1;
 		sink_reset(&k);
 		draw_live(&o, &ro, &c, b, whys[y]);
-		assert_lines_within(k.s, widths[w], 600);
+		assert_lines_within(k.s, widths[w], 700);
 		if (ro.number)
 			assert_non_null(strstr(k.s, "4294967295 "));
 	}
@@ -1545,6 +1613,7 @@ main(void)
 		cmocka_unit_test(test_ladder_absolute),
 		cmocka_unit_test(test_ladder_ipv6_midstream),
 		cmocka_unit_test(test_ladder_truncated_malformed_notes),
+		cmocka_unit_test(test_ladder_loss_words),
 		cmocka_unit_test(test_ladder_udp),
 		cmocka_unit_test(test_out_printf_cuts_long_lines),
 		cmocka_unit_test(test_ladder_widths),

@@ -162,7 +162,9 @@ test_names(void **state)
 	assert_string_equal(tv_note_names[0], "retransmission");	/* bit 0x0001 */
 	assert_string_equal(tv_note_names[8], "syn-with-payload");	/* bit 0x0100 */
 	assert_string_equal(tv_note_names[9], "bad-cksum");	/* bit 0x0200 */
-	assert_int_equal(TV_NOTE_OFFLOADED, 1 << (TV_NOTE_COUNT - 1));
+	assert_string_equal(tv_note_names[14], "previous-segment-not-captured");
+	assert_string_equal(tv_note_names[15], "acked-unseen-segment");
+	assert_int_equal(TV_NOTE_ACK_UNSEEN, 1 << (TV_NOTE_COUNT - 1));
 }
 
 /* ---- opening and closing (RFC 9293 Figure 5) ---- */
@@ -340,14 +342,16 @@ test_simultaneous_open(void **state)
 	 * direction for S and H alike: a SYN-ACK repeating the SYN's
 	 * sequence number adds no letter */
 	HIST("Ss");
+	/* Wireshark: the ACK repeats the client's SYN-ACK (seq, ack and
+	 * window): a duplicate ACK */
 	o = seg(&t, C, ACK, 101, 301, 0, W, 40);
-	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
 	HIST("SsA");
 	ZEEK("S1");
 	assert_int_equal(tv_tcp_open(&t), TV_OPEN_SIMULTANEOUS);
 	assert_int_equal(tv_tcp_handshake_rtt_us(&t), 30);
 	assert_int_equal(tv_tcp_syn_retries(&t), 0);
-	counters(&t, 0, 0, 0, 0);
+	counters(&t, 0, 1, 0, 0);
 
 	o = seg(&t, C, FA, 101, 301, 0, W, 50);
 	STEP(o, TV_ST_FIN_WAIT_1, TV_ST_CLOSE_WAIT, CHG_BOTH, 0, 0);
@@ -481,12 +485,12 @@ test_counters_saturate(void **state)
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 300);
 	o = seg(&t, C, PA, CISN + 201, SISN + 1, 100, W, 310);	/* 101..200 lost */
 	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 320);
-	t.q[S].dup_run = UINT32_MAX - 1;
+	t.w[S].dupacknum = UINT32_MAX - 1;
 	for (i = 0; i < 3; i++) {
 		o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 330 + i);
 		STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
 		assert_int_equal(o.dup_ack, UINT32_MAX);
-		assert_int_equal(t.q[S].dup_run, UINT32_MAX);
+		assert_int_equal(t.w[S].dupacknum, UINT32_MAX);
 	}
 	HIST("ShADa");
 
@@ -1069,10 +1073,10 @@ test_wrap_keepalive_and_reorder(void **state)
 	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, ACK, 0xFFFFFFFFu, SISN + 1, 0, W, 1 * SEC);
 	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_KEEPALIVE);
-	/* 0x10..0x1f arrives before 0x0..0xf */
+	/* 0x10..0x1f arrives before 0x0..0xf, within the iRTT (200 us) */
 	o = seg(&t, C, PA, 0x10, SISN + 1, 16, W, 2 * SEC);
-	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
-	o = seg(&t, C, PA, 0, SISN + 1, 16, W, 2 * SEC + 500);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_LOST_SEGMENT);
+	o = seg(&t, C, PA, 0, SISN + 1, 16, W, 2 * SEC + 150);
 	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_OUT_OF_ORDER);
 	o = seg(&t, C, PA, 0xFFFFFFF1u, SISN + 1, 15, W, 3 * SEC);
 	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
@@ -1103,9 +1107,11 @@ test_retransmission(void **state)
 	counters(&t, 2, 0, 0, 0);
 }
 
-/* A segment filling a hole within 3 ms is out-of-order; later, a
- * retransmission.  (Zeek's 't' counts any payload below the highest
- * sequence number sent, reordered or not.) */
+/* A segment past a hole: "previous segment not captured"; one filling
+ * it within the handshake's round trip (200 us here) of the highest
+ * segment is out-of-order; later, a retransmission (Wireshark's
+ * ooo_thres).  (Zeek's 't' counts any payload below the highest sequence
+ * number sent, reordered or not.) */
 static void
 test_out_of_order(void **state)
 {
@@ -1117,22 +1123,24 @@ test_out_of_order(void **state)
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 1 * MS);
 	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	o = seg(&t, C, PA, CISN + 201, SISN + 1, 100, W, 1 * MS + 100);
-	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
-	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 1 * MS + 200);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_LOST_SEGMENT);
+	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 1 * MS + 250);
 	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_OUT_OF_ORDER);
 	counters(&t, 0, 0, 1, 0);
 	HIST("ShADT");
 
-	/* a hole filled 3 ms after it opened: lost, then retransmitted */
+	/* a hole filled later than the iRTT: lost, then retransmitted */
 	o = seg(&t, C, PA, CISN + 401, SISN + 1, 100, W, 10 * MS);
-	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
-	o = seg(&t, C, PA, CISN + 301, SISN + 1, 100, W, 13 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_LOST_SEGMENT);
+	o = seg(&t, C, PA, CISN + 301, SISN + 1, 100, W, 10 * MS + 200);
 	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
 	counters(&t, 1, 0, 1, 0);
 	HIST("ShADT");	/* the second 't' comes at the 10th */
 }
 
-/* Duplicate ACKs count 1, 2, 3 and start again after the ACK advances. */
+/* Duplicate ACKs count 1, 2, 3 and start again after the ACK advances;
+ * Wireshark's rule: the same seq, ack and window as the side's last
+ * segment, nothing more (outstanding data or not). */
 static void
 test_dup_acks(void **state)
 {
@@ -1143,7 +1151,7 @@ test_dup_acks(void **state)
 	HANDSHAKE();
 	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 300);
 	o = seg(&t, C, PA, CISN + 201, SISN + 1, 100, W, 310);	/* 101..200 lost */
-	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_LOST_SEGMENT);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 320);
 	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	assert_int_equal(o.dup_ack, 0);
@@ -1157,22 +1165,171 @@ test_dup_acks(void **state)
 	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 360);
 	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
 	assert_int_equal(o.dup_ack, 3);
-	/* fast retransmit */
+	/* the retransmission, 3 duplicates of its seq within 20 ms */
 	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 5 * MS);
-	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0,
+	    TV_NOTE_RETRANS | TV_NOTE_FAST_RETRANS);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 401, 0, W, 5 * MS + 100);
 	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
 	assert_int_equal(o.dup_ack, 0);
-	/* the same ACK with nothing outstanding is no duplicate */
+	/* the same ACK with nothing outstanding: a duplicate all the same */
 	o = seg(&t, S, ACK, SISN + 1, CISN + 401, 0, W, 5 * MS + 200);
-	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	assert_int_equal(o.dup_ack, 1);
 	o = seg(&t, C, PA, CISN + 401, SISN + 1, 100, W, 5 * MS + 300);
 	o = seg(&t, S, ACK, SISN + 1, CISN + 401, 0, W, 5 * MS + 400);
 	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
-	assert_int_equal(o.dup_ack, 1);
+	assert_int_equal(o.dup_ack, 2);
 
-	counters(&t, 1, 4, 0, 0);
+	counters(&t, 1, 5, 0, 0);
 	HIST("ShADaT");
+}
+
+#define RX_FAST (TV_NOTE_RETRANS | TV_NOTE_FAST_RETRANS)
+#define RX_SPUR (TV_NOTE_RETRANS | TV_NOTE_SPURIOUS)
+
+/* The note's word in JSON (its bit's name). */
+static void
+word(uint16_t bit, const char *w)
+{
+	int i = 0;
+
+	while (i < TV_NOTE_COUNT && (1u << i) != bit)
+		i++;
+	assert_true(i < TV_NOTE_COUNT);
+	assert_string_equal(tv_note_names[i], w);
+}
+
+/*
+ * A lost segment and its recovery (Wireshark): the segment after it,
+ * "previous segment not captured"; the receiver's duplicate ACKs; the
+ * segment sent again within 20 ms of the 2nd or later duplicate of its seq,
+ * a fast retransmission.  Past 20 ms (or after one duplicate), a plain one.
+ */
+static void
+test_fast_retransmission(void **state)
+{
+	struct tv_tcp t;
+	struct tv_tcp_pkt o;
+
+	(void)state;
+	HANDSHAKE();
+	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 1 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	/* CISN + 101 .. 201 lost */
+	o = seg(&t, C, PA, CISN + 201, SISN + 1, 100, W, 1 * MS + 10);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_LOST_SEGMENT);
+	word(TV_NOTE_LOST_SEGMENT, "previous-segment-not-captured");
+	o = seg(&t, C, PA, CISN + 301, SISN + 1, 100, W, 1 * MS + 20);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 1 * MS + 100);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 1 * MS + 110);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 1 * MS + 120);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 1 * MS + 130);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	assert_int_equal(o.dup_ack, 3);
+	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 15 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, RX_FAST);
+	word(TV_NOTE_FAST_RETRANS, "fast-retransmission");
+	/* all of it now: no ACK of unseen data */
+	o = seg(&t, S, ACK, SISN + 1, CISN + 401, 0, W, 15 * MS + 100);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+
+	/* again, the retransmission 20 ms after the last duplicate */
+	o = seg(&t, C, PA, CISN + 501, SISN + 1, 100, W, 16 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_LOST_SEGMENT);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 401, 0, W, 16 * MS + 100);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 401, 0, W, 16 * MS + 200);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	o = seg(&t, C, PA, CISN + 401, SISN + 1, 100, W, 36 * MS + 200);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	counters(&t, 2, 5, 0, 0);
+	HIST("ShADaT");	/* Zeek: T at the 1st, the 10th ... */
+}
+
+/* Data the receiver had acknowledged, sent again: a spurious
+ * retransmission (and a retransmission). */
+static void
+test_spurious_retransmission(void **state)
+{
+	struct tv_tcp t;
+	struct tv_tcp_pkt o;
+
+	(void)state;
+	HANDSHAKE();
+	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 1 * MS);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 1 * MS + 100);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	/* the ACK lost on the way back: the timer fires */
+	o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, 200 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, RX_SPUR);
+	word(TV_NOTE_SPURIOUS, "spurious-retransmission");
+	/* part of it acknowledged only: a retransmission */
+	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 201 * MS);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 151, 0, W, 201 * MS + 100);
+	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 400 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	counters(&t, 2, 0, 0, 0);
+	assert_int_equal(t.q[C].retrans_bytes, 200);
+}
+
+/*
+ * An ACK past all the other side was seen to send (past the end of what
+ * it sent without a gap): "ACKed unseen segment", once per ACK value, as
+ * tshark 4.0 names it; the same ACK again is a duplicate.  Segments past
+ * the unseen ones: "previous segment not captured", a pure ACK too.
+ */
+static void
+test_acked_unseen(void **state)
+{
+	struct tv_tcp t;
+	struct tv_tcp_pkt o;
+
+	(void)state;
+	HANDSHAKE();
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 1 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_ACK_UNSEEN);
+	word(TV_NOTE_ACK_UNSEEN, "acked-unseen-segment");
+	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 2 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
+	o = seg(&t, C, ACK, CISN + 101, SISN + 1, 0, W, 3 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_LOST_SEGMENT);
+	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 4 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	/* a new ACK value, still past the gap */
+	o = seg(&t, S, ACK, SISN + 1, CISN + 201, 0, W, 5 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_ACK_UNSEEN);
+	o = seg(&t, C, PA, CISN + 201, SISN + 1, 100, W, 6 * MS);
+	o = seg(&t, S, ACK, SISN + 1, CISN + 301, 0, W, 7 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	counters(&t, 0, 1, 0, 0);
+}
+
+/* Out-of-order within the handshake's round trip of the highest segment
+ * (Wireshark's ooo_thres); without a handshake seen, within 3 ms. */
+static void
+test_out_of_order_threshold(void **state)
+{
+	struct tv_tcp t;
+	struct tv_tcp_pkt o;
+
+	(void)state;
+	o = first(&t, 0, PA, CISN + 1, SISN + 1, 100, W, 0);	/* midstream */
+	o = seg(&t, C, PA, CISN + 201, SISN + 1, 100, W, 1 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_LOST_SEGMENT);
+	o = seg(&t, C, PA, CISN + 101, SISN + 1, 100, W, 3 * MS + 999);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_OUT_OF_ORDER);
+	o = seg(&t, C, PA, CISN + 401, SISN + 1, 100, W, 10 * MS);
+	o = seg(&t, C, PA, CISN + 301, SISN + 1, 100, W, 13 * MS);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	/* the last segment again, however soon: no reordering */
+	o = seg(&t, C, PA, CISN + 401, SISN + 1, 100, W, 13 * MS + 1);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_RETRANS);
+	counters(&t, 2, 0, 1, 0);
 }
 
 /* Zero windows ('w' at the 1st and 10th), the window update, and no
@@ -1201,12 +1358,12 @@ test_zero_window(void **state)
 	counters(&t, 0, 0, 0, 10);
 	o = seg(&t, C, ACK, CISN + 1, SISN + 101, 0, 4096, 5 * MS);
 	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_WINDOW_UPDATE);
-	/* the same window again: nothing */
+	/* the same window again: a duplicate ACK (Wireshark) */
 	o = seg(&t, C, ACK, CISN + 1, SISN + 101, 0, 4096, 6 * MS);
-	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, 0);
+	STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
 	o = seg(&t, C, RA, CISN + 1, SISN + 101, 0, 0, 7 * MS);
 	STEP(o, TV_ST_CLOSED, TV_ST_CLOSED, CHG_BOTH, CLOSED, 0);
-	counters(&t, 0, 0, 0, 10);
+	counters(&t, 0, 1, 0, 10);
 	HIST("ShAdWWR");
 }
 
@@ -1273,7 +1430,8 @@ test_after_close(void **state)
 	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, 0, 0,
 	    TV_NOTE_AFTER_CLOSE | TV_NOTE_RETRANS);
 	o = seg(&t, C, ACK, CISN + 2, SISN + 2, 0, W, 700);
-	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, 0, 0, TV_NOTE_AFTER_CLOSE);
+	STEP(o, TV_ST_TIME_WAIT, TV_ST_CLOSED, 0, 0,
+	    TV_NOTE_AFTER_CLOSE | TV_NOTE_DUP_ACK);
 	outcomes(&t, TV_OPEN_THREE_WAY, TV_CLOSE_THREE_WAY, 0, 0, 0);
 	HIST("ShAFf");
 }
@@ -1708,6 +1866,10 @@ main(void)
 		cmocka_unit_test(test_retransmission),
 		cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_dup_acks),
+		cmocka_unit_test(test_fast_retransmission),
+		cmocka_unit_test(test_spurious_retransmission),
+		cmocka_unit_test(test_acked_unseen),
+		cmocka_unit_test(test_out_of_order_threshold),
 		cmocka_unit_test(test_zero_window),
 		cmocka_unit_test(test_keepalive),
 		cmocka_unit_test(test_rst_with_data),
