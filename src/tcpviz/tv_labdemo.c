@@ -49,8 +49,9 @@ struct lab_scenario {
 static const struct lab_scenario lab_scenarios[] = {
 	{ .name = "loss",
 	  .caption = "a 30 KB echo on a wire that loses the 3rd and 4th data "
-	    "segments to the server: its duplicate ACKs carry SACK blocks, the "
-	    "client sends the two again at once, the echo completes",
+	    "segments to the server: its duplicate ACKs carry SACK blocks for "
+	    "what came after the hole, the client's fast retransmission fills "
+	    "it, and the echo completes",
 	  .impair = { { "loss", "to-server:#3,#4:data" } },
 	  .server = TCP_ECHO_SERVER,
 	  .client = { "%client", TV_LAB_SERVER_ADDR, "8000", "%big" },

@@ -105,6 +105,7 @@ want_rows() {	# NAME MIN PATTERN: at least MIN rows matching
 want_rows loss 2 '[-]X  *|' lostarrow
 want_rows loss 2 'lost on the wire' lost
 want_rows loss 2 'retransmission' retrans
+want_rows loss 1 'fast retransmission' fast
 want_rows loss 3 'dup-ack #' dupack
 want_rows syn-loss 2 'SYN seq=0 -*X' synlost
 want_rows syn-loss 1 'SYN retry #2' retry
