@@ -125,7 +125,9 @@ judge_rexmit(const struct tv_tcp *t, int from, const struct tv_pkt *pkt,
 	if (not_adv && r->dupacknum >= 2 && (r->known & WS_SEEN) &&
 	    r->lastack == pkt->seq && ns - r->lastack_ns < FASTRT_NS)
 		return TV_NOTE_RETRANS | TV_NOTE_FAST_RETRANS;
-	if (not_adv && ns - w->nextseq_ns < ooo_threshold(t) &&
+	/* the lab saw it leave its sender (pkt->seen): a network reorders,
+	 * a sender does not, so below nextseq there it is sent again */
+	if (not_adv && !pkt->seen && ns - w->nextseq_ns < ooo_threshold(t) &&
 	    w->nextseq != pkt->seq + pkt->len)
 		return TV_NOTE_OUT_OF_ORDER;
 	if (pkt->len > 0 && (r->known & WS_LASTACK) &&
