@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "tv_callrep.h"
 #include "tv_msg.h"
 #include "tv_sock.h"
 #include "tv_store.h"
@@ -424,7 +425,7 @@ serve_blocking(int fd, struct grace *g)
 	if (s->linger) {
 		int64_t end = tv_now_ms() + LINGER_MS, left;
 
-		shutdown(fd, SHUT_WR);
+		tvc_shutdown(fd, SHUT_WR);
 		while ((left = end - tv_now_ms()) > 0 &&
 		    tv_sock_read(fd, in, BUFSZ, (int)left, errbuf) > 0)
 			continue;
@@ -548,7 +549,7 @@ close_listener(void)
 	int i;
 
 	for (i = 0; i < nlisten; i++) {
-		close(listen_fds[i]);
+		tvc_close(listen_fds[i]);
 		listen_fds[i] = -1;
 	}
 	nlisten = 0;
@@ -576,6 +577,7 @@ start_child(int fd)
 {
 	struct sigaction sa;
 	pid_t pid;
+	int r;
 
 	pid = fork();
 	if (pid < 0) {
@@ -592,7 +594,9 @@ start_child(int fd)
 		close_listener();
 		close(wake_pipe[0]);
 		close(wake_pipe[1]);
-		_exit(serve_blocking(fd, NULL) < 0 ? 1 : 0);
+		r = serve_blocking(fd, NULL);
+		tvc_close(fd);	/* as _exit() would, but a call the demo shows */
+		_exit(r < 0 ? 1 : 0);
 	}
 	kids[nkids++] = pid;
 	return 0;
@@ -612,7 +616,7 @@ conn_thread(void *arg)
 	pthread_mutex_lock(&tlock);
 	tfds[t.slot] = -1;
 	pthread_mutex_unlock(&tlock);
-	close(t.fd);
+	tvc_close(t.fd);
 	pthread_mutex_lock(&tlock);
 	if (cfg.once)
 		once_status = r < 0;
@@ -695,7 +699,7 @@ cut_conns(void)
 	pthread_mutex_lock(&tlock);
 	for (i = 0; i < cfg.max_conns; i++)
 		if (tfds[i] >= 0)
-			shutdown(tfds[i], SHUT_RDWR);
+			tvc_shutdown(tfds[i], SHUT_RDWR);
 	pthread_mutex_unlock(&tlock);
 }
 
@@ -704,7 +708,7 @@ accept_one(int lfd, int flags)
 {
 	int fd;
 
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | flags);
+	fd = tvc_accept4(lfd, SOCK_CLOEXEC | flags);
 	if (fd >= 0)
 		return fd;
 	switch (errno) {
@@ -756,7 +760,7 @@ accept_blocking(int lfd)
 		return;
 	r = cfg.model == MODEL_FORK ? start_child(fd) : start_thread(fd);
 	if (cfg.model == MODEL_FORK || r < 0)
-		close(fd);	/* the child has its own copy */
+		tvc_close(fd);	/* the child has its own copy */
 	if (cfg.once) {
 		close_listener();
 		if (r < 0)
@@ -971,7 +975,7 @@ run_iterative(void)
 			if (cfg.once)
 				close_listener();
 			r = serve_blocking(fd, &g);
-			close(fd);
+			tvc_close(fd);
 			if (cfg.once)
 				once_status = r < 0;
 		}
@@ -1040,7 +1044,7 @@ conn_free(struct loop *L, struct conn *c)
 		L->delayed--;
 	if (L->ep >= 0)
 		epoll_ctl(L->ep, EPOLL_CTL_DEL, c->fd, NULL);
-	close(c->fd);
+	tvc_close(c->fd);
 	LIST_REMOVE(c, link);
 	L->nconns--;
 	free(c);
@@ -1123,7 +1127,7 @@ conn_closing(struct loop *L, struct conn *c)
 	if (c->close_at != 0)
 		return 1;
 	if (s->closing && c->linger_end == 0) {
-		shutdown(c->fd, SHUT_WR);
+		tvc_shutdown(c->fd, SHUT_WR);
 		c->linger_end = c->last_ms + LINGER_MS;
 	}
 	return 0;
@@ -1140,7 +1144,7 @@ conn_read(struct loop *L, struct conn *c)
 	struct sess *s = &c->s;
 	ssize_t n;
 
-	n = recv(c->fd, L->in, sizeof(L->in), 0);
+	n = tvc_recv(c->fd, L->in, sizeof(L->in), 0);
 	if (n < 0) {
 		if (errno == EINTR)
 			return 0;
@@ -1199,7 +1203,7 @@ conn_new(struct loop *L, int fd)
 
 	if ((c = malloc(sizeof(*c))) == NULL) {
 		complain("out of memory");
-		close(fd);
+		tvc_close(fd);
 		return;
 	}
 	c->fd = fd;
@@ -1212,7 +1216,7 @@ conn_new(struct loop *L, int fd)
 	ev.data.ptr = c;
 	if (L->ep >= 0 && epoll_ctl(L->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		complain("epoll_ctl: %s", strerror(errno));
-		close(fd);
+		tvc_close(fd);
 		free(c);
 		return;
 	}

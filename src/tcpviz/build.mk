@@ -1,7 +1,7 @@
 # src/tcpviz/build.mk: the tcpviz program: options, the run loop, privileges, the demo
 TCPVIZ_SRC := src/tcpviz/tcpviz.c src/tcpviz/tv_run.c src/tcpviz/tv_demo.c \
 	src/tcpviz/tv_scen.c src/tcpviz/tv_priv.c src/tcpviz/tv_sink.c \
-	src/tcpviz/tv_kview.c
+	src/tcpviz/tv_kview.c src/tcpviz/tv_cview.c
 TCPVIZ_OBJ := $(TCPVIZ_SRC:src/%.c=build/%.o)
 
 tcpviz: $(TCPVIZ_OBJ) $(CAP_OBJ) $(KERN_OBJ) $(UTIL_OBJ) $(LIB)

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 
 #include "tv_demo-int.h"
+#include "tv_cview-int.h"
 #include "tv_kview-int.h"
 #include "tv_priv-int.h"
 #include "tv_scen-int.h"
@@ -46,6 +47,8 @@ struct demo {
 	int absolute;		/* -S given */
 	struct tv_run *run;
 	struct tv_kview *kv;	/* the kernel's view, or NULL */
+	struct tv_cview *cv;	/* the programs' calls, or NULL */
+	int calls[2];		/* the channel: [0] ours, [1] the programs' */
 };
 
 void
@@ -381,6 +384,24 @@ open_capture(struct tv_demo_opts *o, const char *filter, char *errbuf)
 	return cap;
 }
 
+/* The calls' channel: one record a message, never interleaved between
+ * the programs that share the writing end, which never waits (a full
+ * channel drops a record: tv_callrep.c). */
+static void
+open_calls(struct demo *d)
+{
+	int sz = 1 << 20;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, d->calls) < 0) {
+		fprintf(stderr, "tcpviz: --demo: no calls (socketpair: %s)\n",
+		    strerror(errno));
+		d->calls[0] = d->calls[1] = -1;
+		return;
+	}
+	setsockopt(d->calls[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	d->sr.calls_fd = d->calls[1];
+}
+
 /* Fork the runner (it keeps root for the crafter only), then give up root
  * here and open -w.  The runner's pid, or -1 after a message. */
 static pid_t
@@ -399,9 +420,13 @@ start_runner(struct demo *d, struct tv_demo_opts *o, struct tv_cap *cap,
 	}
 	if (child == 0) {
 		tv_cap_close(cap);
+		if (d->calls[0] >= 0)
+			close(d->calls[0]);
 		tv_scen_child(&d->sr);
 	}
 	setpgid(child, child);	/* as the runner does itself: no race */
+	if (d->calls[1] >= 0)
+		close(d->calls[1]);
 	close(d->sr.ctl[1]);
 	close(d->sr.ack[0]);
 	if (tv_drop_privileges(o->user) < 0 ||
@@ -473,6 +498,7 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 	d.sr.port = d.port;
 	d.sr.want = d.want;
 	d.absolute = ro->ro.absolute;
+	d.calls[0] = d.calls[1] = d.sr.calls_fd = -1;
 	if (tv_nscenarios > MAX_SCEN || parse_list(&d, o->list) < 0 ||
 	    find_programs(&d.sr) < 0 || pick_ports(&d, filter, sizeof(filter)) < 0)
 		return TV_EXIT_ERROR;
@@ -491,6 +517,8 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 		return TV_EXIT_ERROR;
 	}
 	tv_run_signals();
+	if (o->calls)
+		open_calls(&d);
 	/* the runner first: it keeps root, we give it up before any output */
 	if ((child = start_runner(&d, o, cap, run.errbuf)) < 0) {
 		tv_cap_close(cap);
@@ -499,10 +527,17 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 	if (o->kernel && (kv = tv_kview_start(&run, -1, run.errbuf)) == NULL)
 		fprintf(stderr, "tcpviz: --demo: no kernel view (%s)\n", run.errbuf);
 	d.kv = kv;
+	if (d.calls[0] >= 0 && (d.cv = tv_cview_start(&run, d.calls[0],
+	    run.errbuf)) == NULL) {
+		fprintf(stderr, "tcpviz: --demo: no calls (%s)\n", run.errbuf);
+		close(d.calls[0]);
+	}
 	tv_run_say(&run, 4, "tcpviz demo: capturing on lo (filter: %s)", filter);
 	run.o.aux_fd = d.sr.ctl[0];
 	status = demo_loop(&d, &run, cap);
 	d.kv = NULL;
+	tv_cview_stop(d.cv);
+	d.cv = NULL;
 	tv_kview_stop(kv);
 	stop_runner(&d, child);
 	run.o.on_conn = NULL;

@@ -58,6 +58,8 @@ struct scen_runner {
 	const uint16_t *port;	/* [k]: scenario k's port */
 	const int *want;	/* [k]: run scenario k */
 	int ctl[2], ack[2];
+	int calls_fd;		/* the channel's writing end the programs inherit
+				   (TCPVIZ_CALLS), or -1 */
 };
 
 /* In the forked child: run every wanted scenario, then exit. */

@@ -362,6 +362,23 @@ run_scenario(struct scen_runner *sr, int k)
 	return st;
 }
 
+/* The programs inherit the channel's writing end and are told its
+ * number (include/tv_callrep.h); without one, TCPVIZ_CALLS is unset. */
+static void
+calls_channel(struct scen_runner *sr)
+{
+	char v[16];
+	int fl;
+
+	if (sr->calls_fd < 0 || (fl = fcntl(sr->calls_fd, F_GETFD)) < 0 ||
+	    fcntl(sr->calls_fd, F_SETFD, fl & ~FD_CLOEXEC) < 0) {
+		unsetenv("TCPVIZ_CALLS");
+		return;
+	}
+	snprintf(v, sizeof(v), "%d", sr->calls_fd);
+	setenv("TCPVIZ_CALLS", v, 1);
+}
+
 void
 tv_scen_child(struct scen_runner *sr)
 {
@@ -383,6 +400,7 @@ tv_scen_child(struct scen_runner *sr)
 		runner_abort();
 	if (getppid() == 1)
 		runner_abort();
+	calls_channel(sr);
 	sr->server_fd = open(sr->server, O_RDONLY | O_CLOEXEC);
 	sr->client_fd = open(sr->client, O_RDONLY | O_CLOEXEC);
 	for (k = 0; k < tv_nscenarios; k++) {
