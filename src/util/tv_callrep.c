@@ -163,8 +163,9 @@ now(void)
 int
 tvc_socket(int domain, int type, int protocol)
 {
+	struct timespec ts = now();	/* first: the channel looked at before
+					   the new descriptor could be taken for it */
 	int fd = socket(domain, type, protocol);
-	struct timespec ts = now();
 
 	REPORT(TV_CALL_SOCKET, 0, &ts, fd, -1, fd, 0, NULL, 0);
 	return fd;
