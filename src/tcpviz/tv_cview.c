@@ -31,6 +31,7 @@ enum cv_kind {
 
 struct cv_to {
 	uint8_t kind;		/* enum cv_kind */
+	uint8_t weak;		/* a guess that what is learnt later replaces */
 	uint8_t side;		/* CV_CONN */
 	struct tv_addr la, ra;
 	uint16_t lp, rp;
@@ -133,8 +134,14 @@ to_of(const struct tv_call *k)
 	if (k->local.family && k->remote.family)
 		to.kind = CV_TUPLE;
 	else if (k->local.family && (k->name == TV_CALL_LISTEN ||
-	    k->name == TV_CALL_BIND || k->name == TV_CALL_CLOSE))
+	    k->name == TV_CALL_BIND || k->name == TV_CALL_CLOSE)) {
+		/* bound: a server's socket, most likely; listening: surely.
+		 * A close() of a socket never seen listening may be a
+		 * forked child's copy of a listener, or a client's socket
+		 * whose connect() failed */
 		to.kind = CV_LISTENER;
+		to.weak = k->name != TV_CALL_LISTEN;
+	}
 	return to;
 }
 
@@ -157,8 +164,7 @@ backfill(struct tv_cview *cv, uint32_t pid, int32_t fd, const struct cv_to *to)
 
 		if (h->k.pid != pid || fd_of(&h->k) != fd)
 			continue;
-		if (h->to.kind == CV_OPEN || (h->to.kind == CV_LISTENER &&
-		    to->kind == CV_TUPLE && h->k.name != TV_CALL_LISTEN))
+		if (h->to.kind == CV_OPEN || h->to.weak)
 			h->to = *to;
 		if (h->k.name == TV_CALL_SOCKET)
 			break;
@@ -321,10 +327,9 @@ tv_cview_take(struct tv_cview *cv, const uint8_t *rec, size_t len)
 		bind_drop(cv, k.pid, fd);	/* a descriptor used again */
 	else if (to.kind == CV_OPEN && (b = bind_find(cv, k.pid, fd)) != NULL)
 		to = b->to;
-	else if (to.kind == CV_LISTENER && (b = bind_find(cv, k.pid, fd)) != NULL &&
-	    b->to.kind != CV_LISTENER)
-		to = b->to;	/* a connected socket's close() after a reset */
-	if (to.kind != CV_OPEN) {
+	else if (to.weak && (b = bind_find(cv, k.pid, fd)) != NULL)
+		to = b->to;	/* a close() of a socket known (its peer gone) */
+	if (to.kind != CV_OPEN && !(to.weak && k.name == TV_CALL_CLOSE)) {
 		backfill(cv, k.pid, fd, &to);
 		bind_set(cv, k.pid, fd, &to);
 	}
