@@ -71,6 +71,7 @@ static struct {
 	int once;
 	int quiet;
 	int close_delay_ms;	/* echo: wait this long after the peer's FIN */
+	int backlog;		/* listen()'s backlog (--backlog) */
 } cfg;
 
 /*
@@ -1767,6 +1768,9 @@ usage(FILE *fp)
 "  --close-delay MS   echo: after the client's FIN, acknowledge it at once and\n"
 "                     wait MS before closing, so the close shows as four\n"
 "                     segments (FIN, ACK, FIN, ACK); default 0: close at once\n"
+"  --backlog N        listen(fd, N): Linux lets N + 1 finished handshakes wait\n"
+"                     for accept(), and drops the SYN of one more (the client\n"
+"                     sends it again after 1 s); default %d\n"
 "  -q                 print errors only: no start line, no per-connection lines\n"
 "  -h, --help         show this help and exit\n"
 "\n"
@@ -1784,7 +1788,8 @@ usage(FILE *fp)
 "  tcpviz-server --bind ::1 --tcp 8001\n"
 "  tcpviz-server --udp %d\n",
 	    TV_SOCK_TCP_PORT, TV_SOCK_HOST, TV_SOCK_HOST6, PREFORK_WORKERS,
-	    MAX_CONNS_DEFAULT, MAX_CONNS_EPOLL, GRACE_MS / 1000, TV_SOCK_TCP_PORT, TV_SOCK_TCP_PORT,
+	    MAX_CONNS_DEFAULT, MAX_CONNS_EPOLL, BACKLOG, GRACE_MS / 1000,
+	    TV_SOCK_TCP_PORT, TV_SOCK_TCP_PORT,
 	    TV_SOCK_UDP_PORT);
 }
 
@@ -1814,7 +1819,7 @@ static int
 parse_options(int argc, char **argv, struct given *gv)
 {
 	enum { OPT_TCP = 256, OPT_UDP, OPT_BIND, OPT_MODE, OPT_MODEL,
-	    OPT_MAXCONNS, OPT_DIR, OPT_ONCE, OPT_CLOSE_DELAY };
+	    OPT_MAXCONNS, OPT_DIR, OPT_ONCE, OPT_CLOSE_DELAY, OPT_BACKLOG };
 	static const struct option longopts[] = {
 		{ "tcp", required_argument, NULL, OPT_TCP },
 		{ "udp", required_argument, NULL, OPT_UDP },
@@ -1825,6 +1830,7 @@ parse_options(int argc, char **argv, struct given *gv)
 		{ "dir", required_argument, NULL, OPT_DIR },
 		{ "once", no_argument, NULL, OPT_ONCE },
 		{ "close-delay", required_argument, NULL, OPT_CLOSE_DELAY },
+		{ "backlog", required_argument, NULL, OPT_BACKLOG },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1875,6 +1881,11 @@ parse_options(int argc, char **argv, struct given *gv)
 				return bad_usage("invalid --close-delay '%s' (0 to 5000 ms)",
 				    optarg);
 			break;
+		case OPT_BACKLOG:
+			if (parse_int(optarg, 0, 65535, &cfg.backlog) < 0)
+				return bad_usage("invalid --backlog '%s' (0 to 65535)",
+				    optarg);
+			break;
 		case 'q':
 			cfg.quiet = 1;
 			break;
@@ -1897,6 +1908,7 @@ parse_args(int argc, char **argv, const char **dir)
 	cfg.port = TV_SOCK_TCP_PORT;
 	cfg.bind = NULL;	/* both loopback addresses */
 	cfg.max_conns = MAX_CONNS_DEFAULT;
+	cfg.backlog = BACKLOG;
 	if ((r = parse_options(argc, argv, &gv)) >= 0)
 		return r;
 	if (optind < argc)
@@ -1987,7 +1999,7 @@ static int
 open_listener(const char *host, int port, char *errbuf)
 {
 	return cfg.udp ? tv_sock_udp_bind(host, port, errbuf) :
-	    tv_sock_tcp_listen(host, port, BACKLOG, errbuf);
+	    tv_sock_tcp_listen(host, port, cfg.backlog, errbuf);
 }
 
 /*

@@ -31,6 +31,7 @@ struct seen {
 	uint32_t isn_client;
 	uint16_t cport, sport;
 	uint64_t pkts[2], bytes[2];
+	unsigned syn_retries;
 };
 
 struct demo {
@@ -171,6 +172,7 @@ on_conn(const struct tv_conn *c, void *ctx)
 		s->closed_by = tv_tcp_closed_by(&c->tcp);
 		s->reset_by = c->tcp.rst_end_side;
 		s->isn_client = c->isn[TV_CLIENT];
+		s->syn_retries = tv_tcp_syn_retries(&c->tcp);
 	}
 }
 
@@ -206,6 +208,7 @@ static const char *
 check(struct demo *d, int k, char *why, size_t size)
 {
 	const struct scen_expect *w = &tv_scenarios[k].want;
+	unsigned retries;
 	int i, j;
 
 	if (d->end_status == SCEN_NO_SERVER) {
@@ -225,6 +228,13 @@ check(struct demo *d, int k, char *why, size_t size)
 				break;
 		if (j < i)
 			break;
+	}
+	for (j = 0, retries = 0; j < d->nseen; j++)
+		retries += d->seen[j].syn_retries;
+	if (d->nseen == w->conns && i == d->nseen && retries < w->syn_retries_min) {
+		snprintf(why, size, "no SYN was sent again (the accept queue never "
+		    "overflowed?)");
+		return why;
 	}
 	if (d->nseen == w->conns && i == d->nseen && w->accept_min && d->kv &&
 	    tv_kview_peak_queue(d->kv, d->port[k]) < w->accept_min) {

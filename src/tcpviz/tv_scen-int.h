@@ -28,6 +28,8 @@ struct scen_expect {
 	uint32_t accept_min;	/* the kernel's view (unless --no-kernel) showed
 				   this many connections in the listener's
 				   accept queue at once (0: no check) */
+	uint32_t syn_retries_min;	/* TCP: SYNs sent again, all connections
+					   together, at least */
 };
 
 /* One scenario: name, caption, programs, and what it must show. */

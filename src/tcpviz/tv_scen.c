@@ -96,6 +96,22 @@ const struct scenario tv_scenarios[] = {
 	   * asked every 200 ms, sees them both in the queue */
 	  .want = { .conns = 3, THREE_WAY, .closed_by = SCEN_ANY, .reset_by = SCEN_ANY,
 	    .bytes_max = { MANY, MANY }, .accept_min = 2 } },
+	/* the listening socket and its accepted ones: listen(fd, 1) lets two
+	 * finished handshakes wait for accept() (Linux: backlog + 1), a third
+	 * SYN finds the queue full and is dropped (tcp_abort_on_overflow 0),
+	 * its client sends it again 1 s later; the iterative server holds
+	 * each connection 200 ms after its FIN, so the queue drains slowly */
+	{ .name = "sockets",
+	  .caption = "one listening socket, the sockets accept() returns: 4 clients "
+	    "at once against an iterative server with listen(fd, 1): the accept "
+	    "queue fills (2 wait), a SYN finds it full and is dropped, sent again "
+	    "1 s later; the queue drains; each client's socket stays in TIME-WAIT, "
+	    "its timer running",
+	  .server = { "%server", "--tcp", "%port", "--model=iterative",
+	    "--backlog", "1", "--close-delay", "200" },
+	  .client = ECHO_CLIENT, .clients = 4,
+	  .want = { .conns = 4, THREE_WAY, .closed_by = SCEN_ANY, .reset_by = SCEN_ANY,
+	    .bytes_max = { MANY, MANY }, .accept_min = 2, .syn_retries_min = 1 } },
 	MODEL("poll", "a poll() event-loop server"),
 	MODEL("prefork", "2 pre-forked workers, each an epoll loop on one shared "
 	    "listener"),
