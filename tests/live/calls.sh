@@ -86,17 +86,24 @@ text = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1], errors="replace").read())
 rows = [l.rstrip("\r") for l in text.split("\n") if l.startswith("#1 ")]
 CALL = r"[a-z]+\(\d*\).*"
 def side(l):
-    """('client', words) for words left of the left bar, ('server', words)
-    right of the right one, ('', '') for a packet's or any other row"""
+    """('client', words) for a call left of the left bar or against it
+    inside, ('server', words) right of the right bar or against it inside,
+    ('', '') for a packet's or any other row"""
     bars = [i for i, ch in enumerate(l) if ch == "|"]
     if len(bars) != 2:
         return "", ""
-    left, right = l[:bars[0]], l[bars[1] + 1:]
+    left, inner, right = l[:bars[0]], l[bars[0] + 1:bars[1]], l[bars[1] + 1:]
     m = re.search(CALL, left)
     if m and not right.strip():
         return "client", m.group(0).strip()
     if re.match(" " + CALL, right):
         return "server", right.strip()
+    m = re.fullmatch(r"( *)(" + CALL + r"?)( *)", inner)
+    if m and re.match(CALL, m.group(2)) and not right.strip():
+        if len(m.group(1)) == 2 and len(m.group(3)) > 2:
+            return "client", m.group(2)
+        if len(m.group(3)) == 2:
+            return "server", m.group(2)
     return "", ""
 calls = []
 for i, l in enumerate(rows):

@@ -416,6 +416,20 @@ test_ladder_line(void **state)
 	    "connect(3) returns, fails: ECONNREFUSED");
 	assert_non_null(strstr(k.s, "|  connect(3) returns, fails: ECONNREFUSED"));
 	assert_non_null(strstr(k.s, "0.600000"));
+	/* the server's, with no room left after the right bar at 100
+	 * columns: inside, against it */
+	k.n = 0;
+	tv_lad_live_call(&o, &ro, &c, &ls, TV_SERVER, 1700000000, 700000000,
+	    "accept(3) -> fd 5");
+	assert_string_equal(k.s, "#1      0.700000               |"
+	    "                                   accept(3) -> fd 5  |\n");
+	/* no width: always after the bar */
+	ro.width = 0;
+	k.n = 0;
+	tv_lad_live_call(&o, &ro, &c, &ls, TV_SERVER, 1700000000, 700000000,
+	    "accept(3) -> fd 5");
+	assert_non_null(strstr(k.s, "               |      "));
+	assert_non_null(strstr(k.s, "      | accept(3) -> fd 5\n"));
 }
 
 int
