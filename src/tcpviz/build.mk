@@ -14,3 +14,9 @@ KVIEW_TEST_OBJ := build/tcpviz/tv_kview.o build/tcpviz/tv_run.o $(CAP_OBJ) $(KER
 TEST_OBJ_test_kview = $(KVIEW_TEST_OBJ) $(PCAP_LIBS) $(KERN_LIBS) -lpthread
 build/tests/test_kview: $(KVIEW_TEST_OBJ)
 build/asan/tests/test_kview: $(KVIEW_TEST_OBJ:build/%=build/asan/%)
+
+# the programs' calls, placed by the run loop along a capture
+CVIEW_TEST_OBJ := build/tcpviz/tv_cview.o build/tcpviz/tv_run.o $(CAP_OBJ) $(UTIL_OBJ)
+TEST_OBJ_test_cview = $(CVIEW_TEST_OBJ) $(PCAP_LIBS) -lpthread
+build/tests/test_cview: $(CVIEW_TEST_OBJ)
+build/asan/tests/test_cview: $(CVIEW_TEST_OBJ:build/%=build/asan/%)
