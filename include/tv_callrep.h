@@ -28,6 +28,11 @@ int tvc_connect(int fd, const struct sockaddr *sa, socklen_t len);
 void tvc_connected(int fd, int err);
 ssize_t tvc_send(int fd, const void *buf, size_t len, int flags);
 ssize_t tvc_recv(int fd, void *buf, size_t len, int flags);
+/* an unconnected (UDP) socket's: the peer is the datagram's address */
+ssize_t tvc_recvfrom(int fd, void *buf, size_t len, int flags,
+    struct sockaddr *from, socklen_t *fromlen);
+ssize_t tvc_sendto(int fd, const void *buf, size_t len, int flags,
+    const struct sockaddr *to, socklen_t tolen);
 int tvc_shutdown(int fd, int how);
 /* close(): reported only when fd is a socket */
 int tvc_close(int fd);

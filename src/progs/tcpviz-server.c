@@ -1691,7 +1691,7 @@ run_udp(void)
 				continue;
 			fd = pfd[i].fd;
 			sslen = sizeof(ss);
-			n = recvfrom(fd, buf, 65536, MSG_DONTWAIT | MSG_TRUNC,
+			n = tvc_recvfrom(fd, buf, 65536, MSG_DONTWAIT | MSG_TRUNC,
 			    (struct sockaddr *)&ss, &sslen);
 			if (n < 0) {
 				if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
@@ -1703,7 +1703,7 @@ run_udp(void)
 				complain("%s: datagram of %zd bytes cut to 65536", peer, n);
 				n = 65536;
 			}
-			w = sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&ss, sslen);
+			w = tvc_sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&ss, sslen);
 			if (w != n)
 				complain("%s: sendto: %s", peer, w < 0 ? strerror(errno) :
 				    "short write");

@@ -255,6 +255,31 @@ tvc_recv(int fd, void *buf, size_t len, int flags)
 	return n;
 }
 
+ssize_t
+tvc_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
+    socklen_t *fromlen)
+{
+	ssize_t n = recvfrom(fd, buf, len, flags, from, fromlen);
+	struct timespec ts = now();
+
+	if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+		REPORT(TV_CALL_RECV, 0, &ts, fd, fd, n, n > 0 ? (size_t)n : 0,
+		    n >= 0 ? from : NULL, n >= 0 && fromlen ? *fromlen : 0);
+	return n;
+}
+
+ssize_t
+tvc_sendto(int fd, const void *buf, size_t len, int flags,
+    const struct sockaddr *to, socklen_t tolen)
+{
+	struct timespec ts = now();
+	ssize_t n = sendto(fd, buf, len, flags, to, tolen);
+
+	if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+		REPORT(TV_CALL_SEND, 0, &ts, fd, fd, n, n > 0 ? (size_t)n : 0, to, tolen);
+	return n;
+}
+
 int
 tvc_shutdown(int fd, int how)
 {
