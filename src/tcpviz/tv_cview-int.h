@@ -23,6 +23,10 @@ struct tv_cview_stats {
 };
 void tv_cview_stats(const struct tv_cview *cv, struct tv_cview_stats *st);
 
+/* The accept() calls drawn with connections to port (the demo checks
+ * that each connection's was seen). */
+uint32_t tv_cview_accepts(const struct tv_cview *cv, uint16_t port);
+
 /* Take one record as if it came from the channel (the tests). */
 void tv_cview_take(struct tv_cview *cv, const uint8_t *rec, size_t len);
 

@@ -13,6 +13,7 @@
 #define CV_CONNS 64		/* connections followed (the newest) */
 #define CV_BINDS 128		/* (pid, fd) -> what the socket is */
 #define CV_READS 256		/* records read at a time */
+#define CV_PORTS 32		/* server ports whose accept() calls are counted */
 /* a call is drawn once every packet captured before it has come: packets
  * reach us in blocks, up to 10 ms late (tv_cap's DELIVER_MS, with room) */
 #define CV_LAG_MS 30
@@ -65,6 +66,11 @@ struct tv_cview {
 	struct cv_bind bind[CV_BINDS];
 	int nbind;
 	unsigned bind_next;
+	struct cv_accepts {
+		uint16_t port;
+		uint32_t n;
+	} acc[CV_PORTS];	/* accept() calls drawn, by the server's port */
+	int nacc;
 	struct tv_cview_stats st;
 };
 
@@ -221,6 +227,33 @@ claim(struct tv_cview *cv, const struct cv_to *to, int *side)
 
 /* ---- drawing ---- */
 
+static void
+count_accept(struct tv_cview *cv, uint16_t port)
+{
+	int i;
+
+	for (i = 0; i < cv->nacc && cv->acc[i].port != port; i++)
+		;
+	if (i == cv->nacc) {
+		if (cv->nacc == CV_PORTS)
+			return;
+		cv->acc[cv->nacc].port = port;
+		cv->acc[cv->nacc++].n = 0;
+	}
+	cv->acc[i].n++;
+}
+
+uint32_t
+tv_cview_accepts(const struct tv_cview *cv, uint16_t port)
+{
+	int i;
+
+	for (i = 0; cv != NULL && i < cv->nacc; i++)
+		if (cv->acc[i].port == port)
+			return cv->acc[i].n;
+	return 0;
+}
+
 /* A call on side of cc; "[pid N]" after it when the process is not the
  * one of the call drawn before on that side (a forked child, its parent). */
 static void
@@ -232,6 +265,8 @@ draw(struct tv_cview *cv, const struct cv_call *h, struct cv_conn *cc, int side)
 	size_t n;
 
 	cv->st.drawn++;
+	if (h->k.name == TV_CALL_ACCEPT && h->k.err == 0)
+		count_accept(cv, c->port[TV_SERVER]);
 	if (run->o.renderer == &tv_render_json) {
 		tv_json_call(&run->out, &run->o.ro, c, side_word[side], &h->k);
 		return;

@@ -236,6 +236,15 @@ check(struct demo *d, int k, char *why, size_t size)
 		    "overflowed?)");
 		return why;
 	}
+	/* the calls' channel, live: each connection's accept() was drawn */
+	if (d->nseen == w->conns && i == d->nseen && d->cv && w->proto == 6 &&
+	    tv_scenarios[k].server[0] != NULL && !tv_scenarios[k].crafted &&
+	    tv_cview_accepts(d->cv, d->port[k]) < (uint32_t)w->conns) {
+		snprintf(why, size, "the server's accept() was drawn for %u of the "
+		    "%d connections (the calls' channel, TCPVIZ_CALLS)",
+		    tv_cview_accepts(d->cv, d->port[k]), w->conns);
+		return why;
+	}
 	if (d->nseen == w->conns && i == d->nseen && w->accept_min && d->kv &&
 	    tv_kview_peak_queue(d->kv, d->port[k]) < w->accept_min) {
 		snprintf(why, size, "the kernel never showed %u connections waiting "
