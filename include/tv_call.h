@@ -14,7 +14,8 @@
  * A record is TV_CALL_REC bytes, numbers big-endian:
  *
  *   0  "TVC1"        4  call (enum tv_call_name)   5  family (0, 4, 6)
- *   6  flags (bit 0: connect() returned, not begun)  7  0
+ *   6  flags (bit 0: connect() returned, not begun; bit 1: a raw
+ *      socket's segment)  7  0
  *   8  seconds (CLOCK_REALTIME, 8)   16 nanoseconds (4)   20 pid (4)
  *   24 fd (4, signed)   28 errno (4)   32 return value (8, signed)
  *   40 bytes (8)   48 local address (16)   64 local port (2)
@@ -38,6 +39,8 @@ enum tv_call_name {
 };
 
 #define TV_CALLF_RETURNED 1
+#define TV_CALLF_RAW 2		/* send: a segment built by hand, on a raw socket
+				   (tcpviz-craft); the addresses are the segment's */
 
 struct tv_call {
 	uint8_t name;		/* enum tv_call_name */
@@ -65,7 +68,8 @@ int tv_call_parse(const uint8_t *buf, size_t len, struct tv_call *c);
  * The call in words, as the ladder writes it beside its side's bar:
  * "socket() = 3", "bind(3) 127.0.0.1:8000", "listen(3)", "accept(3) -> fd 5",
  * "connect(3) begun", "connect(3) returns", "send(5) 12 bytes",
- * "recv(5) 0 bytes (EOF)", "shutdown(5)", "close(5)", and a failure as
+ * "recv(5) 0 bytes (EOF)", "sendto(4) 40 bytes raw", "shutdown(5)",
+ * "close(5)", and a failure as
  * "connect(3) fails: errno 111".  Returns the length.
  */
 size_t tv_fmt_call(char *buf, size_t size, const struct tv_call *c);

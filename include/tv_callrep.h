@@ -33,6 +33,11 @@ ssize_t tvc_recvfrom(int fd, void *buf, size_t len, int flags,
     struct sockaddr *from, socklen_t *fromlen);
 ssize_t tvc_sendto(int fd, const void *buf, size_t len, int flags,
     const struct sockaddr *to, socklen_t tolen);
+/* a segment built by hand sent on a raw socket: reported as a send on the
+ * connection of the segment's own addresses, src and dst (with ports) */
+ssize_t tvc_sendto_raw(int fd, const void *buf, size_t len,
+    const struct sockaddr *to, socklen_t tolen,
+    const struct sockaddr_storage *src, const struct sockaddr_storage *dst);
 int tvc_shutdown(int fd, int how);
 /* close(): reported only when fd is a socket */
 int tvc_close(int fd);

@@ -28,7 +28,7 @@ allowed() {
 	util) echo "tv_util.h tv_msg.h tv_call.h tv_callrep.h" ;;
 	tcpviz) echo "$core_h tv_cap.h tv_kern.h tv_errbuf.h tv_run.h tv_util.h tv_msg.h" ;;
 	progs) echo "tv_errbuf.h tv_sock.h tv_store.h tv_util.h tv_msg.h tv_callrep.h" ;;
-	craft) echo "$core_h tv_craft.h tv_errbuf.h tv_nl.h tv_util.h tv_msg.h" ;;
+	craft) echo "$core_h tv_craft.h tv_errbuf.h tv_nl.h tv_util.h tv_msg.h tv_callrep.h" ;;
 	*) echo "" ;;
 	esac
 }

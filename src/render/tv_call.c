@@ -85,7 +85,7 @@ tv_call_parse(const uint8_t *buf, size_t len, struct tv_call *c)
 	tv_cur_copy(&k, ra, 16);
 	if (k.err || memcmp(magic, "TVC1", 4) != 0 || c->name == 0 ||
 	    c->name >= TV_CALL_MAX || (fam != 0 && fam != 4 && fam != 6) ||
-	    c->flags > TV_CALLF_RETURNED || c->nsec >= 1000000000u || c->sec < 0 ||
+	    c->flags > (TV_CALLF_RETURNED | TV_CALLF_RAW) || c->nsec >= 1000000000u || c->sec < 0 ||
 	    !addr_ok(fam, la, c->lport) || !addr_ok(fam, ra, c->rport)) {
 		memset(c, 0, sizeof(*c));
 		return -1;
@@ -140,6 +140,9 @@ tv_fmt_call(char *buf, size_t size, const struct tv_call *c)
 	else if (c->name == TV_CALL_CONNECT)
 		r = snprintf(buf, size, "connect(%d) %s", (int)c->fd,
 		    c->flags & TV_CALLF_RETURNED ? "returns" : "begun");
+	else if (c->name == TV_CALL_SEND && (c->flags & TV_CALLF_RAW))
+		r = snprintf(buf, size, "sendto(%d) %llu bytes raw", (int)c->fd,
+		    (unsigned long long)c->bytes);
 	else if (c->name == TV_CALL_SEND || c->name == TV_CALL_RECV)
 		r = snprintf(buf, size, "%s(%d) %llu bytes%s", n, (int)c->fd,
 		    (unsigned long long)c->bytes,

@@ -280,6 +280,29 @@ tvc_sendto(int fd, const void *buf, size_t len, int flags,
 	return n;
 }
 
+ssize_t
+tvc_sendto_raw(int fd, const void *buf, size_t len, const struct sockaddr *to,
+    socklen_t tolen, const struct sockaddr_storage *src,
+    const struct sockaddr_storage *dst)
+{
+	struct timespec ts = now();
+	ssize_t n = sendto(fd, buf, len, 0, to, tolen);
+	uint8_t b[TV_CALL_REC];
+	int e = errno, lf, rf;
+
+	if (!quiet && chan() >= 0 && n >= 0) {
+		memset(b, 0, sizeof(b));
+		lf = put_addr(src, b + 48, b + 64);
+		rf = put_addr(dst, b + 68, b + 66);
+		if (lf != 0 && lf == rf) {
+			b[5] = (uint8_t)lf;
+			put(b, TV_CALL_SEND, TV_CALLF_RAW, &ts, fd, n, 0, (size_t)n);
+		}
+	}
+	errno = e;
+	return n;
+}
+
 int
 tvc_shutdown(int fd, int how)
 {

@@ -86,7 +86,7 @@ test_parse_bad(void **state)
 {
 	static const struct { size_t at; uint8_t v; } bad[] = {
 		{ 0, 'X' }, { 3, '2' }, { 4, 0 }, { 4, TV_CALL_MAX }, { 4, 0xff },
-		{ 5, 5 }, { 5, 0xff }, { 6, 2 }, { 6, 0x80 },
+		{ 5, 5 }, { 5, 0xff }, { 6, 4 }, { 6, 0x80 },
 		{ 8, 0x80 },		/* seconds below 0 */
 		{ 16, 0x3b },		/* nanoseconds 1e9 and more */
 		{ 52, 1 }, { 63, 1 },	/* IPv4: bytes past the fourth */
@@ -178,6 +178,9 @@ test_words(void **state)
 	fmt_is(&c, "send(5) 12 bytes");
 	c.name = TV_CALL_RECV, c.bytes = 0, c.ret = 0;
 	fmt_is(&c, "recv(5) 0 bytes (EOF)");
+	c.name = TV_CALL_SEND, c.flags = TV_CALLF_RAW, c.bytes = 40;
+	fmt_is(&c, "sendto(5) 40 bytes raw");
+	c.flags = 0;
 	c.name = TV_CALL_SHUTDOWN;
 	fmt_is(&c, "shutdown(5)");
 	c.name = TV_CALL_CLOSE;
