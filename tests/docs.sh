@@ -356,7 +356,7 @@ fi
 # (tests/live/calls.sh checks their order where it is certain)
 norm() {
 	sed -e '/^#[0-9][0-9]* *kernel: /d' \
-	    -e '/^#[0-9][0-9]* .*\(socket\|bind\|listen\|accept\|connect\|send\|recv\|shutdown\|close\)([0-9]*)/d' \
+	    -e '/^#[0-9][0-9]* .*\(socket\|bind\|listen\|accept\|connect\|sendto\|send\|recv\|shutdown\|close\)([0-9]*)/d' \
 	    -e 's/[0-9][0-9]*/9/g' -e 's/--*/-/g' \
 	    -e 's/~~*/~/g' -e 's/  */ /g' "$1"
 }
