@@ -7,7 +7,9 @@
 # pty (tests/pty.py) shows the server's listen() and accept() -> fd N on
 # the right, the client's connect() on the left, in time order with the
 # handshake's rows, both close() calls, and the client's TIME-WAIT with
-# its timer; --no-calls shows none; --format=json gives "call" objects.
+# its timer; --no-calls shows none; --format=json gives "call" objects;
+# the crafter's SYN is a raw sendto() before it; the sockets scenario
+# fills the accept queue, drops a SYN that is sent again, drains the queue.
 # Everything runs under timeout(1).  Prints "ok NAME" / "FAIL NAME: why" /
 # "skip NAME: why", then "calls: N passed, M failed".
 set -u
@@ -57,6 +59,8 @@ if [ $is_root != 1 ]; then
 	needroot calls-demo
 	needroot calls-demo-off
 	needroot calls-json
+	needroot calls-craft
+	needroot calls-sockets
 	echo "calls: $passed passed, $failed failed"
 	[ $failed = 0 ]
 	exit
@@ -178,6 +182,33 @@ then
 	ok calls-json
 else
 	bad calls-json "exit $st" "$tmp/j.err" "$tmp/j.out"
+fi
+
+# the crafter's hand-built SYN: a raw send on the client's side, before it
+timeout $DEMO_T "$TCPVIZ" --demo=half-open --width=100 >"$tmp/craft.out" 2>"$tmp/craft.err"
+st=$?
+raw=$(grep -n "^#1 .*sendto([0-9]*) 40 bytes raw |" "$tmp/craft.out" | head -1 | cut -d: -f1)
+syn=$(grep -n "^#1 .*|---- SYN seq=1000 " "$tmp/craft.out" | head -1 | cut -d: -f1)
+if [ $st = 0 ] && [ -n "$raw" ] && [ -n "$syn" ] && [ "$raw" -lt "$syn" ]; then
+	ok calls-craft
+else
+	bad calls-craft "exit $st: no raw sendto() before the crafted SYN" "$tmp/craft.out" "$tmp/craft.err"
+fi
+
+# the sockets scenario: the accept queue full, a SYN sent again, the queue
+# drained, every client in TIME-WAIT with its timer, an accept() each
+timeout $DEMO_T "$TCPVIZ" --demo=sockets --width=100 >"$tmp/sock.out" 2>"$tmp/sock.err"
+st=$?
+f=$tmp/sock.out
+if [ $st = 0 ] && grep -q "^--- sockets: as expected" "$f" &&
+    grep -Eq "kernel: server LISTEN accept queue 2/1 " "$f" &&
+    grep -Eq "kernel: server LISTEN accept queue 0/1 " "$f" &&
+    grep -Eq "SYN retry #1 after 1\.[0-9]+ s" "$f" &&
+    [ "$(grep -Ec "kernel: client TIME-WAIT [0-9.]+ s left" "$f")" = 4 ] &&
+    [ "$(grep -Ec "accept\([0-9]+\) -> fd [0-9]+" "$f")" = 4 ]; then
+	ok calls-sockets
+else
+	bad calls-sockets "exit $st: no full queue, no SYN retry, or not 4 TIME-WAITs and accepts" "$f" "$tmp/sock.err"
 fi
 
 echo "calls: $passed passed, $failed failed"
