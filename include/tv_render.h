@@ -235,6 +235,12 @@ void tv_lad_live_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 void tv_lad_live_pkt(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, const struct tv_row *r, const struct tv_pkt *pkt,
     struct tv_lad_state *ls);
+/* Live view: a program's socket call (text: tv_fmt_call()'s words), at
+ * time sec.nsec, on its side: the client's left of the ladder, the
+ * server's right (the header first when no packet was drawn yet). */
+void tv_lad_live_call(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, struct tv_lad_state *ls, enum tv_side side,
+    int64_t sec, uint32_t nsec, const char *text);
 /* Live view: the connection is finished: pending rows, outcome, footer. */
 void tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, enum tv_done why, struct tv_lad_state *ls);
@@ -304,6 +310,12 @@ struct tv_ksock;
 void tv_json_kernel(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, const char *side, const struct tv_ksock *k,
     int wire, int64_t ts_ns);
+
+/* A "call" object: a program's socket call (include/tv_call.h) on
+ * `side` ("client", "server") of c. */
+struct tv_call;
+void tv_json_call(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, const char *side, const struct tv_call *k);
 
 extern const struct tv_renderer tv_render_json;
 

@@ -45,6 +45,8 @@ uint32_t tv_run_shard_of(const struct tv_pkt *pkt, uint32_t shards);
 /* Called for every finished connection after it is drawn (the demo's checks). */
 typedef void (*tv_run_conn_fn)(const struct tv_conn *c, void *ctx);
 
+#define TV_RUN_WATCHES 2
+
 /* What the caller sets before tv_run_init(). */
 struct tv_run_opts {
 	const struct tv_renderer *renderer;
@@ -72,17 +74,20 @@ struct tv_run_opts {
 	 * it when its source is that host's address (IPv4 or IPv6) */
 	struct tv_pair *pair;
 	struct tv_addr lab_addr[2][2];	/* [end][0 IPv4, 1 IPv6] */
-	/* optional: a watcher of the connections (--kernel): told the time
-	 * of every packet before it is drawn (ns since the epoch), of every
-	 * packet after the renderer drew it, of every connection before it
-	 * is drawn finished (c is gone after), and between packets */
+	/* optional: watchers of the connections (--kernel, --calls; at most
+	 * TV_RUN_WATCHES, tv_run_watch_add()): told the time of every packet
+	 * before it is taken in (ns since the epoch), of every packet after
+	 * the tracker took it in and before the renderer draws it, of every
+	 * packet after the renderer drew it, of every connection before it is
+	 * drawn finished (c is gone after), and between packets */
 	struct tv_run_watch {
 		void (*before)(void *ctx, int64_t ts_ns);
+		void (*track)(void *ctx, const struct tv_conn *c, int64_t ts_ns);
 		void (*packet)(void *ctx, const struct tv_conn *c, enum tv_side from);
 		void (*done)(void *ctx, const struct tv_conn *c);
 		void (*tick)(void *ctx);
 		void *ctx;
-	} watch;
+	} watch[TV_RUN_WATCHES];
 };
 
 struct tv_run {
@@ -130,6 +135,10 @@ enum tv_run_end tv_run_loop(struct tv_run *run, struct tv_cap *cap);
 
 /* The lab: the input ended: draw every packet the pair still holds. */
 void tv_run_lab_drain(struct tv_run *run, struct tv_cap *cap);
+
+/* A free watcher slot of run (its ctx NULL), zeroed, or NULL when all are
+ * taken; the caller fills it, and zeroes it to leave. */
+struct tv_run_watch *tv_run_watch_add(struct tv_run *run);
 
 /* Has the output failed?  (The errno, or 0.) */
 int tv_run_output_failed(const struct tv_run *run);

@@ -12,8 +12,9 @@
 #   * sudo tcpviz --demo... and sudo tcpviz --lab ... (both make their
 #     own finite traffic): as root, run without sudo (timeout 60 s) and
 #     compare after normalising both sides (digits -> 9, runs of '-', '~' and
-#     spaces -> one, the kernel's "#N kernel: ..." lines left out: they
-#     follow the timing of the queries); otherwise "skip NAME: needs root".
+#     spaces -> one, the kernel's "#N kernel: ..." lines and the programs'
+#     calls left out: they follow the timing of the queries and of the
+#     scheduler); otherwise "skip NAME: needs root".
 #   * live -i examples (no finite traffic source) and other programs' examples
 #     are skipped with the reason.
 # Each line of a ```sh block, and each command under the man page's EXAMPLES,
@@ -350,11 +351,16 @@ fi
 
 # norm FILE: digits -> 9, runs of '-', '~' and spaces -> one; the
 # kernel's lines (--kernel, on in the demo) left out: which states a query
-# catches depends on when it runs (tests/live/kernel.sh checks them)
+# catches depends on when it runs (tests/live/kernel.sh checks them); so
+# are the programs' calls (--calls, on in the demo): where a call falls
+# among the packets a few microseconds apart is the scheduler's
+# (tests/live/calls.sh checks their order where it is certain)
 norm() {
-	# a kernel line that came between two data rows splits their fold in
-	# two: with it gone, two like fold lines in a row are one
-	sed -e '/^#[0-9][0-9]* *kernel: /d' -e 's/[0-9][0-9]*/9/g' -e 's/--*/-/g' \
+	# a kernel line or a call that came between two data rows splits
+	# their fold in two: with it gone, two like fold lines in a row are one
+	sed -e '/^#[0-9][0-9]* *kernel: /d' \
+	    -e '/^#[0-9][0-9]* .*\(socket\|bind\|listen\|accept\|connect\|sendto\|send\|recv\|shutdown\|close\)([0-9]*)/d' \
+	    -e 's/[0-9][0-9]*/9/g' -e 's/--*/-/g' \
 	    -e 's/~~*/~/g' -e 's/  */ /g' "$1" |
 	    awk '!(/\|~ .* ~\|$/ && $0 == prev) { print } { prev = $0 }'
 }

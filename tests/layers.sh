@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.." || exit 1
 passed=0
 failed=0
 
-core_h="tv_decode.h tv_cursor.h tv_flow.h tv_tcp.h tv_pair.h tv_render.h tv_ksock.h"
+core_h="tv_decode.h tv_cursor.h tv_flow.h tv_tcp.h tv_pair.h tv_render.h tv_ksock.h tv_call.h"
 allowed() {
 	case $1 in
 	decode) echo "tv_decode.h tv_cursor.h" ;;
@@ -26,10 +26,10 @@ allowed() {
 	capture) echo "tv_cap.h tv_cursor.h tv_decode.h tv_errbuf.h" ;;
 	kernel) echo "tv_kern.h tv_ksock.h tv_decode.h tv_errbuf.h" ;;
 	lab) echo "tv_lab.h tv_cap.h tv_errbuf.h" ;;
-	util) echo "tv_util.h tv_msg.h" ;;
+	util) echo "tv_util.h tv_msg.h tv_call.h tv_callrep.h" ;;
 	tcpviz) echo "$core_h tv_cap.h tv_kern.h tv_lab.h tv_errbuf.h tv_run.h tv_util.h tv_msg.h" ;;
-	progs) echo "tv_errbuf.h tv_sock.h tv_store.h tv_util.h tv_msg.h" ;;
-	craft) echo "$core_h tv_craft.h tv_errbuf.h tv_nl.h tv_util.h tv_msg.h" ;;
+	progs) echo "tv_errbuf.h tv_sock.h tv_store.h tv_util.h tv_msg.h tv_callrep.h" ;;
+	craft) echo "$core_h tv_craft.h tv_errbuf.h tv_nl.h tv_util.h tv_msg.h tv_callrep.h" ;;
 	*) echo "" ;;
 	esac
 }

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "craft-int.h"
+#include "tv_callrep.h"
 #include "tv_render.h"
 #include "tv_util.h"
 
@@ -394,16 +395,20 @@ int
 link_send(struct link *L, struct tv_craft_seg *s, const char *fmt, ...)
 {
 	uint8_t buf[TV_CRAFT_BUF];
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss, from, to;
 	struct tv_pkt p;
-	socklen_t slen;
+	socklen_t slen, alen;
 	va_list ap;
 	int n;
 
 	if ((n = build(L, s, buf, sizeof(buf))) < 0)
 		return fail("building the segment failed");
 	to_sockaddr(&L->dst, 0, &ss, &slen);
-	while (sendto(L->fd, buf, (size_t)n, 0, (struct sockaddr *)&ss, slen) < 0) {
+	to_sockaddr(&s->src, s->sport, &from, &alen);
+	to_sockaddr(&s->dst, s->dport, &to, &alen);
+	/* reported to TCPVIZ_CALLS as the segment's own connection's */
+	while (tvc_sendto_raw(L->fd, buf, (size_t)n, (struct sockaddr *)&ss, slen,
+	    &from, &to) < 0) {
 		if (errno == EINTR)
 			continue;
 		return fail("sendto: %s", strerror(errno));

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "tv_callrep.h"
 #include "tv_msg.h"
 #include "tv_sock.h"
 #include "tv_store.h"
@@ -125,7 +126,7 @@ echo_udp(int fd, const char *msg, size_t len, char *buf)
 	char errbuf[TV_ERRBUF_SIZE];
 	ssize_t n;
 
-	if (send(fd, msg, len, 0) < 0)
+	if (tvc_send(fd, msg, len, 0) < 0)
 		return fail("udp %s: %s", peer, strerror(errno));
 	n = tv_sock_read(fd, buf, CHUNK, timeout_ms, errbuf);
 	if (n < 0 && errno == ECONNREFUSED && udp_retry)
@@ -204,16 +205,16 @@ run_echo(const struct opts *o)
 		if (r == 2) {
 			note("udp %s: %s; trying the next address", peer,
 			    strerror(ECONNREFUSED));
-			close(fd);
+			tvc_close(fd);
 		}
 	} while (r == 2);
 	if (r == 0 && !o->udp) {
-		shutdown(fd, SHUT_WR);
+		tvc_shutdown(fd, SHUT_WR);
 		r = await_close(fd, "after our FIN");
 		if (r == 0)
 			note("closed; %ld message(s) echoed", o->count * o->nmsgs);
 	}
-	close(fd);
+	tvc_close(fd);
 	free(buf);
 	return r;
 }
@@ -234,7 +235,7 @@ run_greet(void)
 		r = fail("reading from %s: %s", peer, errbuf);
 	else
 		note("%s closed first", peer);
-	close(fd);
+	tvc_close(fd);
 	return r;
 }
 
@@ -341,7 +342,7 @@ upload_refused(const struct upload *u, int fd, const char *errbuf)
 		r = fail("%s refused %s: %s", peer, u->name, reason);
 	else
 		r = fail("sending %s to %s: %s", u->name, peer, errbuf);
-	close(fd);
+	tvc_close(fd);
 	return r;
 }
 
@@ -355,10 +356,10 @@ upload_confirm(const struct upload *u, int fd)
 	uint32_t rcrc;
 
 	if (read_reply(fd, reply, sizeof(reply), errbuf) < 0) {
-		close(fd);
+		tvc_close(fd);
 		return fail("reading the reply from %s: %s", peer, errbuf);
 	}
-	close(fd);
+	tvc_close(fd);
 	switch (tv_store_reply_parse(reply, &rsize, &rcrc, &reason)) {
 	case TV_STORE_REPLY_ERR:
 		return fail("%s refused %s: %s", peer, u->name, reason);
@@ -404,7 +405,7 @@ run_send(const struct opts *o)
 	close(u.fd);
 	free(buf);
 	if (r > 0) {
-		close(fd);
+		tvc_close(fd);
 		return r;
 	}
 	return r < 0 ? upload_refused(&u, fd, errbuf) : upload_confirm(&u, fd);

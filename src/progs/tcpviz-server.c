@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "tv_callrep.h"
 #include "tv_msg.h"
 #include "tv_sock.h"
 #include "tv_store.h"
@@ -70,6 +71,7 @@ static struct {
 	int once;
 	int quiet;
 	int close_delay_ms;	/* echo: wait this long after the peer's FIN */
+	int backlog;		/* listen()'s backlog (--backlog) */
 } cfg;
 
 /*
@@ -424,7 +426,7 @@ serve_blocking(int fd, struct grace *g)
 	if (s->linger) {
 		int64_t end = tv_now_ms() + LINGER_MS, left;
 
-		shutdown(fd, SHUT_WR);
+		tvc_shutdown(fd, SHUT_WR);
 		while ((left = end - tv_now_ms()) > 0 &&
 		    tv_sock_read(fd, in, BUFSZ, (int)left, errbuf) > 0)
 			continue;
@@ -548,7 +550,7 @@ close_listener(void)
 	int i;
 
 	for (i = 0; i < nlisten; i++) {
-		close(listen_fds[i]);
+		tvc_close(listen_fds[i]);
 		listen_fds[i] = -1;
 	}
 	nlisten = 0;
@@ -576,6 +578,7 @@ start_child(int fd)
 {
 	struct sigaction sa;
 	pid_t pid;
+	int r;
 
 	pid = fork();
 	if (pid < 0) {
@@ -592,7 +595,9 @@ start_child(int fd)
 		close_listener();
 		close(wake_pipe[0]);
 		close(wake_pipe[1]);
-		_exit(serve_blocking(fd, NULL) < 0 ? 1 : 0);
+		r = serve_blocking(fd, NULL);
+		tvc_close(fd);	/* as _exit() would, but a call the demo shows */
+		_exit(r < 0 ? 1 : 0);
 	}
 	kids[nkids++] = pid;
 	return 0;
@@ -612,7 +617,7 @@ conn_thread(void *arg)
 	pthread_mutex_lock(&tlock);
 	tfds[t.slot] = -1;
 	pthread_mutex_unlock(&tlock);
-	close(t.fd);
+	tvc_close(t.fd);
 	pthread_mutex_lock(&tlock);
 	if (cfg.once)
 		once_status = r < 0;
@@ -695,7 +700,7 @@ cut_conns(void)
 	pthread_mutex_lock(&tlock);
 	for (i = 0; i < cfg.max_conns; i++)
 		if (tfds[i] >= 0)
-			shutdown(tfds[i], SHUT_RDWR);
+			tvc_shutdown(tfds[i], SHUT_RDWR);
 	pthread_mutex_unlock(&tlock);
 }
 
@@ -704,7 +709,7 @@ accept_one(int lfd, int flags)
 {
 	int fd;
 
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | flags);
+	fd = tvc_accept4(lfd, SOCK_CLOEXEC | flags);
 	if (fd >= 0)
 		return fd;
 	switch (errno) {
@@ -756,7 +761,7 @@ accept_blocking(int lfd)
 		return;
 	r = cfg.model == MODEL_FORK ? start_child(fd) : start_thread(fd);
 	if (cfg.model == MODEL_FORK || r < 0)
-		close(fd);	/* the child has its own copy */
+		tvc_close(fd);	/* the child has its own copy */
 	if (cfg.once) {
 		close_listener();
 		if (r < 0)
@@ -971,7 +976,7 @@ run_iterative(void)
 			if (cfg.once)
 				close_listener();
 			r = serve_blocking(fd, &g);
-			close(fd);
+			tvc_close(fd);
 			if (cfg.once)
 				once_status = r < 0;
 		}
@@ -1040,7 +1045,7 @@ conn_free(struct loop *L, struct conn *c)
 		L->delayed--;
 	if (L->ep >= 0)
 		epoll_ctl(L->ep, EPOLL_CTL_DEL, c->fd, NULL);
-	close(c->fd);
+	tvc_close(c->fd);
 	LIST_REMOVE(c, link);
 	L->nconns--;
 	free(c);
@@ -1123,7 +1128,7 @@ conn_closing(struct loop *L, struct conn *c)
 	if (c->close_at != 0)
 		return 1;
 	if (s->closing && c->linger_end == 0) {
-		shutdown(c->fd, SHUT_WR);
+		tvc_shutdown(c->fd, SHUT_WR);
 		c->linger_end = c->last_ms + LINGER_MS;
 	}
 	return 0;
@@ -1140,7 +1145,7 @@ conn_read(struct loop *L, struct conn *c)
 	struct sess *s = &c->s;
 	ssize_t n;
 
-	n = recv(c->fd, L->in, sizeof(L->in), 0);
+	n = tvc_recv(c->fd, L->in, sizeof(L->in), 0);
 	if (n < 0) {
 		if (errno == EINTR)
 			return 0;
@@ -1199,7 +1204,7 @@ conn_new(struct loop *L, int fd)
 
 	if ((c = malloc(sizeof(*c))) == NULL) {
 		complain("out of memory");
-		close(fd);
+		tvc_close(fd);
 		return;
 	}
 	c->fd = fd;
@@ -1212,7 +1217,7 @@ conn_new(struct loop *L, int fd)
 	ev.data.ptr = c;
 	if (L->ep >= 0 && epoll_ctl(L->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		complain("epoll_ctl: %s", strerror(errno));
-		close(fd);
+		tvc_close(fd);
 		free(c);
 		return;
 	}
@@ -1686,7 +1691,7 @@ run_udp(void)
 				continue;
 			fd = pfd[i].fd;
 			sslen = sizeof(ss);
-			n = recvfrom(fd, buf, 65536, MSG_DONTWAIT | MSG_TRUNC,
+			n = tvc_recvfrom(fd, buf, 65536, MSG_DONTWAIT | MSG_TRUNC,
 			    (struct sockaddr *)&ss, &sslen);
 			if (n < 0) {
 				if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
@@ -1698,7 +1703,7 @@ run_udp(void)
 				complain("%s: datagram of %zd bytes cut to 65536", peer, n);
 				n = 65536;
 			}
-			w = sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&ss, sslen);
+			w = tvc_sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&ss, sslen);
 			if (w != n)
 				complain("%s: sendto: %s", peer, w < 0 ? strerror(errno) :
 				    "short write");
@@ -1723,7 +1728,8 @@ usage(FILE *fp)
 "Usage: tcpviz-server [--tcp PORT | --udp PORT] [--bind ADDR]\n"
 "                     [--mode=echo|greet|store]\n"
 "                     [--model=fork|thread|epoll|iterative|poll|prefork]\n"
-"                     [--max-conns N] [--dir DIR] [--once] [-q] [--help]\n"
+"                     [--max-conns N] [--dir DIR] [--once]\n"
+"                     [--close-delay MS] [--backlog N] [-q] [--help]\n"
 "\n"
 "Serve TCP (or UDP) on loopback (127.0.0.1 and ::1) or a numeric address,\n"
 "for tcpviz's live demo or for watching handshakes and closes by hand.\n"
@@ -1763,6 +1769,9 @@ usage(FILE *fp)
 "  --close-delay MS   echo: after the client's FIN, acknowledge it at once and\n"
 "                     wait MS before closing, so the close shows as four\n"
 "                     segments (FIN, ACK, FIN, ACK); default 0: close at once\n"
+"  --backlog N        listen(fd, N): Linux lets N + 1 finished handshakes wait\n"
+"                     for accept(), and drops the SYN of one more (the client\n"
+"                     sends it again after 1 s); default %d\n"
 "  -q                 print errors only: no start line, no per-connection lines\n"
 "  -h, --help         show this help and exit\n"
 "\n"
@@ -1780,7 +1789,8 @@ usage(FILE *fp)
 "  tcpviz-server --bind ::1 --tcp 8001\n"
 "  tcpviz-server --udp %d\n",
 	    TV_SOCK_TCP_PORT, TV_SOCK_HOST, TV_SOCK_HOST6, PREFORK_WORKERS,
-	    MAX_CONNS_DEFAULT, MAX_CONNS_EPOLL, GRACE_MS / 1000, TV_SOCK_TCP_PORT, TV_SOCK_TCP_PORT,
+	    MAX_CONNS_DEFAULT, MAX_CONNS_EPOLL, BACKLOG, GRACE_MS / 1000,
+	    TV_SOCK_TCP_PORT, TV_SOCK_TCP_PORT,
 	    TV_SOCK_UDP_PORT);
 }
 
@@ -1810,7 +1820,7 @@ static int
 parse_options(int argc, char **argv, struct given *gv)
 {
 	enum { OPT_TCP = 256, OPT_UDP, OPT_BIND, OPT_MODE, OPT_MODEL,
-	    OPT_MAXCONNS, OPT_DIR, OPT_ONCE, OPT_CLOSE_DELAY };
+	    OPT_MAXCONNS, OPT_DIR, OPT_ONCE, OPT_CLOSE_DELAY, OPT_BACKLOG };
 	static const struct option longopts[] = {
 		{ "tcp", required_argument, NULL, OPT_TCP },
 		{ "udp", required_argument, NULL, OPT_UDP },
@@ -1821,6 +1831,7 @@ parse_options(int argc, char **argv, struct given *gv)
 		{ "dir", required_argument, NULL, OPT_DIR },
 		{ "once", no_argument, NULL, OPT_ONCE },
 		{ "close-delay", required_argument, NULL, OPT_CLOSE_DELAY },
+		{ "backlog", required_argument, NULL, OPT_BACKLOG },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1871,6 +1882,11 @@ parse_options(int argc, char **argv, struct given *gv)
 				return bad_usage("invalid --close-delay '%s' (0 to 5000 ms)",
 				    optarg);
 			break;
+		case OPT_BACKLOG:
+			if (parse_int(optarg, 0, 65535, &cfg.backlog) < 0)
+				return bad_usage("invalid --backlog '%s' (0 to 65535)",
+				    optarg);
+			break;
 		case 'q':
 			cfg.quiet = 1;
 			break;
@@ -1893,6 +1909,7 @@ parse_args(int argc, char **argv, const char **dir)
 	cfg.port = TV_SOCK_TCP_PORT;
 	cfg.bind = NULL;	/* both loopback addresses */
 	cfg.max_conns = MAX_CONNS_DEFAULT;
+	cfg.backlog = BACKLOG;
 	if ((r = parse_options(argc, argv, &gv)) >= 0)
 		return r;
 	if (optind < argc)
@@ -1983,7 +2000,7 @@ static int
 open_listener(const char *host, int port, char *errbuf)
 {
 	return cfg.udp ? tv_sock_udp_bind(host, port, errbuf) :
-	    tv_sock_tcp_listen(host, port, BACKLOG, errbuf);
+	    tv_sock_tcp_listen(host, port, cfg.backlog, errbuf);
 }
 
 /*

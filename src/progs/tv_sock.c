@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "tv_callrep.h"
 #include "tv_sock.h"
 #include "tv_util.h"
 
@@ -156,7 +157,7 @@ sock_fail(int fd, const char *what, const char *name, char *errbuf)
 	snprintf(errbuf, TV_ERRBUF_SIZE, "%s %s: %s", what, name,
 	    strerror(err));
 	if (fd >= 0)
-		close(fd);
+		tvc_close(fd);
 	errno = err;
 	return -1;
 }
@@ -175,7 +176,7 @@ new_socket(const char *host, int port, int socktype,
 	if (tv_sock_resolve(host, port, socktype, ss, sslen, errbuf) < 0)
 		return -1;
 	tv_sock_ntop((struct sockaddr *)ss, name, TV_SOCK_ADDRSTRLEN);
-	if ((fd = socket(ss->ss_family, socktype | SOCK_CLOEXEC, 0)) < 0)
+	if ((fd = tvc_socket(ss->ss_family, socktype | SOCK_CLOEXEC, 0)) < 0)
 		return sock_fail(-1, "socket for", name, errbuf);
 	return fd;
 }
@@ -197,7 +198,7 @@ bound_socket(const char *host, int port, int socktype, char *errbuf)
 	    (ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &one, sizeof(one)) < 0))
 		return sock_fail(fd, "setsockopt for", name, errbuf);
-	if (bind(fd, (struct sockaddr *)&ss, sslen) < 0)
+	if (tvc_bind(fd, (struct sockaddr *)&ss, sslen) < 0)
 		return sock_fail(fd, "bind", name, errbuf);
 	return fd;
 }
@@ -210,7 +211,7 @@ tv_sock_tcp_listen(const char *host, int port, int backlog, char *errbuf)
 
 	if ((fd = bound_socket(host, port, SOCK_STREAM, errbuf)) < 0)
 		return -1;
-	if (listen(fd, backlog) < 0) {
+	if (tvc_listen(fd, backlog) < 0) {
 		err = errno;
 		tv_sock_name(fd, 0, name, sizeof(name));
 		errno = err;
@@ -261,10 +262,10 @@ tv_sock_connect_addr(const struct sockaddr *sa, socklen_t salen,
 	int fd, err;
 
 	tv_sock_ntop(sa, name, sizeof(name));
-	if ((fd = socket(sa->sa_family, socktype | SOCK_CLOEXEC, 0)) < 0)
+	if ((fd = tvc_socket(sa->sa_family, socktype | SOCK_CLOEXEC, 0)) < 0)
 		return sock_fail(-1, "socket for", name, errbuf);
 	if (socktype == SOCK_DGRAM) {
-		if (connect(fd, sa, salen) < 0)
+		if (tvc_connect(fd, sa, salen) < 0)
 			goto fail_errno;
 		return fd;
 	}
@@ -273,14 +274,17 @@ tv_sock_connect_addr(const struct sockaddr *sa, socklen_t salen,
 	 * put a time limit on the three-way handshake. */
 	if (tv_sock_set_nonblock(fd, 1, why) < 0)
 		goto fail_why;
-	if (connect(fd, sa, salen) < 0) {
+	if (tvc_connect(fd, sa, salen) < 0) {
 		if (errno != EINPROGRESS)
 			goto fail_errno;
-		if (wait_fd(fd, POLLOUT, timeout_ms, why) < 0)
+		if (wait_fd(fd, POLLOUT, timeout_ms, why) < 0) {
+			tvc_connected(fd, errno ? errno : ETIMEDOUT);
 			goto fail_why;
+		}
 		elen = sizeof(err);
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
 			goto fail_errno;
+		tvc_connected(fd, err);
 		if (err != 0) {
 			errno = err;
 			goto fail_errno;
@@ -296,7 +300,7 @@ fail_why:
 	err = errno;
 	snprintf(errbuf, TV_ERRBUF_SIZE, "connect to %s: %.160s", name,
 	    why);
-	close(fd);
+	tvc_close(fd);
 	errno = err;
 	return -1;
 }
@@ -310,7 +314,7 @@ tv_sock_read(int fd, void *buf, size_t len, int timeout_ms, char *errbuf)
 		if (wait_fd(fd, POLLIN, timeout_ms, errbuf) < 0)
 			return -1;
 		/* MSG_DONTWAIT: a blocking socket must not block past poll() */
-		n = recv(fd, buf, len, MSG_DONTWAIT);
+		n = tvc_recv(fd, buf, len, MSG_DONTWAIT);
 		if (n >= 0)
 			return n;
 		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
@@ -344,7 +348,7 @@ tv_sock_send_now(int fd, const void *buf, size_t len, char *errbuf)
 	ssize_t n;
 
 	do
-		n = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		n = tvc_send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 	while (n < 0 && errno == EINTR);
 	if (n > 0)
 		return n;
@@ -379,13 +383,18 @@ tv_sock_free_port(const char *host, int socktype, char *errbuf)
 	char name[TV_SOCK_ADDRSTRLEN];
 	int fd, port;
 
-	if ((fd = bound_socket(host, 0, socktype, errbuf)) < 0)
+	tvc_quiet(1);		/* a socket only to learn a port: not a call to show */
+	fd = bound_socket(host, 0, socktype, errbuf);
+	if (fd < 0) {
+		tvc_quiet(0);
 		return -1;
+	}
 	port = tv_sock_name(fd, 0, name, sizeof(name));
 	if (port <= 0)
 		snprintf(errbuf, TV_ERRBUF_SIZE, "getsockname: %s",
 		    strerror(errno));
 	close(fd);
+	tvc_quiet(0);
 	return port > 0 ? port : -1;
 }
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tv_call.h"
 #include "tv_ksock.h"
 #include "tv_render-int.h"
 
@@ -397,5 +398,63 @@ tv_json_kernel(const struct tv_out *o, const struct tv_render_opts *ro,
 		tvr_str(o, ",\"wire_state\":");
 		json_str(o, tv_tcp_state_names[wire]);
 	}
+	tvr_str(o, "}\n");
+}
+
+/* ---- a program's socket call (--calls): docs/json.md, "call" ---- */
+
+static void
+json_int(const struct tv_out *o, int64_t v)
+{
+	if (v < 0) {
+		tvr_str(o, "-");
+		tvr_u64(o, (uint64_t)0 - (uint64_t)v);
+	} else
+		tvr_u64(o, (uint64_t)v);
+}
+
+static void
+json_endpoint(const struct tv_out *o, const char *key, const struct tv_addr *a,
+    uint16_t port)
+{
+	char e[TV_ENDPOINTSTRLEN];
+
+	if (a->family == 0)
+		return;
+	tvr_str(o, key);
+	json_str(o, tv_endpoint_str(a, port, e, sizeof(e)));
+}
+
+void
+tv_json_call(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, const char *side, const struct tv_call *k)
+{
+	char words[160];
+
+	tvr_str(o, "{\"type\":\"call\",\"ts\":");
+	json_ts(o, ro, k->sec, k->nsec);
+	json_num(o, ",\"conn\":", c->id);
+	tvr_str(o, ",\"side\":");
+	json_str(o, side);
+	tvr_str(o, ",\"call\":");
+	json_str(o, tv_call_name_str(k->name));
+	if (k->name == TV_CALL_CONNECT)
+		tvr_str(o, k->flags & TV_CALLF_RETURNED ? ",\"phase\":\"returned\"" :
+		    ",\"phase\":\"begun\"");
+	json_num(o, ",\"pid\":", k->pid);
+	tvr_str(o, ",\"fd\":");
+	json_int(o, k->fd);
+	tvr_str(o, ",\"ret\":");
+	json_int(o, k->ret);
+	json_num(o, ",\"errno\":", (uint64_t)(k->err < 0 ? 0 : k->err));
+	if (k->name == TV_CALL_SEND || k->name == TV_CALL_RECV ||
+	    k->name == TV_CALL_LISTEN)
+		json_num(o, k->name == TV_CALL_LISTEN ? ",\"backlog\":" : ",\"bytes\":",
+		    k->bytes);
+	json_endpoint(o, ",\"local\":", &k->local, k->lport);
+	json_endpoint(o, ",\"remote\":", &k->remote, k->rport);
+	tv_fmt_call(words, sizeof(words), k);
+	tvr_str(o, ",\"text\":");
+	json_str(o, words);
 	tvr_str(o, "}\n");
 }

@@ -996,6 +996,83 @@ tv_lad_live_say(const struct tv_out *o, const struct tv_render_opts *ro,
 	lad_say(&l, text);
 }
 
+static void
+lad_call_text(const struct lad *l, enum tv_side side, const char *text)
+{
+	col(l, side == TV_CLIENT ? C_CLIENT : C_SERVER);
+	tvr_str(l->o, text);
+	col(l, C_OFF);
+}
+
+/*
+ * A program's socket call on its side of the ladder: the client's before
+ * the left bar, right-aligned (with its time when there is room, else in
+ * the time column's place), the server's after the right bar.  A call
+ * with no room there goes between the bars, against its side's bar.
+ */
+static void
+lad_call(const struct lad *l, enum tv_side side, const char *tbuf, const char *text)
+{
+	size_t n = strlen(text), w = l->lbar - l->plen - l->nlead;
+	int inside = side == TV_CLIENT ? n + 1 > w :
+	    n + 1 > room(l, l->lbar + l->inner + 2);
+
+	if (inside && n + 4 > l->inner) {
+		lad_between(l, 0, tbuf, text, ' ', 0);
+		return;
+	}
+	if (side == TV_CLIENT && !inside) {
+		tvr_str(l->o, l->prefix);
+		tvr_pad(l->o, ' ', l->nlead);
+		if (l->tcol && l->tcol + 2 + n + 1 <= w) {
+			tvr_field(l->o, tbuf, l->tcol, 0);
+			tvr_pad(l->o, ' ', w - l->tcol - n - 1);
+		} else
+			tvr_pad(l->o, ' ', w - n - 1);
+		lad_call_text(l, side, text);
+		tvr_str(l->o, " |");
+	} else
+		lad_left(l, 0, tbuf, "");
+	if (inside && side == TV_CLIENT) {
+		tvr_str(l->o, "  ");
+		lad_call_text(l, side, text);
+		tvr_pad(l->o, ' ', l->inner - n - 2);
+	} else if (inside) {
+		tvr_pad(l->o, ' ', l->inner - n - 2);
+		lad_call_text(l, side, text);
+		tvr_str(l->o, "  ");
+	} else
+		tvr_pad(l->o, ' ', l->inner);
+	tvr_str(l->o, "|");
+	if (side == TV_SERVER && !inside) {
+		tvr_str(l->o, " ");
+		lad_call_text(l, side, text);
+	}
+	tvr_str(l->o, "\n");
+}
+
+void
+tv_lad_live_call(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c, struct tv_lad_state *ls, enum tv_side side,
+    int64_t sec, uint32_t nsec, const char *text)
+{
+	char pre[24], tbuf[40];
+	struct lad l;
+
+	live_prefix(c, pre, sizeof(pre));
+	if (ro->number && ls->ncol == 0)
+		ls->ncol = 6;
+	lad_init(&l, o, ro, c, LIVE_INNER, pre, ls);
+	if (!ls->started) {	/* a call before the first packet is drawn */
+		lad_head(&l);
+		lad_midstream(&l, ls);
+		ls->started = 1;
+	}
+	lad_flush_fold(&l, ls);
+	lad_time(&l, sec, nsec, tbuf, sizeof(tbuf));
+	lad_call(&l, side, tbuf, text);
+}
+
 /* ---- the two ladder renderers ---- */
 
 /*

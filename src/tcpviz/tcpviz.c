@@ -48,6 +48,7 @@ struct opts {
 	const char *kfile;	/* --kernel-file=FILE: read the answer from a recording */
 	int lab;		/* --lab (or an impairment) */
 	struct tv_labrun_opts labo;
+	int calls;		/* --calls 1, --no-calls 0, neither -1 */
 };
 
 /* -F: the most a filter file may hold */
@@ -99,6 +100,10 @@ usage(FILE *fp)
 "  --kernel         live: beside the ladder, what the kernel holds for each\n"
 "                   end (ss's state, queues, timer, the process holding it),\n"
 "                   when it changes (on in the demo; --no-kernel: off)\n"
+"  --calls          the demo: the socket calls its programs make (socket,\n"
+"                   bind, listen, accept, connect, send, recv, shutdown,\n"
+"                   close) on their side, among the packets (on in the demo;\n"
+"                   --no-calls: off)\n"
 "\n"
 "Output:\n"
 "  -S               absolute sequence numbers (default: relative to the ISN)\n"
@@ -344,7 +349,8 @@ enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
 	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH, OPT_IMMEDIATE,
 	OPT_PRINT, OPT_TSPREC, OPT_COLOR, OPT_SHARD, OPT_GRAPH, OPT_KERNEL,
 	OPT_NO_KERNEL, OPT_KERNEL_DUMP, OPT_KERNEL_QUERY, OPT_KERNEL_FILE,
-	OPT_LAB, OPT_LOSS, OPT_RATE, OPT_DELAY, OPT_REORDER };
+	OPT_CALLS, OPT_NO_CALLS, OPT_LAB, OPT_LOSS, OPT_RATE, OPT_DELAY,
+	OPT_REORDER };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -370,6 +376,8 @@ static const struct option longopts[] = {
 	{ "time-stamp-precision", required_argument, NULL, OPT_TSPREC },
 	{ "kernel", no_argument, NULL, OPT_KERNEL },
 	{ "no-kernel", no_argument, NULL, OPT_NO_KERNEL },
+	{ "calls", no_argument, NULL, OPT_CALLS },
+	{ "no-calls", no_argument, NULL, OPT_NO_CALLS },
 	{ "kernel-dump", required_argument, NULL, OPT_KERNEL_DUMP },
 	{ "kernel-query", required_argument, NULL, OPT_KERNEL_QUERY },
 	{ "kernel-file", required_argument, NULL, OPT_KERNEL_FILE },
@@ -609,6 +617,10 @@ one_opt(struct opts *op, int ch, const char *arg)
 	case OPT_NO_KERNEL:
 		op->kernel = ch == OPT_KERNEL;
 		return -1;
+	case OPT_CALLS:
+	case OPT_NO_CALLS:
+		op->calls = ch == OPT_CALLS;
+		return -1;
 	case OPT_KERNEL_DUMP:
 		op->kdump = arg;
 		return -1;
@@ -667,6 +679,7 @@ parse_args(int argc, char **argv, struct opts *op)
 	memset(op, 0, sizeof(*op));
 	op->demo.pace_ms = -1;
 	op->kernel = -1;
+	op->calls = -1;
 	op->width = -1;
 	op->format = NULL;
 	argv[0] = (char *)"tcpviz";	/* getopt's messages, as every other says it */
@@ -706,6 +719,13 @@ parse_args(int argc, char **argv, struct opts *op)
 	}
 	if (op->kdump != NULL && op->kernel < 0 && op->kquery == NULL)
 		op->kernel = 1;		/* keeping the replies is asking for them */
+	/* the calls come from the programs the demo runs: nothing else
+	 * reports them (yet) */
+	if (op->calls > 0 && !op->demo.enabled) {
+		fprintf(stderr, "tcpviz: --calls goes with --demo (its programs "
+		    "report their socket calls)\n");
+		return TV_EXIT_ERROR;
+	}
 	if (op->kernel > 0 && op->file != NULL) {
 		fprintf(stderr, "tcpviz: --kernel asks the kernel about the sockets "
 		    "of a live capture: not with -r\n");
@@ -954,6 +974,7 @@ main(int argc, char **argv)
 		return tv_kview_query_main(op.kquery, op.kdump, op.kfile);
 	if (op.demo.enabled) {
 		op.demo.kernel = op.kernel != 0;
+		op.demo.calls = op.calls != 0;
 		op.demo.user = op.user;
 		op.demo.wfile = op.wfile;
 		op.demo.live = op.live;

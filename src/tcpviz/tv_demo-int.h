@@ -14,6 +14,7 @@ struct tv_demo_opts {
 	const char *user;	/* -Z */
 	const char *wfile;	/* -w */
 	int kernel;		/* the kernel's view beside the ladder (--no-kernel: 0) */
+	int calls;		/* the programs' socket calls (--no-calls: 0) */
 	struct tv_live_opts live;
 };
 

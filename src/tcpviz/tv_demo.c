@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 
 #include "tv_demo-int.h"
+#include "tv_cview-int.h"
 #include "tv_kview-int.h"
 #include "tv_labdemo-int.h"
 #include "tv_priv-int.h"
@@ -31,6 +32,7 @@ struct seen {
 	uint32_t isn_client;
 	uint16_t cport, sport;
 	uint64_t pkts[2], bytes[2];
+	unsigned syn_retries;
 };
 
 struct demo {
@@ -49,6 +51,8 @@ struct demo {
 	int absolute;		/* -S given */
 	struct tv_run *run;
 	struct tv_kview *kv;	/* the kernel's view, or NULL */
+	struct tv_cview *cv;	/* the programs' calls, or NULL */
+	int calls[2];		/* the channel: [0] ours, [1] the programs' */
 };
 
 void
@@ -178,6 +182,7 @@ on_conn(const struct tv_conn *c, void *ctx)
 		s->closed_by = tv_tcp_closed_by(&c->tcp);
 		s->reset_by = c->tcp.rst_end_side;
 		s->isn_client = c->isn[TV_CLIENT];
+		s->syn_retries = tv_tcp_syn_retries(&c->tcp);
 	}
 }
 
@@ -213,6 +218,7 @@ static const char *
 check(struct demo *d, int k, char *why, size_t size)
 {
 	const struct scen_expect *w = &tv_scenarios[k].want;
+	unsigned retries;
 	int i, j;
 
 	if (d->end_status == SCEN_NO_SERVER) {
@@ -232,6 +238,22 @@ check(struct demo *d, int k, char *why, size_t size)
 				break;
 		if (j < i)
 			break;
+	}
+	for (j = 0, retries = 0; j < d->nseen; j++)
+		retries += d->seen[j].syn_retries;
+	if (d->nseen == w->conns && i == d->nseen && retries < w->syn_retries_min) {
+		snprintf(why, size, "no SYN was sent again (the accept queue never "
+		    "overflowed?)");
+		return why;
+	}
+	/* the calls' channel, live: each connection's accept() was drawn */
+	if (d->nseen == w->conns && i == d->nseen && d->cv && w->proto == 6 &&
+	    tv_scenarios[k].server[0] != NULL && !tv_scenarios[k].crafted &&
+	    tv_cview_accepts(d->cv, d->port[k]) < (uint32_t)w->conns) {
+		snprintf(why, size, "the server's accept() was drawn for %u of the "
+		    "%d connections (the calls' channel, TCPVIZ_CALLS)",
+		    tv_cview_accepts(d->cv, d->port[k]), w->conns);
+		return why;
 	}
 	if (d->nseen == w->conns && i == d->nseen && w->accept_min && d->kv &&
 	    tv_kview_peak_queue(d->kv, d->port[k]) < w->accept_min) {
@@ -391,6 +413,24 @@ open_capture(struct tv_demo_opts *o, const char *filter, char *errbuf)
 	return cap;
 }
 
+/* The calls' channel: one record a message, never interleaved between
+ * the programs that share the writing end, which never waits (a full
+ * channel drops a record: tv_callrep.c). */
+static void
+open_calls(struct demo *d)
+{
+	int sz = 1 << 20;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, d->calls) < 0) {
+		fprintf(stderr, "tcpviz: --demo: no calls (socketpair: %s)\n",
+		    strerror(errno));
+		d->calls[0] = d->calls[1] = -1;
+		return;
+	}
+	setsockopt(d->calls[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	d->sr.calls_fd = d->calls[1];
+}
+
 /* Fork the runner (it keeps root for the crafter only), then give up root
  * here and open -w.  The runner's pid, or -1 after a message. */
 static pid_t
@@ -409,9 +449,13 @@ start_runner(struct demo *d, struct tv_demo_opts *o, struct tv_cap *cap,
 	}
 	if (child == 0) {
 		tv_cap_close(cap);
+		if (d->calls[0] >= 0)
+			close(d->calls[0]);
 		tv_scen_child(&d->sr);
 	}
 	setpgid(child, child);	/* as the runner does itself: no race */
+	if (d->calls[1] >= 0)
+		close(d->calls[1]);
 	close(d->sr.ctl[1]);
 	close(d->sr.ack[0]);
 	if (tv_drop_privileges(o->user) < 0 ||
@@ -494,6 +538,8 @@ demo_loopback(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *
 		return TV_EXIT_ERROR;
 	}
 	tv_run_signals();
+	if (o->calls)
+		open_calls(d);
 	/* the runner first: it keeps root, we give it up before any output */
 	if ((child = start_runner(d, o, cap, run.errbuf)) < 0) {
 		tv_cap_close(cap);
@@ -502,10 +548,17 @@ demo_loopback(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *
 	if (o->kernel && (kv = tv_kview_start(&run, -1, run.errbuf)) == NULL)
 		fprintf(stderr, "tcpviz: --demo: no kernel view (%s)\n", run.errbuf);
 	d->kv = kv;
+	if (d->calls[0] >= 0 && (d->cv = tv_cview_start(&run, d->calls[0],
+	    run.errbuf)) == NULL) {
+		fprintf(stderr, "tcpviz: --demo: no calls (%s)\n", run.errbuf);
+		close(d->calls[0]);
+	}
 	tv_run_say(&run, 4, "tcpviz demo: capturing on lo (filter: %s)", filter);
 	run.o.aux_fd = d->sr.ctl[0];
 	status = demo_loop(d, &run, cap);
 	d->kv = NULL;
+	tv_cview_stop(d->cv);
+	d->cv = NULL;
 	tv_kview_stop(kv);
 	stop_runner(d, child);
 	run.o.on_conn = NULL;
@@ -577,6 +630,7 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 
 	memset(&d, 0, sizeof(d));
 	d.cur = -1;
+	d.calls[0] = d.calls[1] = d.sr.calls_fd = -1;
 	d.sr.user = o->user;
 	d.sr.port = d.port;
 	d.sr.want = d.want;

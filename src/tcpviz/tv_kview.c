@@ -47,6 +47,7 @@ struct kv_owner {
 
 struct tv_kview {
 	struct tv_run *run;
+	struct tv_run_watch *w;	/* our slot of the run's watchers */
 	struct tv_kern *k;	/* NULL: answers from src */
 	struct tv_kview_src src;
 	struct kv_conn conn[KV_CONNS];
@@ -526,11 +527,17 @@ start(struct tv_run *run, const struct tv_kview_src *src, int record_fd,
 	if (kv->k != NULL && record_fd >= 0)
 		tv_kern_record(kv->k, record_fd);
 	kv->run = run;
-	run->o.watch.before = on_before;
-	run->o.watch.packet = on_packet;
-	run->o.watch.done = on_done;
-	run->o.watch.tick = on_tick;
-	run->o.watch.ctx = kv;
+	if ((kv->w = tv_run_watch_add(run)) == NULL) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "no watcher slot left");
+		tv_kern_close(kv->k);
+		free(kv);
+		return NULL;
+	}
+	kv->w->before = on_before;
+	kv->w->packet = on_packet;
+	kv->w->done = on_done;
+	kv->w->tick = on_tick;
+	kv->w->ctx = kv;
 	return kv;
 }
 
@@ -553,7 +560,7 @@ tv_kview_stop(struct tv_kview *kv)
 	if (kv == NULL)
 		return;
 	release(kv);		/* what was asked last, before the end */
-	memset(&kv->run->o.watch, 0, sizeof(kv->run->o.watch));
+	memset(kv->w, 0, sizeof(*kv->w));
 	tv_kern_close(kv->k);
 	free(kv);
 }

@@ -253,7 +253,7 @@ lab_run_opts(struct labrun *lr, const struct tv_run_opts *ro,
 	struct tv_pair_cfg pc = { .settle_ns = 5 * 1000000LL,
 	    .snap = lr->lo->live.snaplen ? (uint32_t)lr->lo->live.snaplen : LAB_SNAPLEN };
 	const struct tv_lab_cfg *cfg = &lr->lo->cfg;
-	int e, d;
+	int e, d, w;
 
 	pc.hold_ns = HOLD_MS * 1000000ULL;
 	for (d = 0; d < 2; d++) {
@@ -271,8 +271,12 @@ lab_run_opts(struct labrun *lr, const struct tv_run_opts *ro,
 		if (lab_addr(&o->lab_addr[e][0], AF_INET, lr->lab.addr[e]) < 0 ||
 		    lab_addr(&o->lab_addr[e][1], AF_INET6, lr->lab.addr6[e]) < 0)
 			return -1;
-	o->watch.tick = lab_tick;
-	o->watch.ctx = lr;
+	for (w = 0; w < TV_RUN_WATCHES && o->watch[w].ctx != NULL; w++)
+		;
+	if (w == TV_RUN_WATCHES)
+		return -1;
+	o->watch[w].tick = lab_tick;
+	o->watch[w].ctx = lr;
 	if (lr->lo->on_conn) {
 		o->on_conn = lr->lo->on_conn;
 		o->on_conn_ctx = lr->lo->on_conn_ctx;

@@ -175,8 +175,11 @@ conn_done(struct tv_conn *c, enum tv_done why, void *ctx)
 {
 	struct tv_run *run = ctx;
 
-	if (run->o.watch.done && why != TV_DONE_PARTIAL)
-		run->o.watch.done(run->o.watch.ctx, c);
+	const struct tv_run_watch *w;
+
+	for (w = run->o.watch; w < run->o.watch + TV_RUN_WATCHES; w++)
+		if (w->done && why != TV_DONE_PARTIAL)
+			w->done(w->ctx, c);
 	if (run->o.renderer->conn)
 		run->o.renderer->conn(&run->x, c, why);
 	if (why != TV_DONE_PARTIAL && run->o.on_conn)
@@ -282,6 +285,7 @@ tv_run_flush_conns(struct tv_run *run)
 static int
 between(struct tv_run *run, struct tv_cap *cap)
 {
+	const struct tv_run_watch *w;
 	int due;
 
 	if (run->deadline_ns || run->until_idle) {
@@ -297,8 +301,9 @@ between(struct tv_run *run, struct tv_cap *cap)
 		due = pq_tick(run);
 		tv_cap_set_wait(cap, due >= 0 && due < 100 ? due : 100);
 	}
-	if (run->o.watch.tick)
-		run->o.watch.tick(run->o.watch.ctx);
+	for (w = run->o.watch; w < run->o.watch + TV_RUN_WATCHES; w++)
+		if (w->tick)
+			w->tick(w->ctx);
 	if (run->o.on_aux) {
 		struct pollfd pfd = { .fd = run->o.aux_fd, .events = POLLIN };
 
@@ -306,6 +311,19 @@ between(struct tv_run *run, struct tv_cap *cap)
 			run->o.on_aux(run->o.aux_ctx);
 	}
 	return run->stop;
+}
+
+struct tv_run_watch *
+tv_run_watch_add(struct tv_run *run)
+{
+	struct tv_run_watch *w;
+
+	for (w = run->o.watch; w < run->o.watch + TV_RUN_WATCHES; w++)
+		if (w->ctx == NULL) {
+			memset(w, 0, sizeof(*w));
+			return w;
+		}
+	return NULL;
 }
 
 uint32_t
@@ -325,6 +343,7 @@ take(struct tv_run *run, const struct tv_rec *rec, int link,
     const struct tv_pair_pkt *pp)
 {
 	const struct tv_renderer *r = run->o.renderer;
+	const struct tv_run_watch *w;
 	struct tv_pkt pkt;
 	struct tv_conn *c;
 	struct tv_row row;
@@ -348,15 +367,18 @@ take(struct tv_run *run, const struct tv_rec *rec, int link,
 		if (run->o.shards &&
 		    tv_run_shard_of(&pkt, run->o.shards) != run->o.shard)
 			return 0;
-		if (run->o.watch.before)
-			run->o.watch.before(run->o.watch.ctx,
-			    tv_ns(pkt.ts_sec, pkt.ts_nsec));
+		for (w = run->o.watch; w < run->o.watch + TV_RUN_WATCHES; w++)
+			if (w->before)
+				w->before(w->ctx, tv_ns(pkt.ts_sec, pkt.ts_nsec));
 		c = tv_flow_add(run->flow, &pkt, &from);
 		if (c == NULL) {
 			snprintf(run->errbuf, sizeof(run->errbuf), "out of memory");
 			run->stop = -1;
 			return 1;
 		}
+		for (w = run->o.watch; w < run->o.watch + TV_RUN_WATCHES; w++)
+			if (w->track)
+				w->track(w->ctx, c, tv_ns(pkt.ts_sec, pkt.ts_nsec));
 		if (r->packet) {
 			/* a row only for a renderer that draws it now: the
 			 * tracker built its own copy already when it keeps rows */
@@ -364,8 +386,9 @@ take(struct tv_run *run, const struct tv_rec *rec, int link,
 				tv_flow_row(c, &pkt, from, &row);
 			r->packet(&run->x, c, &pkt, from, r->wants_row ? &row : NULL);
 		}
-		if (run->o.watch.packet)
-			run->o.watch.packet(run->o.watch.ctx, c, from);
+		for (w = run->o.watch; w < run->o.watch + TV_RUN_WATCHES; w++)
+			if (w->packet)
+				w->packet(w->ctx, c, from);
 	} else if (run->o.shards && run->o.shard != 1) {
 		return 0;
 	}

@@ -28,6 +28,8 @@ struct scen_expect {
 	uint32_t accept_min;	/* the kernel's view (unless --no-kernel) showed
 				   this many connections in the listener's
 				   accept queue at once (0: no check) */
+	uint32_t syn_retries_min;	/* TCP: SYNs sent again, all connections
+					   together, at least */
 };
 
 /* One scenario: name, caption, programs, and what it must show. */
@@ -58,6 +60,8 @@ struct scen_runner {
 	const uint16_t *port;	/* [k]: scenario k's port */
 	const int *want;	/* [k]: run scenario k */
 	int ctl[2], ack[2];
+	int calls_fd;		/* the channel's writing end the programs inherit
+				   (TCPVIZ_CALLS), or -1 */
 };
 
 /* In the forked child: run every wanted scenario, then exit. */

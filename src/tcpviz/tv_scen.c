@@ -96,6 +96,22 @@ const struct scenario tv_scenarios[] = {
 	   * asked every 200 ms, sees them both in the queue */
 	  .want = { .conns = 3, THREE_WAY, .closed_by = SCEN_ANY, .reset_by = SCEN_ANY,
 	    .bytes_max = { MANY, MANY }, .accept_min = 2 } },
+	/* the listening socket and its accepted ones: listen(fd, 1) lets two
+	 * finished handshakes wait for accept() (Linux: backlog + 1), a third
+	 * SYN finds the queue full and is dropped (tcp_abort_on_overflow 0),
+	 * its client sends it again 1 s later; the iterative server holds
+	 * each connection 200 ms after its FIN, so the queue drains slowly */
+	{ .name = "sockets",
+	  .caption = "one listening socket, the sockets accept() returns: 4 clients "
+	    "at once against an iterative server with listen(fd, 1): the accept "
+	    "queue fills (2 wait), a SYN finds it full and is dropped, sent again "
+	    "1 s later; the queue drains; each client's socket stays in TIME-WAIT, "
+	    "its timer running",
+	  .server = { "%server", "--tcp", "%port", "--model=iterative",
+	    "--backlog", "1", "--close-delay", "200" },
+	  .client = ECHO_CLIENT, .clients = 4,
+	  .want = { .conns = 4, THREE_WAY, .closed_by = SCEN_ANY, .reset_by = SCEN_ANY,
+	    .bytes_max = { MANY, MANY }, .accept_min = 2, .syn_retries_min = 1 } },
 	MODEL("poll", "a poll() event-loop server"),
 	MODEL("prefork", "2 pre-forked workers, each an epoll loop on one shared "
 	    "listener"),
@@ -362,6 +378,23 @@ run_scenario(struct scen_runner *sr, int k)
 	return st;
 }
 
+/* The programs inherit the channel's writing end and are told its
+ * number (include/tv_callrep.h); without one, TCPVIZ_CALLS is unset. */
+static void
+calls_channel(struct scen_runner *sr)
+{
+	char v[16];
+	int fl;
+
+	if (sr->calls_fd < 0 || (fl = fcntl(sr->calls_fd, F_GETFD)) < 0 ||
+	    fcntl(sr->calls_fd, F_SETFD, fl & ~FD_CLOEXEC) < 0) {
+		unsetenv("TCPVIZ_CALLS");
+		return;
+	}
+	snprintf(v, sizeof(v), "%d", sr->calls_fd);
+	setenv("TCPVIZ_CALLS", v, 1);
+}
+
 void
 tv_scen_child(struct scen_runner *sr)
 {
@@ -383,6 +416,7 @@ tv_scen_child(struct scen_runner *sr)
 		runner_abort();
 	if (getppid() == 1)
 		runner_abort();
+	calls_channel(sr);
 	sr->server_fd = open(sr->server, O_RDONLY | O_CLOEXEC);
 	sr->client_fd = open(sr->client, O_RDONLY | O_CLOEXEC);
 	for (k = 0; k < tv_nscenarios; k++) {

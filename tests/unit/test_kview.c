@@ -196,8 +196,8 @@ test_view_along_handshake(void **state)
 		struct timespec t = { 0, 40 * 1000000L };
 
 		nanosleep(&t, NULL);
-		run.o.watch.tick(run.o.watch.ctx);	/* asks */
-		run.o.watch.tick(run.o.watch.ctx);	/* says */
+		run.o.watch[0].tick(run.o.watch[0].ctx);	/* asks */
+		run.o.watch[0].tick(run.o.watch[0].ctx);	/* says */
 	}
 	assert_int_equal(tv_kview_peak_queue(kv, SPORT), 1);
 	tv_kview_stop(kv);
