@@ -79,6 +79,8 @@ struct tv_lab {
 	int nkids;
 	int quiet_kids;		/* set by the caller: their stdout and stderr
 				   go to /dev/null */
+	int pass_fd;		/* set by the caller: a descriptor (> 2) they
+				   inherit (TCPVIZ_CALLS); 0: none */
 	int up;
 };
 

@@ -651,6 +651,8 @@ child(struct tv_lab *lab, enum tv_lab_host host, char *const argv[],
 		_exit(127);
 	if (tv_lab_enter(lab, host) < 0)
 		goto fail;
+	if (lab->pass_fd > 2 && fcntl(lab->pass_fd, F_SETFD, 0) < 0)
+		goto fail;
 	if (lab->quiet_kids) {		/* the demo: the ladder says what they did */
 		int null = open("/dev/null", O_WRONLY);
 

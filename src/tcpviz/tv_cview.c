@@ -72,6 +72,7 @@ struct tv_cview {
 	} acc[CV_PORTS];	/* accept() calls drawn, by the server's port */
 	int nacc;
 	struct tv_cview_stats st;
+	int64_t lag_ns;		/* CV_LAG_MS, or more (tv_cview_set_lag) */
 };
 
 static const char *const side_word[2] = { "client", "server" };
@@ -469,7 +470,7 @@ on_tick(void *ctx)
 	int n = cv->nheld;
 
 	drain(cv);
-	release(cv, tv_wall_ns() - CV_LAG_MS * 1000000LL, NULL);
+	release(cv, tv_wall_ns() - cv->lag_ns, NULL);
 	if (cv->nheld != n) {
 		tv_out_flush(&cv->run->out);
 		if (cv->run->o.sink.flush)
@@ -490,6 +491,7 @@ tv_cview_start(struct tv_run *run, int fd, char *errbuf)
 	}
 	cv->run = run;
 	cv->fd = fd;
+	cv->lag_ns = CV_LAG_MS * 1000000LL;
 	cv->w->track = on_track;
 	cv->w->done = on_done;
 	cv->w->tick = on_tick;
@@ -501,6 +503,12 @@ void
 tv_cview_stats(const struct tv_cview *cv, struct tv_cview_stats *st)
 {
 	*st = cv->st;
+}
+
+void
+tv_cview_set_lag(struct tv_cview *cv, int64_t extra_ns)
+{
+	cv->lag_ns = CV_LAG_MS * 1000000LL + extra_ns;
 }
 
 void

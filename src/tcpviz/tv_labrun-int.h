@@ -15,6 +15,7 @@ struct tv_labrun_opts {
 	const char *filter;	/* -F: what is drawn, within TCP and UDP */
 	struct tv_live_opts live;	/* -s, -B */
 	int linger_ms;		/* how long the server outlives the client */
+	int calls;		/* --calls: the bundled programs' socket calls */
 	/* the demo's: called for every connection drawn, with its context */
 	tv_run_conn_fn on_conn;
 	void *on_conn_ctx;

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tv_cview-int.h"
 #include "tv_labrun-int.h"
 #include "tv_priv-int.h"
 #include "tv_util.h"
@@ -31,6 +33,9 @@ struct labrun {
 	enum phase phase;
 	int64_t since_ns;	/* when the phase began */
 	uint64_t hold_ns;	/* the pair's */
+	int calls[2];		/* --calls: the channel, [0] ours, [1] theirs */
+	struct tv_cview *cv;
+	char calls_env[32];	/* "TCPVIZ_CALLS=N" */
 	int failed;
 };
 
@@ -141,8 +146,10 @@ reap(pid_t *pid, int *status)
 static void
 start_client(struct labrun *lr)
 {
-	char env0[64], *env[2] = { env0, NULL }, errbuf[TV_ERRBUF_SIZE];
+	char env0[64], *env[3] = { env0, NULL, NULL }, errbuf[TV_ERRBUF_SIZE];
 
+	if (lr->calls[1] >= 0)
+		env[1] = lr->calls_env;
 	snprintf(env0, sizeof(env0), "TCPVIZ_SERVER=%s", lr->lab.addr[TV_LAB_SERVER]);
 	lr->client = tv_lab_spawn(&lr->lab, TV_LAB_CLIENT, lr->lo->client, env,
 	    lr->uid, lr->gid, errbuf);
@@ -201,6 +208,24 @@ lab_tick(void *ctx)
 	case DONE:
 		break;
 	}
+}
+
+/* --calls: the channel the programs report their calls on, one record a
+ * message (as the demo's); on failure, no calls and one line. */
+static void
+open_calls(struct labrun *lr)
+{
+	int sz = 1 << 20;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, lr->calls) < 0) {
+		fprintf(stderr, "tcpviz: --calls: socketpair: %s\n", strerror(errno));
+		lr->calls[0] = lr->calls[1] = -1;
+		return;
+	}
+	setsockopt(lr->calls[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	lr->lab.pass_fd = lr->calls[1];
+	snprintf(lr->calls_env, sizeof(lr->calls_env), "TCPVIZ_CALLS=%d",
+	    lr->calls[1]);
 }
 
 /* The two ends' captures, joined; NULL after a message. */
@@ -300,7 +325,17 @@ lab_draw(struct labrun *lr, struct tv_cap *cap, struct tv_run_opts *o)
 	if (lr->lo->begin)
 		lr->lo->begin(&run, lr->lo->hook_ctx);
 	lr->since_ns = tv_wall_ns();
-	lr->server = tv_lab_spawn(&lr->lab, TV_LAB_SERVER, lr->lo->server, NULL,
+	if (lr->calls[0] >= 0) {
+		if ((lr->cv = tv_cview_start(&run, lr->calls[0], run.errbuf)) == NULL) {
+			fprintf(stderr, "tcpviz: --calls: %s\n", run.errbuf);
+			close(lr->calls[0]);
+		} else {
+			tv_cview_set_lag(lr->cv, (int64_t)lr->hold_ns);
+		}
+		lr->calls[0] = -1;
+	}
+	lr->server = tv_lab_spawn(&lr->lab, TV_LAB_SERVER, lr->lo->server,
+	    lr->calls[1] >= 0 ? (char *[]){ lr->calls_env, NULL } : NULL,
 	    lr->uid, lr->gid, run.errbuf);
 	if (lr->server < 0) {
 		fprintf(stderr, "%s\n", run.errbuf);
@@ -317,6 +352,8 @@ lab_draw(struct labrun *lr, struct tv_cap *cap, struct tv_run_opts *o)
 		end = tv_run_loop(&run, cap);
 	}
 	tv_run_lab_drain(&run, cap);
+	tv_cview_stop(lr->cv);
+	lr->cv = NULL;
 	if (lr->lo->end) {
 		tv_run_flush_conns(&run);	/* UDP flows never close */
 		lr->lo->end(&run, lr->lo->hook_ctx);
@@ -352,6 +389,9 @@ tv_labrun_main(struct tv_labrun_opts *lo, const struct tv_run_opts *ro)
 		return TV_EXIT_ERROR;
 	}
 	lr.lab.quiet_kids = lo->quiet;
+	lr.calls[0] = lr.calls[1] = -1;
+	if (lo->calls)
+		open_calls(&lr);
 	if ((cap = open_ends(&lr, errbuf)) == NULL) {
 		tv_lab_down(&lr.lab);
 		return TV_EXIT_ERROR;
@@ -371,6 +411,8 @@ tv_labrun_main(struct tv_labrun_opts *lo, const struct tv_run_opts *ro)
 		    lr.lab.addr[TV_LAB_CLIENT], lr.lab.addr[TV_LAB_SERVER], what);
 	status = lab_draw(&lr, cap, &o);
 	tv_lab_down(&lr.lab);
+	if (lr.calls[1] >= 0)
+		close(lr.calls[1]);
 	tv_cap_close(cap);
 	tv_pair_free(o.pair);
 	return status;
