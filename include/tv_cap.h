@@ -19,6 +19,8 @@ struct tv_rec {
 	uint32_t wirelen;
 	int64_t ts_sec;
 	uint32_t ts_nsec;
+	int link;		/* its link type (enum tv_link): a pcapng file's
+				   interfaces may each have their own */
 	uint8_t end;		/* joined captures (tv_cap_join): 0 a's, 1 b's */
 };
 
@@ -97,6 +99,11 @@ struct tv_cap *tv_cap_open_live(const struct tv_live_opts *lo,
  */
 int tv_cap_dump_open(struct tv_cap *cap, const char *path, char *errbuf);
 
+/* -w of a pcapng input whose interfaces have several link types: the
+ * file holds the records of the first interface's type (tv_cap_link) and
+ * this many matching records of the others were left out. */
+uint64_t tv_cap_dump_skipped(const struct tv_cap *cap);
+
 /* The errno of the first write, flush or close of the dump file that
  * failed; 0: none (or no dump file). */
 int tv_cap_dump_failed(const struct tv_cap *cap);
@@ -116,7 +123,8 @@ int tv_cap_stats(struct tv_cap *cap, struct tv_cap_stats *st);
 /* Print the interfaces as tcpdump -D does; 0 or -1 with errbuf. */
 int tv_cap_list_interfaces(FILE *fp, char *errbuf);
 
-/* The enum tv_link value of the input (its pcap LINKTYPE_ number). */
+/* The enum tv_link value of the input (its pcap LINKTYPE_ number); of a
+ * pcapng file its first interface's (each record says its own). */
 int tv_cap_link(const struct tv_cap *cap);
 /* Name of the link type as libpcap spells it, for messages. */
 const char *tv_cap_link_name(const struct tv_cap *cap);

@@ -1,5 +1,5 @@
 # src/capture/build.mk: capture through libpcap (files, interfaces, BPF, -w); the one folder that includes pcap.h
-CAP_SRC  := src/capture/tv_cap.c
+CAP_SRC  := src/capture/tv_cap.c src/capture/tv_pcapng.c
 CAP_OBJ  := $(CAP_SRC:src/%.c=build/%.o)
 PCAP_LIBS = $(call pc_libs,libpcap)
 
