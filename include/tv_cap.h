@@ -26,7 +26,11 @@ struct tv_rec {
 
 /*
  * Open a pcap or pcapng file ("-" for standard input) and, when `filter`
- * is not NULL, compile that BPF expression.  Any readable stream will do
+ * is not NULL, compile that BPF expression.  Classic pcap is read by
+ * libpcap; pcapng by tcpviz's own reader, every section and interface
+ * (each record has its interface's link type and time resolution; the
+ * filter is compiled for each link type, and one that it cannot be
+ * compiled for, other than the first interface's, matches nothing).  Any readable stream will do
  * (a pipe, a FIFO, /dev/stdin): it is read from the start, once, never
  * rewound.  Records that do not match
  * are still read and counted, so frame numbers stay those of the file.
@@ -36,8 +40,10 @@ struct tv_cap *tv_cap_open_file(const char *path, const char *filter,
     char *errbuf);
 
 /* As tv_cap_open_file(), with the timestamp precision asked for
- * (--time-stamp-precision): 6 (micro) or 9 (nano) has libpcap scale every
- * time to it (and a -w file is written with it); 0: the file's own. */
+ * (--time-stamp-precision): 6 (micro) or 9 (nano) scales every time to it
+ * (and a -w file is written with it); 0: the file's own (of a pcapng
+ * file, 9 when an interface described before its first packet is finer
+ * than a microsecond). */
 struct tv_cap *tv_cap_open_file_prec(const char *path, const char *filter,
     int digits, char *errbuf);
 
