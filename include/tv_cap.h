@@ -19,12 +19,18 @@ struct tv_rec {
 	uint32_t wirelen;
 	int64_t ts_sec;
 	uint32_t ts_nsec;
+	int link;		/* its link type (enum tv_link): a pcapng file's
+				   interfaces may each have their own */
 	uint8_t end;		/* joined captures (tv_cap_join): 0 a's, 1 b's */
 };
 
 /*
  * Open a pcap or pcapng file ("-" for standard input) and, when `filter`
- * is not NULL, compile that BPF expression.  Any readable stream will do
+ * is not NULL, compile that BPF expression.  Classic pcap is read by
+ * libpcap; pcapng by tcpviz's own reader, every section and interface
+ * (each record has its interface's link type and time resolution; the
+ * filter is compiled for each link type, and one that it cannot be
+ * compiled for, other than the first interface's, matches nothing).  Any readable stream will do
  * (a pipe, a FIFO, /dev/stdin): it is read from the start, once, never
  * rewound.  Records that do not match
  * are still read and counted, so frame numbers stay those of the file.
@@ -34,8 +40,10 @@ struct tv_cap *tv_cap_open_file(const char *path, const char *filter,
     char *errbuf);
 
 /* As tv_cap_open_file(), with the timestamp precision asked for
- * (--time-stamp-precision): 6 (micro) or 9 (nano) has libpcap scale every
- * time to it (and a -w file is written with it); 0: the file's own. */
+ * (--time-stamp-precision): 6 (micro) or 9 (nano) scales every time to it
+ * (and a -w file is written with it); 0: the file's own (of a pcapng
+ * file, 9 when an interface described before its first packet is finer
+ * than a microsecond). */
 struct tv_cap *tv_cap_open_file_prec(const char *path, const char *filter,
     int digits, char *errbuf);
 
@@ -97,6 +105,11 @@ struct tv_cap *tv_cap_open_live(const struct tv_live_opts *lo,
  */
 int tv_cap_dump_open(struct tv_cap *cap, const char *path, char *errbuf);
 
+/* -w of a pcapng input whose interfaces have several link types: the
+ * file holds the records of the first interface's type (tv_cap_link) and
+ * this many matching records of the others were left out. */
+uint64_t tv_cap_dump_skipped(const struct tv_cap *cap);
+
 /* The errno of the first write, flush or close of the dump file that
  * failed; 0: none (or no dump file). */
 int tv_cap_dump_failed(const struct tv_cap *cap);
@@ -116,7 +129,8 @@ int tv_cap_stats(struct tv_cap *cap, struct tv_cap_stats *st);
 /* Print the interfaces as tcpdump -D does; 0 or -1 with errbuf. */
 int tv_cap_list_interfaces(FILE *fp, char *errbuf);
 
-/* The enum tv_link value of the input (its pcap LINKTYPE_ number). */
+/* The enum tv_link value of the input (its pcap LINKTYPE_ number); of a
+ * pcapng file its first interface's (each record says its own). */
 int tv_cap_link(const struct tv_cap *cap);
 /* Name of the link type as libpcap spells it, for messages. */
 const char *tv_cap_link_name(const struct tv_cap *cap);

@@ -1,4 +1,4 @@
-/* \summary: capture input through libpcap (the one file besides live capture that includes pcap.h) */
+/* \summary: capture input: classic pcap and live capture through libpcap, pcapng through tcpviz's own reader */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -18,10 +18,15 @@
 #include "tv_cap.h"
 #include "tv_cursor.h"
 #include "tv_decode.h"
+#include "tv_pcapng-int.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23	/* Linux 4.20 */
 #endif
+
+/* pcapng: the link types a filter is compiled for, at most (a record of
+ * one more never matches) */
+#define MAX_LINK_PROGS 16
 
 struct tv_cap {
 	pcap_t *p;
@@ -40,6 +45,19 @@ struct tv_cap {
 	int digits;
 	struct tv_cap *peer;	/* tv_cap_join(): read with this one */
 	int turn;
+	/* pcapng (tv_pcapng.c): p is a dead pcap_t of the first interface's
+	 * link type, for -w and the filter; a program per link type */
+	struct tv_ng *ng;
+	FILE *ngfp;
+	int prec;		/* --time-stamp-precision: 6, 9, or 0 */
+	struct link_prog {
+		int link;
+		int ok;		/* the filter compiled for this link type */
+		struct bpf_program prog;
+	} progs[MAX_LINK_PROGS];
+	int nprogs;
+	char *filter;		/* pcapng: for the link types still to come */
+	uint64_t dump_skipped;	/* -w: records of another link type */
 };
 
 /* DLT_ values differ from LINKTYPE_ values for a few types (DLT_RAW is
@@ -84,109 +102,36 @@ clamp_sec(int64_t s)
 	return s > TS_SEC_MAX ? TS_SEC_MAX : s < TS_SEC_MIN ? TS_SEC_MIN : s;
 }
 
-/* 16- and 32-bit fields of a pcapng block in the file's byte order. */
-static uint32_t
-ng32(struct tv_cur *c, int be)
-{
-	return be ? tv_cur_be32(c) : tv_cur_le32(c);
-}
-
-static uint16_t
-ng16(struct tv_cur *c, int be)
-{
-	return be ? tv_cur_be16(c) : tv_cur_le16(c);
-}
-
 /* What tcpviz reads of a file's first bytes itself, before libpcap. */
 #define PROBE_SIZE 4096
 
 /* Live: a packet reaches tcpviz at the latest this long after it was captured. */
 #define DELIVER_MS 10
 
-/*
- * How many of the first bytes the probe needs, having `n` of them: 4 for
- * the magic; of a pcapng file the section header block and the first
- * interface block whole.  At most PROBE_SIZE.
- */
+/* How many of the first bytes the probe needs, having `n` of them: the
+ * magic (a pcapng file tv_pcapng.c reads whole, from its first byte). */
 static size_t
 probe_need(const uint8_t *buf, size_t n)
 {
-	struct tv_cur c;
-	uint32_t shb_len, idb_len;
-	int be;
-
-	if (n < 4)
-		return 4;
-	tv_cur_init(&c, buf, n);
-	if (tv_cur_be32(&c) != 0x0a0d0d0a)
-		return n;			/* classic pcap, or for libpcap to judge */
-	if (n < 12)
-		return 12;
-	tv_cur_skip(&c, 4);
-	be = tv_cur_be32(&c) == 0x1a2b3c4d;
-	c.p = buf + 4;
-	shb_len = ng32(&c, be);
-	if (shb_len < 28 || shb_len > PROBE_SIZE - 8)
-		return n;			/* for libpcap to judge */
-	if (n < (size_t)shb_len + 8)
-		return (size_t)shb_len + 8;	/* the next block's type and length */
-	c.p = buf + shb_len + 4;
-	idb_len = ng32(&c, be);
-	if (idb_len > PROBE_SIZE - shb_len)
-		return PROBE_SIZE;
-	return (size_t)shb_len + idb_len > n ? (size_t)shb_len + idb_len : n;
+	(void)buf;
+	return n < 4 ? 4 : n;
 }
 
 /*
- * The timestamp digits of a file, from its first bytes: classic pcap
- * files with nanosecond timestamps carry their own magic; a pcapng file
- * says it in the if_tsresol option of its first interface (pcapng §4.2).
- * Anything unexpected means 6: libpcap itself judges the file.
- * *pcapng is set when the magic is pcapng's.
+ * The timestamp digits of a classic pcap file, from its magic (those
+ * with nanosecond timestamps carry their own); anything else means 6:
+ * libpcap judges it.  *pcapng is set when the magic is pcapng's.
  */
 static int
 peek_digits(const uint8_t *buf, size_t n, int *pcapng)
 {
-	struct tv_cur c, idb;
-	uint32_t magic, shb_len, idb_len;
-	int be;
+	struct tv_cur c;
+	uint32_t magic;
 
 	tv_cur_init(&c, buf, n);
 	magic = tv_cur_be32(&c);
 	*pcapng = magic == 0x0a0d0d0a;
-	if (magic == 0xa1b23c4d || magic == 0x4d3cb2a1)
-		return 9;
-	if (magic != 0x0a0d0d0a)
-		return 6;
-	tv_cur_skip(&c, 4);			/* SHB length, in an order not yet known */
-	be = tv_cur_be32(&c) == 0x1a2b3c4d;	/* byte-order magic */
-	c.p = buf + 4;
-	shb_len = ng32(&c, be);
-	tv_cur_init(&c, buf, n);
-	if (shb_len < 28 || tv_cur_skip(&c, shb_len) < 0)
-		return 6;
-	if (ng32(&c, be) != 1)			/* the next block: an IDB? */
-		return 6;
-	idb_len = ng32(&c, be);
-	if (idb_len < 20)
-		return 6;
-	idb = tv_cur_sub(&c, idb_len - 12);	/* without type, length, trailer */
-	tv_cur_skip(&idb, 8);			/* link type, reserved, snaplen */
-	while (tv_cur_left(&idb) >= 4) {
-		uint16_t code = ng16(&idb, be), len = ng16(&idb, be);
-
-		if (code == 0)			/* opt_endofopt */
-			break;
-		if (code == 9 && len == 1) {	/* if_tsresol */
-			uint8_t r = tv_cur_u8(&idb);
-
-			/* a power of ten (high bit clear) or of two */
-			return ((r & 0x80) ? (r & 0x7f) > 20 : r > 6) ? 9 : 6;
-		}
-		if (tv_cur_skip(&idb, ((size_t)len + 3) & ~(size_t)3) < 0)
-			break;
-	}
-	return 6;
+	return magic == 0xa1b23c4d || magic == 0x4d3cb2a1 ? 9 : 6;
 }
 
 /*
@@ -320,6 +265,110 @@ filter_error(char *errbuf, const char *filter, const char *why)
 	    shown, cut ? "..." : "");
 }
 
+static void
+unsupported(int dlt, char *errbuf)
+{
+	const char *name = pcap_datalink_val_to_name(dlt);
+
+	snprintf(errbuf, TV_ERRBUF_SIZE,
+	    "unsupported link type %s (%d); tcpviz reads EN10MB, "
+	    "LINUX_SLL, LINUX_SLL2, NULL, LOOP, RAW, IPV4 and IPV6",
+	    name ? name : "unknown", dlt);
+}
+
+/* A file's LINKTYPE_ value as the DLT_ value libpcap's compiler takes
+ * (they differ for RAW: DLT_RAW is 12 on Linux, 101 in files). */
+static int
+link_to_dlt(int link)
+{
+	return link == TV_LINK_RAW ? DLT_RAW : link;
+}
+
+/*
+ * The filter's program for records of link type `link`, compiled the
+ * first time one comes (pcap_open_dead of that type); NULL when
+ * MAX_LINK_PROGS types have one already.  A type the filter cannot be
+ * compiled for ("ether host" on RAW) is kept with ok 0: none of its
+ * records match, as none could.
+ */
+static const struct link_prog *
+prog_for(struct tv_cap *cap, int link)
+{
+	struct link_prog *lp;
+	pcap_t *dead;
+	int i;
+
+	for (i = 0; i < cap->nprogs; i++)
+		if (cap->progs[i].link == link)
+			return &cap->progs[i];
+	if (cap->nprogs == MAX_LINK_PROGS)
+		return NULL;
+	lp = &cap->progs[cap->nprogs++];
+	lp->link = link;
+	dead = pcap_open_dead(link_to_dlt(link), 262144);
+	lp->ok = dead != NULL && pcap_compile(dead, &lp->prog, cap->filter,
+	    1, PCAP_NETMASK_UNKNOWN) == 0;
+	if (dead != NULL)
+		pcap_close(dead);
+	return lp;
+}
+
+/* pcapng: the first interface's link type decides what a filter that
+ * does not compile says, and what -w writes. */
+static int
+ng_filter(struct tv_cap *cap, const char *filter, char *errbuf)
+{
+	struct link_prog *lp = &cap->progs[0];
+
+	if ((cap->filter = strdup(filter)) == NULL) {
+		snprintf(errbuf, TV_ERRBUF_SIZE, "out of memory");
+		return -1;
+	}
+	lp->link = cap->link;
+	if (pcap_compile(cap->p, &lp->prog, filter, 1,
+	    PCAP_NETMASK_UNKNOWN) < 0) {
+		filter_error(errbuf, filter, pcap_geterr(cap->p));
+		return -1;
+	}
+	lp->ok = 1;
+	cap->nprogs = 1;
+	return 0;
+}
+
+/*
+ * A pcapng input, read by tcpviz's own reader (tv_pcapng.c) whatever
+ * its interfaces; cap->p is a dead pcap_t of the first interface's link
+ * type and snaplen for the filter and -w.  cap closed on failure.
+ */
+static struct tv_cap *
+open_ng(struct tv_cap *cap, FILE *in, const char *filter, int prec,
+    char *errbuf)
+{
+	uint32_t snap;
+
+	cap->ngfp = in;
+	cap->prec = prec == 6 || prec == 9 ? prec : 0;
+	if ((cap->ng = tv_ng_open(in, errbuf)) == NULL) {
+		tv_cap_close(cap);
+		return NULL;
+	}
+	cap->link = tv_ng_first_link(cap->ng);
+	if (cap->prec == 0)
+		cap->digits = tv_ng_digits(cap->ng);
+	snap = tv_ng_first_snaplen(cap->ng);
+	cap->p = pcap_open_dead_with_tstamp_precision(link_to_dlt(cap->link),
+	    snap == 0 || snap > 262144 ? 262144 : (int)snap, cap->digits == 9 ?
+	    PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
+	if (cap->p == NULL)
+		snprintf(errbuf, TV_ERRBUF_SIZE, "out of memory");
+	else if (!tv_link_supported(cap->link))
+		unsupported(link_to_dlt(cap->link), errbuf);
+	else if (filter == NULL || ng_filter(cap, filter, errbuf) == 0)
+		return cap;
+	tv_cap_close(cap);
+	return NULL;
+}
+
 struct tv_cap *
 tv_cap_open_file(const char *path, const char *filter, char *errbuf)
 {
@@ -352,6 +401,8 @@ tv_cap_open_file_prec(const char *path, const char *filter, int digits,
 	/* asked for: libpcap scales every time to it */
 	if (digits == 6 || digits == 9)
 		cap->digits = digits;
+	if (!cap->classic)
+		return open_ng(cap, in, filter, digits, errbuf);
 	/* on success pcap owns the stream and closes it (never stdin) */
 	cap->p = pcap_fopen_offline_with_tstamp_precision(in,
 	    cap->digits == 9 ? PCAP_TSTAMP_PRECISION_NANO :
@@ -371,12 +422,7 @@ tv_cap_open_file_prec(const char *path, const char *filter, int digits,
 	dlt = pcap_datalink(cap->p);
 	cap->link = dlt_to_link(dlt);
 	if (cap->link < 0 || !tv_link_supported(cap->link)) {
-		const char *name = pcap_datalink_val_to_name(dlt);
-
-		snprintf(errbuf, TV_ERRBUF_SIZE,
-		    "unsupported link type %s (%d); tcpviz reads EN10MB, "
-		    "LINUX_SLL, LINUX_SLL2, NULL, LOOP, RAW, IPV4 and IPV6",
-		    name ? name : "unknown", dlt);
+		unsupported(dlt, errbuf);
 		tv_cap_close(cap);
 		return NULL;
 	}
@@ -463,6 +509,64 @@ rec_time(const struct tv_cap *cap, const struct pcap_pkthdr *h,
 	rec->ts_nsec = (uint32_t)frac * (cap->digits == 9 ? 1u : 1000u);
 }
 
+/* A record that matches the filter into the dump file: pcap_dump() says
+ * nothing, so a write that failed (the buffer's, when it fills) is seen
+ * in the stream's error flag. */
+static enum tv_cap_next
+dump_rec(struct tv_cap *cap, const struct pcap_pkthdr *h, const u_char *data,
+    char *errbuf)
+{
+	errno = 0;
+	pcap_dump((u_char *)cap->dump, h, data);
+	if (ferror(cap->dump_fp))
+		return dump_failed(cap, errno, errbuf);
+	return TV_CAP_PACKET;
+}
+
+/*
+ * The next record of a pcapng input: each with its interface's link
+ * type, matched by the filter's program for that type.  -w writes those
+ * of the first interface's type (a pcap file holds one), and counts the
+ * rest (tv_cap_dump_skipped).
+ */
+static enum tv_cap_next
+next_ng(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
+{
+	const struct link_prog *lp;
+	struct tv_ng_rec nr;
+	struct pcap_pkthdr h;
+	int r = tv_ng_next(cap->ng, &nr, errbuf);
+
+	if (r <= 0)
+		return r == 0 ? TV_CAP_END : TV_CAP_DAMAGED;
+	rec->data = nr.data;
+	rec->caplen = nr.caplen;
+	rec->wirelen = nr.wirelen;
+	rec->link = nr.link;
+	rec->ts_sec = clamp_sec(nr.ts_sec);
+	rec->ts_nsec = cap->prec == 6 ? nr.ts_nsec / 1000 * 1000 : nr.ts_nsec;
+	h.caplen = nr.caplen;
+	h.len = nr.wirelen;
+	h.ts.tv_sec = (time_t)rec->ts_sec;
+	h.ts.tv_usec = cap->digits == 9 ? rec->ts_nsec : rec->ts_nsec / 1000;
+	*match = cap->filter == NULL ||
+	    ((lp = prog_for(cap, nr.link)) != NULL && lp->ok &&
+	    pcap_offline_filter(&lp->prog, &h, nr.data) != 0);
+	if (cap->dump == NULL || !*match)
+		return TV_CAP_PACKET;
+	if (nr.link != cap->link) {
+		cap->dump_skipped++;
+		return TV_CAP_PACKET;
+	}
+	return dump_rec(cap, &h, nr.data, errbuf);
+}
+
+uint64_t
+tv_cap_dump_skipped(const struct tv_cap *cap)
+{
+	return cap->dump_skipped;
+}
+
 /* Two joined captures: wait for either, take from each in turn. */
 static enum tv_cap_next
 next_joined(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
@@ -511,6 +615,8 @@ tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
 	rec->end = 0;
 	if (cap->dump_err)		/* the file cannot be written: stop */
 		return dump_failed(cap, cap->dump_err, errbuf);
+	if (cap->ng != NULL)
+		return next_ng(cap, rec, match, errbuf);
 	if (cap->live) {
 		/* In immediate mode libpcap on Linux may wait in poll() with
 		 * no timeout; wait here instead so time can pass (signals,
@@ -530,17 +636,12 @@ tv_cap_next(struct tv_cap *cap, struct tv_rec *rec, int *match, char *errbuf)
 	if (r == 0)	/* live: the timeout passed */
 		return idle(cap, errbuf);
 	*match = !cap->has_prog || pcap_offline_filter(&cap->prog, h, data) != 0;
-	if (cap->dump && *match) {
-		/* only what the filter selects, as tcpdump -r -w saves it
-		 * (live, the kernel filtered already: every record matches).
-		 * pcap_dump() says nothing: a write that failed (the
-		 * buffer's, when it fills) leaves the stream's error flag */
-		errno = 0;
-		pcap_dump((u_char *)cap->dump, h, data);
-		if (ferror(cap->dump_fp))
-			return dump_failed(cap, errno, errbuf);
-	}
+	/* only what the filter selects, as tcpdump -r -w saves it (live,
+	 * the kernel filtered already: every record matches) */
+	if (cap->dump && *match && dump_rec(cap, h, data, errbuf) != TV_CAP_PACKET)
+		return TV_CAP_DAMAGED;
 	rec->data = data;
+	rec->link = cap->link;
 	rec->caplen = h->caplen;
 	rec->wirelen = h->len;
 	rec_time(cap, h, rec);
@@ -576,7 +677,7 @@ tv_cap_dump_close(struct tv_cap *cap)
 int
 tv_cap_close(struct tv_cap *cap)
 {
-	int r;
+	int r, i;
 
 	if (cap == NULL)
 		return 0;
@@ -586,8 +687,15 @@ tv_cap_close(struct tv_cap *cap)
 	free(cap->dump_path);
 	if (cap->has_prog)
 		pcap_freecode(&cap->prog);
+	for (i = 0; i < cap->nprogs; i++)
+		if (cap->progs[i].ok)
+			pcap_freecode(&cap->progs[i].prog);
 	if (cap->p)
 		pcap_close(cap->p);
+	tv_ng_close(cap->ng);
+	if (cap->ngfp != NULL && cap->ngfp != stdin)
+		fclose(cap->ngfp);	/* a replaying stream closes fp too */
+	free(cap->filter);
 	free(cap->rbuf);
 	free(cap);
 	return r;

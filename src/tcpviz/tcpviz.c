@@ -933,7 +933,12 @@ run_capture(struct opts *op, struct tv_cap *cap)
 		fprintf(stderr, "tcpviz: %s: writing the capture failed: %s\n",
 		    op->wfile, strerror(werr));
 		status = TV_EXIT_ERROR;
-	}
+	} else if (op->wfile != NULL && tv_cap_dump_skipped(cap) > 0)
+		fprintf(stderr, "tcpviz: %s: %" PRIu64 " record%s of other link "
+		    "types left out (a pcap file holds one: %s, the first "
+		    "interface's)\n", op->wfile, tv_cap_dump_skipped(cap),
+		    tv_cap_dump_skipped(cap) == 1 ? "" : "s",
+		    tv_cap_link_name(cap));
 	tv_cap_close(cap);
 	if (end == TV_RUN_DAMAGED)
 		fprintf(stderr, "tcpviz: %s: input stopped after frame %" PRIu64

@@ -335,11 +335,11 @@ tv_run_shard_of(const struct tv_pkt *pkt, uint32_t shards)
 	return shards ? (uint32_t)(tv_flow_hash(fixed, pkt) % shards) + 1 : 1;
 }
 
-/* One record: decode, track, render; 0 when --shard leaves it to
+/* One record (decoded by its own link type): decode, track, render; 0 when --shard leaves it to
  * another worker (then it is not counted here at all).  Frames that are
  * neither TCP nor UDP are counted by share 1 only. */
 static int
-take(struct tv_run *run, const struct tv_rec *rec, int link,
+take(struct tv_run *run, const struct tv_rec *rec,
     const struct tv_pair_pkt *pp)
 {
 	const struct tv_renderer *r = run->o.renderer;
@@ -357,7 +357,7 @@ take(struct tv_run *run, const struct tv_rec *rec, int link,
 	pkt.n = run->frames;
 	pkt.ts_sec = rec->ts_sec;
 	pkt.ts_nsec = rec->ts_nsec;
-	if (tv_decode_opts(link, rec->data, rec->caplen, rec->wirelen,
+	if (tv_decode_opts(rec->link, rec->data, rec->caplen, rec->wirelen,
 	    run->o.no_cksum ? 0 : TV_DEC_CKSUM, &pkt) == 0) {
 		if (pp != NULL) {
 			pkt.seen = pp->seen;
@@ -399,7 +399,7 @@ take(struct tv_run *run, const struct tv_rec *rec, int link,
 
 /* The lab: did this end send the record (its source is the end's host)? */
 static int
-lab_sent(const struct tv_run *run, const struct tv_rec *rec, int link)
+lab_sent(const struct tv_run *run, const struct tv_rec *rec)
 {
 	const struct tv_addr *a;
 	struct tv_pkt pkt;
@@ -407,7 +407,7 @@ lab_sent(const struct tv_run *run, const struct tv_rec *rec, int link)
 	pkt.n = 0;
 	pkt.ts_sec = 0;
 	pkt.ts_nsec = 0;
-	if (tv_decode_opts(link, rec->data, rec->caplen, rec->wirelen, 0,
+	if (tv_decode_opts(rec->link, rec->data, rec->caplen, rec->wirelen, 0,
 	    &pkt) != 0 && pkt.src.family == 0)
 		return 0;
 	a = &run->o.lab_addr[rec->end][pkt.src.family == 6];
@@ -426,10 +426,10 @@ lab_take(struct tv_run *run, int link, int64_t now, int all)
 	    tv_pair_next(run->o.pair, now)) != NULL) {
 		struct tv_rec r = { .data = pp->data, .caplen = pp->caplen,
 		    .wirelen = pp->wirelen, .ts_sec = pp->ts_ns / 1000000000,
-		    .ts_nsec = (uint32_t)(pp->ts_ns % 1000000000) };
+		    .ts_nsec = (uint32_t)(pp->ts_ns % 1000000000), .link = link };
 
 		run->frames++;
-		if (!take(run, &r, link, pp))
+		if (!take(run, &r, pp))
 			continue;
 		if (run->stop < 0)
 			return 1;
@@ -480,7 +480,7 @@ tv_run_loop(struct tv_run *run, struct tv_cap *cap)
 				return run->stop < 0 ? TV_RUN_DAMAGED : TV_RUN_DONE;
 			if (match)
 				tv_pair_add(run->o.pair, rec.end,
-				    lab_sent(run, &rec, link),
+				    lab_sent(run, &rec),
 				    tv_ns(rec.ts_sec, rec.ts_nsec), rec.data,
 				    rec.caplen, rec.wirelen);
 			continue;
@@ -488,7 +488,7 @@ tv_run_loop(struct tv_run *run, struct tv_cap *cap)
 		run->frames++;
 		if (!match)
 			continue;
-		if (!take(run, &rec, link, NULL))
+		if (!take(run, &rec, NULL))
 			continue;
 		if (run->stop < 0)
 			return TV_RUN_DAMAGED;
