@@ -61,13 +61,13 @@ struct mm {
 };
 
 /* One packet: the arrow (dotted with an open head when it has an
- * anomaly; a cross, which reads as "lost", is for none), its label and
- * notes, and the states that changed. */
+ * anomaly; a cross, which reads as "lost", only for a packet the lab saw
+ * lost on the wire), its label and notes, and the states that changed. */
 static void
 mm_row(struct mm *m, const struct tv_row *r)
 {
 	char lab[160], notes[512];
-	const char *arrow = r->an.notes ? "--)" : "->>";
+	const char *arrow = r->lost ? "-x" : r->an.notes ? "--)" : "->>";
 
 	tv_fmt_row_label(m->ro, m->c, r, lab, sizeof(lab));
 	tv_fmt_row_notes(m->ro, m->c, r, notes, sizeof(notes));

@@ -27,6 +27,7 @@
 #define C_ACK "#2e7d32"
 #define C_WIN "#b58900"
 #define C_SACK "#7b3fa6"
+#define C_LOST "#6d0f0f"		/* the lab: lost on the wire */
 
 struct tsg {
 	const struct tv_out *o;
@@ -38,6 +39,7 @@ struct tsg {
 	unsigned wscale;	/* of the receiver's window, 0: none */
 	double y0;		/* the graph's top in the picture */
 	const char *idp;	/* ids unique in the document */
+	int lost;		/* a segment lost on the wire was drawn (the lab) */
 };
 
 #define P(...) do { if (g->o) tv_out_printf(g->o, __VA_ARGS__); } while (0)
@@ -315,6 +317,7 @@ segments(struct tsg *g)
 			    r->n, ts);
 			if (g->o)
 				tvr_xml(g->o, lab);
+			P("%s", r->lost ? " (lost on the wire)" : "");
 			P("%s</title><path d=\"M%.1f %.1fV%.1fM%.1f %.1fh%dM%.1f %.1fh%d\" "
 			    "stroke=\"%s\" stroke-width=\"%s\"/>", retr ?
 			    " (retransmission)" : "", x, y0, y1, x - (retr ? 4 : 2),
@@ -324,6 +327,12 @@ segments(struct tsg *g)
 				P("<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
 				    "font-weight=\"bold\" fill=\"" C_RETR "\">R</text>",
 				    x + 4, y1 + 4);
+			if (r->lost) {	/* the lab: it never arrived */
+				P("<path class=\"lost\" d=\"M%.1f %.1fl8 8m0 -8l-8 8\" "
+				    "stroke=\"" C_LOST "\" stroke-width=\"2\"/>",
+				    x - 4, y1 - 10);
+				g->lost = 1;
+			}
 			P("</g>\n");
 		}
 }
@@ -338,12 +347,13 @@ key(struct tsg *g)
 		{ "ACK", C_ACK },
 		{ "ACK + receive window", C_WIN },
 		{ "SACK block", C_SACK },
+		{ "lost (X)", C_LOST },	/* the lab: on the wire */
 	};
 	double x = ML, y = g->y0 + MT + GH + 56;
-	size_t i;
+	size_t i, n = sizeof(k) / sizeof(k[0]) - !g->lost;
 
 	P("<g class=\"legend\">");
-	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+	for (i = 0; i < n; i++) {
 		P("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 		    "stroke=\"%s\" stroke-width=\"3\"/><text x=\"%.1f\" y=\"%.1f\" "
 		    "font-size=\"11\">%s</text>", x, y - 4, x + 18, y - 4, k[i].col,
@@ -362,6 +372,7 @@ graph(struct tsg *g)
 	int f = g->from;
 
 	g->wscale = recv_wscale(c, !f);
+	g->lost = 0;
 	ranges(g);
 	tv_endpoint_str(&c->addr[f], c->port[f], ce, sizeof(ce));
 	tv_endpoint_str(&c->addr[!f], c->port[!f], se, sizeof(se));

@@ -189,6 +189,22 @@ then
 else
 	bad lab-svg "exit $st" "$tmp/svg.err" "$tmp/xml.err"
 fi
+# the time-sequence graph marks the lost segment, Mermaid crosses its arrow
+for f in tsg mermaid; do
+	case $f in
+	tsg) fmt=--graph=tsg want='class="lost"' ;;
+	mermaid) fmt=--format=mermaid want='C-xS: .*lost on the wire' ;;
+	esac
+	timeout $T "$TCPVIZ" --lab --loss 'to-server:#3:data' $fmt -o "$tmp/lab.$f" \
+	    -- "$SERVER" --tcp 8000 --bind 0.0.0.0 --once :: \
+	    "$CLIENT" -q 198.51.100.2 8000 "$big" >/dev/null 2>"$tmp/$f.err"
+	st=$?
+	if [ $st = 0 ] && [ "$(grep -c -- "$want" "$tmp/lab.$f")" = 1 ]; then
+		ok "lab-$f-lost"
+	else
+		bad "lab-$f-lost" "exit $st, or not one '$want'" "$tmp/$f.err" "$tmp/lab.$f"
+	fi
+done
 if command -v chromium >/dev/null 2>&1 && [ -s "$tmp/lab.svg" ]; then
 	wh=$(sed -n 's/^<svg[^>]* width="\([0-9]*\)" height="\([0-9]*\)".*/\1 \2/p' "$tmp/lab.svg" | head -1)
 	timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run \
