@@ -324,7 +324,8 @@ extern const struct tv_renderer tv_render_json;
  * Replay only: a document is written whole at the end, and the live
  * sink drops lines a slow reader leaves behind ---- */
 
-extern const struct tv_renderer tv_render_svg, tv_render_mermaid, tv_render_html,
+extern const struct tv_renderer tv_render_svg, tv_render_mermaid, tv_render_plantuml,
+    tv_render_html,
     tv_render_tsg;
 
 #endif /* TV_RENDER_H */

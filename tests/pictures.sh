@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/pictures.sh: the pictures (--format=svg, mermaid, html, --graph=tsg) checked in a real browser.
+# tests/pictures.sh: the pictures (--format=svg, mermaid, plantuml, html, --graph=tsg) checked in a real browser (and by plantuml).
 #
 #   1. every SVG (ladders and graphs) and the HTML page (written as
 #      polyglot XHTML) are well-formed XML (xmllint);
@@ -19,7 +19,9 @@
 #      section, the filter's count, #q=udp leaves the UDP connection only;
 #   6. Mermaid: each diagram rendered by the mermaid library (a local file,
 #      tests/pictures/node_modules, installed by tools/deps.sh test) with no
-#      parse error, as many messages as the text ladder has arrows;
+#      parse error, as many messages as the text ladder has arrows; PlantUML
+#      the same, rendered by Debian's plantuml (-failfast2: any syntax
+#      error fails);
 #   7. -o FILE writes the output there, an unwritable one is one line;
 #      docs/img/*.svg (make docs) are what tcpviz draws now.
 # Without chromium (not root, so tools/deps.sh could not install it) the
@@ -277,6 +279,35 @@ else
 			ok "mermaid-$c"
 		else
 			bad "mermaid-$c" "$blocks diagrams, $oks rendered, $msgs messages (text ladder: $t_arrows arrows)" "$tmp/$c-mm.res"
+		fi
+	done
+fi
+
+# ---- 6b. PlantUML, rendered by plantuml (Debian's, tools/deps.sh test) ----
+if ! command -v plantuml >/dev/null 2>&1; then
+	if [ "$is_root" = 1 ]; then
+		bad plantuml "plantuml is missing although tools/deps.sh test runs as root and installs it"
+	else
+		skip plantuml "plantuml is not installed (not root: sudo make test, or apt-get install plantuml)"
+	fi
+else
+	for c in close-four-way retrans udp-tcp-mixed ipv6 refused midstream; do
+		mkdir -p "$tmp/pu-$c"
+		"$TCPVIZ" -n -r "$C/$c.pcap" --format=plantuml >"$tmp/pu-$c/$c.puml" 2>"$tmp/err"
+		text_counts "$c"
+		# -failfast2: exit 200 and no picture on any syntax error
+		timeout 120 plantuml -tsvg -failfast2 "$tmp/pu-$c/$c.puml" \
+		    >"$tmp/pu-$c/out" 2>&1
+		st=$?
+		blocks=$(grep -c '^@startuml$' "$tmp/pu-$c/$c.puml")
+		svgs=$(ls "$tmp/pu-$c"/*.svg 2>/dev/null | wc -l)
+		msgs=$(cat "$tmp/pu-$c"/*.svg 2>/dev/null | grep -o '<text[^>]*>[^<]*' |
+		    grep -c 'seq=\|UDP len=')
+		if [ $st = 0 ] && [ "$svgs" = "$blocks" ] && [ "$blocks" -gt 0 ] &&
+		    [ "$msgs" = "$t_arrows" ]; then
+			ok "plantuml-$c"
+		else
+			bad "plantuml-$c" "exit $st, $blocks diagrams, $svgs drawn, $msgs messages (text ladder: $t_arrows arrows)" "$tmp/pu-$c/out"
 		fi
 	done
 fi

@@ -7,7 +7,8 @@
 #             man (the man pages' lint and rendering, tests/install.sh);
 #             for the pictures (tests/pictures.sh): xmllint, chromium with
 #             the DejaVu fonts, npm, and the mermaid library in
-#             tests/pictures/node_modules (npm ci from its package-lock.json)
+#             tests/pictures/node_modules (npm ci from its package-lock.json),
+#             plantuml (its diagrams rendered)
 #   valgrind  make valgrind;  fuzz: make fuzz (clang with libFuzzer)
 #   --check   (or TCPVIZ_DEPS=check in the environment) never install, even
 #             as root: name what is missing and the command that installs it.
@@ -54,6 +55,7 @@ test)
 	need_cmd man man-db
 	need_cmd xmllint libxml2-utils
 	need_cmd chromium chromium
+	need_cmd plantuml plantuml
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] ||
 		missing="$missing fonts-dejavu-core"
 	need_cmd npm npm

@@ -676,7 +676,7 @@ tv_text_totals(const struct tv_out *o, const struct tv_render_opts *ro,
 /* Every renderer; a new format is one file and one line here. */
 static const struct tv_renderer *const tv_renderers[] = {
 	&tv_render_ladder, &tv_render_live, &tv_render_json, &tv_render_summary,
-	&tv_render_svg, &tv_render_mermaid, &tv_render_html, &tv_render_tsg,
+	&tv_render_svg, &tv_render_mermaid, &tv_render_plantuml, &tv_render_html, &tv_render_tsg,
 };
 
 const struct tv_renderer *
@@ -696,7 +696,7 @@ tv_renderer_find(const char *name, int live)
 const char *
 tv_renderer_names(void)
 {
-	return "text, json, summary, svg, mermaid or html";
+	return "text, json, summary, svg, mermaid, plantuml or html";
 }
 
 /* ---- text kept for a document written whole; XML text ---- */

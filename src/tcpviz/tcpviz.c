@@ -128,6 +128,7 @@ usage(FILE *fp)
 "  --format=FORMAT  text (ladder diagrams, the default), json (JSON Lines),\n"
 "                   summary, or a picture (docs/pictures.md): svg (the\n"
 "                   ladders as one SVG), mermaid (a sequenceDiagram each),\n"
+"                   plantuml (a sequence diagram each, @startuml ...),\n"
 "                   html (one offline page: table, ladders, graphs, filter)\n"
 "  --graph=tsg      the time-sequence graph of each connection, as SVG\n"
 "                   (tsg:client, tsg:server: only the data that side sent)\n"

@@ -190,15 +190,21 @@ else
 	bad lab-svg "exit $st" "$tmp/svg.err" "$tmp/xml.err"
 fi
 # the time-sequence graph marks the lost segment, Mermaid crosses its arrow
-for f in tsg mermaid; do
+for f in tsg mermaid plantuml; do
 	case $f in
 	tsg) fmt=--graph=tsg want='class="lost"' ;;
 	mermaid) fmt=--format=mermaid want='C-xS: .*lost on the wire' ;;
+	plantuml) fmt=--format=plantuml want='C->xS: .*lost on the wire' ;;
 	esac
 	timeout $T "$TCPVIZ" --lab --loss 'to-server:#3:data' $fmt -o "$tmp/lab.$f" \
 	    -- "$SERVER" --tcp 8000 --bind 0.0.0.0 --once :: \
 	    "$CLIENT" -q 198.51.100.2 8000 "$big" >/dev/null 2>"$tmp/$f.err"
 	st=$?
+	if [ $f = plantuml ] && command -v plantuml >/dev/null 2>&1 && [ $st = 0 ]; then
+		mkdir -p "$tmp/pu" && cp "$tmp/lab.$f" "$tmp/pu/lab.puml"
+		timeout 120 plantuml -tsvg -failfast2 "$tmp/pu/lab.puml" >"$tmp/$f.err" 2>&1
+		st=$?		# 200: PlantUML could not read it
+	fi
 	if [ $st = 0 ] && [ "$(grep -c -- "$want" "$tmp/lab.$f")" = 1 ]; then
 		ok "lab-$f-lost"
 	else
