@@ -100,10 +100,10 @@ usage(FILE *fp)
 "  --kernel         live: beside the ladder, what the kernel holds for each\n"
 "                   end (ss's state, queues, timer, the process holding it),\n"
 "                   when it changes (on in the demo; --no-kernel: off)\n"
-"  --calls          the demo: the socket calls its programs make (socket,\n"
-"                   bind, listen, accept, connect, send, recv, shutdown,\n"
-"                   close) on their side, among the packets (on in the demo;\n"
-"                   --no-calls: off)\n"
+"  --calls          the demo and --lab: the socket calls the bundled programs\n"
+"                   make (socket, bind, listen, accept, connect, send, recv,\n"
+"                   shutdown, close) on their side, among the packets (on in\n"
+"                   the demo; --no-calls: off)\n"
 "\n"
 "Output:\n"
 "  -S               absolute sequence numbers (default: relative to the ISN)\n"
@@ -720,13 +720,14 @@ parse_args(int argc, char **argv, struct opts *op)
 	}
 	if (op->kdump != NULL && op->kernel < 0 && op->kquery == NULL)
 		op->kernel = 1;		/* keeping the replies is asking for them */
-	/* the calls come from the programs the demo runs: nothing else
-	 * reports them (yet) */
-	if (op->calls > 0 && !op->demo.enabled) {
-		fprintf(stderr, "tcpviz: --calls goes with --demo (its programs "
-		    "report their socket calls)\n");
+	/* the calls come from the bundled programs the demo or the lab
+	 * runs: nothing else reports them */
+	if (op->calls > 0 && !op->demo.enabled && !op->lab) {
+		fprintf(stderr, "tcpviz: --calls goes with --demo or --lab (the "
+		    "bundled programs report their socket calls)\n");
 		return TV_EXIT_ERROR;
 	}
+	op->labo.calls = op->calls > 0;
 	if (op->kernel > 0 && op->file != NULL) {
 		fprintf(stderr, "tcpviz: --kernel asks the kernel about the sockets "
 		    "of a live capture: not with -r\n");

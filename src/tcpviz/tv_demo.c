@@ -576,7 +576,8 @@ demo_lab(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *ro)
 {
 	struct tv_run_opts opts = *ro;
 	struct tv_labdemo_opts lo = { .server = d->sr.server,
-	    .client = d->sr.client, .user = o->user, .ro = &opts };
+	    .client = d->sr.client, .user = o->user, .calls = o->calls,
+	    .ro = &opts };
 	int status, failures = 0;
 
 	if (geteuid() != 0) {

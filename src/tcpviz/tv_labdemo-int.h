@@ -9,6 +9,7 @@
 struct tv_labdemo_opts {
 	const char *server, *client;	/* the bundled programs' paths */
 	const char *user;		/* -Z */
+	int calls;			/* the programs' socket calls (--no-calls: 0) */
 	const struct tv_run_opts *ro;	/* the command line's */
 };
 

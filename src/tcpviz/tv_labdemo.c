@@ -278,6 +278,7 @@ run_one(const struct lab_scenario *sc, const struct tv_labdemo_opts *o,
 	r.lo.server = r.argv[0];
 	r.lo.client = r.argv[1];
 	r.lo.user = o->user;
+	r.lo.calls = o->calls;
 	r.lo.linger_ms = 300;
 	r.lo.quiet = 1;
 	r.lo.on_conn = on_conn;
