@@ -13,6 +13,9 @@ int64_t tv_now_ms(void);
 /* Nanoseconds since the epoch on the wall clock: what packet times count in. */
 int64_t tv_wall_ns(void);
 
+/* Is fd a pipe (or socket) whose reader went away?  1 or 0. */
+int tv_fd_reader_gone(int fd);
+
 /* sec and nsec as nanoseconds. */
 static inline int64_t
 tv_ns(int64_t sec, int64_t nsec)

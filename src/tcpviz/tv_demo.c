@@ -620,6 +620,8 @@ demo_both(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *ro)
 	lo_status = WIFEXITED(st) ? WEXITSTATUS(st) : TV_EXIT_ERROR;
 	if (tv_run_signalled || lo_status == TV_EXIT_ERROR)
 		return lo_status == TV_EXIT_OK ? TV_EXIT_DEMO : lo_status;
+	if (tv_fd_reader_gone(STDOUT_FILENO))	/* | head: nobody to show it to */
+		return lo_status;
 	lab_status = demo_lab(d, o, ro);
 	return lo_status != TV_EXIT_OK ? lo_status : lab_status;
 }

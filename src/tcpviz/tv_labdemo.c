@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tv_labdemo-int.h"
 #include "tv_labrun-int.h"
 #include "tv_tcp.h"
+#include "tv_util.h"
 
 #define BIT(x) (1u << (x))
 #define LAB_ARGS 12
@@ -148,6 +150,7 @@ struct lab_run {
 		uint64_t bytes[2], pkts[2];
 	} seen;
 	int *failures;
+	int gone;		/* the output's reader went away: stop here */
 };
 
 static void
@@ -218,7 +221,7 @@ lab_begin(struct tv_run *run, void *ctx)
 
 	tv_labrun_describe(&r->lo.cfg, what, sizeof(what));
 	tv_out_mem(&run->out, "\n", 1);
-	tv_run_say(run, 4, "=== %s (the lab): %s", r->sc->name, r->sc->caption);
+	tv_run_say(run, 4, "=== %s: the lab: %s", r->sc->name, r->sc->caption);
 	tv_run_say(run, 4, "    client " TV_LAB_CLIENT_ADDR " and server "
 	    TV_LAB_SERVER_ADDR " on %s", what);
 	tv_out_mem(&run->out, "\n", 1);
@@ -230,6 +233,10 @@ lab_end(struct tv_run *run, void *ctx)
 	struct lab_run *r = ctx;
 	char why[200];
 
+	if (tv_run_output_failed(run)) {	/* | head: no one reads on */
+		r->gone = 1;
+		return;
+	}
 	if (lab_check(r, why, sizeof(why)) != NULL) {
 		tv_run_say(run, 4, "!!! %s: %s", r->sc->name, why);
 		(*r->failures)++;
@@ -255,7 +262,7 @@ fill_argv(struct lab_run *r, int which, const lab_argv tmpl,
 
 static int
 run_one(const struct lab_scenario *sc, const struct tv_labdemo_opts *o,
-    int *failures)
+    int *failures, int *gone)
 {
 	static struct lab_run r;
 	struct tv_run_opts ro;
@@ -290,20 +297,22 @@ run_one(const struct lab_scenario *sc, const struct tv_labdemo_opts *o,
 	if (sc->data_full)
 		ro.ro.data = TV_DATA_FULL;
 	status = tv_labrun_main(&r.lo, &ro);
+	*gone = r.gone;
 	return status;
 }
 
 int
 tv_labdemo_run(const int *want, const struct tv_labdemo_opts *o, int *failures)
 {
-	int i, status;
+	int i, status, gone = 0;
 
-	for (i = 0; i < NLAB; i++) {
+	for (i = 0; i < NLAB && !gone; i++) {
 		if (!want[i])
 			continue;
-		if ((status = run_one(&lab_scenarios[i], o, failures)) != TV_EXIT_OK)
+		if ((status = run_one(&lab_scenarios[i], o, failures, &gone)) !=
+		    TV_EXIT_OK)
 			return status;
-		if (tv_run_signalled)
+		if (tv_run_signalled || tv_fd_reader_gone(STDOUT_FILENO))
 			break;
 	}
 	return TV_EXIT_OK;

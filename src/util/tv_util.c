@@ -1,6 +1,7 @@
 /* \summary: helpers every program shares (clocks, numbers, names, signals, spawning); not part of the core */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,16 @@ tv_wall_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return tv_ns(ts.tv_sec, ts.tv_nsec);
+}
+
+int
+tv_fd_reader_gone(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	/* a pipe or socket whose reading end is closed polls POLLERR; a
+	 * terminal or a file never does */
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
 }
 
 int

@@ -92,7 +92,7 @@ done
 # the rows name what the wire did: per scenario, between its === and ---
 sed 's/\x1b\[[0-9;]*m//g' "$tmp/demo80.out" >"$tmp/demo80.txt"
 rows_of() {
-	sed -n "/=== $1 (the lab)/,/--- $1: /p" "$tmp/demo80.txt"
+	sed -n "/=== $1: the lab: /,/--- $1: /p" "$tmp/demo80.txt"
 }
 want_rows() {	# NAME MIN PATTERN: at least MIN rows matching
 	n=$(rows_of "$1" | grep -c -- "$3")
