@@ -126,6 +126,8 @@ struct tv_flow_cfg {
 	uint64_t idle_ns[2];	/* [0] TCP, [1] UDP: a connection inactive this
 				   long is handed out (TV_DONE_IDLE); 0: never */
 	uint32_t max_rows;	/* rows held per connection before a PARTIAL; 0: default */
+	uint32_t first_id;	/* the first connection's id (0: 1): a run that
+				   goes on where another left off (the demo) */
 	tv_flow_done_fn done;	/* called once per finished connection (and per part) */
 	/* optional: may r be kept as part of the row stored last?  The caller
 	 * folds it into *last and says 1, or 0 to store r as a row of its own

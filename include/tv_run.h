@@ -63,6 +63,7 @@ struct tv_run_opts {
 	 * (1 to N) of N are taken, the same share on every run and machine
 	 * (tv_run_shard_of); N = 0: all */
 	uint32_t shard, shards;
+	uint32_t first_conn_id;	/* the first connection's id (0: 1) */
 	tv_run_conn_fn on_conn;
 	void *on_conn_ctx;
 	/* optional: a descriptor polled between packets when on_aux is set */

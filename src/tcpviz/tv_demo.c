@@ -1,5 +1,6 @@
 /* \summary: tcpviz --demo: captures its own ports on lo, draws each scenario live, checks what the tracker saw */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,6 +42,8 @@ struct demo {
 	int want[MAX_SCEN];
 	int want_lab[MAX_SCEN];	/* the lab's scenarios (tv_labdemo.c) */
 	int any_lo, any_lab;
+	int id_fd;		/* demo_both: the loopback part's connection
+				   count goes here, for the lab's numbering */
 	int cur;		/* scenario being run, or -1 */
 	int end_status;		/* the runner's status for the current scenario */
 	int ended;
@@ -565,6 +568,12 @@ demo_loopback(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *
 	run.o.on_aux = NULL;
 	say_blank(&run);
 	tv_run_finish(&run);
+	if (d->id_fd >= 0) {	/* the lab's scenarios number on from here */
+		uint32_t n = (uint32_t)run.tot.connections;
+
+		if (write(d->id_fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+			n = 0;
+	}
 	if (tv_cap_close(cap) != 0)
 		fprintf(stderr, "tcpviz: %s: writing the capture failed\n", o->wfile);
 	return demo_status(d, &run, status);
@@ -572,12 +581,13 @@ demo_loopback(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *
 
 /* The lab's scenarios, each in a lab of its own (root: the lab needs it). */
 static int
-demo_lab(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *ro)
+demo_lab(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *ro,
+    uint32_t first_id)
 {
 	struct tv_run_opts opts = *ro;
 	struct tv_labdemo_opts lo = { .server = d->sr.server,
 	    .client = d->sr.client, .user = o->user, .calls = o->calls,
-	    .ro = &opts };
+	    .ro = &opts, .next_id = first_id };
 	int status, failures = 0;
 
 	if (geteuid() != 0) {
@@ -605,24 +615,32 @@ static int
 demo_both(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *ro)
 {
 	pid_t child;
-	int st, lo_status, lab_status;
+	int st, lo_status, lab_status, ids[2];
+	uint32_t n = 0;
 
 	tv_run_signals();
 	fflush(NULL);
-	if ((child = fork()) < 0) {
+	if (pipe2(ids, O_CLOEXEC) < 0 || (child = fork()) < 0) {
 		fprintf(stderr, "tcpviz: fork: %s\n", strerror(errno));
 		return TV_EXIT_ERROR;
 	}
-	if (child == 0)
+	if (child == 0) {
+		close(ids[0]);
+		d->id_fd = ids[1];
 		exit(demo_loopback(d, o, ro));
+	}
+	close(ids[1]);
 	while (waitpid(child, &st, 0) < 0 && errno == EINTR)
 		;
+	if (read(ids[0], &n, sizeof(n)) != (ssize_t)sizeof(n))
+		n = 0;
+	close(ids[0]);
 	lo_status = WIFEXITED(st) ? WEXITSTATUS(st) : TV_EXIT_ERROR;
 	if (tv_run_signalled || lo_status == TV_EXIT_ERROR)
 		return lo_status == TV_EXIT_OK ? TV_EXIT_DEMO : lo_status;
 	if (tv_fd_reader_gone(STDOUT_FILENO))	/* | head: nobody to show it to */
 		return lo_status;
-	lab_status = demo_lab(d, o, ro);
+	lab_status = demo_lab(d, o, ro, n + 1);
 	return lo_status != TV_EXIT_OK ? lo_status : lab_status;
 }
 
@@ -633,7 +651,7 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 
 	memset(&d, 0, sizeof(d));
 	d.cur = -1;
-	d.calls[0] = d.calls[1] = d.sr.calls_fd = -1;
+	d.calls[0] = d.calls[1] = d.sr.calls_fd = d.id_fd = -1;
 	d.sr.user = o->user;
 	d.sr.port = d.port;
 	d.sr.want = d.want;
@@ -643,5 +661,5 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 		return TV_EXIT_ERROR;
 	if (d.any_lo && d.any_lab)
 		return demo_both(&d, o, ro);
-	return d.any_lo ? demo_loopback(&d, o, ro) : demo_lab(&d, o, ro);
+	return d.any_lo ? demo_loopback(&d, o, ro) : demo_lab(&d, o, ro, 1);
 }

@@ -11,6 +11,8 @@ struct tv_labdemo_opts {
 	const char *user;		/* -Z */
 	int calls;			/* the programs' socket calls (--no-calls: 0) */
 	const struct tv_run_opts *ro;	/* the command line's */
+	uint32_t next_id;		/* the next connection's id: the demo's
+					   numbering goes on (updated) */
 };
 
 /* How many there are; the index of NAME or -1; --demo-list's lines. */
@@ -20,7 +22,7 @@ void tv_labdemo_print_list(FILE *fp);
 
 /* Run the scenarios i with want[i] set, each in a lab of its own, each
  * checked (a failure counted in *failures); an exit status. */
-int tv_labdemo_run(const int *want, const struct tv_labdemo_opts *o,
+int tv_labdemo_run(const int *want, struct tv_labdemo_opts *o,
     int *failures);
 
 #endif /* TV_LABDEMO_INT_H */

@@ -294,15 +294,17 @@ run_one(const struct lab_scenario *sc, const struct tv_labdemo_opts *o,
 	r.lo.end = lab_end;
 	r.lo.hook_ctx = &r;
 	ro = *o->ro;
+	ro.first_conn_id = o->next_id;
 	if (sc->data_full)
 		ro.ro.data = TV_DATA_FULL;
 	status = tv_labrun_main(&r.lo, &ro);
 	*gone = r.gone;
+	((struct tv_labdemo_opts *)o)->next_id += (uint32_t)r.nconns;
 	return status;
 }
 
 int
-tv_labdemo_run(const int *want, const struct tv_labdemo_opts *o, int *failures)
+tv_labdemo_run(const int *want, struct tv_labdemo_opts *o, int *failures)
 {
 	int i, status, gone = 0;
 

@@ -227,6 +227,7 @@ tv_run_init(struct tv_run *run, const struct tv_run_opts *o)
 	cfg.user_size = r->conn_size;
 	cfg.linger_ns = o->linger_ns;
 	cfg.max_conns = o->max_conns;
+	cfg.first_id = o->first_conn_id;
 	/* a connection that has gone quiet is let go (Zeek's inactivity
 	 * timeouts: TCP 5 minutes, UDP 1 minute; replayed, in the capture's
 	 * time), so that UDP flows, which never close, and unanswered SYNs do

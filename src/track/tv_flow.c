@@ -245,6 +245,7 @@ tv_flow_new(const struct tv_flow_cfg *cfg)
 	if (f->cfg.max_rows == 0)
 		f->cfg.max_rows = TV_FLOW_MAX_ROWS;
 	f->nslots = INITIAL_SLOTS;
+	f->next_id = cfg->first_id > 0 ? cfg->first_id - 1 : 0;
 	f->slots = calloc(f->nslots, sizeof(*f->slots));
 	if (f->slots == NULL) {
 		free(f);
