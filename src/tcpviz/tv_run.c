@@ -329,6 +329,7 @@ take(struct tv_run *run, const struct tv_rec *rec, int link,
 	struct tv_conn *c;
 	struct tv_row row;
 	enum tv_side from;
+	int d;
 
 	/* -ttttt: rows count from the first packet taken */
 	if (run->o.ro.tfmt == TV_T_FIRST && !run->first_seen) {
@@ -338,8 +339,27 @@ take(struct tv_run *run, const struct tv_rec *rec, int link,
 	pkt.n = run->frames;
 	pkt.ts_sec = rec->ts_sec;
 	pkt.ts_nsec = rec->ts_nsec;
-	if (tv_decode_opts(link, rec->data, rec->caplen, rec->wirelen,
-	    run->o.no_cksum ? 0 : TV_DEC_CKSUM, &pkt) == 0) {
+	if ((d = tv_decode_opts(link, rec->data, rec->caplen, rec->wirelen,
+	    run->o.no_cksum ? 0 : TV_DEC_CKSUM, &pkt)) == 2) {
+		/* an ICMP error: joined to the flow it quotes, if there is
+		 * one (then drawn with it), else only counted */
+		if (pp != NULL) {
+			pkt.seen = pp->seen;
+			pkt.lost = pp->lost;
+			pkt.owd_ns = pp->owd_ns;
+		}
+		if (run->o.shards &&
+		    tv_run_shard_of(&pkt, run->o.shards) != run->o.shard)
+			return 0;
+		c = tv_flow_icmp(run->flow, &pkt, &from);
+		if (c == NULL)
+			run->tot.icmp_no_flow++;
+		else if (r->packet) {
+			if (r->wants_row)
+				tv_flow_row(c, &pkt, from, &row);
+			r->packet(&run->x, c, &pkt, from, r->wants_row ? &row : NULL);
+		}
+	} else if (d == 0) {
 		if (pp != NULL) {
 			pkt.seen = pp->seen;
 			pkt.lost = pp->lost;
