@@ -80,6 +80,9 @@ tv_sum_fields(const struct tv_render_opts *ro, const struct tv_conn *c,
 		}
 	} else {
 		f->state = tv_udp_conn_state(c->pkts[0], c->pkts[1]);
+		/* answered by an ICMP error: refused, unreachable */
+		if (tv_icmp_outcome(c) != NULL)
+			f->open = tv_icmp_outcome(c);
 		/* UDP's, kept by the tracker (tv_udp_packet()) */
 		snprintf(f->history, sizeof(f->history), "%s", c->tcp.history);
 		if (st)
