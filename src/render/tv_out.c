@@ -547,7 +547,7 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 		tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss, r->wscale,
 		    r->nsack, r->flags & TV_TH_SYN);
 	if (ro->verbose >= 1) {
-		int any = c->proto == 6;	/* a window only in TCP */
+		int any = c->proto == 6 && !r->icmp;	/* a window only in TCP */
 
 		if (any) {
 			CAT(k ? SEP "win " : "win ");
