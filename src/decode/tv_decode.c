@@ -491,6 +491,10 @@ quote_ipv4(struct tv_cur *q, int whole, struct tv_addr qa[2], uint8_t *proto,
 	uint16_t frag;
 	unsigned hlen;
 
+	if (tv_cur_has(q, 1) && (q->p[0] >> 4) != 4) {
+		set_malformed(pkt, "icmp quote not IPv4");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
 	if (!tv_cur_has(q, 20))
 		return quote_short(whole, pkt);
 	vihl = tv_cur_u8(q);
@@ -502,10 +506,6 @@ quote_ipv4(struct tv_cur *q, int whole, struct tv_addr qa[2], uint8_t *proto,
 	qa[0].family = qa[1].family = 4;
 	tv_cur_copy(q, qa[0].a, 4);
 	tv_cur_copy(q, qa[1].a, 4);
-	if ((vihl >> 4) != 4) {
-		set_malformed(pkt, "icmp quote not IPv4");
-		return skip(pkt, TV_SKIP_MALFORMED);
-	}
 	hlen = (vihl & 0x0f) * 4u;
 	if (hlen < 20) {
 		set_malformed(pkt, "icmp quote ip header length < 20");
@@ -524,24 +524,23 @@ static int
 quote_ipv6(struct tv_cur *q, int whole, struct tv_addr qa[2], uint8_t *proto,
     struct tv_pkt *pkt)
 {
-	uint8_t ver, nh;
+	uint8_t nh;
 	uint32_t plen;
 	int i;
 
+	if (tv_cur_has(q, 1) && (q->p[0] >> 4) != 6) {
+		set_malformed(pkt, "icmp quote not IPv6");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
 	if (!tv_cur_has(q, 40))
 		return quote_short(whole, pkt);
-	ver = tv_cur_u8(q) >> 4;
-	tv_cur_skip(q, 3);
+	tv_cur_skip(q, 4);		/* version, class, flow label */
 	plen = tv_cur_be16(q);
 	nh = tv_cur_u8(q);
 	tv_cur_skip(q, 1);
 	qa[0].family = qa[1].family = 6;
 	tv_cur_copy(q, qa[0].a, 16);
 	tv_cur_copy(q, qa[1].a, 16);
-	if (ver != 6) {
-		set_malformed(pkt, "icmp quote not IPv6");
-		return skip(pkt, TV_SKIP_MALFORMED);
-	}
 	for (i = 0; i <= MAX_IPV6_EXT; i++) {
 		switch (nh) {
 		case 0: case 43: case 60: case 135: case 51: case 44:
@@ -550,9 +549,19 @@ quote_ipv6(struct tv_cur *q, int whole, struct tv_addr qa[2], uint8_t *proto,
 			*proto = nh;
 			return 0;
 		}
-		if (ipv6_ext(q, &nh, &plen, pkt) != 0) {
-			if (pkt->skip == TV_SKIP_FRAGMENT)
+		if (nh == 44 && tv_cur_has(q, 8)) {
+			/* a first fragment holds the ports; a later one none */
+			uint8_t next = tv_cur_u8(q);
+
+			tv_cur_skip(q, 1);
+			if ((tv_cur_be16(q) & 0xfff8) != 0)
 				return skip(pkt, TV_SKIP_ICMP6);
+			tv_cur_skip(q, 4);
+			nh = next;
+			plen = plen >= 8 ? plen - 8 : 0;
+			continue;
+		}
+		if (ipv6_ext(q, &nh, &plen, pkt) != 0) {
 			if (pkt->skip == TV_SKIP_TRUNCATED) {
 				pkt->truncated = 0;
 				return quote_short(whole, pkt);
@@ -598,8 +607,12 @@ decode_icmp(struct tv_cur *c, uint32_t seglen, int v6, struct tv_pkt *pkt)
 	struct tv_cur q;
 
 	memset(qa, 0, sizeof(qa));	/* IPv4 uses 4 bytes, the rest stay zero */
-	if (!tv_cur_has(c, 2) || pkt->src.family != (v6 ? 6 : 4))
+	if (pkt->src.family != (v6 ? 6 : 4) || seglen < 2)
 		return skip(pkt, none);
+	if (!tv_cur_has(c, 2)) {	/* cut before its type: it cannot be told */
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
 	type = tv_cur_u8(c);
 	code = tv_cur_u8(c);
 	kind = v6 ? icmp6_kind(type, code) : icmp4_kind(type, code);
@@ -653,6 +666,8 @@ decode_icmp(struct tv_cur *c, uint32_t seglen, int v6, struct tv_pkt *pkt)
 	pkt->len = 0;
 	pkt->paycap = 0;
 	pkt->payload = NULL;
+	if (!whole)		/* the capture ended before the message did */
+		pkt->truncated = 1;
 	return 2;
 }
 
