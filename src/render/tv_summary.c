@@ -125,6 +125,8 @@ tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	tvr_sb_printf(&sb, "      ");
 	if (c->proto == 6)
 		tvr_sb_printf(&sb, "%s, %s; ", f.open, f.close);
+	else if (strcmp(f.open, "-") != 0)	/* answered by ICMP */
+		tvr_sb_printf(&sb, "%s; ", f.open);
 	tvr_sb_printf(&sb, "%s %s; %" PRIu64 " packets, %" PRIu64 " bytes, %s s",
 	    f.state, f.history, f.packets, f.bytes, f.dur);
 	if (f.have_rtt)
