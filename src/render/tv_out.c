@@ -469,6 +469,15 @@ tv_fmt_opts_full(const struct tv_render_opts *ro, const struct tv_conn *c,
 #undef OADD
 }
 
+/* RFC 1122 §4.2.3.9: protocol and port unreachable are hard errors (TCP
+ * SHOULD abort); the others soft (RFC 5927).  tcpviz changes no TCP state
+ * for either: what the ends did next shows in their packets. */
+static int
+icmp_hard(unsigned kind)
+{
+	return kind == TV_ICMP_PROTO_UNREACH || kind == TV_ICMP_PORT_UNREACH;
+}
+
 /* Notes after the right bar: anomalies, options of SYN segments, damage. */
 void
 tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
@@ -502,9 +511,12 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 	}
 	if (r->icmp && r->icmp_relay)
 		CAT(k ? SEP "sent by a host on the path" : "sent by a host on the path");
-	if (r->icmp && c->proto == 6)
-		CAT(k ? SEP "soft error: TCP state unchanged" :
+	if (r->icmp && c->proto == 6) {
+		if (k)
+			CAT(SEP);
+		CAT(icmp_hard(r->icmp) ? "hard error: TCP state unchanged" :
 		    "soft error: TCP state unchanged");
+	}
 	for (i = 0; i < TV_NOTE_COUNT; i++) {
 		if (!(r->an.notes & (1u << i)))
 			continue;
@@ -634,7 +646,10 @@ tv_fmt_icmp(const struct tv_conn *c, char *buf, size_t size)
 		tvr_catu(buf, size, &k, c->icmp.mtu);
 	}
 	if (c->proto == 6)
-		tvr_cats(buf, size, &k, ": a soft error, TCP state unchanged");
+		tvr_cats(buf, size, &k, icmp_hard(c->icmp.refused ?
+		    TV_ICMP_PORT_UNREACH : c->icmp.kind) ?
+		    ": a hard error, TCP state unchanged" :
+		    ": a soft error, TCP state unchanged");
 	if (c->icmp.n > 1) {
 		tvr_cats(buf, size, &k, "; ");
 		tvr_catu(buf, size, &k, c->icmp.n);
