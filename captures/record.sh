@@ -8,7 +8,7 @@
 #     half-close reset-client reset-server unanswered syn-retries half-open
 #     retrans capture-loss zero-window keepalive syn-data midstream
 #     ecn syn-ae bad-rst fin-rst syn-rst udp-empty gap oneway-client oneway-server
-#     null-ether null-ether6 tso jumbo cksum
+#     null-ether null-ether6 tso jumbo cksum udp-refused udp-refused6
 #   With no NAME every capture is re-recorded. pcapng/null/loop/raw/vlan/
 #   null-ether/tso are derived from handshake.pcap, null-ether6/jumbo from
 #   ipv6.pcap, cksum from udp-tcp-mixed.pcap (each recorded first if missing).
@@ -16,7 +16,8 @@
 # The script re-executes itself under `unshare -n`, so the only interface is a
 # fresh `lo`; all traffic is 127.0.0.1 / ::1 on fixed ports 9996-9999 (+ source
 # port 40000 for reuse.pcap, 40001 for half-open.pcap, 5001/5002 for
-# open-simultaneous.pcap). Every wait loop is bounded. Some captures add an
+# open-simultaneous.pcap; 9995, where nothing listens, for udp-refused*.pcap,
+# sent by the built tcpviz-client: make progs first). Every wait loop is bounded. Some captures add an
 # nftables table "inet tcpviz" inside the namespace (extra requirement: nft);
 # it is deleted after each capture and on every exit path.
 set -eu
@@ -455,6 +456,17 @@ ONEWAY_MSG=$(printf '%06000d' 0)
 rec_oneway_client() { fresh; capture oneway-client.pcap -i lo tcp dst port 9999 -- "${TR[@]}" tcp-echo --msg "$ONEWAY_MSG" --msg2 bye; }
 rec_oneway_server() { fresh; capture oneway-server.pcap -i lo tcp src port 9999 -- "${TR[@]}" tcp-echo --msg "$ONEWAY_MSG" --msg2 bye; }
 
+# UDP to a port nothing listens on: the kernel answers ICMP (ICMPv6) port
+# unreachable on lo, and tcpviz-client's recv() sees ECONNREFUSED (its exit
+# status 1 is the point, not a failure)
+CLIENT="$DIR/../tcpviz-client"
+udp_refused() { # udp_refused OUT ADDR ICMP-FILTER
+    [ -x "$CLIENT" ] || { echo "record.sh: build tcpviz-client first (make progs)" >&2; exit 1; }
+    capture "$1" -i lo udp port 9995 or "$3" -- bash -c '"$0" -q --udp "$1" 9995 hello || true' "$CLIENT" "$2"
+}
+rec_udp_refused()  { udp_refused udp-refused.pcap 127.0.0.1 icmp; }
+rec_udp_refused6() { udp_refused udp-refused6.pcap ::1 icmp6; }
+
 need_handshake() { [ -s "$DIR/handshake.pcap" ] || rec_handshake; }
 derive_from() { # derive_from SRC MODE OUT [relink options]
     local src=$1 mode=$2 out=$3
@@ -500,7 +512,7 @@ ALL="$ALL close-four-way close-three-way close-simultaneous open-simultaneous ha
 ALL="$ALL reset-client reset-server unanswered syn-retries half-open retrans capture-loss zero-window"
 ALL="$ALL keepalive syn-data midstream"
 ALL="$ALL ecn syn-ae bad-rst fin-rst syn-rst udp-empty gap oneway-client oneway-server"
-ALL="$ALL null-ether null-ether6 tso jumbo cksum"
+ALL="$ALL null-ether null-ether6 tso jumbo cksum udp-refused udp-refused6"
 names=("$@")
 [ "${#names[@]}" -gt 0 ] || read -r -a names <<<"$ALL"
 

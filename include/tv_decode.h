@@ -75,6 +75,36 @@ struct tv_addr {
 	uint8_t a[16];		/* IPv4 uses the first 4 bytes; rest zero */
 };
 
+/* What an ICMP or ICMPv6 error says (RFC 792, RFC 1191, RFC 4443).
+ * Names in tv_icmp_names[]. */
+enum tv_icmp_kind {
+	TV_ICMP_NONE = 0,	/* not an ICMP error */
+	TV_ICMP_NET_UNREACH,
+	TV_ICMP_HOST_UNREACH,
+	TV_ICMP_PROTO_UNREACH,
+	TV_ICMP_PORT_UNREACH,
+	TV_ICMP_FRAG_NEEDED,	/* ICMPv4 3/4: fragmentation needed and DF set */
+	TV_ICMP_TOO_BIG,	/* ICMPv6 2: packet too big */
+	TV_ICMP_ADMIN,		/* communication administratively prohibited */
+	TV_ICMP_UNREACH,	/* destination unreachable, another code */
+	TV_ICMP_TIME_EXCEEDED,
+	TV_ICMP_PARAM_PROBLEM,
+	TV_ICMP_COUNT
+};
+extern const char *const tv_icmp_names[TV_ICMP_COUNT];
+
+/* An ICMP error joined to the flow it quotes (tv_pkt.icmp). */
+struct tv_icmp {
+	uint8_t kind;		/* enum tv_icmp_kind; TV_ICMP_NONE: no error */
+	uint8_t v6;		/* ICMPv6 */
+	uint8_t type, code;	/* as sent */
+	uint8_t has_seq;	/* a TCP quote held its sequence number */
+	uint32_t mtu;		/* fragmentation needed, packet too big: the
+				   next hop's MTU (0: not given) */
+	uint32_t seq;		/* the quoted TCP segment's sequence number */
+	struct tv_addr from, to;	/* the ICMP message's own IP addresses */
+};
+
 /*
  * The view of one frame.  Filled once by tv_decode(); the tracker and the
  * renderers read only this.  It holds one pointer into the frame,
@@ -136,6 +166,12 @@ struct tv_pkt {
 	const uint8_t *payload;
 	uint32_t paycap;
 
+	/* an ICMP error (tv_decode() returned 2): what it says; then proto,
+	 * src, dst and the ports are the quoted packet's, reversed (the
+	 * quote is a packet the error's receiver sent), so its flow is
+	 * found as a packet from the answering side would find it */
+	struct tv_icmp icmp;
+
 	/* the lab (tv_pair.h), set by the caller after decoding, else 0:
 	 * the ends that saw it (TV_PAIR_SEEN_*), lost on the wire, and
 	 * the time it took to cross */
@@ -149,7 +185,9 @@ struct tv_pkt {
  * available at `data`; `wirelen` is the frame's length on the wire.  The
  * caller fills pkt->n, ts_sec and ts_nsec before or after.  Never reads
  * past data + caplen.  Returns 0 when pkt is a TCP or UDP packet to draw,
- * or 1 when it is skipped (pkt->skip says why).
+ * 1 when it is skipped (pkt->skip says why), or 2 when it is an ICMP or
+ * ICMPv6 error quoting a TCP or UDP packet (pkt->icmp; pkt->skip is
+ * TV_SKIP_NONE): not a packet of the flow, a word about one.
  */
 int tv_decode(int link, const uint8_t *data, uint32_t caplen,
     uint32_t wirelen, struct tv_pkt *pkt);

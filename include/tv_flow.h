@@ -46,6 +46,12 @@ struct tv_row {
 	uint32_t ts_val, ts_ecr;	/* -vv: the options in full */
 	uint32_t sack[TV_MAX_SACK][2];
 	const uint8_t *pay;
+	/* an ICMP error joined to the connection (tv_flow_icmp()): its kind
+	 * (enum tv_icmp_kind, 0: a packet of the connection), ICMPv6, the
+	 * MTU it gave; seq is the quoted TCP sequence number (has_qseq) */
+	uint8_t icmp, icmp6, has_qseq;
+	uint8_t icmp_relay;	/* sent by another host than that side (a router) */
+	uint32_t mtu;
 };
 
 /* Rows are stored in blocks: a small first one, since most connections
@@ -99,6 +105,17 @@ struct tv_conn {
 	uint8_t closed;		/* RST seen, or both FINs acknowledged */
 	int64_t closed_sec;
 	uint32_t closed_nsec;
+
+	/* ICMP errors that quote the connection (tv_flow_icmp()): not its
+	 * packets, no part of its states, Zeek's history or counts */
+	struct tv_conn_icmp {
+		uint32_t n;		/* how many (saturates) */
+		uint8_t kind, v6;	/* the first one's enum tv_icmp_kind ... */
+		uint8_t type, code;	/* ... type and code */
+		uint8_t side;		/* the side it came from (enum tv_side) */
+		uint8_t refused;	/* a port unreachable came */
+		uint32_t mtu;		/* the smallest MTU one gave (0: none) */
+	} icmp;
 
 	/* stored rows (only when the table keeps rows) */
 	struct tv_rowblk *rows, *rows_tail;
@@ -165,6 +182,16 @@ void tv_flow_free(struct tv_flow *f);
  * memory.  The returned connection stays valid until the next call.
  */
 struct tv_conn *tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt,
+    enum tv_side *from);
+
+/*
+ * Account one ICMP error (tv_decode() returned 2): the connection its
+ * quote names, which it joins (counted in c->icmp, a row from *from when
+ * rows are kept), or NULL when no connection in the table matches: then
+ * nothing is created.  No state, count or history of c changes
+ * (RFC 1122 §4.2.3.9, RFC 5927: soft errors are hints).
+ */
+struct tv_conn *tv_flow_icmp(struct tv_flow *f, const struct tv_pkt *pkt,
     enum tv_side *from);
 
 /* The row of pkt, just added to c by tv_flow_add(), as the ladder draws it. */

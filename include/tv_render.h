@@ -107,6 +107,15 @@ size_t tv_fmt_opts(char *buf, size_t size, uint8_t opt_mask, uint16_t mss,
 void tv_fmt_opened(const struct tv_tcp *t, char *buf, size_t size);
 void tv_fmt_closed(const struct tv_tcp *t, char *buf, size_t size);
 
+/* The ICMP errors that quoted c, as the ladder's "== ..." line says them:
+ * "refused (ICMP port unreachable)" for a UDP flow, "ICMP fragmentation
+ * needed, mtu 1400: a soft error, TCP state unchanged"; "" when none. */
+void tv_fmt_icmp(const struct tv_conn *c, char *buf, size_t size);
+/* A UDP flow's outcome by the ICMP errors that answered it: "refused"
+ * (port unreachable), "unreachable" (net, host, protocol, prohibited), or
+ * NULL (none, or TCP: its outcomes are its own). */
+const char *tv_icmp_outcome(const struct tv_conn *c);
+
 /* The label on a row's arrow: "SYN,ACK seq=0 ack=1", "ACK seq=1:9 ack=1
  * len=8" (relative numbers unless -S), "UDP len=8". */
 void tv_fmt_row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
@@ -130,6 +139,8 @@ void tv_fmt_conn_totals(const struct tv_render_opts *ro, const struct tv_conn *c
 struct tv_totals {
 	uint64_t packets;	/* every record read */
 	uint64_t tcp, udp;
+	uint64_t icmp;		/* ICMP errors quoting TCP or UDP (tv_pkt.icmp) ... */
+	uint64_t icmp_no_flow;	/* ... of which no connection in the table matched */
 	uint64_t skipped;
 	uint64_t truncated;
 	uint64_t malformed;

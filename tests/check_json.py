@@ -30,6 +30,24 @@ CONN_STATES = {"S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "R
 SIDES = {None, "client", "server", "both"}
 CONN_KEYS = {"type", "conn", "proto", "client", "server", "first_ts", "last_ts", "packets", "bytes"}
 SUMMARY_KEYS = {"type", "packets", "tcp", "udp", "skipped", "truncated", "malformed", "connections"}
+ICMP_KEYS = {"type", "n", "ts", "conn", "proto", "src", "dst", "from", "icmp"}
+ICMP_ERRORS = {"net unreachable", "host unreachable", "protocol unreachable", "port unreachable",
+               "fragmentation needed", "packet too big", "administratively prohibited",
+               "unreachable", "time exceeded", "parameter problem"}
+
+
+def check_icmp_packet(o, per_conn):
+    """An ICMP error joined to its flow: not one of its packets (docs/json.md)."""
+    assert ICMP_KEYS <= o.keys() and o.keys() <= ICMP_KEYS | CKSUM_KEYS | {"truncated", "malformed"}, o
+    assert o["conn"] in per_conn, "an ICMP error before its flow's first packet"
+    check_addr(o["src"]); check_addr(o["dst"])
+    ic = o["icmp"]
+    assert ic["error"] in ICMP_ERRORS, ic["error"]
+    assert ("mtu" in ic) <= (ic["error"] in ("fragmentation needed", "packet too big"))
+    q = ic["quote"]
+    assert q["proto"] in ("tcp", "udp") and (("seq" in q) <= (q["proto"] == "tcp"))
+    check_addr(q["src"]); check_addr(q["dst"])
+    per_conn[o["conn"]]["icmp"] = per_conn[o["conn"]].get("icmp", 0) + 1
 
 
 def check_addr(a):
@@ -91,8 +109,15 @@ def check(path):
     last_n = 0
     first_seen = []
     conns = {}
+    nicmp = 0
     for o in objs[:-1]:
-        if o["type"] == "packet":
+        if o["type"] == "packet" and o.get("proto") in ("icmp", "icmp6"):
+            assert o["n"] > last_n, "frame numbers must increase"
+            last_n = o["n"]
+            assert o["conn"] not in conns, "packet after its conn line"
+            check_icmp_packet(o, per_conn)
+            nicmp += 1
+        elif o["type"] == "packet":
             assert PACKET_KEYS <= o.keys(), o
             assert o["n"] > last_n, "frame numbers must increase"
             last_n = o["n"]
@@ -144,6 +169,10 @@ def check(path):
                 assert o["retrans_bytes"][side] == again, "retransmitted bytes of conn %d" % o["conn"]
                 assert again <= got[side][1], "more bytes sent again than sent"
             assert o["conn_state"] in CONN_STATES
+            assert o.get("icmp", {}).get("errors", 0) == got.get("icmp", 0), "ICMP errors of conn %d" % o["conn"]
+            if "outcome" in o:
+                assert o["proto"] == "udp" and o["outcome"] in ("refused", "unreachable")
+                assert (o["outcome"] == "refused") == o["icmp"]["port_unreachable"]
             if o["proto"] == "tcp":
                 assert TCP_CONN <= o.keys(), TCP_CONN - o.keys()
                 assert set(o["isn"]) == {"client", "server"}
@@ -166,10 +195,13 @@ def check(path):
             raise AssertionError("unknown type " + o["type"])
     s = objs[-1]
     assert SUMMARY_KEYS <= s.keys()
-    assert s["tcp"] + s["udp"] + s["skipped"] == s["packets"]
+    icmp = s.get("icmp_errors", 0)
+    assert ("icmp_errors" in s) == ("icmp_no_conn" in s) == (icmp > 0)
+    assert s["tcp"] + s["udp"] + icmp + s["skipped"] == s["packets"]
     assert s["connections"] == len(conns) == len(per_conn)
+    assert nicmp == icmp - s.get("icmp_no_conn", 0), "ICMP errors drawn"
     npk = sum(1 for o in objs if o["type"] == "packet")
-    assert s["tcp"] + s["udp"] == npk
+    assert s["tcp"] + s["udp"] + nicmp == npk
 
 
 def main():

@@ -17,6 +17,20 @@ const char *const tv_skip_names[TV_SKIP_COUNT] = {
 	[TV_SKIP_BAD_IP_CKSUM] = "bad IPv4 header checksum",
 };
 
+const char *const tv_icmp_names[TV_ICMP_COUNT] = {
+	[TV_ICMP_NONE] = "none",
+	[TV_ICMP_NET_UNREACH] = "net unreachable",
+	[TV_ICMP_HOST_UNREACH] = "host unreachable",
+	[TV_ICMP_PROTO_UNREACH] = "protocol unreachable",
+	[TV_ICMP_PORT_UNREACH] = "port unreachable",
+	[TV_ICMP_FRAG_NEEDED] = "fragmentation needed",
+	[TV_ICMP_TOO_BIG] = "packet too big",
+	[TV_ICMP_ADMIN] = "administratively prohibited",
+	[TV_ICMP_UNREACH] = "unreachable",
+	[TV_ICMP_TIME_EXCEEDED] = "time exceeded",
+	[TV_ICMP_PARAM_PROBLEM] = "parameter problem",
+};
+
 const char *const tv_ck_names[TV_CK_COUNT] = {
 	[TV_CK_UNVERIFIED] = "unverified",
 	[TV_CK_CORRECT] = "correct",
@@ -389,6 +403,274 @@ l4_cksum(const uint8_t *seg, uint32_t seglen, uint8_t proto, struct tv_pkt *pkt)
 		pkt->ck_l4 = TV_CK_INCORRECT;
 }
 
+/* ---- ICMP and ICMPv6 errors: the packet they quote ---- */
+
+static int ipv6_ext(struct tv_cur *c, uint8_t *nh, uint32_t *plen,
+    struct tv_pkt *pkt);
+
+/* The kind of an ICMPv4 message (RFC 792; codes of RFC 1122 §3.2.2.1,
+ * RFC 1812 §5.2.7.1); TV_ICMP_NONE for what is no error of a flow (echo,
+ * source quench, deprecated by RFC 6633, ...). */
+static uint8_t
+icmp4_kind(uint8_t type, uint8_t code)
+{
+	switch (type) {
+	case 3:
+		switch (code) {
+		case 0: case 6: case 11:
+			return TV_ICMP_NET_UNREACH;
+		case 1: case 7: case 8: case 12:
+			return TV_ICMP_HOST_UNREACH;
+		case 2:
+			return TV_ICMP_PROTO_UNREACH;
+		case 3:
+			return TV_ICMP_PORT_UNREACH;
+		case 4:
+			return TV_ICMP_FRAG_NEEDED;
+		case 9: case 10: case 13: case 14: case 15:
+			return TV_ICMP_ADMIN;
+		}
+		return TV_ICMP_UNREACH;
+	case 11:
+		return TV_ICMP_TIME_EXCEEDED;
+	case 12:
+		return TV_ICMP_PARAM_PROBLEM;
+	}
+	return TV_ICMP_NONE;
+}
+
+/* The kind of an ICMPv6 message (RFC 4443 §3); informational ones
+ * (type 128 and up) are none. */
+static uint8_t
+icmp6_kind(uint8_t type, uint8_t code)
+{
+	switch (type) {
+	case 1:
+		switch (code) {
+		case 0:
+			return TV_ICMP_NET_UNREACH;	/* no route */
+		case 1: case 5: case 6:
+			return TV_ICMP_ADMIN;	/* prohibited, policy, reject route */
+		case 3:
+			return TV_ICMP_HOST_UNREACH;	/* address unreachable */
+		case 4:
+			return TV_ICMP_PORT_UNREACH;
+		}
+		return TV_ICMP_UNREACH;
+	case 2:
+		return TV_ICMP_TOO_BIG;
+	case 3:
+		return TV_ICMP_TIME_EXCEEDED;
+	case 4:
+		return TV_ICMP_PARAM_PROBLEM;
+	}
+	return TV_ICMP_NONE;
+}
+
+/* The quote ran out before the ports: the capture's doing (truncated)
+ * when the message was not captured whole, else the message's own. */
+static int
+quote_short(int whole, struct tv_pkt *pkt)
+{
+	if (!whole) {
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	set_malformed(pkt, "icmp quote cut before the ports");
+	return skip(pkt, TV_SKIP_MALFORMED);
+}
+
+/* The quoted IPv4 header (RFC 792: the header and at least 8 bytes of
+ * what followed): its addresses and protocol; 0, or what decoding returns
+ * for a quote that cannot be used. */
+static int
+quote_ipv4(struct tv_cur *q, int whole, struct tv_addr qa[2], uint8_t *proto,
+    struct tv_pkt *pkt)
+{
+	uint8_t vihl;
+	uint16_t frag;
+	unsigned hlen;
+
+	if (tv_cur_has(q, 1) && (q->p[0] >> 4) != 4) {
+		set_malformed(pkt, "icmp quote not IPv4");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (!tv_cur_has(q, 20))
+		return quote_short(whole, pkt);
+	vihl = tv_cur_u8(q);
+	tv_cur_skip(q, 5);		/* TOS, total length, identification */
+	frag = tv_cur_be16(q);
+	tv_cur_skip(q, 1);		/* TTL */
+	*proto = tv_cur_u8(q);
+	tv_cur_skip(q, 2);		/* checksum */
+	qa[0].family = qa[1].family = 4;
+	tv_cur_copy(q, qa[0].a, 4);
+	tv_cur_copy(q, qa[1].a, 4);
+	hlen = (vihl & 0x0f) * 4u;
+	if (hlen < 20) {
+		set_malformed(pkt, "icmp quote ip header length < 20");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (tv_cur_skip(q, hlen - 20) < 0)
+		return quote_short(whole, pkt);
+	if ((frag & 0x1fff) != 0)	/* a later fragment: no ports in it */
+		return skip(pkt, TV_SKIP_ICMP);
+	return 0;
+}
+
+/* The quoted IPv6 header and its extension headers (RFC 8200 §4), as
+ * decode_ipv6() walks them; 0, or what decoding returns. */
+static int
+quote_ipv6(struct tv_cur *q, int whole, struct tv_addr qa[2], uint8_t *proto,
+    struct tv_pkt *pkt)
+{
+	uint8_t nh;
+	uint32_t plen;
+	int i;
+
+	if (tv_cur_has(q, 1) && (q->p[0] >> 4) != 6) {
+		set_malformed(pkt, "icmp quote not IPv6");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (!tv_cur_has(q, 40))
+		return quote_short(whole, pkt);
+	tv_cur_skip(q, 4);		/* version, class, flow label */
+	plen = tv_cur_be16(q);
+	nh = tv_cur_u8(q);
+	tv_cur_skip(q, 1);
+	qa[0].family = qa[1].family = 6;
+	tv_cur_copy(q, qa[0].a, 16);
+	tv_cur_copy(q, qa[1].a, 16);
+	for (i = 0; i <= MAX_IPV6_EXT; i++) {
+		switch (nh) {
+		case 0: case 43: case 60: case 135: case 51: case 44:
+			break;
+		default:
+			*proto = nh;
+			return 0;
+		}
+		if (nh == 44 && tv_cur_has(q, 8)) {
+			/* a first fragment holds the ports; a later one none */
+			uint8_t next = tv_cur_u8(q);
+
+			tv_cur_skip(q, 1);
+			if ((tv_cur_be16(q) & 0xfff8) != 0)
+				return skip(pkt, TV_SKIP_ICMP6);
+			tv_cur_skip(q, 4);
+			nh = next;
+			plen = plen >= 8 ? plen - 8 : 0;
+			continue;
+		}
+		if (ipv6_ext(q, &nh, &plen, pkt) != 0) {
+			if (pkt->skip == TV_SKIP_TRUNCATED) {
+				pkt->truncated = 0;
+				return quote_short(whole, pkt);
+			}
+			return 1;
+		}
+	}
+	set_malformed(pkt, "ipv6 extension header chain too long");
+	return skip(pkt, TV_SKIP_MALFORMED);
+}
+
+/* Is the ICMP message's checksum right (RFC 792; RFC 4443 §2.3 adds the
+ * IPv6 pseudo-header)?  Only asked of a message captured whole. */
+static int
+icmp_cksum_ok(const uint8_t *seg, uint32_t seglen, int v6, struct tv_pkt *pkt)
+{
+	uint32_t all = ones_sum(seg, seglen);
+
+	pkt->ck_got = (uint16_t)(seg[2] << 8 | seg[3]);
+	if (v6)
+		all = fold16((uint64_t)all + pseudo_sum(pkt, IPPROTO_ICMPV6_, seglen));
+	pkt->ck_l4 = all == 0xffff ? TV_CK_CORRECT : TV_CK_INCORRECT;
+	return all == 0xffff;
+}
+
+/*
+ * An ICMP (v6 0) or ICMPv6 message of seglen bytes.  An error that quotes
+ * a TCP or UDP packet fills pkt->icmp and gives pkt the quoted 4-tuple
+ * reversed; returns 2.  Everything else is skipped as ICMP, as before.
+ * Only the quote is read for the flow, and only as far as it goes: its IP
+ * header, extension headers, then the ports (and a TCP quote's sequence
+ * number, when its 8 bytes are there).  A quote of ICMP is not followed.
+ */
+static int
+decode_icmp(struct tv_cur *c, uint32_t seglen, int v6, struct tv_pkt *pkt)
+{
+	const uint8_t *seg = c->p;
+	enum tv_skip none = v6 ? TV_SKIP_ICMP6 : TV_SKIP_ICMP;
+	int whole = tv_cur_left(c) >= seglen, r;
+	struct tv_addr qa[2];
+	uint8_t type, code, kind, proto = 0;
+	uint32_t rest;
+	struct tv_cur q;
+
+	memset(qa, 0, sizeof(qa));	/* IPv4 uses 4 bytes, the rest stay zero */
+	if (pkt->src.family != (v6 ? 6 : 4) || seglen < 2)
+		return skip(pkt, none);
+	if (!tv_cur_has(c, 2)) {	/* cut before its type: it cannot be told */
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	type = tv_cur_u8(c);
+	code = tv_cur_u8(c);
+	kind = v6 ? icmp6_kind(type, code) : icmp4_kind(type, code);
+	if (kind == TV_ICMP_NONE)
+		return skip(pkt, none);
+	if (seglen < 8) {
+		set_malformed(pkt, "icmp message shorter than its header");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (!tv_cur_has(c, 6)) {
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	tv_cur_skip(c, 2);		/* checksum */
+	rest = tv_cur_be32(c);
+	if (pkt->verify && !pkt->offloaded && whole &&
+	    !icmp_cksum_ok(seg, seglen, v6, pkt)) {
+		set_malformed(pkt, "icmp checksum incorrect: not used");
+		return skip(pkt, none);
+	}
+	q = *c;
+	r = v6 ? quote_ipv6(&q, whole, qa, &proto, pkt) :
+	    quote_ipv4(&q, whole, qa, &proto, pkt);
+	if (r != 0)
+		return r;
+	if (proto != IPPROTO_TCP_ && proto != IPPROTO_UDP_)
+		return skip(pkt, none);	/* ICMP about ICMP, or another protocol */
+	if (!tv_cur_has(&q, 4))
+		return quote_short(whole, pkt);
+	pkt->icmp.kind = kind;
+	pkt->icmp.v6 = (uint8_t)v6;
+	pkt->icmp.type = type;
+	pkt->icmp.code = code;
+	if (kind == TV_ICMP_FRAG_NEEDED)	/* RFC 1191 §4: the low 16 bits */
+		pkt->icmp.mtu = rest & 0xffff;
+	else if (kind == TV_ICMP_TOO_BIG)	/* RFC 4443 §3.2 */
+		pkt->icmp.mtu = rest;
+	pkt->icmp.from = pkt->src;
+	pkt->icmp.to = pkt->dst;
+	/* the quote is a packet the error's receiver sent: reversed, it
+	 * reads as a packet from the other end of that flow */
+	pkt->src = qa[1];
+	pkt->dst = qa[0];
+	pkt->dport = tv_cur_be16(&q);
+	pkt->sport = tv_cur_be16(&q);
+	if (proto == IPPROTO_TCP_ && tv_cur_has(&q, 4)) {
+		pkt->icmp.seq = tv_cur_be32(&q);
+		pkt->icmp.has_seq = 1;
+	}
+	pkt->proto = proto;
+	pkt->len = 0;
+	pkt->paycap = 0;
+	pkt->payload = NULL;
+	if (!whole)		/* the capture ended before the message did */
+		pkt->truncated = 1;
+	return 2;
+}
+
 static int
 decode_l4(struct tv_cur *c, uint8_t proto, uint32_t seglen, struct tv_pkt *pkt)
 {
@@ -407,9 +689,9 @@ decode_l4(struct tv_cur *c, uint8_t proto, uint32_t seglen, struct tv_pkt *pkt)
 			l4_cksum(seg, seglen, proto, pkt);
 		return r;
 	case IPPROTO_ICMP_:
-		return skip(pkt, TV_SKIP_ICMP);
+		return decode_icmp(c, seglen, 0, pkt);
 	case IPPROTO_ICMPV6_:
-		return skip(pkt, TV_SKIP_ICMP6);
+		return decode_icmp(c, seglen, 1, pkt);
 	}
 	return skip(pkt, TV_SKIP_OTHER_PROTO);
 }

@@ -160,6 +160,46 @@ json_outcomes(const struct tv_out *o, const struct tv_conn *c)
 	json_num(o, ",\"zero_windows\":", t->zero_windows);
 }
 
+/* The tail every packet object shares: checksum, the lab, damage. */
+static void
+json_pkt_tail(const struct tv_out *o, const struct tv_pkt *pkt);
+
+/* An ICMP error joined to c: the message's own addresses, what it says,
+ * and the packet it quotes (docs/json.md). */
+static void
+json_icmp_packet(const struct tv_out *o, const struct tv_pkt *pkt,
+    enum tv_side from)
+{
+	char a[TV_ADDRSTRLEN];
+	const struct tv_icmp *ic = &pkt->icmp;
+
+	tvr_str(o, ic->v6 ? ",\"proto\":\"icmp6\",\"src\":" :
+	    ",\"proto\":\"icmp\",\"src\":");
+	json_str(o, tv_addr_str(&ic->from, a, sizeof(a)));
+	tvr_str(o, ",\"dst\":");
+	json_str(o, tv_addr_str(&ic->to, a, sizeof(a)));
+	tvr_str(o, from == TV_CLIENT ? ",\"from\":\"client\"" :
+	    ",\"from\":\"server\"");
+	json_num(o, ",\"icmp\":{\"type\":", ic->type);
+	json_num(o, ",\"code\":", ic->code);
+	json_word(o, ",\"error\":", tv_icmp_names[ic->kind < TV_ICMP_COUNT ?
+	    ic->kind : 0]);
+	if (ic->mtu)
+		json_num(o, ",\"mtu\":", ic->mtu);
+	/* the quote as it was sent: pkt holds it reversed */
+	tvr_str(o, pkt->proto == 6 ? ",\"quote\":{\"proto\":\"tcp\",\"src\":" :
+	    ",\"quote\":{\"proto\":\"udp\",\"src\":");
+	json_str(o, tv_addr_str(&pkt->dst, a, sizeof(a)));
+	json_num(o, ",\"sport\":", pkt->dport);
+	tvr_str(o, ",\"dst\":");
+	json_str(o, tv_addr_str(&pkt->src, a, sizeof(a)));
+	json_num(o, ",\"dport\":", pkt->sport);
+	if (ic->has_seq)
+		json_num(o, ",\"seq\":", ic->seq);
+	tvr_str(o, "}}");
+	json_pkt_tail(o, pkt);
+}
+
 void
 tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_pkt *pkt, const struct tv_conn *c, enum tv_side from)
@@ -172,6 +212,10 @@ tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 	tvr_str(o, ",\"ts\":");
 	json_ts(o, ro, pkt->ts_sec, pkt->ts_nsec);
 	json_num(o, ",\"conn\":", c->id);
+	if (pkt->icmp.kind != TV_ICMP_NONE) {
+		json_icmp_packet(o, pkt, from);
+		return;
+	}
 	tvr_str(o, pkt->proto == 6 ? ",\"proto\":\"tcp\",\"src\":" :
 	    ",\"proto\":\"udp\",\"src\":");
 	json_str(o, tv_addr_str(&pkt->src, a, sizeof(a)));
@@ -218,6 +262,12 @@ tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 		tvr_str(o, "}");
 		json_tcp_pkt(o, &c->last);
 	}
+	json_pkt_tail(o, pkt);
+}
+
+static void
+json_pkt_tail(const struct tv_out *o, const struct tv_pkt *pkt)
+{
 	if (pkt->ck_l4 != TV_CK_UNVERIFIED)
 		json_word(o, ",\"cksum\":", tv_ck_names[pkt->ck_l4]);
 	if (pkt->ck_l4 == TV_CK_INCORRECT) {
@@ -289,6 +339,24 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 		tvr_str(o, "}");
 	}
 	json_outcomes(o, c);
+	if (c->icmp.n) {
+		const char *out = tv_icmp_outcome(c);
+
+		if (out != NULL)
+			json_word(o, ",\"outcome\":", out);
+		json_num(o, ",\"icmp\":{\"errors\":", c->icmp.n);
+		json_word(o, ",\"first\":", tv_icmp_names[c->icmp.kind <
+		    TV_ICMP_COUNT ? c->icmp.kind : 0]);
+		json_num(o, ",\"type\":", c->icmp.type);
+		json_num(o, ",\"code\":", c->icmp.code);
+		tvr_str(o, c->icmp.v6 ? ",\"v6\":true" : ",\"v6\":false");
+		json_side(o, "from", c->icmp.side);
+		tvr_str(o, c->icmp.refused ? ",\"port_unreachable\":true" :
+		    ",\"port_unreachable\":false");
+		if (c->icmp.mtu)
+			json_num(o, ",\"mtu\":", c->icmp.mtu);
+		tvr_str(o, "}");
+	}
 	if (ro->shard)
 		json_num(o, ",\"shard\":", ro->shard);
 	if (why == TV_DONE_EVICTED)
@@ -318,6 +386,10 @@ tv_json_summary(const struct tv_out *o, const struct tv_totals *t,
 		tv_out_printf(o, ":%" PRIu64, t->skip_why[i]);
 	}
 	tvr_str(o, "}");
+	if (t->icmp) {		/* only when there were any */
+		json_num(o, ",\"icmp_errors\":", t->icmp);
+		json_num(o, ",\"icmp_no_conn\":", t->icmp_no_flow);
+	}
 	if (shard)
 		json_num(o, ",\"shard\":", shard);
 	tvr_str(o, "}\n");

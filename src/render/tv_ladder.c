@@ -18,7 +18,7 @@ int
 tv_lad_foldable(const struct tv_conn *c, const struct tv_row *r, int payload)
 {
 	return c->proto == 6 && r->an.changed == 0 && r->an.notes == 0 &&
-	    !r->lost &&
+	    !r->lost && !r->icmp &&
 	    !(payload && r->len > 0) &&
 	    r->an.events == 0 && !r->malformed &&
 	    !(r->flags & (TV_TH_SYN | TV_TH_FIN | TV_TH_RST));
@@ -858,6 +858,27 @@ lad_step(const struct lad *l, struct tv_lad_state *ls, const struct tv_row *r,
 	}
 }
 
+/* "== refused (ICMP port unreachable)": what the ICMP errors that
+ * quoted the connection said (tv_fmt_icmp()) */
+static void
+lad_icmp(const struct lad *l)
+{
+	char buf[200];
+
+	memcpy(buf, "== ", 3);
+	tv_fmt_icmp(l->c, buf + 3, sizeof(buf) - 3);
+	tvr_str(l->o, l->prefix);
+	tvr_pad(l->o, ' ', l->lbar - l->plen);
+	col(l, C_BAD);
+	if (l->ro->color && strlen(buf) <= room(l, l->lbar)) {
+		tvr_piece(l->o, buf, strlen(buf));
+		tvr_str(l->o, C_OFF "\n");
+		return;
+	}
+	lad_text(l, l->lbar, 3, buf);
+	col(l, C_OFF);
+}
+
 /* The footer: packets, payload, duration, Zeek's words, anomalies. */
 static void
 lad_footer(const struct lad *l, enum tv_done why)
@@ -889,6 +910,8 @@ lad_tail(const struct lad *l, struct tv_lad_state *ls, enum tv_done why)
 			lad_outcome(l, tv_fmt_closed);
 		ls->said_open = ls->said_close = 1;
 	}
+	if (c->icmp.n && why != TV_DONE_PARTIAL)
+		lad_icmp(l);
 	lad_footer(l, why);
 	if (why == TV_DONE_PARTIAL || !l->prefix[0])
 		tvr_str(l->o, "\n");

@@ -243,6 +243,10 @@ seq_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why,
 		else if (!m.said_close)
 			mm_outcome(o, sx, c, tv_fmt_closed);
 	}
+	if (c->icmp.n && why != TV_DONE_PARTIAL) {
+		tv_fmt_icmp(c, buf, sizeof(buf));
+		mm_note(o, sx, "over C,S", buf);
+	}
 	tv_fmt_conn_totals(x->ro, c, why, 0, buf, sizeof(buf));
 	tvr_str(o, sx->comment);
 	tvr_piece(o, buf, strlen(buf));

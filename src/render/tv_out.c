@@ -67,6 +67,8 @@ tv_totals_add(struct tv_totals *t, const struct tv_pkt *pkt)
 	if (pkt->skip != TV_SKIP_NONE) {
 		t->skipped++;
 		t->skip_why[pkt->skip]++;
+	} else if (pkt->icmp.kind != TV_ICMP_NONE) {
+		t->icmp++;
 	} else if (pkt->proto == 6) {
 		t->tcp++;
 	} else {
@@ -387,6 +389,22 @@ tv_fmt_row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
 	int from = r->from, to = !r->from;
 	size_t k;
 
+	if (r->icmp) {
+		k = 0;
+		tvr_cats(buf, size, &k, r->icmp6 ? "ICMPv6 " : "ICMP ");
+		tvr_cats(buf, size, &k, tv_icmp_names[r->icmp < TV_ICMP_COUNT ?
+		    r->icmp : 0]);
+		if (r->mtu) {
+			tvr_cats(buf, size, &k, " mtu=");
+			tvr_catu(buf, size, &k, r->mtu);
+		}
+		if (r->has_qseq) {	/* the quote: a segment the peer sent */
+			tvr_cats(buf, size, &k, " seq=");
+			tvr_catu(buf, size, &k, ro->absolute ? r->seq :
+			    tv_conn_rel(c, to, r->seq));
+		}
+		return;
+	}
 	if (c->proto != 6) {
 		snprintf(buf, size, "UDP len=%" PRIu32, r->len);
 		return;
@@ -451,6 +469,15 @@ tv_fmt_opts_full(const struct tv_render_opts *ro, const struct tv_conn *c,
 #undef OADD
 }
 
+/* RFC 1122 §4.2.3.9: protocol and port unreachable are hard errors (TCP
+ * SHOULD abort); the others soft (RFC 5927).  tcpviz changes no TCP state
+ * for either: what the ends did next shows in their packets. */
+static int
+icmp_hard(unsigned kind)
+{
+	return kind == TV_ICMP_PROTO_UNREACH || kind == TV_ICMP_PORT_UNREACH;
+}
+
 /* Notes after the right bar: anomalies, options of SYN segments, damage. */
 void
 tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
@@ -481,6 +508,14 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 		CAT(" s");
 	} else if (r->seen && (r->seen & 3) != 3) {
 		CAT("not seen leaving the sender");
+	}
+	if (r->icmp && r->icmp_relay)
+		CAT(k ? SEP "sent by a host on the path" : "sent by a host on the path");
+	if (r->icmp && c->proto == 6) {
+		if (k)
+			CAT(SEP);
+		CAT(icmp_hard(r->icmp) ? "hard error: TCP state unchanged" :
+		    "soft error: TCP state unchanged");
 	}
 	for (i = 0; i < TV_NOTE_COUNT; i++) {
 		if (!(r->an.notes & (1u << i)))
@@ -524,7 +559,7 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 		tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss, r->wscale,
 		    r->nsack, r->flags & TV_TH_SYN);
 	if (ro->verbose >= 1) {
-		int any = c->proto == 6;	/* a window only in TCP */
+		int any = c->proto == 6 && !r->icmp;	/* a window only in TCP */
 
 		if (any) {
 			CAT(k ? SEP "win " : "win ");
@@ -568,6 +603,58 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 #undef NUM
 #undef SEP
 #undef SOFT_S
+}
+
+const char *
+tv_icmp_outcome(const struct tv_conn *c)
+{
+	if (c->proto == 6 || c->icmp.n == 0)
+		return NULL;
+	if (c->icmp.refused)
+		return "refused";
+	switch (c->icmp.kind) {
+	case TV_ICMP_NET_UNREACH: case TV_ICMP_HOST_UNREACH:
+	case TV_ICMP_PROTO_UNREACH: case TV_ICMP_ADMIN: case TV_ICMP_UNREACH:
+		return "unreachable";
+	}
+	return NULL;
+}
+
+void
+tv_fmt_icmp(const struct tv_conn *c, char *buf, size_t size)
+{
+	const char *out = tv_icmp_outcome(c);
+	const char *v = c->icmp.v6 ? "ICMPv6 " : "ICMP ";
+	uint8_t kind = c->icmp.refused ? TV_ICMP_PORT_UNREACH : c->icmp.kind;
+	size_t k = 0;
+
+	buf[0] = '\0';
+	if (c->icmp.n == 0)
+		return;
+	if (kind >= TV_ICMP_COUNT)
+		kind = TV_ICMP_NONE;
+	if (out != NULL) {
+		tvr_cats(buf, size, &k, out);
+		tvr_cats(buf, size, &k, " (");
+	}
+	tvr_cats(buf, size, &k, v);
+	tvr_cats(buf, size, &k, tv_icmp_names[kind]);
+	if (out != NULL)
+		tvr_cats(buf, size, &k, ")");
+	if (c->icmp.mtu) {
+		tvr_cats(buf, size, &k, ", mtu ");
+		tvr_catu(buf, size, &k, c->icmp.mtu);
+	}
+	if (c->proto == 6)
+		tvr_cats(buf, size, &k, icmp_hard(c->icmp.refused ?
+		    TV_ICMP_PORT_UNREACH : c->icmp.kind) ?
+		    ": a hard error, TCP state unchanged" :
+		    ": a soft error, TCP state unchanged");
+	if (c->icmp.n > 1) {
+		tvr_cats(buf, size, &k, "; ");
+		tvr_catu(buf, size, &k, c->icmp.n);
+		tvr_cats(buf, size, &k, " ICMP errors");
+	}
 }
 
 /* The footer's words: packets, payload, duration, Zeek's conn_state and
@@ -637,6 +724,11 @@ tv_fmt_conn_totals(const struct tv_render_opts *ro, const struct tv_conn *c,
 		CAT(", history ");
 		CAT(c->tcp.history);
 	}
+	if (c->icmp.n) {
+		CAT("; ");
+		NUM(c->icmp.n);
+		CAT(c->icmp.n == 1 ? " ICMP error" : " ICMP errors");
+	}
 	if (why == TV_DONE_EVICTED)
 		CAT("; evicted: connection table full");
 	if (why == TV_DONE_IDLE)
@@ -654,11 +746,18 @@ tv_text_totals(const struct tv_out *o, const struct tv_render_opts *ro,
 
 	sb.k = 0;
 	tvr_sb_printf(&sb, "%" PRIu64 " packet%s: %" PRIu64 " TCP, %" PRIu64
-	    " UDP, %" PRIu64 " skipped; %" PRIu64 " connection%s",
-	    t->packets, t->packets == 1 ? "" : "s", t->tcp, t->udp, t->skipped,
-	    t->connections, t->connections == 1 ? "" : "s");
+	    " UDP, ", t->packets, t->packets == 1 ? "" : "s", t->tcp, t->udp);
+	/* ICMP errors quoting TCP or UDP: neither skipped nor drawn as flows */
+	if (t->icmp)
+		tvr_sb_printf(&sb, "%" PRIu64 " ICMP error%s, ", t->icmp,
+		    t->icmp == 1 ? "" : "s");
+	tvr_sb_printf(&sb, "%" PRIu64 " skipped; %" PRIu64 " connection%s",
+	    t->skipped, t->connections, t->connections == 1 ? "" : "s");
 	if (t->evicted)
 		tvr_sb_printf(&sb, " (%" PRIu64 " evicted)", t->evicted);
+	if (t->icmp_no_flow)
+		tvr_sb_printf(&sb, "; %" PRIu64 " ICMP error%s with no connection",
+		    t->icmp_no_flow, t->icmp_no_flow == 1 ? "" : "s");
 	if (t->truncated)
 		tvr_sb_printf(&sb, "; %" PRIu64 " truncated", t->truncated);
 	if (t->malformed)

@@ -80,6 +80,9 @@ tv_sum_fields(const struct tv_render_opts *ro, const struct tv_conn *c,
 		}
 	} else {
 		f->state = tv_udp_conn_state(c->pkts[0], c->pkts[1]);
+		/* answered by an ICMP error: refused, unreachable */
+		if (tv_icmp_outcome(c) != NULL)
+			f->open = tv_icmp_outcome(c);
 		/* UDP's, kept by the tracker (tv_udp_packet()) */
 		snprintf(f->history, sizeof(f->history), "%s", c->tcp.history);
 		if (st)
@@ -122,6 +125,8 @@ tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	tvr_sb_printf(&sb, "      ");
 	if (c->proto == 6)
 		tvr_sb_printf(&sb, "%s, %s; ", f.open, f.close);
+	else if (strcmp(f.open, "-") != 0)	/* answered by ICMP */
+		tvr_sb_printf(&sb, "%s; ", f.open);
 	tvr_sb_printf(&sb, "%s %s; %" PRIu64 " packets, %" PRIu64 " bytes, %s s",
 	    f.state, f.history, f.packets, f.bytes, f.dur);
 	if (f.have_rtt)

@@ -452,16 +452,22 @@ tail(struct svg *s, enum tv_done why)
 {
 	const struct tv_conn *c = s->c;
 
+	char buf[200];
+
 	flush_fold(s);
-	if (c->proto != 6 || why == TV_DONE_PARTIAL)
+	if (why == TV_DONE_PARTIAL)
 		return;
-	if (!s->said_open && c->tcp.first_had_syn)
+	if (c->proto == 6 && !s->said_open && c->tcp.first_had_syn)
 		outcome(s, tv_fmt_opened);
-	if (!s->said_close && why == TV_DONE_IDLE &&
+	if (c->proto == 6 && !s->said_close && why == TV_DONE_IDLE &&
 	    tv_tcp_close(&c->tcp) == TV_CLOSE_OPEN)
 		caption(s, "no packet for a long while: no longer followed", 0);
-	else if (!s->said_close)
+	else if (c->proto == 6 && !s->said_close)
 		outcome(s, tv_fmt_closed);
+	if (c->icmp.n) {	/* what the ICMP errors said (tv_fmt_icmp()) */
+		tv_fmt_icmp(c, buf, sizeof(buf));
+		caption(s, buf, 1);
+	}
 }
 
 /* The widest label and notes, in characters. */

@@ -116,6 +116,8 @@ ranges(struct tsg *g)
 			const struct tv_row *r = &b->r[i];
 			double t = row_t(g, r), lo, hi;
 
+			if (r->icmp)	/* an ICMP error: no segment of it */
+				continue;
 			if (!anyt || t < g->t0)
 				g->t0 = t;
 			if (!anyt || t > g->t1)

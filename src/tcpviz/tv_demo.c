@@ -645,9 +645,10 @@ demo_both(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *ro)
 }
 
 int
-tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
+tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *cmd)
 {
 	static struct demo d;
+	struct tv_run_opts one = *cmd, *ro = &one;
 
 	memset(&d, 0, sizeof(d));
 	d.cur = -1;
@@ -659,6 +660,8 @@ tv_demo_main(struct tv_demo_opts *o, const struct tv_run_opts *ro)
 	if (tv_nscenarios > MAX_SCEN || tv_labdemo_count() > MAX_SCEN ||
 	    parse_list(&d, o->list) < 0 || find_programs(&d.sr) < 0)
 		return TV_EXIT_ERROR;
+	/* one clock for every scenario, the lab's runs too */
+	one.ro.clock_ns = tv_wall_ns();
 	if (d.any_lo && d.any_lab)
 		return demo_both(&d, o, ro);
 	return d.any_lo ? demo_loopback(&d, o, ro) : demo_lab(&d, o, ro, 1);

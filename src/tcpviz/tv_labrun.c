@@ -20,6 +20,11 @@
 #define HOLD_MS		250	/* a copy crosses the wire within this ... */
 #define RATE_HOLD_MS	1500	/* ... plus this behind a rate limit's queue */
 #define LAB_SNAPLEN	2048	/* the lab's MTU is 1500 and no offload joins frames */
+/* what the lab draws: TCP, UDP and the ICMP errors that quote them (ICMPv4
+ * unreachable, time exceeded, parameter problem; ICMPv6's types below 128),
+ * not the hosts' neighbour discovery */
+#define LAB_FILTER "tcp or udp or icmp[0] = 3 or icmp[0] = 11 or icmp[0] = 12 " \
+	"or (icmp6 and ip6[40] < 128)"
 
 enum phase { WAIT_SERVER, CLIENT, LINGER, DONE };
 
@@ -242,8 +247,8 @@ open_ends(struct labrun *lr, char *errbuf)
 	live.timeout_ms = 20;
 	if (live.digits == 0)
 		live.digits = 9;	/* one-way times are microseconds */
-	if (asprintf(&filter, lr->lo->filter ? "(tcp or udp) and (%s)" :
-	    "tcp or udp", lr->lo->filter) < 0)
+	if (asprintf(&filter, lr->lo->filter ? "(" LAB_FILTER ") and (%s)" :
+	    LAB_FILTER, lr->lo->filter) < 0)
 		return NULL;
 	for (e = 0; e < 2; e++) {
 		cap[e] = tv_lab_capture(&lr->lab, (enum tv_lab_host)e, &live,

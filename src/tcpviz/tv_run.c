@@ -218,7 +218,8 @@ tv_run_init(struct tv_run *run, const struct tv_run_opts *o)
 	/* live rows share one clock: time since the capture started */
 	if (o->live) {
 		run->o.ro.shared_clock = 1;
-		run->o.ro.clock_ns = tv_wall_ns();
+		if (o->ro.clock_ns == 0)	/* else a clock the caller keeps (the demo) */
+			run->o.ro.clock_ns = tv_wall_ns();
 	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.keep_rows = r->keep_rows;
@@ -349,6 +350,7 @@ take(struct tv_run *run, const struct tv_rec *rec,
 	struct tv_conn *c;
 	struct tv_row row;
 	enum tv_side from;
+	int d;
 
 	/* -ttttt: rows count from the first packet taken */
 	if (run->o.ro.tfmt == TV_T_FIRST && !run->first_seen) {
@@ -358,8 +360,27 @@ take(struct tv_run *run, const struct tv_rec *rec,
 	pkt.n = run->frames;
 	pkt.ts_sec = rec->ts_sec;
 	pkt.ts_nsec = rec->ts_nsec;
-	if (tv_decode_opts(rec->link, rec->data, rec->caplen, rec->wirelen,
-	    run->o.no_cksum ? 0 : TV_DEC_CKSUM, &pkt) == 0) {
+	if ((d = tv_decode_opts(rec->link, rec->data, rec->caplen, rec->wirelen,
+	    run->o.no_cksum ? 0 : TV_DEC_CKSUM, &pkt)) == 2) {
+		/* an ICMP error: joined to the flow it quotes, if there is
+		 * one (then drawn with it), else only counted */
+		if (pp != NULL) {
+			pkt.seen = pp->seen;
+			pkt.lost = pp->lost;
+			pkt.owd_ns = pp->owd_ns;
+		}
+		if (run->o.shards &&
+		    tv_run_shard_of(&pkt, run->o.shards) != run->o.shard)
+			return 0;
+		c = tv_flow_icmp(run->flow, &pkt, &from);
+		if (c == NULL)
+			run->tot.icmp_no_flow++;
+		else if (r->packet) {
+			if (r->wants_row)
+				tv_flow_row(c, &pkt, from, &row);
+			r->packet(&run->x, c, &pkt, from, r->wants_row ? &row : NULL);
+		}
+	} else if (d == 0) {
 		if (pp != NULL) {
 			pkt.seen = pp->seen;
 			pkt.lost = pp->lost;

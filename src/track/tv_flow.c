@@ -540,6 +540,24 @@ tv_flow_row(const struct tv_conn *c, const struct tv_pkt *pkt,
 		.seen = pkt->seen, .lost = pkt->lost, .owd_ns = pkt->owd_ns,
 	};
 	memcpy(r->sack, pkt->sack, sizeof(r->sack));
+	if (pkt->icmp.kind != TV_ICMP_NONE) {
+		/* a word about the connection, not a segment of it: it
+		 * changed nothing */
+		memset(&r->an, 0, sizeof(r->an));
+		r->an.state[0] = c->tcp.state[0];
+		r->an.state[1] = c->tcp.state[1];
+		r->icmp = pkt->icmp.kind;
+		r->icmp6 = pkt->icmp.v6;
+		r->mtu = pkt->icmp.mtu;
+		r->has_qseq = pkt->icmp.has_seq;
+		r->icmp_relay = !addr_eq(&pkt->icmp.from, &pkt->src);
+		r->seq = pkt->icmp.seq;
+		r->ack = 0;
+		r->flags = 0;
+		r->opt_mask = 0;
+		r->nsack = 0;
+		r->len = 0;
+	}
 }
 
 static int
@@ -657,6 +675,38 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 			return NULL;	/* out of memory: the caller stops */
 	list_unlink(lru_of(f, c), c);
 	list_append(lru_of(f, c), c);
+	return c;
+}
+
+struct tv_conn *
+tv_flow_icmp(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
+{
+	struct tv_conn *c;
+	int side = 0;
+
+	tv_flow_reap(f, pkt->ts_sec, pkt->ts_nsec);
+	if (pkt->icmp.kind == TV_ICMP_NONE ||
+	    (c = lookup(f, pkt, pkt_hash(f, pkt), &side)) == NULL)
+		return NULL;
+	*from = (enum tv_side)side;
+	if (c->icmp.n == 0) {
+		c->icmp.kind = pkt->icmp.kind;
+		c->icmp.v6 = pkt->icmp.v6;
+		c->icmp.type = pkt->icmp.type;
+		c->icmp.code = pkt->icmp.code;
+		c->icmp.side = (uint8_t)side;
+	}
+	if (c->icmp.n != UINT32_MAX)
+		c->icmp.n++;
+	if (pkt->icmp.kind == TV_ICMP_PORT_UNREACH)
+		c->icmp.refused = 1;
+	if (pkt->icmp.mtu && (c->icmp.mtu == 0 || pkt->icmp.mtu < c->icmp.mtu))
+		c->icmp.mtu = pkt->icmp.mtu;
+	/* a full connection keeps the count, not the row: its rows stay
+	 * bounded, and a part is handed out by its own packets only; out
+	 * of memory, the row is let go (the count stays) */
+	if (f->cfg.keep_rows && c->nrows < f->cfg.max_rows)
+		(void)row_append(f, c, pkt, side);
 	return c;
 }
 

@@ -103,7 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum tv_side from;
 	struct sink k;
 	uint32_t caplen, extra;
-	int link, i;
+	int link, i, rc;
 
 	if (size < 1)
 		return 0;
@@ -142,12 +142,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pkt.ts_sec = 1700000000;
 	pkt.ts_nsec = 0;
 	/* checksums verified on odd sizes, as tcpviz does by default */
-	if (tv_decode_opts(link, data + 1, caplen, caplen + extra,
-	    (size & 1) ? TV_DEC_CKSUM : 0, &pkt) != 0) {
+	rc = tv_decode_opts(link, data + 1, caplen, caplen + extra,
+	    (size & 1) ? TV_DEC_CKSUM : 0, &pkt);
+	if (rc == 1) {
 		tv_totals_add(&tot, &pkt);
 	} else {
 		for (i = 0; i < 8; i++) {
 			v = pkt;
+			/* an ICMP error: some copies are packets of the flow it
+			 * quotes (so there is one to join), the rest errors */
+			if (rc == 2 && (i == 0 || i == 4 || i == 6))
+				memset(&v.icmp, 0, sizeof(v.icmp));
 			v.n = (uint64_t)i + 1;
 			v.ts_sec = pkt.ts_sec + i / 2;
 			v.ts_nsec = (uint32_t)(i % 2) * 600000000u;
@@ -161,7 +166,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				v.flags = TV_TH_SYN;
 				v.seq++;
 			}
-			c = tv_flow_add(flow, &v, &from);
+			c = v.icmp.kind != TV_ICMP_NONE ?
+			    tv_flow_icmp(flow, &v, &from) :
+			    tv_flow_add(flow, &v, &from);
 			if (c != NULL) {
 				struct tv_row row;
 

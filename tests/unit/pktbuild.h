@@ -190,6 +190,23 @@ pb_ipv6_frag(uint8_t *b, uint8_t nh, unsigned offset, int more,
 	return 8 + innerlen;
 }
 
+/*
+ * An ICMP or ICMPv6 error (RFC 792, RFC 4443): type, code, the second
+ * word `rest` (an MTU, a pointer, or 0), then `quotelen` bytes of `quote`,
+ * the packet the error's receiver sent (it may sit in the same buffer).
+ */
+static inline size_t
+pb_icmp_err(uint8_t *b, uint8_t type, uint8_t code, uint32_t rest,
+    const uint8_t *quote, size_t quotelen)
+{
+	memmove(b + 8, quote, quotelen);
+	b[0] = type;
+	b[1] = code;
+	b[2] = b[3] = 0;
+	pb_be32(b + 4, rest);
+	return 8 + quotelen;
+}
+
 /* The EtherType for an IP packet, from its version nibble. */
 static inline uint16_t
 pb_ethertype(const uint8_t *ip)

@@ -49,14 +49,17 @@ decode_copy(int link, const uint8_t *frame, uint32_t caplen, uint32_t wirelen,
 	pkt->ts_nsec = 123456789;
 	rc = tv_decode(link, d != NULL ? d : none, caplen, wirelen, pkt);
 	free(d);
-	assert_true(rc == 0 || rc == 1);
+	assert_true(rc == 0 || rc == 1 || rc == 2);
 	assert_int_equal(pkt->n, 42);
 	assert_int_equal(pkt->ts_sec, 1700000000);
 	assert_int_equal(pkt->ts_nsec, 123456789);
 	assert_int_equal(pkt->caplen, caplen);
-	if (rc == 0) {
+	if (rc == 0 || rc == 2) {
 		assert_int_equal(pkt->skip, TV_SKIP_NONE);
 		assert_true(pkt->proto == 6 || pkt->proto == 17);
+		/* 2 and only 2 is an ICMP error */
+		assert_int_equal(pkt->icmp.kind != TV_ICMP_NONE, rc == 2);
+		assert_true(pkt->icmp.kind < TV_ICMP_COUNT);
 	} else {
 		assert_int_not_equal(pkt->skip, TV_SKIP_NONE);
 		assert_true(pkt->skip < TV_SKIP_COUNT);
@@ -1193,6 +1196,423 @@ test_icmp_icmp6_other(void **state)
 	assert_int_equal(p.skip, TV_SKIP_OTHER_PROTO);
 }
 
+/* ---- ICMP and ICMPv6 errors: the flow they quote ---- */
+
+static uint16_t ref_sum(const uint8_t *p, size_t n, uint32_t acc);
+
+static const uint8_t zero12[12];
+
+/* a UDP datagram 127.0.0.1:SPORT -> 127.0.0.2:53, 5 bytes of payload */
+static size_t
+udp4_quote(uint8_t *q)
+{
+	size_t n = pb_udp(q, SPORT, 53, 5);
+
+	return pb_ipv4(q, 17, pb_lo4_a, pb_lo4_b, q, n);
+}
+
+/* An ICMPv4 error from 127.0.0.2 to 127.0.0.1 quoting quotelen bytes of q. */
+static size_t
+icmp4_frame(uint8_t *b, uint8_t type, uint8_t code, uint32_t rest,
+    const uint8_t *q, size_t quotelen)
+{
+	size_t n = pb_icmp_err(b, type, code, rest, q, quotelen);
+
+	return pb_ipv4(b, 1, pb_lo4_b, pb_lo4_a, b, n);
+}
+
+/* An ICMPv6 error from 2001:db8::2 to 2001:db8::1. */
+static size_t
+icmp6_frame(uint8_t *b, uint8_t type, uint8_t code, uint32_t rest,
+    const uint8_t *q, size_t quotelen)
+{
+	size_t n = pb_icmp_err(b, type, code, rest, q, quotelen);
+
+	return pb_ipv6(b, 58, pb_doc6_b, pb_doc6_a, b, n);
+}
+
+static void
+test_icmp_port_unreachable_udp(void **state)
+{
+	uint8_t q[PB_MAX], b[PB_MAX];
+	struct tv_pkt p;
+	size_t qn, n;
+
+	(void)state;
+	qn = udp4_quote(q);
+	n = icmp4_frame(b, 3, 3, 0, q, qn);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 2);
+	assert_int_equal(p.icmp.kind, TV_ICMP_PORT_UNREACH);
+	assert_string_equal(tv_icmp_names[p.icmp.kind], "port unreachable");
+	assert_int_equal(p.icmp.type, 3);
+	assert_int_equal(p.icmp.code, 3);
+	assert_int_equal(p.icmp.v6, 0);
+	assert_int_equal(p.icmp.mtu, 0);
+	assert_int_equal(p.icmp.has_seq, 0);
+	/* the quote reversed: a packet from the server to the client */
+	assert_int_equal(p.proto, 17);
+	assert_int_equal(p.src.family, 4);
+	assert_memory_equal(p.src.a, pb_lo4_b, 4);
+	assert_memory_equal(p.dst.a, pb_lo4_a, 4);
+	assert_memory_equal(p.src.a + 4, zero12, 12);
+	assert_memory_equal(p.dst.a + 4, zero12, 12);
+	assert_int_equal(p.sport, 53);
+	assert_int_equal(p.dport, SPORT);
+	assert_int_equal(p.len, 0);
+	assert_null(p.payload);
+	/* the message's own addresses */
+	assert_memory_equal(p.icmp.from.a, pb_lo4_b, 4);
+	assert_memory_equal(p.icmp.to.a, pb_lo4_a, 4);
+	assert_false(p.truncated);
+	assert_null(p.malformed);
+
+	/* the same over IPv6: ICMPv6 1/4 quoting UDP */
+	n = pb_udp(q, SPORT, 53, 5);
+	qn = pb_ipv6(q, 17, pb_doc6_a, pb_doc6_b, q, n);
+	n = icmp6_frame(b, 1, 4, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 2);
+	assert_int_equal(p.icmp.kind, TV_ICMP_PORT_UNREACH);
+	assert_int_equal(p.icmp.v6, 1);
+	assert_memory_equal(p.src.a, pb_doc6_b, 16);
+	assert_memory_equal(p.dst.a, pb_doc6_a, 16);
+	assert_int_equal(p.sport, 53);
+	assert_int_equal(p.dport, SPORT);
+}
+
+/* Every type and code to its kind; informational messages are no error. */
+static void
+test_icmp_kinds(void **state)
+{
+	static const struct { uint8_t v6, type, code, kind; } t[] = {
+		{ 0, 3, 0, TV_ICMP_NET_UNREACH }, { 0, 3, 1, TV_ICMP_HOST_UNREACH },
+		{ 0, 3, 2, TV_ICMP_PROTO_UNREACH }, { 0, 3, 3, TV_ICMP_PORT_UNREACH },
+		{ 0, 3, 4, TV_ICMP_FRAG_NEEDED }, { 0, 3, 5, TV_ICMP_UNREACH },
+		{ 0, 3, 6, TV_ICMP_NET_UNREACH }, { 0, 3, 7, TV_ICMP_HOST_UNREACH },
+		{ 0, 3, 9, TV_ICMP_ADMIN }, { 0, 3, 10, TV_ICMP_ADMIN },
+		{ 0, 3, 13, TV_ICMP_ADMIN }, { 0, 3, 200, TV_ICMP_UNREACH },
+		{ 0, 11, 0, TV_ICMP_TIME_EXCEEDED }, { 0, 11, 1, TV_ICMP_TIME_EXCEEDED },
+		{ 0, 12, 0, TV_ICMP_PARAM_PROBLEM },
+		{ 0, 0, 0, 0 }, { 0, 4, 0, 0 }, { 0, 5, 1, 0 }, { 0, 8, 0, 0 },
+		{ 0, 255, 0, 0 },
+		{ 1, 1, 0, TV_ICMP_NET_UNREACH }, { 1, 1, 1, TV_ICMP_ADMIN },
+		{ 1, 1, 2, TV_ICMP_UNREACH }, { 1, 1, 3, TV_ICMP_HOST_UNREACH },
+		{ 1, 1, 4, TV_ICMP_PORT_UNREACH }, { 1, 1, 5, TV_ICMP_ADMIN },
+		{ 1, 1, 6, TV_ICMP_ADMIN }, { 1, 1, 7, TV_ICMP_UNREACH },
+		{ 1, 2, 0, TV_ICMP_TOO_BIG }, { 1, 3, 1, TV_ICMP_TIME_EXCEEDED },
+		{ 1, 4, 2, TV_ICMP_PARAM_PROBLEM },
+		{ 1, 128, 0, 0 }, { 1, 129, 0, 0 }, { 1, 135, 0, 0 }, { 1, 0, 0, 0 },
+	};
+	uint8_t q[PB_MAX], b[PB_MAX];
+	struct tv_pkt p;
+	size_t i, qn, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (t[i].v6) {
+			n = pb_udp(q, SPORT, 53, 5);
+			qn = pb_ipv6(q, 17, pb_doc6_a, pb_doc6_b, q, n);
+			n = icmp6_frame(b, t[i].type, t[i].code, 0, q, qn);
+		} else {
+			qn = udp4_quote(q);
+			n = icmp4_frame(b, t[i].type, t[i].code, 0, q, qn);
+		}
+		if (t[i].kind == 0) {
+			assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+			assert_int_equal(p.skip, t[i].v6 ? TV_SKIP_ICMP6 : TV_SKIP_ICMP);
+			assert_null(p.malformed);
+			continue;
+		}
+		assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 2);
+		assert_int_equal(p.icmp.kind, t[i].kind);
+		assert_int_equal(p.icmp.type, t[i].type);
+		assert_int_equal(p.icmp.code, t[i].code);
+	}
+}
+
+/*
+ * Fragmentation needed quoting a TCP SYN, the quote cut at every length
+ * by its sender (the message whole): before the ports it is malformed,
+ * with them it is used, the sequence number once its 4 bytes are there.
+ */
+static void
+test_icmp_frag_needed_quote_every_length(void **state)
+{
+	uint8_t q[PB_MAX], b[PB_MAX];
+	struct tv_pkt p;
+	size_t qn, n, len;
+
+	(void)state;
+	qn = syn_ip(q, 0);
+	for (len = 0; len <= qn; len++) {
+		/* RFC 1191 §4: the next-hop MTU in the low 16 bits */
+		n = icmp4_frame(b, 3, 4, 0xdead0000u | 1400, q, len);
+		if (len < 24) {
+			assert_int_equal(decode_copy(TV_LINK_RAW, b, (uint32_t)n,
+			    (uint32_t)n, &p), 1);
+			assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+			assert_string_equal(p.malformed, "icmp quote cut before the ports");
+			assert_false(p.truncated);
+			continue;
+		}
+		assert_int_equal(decode_copy(TV_LINK_RAW, b, (uint32_t)n,
+		    (uint32_t)n, &p), 2);
+		assert_int_equal(p.icmp.kind, TV_ICMP_FRAG_NEEDED);
+		assert_int_equal(p.icmp.mtu, 1400);
+		assert_int_equal(p.proto, 6);
+		assert_int_equal(p.sport, DPORT);
+		assert_int_equal(p.dport, SPORT);
+		assert_int_equal(p.icmp.has_seq, len >= 28);
+		assert_int_equal(p.icmp.seq, len >= 28 ? ISN : 0);
+		assert_int_equal(p.flags, 0);
+		assert_int_equal(p.opt_mask, 0);
+		assert_false(p.truncated);
+		assert_null(p.malformed);
+	}
+	/* RFC 792's 8 bytes, cut by the capture at every length */
+	n = icmp4_frame(b, 3, 4, 1400, q, 28);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 2);
+	assert_int_equal(p.icmp.seq, ISN);
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n - 1,
+	    (uint32_t)n, &p), 2);
+	assert_true(p.truncated);
+	assert_int_equal(p.icmp.has_seq, 0);
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n - 5,
+	    (uint32_t)n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_TRUNCATED);
+	assert_true(p.truncated);
+	assert_null(p.malformed);
+
+	/* a quote with IP options */
+	{
+		static const uint8_t nops[4] = { 1, 1, 1, 0 };
+		size_t tn = pb_tcp(q, SPORT, DPORT, ISN, 0, TV_TH_SYN, 1024,
+		    NULL, 0, 0);
+
+		qn = pb_ipv4_full(q, 6, pb_lo4_a, pb_lo4_b, nops, 4, 0x4000, 0,
+		    q, tn);
+		n = icmp4_frame(b, 11, 0, 0, q, qn);
+		assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 2);
+		assert_int_equal(p.icmp.kind, TV_ICMP_TIME_EXCEEDED);
+		assert_int_equal(p.sport, DPORT);
+		assert_int_equal(p.icmp.seq, ISN);
+	}
+}
+
+/* Packet too big quoting a TCP segment behind two extension headers,
+ * cut at every length: the headers are walked as far as the quote goes. */
+static void
+test_icmp6_too_big_ext_quote_every_length(void **state)
+{
+	uint8_t q[PB_MAX], b[PB_MAX];
+	struct tv_pkt p;
+	size_t qn, n, len;
+
+	(void)state;
+	n = pb_tcp(q, SPORT, DPORT, ISN, 0, TV_TH_ACK, 1024, NULL, 0, 100);
+	n = pb_ipv6_ext(q, 6, 1, q, n);		/* destination options, 16 bytes */
+	n = pb_ipv6_ext(q, 60, 0, q, n);	/* hop-by-hop, 8 bytes */
+	qn = pb_ipv6(q, 0, pb_doc6_a, pb_doc6_b, q, n);
+	for (len = 0; len <= qn; len++) {
+		n = icmp6_frame(b, 2, 0, 1280, q, len);
+		if (len < 40 + 24 + 4) {
+			assert_int_equal(decode_copy(TV_LINK_RAW, b, (uint32_t)n,
+			    (uint32_t)n, &p), 1);
+			assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+			assert_string_equal(p.malformed, "icmp quote cut before the ports");
+			continue;
+		}
+		assert_int_equal(decode_copy(TV_LINK_RAW, b, (uint32_t)n,
+		    (uint32_t)n, &p), 2);
+		assert_int_equal(p.icmp.kind, TV_ICMP_TOO_BIG);
+		assert_int_equal(p.icmp.v6, 1);
+		assert_int_equal(p.icmp.mtu, 1280);
+		assert_memory_equal(p.src.a, pb_doc6_b, 16);
+		assert_int_equal(p.sport, DPORT);
+		assert_int_equal(p.dport, SPORT);
+		assert_int_equal(p.icmp.has_seq, len >= 40 + 24 + 8);
+		assert_null(p.malformed);
+	}
+	n = icmp6_frame(b, 2, 0, 1280, q, qn);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 2);
+}
+
+/* Quotes that name no flow, or lie: skipped, never followed further. */
+static void
+test_icmp_hostile_quotes(void **state)
+{
+	uint8_t q[PB_MAX], b[PB_MAX], echo[16] = { 8, 0 };
+	struct tv_pkt p;
+	size_t qn, n, i;
+
+	(void)state;
+	/* a quote that is itself ICMP (an echo) */
+	memcpy(q, echo, sizeof(echo));
+	qn = pb_ipv4(q, 1, pb_lo4_a, pb_lo4_b, q, sizeof(echo));
+	n = icmp4_frame(b, 3, 1, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ICMP);
+	assert_null(p.malformed);
+
+	/* nested: an error quoting an error quoting UDP is not followed */
+	qn = udp4_quote(q);
+	qn = icmp4_frame(q, 3, 3, 0, q, qn);
+	n = icmp4_frame(b, 11, 0, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ICMP);
+	assert_int_equal(p.icmp.kind, TV_ICMP_NONE);
+
+	/* the same in ICMPv6 */
+	n = pb_udp(q, SPORT, 53, 5);
+	qn = pb_ipv6(q, 17, pb_doc6_a, pb_doc6_b, q, n);
+	qn = icmp6_frame(q, 1, 4, 0, q, qn);
+	n = icmp6_frame(b, 3, 0, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ICMP6);
+
+	/* another protocol quoted (GRE) */
+	memset(q, 0, 24);
+	qn = pb_ipv4(q, 47, pb_lo4_a, pb_lo4_b, q, 24);
+	n = icmp4_frame(b, 3, 2, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ICMP);
+
+	/* a later fragment: no ports in it */
+	n = pb_udp(q, SPORT, 53, 5);
+	qn = pb_ipv4_full(q, 17, pb_lo4_a, pb_lo4_b, NULL, 0, 0x0010, 0, q, n);
+	n = icmp4_frame(b, 3, 3, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ICMP);
+	/* an IPv6 one */
+	n = pb_udp(q, SPORT, 53, 5);
+	n = pb_ipv6_frag(q, 17, 3, 0, q, n);
+	qn = pb_ipv6(q, 44, pb_doc6_a, pb_doc6_b, q, n);
+	n = icmp6_frame(b, 1, 4, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ICMP6);
+	/* a first fragment has the ports */
+	n = pb_udp(q, SPORT, 53, 5);
+	n = pb_ipv6_frag(q, 17, 0, 1, q, n);
+	qn = pb_ipv6(q, 44, pb_doc6_a, pb_doc6_b, q, n);
+	n = icmp6_frame(b, 1, 4, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 2);
+	assert_int_equal(p.sport, 53);
+
+	/* the wrong IP version inside */
+	qn = udp4_quote(q);
+	n = icmp6_frame(b, 1, 4, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_string_equal(p.malformed, "icmp quote not IPv6");
+	n = pb_udp(q, SPORT, 53, 5);
+	qn = pb_ipv6(q, 17, pb_doc6_a, pb_doc6_b, q, n);
+	n = icmp4_frame(b, 3, 3, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_string_equal(p.malformed, "icmp quote not IPv4");
+	/* a quoted header length below 20 */
+	qn = udp4_quote(q);
+	q[0] = 0x44;
+	n = icmp4_frame(b, 3, 3, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_string_equal(p.malformed, "icmp quote ip header length < 20");
+	/* a quoted header length past the quote */
+	qn = udp4_quote(q);
+	q[0] = 0x4f;
+	n = icmp4_frame(b, 3, 3, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+
+	/* an extension header chain longer than any real one */
+	n = pb_udp(q, SPORT, 53, 5);
+	for (i = 0; i < 17; i++)
+		n = pb_ipv6_ext(q, i == 0 ? 17 : 60, 0, q, n);
+	qn = pb_ipv6(q, 60, pb_doc6_a, pb_doc6_b, q, n);
+	n = icmp6_frame(b, 1, 4, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_string_equal(p.malformed, "ipv6 extension header chain too long");
+	/* an extension header longer than the quoted packet says it is */
+	n = pb_udp(q, SPORT, 53, 5);
+	n = pb_ipv6_ext(q, 17, 0, q, n);
+	qn = pb_ipv6_len(q, 60, pb_doc6_a, pb_doc6_b, q, n, 4);
+	n = icmp6_frame(b, 1, 4, 0, q, qn);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+
+	/* an error message shorter than its own header */
+	b[0] = 3;
+	b[1] = 3;
+	memset(b + 2, 0, 4);
+	n = pb_ipv4(b, 1, pb_lo4_b, pb_lo4_a, b, 6);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_string_equal(p.malformed, "icmp message shorter than its header");
+	/* one byte of ICMP: nothing to tell */
+	b[0] = 3;
+	n = pb_ipv4(b, 1, pb_lo4_b, pb_lo4_a, b, 1);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ICMP);
+	/* ICMPv4 carried over IPv6 is no error of a flow */
+	qn = udp4_quote(q);
+	n = pb_icmp_err(b, 3, 3, 0, q, qn);
+	n = pb_ipv6(b, 1, pb_doc6_b, pb_doc6_a, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ICMP);
+	/* fragmented outer packet: not reassembled, as before */
+	qn = udp4_quote(q);
+	n = pb_icmp_err(b, 3, 3, 0, q, qn);
+	n = pb_ipv4_full(b, 1, pb_lo4_b, pb_lo4_a, NULL, 0, 0x2000, 0, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_FRAGMENT);
+}
+
+/* TV_DEC_CKSUM: ICMP's checksum (RFC 792), ICMPv6's with the IPv6
+ * pseudo-header (RFC 4443 §2.3); a wrong one is not used. */
+static void
+test_icmp_checksums(void **state)
+{
+	uint8_t q[PB_MAX], b[PB_MAX], ph[40];
+	struct tv_pkt p;
+	size_t qn, n, mlen;
+	uint16_t ck;
+
+	(void)state;
+	qn = udp4_quote(q);
+	n = icmp4_frame(b, 3, 3, 0, q, qn);
+	ck = (uint16_t)~ref_sum(b + 20, n - 20, 0);
+	pb_be16(b + 22, ck);
+	assert_int_equal(tv_decode_opts(TV_LINK_RAW, b, (uint32_t)n, (uint32_t)n,
+	    TV_DEC_CKSUM, &p), 2);
+	assert_int_equal(p.ck_l4, TV_CK_CORRECT);
+	pb_be16(b + 22, ck ^ 0x0100);
+	assert_int_equal(tv_decode_opts(TV_LINK_RAW, b, (uint32_t)n, (uint32_t)n,
+	    TV_DEC_CKSUM, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ICMP);
+	assert_int_equal(p.ck_l4, TV_CK_INCORRECT);
+	assert_string_equal(p.malformed, "icmp checksum incorrect: not used");
+	/* unverified when not all of it was captured */
+	assert_int_equal(tv_decode_opts(TV_LINK_RAW, b, (uint32_t)n - 1,
+	    (uint32_t)n, TV_DEC_CKSUM, &p), 2);
+	assert_int_equal(p.ck_l4, TV_CK_UNVERIFIED);
+
+	n = pb_udp(q, SPORT, 53, 5);
+	qn = pb_ipv6(q, 17, pb_doc6_a, pb_doc6_b, q, n);
+	n = icmp6_frame(b, 1, 4, 0, q, qn);
+	mlen = n - 40;
+	memcpy(ph, b + 8, 32);		/* source, destination */
+	pb_be32(ph + 32, (uint32_t)mlen);
+	memset(ph + 36, 0, 3);
+	ph[39] = 58;
+	ck = (uint16_t)~ref_sum(b + 40, mlen, ref_sum(ph, 40, 0));
+	pb_be16(b + 42, ck);
+	assert_int_equal(tv_decode_opts(TV_LINK_RAW, b, (uint32_t)n, (uint32_t)n,
+	    TV_DEC_CKSUM, &p), 2);
+	assert_int_equal(p.ck_l4, TV_CK_CORRECT);
+	pb_be16(b + 42, ck ^ 1);
+	assert_int_equal(tv_decode_opts(TV_LINK_RAW, b, (uint32_t)n, (uint32_t)n,
+	    TV_DEC_CKSUM, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ICMP6);
+}
+
 /* ---- flag text ---- */
 
 static void
@@ -1635,6 +2055,12 @@ main(void)
 		cmocka_unit_test(test_truncated_udp),
 		cmocka_unit_test(test_wirelen_below_caplen),
 		cmocka_unit_test(test_icmp_icmp6_other),
+		cmocka_unit_test(test_icmp_port_unreachable_udp),
+		cmocka_unit_test(test_icmp_kinds),
+		cmocka_unit_test(test_icmp_frag_needed_quote_every_length),
+		cmocka_unit_test(test_icmp6_too_big_ext_quote_every_length),
+		cmocka_unit_test(test_icmp_hostile_quotes),
+		cmocka_unit_test(test_icmp_checksums),
 		cmocka_unit_test(test_flags_letters),
 		cmocka_unit_test(test_flags_words),
 		cmocka_unit_test(test_u64_dec),

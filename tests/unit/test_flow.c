@@ -1365,6 +1365,132 @@ test_index_churn(void **state)
 	tv_flow_free(f);
 }
 
+/* ---- ICMP errors joined to the flow they quote ---- */
+
+/* An ICMP error as tv_decode() gives it: the quote of a packet a sent to
+ * b, reversed (from b to a), sent by `by`. */
+static struct tv_pkt
+mkicmp(uint8_t proto, const struct ep *a, const struct ep *b,
+    const struct tv_addr *by, uint8_t kind, uint32_t mtu, int64_t ms)
+{
+	struct tv_pkt p = mkpkt(proto, b, a, 0, 0, 0, 0, ms);
+
+	p.icmp.kind = kind;
+	p.icmp.type = 3;
+	p.icmp.code = 3;
+	p.icmp.mtu = mtu;
+	p.icmp.from = *by;
+	p.icmp.to = a->addr;
+	return p;
+}
+
+static void
+test_icmp_joins_udp_flow(void **state)
+{
+	static const struct ep other = { { 4, { 127, 0, 0, 2 } }, 54 };
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 1, 0, 0);
+	struct tv_flow_stats st;
+	struct tv_pkt p = mkpkt(17, &cli, &srv, 0, 0, 0, 5, 0);
+	struct tv_conn *c, *ci;
+	enum tv_side from;
+	char hist[TV_HISTORY_MAX];
+
+	(void)state;
+	c = tv_flow_add(f, &p, &from);
+	assert_non_null(c);
+	memcpy(hist, c->tcp.history, sizeof(hist));
+	p = mkicmp(17, &cli, &srv, &srv.addr, TV_ICMP_PORT_UNREACH, 0, 1);
+	ci = tv_flow_icmp(f, &p, &from);
+	assert_ptr_equal(ci, c);
+	assert_int_equal(from, TV_SERVER);
+	assert_int_equal(c->icmp.n, 1);
+	assert_int_equal(c->icmp.refused, 1);
+	assert_int_equal(c->icmp.kind, TV_ICMP_PORT_UNREACH);
+	assert_int_equal(c->icmp.side, TV_SERVER);
+	/* not a packet of the flow: no count, no history, no time */
+	assert_int_equal(c->pkts[TV_CLIENT], 1);
+	assert_int_equal(c->pkts[TV_SERVER], 0);
+	assert_int_equal(c->bytes[TV_SERVER], 0);
+	assert_string_equal(c->tcp.history, hist);
+	assert_int_equal(c->last_sec, 0);
+	assert_int_equal(c->last_nsec, 0);
+	/* a row from the server, marked */
+	assert_int_equal(c->nrows, 2);
+	assert_int_equal(c->rows->r[1].icmp, TV_ICMP_PORT_UNREACH);
+	assert_int_equal(c->rows->r[1].from, TV_SERVER);
+	assert_int_equal(c->rows->r[1].icmp_relay, 0);
+	assert_int_equal(c->rows->r[0].icmp, 0);
+
+	/* no flow matches: nothing is created */
+	p = mkicmp(17, &cli, &other, &other.addr, TV_ICMP_PORT_UNREACH, 0, 2);
+	assert_null(tv_flow_icmp(f, &p, &from));
+	p = mkicmp(6, &cli, &srv, &srv.addr, TV_ICMP_PORT_UNREACH, 0, 2);
+	assert_null(tv_flow_icmp(f, &p, &from));	/* TCP: another flow */
+	/* a packet that is no ICMP error is not taken */
+	p = mkpkt(17, &srv, &cli, 0, 0, 0, 5, 3);
+	assert_null(tv_flow_icmp(f, &p, &from));
+	tv_flow_get_stats(f, &st);
+	assert_int_equal(st.conns, 1);
+	assert_int_equal(c->icmp.n, 1);
+	tv_flow_finish(f);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.ev[0].pkts, 1);
+	tv_flow_free(f);
+}
+
+/* RFC 5927, RFC 1122 §4.2.3.9: a soft error changes no TCP state. */
+static void
+test_icmp_tcp_soft_error(void **state)
+{
+	static const struct tv_addr router = { 4, { 127, 0, 0, 9 } };
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 1, 0, 5);
+	struct tv_tcp before;
+	struct tv_tcp_pkt last;
+	struct tv_conn *c;
+	struct tv_pkt p;
+	enum tv_side from;
+
+	(void)state;
+	handshake(f, &cli, &srv, 100, 500, 0);
+	c = tcp(f, &cli, &srv, ACK | PSH, 101, 501, 10, 3, NULL);
+	before = c->tcp;
+	last = c->last;
+	p = mkicmp(6, &cli, &srv, &router, TV_ICMP_FRAG_NEEDED, 1400, 4);
+	p.icmp.has_seq = 1;
+	p.icmp.seq = 101;
+	assert_ptr_equal(tv_flow_icmp(f, &p, &from), c);
+	assert_int_equal(from, TV_SERVER);
+	assert_memory_equal(&c->tcp, &before, sizeof(before));
+	assert_memory_equal(&c->last, &last, sizeof(last));
+	assert_int_equal(c->icmp.mtu, 1400);
+	assert_int_equal(c->icmp.refused, 0);
+	assert_int_equal(c->nrows, 5);
+	assert_int_equal(c->rows->r[4].icmp, TV_ICMP_FRAG_NEEDED);
+	assert_int_equal(c->rows->r[4].icmp_relay, 1);
+	assert_int_equal(c->rows->r[4].has_qseq, 1);
+	assert_int_equal(c->rows->r[4].seq, 101);
+	assert_int_equal(c->rows->r[4].an.changed, 0);
+	assert_int_equal(c->rows->r[4].an.state[0], TV_ST_ESTABLISHED);
+	assert_int_equal(c->rows->r[4].an.state[1], TV_ST_ESTABLISHED);
+	assert_int_equal(c->rows->r[4].flags, 0);
+	/* the row limit reached: counted, not stored, no part handed out */
+	p = mkicmp(6, &cli, &srv, &router, TV_ICMP_FRAG_NEEDED, 1280, 5);
+	assert_ptr_equal(tv_flow_icmp(f, &p, &from), c);
+	assert_int_equal(c->nrows, 5);
+	assert_int_equal(c->icmp.n, 2);
+	assert_int_equal(c->icmp.mtu, 1280);	/* the smallest */
+	assert_int_equal(c->icmp.kind, TV_ICMP_FRAG_NEEDED);
+	assert_int_equal(r.n, 0);
+	/* a port unreachable for TCP refuses nothing of TCP's, but is said */
+	p = mkicmp(6, &cli, &srv, &srv.addr, TV_ICMP_PORT_UNREACH, 0, 6);
+	assert_ptr_equal(tv_flow_icmp(f, &p, &from), c);
+	assert_memory_equal(&c->tcp, &before, sizeof(before));
+	assert_int_equal(c->pkts[0] + c->pkts[1], 4);
+	tv_flow_free(f);
+}
+
 int
 main(void)
 {
@@ -1399,6 +1525,8 @@ main(void)
 		cmocka_unit_test(test_rows_span_blocks),
 		cmocka_unit_test(test_conn_rel),
 		cmocka_unit_test(test_udp_conn),
+		cmocka_unit_test(test_icmp_joins_udp_flow),
+		cmocka_unit_test(test_icmp_tcp_soft_error),
 		cmocka_unit_test(test_many_conns_grow_table),
 	};
 
