@@ -132,6 +132,10 @@ pid_t tv_lab_spawn(struct tv_lab *lab, enum tv_lab_host host,
     char *const argv[], char *const env[], uid_t uid, gid_t gid,
     char *errbuf);
 
+/* Has pid, one of tv_lab_spawn()'s, ended?  1 (its exit status in
+ * *status, -1 when a signal ended it; the lab forgets it) or 0. */
+int tv_lab_reap(struct tv_lab *lab, pid_t pid, int *status);
+
 /* End every program tv_lab_spawn() started (SIGTERM, then SIGKILL after
  * 500 ms), close the namespaces: nothing of the lab is left.  Safe to
  * call twice, and on a lab that never came up. */

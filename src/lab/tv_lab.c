@@ -725,6 +725,20 @@ tv_lab_spawn(struct tv_lab *lab, enum tv_lab_host host,
 	return pid;
 }
 
+int
+tv_lab_reap(struct tv_lab *lab, pid_t pid, int *status)
+{
+	int i, st;
+
+	for (i = 0; i < lab->nkids && lab->kids[i] != pid; i++)
+		;
+	if (i == lab->nkids || waitpid(pid, &st, WNOHANG) != pid)
+		return 0;
+	lab->kids[i] = lab->kids[--lab->nkids];	/* never signalled again */
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return 1;
+}
+
 /* ---- taking it down ---- */
 
 static int

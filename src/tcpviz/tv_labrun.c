@@ -135,16 +135,13 @@ lab_fail(struct labrun *lr, const char *fmt, const char *what, int v)
 	lr->run->stop = 1;
 }
 
-/* "exited 0", for the messages */
+/* Has *pid ended?  1 (its status in *status; *pid -1 from then on) or 0. */
 static int
-reap(pid_t *pid, int *status)
+reap(struct labrun *lr, pid_t *pid, int *status)
 {
-	int st;
-
-	if (*pid <= 0 || waitpid(*pid, &st, WNOHANG) != *pid)
+	if (*pid <= 0 || !tv_lab_reap(&lr->lab, *pid, status))
 		return 0;
 	*pid = -1;
-	*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	return 1;
 }
 
@@ -176,12 +173,12 @@ lab_tick(void *ctx)
 
 	if (lr->run->stop || lr->phase == DONE)
 		return;
-	if (lr->phase == WAIT_SERVER && reap(&lr->server, &st)) {
+	if (lr->phase == WAIT_SERVER && reap(lr, &lr->server, &st)) {
 		lab_fail(lr, "the %s exited (status %d) before it listened",
 		    "server", st);
 		return;
 	}
-	if (lr->server > 0 && reap(&lr->server, &st) && lr->client <= 0 &&
+	if (lr->server > 0 && reap(lr, &lr->server, &st) && lr->client <= 0 &&
 	    lr->phase == CLIENT) {
 		/* no client: the run ends with the server */
 		lr->phase = LINGER;
@@ -200,7 +197,7 @@ lab_tick(void *ctx)
 		}
 		break;
 	case CLIENT:
-		if (lr->client > 0 && reap(&lr->client, &st)) {
+		if (lr->client > 0 && reap(lr, &lr->client, &st)) {
 			lr->lo->client_status = st;
 			lr->phase = LINGER;
 			lr->since_ns = now;
