@@ -52,6 +52,7 @@ struct tv_row {
 	uint8_t icmp, icmp6, has_qseq;
 	uint8_t icmp_relay;	/* sent by another host than that side (a router) */
 	uint32_t mtu;
+	uint16_t frags;		/* reassembled from this many IP fragments (0: none) */
 };
 
 /* Rows are stored in blocks: a small first one, since most connections
