@@ -785,10 +785,14 @@ tv_text_totals(const struct tv_out *o, const struct tv_render_opts *ro,
 		n[4] = f->evicted;
 		n[5] = f->incomplete;
 		sb.k = 0;
-		tvr_sb_printf(&sb, "%" PRIu64 " fragment%s reassembled into %" PRIu64
-		    " packet%s (counted among those above)", f->fragments,
-		    f->fragments == 1 ? "" : "s",
-		    f->reassembled, f->reassembled == 1 ? "" : "s");
+		if (f->reassembled)
+			tvr_sb_printf(&sb, "%" PRIu64 " fragment%s reassembled into %"
+			    PRIu64 " packet%s (counted among those above)",
+			    f->fragments, f->fragments == 1 ? "" : "s",
+			    f->reassembled, f->reassembled == 1 ? "" : "s");
+		else
+			tvr_sb_printf(&sb, "%" PRIu64 " fragment%s, no datagram reassembled",
+			    f->fragments, f->fragments == 1 ? "" : "s");
 		if (dropped) {
 			tvr_sb_printf(&sb, "; %" PRIu64 " datagram%s dropped (",
 			    dropped, dropped == 1 ? "" : "s");
