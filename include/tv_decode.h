@@ -29,7 +29,7 @@ enum tv_skip {
 	TV_SKIP_ICMP,
 	TV_SKIP_ICMP6,
 	TV_SKIP_OTHER_PROTO,	/* IP payload neither TCP nor UDP */
-	TV_SKIP_FRAGMENT,	/* IP fragment (not reassembled) */
+	TV_SKIP_FRAGMENT,	/* IP fragment (pkt->frag; reassembled by tv_frag.h) */
 	TV_SKIP_TRUNCATED,	/* captured bytes end before the TCP/UDP ports */
 	TV_SKIP_MALFORMED,	/* headers too broken to draw */
 	TV_SKIP_BAD_IP_CKSUM,	/* IPv4 header checksum wrong (Zeek drops these too) */
@@ -178,6 +178,23 @@ struct tv_pkt {
 	uint8_t seen;
 	uint8_t lost;
 	uint32_t owd_ns;
+
+	/* an IP fragment (skip TV_SKIP_FRAGMENT): what reassembly
+	 * (tv_frag.h) needs; payload, paycap and len are then the fragment's
+	 * data, frag.hlen bytes after the IP header's start */
+	struct tv_ipfrag {
+		uint8_t v6;
+		uint8_t more;		/* IPv4 MF, IPv6 M */
+		uint8_t nh;		/* IPv4 protocol; IPv6 the fragment header's next header */
+		uint16_t hlen;		/* IP header to data (IPv6: the fragment header's 8 in it) */
+		uint16_t nhoff;		/* IPv6: from the IP header, the next-header byte that
+					   names the fragment header (6: the fixed header's) */
+		uint32_t off;		/* the fragment's offset in bytes */
+		uint32_t id;		/* identification (IPv4: 16 bits) */
+	} frag;
+	/* set by the caller (tv_frag_add()): reassembled from this many
+	 * fragments, 0 when it was not a fragmented datagram */
+	uint16_t frags;
 };
 
 /*

@@ -39,6 +39,8 @@ struct tv_row {
 	struct tv_tcp_pkt an;	/* TCP: states after it, notes */
 	uint32_t fold_bytes[2];
 	uint16_t ipid;		/* -v */
+	uint16_t frags;		/* reassembled from this many IP fragments (0: none);
+				   here, in a hole, so a row stays 168 bytes */
 	uint32_t owd_ns;	/* the lab: one-way time (seen at both ends) */
 	/* -A, -X: up to paylen bytes of payload, kept by the renderer that
 	 * stores rows (tv_flow leaves them NULL and 0) */

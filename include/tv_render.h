@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "tv_decode.h"
 #include "tv_flow.h"
+#include "tv_frag.h"
 
 /*
  * The core does no I/O: renderers hand text to a sink that the program
@@ -147,6 +148,10 @@ struct tv_totals {
 	uint64_t connections;
 	uint64_t evicted;
 	uint64_t skip_why[TV_SKIP_COUNT];
+	/* IP fragments: frames taken in as fragments (counted in packets,
+	 * not in skipped), datagrams reassembled (each then counted once
+	 * in tcp, udp, icmp or skipped) and dropped (tv_frag.h) */
+	struct tv_frag_stats frag;
 };
 
 /* Count one decoded frame into the totals. */

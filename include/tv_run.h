@@ -106,6 +106,7 @@ struct tv_run {
 	struct tv_obuf ob;	/* out's buffer: text goes on in large pieces */
 	struct tv_rctx x;
 	struct tv_flow *flow;
+	struct tv_frag *frag;	/* IP fragments being reassembled */
 	struct tv_totals tot;
 	uint64_t frames;	/* records read */
 	uint64_t matched;

@@ -15,7 +15,8 @@ TCP_KEYS = {"flags", "seq", "win", "opts", "state"}
 CKSUM_KEYS = {"cksum", "cksum_value", "cksum_want", "offloaded"}
 CKSUMS = {"correct", "incorrect", "partial", "none"}
 TCP_OPTIONAL = {"ack", "rseq", "rack", "truncated", "malformed", "notes", "dup_ack",
-                "syn_retry"} | CKSUM_KEYS
+                "syn_retry", "fragments"} | CKSUM_KEYS
+FRAG_DROPPED = {"overlapping", "too_long", "malformed", "timed_out", "evicted", "incomplete"}
 STATES = {"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1",
           "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"}
 NOTES = {"retransmission", "out-of-order", "dup-ack", "zero-window", "window-update",
@@ -110,6 +111,7 @@ def check(path):
     first_seen = []
     conns = {}
     nicmp = 0
+    nreas = 0
     for o in objs[:-1]:
         if o["type"] == "packet" and o.get("proto") in ("icmp", "icmp6"):
             assert o["n"] > last_n, "frame numbers must increase"
@@ -135,6 +137,8 @@ def check(path):
             if o.get("cksum") != "incorrect":       # a bad datagram's bytes do not count
                 per_conn[o["conn"]][o["from"]][1] += o["len"]
             assert o.get("offloaded", True) is True
+            assert o.get("fragments", 2) >= 1, "reassembled from fragments"
+            nreas += "fragments" in o
             per_conn[o["conn"]].setdefault(o["from"] + "_pkts", []).append(o)
             if o["proto"] == "tcp":
                 assert TCP_KEYS <= o.keys() and o.keys() <= PACKET_KEYS | TCP_KEYS | TCP_OPTIONAL, o
@@ -153,7 +157,8 @@ def check(path):
                     per_conn[o["conn"]].setdefault("notes", []).extend(o["notes"])
             else:
                 assert "flags" not in o and "seq" not in o
-                assert o.keys() <= PACKET_KEYS | CKSUM_KEYS | {"truncated", "malformed"}, o
+                assert o.keys() <= PACKET_KEYS | CKSUM_KEYS | {"truncated", "malformed",
+                                                                "fragments"}, o
         elif o["type"] == "conn":
             assert CONN_KEYS <= o.keys(), o
             check_endpoint(o["client"]); check_endpoint(o["server"])
@@ -197,7 +202,13 @@ def check(path):
     assert SUMMARY_KEYS <= s.keys()
     icmp = s.get("icmp_errors", 0)
     assert ("icmp_errors" in s) == ("icmp_no_conn" in s) == (icmp > 0)
-    assert s["tcp"] + s["udp"] + icmp + s["skipped"] == s["packets"]
+    # IP fragments (docs/json.md): the frames are counted as fragments, each
+    # reassembled datagram once more where it decodes
+    frags, reas = s.get("fragments", 0), s.get("reassembled", 0)
+    assert ("fragments" in s) == ("reassembled" in s) == ("fragments_dropped" in s) == (frags > 0)
+    assert set(s.get("fragments_dropped", {})) <= FRAG_DROPPED
+    assert reas <= frags and nreas <= reas
+    assert s["tcp"] + s["udp"] + icmp + s["skipped"] + frags - reas == s["packets"]
     assert s["connections"] == len(conns) == len(per_conn)
     assert nicmp == icmp - s.get("icmp_no_conn", 0), "ICMP errors drawn"
     npk = sum(1 for o in objs if o["type"] == "packet")

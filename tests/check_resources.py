@@ -122,6 +122,22 @@ def test_memory_flat_with_file_size(tmp):
     return "+%d KiB for 160k packets, +%d KiB for 800k" % (rss_s, rss_b)
 
 
+def test_fragment_flood_bounded(tmp):
+    """IP fragments of datagrams that never complete (1480 bytes each): the
+    reassembly table's memory is fixed (tv_frag.h: 64 datagrams, 256 KiB),
+    the others evicted and counted; 5x the fragments, same memory."""
+    got = []
+    for n in (20000, 100000):
+        out, rss = run(["-r", make(tmp, "frags", n), "--format=json"])
+        s = summary(out)
+        d = s["fragments_dropped"]
+        assert s["fragments"] == n and s["reassembled"] == 0, s
+        assert d["evicted"] + d["incomplete"] == n and d["incomplete"] == 64, s
+        got.append(max(rss - baseline(), 0))
+    assert got[1] < got[0] * 1.5 + 2048, "+%d KiB, +%d KiB" % tuple(got)
+    return "+%d KiB for 20000 fragments, +%d KiB for 100000" % tuple(got)
+
+
 def main():
     passed = failed = 0
     if TCPVIZ.endswith("-asan") or os.environ.get("ASAN_OPTIONS"):
@@ -131,7 +147,8 @@ def main():
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         for t in (test_cap_bounds_memory, test_long_connection_in_parts,
-                  test_open_connections_bound_memory, test_memory_flat_with_file_size):
+                  test_open_connections_bound_memory, test_memory_flat_with_file_size,
+                  test_fragment_flood_bounded):
             try:
                 what = t(tmp)
                 passed += 1

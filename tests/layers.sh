@@ -17,10 +17,10 @@ cd "$(dirname "$0")/.." || exit 1
 passed=0
 failed=0
 
-core_h="tv_decode.h tv_cursor.h tv_flow.h tv_tcp.h tv_pair.h tv_render.h tv_ksock.h tv_call.h"
+core_h="tv_decode.h tv_frag.h tv_cursor.h tv_flow.h tv_tcp.h tv_pair.h tv_render.h tv_ksock.h tv_call.h"
 allowed() {
 	case $1 in
-	decode) echo "tv_decode.h tv_cursor.h" ;;
+	decode) echo "tv_decode.h tv_frag.h tv_cursor.h" ;;
 	track) echo "tv_decode.h tv_flow.h tv_tcp.h tv_pair.h" ;;
 	render) echo "$core_h" ;;
 	capture) echo "tv_cap.h tv_cursor.h tv_decode.h tv_errbuf.h" ;;

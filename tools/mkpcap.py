@@ -116,9 +116,21 @@ def many_full(w, n):
             live = []
 
 
+def frags(w, n):
+    """n UDP datagrams of which only the first fragment (1480 bytes, more
+    to come) is sent, all distinct IP identifications and sources."""
+    for i in range(n):
+        src = addr(i // 65536)
+        udp = struct.pack("!HHHH", 1024 + i % 60000, 53, 4000, 0) + bytes(1472)
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i & 0xFFFF, 0x2000, 64,
+                         17, 0, src, SERVER)
+        ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+        w.put(b"\0" * 12 + b"\x08\x00" + ip + udp)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("kind", choices=["syns", "long", "full", "longs"])
+    ap.add_argument("kind", choices=["syns", "long", "full", "longs", "frags"])
     ap.add_argument("n", type=int)
     ap.add_argument("out")
     a = ap.parse_args()
@@ -127,7 +139,7 @@ def main():
         # of capture time, so about 250 are in the table at any moment
         w = Writer(f, 1000 if a.kind == "full" else 10)
         {"syns": syns, "long": long_conn, "full": many_full,
-         "longs": many_long}[a.kind](w, a.n)
+         "longs": many_long, "frags": frags}[a.kind](w, a.n)
     return 0
 
 

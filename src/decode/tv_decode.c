@@ -772,9 +772,19 @@ decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 			return skip(pkt, TV_SKIP_BAD_IP_CKSUM);
 		}
 	}
-	if ((frag & 0x1fff) != 0 || (frag & 0x2000) != 0)
-		return skip(pkt, TV_SKIP_FRAGMENT);
 	seglen = totlen - hlen;
+	if ((frag & 0x1fff) != 0 || (frag & 0x2000) != 0) {
+		/* a fragment: its data for reassembly (tv_frag.h) */
+		pkt->frag.more = (frag & 0x2000) != 0;
+		pkt->frag.off = (frag & 0x1fffu) * 8;
+		pkt->frag.nh = proto;
+		pkt->frag.hlen = (uint16_t)hlen;
+		pkt->frag.id = pkt->ipid;
+		pkt->len = seglen;
+		pkt->paycap = tv_cur_left(c) < seglen ? (uint32_t)tv_cur_left(c) : seglen;
+		pkt->payload = c->p;
+		return skip(pkt, TV_SKIP_FRAGMENT);
+	}
 	l4 = tv_cur_sub(c, seglen);
 	return decode_l4(&l4, proto, seglen, pkt);
 }
@@ -802,9 +812,19 @@ ipv6_ext(struct tv_cur *c, uint8_t *nh, uint32_t *plen, struct tv_pkt *pkt)
 
 		tv_cur_skip(c, 1);
 		off = tv_cur_be16(c);
-		tv_cur_skip(c, 4);
-		if ((off & 0xfff9) != 0)	/* offset or M flag */
+		pkt->frag.id = tv_cur_be32(c);
+		if (*plen < 8)
+			goto bad;
+		/* offset or M flag: a fragment; offset 0 and M 0 is an atomic
+		 * fragment (RFC 6946), whole: decoded on */
+		if ((off & 0xfff9) != 0) {
+			pkt->frag.v6 = 1;
+			pkt->frag.more = off & 1;
+			pkt->frag.off = off & 0xfff8u;
+			pkt->frag.nh = next;
+			pkt->len = *plen - 8;
 			return skip(pkt, TV_SKIP_FRAGMENT);
+		}
 		elen = 8;
 	} else {
 		/* AH counts 4-byte units less 2, the others 8-byte units less 1 */
@@ -834,8 +854,10 @@ bad:
 static int
 decode_ipv6(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 {
+	const uint8_t *ip = c->p, *ext;
 	uint8_t ver, nh;
 	uint32_t plen;
+	unsigned nhoff = 6;	/* the byte naming the header at c->p */
 	int i, r;
 	struct tv_cur l4;
 
@@ -884,8 +906,18 @@ decode_ipv6(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 			set_malformed(pkt, "ipv6 extension header chain too long");
 			return skip(pkt, TV_SKIP_MALFORMED);
 		}
-		if ((r = ipv6_ext(c, &nh, &plen, pkt)) != 0)
+		ext = c->p;
+		if ((r = ipv6_ext(c, &nh, &plen, pkt)) != 0) {
+			if (pkt->skip == TV_SKIP_FRAGMENT) {
+				pkt->frag.hlen = (uint16_t)(c->p - ip);
+				pkt->frag.nhoff = (uint16_t)nhoff;
+				pkt->paycap = tv_cur_left(c) < pkt->len ?
+				    (uint32_t)tv_cur_left(c) : pkt->len;
+				pkt->payload = c->p;
+			}
 			return r;
+		}
+		nhoff = (unsigned)(ext - ip);
 	}
 }
 

@@ -285,6 +285,8 @@ json_pkt_tail(const struct tv_out *o, const struct tv_pkt *pkt)
 		if ((pkt->seen & 3) == 3)
 			json_num(o, ",\"one_way_ns\":", pkt->owd_ns);
 	}
+	if (pkt->frags)
+		json_num(o, ",\"fragments\":", pkt->frags);
 	if (pkt->offloaded)
 		tvr_str(o, ",\"offloaded\":true");
 	if (pkt->truncated)
@@ -386,6 +388,19 @@ tv_json_summary(const struct tv_out *o, const struct tv_totals *t,
 		tv_out_printf(o, ":%" PRIu64, t->skip_why[i]);
 	}
 	tvr_str(o, "}");
+	if (t->frag.fragments) {	/* only when there were any */
+		const struct tv_frag_stats *f = &t->frag;
+
+		json_num(o, ",\"fragments\":", f->fragments);
+		json_num(o, ",\"reassembled\":", f->reassembled);
+		json_num(o, ",\"fragments_dropped\":{\"overlapping\":", f->overlap);
+		json_num(o, ",\"too_long\":", f->too_long);
+		json_num(o, ",\"malformed\":", f->bad);
+		json_num(o, ",\"timed_out\":", f->timed_out);
+		json_num(o, ",\"evicted\":", f->evicted);
+		json_num(o, ",\"incomplete\":", f->incomplete);
+		tvr_str(o, "}");
+	}
 	if (t->icmp) {		/* only when there were any */
 		json_num(o, ",\"icmp_errors\":", t->icmp);
 		json_num(o, ",\"icmp_no_conn\":", t->icmp_no_flow);

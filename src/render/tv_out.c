@@ -63,7 +63,8 @@ tv_out_printf(const struct tv_out *o, const char *fmt, ...)
 void
 tv_totals_add(struct tv_totals *t, const struct tv_pkt *pkt)
 {
-	t->packets++;
+	if (pkt->frags == 0)	/* a reassembled one's frames were counted as fragments */
+		t->packets++;
 	if (pkt->skip != TV_SKIP_NONE) {
 		t->skipped++;
 		t->skip_why[pkt->skip]++;
@@ -517,6 +518,11 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 		CAT(icmp_hard(r->icmp) ? "hard error: TCP state unchanged" :
 		    "soft error: TCP state unchanged");
 	}
+	if (r->frags) {		/* IP fragments (tv_frag.h) */
+		CAT(k ? SEP "reassembled from " : "reassembled from ");
+		NUM(r->frags);
+		CAT(" fragments");
+	}
 	for (i = 0; i < TV_NOTE_COUNT; i++) {
 		if (!(r->an.notes & (1u << i)))
 			continue;
@@ -763,6 +769,41 @@ tv_text_totals(const struct tv_out *o, const struct tv_render_opts *ro,
 	if (t->malformed)
 		tvr_sb_printf(&sb, "; %" PRIu64 " malformed", t->malformed);
 	tv_out_para(o, ro->width, 2, sb.b);
+	if (t->frag.fragments) {
+		const struct tv_frag_stats *f = &t->frag;
+		uint64_t dropped = tv_frag_dropped(f);
+		static const char *const why[] = { "overlapping", "beyond 65535 bytes",
+		    "malformed", "timed out", "evicted (table full)",
+		    "incomplete at the end" };
+		uint64_t n[6];
+		int i, any = 0;
+
+		n[0] = f->overlap;
+		n[1] = f->too_long;
+		n[2] = f->bad;
+		n[3] = f->timed_out;
+		n[4] = f->evicted;
+		n[5] = f->incomplete;
+		sb.k = 0;
+		if (f->reassembled)
+			tvr_sb_printf(&sb, "%" PRIu64 " fragment%s reassembled into %"
+			    PRIu64 " packet%s (counted among those above)",
+			    f->fragments, f->fragments == 1 ? "" : "s",
+			    f->reassembled, f->reassembled == 1 ? "" : "s");
+		else
+			tvr_sb_printf(&sb, "%" PRIu64 " fragment%s, no datagram reassembled",
+			    f->fragments, f->fragments == 1 ? "" : "s");
+		if (dropped) {
+			tvr_sb_printf(&sb, "; %" PRIu64 " datagram%s dropped (",
+			    dropped, dropped == 1 ? "" : "s");
+			for (i = 0; i < 6; i++)
+				if (n[i])
+					tvr_sb_printf(&sb, "%s%" PRIu64 " %s",
+					    any++ ? ", " : "", n[i], why[i]);
+			tvr_sb_printf(&sb, ")");
+		}
+		tv_out_para(o, ro->width, 2, sb.b);
+	}
 	sb.k = 0;
 	if (tvr_sb_counts(&sb, "skipped: ", t->skip_why + 1, tv_skip_names + 1,
 	    TV_SKIP_COUNT - 1))

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "tv_decode.h"
+#include "tv_frag.h"
 #include "tv_run.h"
 #include "tv_util.h"
 
@@ -246,6 +247,8 @@ tv_run_init(struct tv_run *run, const struct tv_run_opts *o)
 		cfg.key[0] = (uint64_t)tv_wall_ns() ^ (uint64_t)getpid() << 40;
 		cfg.key[1] = (uint64_t)(uintptr_t)run ^ (uint64_t)clock();
 	}
+	if ((run->frag = tv_frag_new()) == NULL)
+		return -1;
 	run->flow = tv_flow_new(&cfg);
 	return run->flow ? 0 : -1;
 }
@@ -360,8 +363,31 @@ take(struct tv_run *run, const struct tv_rec *rec,
 	pkt.n = run->frames;
 	pkt.ts_sec = rec->ts_sec;
 	pkt.ts_nsec = rec->ts_nsec;
-	if ((d = tv_decode_opts(rec->link, rec->data, rec->caplen, rec->wirelen,
-	    run->o.no_cksum ? 0 : TV_DEC_CKSUM, &pkt)) == 2) {
+	d = tv_decode_opts(rec->link, rec->data, rec->caplen, rec->wirelen,
+	    run->o.no_cksum ? 0 : TV_DEC_CKSUM, &pkt);
+	if (d == 1 && pkt.skip == TV_SKIP_FRAGMENT) {
+		/* an IP fragment: held until its datagram is whole, which is
+		 * then decoded as one packet numbered as its last fragment
+		 * (Wireshark's way).  The frames count as fragments, each by
+		 * share 1 only, as frames neither TCP nor UDP are; every share
+		 * reassembles, the whole goes to its own */
+		struct tv_frag_out fo;
+		int fr = tv_frag_add(run->frag, rec->link, rec->data, &pkt, &fo);
+		int mine = !run->o.shards || run->o.shard == 1;
+
+		if (fr != TV_FRAG_REFUSED) {
+			if (mine)
+				run->tot.packets++;
+			if (fr != TV_FRAG_DONE) {
+				flush_live(run);
+				return mine;
+			}
+			d = tv_decode_opts(fo.link, fo.data, fo.len, fo.len,
+			    run->o.no_cksum ? 0 : TV_DEC_CKSUM, &pkt);
+			pkt.frags = fo.nfrags ? fo.nfrags : 1;
+		}
+	}
+	if (d == 2) {
 		/* an ICMP error: joined to the flow it quotes, if there is
 		 * one (then drawn with it), else only counted */
 		if (pp != NULL) {
@@ -526,6 +552,11 @@ tv_run_finish(struct tv_run *run)
 	struct tv_flow_stats st;
 
 	tv_flow_finish(run->flow);
+	tv_frag_finish(run->frag);
+	if (!run->o.shards || run->o.shard == 1)
+		tv_frag_get_stats(run->frag, &run->tot.frag);
+	tv_frag_free(run->frag);
+	run->frag = NULL;
 	tv_flow_get_stats(run->flow, &st);
 	run->tot.connections = st.conns;
 	run->tot.evicted = st.evicted;

@@ -538,6 +538,7 @@ tv_flow_row(const struct tv_conn *c, const struct tv_pkt *pkt,
 		.ts_val = pkt->ts_val, .ts_ecr = pkt->ts_ecr,
 		.ck_l4 = pkt->ck_l4, .ck_got = pkt->ck_got, .ck_want = pkt->ck_want,
 		.seen = pkt->seen, .lost = pkt->lost, .owd_ns = pkt->owd_ns,
+		.frags = pkt->frags,
 	};
 	memcpy(r->sack, pkt->sack, sizeof(r->sack));
 	if (pkt->icmp.kind != TV_ICMP_NONE) {
