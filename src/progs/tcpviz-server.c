@@ -72,6 +72,7 @@ static struct {
 	int quiet;
 	int close_delay_ms;	/* echo: wait this long after the peer's FIN */
 	int backlog;		/* listen()'s backlog (--backlog) */
+	int accept_delay_ms;	/* iterative: wait this long before each accept() */
 } cfg;
 
 /*
@@ -970,8 +971,15 @@ run_iterative(void)
 		/* one connection per listener and turn, each served to the
 		 * end before the next accept() (accept4 gives a blocking socket) */
 		for (i = 1; i < n && nlisten > 0; i++) {
-			if (!(pfd[i].revents & POLLIN) ||
-			    (fd = accept_one(pfd[i].fd, 0)) < 0)
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			if (cfg.accept_delay_ms > 0) {	/* the queue fills meanwhile */
+				struct timespec ts = { cfg.accept_delay_ms / 1000,
+				    (long)(cfg.accept_delay_ms % 1000) * 1000000L };
+
+				nanosleep(&ts, NULL);
+			}
+			if ((fd = accept_one(pfd[i].fd, 0)) < 0)
 				continue;
 			if (cfg.once)
 				close_listener();
@@ -1729,7 +1737,8 @@ usage(FILE *fp)
 "                     [--mode=echo|greet|store]\n"
 "                     [--model=fork|thread|epoll|iterative|poll|prefork]\n"
 "                     [--max-conns N] [--dir DIR] [--once]\n"
-"                     [--close-delay MS] [--backlog N] [-q] [--help]\n"
+"                     [--close-delay MS] [--backlog N] [--accept-delay MS]\n"
+"                     [-q] [--help]\n"
 "\n"
 "Serve TCP (or UDP) on loopback (127.0.0.1 and ::1) or a numeric address,\n"
 "for tcpviz's live demo or for watching handshakes and closes by hand.\n"
@@ -1772,6 +1781,8 @@ usage(FILE *fp)
 "  --backlog N        listen(fd, N): Linux lets N + 1 finished handshakes wait\n"
 "                     for accept(), and drops the SYN of one more (the client\n"
 "                     sends it again after 1 s); default %d\n"
+"  --accept-delay MS  iterative: wait MS before each accept(), so that the\n"
+"                     clients that come meanwhile wait in the accept queue\n"
 "  -q                 print errors only: no start line, no per-connection lines\n"
 "  -h, --help         show this help and exit\n"
 "\n"
@@ -1820,7 +1831,8 @@ static int
 parse_options(int argc, char **argv, struct given *gv)
 {
 	enum { OPT_TCP = 256, OPT_UDP, OPT_BIND, OPT_MODE, OPT_MODEL,
-	    OPT_MAXCONNS, OPT_DIR, OPT_ONCE, OPT_CLOSE_DELAY, OPT_BACKLOG };
+	    OPT_MAXCONNS, OPT_DIR, OPT_ONCE, OPT_CLOSE_DELAY, OPT_BACKLOG,
+	    OPT_ACCEPT_DELAY };
 	static const struct option longopts[] = {
 		{ "tcp", required_argument, NULL, OPT_TCP },
 		{ "udp", required_argument, NULL, OPT_UDP },
@@ -1832,6 +1844,7 @@ parse_options(int argc, char **argv, struct given *gv)
 		{ "once", no_argument, NULL, OPT_ONCE },
 		{ "close-delay", required_argument, NULL, OPT_CLOSE_DELAY },
 		{ "backlog", required_argument, NULL, OPT_BACKLOG },
+		{ "accept-delay", required_argument, NULL, OPT_ACCEPT_DELAY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1887,6 +1900,11 @@ parse_options(int argc, char **argv, struct given *gv)
 				return bad_usage("invalid --backlog '%s' (0 to 65535)",
 				    optarg);
 			break;
+		case OPT_ACCEPT_DELAY:
+			if (parse_int(optarg, 0, 5000, &cfg.accept_delay_ms) < 0)
+				return bad_usage("invalid --accept-delay '%s' (0 to 5000 ms)",
+				    optarg);
+			break;
 		case 'q':
 			cfg.quiet = 1;
 			break;
@@ -1926,6 +1944,9 @@ parse_args(int argc, char **argv, const char **dir)
 		    "at a time: --max-conns can only be 1");
 	if (cfg.model == MODEL_ITERATIVE)
 		cfg.max_conns = 1;
+	if (cfg.accept_delay_ms > 0 && cfg.model != MODEL_ITERATIVE)
+		return bad_usage("%s", "--accept-delay is for --model=iterative "
+		    "(the others accept at once, as they are made to)");
 	if ((cfg.model == MODEL_EPOLL || cfg.model == MODEL_POLL ||
 	    cfg.model == MODEL_PREFORK) && !gv.max_conns)
 		cfg.max_conns = MAX_CONNS_EPOLL;

@@ -107,8 +107,11 @@ const struct scenario tv_scenarios[] = {
 	    "queue fills (2 wait), a SYN finds it full and is dropped, sent again "
 	    "1 s later; the queue drains; each client's socket stays in TIME-WAIT, "
 	    "its timer running",
+	  /* the server waits 300 ms before each accept(): the queue is full
+	   * (2/1) for that long whatever the order of the clients' SYNs, so
+	   * the kernel's view, asked every 200 ms, sees it */
 	  .server = { "%server", "--tcp", "%port", "--model=iterative",
-	    "--backlog", "1", "--close-delay", "200" },
+	    "--backlog", "1", "--close-delay", "200", "--accept-delay", "300" },
 	  .client = ECHO_CLIENT, .clients = 4,
 	  .want = { .conns = 4, THREE_WAY, .closed_by = SCEN_ANY, .reset_by = SCEN_ANY,
 	    .bytes_max = { MANY, MANY }, .accept_min = 2, .syn_retries_min = 1 } },
