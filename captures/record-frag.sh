@@ -5,7 +5,7 @@
 #
 # The script re-executes itself under `unshare -n` (namespace A); a second
 # namespace B is a `unshare -n sleep` child.  A veth pair with MTU 1280
-# joins them (10.99.0.1/24 and fd99::1/64 in A, .2 and ::2 in B).  With
+# joins them (198.51.100.1/24 and fd99::1/64 in A, .2 and ::2 in B).  With
 # tcpdump on A's end it sends from A a 4000-byte UDP datagram to B's
 # echo server on port 9999, over IPv4 and IPv6 (B echoes it back, again
 # fragmented), then an ICMP echo request of 3000 data bytes each way (B's
@@ -42,11 +42,11 @@ inb() { nsenter -t "$B_PID" -n "$@"; }
 
 ip link add va mtu 1280 type veth peer name vb mtu 1280
 ip link set vb netns "$B_PID"
-ip addr add 10.99.0.1/24 dev va
+ip addr add 198.51.100.1/24 dev va
 ip -6 addr add fd99::1/64 dev va nodad
 ip link set va up
 inb ip link set lo up
-inb ip addr add 10.99.0.2/24 dev vb
+inb ip addr add 198.51.100.2/24 dev vb
 inb ip -6 addr add fd99::2/64 dev vb nodad
 inb ip link set vb up
 sleep 0.5
@@ -54,7 +54,7 @@ sleep 0.5
 # B: echo every UDP datagram back, IPv4 and IPv6, for at most 20 s
 inb python3 -c '
 import select, socket, sys, time
-s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s4.bind(("10.99.0.2", 9999))
+s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s4.bind(("198.51.100.2", 9999))
 s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s6.bind(("fd99::2", 9999))
 end = time.time() + 20
 while time.time() < end:
@@ -90,7 +90,7 @@ def ping4():
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP); s.settimeout(5)
     data = bytes(i % 256 for i in range(3000))
     h = struct.pack("!BBHHH", 8, 0, 0, 0x1234, 1)
-    s.sendto(struct.pack("!BBHHH", 8, 0, csum(h + data), 0x1234, 1) + data, ("10.99.0.2", 0))
+    s.sendto(struct.pack("!BBHHH", 8, 0, csum(h + data), 0x1234, 1) + data, ("198.51.100.2", 0))
     while True:
         d, _ = s.recvfrom(65535)
         if d[20] == 0: break
@@ -101,7 +101,7 @@ def ping6():
     while True:
         d, _ = s.recvfrom(65535)
         if d[0] == 129: break
-udp(socket.AF_INET, ("10.99.0.2", 9999))
+udp(socket.AF_INET, ("198.51.100.2", 9999))
 udp(socket.AF_INET6, ("fd99::2", 9999))
 ping4()
 ping6()

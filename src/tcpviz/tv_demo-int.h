@@ -10,13 +10,17 @@
 struct tv_demo_opts {
 	int enabled;
 	const char *list;	/* --demo=LIST, or NULL for every scenario */
-	int pace_ms;		/* -1: 60 on a terminal, else 0 */
+	int pace_ms;		/* -1: TV_DEMO_PACE_MS on a terminal, else 0 */
 	const char *user;	/* -Z */
 	const char *wfile;	/* -w */
 	int kernel;		/* the kernel's view beside the ladder (--no-kernel: 0) */
 	int calls;		/* the programs' socket calls (--no-calls: 0) */
 	struct tv_live_opts live;
 };
+
+/* The pause between lines on a terminal: the demo's 1,100 lines in about
+ * 45 s, slow enough to follow a handshake */
+#define TV_DEMO_PACE_MS 40
 
 /* --demo-list */
 void tv_demo_print_list(FILE *fp);

@@ -74,12 +74,12 @@ parse_list(struct demo *d, const char *list)
 	char buf[256], *tok, *save = NULL;
 	int i, any = 0;
 
+	/* the default: the loopback scenarios (about a minute at the pace of
+	 * a terminal); "lab": every scenario of the lab */
 	if (list == NULL || *list == '\0') {
 		for (i = 0; i < tv_nscenarios; i++)
 			d->want[i] = 1;
-		for (i = 0; i < tv_labdemo_count(); i++)
-			d->want_lab[i] = 1;
-		d->any_lo = d->any_lab = 1;
+		d->any_lo = 1;
 		return 0;
 	}
 	snprintf(buf, sizeof(buf), "%s", list);
@@ -87,7 +87,11 @@ parse_list(struct demo *d, const char *list)
 		for (i = 0; i < tv_nscenarios; i++)
 			if (strcmp(tok, tv_scenarios[i].name) == 0)
 				break;
-		if (i < tv_nscenarios) {
+		if (strcmp(tok, "lab") == 0) {
+			for (i = 0; i < tv_labdemo_count(); i++)
+				d->want_lab[i] = 1;
+			any = d->any_lab = 1;
+		} else if (i < tv_nscenarios) {
 			d->want[i] = any = d->any_lo = 1;
 		} else if ((i = tv_labdemo_find(tok)) >= 0) {
 			d->want_lab[i] = any = d->any_lab = 1;
@@ -530,7 +534,7 @@ demo_loopback(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *
 		return TV_EXIT_ERROR;
 	opts.live = 1;
 	opts.linger_ns = 300 * 1000000ULL;
-	opts.pace_ms = o->pace_ms >= 0 ? o->pace_ms : (isatty(1) ? 60 : 0);
+	opts.pace_ms = o->pace_ms >= 0 ? o->pace_ms : (isatty(1) ? TV_DEMO_PACE_MS : 0);
 	opts.on_conn = on_conn;
 	opts.on_conn_ctx = d;
 	opts.aux_fd = -1;
@@ -596,7 +600,7 @@ demo_lab(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *ro,
 		return TV_EXIT_OK;
 	}
 	opts.live = 1;
-	opts.pace_ms = o->pace_ms >= 0 ? o->pace_ms : (isatty(1) ? 60 : 0);
+	opts.pace_ms = o->pace_ms >= 0 ? o->pace_ms : (isatty(1) ? TV_DEMO_PACE_MS : 0);
 	status = tv_labdemo_run(d->want_lab, &lo, &failures);
 	if (status == TV_EXIT_OK && tv_run_signalled) {
 		fprintf(stderr, "tcpviz: demo interrupted\n");

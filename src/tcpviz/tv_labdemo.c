@@ -130,6 +130,8 @@ tv_labdemo_print_list(FILE *fp)
 {
 	int i;
 
+	fprintf(fp, "%-11s (as root) every scenario below, each in a lab of "
+	    "its own (--demo=lab; not in the default list)\n", "lab");
 	for (i = 0; i < NLAB; i++)
 		fprintf(fp, "%-11s (the lab) %s\n", lab_scenarios[i].name,
 		    lab_scenarios[i].caption);
