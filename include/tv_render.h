@@ -7,6 +7,7 @@
 #include "tv_decode.h"
 #include "tv_flow.h"
 #include "tv_frag.h"
+#include "tv_cmp.h"
 
 /*
  * The core does no I/O: renderers hand text to a sink that the program
@@ -87,6 +88,10 @@ struct tv_render_opts {
 	uint32_t shard;		/* --shard K/N: JSON says K in conn and summary objects (0: none) */
 	int graph_only;		/* --graph=tsg:client|server: that side's data only
 				   (1 client, 2 server); 0 both */
+	/* --compare=ID,...: the flows compared, by connection id (ncmp 0:
+	 * the first TV_CMP_MAX_FLOWS by id) */
+	uint32_t cmp_ids[TV_CMP_MAX_FLOWS];
+	unsigned ncmp;
 };
 
 /* -A, -X: at most this many payload bytes are shown under a row */
@@ -276,6 +281,12 @@ int tv_lad_merge(const struct tv_render_opts *ro, const struct tv_conn *c,
     struct tv_row *last, const struct tv_row *r);
 
 extern const struct tv_renderer tv_render_ladder, tv_render_live;
+
+/* ---- --compare: flows side by side and their metrics (tv_compare.c) ---- */
+
+/* The view and the metrics table (text), or a "compare" object per flow
+ * (--format=json); both live and replayed, drawn at the end of input. */
+extern const struct tv_renderer tv_render_compare, tv_render_compare_json;
 
 /* ---- --summary: one aligned line per connection (tv_summary.c) ---- */
 

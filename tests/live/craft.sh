@@ -70,6 +70,14 @@ src_port() {
 	sed -n '1s/^sent  [^ ]*[]:.]\([0-9][0-9]*\) > .*/\1/p' "$tmp/$1.out"
 }
 
+# rst_of NAME PORT: the first RST tcpviz saw in $tmp/NAME.json on the
+# connection whose client port is PORT (earlier probes of the same server,
+# such as a half-open SYN's, are other connections and may be reset late)
+rst_of() {
+	grep '"type":"packet"' "$tmp/$1.json" |
+	    grep -E "\"(sport|dport)\":$2," | grep '"flags":"R' | head -1
+}
+
 # table_gone NAME: the table the crafter named in $tmp/NAME.err no longer exists
 table_gone() {
 	t=$(sed -n 's/^tcpviz-craft: nft table inet \([a-z_0-9]*\) .*/\1/p' \
@@ -286,9 +294,8 @@ else
 		has "$tmp/hs.out" '^got .* P\. .*"hello"' || why="$why no echo;"
 		has "$tmp/hs.json" "\"type\":\"conn\",.*\"client\":\"127\.0\.0\.1:$cp\",.*\"open\":\"three-way\"" ||
 			why="$why tcpviz did not call it three-way;"
-		if grep '"type":"packet"' "$tmp/hs.json" | grep -q '"flags":"R'; then
-			why="$why an RST was sent;"
-		fi
+		r=$(rst_of hs "$cp")
+		[ -z "$r" ] || why="$why an RST was sent: $r;"
 		table_gone hs || why="$why the nft table is still there (or was never named);"
 		if [ -z "$why" ]; then
 			ok "handshake"
@@ -395,9 +402,8 @@ if start_server srv6 --tcp 0 --bind ::1; then
 			has "$tmp/hs6.json" "\"type\":\"conn\",.*\"client\":\"::1:$cp\",.*\"open\":\"three-way\"" ||
 			    has "$tmp/hs6.json" "\"type\":\"conn\",.*\"client\":\"\[::1\]:$cp\",.*\"open\":\"three-way\"" ||
 				why="$why tcpviz did not call it three-way;"
-			if grep '"type":"packet"' "$tmp/hs6.json" | grep -q '"flags":"R'; then
-				why="$why an RST was sent;"
-			fi
+			r=$(rst_of hs6 "$cp")
+			[ -z "$r" ] || why="$why an RST was sent: $r;"
 			table_gone hs6 || why="$why the nft table is still there;"
 			if [ -z "$why" ]; then
 				ok "handshake-ipv6"
