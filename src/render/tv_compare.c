@@ -140,7 +140,8 @@ cmp_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why)
 	if (why == TV_DONE_PARTIAL)
 		return;		/* its rows go on in the slot's own copy */
 	if (k < 0) {
-		s->left_out++;
+		if (x->ro->ncmp == 0)	/* more than the default takes */
+			s->left_out++;
 		return;
 	}
 	f = &s->f[k];
@@ -212,54 +213,55 @@ emit(const struct tv_out *o, char *line, size_t w)
 	tv_out_mem(o, "\n", 1);
 }
 
+/* How much of label fits in room columns: all, or up to its last whole
+ * word that does. */
+static size_t
+fit_label(const char *label, size_t room)
+{
+	size_t n = strlen(label), i;
+
+	if (n <= room)
+		return n;
+	for (i = room; i > 0 && label[i] != ' '; i--)
+		;
+	return i > 0 ? i : room;
+}
+
 /*
- * The arrow of row r in `a` columns: "-- LABEL ------>" from the client,
- * "<-- LABEL ------" from the server; a lost one stops at an X two thirds
- * of the way; a folded run is "~~ 12 segs: 1200 B ->, 0 B <- ~~~".
+ * The arrow of row r in `a` columns (a >= 8): "-- LABEL ------>" from the
+ * client, "<-- LABEL ------" from the server; a lost one stops at an X
+ * two thirds of the way ("-- LABEL ---X", "X-- LABEL ---"); a folded run
+ * is "~~ 12 segs: 1200 B ->, 0 B <- ~~~".
  */
 static void
 cmp_arrow(char *dst, size_t a, const char *label, const struct tv_row *r)
 {
 	int fold = r->fold_n > 1;
-	char fill = fold ? '~' : '-';
-	size_t n = strlen(label), i, x;
+	size_t n, x;
 
-	memset(dst, fill, a);
-	if (n > a - 6 && a > 6) {
-		/* cut at the last whole word that fits */
-		for (i = a - 6; i > 0 && label[i] != ' '; i--)
-			;
-		n = i > 0 ? i : a - 6;
-	}
+	memset(dst, fold ? '~' : '-', a);
 	if (fold || r->from == TV_CLIENT) {
+		n = fit_label(label, a - 6);
 		dst[2] = ' ';
 		memcpy(dst + 3, label, n);
 		dst[3 + n] = ' ';
-		if (!fold)
+		if (!fold && !r->lost)
 			dst[a - 1] = '>';
-		if (r->lost) {
-			x = a * 2 / 3 > n + 4 ? a * 2 / 3 : n + 4;
-			for (dst[x] = 'X', i = x + 1; i < a; i++)
-				dst[i] = ' ';
+		if (!fold && r->lost) {
+			x = a * 2 / 3 > n + 5 ? a * 2 / 3 : n + 5;
+			x = x < a ? x : a - 1;
+			dst[x] = 'X';
+			memset(dst + x + 1, ' ', a - x - 1);
 		}
 		return;
 	}
-	dst[0] = '<';
-	dst[3] = ' ';
-	memcpy(dst + 4, label, n < a - 6 ? n : a - 6);
-	dst[4 + (n < a - 6 ? n : a - 6)] = ' ';
-	if (r->lost) {
-		x = a / 3;
-		for (i = 0; i < x; i++)
-			dst[i] = ' ';
-		dst[x] = 'X';
-		/* the label after the X */
-		memset(dst + x + 1, '-', a - x - 1);
-		if (a > x + 4 + n) {
-			dst[x + 3] = ' ';
-			memcpy(dst + x + 4, label, n < a - x - 5 ? n : a - x - 5);
-		}
-	}
+	x = r->lost ? a / 3 : 0;	/* where the arrow ends */
+	memset(dst, ' ', x);
+	dst[x] = r->lost ? 'X' : '<';
+	n = fit_label(label, a - x - 6);
+	dst[x + 3] = ' ';
+	memcpy(dst + x + 4, label, n);
+	dst[x + 4 + n] = ' ';
 }
 
 static void
@@ -594,7 +596,8 @@ cmp_end(const struct tv_rctx *x, const struct tv_totals *t)
 		tv_out_para(x->out, w, 0, line);
 		for (j = 0; j < n; j += L.across) {
 			tv_out_mem(x->out, "\n", 1);
-			cmp_view(x->out, x->ro, &L, fl + j, L.across);
+			cmp_view(x->out, x->ro, &L, fl + j,
+			    n - j < L.across ? n - j : L.across);
 		}
 		for (j = 0; j < n; j++)
 			if (fl[j]->icmp[0]) {
