@@ -493,42 +493,17 @@ cmp_cells(const struct cmp_flow *f, char cell[M_COUNT][M_CELL])
 	snprintf(cell[M_OUT], M_CELL, "%.47s", f->outcome);
 }
 
-/* The table: a metric a line, a flow a column; when the columns do not
- * fit the width, each flow's metrics in a block of their own. */
+/* Flows fl[0..n) of the table: the header, then a metric a line. */
 static void
-cmp_table(const struct tv_out *o, unsigned width, struct cmp_flow *const *fl,
-    unsigned n)
+cmp_table_part(const struct tv_out *o, struct cmp_flow *const *fl, unsigned n,
+    char (*cell)[M_COUNT][M_CELL], const size_t *cw, size_t lw)
 {
-	char cell[TV_CMP_MAX_FLOWS][M_COUNT][M_CELL];
-	size_t lw = 0, cw[TV_CMP_MAX_FLOWS], total, k;
 	char line[CMP_LINE_MAX], t[80];
+	size_t total = lw, k;
 	unsigned i, j;
 
-	for (i = 0; i < M_COUNT; i++)
-		lw = strlen(m_names[i]) > lw ? strlen(m_names[i]) : lw;
-	lw += 2;
-	total = lw;
-	for (j = 0; j < n; j++) {
-		cmp_cells(fl[j], cell[j]);
-		cw[j] = 8;
-		for (i = 0; i < M_COUNT; i++)
-			if (strlen(cell[j][i]) + 2 > cw[j])
-				cw[j] = strlen(cell[j][i]) + 2;
+	for (j = 0; j < n; j++)
 		total += cw[j];
-	}
-	if (total >= CMP_LINE_MAX || (width && total > width)) {
-		for (j = 0; j < n; j++) {
-			snprintf(line, sizeof(line), "#%" PRIu32 " %s %s > %s",
-			    fl[j]->id, tvr_proto(fl[j]->proto), fl[j]->ce, fl[j]->se);
-			tv_out_para(o, width, 4, line);
-			for (i = 0; i < M_COUNT; i++) {
-				snprintf(line, sizeof(line), "  %s: %s",
-				    m_names[i], cell[j][i]);
-				tv_out_para(o, width, 4, line);
-			}
-		}
-		return;
-	}
 	memset(line, ' ', total);
 	for (j = 0, k = lw; j < n; k += cw[j++]) {
 		snprintf(t, sizeof(t), "#%" PRIu32 " %s", fl[j]->id,
@@ -542,6 +517,48 @@ cmp_table(const struct tv_out *o, unsigned width, struct cmp_flow *const *fl,
 		for (j = 0, k = lw; j < n; k += cw[j++])
 			put(line, total, k, cell[j][i], cw[j]);
 		emit(o, line, total);
+	}
+}
+
+/* The table: a metric a line, a flow a column, as many columns as the
+ * width holds, the next ones under them; a flow whose column alone does
+ * not fit, in lines of "metric: value" of its own. */
+static void
+cmp_table(const struct tv_out *o, unsigned width, struct cmp_flow *const *fl,
+    unsigned n)
+{
+	char cell[TV_CMP_MAX_FLOWS][M_COUNT][M_CELL], line[CMP_LINE_MAX];
+	size_t lw = 0, cw[TV_CMP_MAX_FLOWS], room, used;
+	unsigned i, j, k;
+
+	for (i = 0; i < M_COUNT; i++)
+		lw = strlen(m_names[i]) > lw ? strlen(m_names[i]) : lw;
+	lw += 2;
+	room = width ? width : CMP_LINE_MAX - 1;
+	for (j = 0; j < n; j++) {
+		cmp_cells(fl[j], cell[j]);
+		for (cw[j] = 8, i = 0; i < M_COUNT; i++)
+			if (strlen(cell[j][i]) + 2 > cw[j])
+				cw[j] = strlen(cell[j][i]) + 2;
+	}
+	for (j = 0; j < n; j = k) {
+		for (k = j, used = lw; k < n && used + cw[k] - 2 <= room; k++)
+			used += cw[k];
+		if (j > 0)
+			tv_out_mem(o, "\n", 1);
+		if (k > j) {
+			cmp_table_part(o, fl + j, k - j, cell + j, cw + j, lw);
+			continue;
+		}
+		snprintf(line, sizeof(line), "#%" PRIu32 " %s %s > %s", fl[j]->id,
+		    tvr_proto(fl[j]->proto), fl[j]->ce, fl[j]->se);
+		tv_out_para(o, width, 4, line);
+		for (i = 0; i < M_COUNT; i++) {
+			snprintf(line, sizeof(line), "  %s: %s", m_names[i],
+			    cell[j][i]);
+			tv_out_para(o, width, 4, line);
+		}
+		k = j + 1;
 	}
 }
 
