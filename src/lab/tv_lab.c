@@ -1,4 +1,5 @@
 /* \summary: the lab's namespaces, links, addresses and qdiscs (libnl-route), and the programs run in it */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -16,6 +17,7 @@
 #include <net/if.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <netlink/netlink.h>
@@ -753,6 +755,42 @@ all_gone(struct tv_lab *lab)
 	return j == 0;
 }
 
+/*
+ * Whatever still runs in the lab's namespaces once its programs are gone
+ * (what a program put in the background, a daemon it started): no one
+ * else can be there (the namespaces are this process's own), and nothing
+ * of the lab may outlive it, so each is killed.  Returns how many.
+ */
+static int
+end_stragglers(const struct tv_lab *lab)
+{
+	struct stat ns[3], st;
+	struct dirent *e;
+	char path[64];
+	DIR *d;
+	int h, n = 0;
+	long pid;
+
+	for (h = 0; h < 3; h++)
+		if (lab->ns[h] < 0 || fstat(lab->ns[h], &ns[h]) < 0)
+			ns[h].st_ino = 0;
+	if ((d = opendir("/proc")) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if ((pid = strtol(e->d_name, NULL, 10)) <= 1 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+		if (stat(path, &st) < 0)
+			continue;
+		for (h = 0; h < 3; h++)
+			if (ns[h].st_ino != 0 && st.st_ino == ns[h].st_ino &&
+			    st.st_dev == ns[h].st_dev && kill((pid_t)pid, SIGKILL) == 0)
+				n++;
+	}
+	closedir(d);
+	return n;
+}
+
 static void
 end_kids(struct tv_lab *lab)
 {
@@ -768,6 +806,7 @@ end_kids(struct tv_lab *lab)
 		waitpid(lab->kids[i], NULL, 0);
 	}
 	lab->nkids = 0;
+	end_stragglers(lab);
 }
 
 void
