@@ -190,10 +190,14 @@ rec_lab() {
     while [ $n -lt "$TRIES" ]; do
         n=$((n + 1))
         rm -f "$out" "$TMP/lab.status"
-        # the server's host: TCP and UDP echo on 8000; the client's: its own
-        # end captured around the two clients
+        # the server's host: TCP and UDP echo on 8000, both ended with the
+        # shell the lab ends (SIGTERM); the client's: its own end captured
+        # around the two clients
         timeout 120 "$TV" --lab --loss 10% -Z root --no-calls -- \
-            /bin/sh -c '"$0" -q --udp 8000 --bind 0.0.0.0 & exec "$0" -q --tcp 8000 --bind 0.0.0.0' "$SRV" :: \
+            /bin/sh -c '"$0" -q --udp 8000 --bind 0.0.0.0 & u=$!
+                "$0" -q --tcp 8000 --bind 0.0.0.0 & t=$!
+                trap "kill $u $t" TERM INT HUP
+                wait' "$SRV" :: \
             /bin/sh -c '
                 tv=$1 cli=$2 out=$3 st=$4; shift 4
                 "$tv" -Z root -i eth0 -U -w "$out" port 8000 or icmp >/dev/null 2>"$out.err" &
