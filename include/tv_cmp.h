@@ -56,8 +56,9 @@ struct tv_cmp_acc {
 	uint8_t pay_side;	/* the side of the first message */
 	uint8_t two_ends;	/* some packet came through the lab's pair (tv_pkt.seen) */
 	uint8_t started;
-	/* the last TV_CMP_RING transmissions with data of each side: the
-	 * first time each sequence range was sent */
+	/* the last TV_CMP_RING transmissions with data of each side: each
+	 * sequence range sent for the first time, and the time its recovery
+	 * is counted up to (its first sending, then its latest resending) */
 	struct tv_cmp_tx {
 		uint32_t seq, end;
 		int64_t ns;

@@ -135,6 +135,10 @@ enum tv_run_end {
  * set, or output fails. */
 enum tv_run_end tv_run_loop(struct tv_run *run, struct tv_cap *cap);
 
+/* One input ended and another follows (--compare -r A -r B): every
+ * connection of the one that ended is handed out; ids go on. */
+void tv_run_input_end(struct tv_run *run);
+
 /* The lab: the input ended: draw every packet the pair still holds. */
 void tv_run_lab_drain(struct tv_run *run, struct tv_cap *cap);
 

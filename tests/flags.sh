@@ -457,5 +457,48 @@ fi
     bad "--color: terminal, pipe, NO_COLOR" "$why" "$tmp/c.always"
 onebad "--color bad value" "unknown --color 'sometimes'" -r $C/handshake.pcap --color=sometimes
 
+# --compare: its ids, several -r, what does not go with it
+onebad "--compare bad ids" "invalid --compare '1,x'" -r $C/handshake.pcap --compare=1,x
+onebad "--compare id 0" "invalid --compare '0'" -r $C/handshake.pcap --compare=0
+onebad "-r twice without --compare" "several captures go with --compare" -r $C/handshake.pcap -r $C/udp.pcap
+onebad "-w with several -r" "not with several -r" -r $C/handshake.pcap -r $C/udp.pcap --compare -w $tmp/x.pcap
+onebad "--compare --summary" "not --summary" -r $C/handshake.pcap --compare --summary
+onebad "--compare, a later -r missing" "$tmp/none.pcap" --compare -r $C/handshake.pcap -r $tmp/none.pcap
+# ids go on from one file to the next; --compare=ID picks that one
+"$TCPVIZ" -n --compare -r $C/handshake.pcap -r $C/udp-refused.pcap --width=80 >"$tmp/cmp" 2>&1
+"$TCPVIZ" -n --compare=2 -r $C/handshake.pcap -r $C/udp-refused.pcap --width=80 >"$tmp/cmp2" 2>&1
+why=""
+grep -q '^compare: 2 flows' "$tmp/cmp" || why="no 2-flow view;"
+grep -Eq '^ +#1 TCP +#2 UDP$' "$tmp/cmp" || why="$why #1 TCP and #2 UDP not side by side;"
+grep -q '^compare: 1 flow,' "$tmp/cmp2" || why="$why --compare=2: not one flow;"
+grep -q '#1 TCP' "$tmp/cmp2" && why="$why --compare=2 drew #1;"
+grep -q '#2 UDP' "$tmp/cmp2" || why="$why --compare=2 did not draw #2;"
+n=$(awk 'length($0) > 80' "$tmp/cmp" | wc -l)
+[ "$n" = 0 ] || why="$why $n lines over 80 columns;"
+[ -z "$why" ] && ok "--compare -r A -r B, --compare=ID" || bad "--compare -r A -r B, --compare=ID" "$why" "$tmp/cmp"
+# on a terminal: the terminal's width, four flows in groups at 80 columns,
+# side by side at 200; into a pipe that closes early: no hang, exit 0
+if command -v python3 >/dev/null 2>&1; then
+	why=""
+	for cols in 80 200; do
+		python3 tests/pty.py --cols $cols --timeout 20 --out "$tmp/cmp.$cols" -- \
+		    "$TCPVIZ" -n --compare -r $C/udp-tcp-mixed.pcap -r $C/retrans.pcap \
+		    -r $C/ipv6.pcap >/dev/null 2>&1 || why="$why $cols columns: exit status $?;"
+		tr -d '\r' <"$tmp/cmp.$cols" >"$tmp/cmp.$cols.txt"
+		n=$(awk -v w=$cols 'length($0) > w' "$tmp/cmp.$cols.txt" | wc -l)
+		[ "$n" = 0 ] || why="$why $n lines over $cols columns;"
+	done
+	grep -Eq '^ +#1 TCP +#2 UDP$' "$tmp/cmp.80.txt" &&
+	    grep -Eq '^ +#3 TCP +#4 TCP$' "$tmp/cmp.80.txt" ||
+	    why="$why 80 columns: four flows not in groups of two;"
+	grep -Eq '^ +#1 TCP +#2 UDP +#3 TCP +#4 TCP$' "$tmp/cmp.200.txt" ||
+	    why="$why 200 columns: not all four side by side;"
+	[ -z "$why" ] && ok "--compare on a terminal of 80 and 200 columns" ||
+	    bad "--compare on a terminal of 80 and 200 columns" "$why" "$tmp/cmp.80.txt"
+fi
+st=$( { timeout 10 "$TCPVIZ" -n --compare -r $C/retrans.pcap; echo $? >"$tmp/cmp.st"; } | head -3 >/dev/null; cat "$tmp/cmp.st")
+[ "$st" = 0 ] && ok "--compare into a pipe that closes early" ||
+    bad "--compare into a pipe that closes early" "exit status $st"
+
 echo "flags: $passed passed, $failed failed"
 [ $failed = 0 ]

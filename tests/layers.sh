@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.." || exit 1
 passed=0
 failed=0
 
-core_h="tv_decode.h tv_frag.h tv_cursor.h tv_flow.h tv_tcp.h tv_pair.h tv_render.h tv_ksock.h tv_call.h"
+core_h="tv_decode.h tv_frag.h tv_cursor.h tv_flow.h tv_tcp.h tv_pair.h tv_render.h tv_ksock.h tv_call.h tv_cmp.h"
 allowed() {
 	case $1 in
 	decode) echo "tv_decode.h tv_frag.h tv_cursor.h" ;;

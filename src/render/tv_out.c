@@ -817,6 +817,7 @@ tv_text_totals(const struct tv_out *o, const struct tv_render_opts *ro,
 static const struct tv_renderer *const tv_renderers[] = {
 	&tv_render_ladder, &tv_render_live, &tv_render_json, &tv_render_summary,
 	&tv_render_svg, &tv_render_mermaid, &tv_render_plantuml, &tv_render_html, &tv_render_tsg,
+	&tv_render_compare, &tv_render_compare_json,
 };
 
 const struct tv_renderer *

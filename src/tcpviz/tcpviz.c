@@ -30,6 +30,10 @@ struct opts {
 	struct tv_live_opts live;
 	struct tv_demo_opts demo;
 	const char *file, *wfile, *user;
+	const char *files[TV_CMP_MAX_FLOWS];	/* -r ... -r (more than one: --compare) */
+	int nfiles, fileno;
+	int compare;		/* --compare[=ID,...] */
+	int data_given;		/* --data */
 	const char *ofile;	/* -o: the output into this file */
 	const char *graph;	/* --graph */
 	const char *format;	/* --format, or "summary" for --summary */
@@ -61,7 +65,7 @@ usage(FILE *fp)
 "Usage: tcpviz [-#AelnqSDUvX] [-t...] [-c count] [-i interface] [-r file]\n"
 "              [-w file] [-s snaplen] [-B buffer_KiB] [-Z user] [-F file]\n"
 "              [--format=FORMAT] [--graph=tsg] [-o file] [--width=N]\n"
-"              [--data=summary|full|none] [--summary]\n"
+"              [--data=summary|full|none] [--summary] [--compare[=IDS]]\n"
 "              [--color=auto|always|never] [expression]\n"
 "       tcpviz --demo[=LIST] [--pace=MS]    |    tcpviz --demo-list\n"
 "       tcpviz --lab [--loss=L] [--rate=R] [--delay=MS] [--reorder=P] [options]\n"
@@ -138,6 +142,10 @@ usage(FILE *fp)
 "  --summary        one line per connection (open, close, Zeek conn_state and\n"
 "                   history, packets, bytes, duration, handshake RTT), then\n"
 "                   totals\n"
+"  --compare[=IDS]  flows side by side on one time axis, each from its first\n"
+"                   packet, and a table of their metrics (docs/compare.md);\n"
+"                   IDS picks connections (1,3; default the first 8);\n"
+"                   -r may then be given up to 8 times (ids go on)\n"
 "\n"
 "Demo (as root: sudo tcpviz --demo):\n"
 "  --demo[=LIST]    run the bundled programs on loopback and draw them live;\n"
@@ -346,12 +354,43 @@ shard_opt(const char *arg, struct tv_run_opts *run)
 	return -1;
 }
 
+/* --compare=ID,...: connection ids, at most TV_CMP_MAX_FLOWS */
+static int
+compare_opt(const char *arg, struct tv_render_opts *ro)
+{
+	char id[24];
+	const char *p = arg, *e;
+	uint64_t v;
+
+	ro->ncmp = 0;
+	while (arg != NULL) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) >= sizeof(id) || ro->ncmp == TV_CMP_MAX_FLOWS)
+			goto bad;
+		memcpy(id, p, (size_t)(e - p));
+		id[e - p] = '\0';
+		if (tv_parse_u64(id, 1, UINT32_MAX, &v) < 0)
+			goto bad;
+		ro->cmp_ids[ro->ncmp++] = (uint32_t)v;
+		if (*e == '\0')
+			break;
+		p = e + 1;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "tcpviz: invalid --compare '%s' (connection ids, as the "
+	    "ladders number them: 1,3; at most %d)\n", arg, TV_CMP_MAX_FLOWS);
+	return -1;
+}
+
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_DATA, OPT_SUMMARY, OPT_DEMO,
 	OPT_DEMO_LIST, OPT_PACE, OPT_MAX_CONNS, OPT_WIDTH, OPT_IMMEDIATE,
 	OPT_PRINT, OPT_TSPREC, OPT_COLOR, OPT_SHARD, OPT_GRAPH, OPT_KERNEL,
 	OPT_NO_KERNEL, OPT_KERNEL_DUMP, OPT_KERNEL_QUERY, OPT_KERNEL_FILE,
 	OPT_CALLS, OPT_NO_CALLS, OPT_LAB, OPT_LOSS, OPT_RATE, OPT_DELAY,
-	OPT_REORDER };
+	OPT_REORDER, OPT_COMPARE };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -388,6 +427,7 @@ static const struct option longopts[] = {
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "delay", required_argument, NULL, OPT_DELAY },
 	{ "reorder", required_argument, NULL, OPT_REORDER },
+	{ "compare", optional_argument, NULL, OPT_COMPARE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -487,7 +527,13 @@ one_opt(struct opts *op, int ch, const char *arg)
 		op->ffile = arg;
 		return -1;
 	case 'r':
-		op->file = arg;
+		if (op->nfiles == TV_CMP_MAX_FLOWS) {
+			fprintf(stderr, "tcpviz: -r given more than %d times\n",
+			    TV_CMP_MAX_FLOWS);
+			return TV_EXIT_ERROR;
+		}
+		op->files[op->nfiles++] = arg;
+		op->file = op->files[0];
 		return -1;
 	case 's':
 		/* 0: the most, as in tcpdump */
@@ -560,6 +606,7 @@ one_opt(struct opts *op, int ch, const char *arg)
 			return TV_EXIT_ERROR;
 		}
 		op->run.ro.data = (enum tv_data)i;
+		op->data_given = 1;
 		return -1;
 	case OPT_SUMMARY:
 		op->summary = 1;
@@ -600,6 +647,9 @@ one_opt(struct opts *op, int ch, const char *arg)
 		return -1;
 	case OPT_SHARD:
 		return shard_opt(arg, &op->run) < 0 ? TV_EXIT_ERROR : -1;
+	case OPT_COMPARE:
+		op->compare = 1;
+		return compare_opt(arg, &op->run.ro) < 0 ? TV_EXIT_ERROR : -1;
 	case OPT_WIDTH:
 		if (strcmp(arg, "0") == 0)
 			v = 0;
@@ -702,6 +752,29 @@ parse_args(int argc, char **argv, struct opts *op)
 	}
 	if (op->graph)
 		op->format = "tsg";
+	if (op->nfiles > 1 && op->wfile != NULL) {
+		fprintf(stderr, "tcpviz: -w saves one capture: not with several -r\n");
+		return TV_EXIT_ERROR;
+	}
+	if (op->nfiles > 1 && !op->compare) {
+		fprintf(stderr, "tcpviz: -r given %d times: several captures go "
+		    "with --compare (side by side)\n", op->nfiles);
+		return TV_EXIT_ERROR;
+	}
+	if (op->compare) {
+		if (op->format && strcmp(op->format, "text") != 0 &&
+		    strcmp(op->format, "json") != 0) {
+			fprintf(stderr, "tcpviz: --compare draws text, or JSON "
+			    "with --format=json: not %s\n", op->summary ?
+			    "--summary" : op->graph ? "--graph" : op->format);
+			return TV_EXIT_ERROR;
+		}
+		op->format = op->format && strcmp(op->format, "json") == 0 ?
+		    "compare-json" : "compare";
+		/* each message its own row: the point is to count them */
+		if (!op->data_given)
+			op->run.ro.data = TV_DATA_FULL;
+	}
 	if (op->file != NULL && op->live.iface != NULL) {
 		fprintf(stderr, "tcpviz: -r and -i: read a file or capture live, not both\n");
 		return TV_EXIT_ERROR;
@@ -832,6 +905,17 @@ open_input(struct opts *op, char *errbuf)
 	int err;
 
 	if (op->file != NULL) {
+		/* --compare -r A -r B: each file is read in turn; that the
+		 * later ones open is known before the first is drawn */
+		for (int i = op->nfiles - 1; i > 0; i--) {
+			if ((cap = tv_cap_open_file_prec(op->files[i],
+			    op->filter, op->live.digits, errbuf)) == NULL) {
+				fprintf(stderr, "tcpviz: %s: %s\n",
+				    op->files[i], errbuf);
+				return NULL;
+			}
+			tv_cap_close(cap);
+		}
 		if ((cap = tv_cap_open_file_prec(op->file, op->filter,
 		    op->live.digits, errbuf)) == NULL)
 			fprintf(stderr, "tcpviz: %s: %s\n", op->file, errbuf);
@@ -854,9 +938,11 @@ open_input(struct opts *op, char *errbuf)
 		return NULL;
 	/* a long filter is shown cut, as in the messages of tv_cap */
 	snprintf(errbuf, TV_ERRBUF_SIZE, "tcpviz: listening on %s%s%.60s%s, "
-	    "drawing as packets arrive (Ctrl-C to stop)", op->live.iface,
+	    "%s", op->live.iface,
 	    op->filter ? ", filter " : "", op->filter ? op->filter : "",
-	    op->filter && strlen(op->filter) > 60 ? "..." : "");
+	    op->filter && strlen(op->filter) > 60 ? "..." : "", op->compare ?
+	    "comparing the flows when the capture ends (Ctrl-C or -c)" :
+	    "drawing as packets arrive (Ctrl-C to stop)");
 	say_stderr(errbuf);
 	return cap;
 }
@@ -921,6 +1007,22 @@ run_capture(struct opts *op, struct tv_cap *cap)
 		return TV_EXIT_ERROR;
 	}
 	end = tv_run_loop(&run, cap);
+	/* --compare -r A -r B: the next file goes on where A ended (its
+	 * connections handed out first, ids going on) */
+	while (end == TV_RUN_DONE && !tv_run_signalled && !run.stop &&
+	    op->fileno + 1 < op->nfiles) {
+		tv_cap_close(cap);
+		op->file = op->files[++op->fileno];
+		if ((cap = tv_cap_open_file_prec(op->file, op->filter,
+		    op->live.digits, run.errbuf)) == NULL) {
+			fprintf(stderr, "tcpviz: %s: %s\n", op->file, run.errbuf);
+			tv_run_finish(&run);
+			tv_run_output_status(&run, TV_EXIT_ERROR);
+			return TV_EXIT_ERROR;
+		}
+		tv_run_input_end(&run);
+		end = tv_run_loop(&run, cap);
+	}
 	tv_kview_stop(kv);
 	if (kfd >= 0)
 		close(kfd);

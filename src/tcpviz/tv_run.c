@@ -547,6 +547,15 @@ tv_run_loop(struct tv_run *run, struct tv_cap *cap)
 }
 
 void
+tv_run_input_end(struct tv_run *run)
+{
+	tv_flow_finish(run->flow);
+	tv_frag_finish(run->frag);
+	run->first_seen = 0;
+	tv_out_flush(&run->out);
+}
+
+void
 tv_run_finish(struct tv_run *run)
 {
 	struct tv_flow_stats st;
