@@ -432,11 +432,11 @@ tv_demo_compare_note(struct tv_run *run)
 	const char *name = run->o.renderer->name;
 
 	if (strcmp(name, "compare") == 0)
-		tv_run_say(run, 8, "    drawn once its flows are done: side by side "
+		tv_run_say(run, 4, "    drawn once its flows are done: side by side "
 		    "on one time axis, each from its first packet, their metrics "
 		    "under them");
 	else if (strcmp(name, "text") == 0)
-		tv_run_say(run, 8, "    (this tcpviz has no compare view: its flows "
+		tv_run_say(run, 4, "    (this tcpviz has no compare view: its flows "
 		    "drawn as ladders)");
 }
 

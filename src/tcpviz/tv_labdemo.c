@@ -191,6 +191,9 @@ struct lab_run {
 	} seen[2];		/* the first two connections */
 	int *failures;
 	int gone;		/* the output's reader went away: stop here */
+	/* a compare scenario's verdict, said after the view, which the
+	 * renderer draws once the run is over */
+	char verdict[320];
 };
 
 static void
@@ -304,10 +307,16 @@ lab_end(struct tv_run *run, void *ctx)
 		return;
 	}
 	if (lab_check(r, why, sizeof(why)) != NULL) {
-		tv_run_say(run, 4, "!!! %s: %s", r->sc->name, why);
+		snprintf(r->verdict, sizeof(r->verdict), "!!! %s: %s\n",
+		    r->sc->name, why);
 		(*r->failures)++;
 	} else {
-		tv_run_say(run, 4, "--- %s: as expected", r->sc->name);
+		snprintf(r->verdict, sizeof(r->verdict), "--- %s: as expected\n",
+		    r->sc->name);
+	}
+	if (!r->sc->compare) {
+		tv_run_say(run, 4, "%.*s", (int)strlen(r->verdict) - 1, r->verdict);
+		r->verdict[0] = '\0';
 	}
 	tv_run_drain(run);
 }
@@ -374,6 +383,12 @@ run_one(const struct lab_scenario *sc, const struct tv_labdemo_opts *o,
 	if (sc->compare)
 		ro.renderer = tv_demo_compare_renderer(ro.renderer);
 	status = tv_labrun_main(&r.lo, &ro);
+	if (r.verdict[0] != '\0' && !r.gone) {	/* after the compare view */
+		ro.sink.write(ro.sink.ctx, r.verdict, strlen(r.verdict));
+		ro.sink.flush(ro.sink.ctx);
+		if (ro.sink.end)	/* as the run's end did (tv_run_output_status) */
+			ro.sink.end(ro.sink.ctx, tv_run_signalled);
+	}
 	*gone = r.gone;
 	((struct tv_labdemo_opts *)o)->next_id += (uint32_t)r.nconns;
 	return status;
