@@ -57,7 +57,7 @@ struct demo {
 	struct tv_kview *kv;	/* the kernel's view, or NULL */
 	struct tv_cview *cv;	/* the programs' calls, or NULL */
 	int calls[2];		/* the channel: [0] ours, [1] the programs' */
-	/* a compare scenario: drawn by a run of its own (struct tv_run cmp)
+	/* a compare scenario: drawn by a run of its own (compare_scenario())
 	 * on the same capture, from its B line to its check; its
 	 * connections are numbered after the main run's */
 	struct tv_run *main_run;
