@@ -48,7 +48,7 @@ export ASAN_OPTIONS  ?= exitcode=86:detect_leaks=1
 export UBSAN_OPTIONS ?= exitcode=86:print_stacktrace=1:halt_on_error=1
 endif
 
-# ---- valgrind: every capture, good and bad, in both formats ----
+# ---- valgrind: every capture, good and bad, as text, JSON and --compare ----
 # tcpviz exits 0, 1 or 2 on its own; valgrind's 99 (or a signal) fails.
 VALGRIND_CAPS = $(sort $(wildcard captures/*.pcap captures/*.pcapng captures/bad/*.pcap captures/bad/*.pcapng))
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
@@ -58,8 +58,9 @@ valgrind: all
 	@sh tools/deps.sh valgrind
 	@mkdir -p build/valgrind; pass=0; fail=0; \
 	for f in $(VALGRIND_CAPS); do \
-		for fmt in text json; do \
-			$(VALGRIND) ./tcpviz -n -r "$$f" --format=$$fmt \
+		for fmt in text json compare; do \
+			a="--format=$$fmt"; [ $$fmt = compare ] && a=--compare; \
+			$(VALGRIND) ./tcpviz -n -r "$$f" $$a \
 			    >/dev/null 2>build/valgrind/log; st=$$?; \
 			if [ $$st -le 2 ]; then \
 				pass=$$((pass + 1)); echo "ok      valgrind $$f $$fmt"; \

@@ -215,12 +215,70 @@ def check(path):
     assert s["tcp"] + s["udp"] + nicmp == npk
 
 
+COMPARE_PAIRS = ["packets", "wire_bytes", "payload_bytes", "sent", "duplicated"]
+COMPARE_MAYBE = ["delivered", "lost", "reordered", "retransmissions"]
+COMPARE_SECS = ["setup_s", "first_answer_s", "recovery_s", "duration_s"]
+COMPARE_KEYS = {"type", "conn", "proto", "client", "server", "overhead_pct", "setup_packets",
+                "closing_packets", "delivery_known", "goodput_bps", "outcome"} | \
+    set(COMPARE_PAIRS) | set(COMPARE_MAYBE) | set(COMPARE_SECS)
+
+
+def pair_of(v):
+    assert isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) and x >= 0 for x in v), v
+    return v
+
+
+def check_compare(path):
+    """--compare --format=json (docs/compare.md): a compare object per flow,
+    agreeing with the conn objects of the same capture."""
+    out = subprocess.run([TCPVIZ, "-r", path, "--compare", "--format=json"],
+                         capture_output=True, text=True)
+    assert out.returncode in (0, 2), "exit status %d" % out.returncode
+    conns = {}
+    for line in subprocess.run([TCPVIZ, "-r", path, "--format=json"], capture_output=True,
+                               text=True).stdout.splitlines():
+        o = json.loads(line)
+        if o["type"] == "conn":
+            conns[o["conn"]] = o
+    seen = []
+    for line in out.stdout.splitlines():
+        o = json.loads(line)
+        if o["type"] == "compare_left_out":
+            assert o["flows"] == len(conns) - len(seen) > 0
+            continue
+        assert o["type"] == "compare", o["type"]
+        assert set(o) == COMPARE_KEYS, set(o) ^ COMPARE_KEYS
+        c = conns[o["conn"]]
+        assert (o["proto"], o["client"], o["server"]) == (c["proto"], c["client"], c["server"])
+        for k in COMPARE_PAIRS:
+            pair_of(o[k])
+        assert o["packets"] == [c["packets"]["client"], c["packets"]["server"]], o["conn"]
+        assert o["payload_bytes"] == [c["bytes"]["client"], c["bytes"]["server"]], o["conn"]
+        known = o["delivery_known"]
+        assert known in ("not known", "both ends", "inferred")
+        for k in COMPARE_MAYBE:
+            assert o[k] is None or pair_of(o[k])
+        assert (o["delivered"] is None) == (known == "not known")
+        if o["delivered"] is not None:
+            assert [d + l for d, l in zip(o["delivered"], o["lost"])] == o["sent"] or \
+                known == "both ends"
+        assert (o["retransmissions"] is None) == (o["proto"] == "udp")
+        for k in COMPARE_SECS:
+            assert o[k] is None or (isinstance(o[k], float) and o[k] >= 0), (k, o[k])
+        assert o["setup_packets"] <= sum(o["packets"])
+        assert 0 <= o["overhead_pct"] <= 100
+        assert all(s <= p for s, p in zip(o["sent"], o["packets"]))
+        seen.append(o["conn"])
+    assert seen == sorted(seen) and len(seen) == min(len(conns), 8), (seen, len(conns))
+
+
 def main():
     caps = sorted(glob.glob("captures/*.pcap") + glob.glob("captures/*.pcapng"))
     passed = failed = 0
     for c in caps:
         try:
             check(c)
+            check_compare(c)
             passed += 1
             print("ok      json %s" % c)
         except Exception as e:  # report and go on

@@ -140,7 +140,8 @@ cmp_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why)
 	if (why == TV_DONE_PARTIAL)
 		return;		/* its rows go on in the slot's own copy */
 	if (k < 0) {
-		s->left_out++;
+		if (x->ro->ncmp == 0)	/* more than the default takes */
+			s->left_out++;
 		return;
 	}
 	f = &s->f[k];
@@ -212,54 +213,55 @@ emit(const struct tv_out *o, char *line, size_t w)
 	tv_out_mem(o, "\n", 1);
 }
 
+/* How much of label fits in room columns: all, or up to its last whole
+ * word that does. */
+static size_t
+fit_label(const char *label, size_t room)
+{
+	size_t n = strlen(label), i;
+
+	if (n <= room)
+		return n;
+	for (i = room; i > 0 && label[i] != ' '; i--)
+		;
+	return i > 0 ? i : room;
+}
+
 /*
- * The arrow of row r in `a` columns: "-- LABEL ------>" from the client,
- * "<-- LABEL ------" from the server; a lost one stops at an X two thirds
- * of the way; a folded run is "~~ 12 segs: 1200 B ->, 0 B <- ~~~".
+ * The arrow of row r in `a` columns (a >= 8): "-- LABEL ------>" from the
+ * client, "<-- LABEL ------" from the server; a lost one stops at an X
+ * two thirds of the way ("-- LABEL ---X", "X-- LABEL ---"); a folded run
+ * is "~~ 12 segs: 1200 B ->, 0 B <- ~~~".
  */
 static void
 cmp_arrow(char *dst, size_t a, const char *label, const struct tv_row *r)
 {
 	int fold = r->fold_n > 1;
-	char fill = fold ? '~' : '-';
-	size_t n = strlen(label), i, x;
+	size_t n, x;
 
-	memset(dst, fill, a);
-	if (n > a - 6 && a > 6) {
-		/* cut at the last whole word that fits */
-		for (i = a - 6; i > 0 && label[i] != ' '; i--)
-			;
-		n = i > 0 ? i : a - 6;
-	}
+	memset(dst, fold ? '~' : '-', a);
 	if (fold || r->from == TV_CLIENT) {
+		n = fit_label(label, a - 6);
 		dst[2] = ' ';
 		memcpy(dst + 3, label, n);
 		dst[3 + n] = ' ';
-		if (!fold)
+		if (!fold && !r->lost)
 			dst[a - 1] = '>';
-		if (r->lost) {
-			x = a * 2 / 3 > n + 4 ? a * 2 / 3 : n + 4;
-			for (dst[x] = 'X', i = x + 1; i < a; i++)
-				dst[i] = ' ';
+		if (!fold && r->lost) {
+			x = a * 2 / 3 > n + 5 ? a * 2 / 3 : n + 5;
+			x = x < a ? x : a - 1;
+			dst[x] = 'X';
+			memset(dst + x + 1, ' ', a - x - 1);
 		}
 		return;
 	}
-	dst[0] = '<';
-	dst[3] = ' ';
-	memcpy(dst + 4, label, n < a - 6 ? n : a - 6);
-	dst[4 + (n < a - 6 ? n : a - 6)] = ' ';
-	if (r->lost) {
-		x = a / 3;
-		for (i = 0; i < x; i++)
-			dst[i] = ' ';
-		dst[x] = 'X';
-		/* the label after the X */
-		memset(dst + x + 1, '-', a - x - 1);
-		if (a > x + 4 + n) {
-			dst[x + 3] = ' ';
-			memcpy(dst + x + 4, label, n < a - x - 5 ? n : a - x - 5);
-		}
-	}
+	x = r->lost ? a / 3 : 0;	/* where the arrow ends */
+	memset(dst, ' ', x);
+	dst[x] = r->lost ? 'X' : '<';
+	n = fit_label(label, a - x - 6);
+	dst[x + 3] = ' ';
+	memcpy(dst + x + 4, label, n);
+	dst[x + 4 + n] = ' ';
 }
 
 static void
@@ -491,42 +493,17 @@ cmp_cells(const struct cmp_flow *f, char cell[M_COUNT][M_CELL])
 	snprintf(cell[M_OUT], M_CELL, "%.47s", f->outcome);
 }
 
-/* The table: a metric a line, a flow a column; when the columns do not
- * fit the width, each flow's metrics in a block of their own. */
+/* Flows fl[0..n) of the table: the header, then a metric a line. */
 static void
-cmp_table(const struct tv_out *o, unsigned width, struct cmp_flow *const *fl,
-    unsigned n)
+cmp_table_part(const struct tv_out *o, struct cmp_flow *const *fl, unsigned n,
+    char (*cell)[M_COUNT][M_CELL], const size_t *cw, size_t lw)
 {
-	char cell[TV_CMP_MAX_FLOWS][M_COUNT][M_CELL];
-	size_t lw = 0, cw[TV_CMP_MAX_FLOWS], total, k;
 	char line[CMP_LINE_MAX], t[80];
+	size_t total = lw, k;
 	unsigned i, j;
 
-	for (i = 0; i < M_COUNT; i++)
-		lw = strlen(m_names[i]) > lw ? strlen(m_names[i]) : lw;
-	lw += 2;
-	total = lw;
-	for (j = 0; j < n; j++) {
-		cmp_cells(fl[j], cell[j]);
-		cw[j] = 8;
-		for (i = 0; i < M_COUNT; i++)
-			if (strlen(cell[j][i]) + 2 > cw[j])
-				cw[j] = strlen(cell[j][i]) + 2;
+	for (j = 0; j < n; j++)
 		total += cw[j];
-	}
-	if (total >= CMP_LINE_MAX || (width && total > width)) {
-		for (j = 0; j < n; j++) {
-			snprintf(line, sizeof(line), "#%" PRIu32 " %s %s > %s",
-			    fl[j]->id, tvr_proto(fl[j]->proto), fl[j]->ce, fl[j]->se);
-			tv_out_para(o, width, 4, line);
-			for (i = 0; i < M_COUNT; i++) {
-				snprintf(line, sizeof(line), "  %s: %s",
-				    m_names[i], cell[j][i]);
-				tv_out_para(o, width, 4, line);
-			}
-		}
-		return;
-	}
 	memset(line, ' ', total);
 	for (j = 0, k = lw; j < n; k += cw[j++]) {
 		snprintf(t, sizeof(t), "#%" PRIu32 " %s", fl[j]->id,
@@ -540,6 +517,48 @@ cmp_table(const struct tv_out *o, unsigned width, struct cmp_flow *const *fl,
 		for (j = 0, k = lw; j < n; k += cw[j++])
 			put(line, total, k, cell[j][i], cw[j]);
 		emit(o, line, total);
+	}
+}
+
+/* The table: a metric a line, a flow a column, as many columns as the
+ * width holds, the next ones under them; a flow whose column alone does
+ * not fit, in lines of "metric: value" of its own. */
+static void
+cmp_table(const struct tv_out *o, unsigned width, struct cmp_flow *const *fl,
+    unsigned n)
+{
+	char cell[TV_CMP_MAX_FLOWS][M_COUNT][M_CELL], line[CMP_LINE_MAX];
+	size_t lw = 0, cw[TV_CMP_MAX_FLOWS], room, used;
+	unsigned i, j, k;
+
+	for (i = 0; i < M_COUNT; i++)
+		lw = strlen(m_names[i]) > lw ? strlen(m_names[i]) : lw;
+	lw += 2;
+	room = width ? width : CMP_LINE_MAX - 1;
+	for (j = 0; j < n; j++) {
+		cmp_cells(fl[j], cell[j]);
+		for (cw[j] = 8, i = 0; i < M_COUNT; i++)
+			if (strlen(cell[j][i]) + 2 > cw[j])
+				cw[j] = strlen(cell[j][i]) + 2;
+	}
+	for (j = 0; j < n; j = k) {
+		for (k = j, used = lw; k < n && used + cw[k] - 2 <= room; k++)
+			used += cw[k];
+		if (j > 0)
+			tv_out_mem(o, "\n", 1);
+		if (k > j) {
+			cmp_table_part(o, fl + j, k - j, cell + j, cw + j, lw);
+			continue;
+		}
+		snprintf(line, sizeof(line), "#%" PRIu32 " %s %s > %s", fl[j]->id,
+		    tvr_proto(fl[j]->proto), fl[j]->ce, fl[j]->se);
+		tv_out_para(o, width, 4, line);
+		for (i = 0; i < M_COUNT; i++) {
+			snprintf(line, sizeof(line), "  %s: %s", m_names[i],
+			    cell[j][i]);
+			tv_out_para(o, width, 4, line);
+		}
+		k = j + 1;
 	}
 }
 
@@ -594,7 +613,8 @@ cmp_end(const struct tv_rctx *x, const struct tv_totals *t)
 		tv_out_para(x->out, w, 0, line);
 		for (j = 0; j < n; j += L.across) {
 			tv_out_mem(x->out, "\n", 1);
-			cmp_view(x->out, x->ro, &L, fl + j, L.across);
+			cmp_view(x->out, x->ro, &L, fl + j,
+			    n - j < L.across ? n - j : L.across);
 		}
 		for (j = 0; j < n; j++)
 			if (fl[j]->icmp[0]) {

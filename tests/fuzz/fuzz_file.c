@@ -78,6 +78,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run_one(path, "text", size % 2 ? 80 : 0);
 	run_one(path, "json", 0);
 	run_one(path, "summary", size % 2 ? 80 : 0);
+	/* the flows side by side, as text at 80 columns or as JSON */
+	run_one(path, size % 2 ? "compare" : "compare-json", size % 2 ? 80 : 0);
 	/* and one of the pictures, by the input's size */
 	run_one(path, pics[size % 4], 0);
 	return 0;
