@@ -22,6 +22,15 @@ struct tv_demo_opts {
  * 45 s, slow enough to follow a handshake */
 #define TV_DEMO_PACE_MS 40
 
+/* The renderer a compare scenario draws with, given the command line's:
+ * the compare view (tv_renderer_find("compare", 1)) for the live ladder,
+ * its JSON for JSON; the command line's own when this build has none. */
+const struct tv_renderer *tv_demo_compare_renderer(const struct tv_renderer *r);
+
+/* Under a compare scenario's caption: how its flows are drawn (the view
+ * and the metrics table once they are done, or ladders without it). */
+void tv_demo_compare_note(struct tv_run *run);
+
 /* --demo-list */
 void tv_demo_print_list(FILE *fp);
 

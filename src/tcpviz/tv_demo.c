@@ -34,6 +34,7 @@ struct seen {
 	uint16_t cport, sport;
 	uint64_t pkts[2], bytes[2];
 	unsigned syn_retries;
+	int icmp_refused;	/* an ICMP port unreachable was joined to it */
 };
 
 struct demo {
@@ -56,6 +57,12 @@ struct demo {
 	struct tv_kview *kv;	/* the kernel's view, or NULL */
 	struct tv_cview *cv;	/* the programs' calls, or NULL */
 	int calls[2];		/* the channel: [0] ours, [1] the programs' */
+	/* a compare scenario: drawn by a run of its own (compare_scenario())
+	 * on the same capture, from its B line to its check; its
+	 * connections are numbered after the main run's */
+	struct tv_run *main_run;
+	int cmp_next;		/* its B line came: switch runs */
+	uint32_t cmp_conns;	/* connections the compare runs drew */
 };
 
 void
@@ -64,7 +71,9 @@ tv_demo_print_list(FILE *fp)
 	int i;
 
 	for (i = 0; i < tv_nscenarios; i++)
-		fprintf(fp, "%-11s %s\n", tv_scenarios[i].name, tv_scenarios[i].caption);
+		fprintf(fp, "%-11s %s%s\n", tv_scenarios[i].name,
+		    tv_scenarios[i].by_name ? "(by name) " : "",
+		    tv_scenarios[i].caption);
 	tv_labdemo_print_list(fp);
 }
 
@@ -78,7 +87,7 @@ parse_list(struct demo *d, const char *list)
 	 * a terminal); "lab": every scenario of the lab */
 	if (list == NULL || *list == '\0') {
 		for (i = 0; i < tv_nscenarios; i++)
-			d->want[i] = 1;
+			d->want[i] = !tv_scenarios[i].by_name;
 		d->any_lo = 1;
 		return 0;
 	}
@@ -89,10 +98,13 @@ parse_list(struct demo *d, const char *list)
 				break;
 		if (strcmp(tok, "lab") == 0) {
 			for (i = 0; i < tv_labdemo_count(); i++)
-				d->want_lab[i] = 1;
+				d->want_lab[i] |= !tv_labdemo_by_name(i);
 			any = d->any_lab = 1;
 		} else if (i < tv_nscenarios) {
 			d->want[i] = any = d->any_lo = 1;
+			/* a name of both lists (tcp-vs-udp): loopback, then the lab */
+			if ((i = tv_labdemo_find(tok)) >= 0)
+				d->want_lab[i] = d->any_lab = 1;
 		} else if ((i = tv_labdemo_find(tok)) >= 0) {
 			d->want_lab[i] = any = d->any_lab = 1;
 		} else {
@@ -191,6 +203,7 @@ on_conn(const struct tv_conn *c, void *ctx)
 		s->isn_client = c->isn[TV_CLIENT];
 		s->syn_retries = tv_tcp_syn_retries(&c->tcp);
 	}
+	s->icmp_refused = c->icmp.refused;
 }
 
 static int
@@ -205,7 +218,8 @@ conn_as_expected(const struct seen *s, const struct scen_expect *w, uint16_t por
 {
 	int i;
 
-	if (s->proto != w->proto || s->sport != port)
+	if (s->proto != w->proto || s->sport != port ||
+	    (w->icmp_refused && !s->icmp_refused))
 		return 0;
 	for (i = 0; i < 2; i++)
 		if (!in_range(s->bytes[i], w->bytes_min[i], w->bytes_max[i]) ||
@@ -220,13 +234,37 @@ conn_as_expected(const struct seen *s, const struct scen_expect *w, uint16_t por
 	    (w->isn == 0 || s->isn_client == w->isn);
 }
 
+/* Do the connections of one protocol, w's, show what w expects, each
+ * its own 4-tuple?  How many there are in *n. */
+static int
+part_as_expected(const struct demo *d, const struct scen_expect *w,
+    uint16_t port, int *n)
+{
+	int i, j, ok = 1;
+
+	*n = 0;
+	for (i = 0; i < d->nseen; i++) {
+		if (d->seen[i].proto != w->proto)
+			continue;
+		(*n)++;
+		if (!conn_as_expected(&d->seen[i], w, port))
+			ok = 0;
+		for (j = 0; j < i; j++)		/* each its own 4-tuple */
+			if (d->seen[j].proto == w->proto &&
+			    d->seen[j].cport == d->seen[i].cport)
+				ok = 0;
+	}
+	return ok && *n == w->conns;
+}
+
 /* Did scenario k produce what it should?  NULL, or what went wrong. */
 static const char *
 check(struct demo *d, int k, char *why, size_t size)
 {
-	const struct scen_expect *w = &tv_scenarios[k].want;
+	const struct scenario *sc = &tv_scenarios[k];
+	const struct scen_expect *w = &sc->want;
 	unsigned retries;
-	int i, j;
+	int j, n, n2 = 0, all;
 
 	if (d->end_status == SCEN_NO_SERVER) {
 		snprintf(why, size, "the server did not start on port %u (taken, or "
@@ -237,39 +275,36 @@ check(struct demo *d, int k, char *why, size_t size)
 		snprintf(why, size, "the client failed (status %d)", d->end_status);
 		return why;
 	}
-	for (i = 0; i < d->nseen && d->nseen == w->conns; i++) {
-		if (!conn_as_expected(&d->seen[i], w, d->port[k]))
-			break;
-		for (j = 0; j < i; j++)		/* each its own 4-tuple */
-			if (d->seen[j].cport == d->seen[i].cport)
-				break;
-		if (j < i)
-			break;
-	}
+	/* every connection is the first part's, or the second's */
+	all = part_as_expected(d, w, d->port[k], &n) &&
+	    (sc->want2.conns == 0 || (sc->want2.proto != w->proto &&
+	    part_as_expected(d, &sc->want2, d->port[k], &n2))) &&
+	    n + n2 == d->nseen;
 	for (j = 0, retries = 0; j < d->nseen; j++)
 		retries += d->seen[j].syn_retries;
-	if (d->nseen == w->conns && i == d->nseen && retries < w->syn_retries_min) {
+	if (all && retries < w->syn_retries_min) {
 		snprintf(why, size, "no SYN was sent again (the accept queue never "
 		    "overflowed?)");
 		return why;
 	}
-	/* the calls' channel, live: each connection's accept() was drawn */
-	if (d->nseen == w->conns && i == d->nseen && d->cv && w->proto == 6 &&
-	    tv_scenarios[k].server[0] != NULL && !tv_scenarios[k].crafted &&
+	/* the calls' channel, live: each connection's accept() was drawn (the
+	 * compare view draws no calls) */
+	if (all && d->cv && w->proto == 6 && sc->server[0] != NULL &&
+	    !sc->crafted && !sc->compare &&
 	    tv_cview_accepts(d->cv, d->port[k]) < (uint32_t)w->conns) {
 		snprintf(why, size, "the server's accept() was drawn for %u of the "
 		    "%d connections (the calls' channel, TCPVIZ_CALLS)",
 		    tv_cview_accepts(d->cv, d->port[k]), w->conns);
 		return why;
 	}
-	if (d->nseen == w->conns && i == d->nseen && w->accept_min && d->kv &&
+	if (all && w->accept_min && d->kv &&
 	    tv_kview_peak_queue(d->kv, d->port[k]) < w->accept_min) {
 		snprintf(why, size, "the kernel never showed %u connections waiting "
 		    "in the accept queue at once (at most %u)", w->accept_min,
 		    tv_kview_peak_queue(d->kv, d->port[k]));
 		return why;
 	}
-	if (d->nseen == w->conns && i == d->nseen)
+	if (all)
 		return NULL;
 	snprintf(why, size, "the capture did not show the expected exchange "
 	    "(%d connection%s seen)", d->nseen, d->nseen == 1 ? "" : "s");
@@ -316,6 +351,12 @@ on_ctl(void *ctx)
 		say_blank(run);
 		tv_run_say(run, 4, "=== %s: %s", tv_scenarios[a].name,
 		    tv_scenarios[a].caption);
+		if (tv_scenarios[a].compare && run == d->main_run) {
+			/* demo_loop switches to a run of its own, then acks */
+			d->cmp_next = 1;
+			run->stop = 1;
+			return;
+		}
 		say_blank(run);
 		ack(d);
 	} else if (line[0] == 'E') {
@@ -329,17 +370,11 @@ on_ctl(void *ctx)
 	}
 }
 
-/*
- * The scenario is over: let its connections close, check what the tracker
- * saw, say so after its rows, and let the display catch up before the
- * next one begins.
- */
+/* The scenario is over: let its connections close and hand out what is
+ * left (UDP flows never close). */
 static void
-finish_scenario(struct demo *d, struct tv_run *run, struct tv_cap *cap)
+settle(struct tv_run *run, struct tv_cap *cap)
 {
-	const char *name = tv_scenarios[d->cur].name;
-	char why[160];
-
 	run->stop = 0;
 	run->until_idle = 1;
 	run->deadline_ns = tv_wall_ns() + 2000000000LL;
@@ -348,6 +383,16 @@ finish_scenario(struct demo *d, struct tv_run *run, struct tv_cap *cap)
 	run->deadline_ns = 0;
 	if (tv_run_open_conns(run) > 0)
 		tv_run_flush_conns(run);	/* UDP flows never close */
+}
+
+/* Check what the tracker saw, say so after the scenario's rows, and let
+ * the display catch up before the next one begins. */
+static void
+verdict(struct demo *d, struct tv_run *run)
+{
+	const char *name = tv_scenarios[d->cur].name;
+	char why[160];
+
 	if (d->end_status == SCEN_SKIPPED) {
 		tv_run_say(run, 4, "--- %s: skipped: the crafter needs root (raw sockets)",
 		    name);
@@ -360,6 +405,105 @@ finish_scenario(struct demo *d, struct tv_run *run, struct tv_cap *cap)
 	tv_run_drain(run);
 	d->ended = 0;
 	d->cur = -1;
+}
+
+static void
+finish_scenario(struct demo *d, struct tv_run *run, struct tv_cap *cap)
+{
+	settle(run, cap);
+	verdict(d, run);
+}
+
+const struct tv_renderer *
+tv_demo_compare_renderer(const struct tv_renderer *r)
+{
+	const struct tv_renderer *c = NULL;
+
+	if (r != NULL && strcmp(r->name, "text") == 0)
+		c = tv_renderer_find("compare", 1);
+	else if (r != NULL && strcmp(r->name, "json") == 0)
+		c = tv_renderer_find("compare-json", 1);
+	return c != NULL ? c : r;
+}
+
+void
+tv_demo_compare_note(struct tv_run *run)
+{
+	const char *name = run->o.renderer->name;
+
+	if (strcmp(name, "compare") == 0)
+		tv_run_say(run, 4, "    drawn once its flows are done: side by side "
+		    "on one time axis, each from its first packet, their metrics "
+		    "under them");
+	else if (strcmp(name, "text") == 0)
+		tv_run_say(run, 4, "    (this tcpviz has no compare view: its flows "
+		    "drawn as ladders)");
+}
+
+static void
+add_totals(struct tv_totals *t, const struct tv_totals *c)
+{
+	int i;
+
+	t->packets += c->packets;
+	t->tcp += c->tcp;
+	t->udp += c->udp;
+	t->icmp += c->icmp;
+	t->icmp_no_flow += c->icmp_no_flow;
+	t->skipped += c->skipped;
+	t->truncated += c->truncated;
+	t->malformed += c->malformed;
+	t->connections += c->connections;
+	t->evicted += c->evicted;
+	for (i = 0; i < TV_SKIP_COUNT; i++)
+		t->skip_why[i] += c->skip_why[i];
+}
+
+/*
+ * A compare scenario, its caption said: a run of its own on the same
+ * capture, with the compare renderer (no kernel view, no calls), from the
+ * runner's go to the scenario's end; its end() draws the flows, then the
+ * check is said on the main run.  -1: out of memory.
+ */
+static int
+compare_scenario(struct demo *d, struct tv_run *main_run, struct tv_cap *cap)
+{
+	static struct tv_run cr;
+	struct tv_run_opts o = main_run->o;
+	struct tv_flow_stats st;
+
+	memset(o.watch, 0, sizeof(o.watch));
+	o.renderer = tv_demo_compare_renderer(main_run->o.renderer);
+	tv_flow_get_stats(main_run->flow, &st);
+	o.first_conn_id = (main_run->o.first_conn_id ? main_run->o.first_conn_id : 1) +
+	    (uint32_t)st.conns + d->cmp_conns;
+	if (tv_run_init(&cr, &o) < 0) {
+		fprintf(stderr, "tcpviz: out of memory\n");
+		return -1;
+	}
+	tv_demo_compare_note(&cr);
+	say_blank(&cr);
+	tv_run_drain(main_run);		/* the caption, then what cr draws */
+	d->run = &cr;
+	ack(d);				/* the runner starts the programs */
+	while (!d->ended && !d->quit && !tv_run_signalled &&
+	    !tv_run_output_failed(&cr)) {
+		cr.stop = 0;
+		if (tv_run_loop(&cr, cap) == TV_RUN_DAMAGED)
+			break;
+	}
+	if (d->ended)
+		settle(&cr, cap);
+	tv_flow_get_stats(cr.flow, &st);
+	d->cmp_conns += (uint32_t)st.conns;
+	tv_run_finish(&cr);		/* the compare view */
+	d->run = main_run;
+	add_totals(&main_run->tot, &cr.tot);	/* the demo's last line counts them */
+	if (d->ended && !tv_run_signalled && !tv_run_output_failed(&cr))
+		verdict(d, main_run);
+	if (tv_run_output_failed(&cr))
+		d->quit = 1;
+	return 0;
 }
 
 /* Stop the runner: closing the pipes tells it to end its programs (it may
@@ -399,6 +543,12 @@ pick_ports(struct demo *d, char *filter, size_t size)
 		}
 		k += (size_t)snprintf(filter + k, size - k, "%sport %u",
 		    n++ ? " or " : "", d->port[i]);
+		/* the ICMP error that answers a datagram: the port its quoted
+		 * UDP header was sent to (an IPv4 header of 20 bytes) */
+		if (tv_scenarios[i].want.icmp_refused ||
+		    tv_scenarios[i].want2.icmp_refused)
+			k += (size_t)snprintf(filter + k, size - k,
+			    " or (icmp and icmp[30:2] = %u)", d->port[i]);
 	}
 	return 0;
 }
@@ -505,6 +655,15 @@ demo_loop(struct demo *d, struct tv_run *run, struct tv_cap *cap)
 			fprintf(stderr, "tcpviz: lo: %s\n", run->errbuf);
 			return TV_EXIT_ERROR;
 		}
+		if (d->cmp_next) {
+			d->cmp_next = 0;
+			if (compare_scenario(d, run, cap) < 0)
+				return TV_EXIT_ERROR;
+			if (d->quit || tv_run_signalled)
+				break;
+			ack(d);
+			continue;
+		}
 		if (!d->ended)
 			continue;
 		finish_scenario(d, run, cap);
@@ -527,7 +686,7 @@ demo_loopback(struct demo *d, struct tv_demo_opts *o, const struct tv_run_opts *
 	int status;
 	pid_t child;
 
-	d->run = &run;
+	d->run = d->main_run = &run;
 	if (pick_ports(d, filter, sizeof(filter)) < 0)
 		return TV_EXIT_ERROR;
 	if ((cap = open_capture(o, filter, run.errbuf)) == NULL)

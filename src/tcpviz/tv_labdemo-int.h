@@ -18,6 +18,8 @@ struct tv_labdemo_opts {
 /* How many there are; the index of NAME or -1; --demo-list's lines. */
 int tv_labdemo_count(void);
 int tv_labdemo_find(const char *name);
+/* Is scenario i left out of --demo=lab (run only by its name)? */
+int tv_labdemo_by_name(int i);
 void tv_labdemo_print_list(FILE *fp);
 
 /* Run the scenarios i with want[i] set, each in a lab of its own, each

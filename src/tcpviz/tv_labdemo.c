@@ -5,24 +5,32 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tv_demo-int.h"
 #include "tv_labdemo-int.h"
 #include "tv_labrun-int.h"
 #include "tv_tcp.h"
 #include "tv_util.h"
 
 #define BIT(x) (1u << (x))
-#define LAB_ARGS 12
+#define LAB_ARGS 20
 #define BIG_LEN 30015		/* "The quick brown fox ... dog. " 667 times */
 #define HELLO "Hello Server"
 #define HELLO_LEN (sizeof(HELLO) - 1)
+/* tcp-vs-udp's ten messages, all different (no datagram looks like
+ * another's duplicate), 39 bytes */
+#define TEN_WORDS "one", "two", "three", "four", "five", "six", "seven", \
+	"eight", "nine", "ten"
+#define TEN_LEN 39
 
 /* A program's command line: "%server", "%client", "%big" stand for the
  * bundled programs and a 30 KB message. */
 typedef const char *const lab_argv[LAB_ARGS];
 
-/* What the one connection of a scenario must show; 0: any. */
+/* What the one connection of a scenario must show (or each of its two,
+ * the second client's second); 0: any. */
 struct lab_expect {
 	uint8_t proto;
+	int lost_any;			/* lost[] not checked: the wire's loss is random */
 	unsigned open_ok;		/* bits (1 << enum tv_open) */
 	uint32_t lost[2];		/* packets each side sent that the wire lost */
 	uint32_t retrans_min;
@@ -41,6 +49,13 @@ struct lab_scenario {
 	int client_status;		/* the exit status that means success */
 	int data_full;			/* every data segment its own row */
 	struct lab_expect want;
+	/* a second server beside the first, a second client after the first
+	 * ([0] NULL: none), what its connection must show */
+	lab_argv server2, client2;
+	int client2_any;		/* any exit status of the second client */
+	struct lab_expect want2;
+	int compare;			/* drawn by the compare renderer (--compare) */
+	int by_name;			/* not in --demo=lab: only by its name */
 };
 
 #define TCP_ECHO_SERVER { "%server", "--tcp", "8000", "--bind", "0.0.0.0", "--once" }
@@ -104,6 +119,21 @@ static const struct lab_scenario lab_scenarios[] = {
 	  .client = { "%client", TV_LAB_SERVER_ADDR, "8000", "%big" }, .data_full = 1,
 	  .want = { THREE_WAY, .owd_min_ns = 20000000,
 	    .bytes = { BIG_LEN, BIG_LEN } } },
+	/* the second half of tv_scen.c's tcp-vs-udp (run after it, by name) */
+	{ .name = "tcp-vs-udp",
+	  .caption = "the same ten messages over TCP and then over UDP on a wire "
+	    "that loses 10 % of the packets each way: TCP sends again what was "
+	    "lost and delivers all ten; UDP sends each once, and what is lost "
+	    "stays lost",
+	  .impair = { { "loss", "10%" } },
+	  .server = { "%server", "--tcp", "8000", "--bind", "0.0.0.0" },
+	  .server2 = { "%server", "--udp", "8000", "--bind", "0.0.0.0" },
+	  .client = { "%client", TV_LAB_SERVER_ADDR, "8000", TEN_WORDS },
+	  .client2 = { "%client", "--udp", "--keep-going", "--timeout", "0.4",
+	    TV_LAB_SERVER_ADDR, "8000", TEN_WORDS },
+	  .client2_any = 1, .compare = 1, .by_name = 1,
+	  .want = { THREE_WAY, .lost_any = 1, .bytes = { TEN_LEN, TEN_LEN } },
+	  .want2 = { .proto = 17, .lost_any = 1, .pkts = { 10, 0 } } },
 };
 
 #define NLAB ((int)(sizeof(lab_scenarios) / sizeof(lab_scenarios[0])))
@@ -112,6 +142,12 @@ int
 tv_labdemo_count(void)
 {
 	return NLAB;
+}
+
+int
+tv_labdemo_by_name(int i)
+{
+	return i >= 0 && i < NLAB && lab_scenarios[i].by_name;
 }
 
 int
@@ -132,9 +168,10 @@ tv_labdemo_print_list(FILE *fp)
 
 	fprintf(fp, "%-11s (as root) every scenario below, each in a lab of "
 	    "its own (--demo=lab; not in the default list)\n", "lab");
-	for (i = 0; i < NLAB; i++)
-		fprintf(fp, "%-11s (the lab) %s\n", lab_scenarios[i].name,
-		    lab_scenarios[i].caption);
+	for (i = 0; i < NLAB; i++)	/* the by-name ones: the loopback list says them */
+		if (!lab_scenarios[i].by_name)
+			fprintf(fp, "%-11s (the lab) %s\n", lab_scenarios[i].name,
+			    lab_scenarios[i].caption);
 }
 
 /* One scenario's run: what it saw, and whether it was as expected. */
@@ -143,6 +180,7 @@ struct lab_run {
 	struct tv_labrun_opts lo;
 	char big[BIG_LEN + 1];
 	char *argv[2][LAB_ARGS + 1];
+	char *argv2[2][LAB_ARGS + 1];	/* server2, client2 */
 	int nconns;
 	struct lab_seen {
 		uint8_t proto;
@@ -150,19 +188,23 @@ struct lab_run {
 		uint32_t lost[2], retrans, syn_retries, owd_max;
 		int64_t hs_us;
 		uint64_t bytes[2], pkts[2];
-	} seen;
+	} seen[2];		/* the first two connections */
 	int *failures;
 	int gone;		/* the output's reader went away: stop here */
+	/* a compare scenario's verdict, said after the view, which the
+	 * renderer draws once the run is over */
+	char verdict[320];
 };
 
 static void
 on_conn(const struct tv_conn *c, void *ctx)
 {
 	struct lab_run *r = ctx;
-	struct lab_seen *s = &r->seen;
+	struct lab_seen *s;
 
-	if (r->nconns++ > 0)
+	if (r->nconns++ > 1)
 		return;
+	s = &r->seen[r->nconns - 1];
 	s->proto = c->proto;
 	memcpy(s->lost, c->lost, sizeof(s->lost));
 	memcpy(s->bytes, c->bytes, sizeof(s->bytes));
@@ -176,26 +218,16 @@ on_conn(const struct tv_conn *c, void *ctx)
 	}
 }
 
-/* NULL, or what differs from the expectation. */
+/* NULL, or what differs in connection s from the expectation w. */
 static const char *
-lab_check(const struct lab_run *r, char *why, size_t size)
+lab_check_conn(const struct lab_expect *w, const struct lab_seen *s,
+    char *why, size_t size)
 {
-	const struct lab_expect *w = &r->sc->want;
-	const struct lab_seen *s = &r->seen;
 	int i;
 
-	if (r->lo.client_status != r->sc->client_status) {
-		snprintf(why, size, "the client's exit status was %d, not %d",
-		    r->lo.client_status, r->sc->client_status);
-		return why;
-	}
-	if (r->nconns != 1 || s->proto != w->proto) {
-		snprintf(why, size, "%d connection%s seen, not one", r->nconns,
-		    r->nconns == 1 ? " of another protocol" : "s");
-		return why;
-	}
 	for (i = 0; i < 2; i++)
-		if (s->lost[i] != w->lost[i] || (w->bytes[i] && s->bytes[i] != w->bytes[i]) ||
+		if ((!w->lost_any && s->lost[i] != w->lost[i]) ||
+		    (w->bytes[i] && s->bytes[i] != w->bytes[i]) ||
 		    (w->pkts[i] && s->pkts[i] != w->pkts[i])) {
 			snprintf(why, size, "the %s sent %" PRIu64 " packets, %" PRIu64
 			    " bytes, %" PRIu32 " lost", i ? "server" : "client",
@@ -215,6 +247,39 @@ lab_check(const struct lab_run *r, char *why, size_t size)
 	return NULL;
 }
 
+/* NULL, or what differs from the expectation. */
+static const char *
+lab_check(const struct lab_run *r, char *why, size_t size)
+{
+	const struct lab_scenario *sc = r->sc;
+	int want = sc->client2[0] != NULL ? 2 : 1, i;
+
+	if (r->lo.client_status != sc->client_status) {
+		snprintf(why, size, "the client's exit status was %d, not %d",
+		    r->lo.client_status, sc->client_status);
+		return why;
+	}
+	if (want == 2 && !sc->client2_any && r->lo.client2_status != 0) {
+		snprintf(why, size, "the second client's exit status was %d",
+		    r->lo.client2_status);
+		return why;
+	}
+	for (i = 0; i < want && i < r->nconns; i++)
+		if (r->seen[i].proto != (i ? sc->want2.proto : sc->want.proto))
+			break;
+	if (r->nconns != want || i < want) {
+		snprintf(why, size, "%d connection%s seen, not %s", r->nconns,
+		    r->nconns == 1 ? "" : "s", want == 2 ?
+		    "the two expected" : "one of the expected protocol");
+		return why;
+	}
+	for (i = 0; i < want; i++)
+		if (lab_check_conn(i ? &sc->want2 : &sc->want, &r->seen[i], why,
+		    size) != NULL)
+			return why;
+	return NULL;
+}
+
 static void
 lab_begin(struct tv_run *run, void *ctx)
 {
@@ -226,6 +291,8 @@ lab_begin(struct tv_run *run, void *ctx)
 	tv_run_say(run, 4, "=== %s: the lab: %s", r->sc->name, r->sc->caption);
 	tv_run_say(run, 4, "    client " TV_LAB_CLIENT_ADDR " and server "
 	    TV_LAB_SERVER_ADDR " on %s", what);
+	if (r->sc->compare)
+		tv_demo_compare_note(run);
 	tv_out_mem(&run->out, "\n", 1);
 }
 
@@ -240,26 +307,32 @@ lab_end(struct tv_run *run, void *ctx)
 		return;
 	}
 	if (lab_check(r, why, sizeof(why)) != NULL) {
-		tv_run_say(run, 4, "!!! %s: %s", r->sc->name, why);
+		snprintf(r->verdict, sizeof(r->verdict), "!!! %s: %s\n",
+		    r->sc->name, why);
 		(*r->failures)++;
 	} else {
-		tv_run_say(run, 4, "--- %s: as expected", r->sc->name);
+		snprintf(r->verdict, sizeof(r->verdict), "--- %s: as expected\n",
+		    r->sc->name);
+	}
+	if (!r->sc->compare) {
+		tv_run_say(run, 4, "%.*s", (int)strlen(r->verdict) - 1, r->verdict);
+		r->verdict[0] = '\0';
 	}
 	tv_run_drain(run);
 }
 
 /* %server, %client, %big in a command line */
 static void
-fill_argv(struct lab_run *r, int which, const lab_argv tmpl,
-    const char *server, const char *client)
+fill_argv(char **argv, const lab_argv tmpl, struct lab_run *r,
+    const struct tv_labdemo_opts *o)
 {
 	int i;
 
 	for (i = 0; i < LAB_ARGS && tmpl[i] != NULL; i++)
-		r->argv[which][i] = (char *)(strcmp(tmpl[i], "%server") == 0 ? server :
-		    strcmp(tmpl[i], "%client") == 0 ? client :
+		argv[i] = (char *)(strcmp(tmpl[i], "%server") == 0 ? o->server :
+		    strcmp(tmpl[i], "%client") == 0 ? o->client :
 		    strcmp(tmpl[i], "%big") == 0 ? r->big : tmpl[i]);
-	r->argv[which][i] = NULL;
+	argv[i] = NULL;
 }
 
 static int
@@ -282,12 +355,20 @@ run_one(const struct lab_scenario *sc, const struct tv_labdemo_opts *o,
 			fprintf(stderr, "%s\n", errbuf);
 			return TV_EXIT_ERROR;
 		}
-	fill_argv(&r, 0, sc->server, o->server, o->client);
-	fill_argv(&r, 1, sc->client, o->server, o->client);
+	fill_argv(r.argv[0], sc->server, &r, o);
+	fill_argv(r.argv[1], sc->client, &r, o);
 	r.lo.server = r.argv[0];
 	r.lo.client = r.argv[1];
+	if (sc->server2[0] != NULL) {
+		fill_argv(r.argv2[0], sc->server2, &r, o);
+		r.lo.server2 = r.argv2[0];
+	}
+	if (sc->client2[0] != NULL) {
+		fill_argv(r.argv2[1], sc->client2, &r, o);
+		r.lo.client2 = r.argv2[1];
+	}
 	r.lo.user = o->user;
-	r.lo.calls = o->calls;
+	r.lo.calls = o->calls && !sc->compare;	/* the compare view draws none */
 	r.lo.linger_ms = 300;
 	r.lo.quiet = 1;
 	r.lo.on_conn = on_conn;
@@ -299,7 +380,15 @@ run_one(const struct lab_scenario *sc, const struct tv_labdemo_opts *o,
 	ro.first_conn_id = o->next_id;
 	if (sc->data_full)
 		ro.ro.data = TV_DATA_FULL;
+	if (sc->compare)
+		ro.renderer = tv_demo_compare_renderer(ro.renderer);
 	status = tv_labrun_main(&r.lo, &ro);
+	if (r.verdict[0] != '\0' && !r.gone) {	/* after the compare view */
+		ro.sink.write(ro.sink.ctx, r.verdict, strlen(r.verdict));
+		ro.sink.flush(ro.sink.ctx);
+		if (ro.sink.end)	/* as the run's end did (tv_run_output_status) */
+			ro.sink.end(ro.sink.ctx, tv_run_signalled);
+	}
 	*gone = r.gone;
 	((struct tv_labdemo_opts *)o)->next_id += (uint32_t)r.nconns;
 	return status;

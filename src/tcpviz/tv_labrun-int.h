@@ -11,6 +11,10 @@ struct tv_labrun_opts {
 	struct tv_lab_cfg cfg;	/* the impairments (--loss, --rate ...) */
 	char **server;		/* the server's command line (NULL ended) */
 	char **client;		/* the client's; NULL: none */
+	/* the demo's: a second server started beside the first (another
+	 * protocol on the same port, say), and a second client run once the
+	 * first has exited; NULL: none */
+	char **server2, **client2;
 	const char *user;	/* -Z: whom the programs run as */
 	const char *filter;	/* -F: what is drawn, within TCP and UDP */
 	struct tv_live_opts live;	/* -s, -B */
@@ -27,6 +31,7 @@ struct tv_labrun_opts {
 	void (*end)(struct tv_run *run, void *ctx);
 	void *hook_ctx;
 	int client_status;	/* out: the client's exit status (-1: killed, none) */
+	int client2_status;	/* out: the second client's */
 };
 
 /* Bring the lab up, run the programs, draw; the exit status. */

@@ -35,6 +35,7 @@ struct labrun {
 	uid_t uid;
 	gid_t gid;
 	pid_t server, client;
+	int client2_started;	/* the second client runs (or ran) */
 	enum phase phase;
 	int64_t since_ns;	/* when the phase began */
 	uint64_t hold_ns;	/* the pair's */
@@ -99,29 +100,30 @@ tv_labrun_describe(const struct tv_lab_cfg *cfg, char *buf, size_t size)
 		snprintf(buf, size, "a perfect wire");
 }
 
-/* Does the server's namespace hold a listening TCP socket or a bound UDP
- * one?  /proc/PID/net is the view of PID's network namespace. */
+/* How many kinds of socket the server's namespace holds: a listening TCP
+ * one, a bound UDP one (0, 1 or 2).  /proc/PID/net is the view of PID's
+ * network namespace. */
 static int
 server_ready(pid_t pid)
 {
 	static const char *const f[] = { "tcp", "tcp6", "udp", "udp6" };
 	char path[64], line[256];
 	unsigned i, st, lport;
-	int found = 0;
+	int found[2] = { 0, 0 };
 
-	for (i = 0; i < 4 && !found; i++) {
+	for (i = 0; i < 4; i++) {
 		FILE *fp;
 
 		snprintf(path, sizeof(path), "/proc/%d/net/%s", (int)pid, f[i]);
 		if ((fp = fopen(path, "r")) == NULL)
 			continue;
-		while (!found && fgets(line, sizeof(line), fp) != NULL)
+		while (!found[i / 2] && fgets(line, sizeof(line), fp) != NULL)
 			if (sscanf(line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x",
 			    &lport, &st) == 2)
-				found = i < 2 ? st == 0x0A : lport != 0;
+				found[i / 2] = i < 2 ? st == 0x0A : lport != 0;
 		fclose(fp);
 	}
-	return found;
+	return found[0] + found[1];
 }
 
 static void
@@ -146,14 +148,14 @@ reap(struct labrun *lr, pid_t *pid, int *status)
 }
 
 static void
-start_client(struct labrun *lr)
+start_client(struct labrun *lr, char **argv)
 {
 	char env0[64], *env[3] = { env0, NULL, NULL }, errbuf[TV_ERRBUF_SIZE];
 
 	if (lr->calls[1] >= 0)
 		env[1] = lr->calls_env;
 	snprintf(env0, sizeof(env0), "TCPVIZ_SERVER=%s", lr->lab.addr[TV_LAB_SERVER]);
-	lr->client = tv_lab_spawn(&lr->lab, TV_LAB_CLIENT, lr->lo->client, env,
+	lr->client = tv_lab_spawn(&lr->lab, TV_LAB_CLIENT, argv, env,
 	    lr->uid, lr->gid, errbuf);
 	if (lr->client < 0) {
 		tv_run_say(lr->run, 8, "%s", errbuf);
@@ -186,11 +188,12 @@ lab_tick(void *ctx)
 	}
 	switch (lr->phase) {
 	case WAIT_SERVER:
-		if (server_ready(lr->server)) {
+		/* a second server: its socket too */
+		if (server_ready(lr->server) >= (lr->lo->server2 ? 2 : 1)) {
 			lr->phase = CLIENT;
 			lr->since_ns = now;
 			if (lr->lo->client != NULL)
-				start_client(lr);
+				start_client(lr, lr->lo->client);
 		} else if (ms > READY_WAIT_MS) {
 			lab_fail(lr, "the %s did not listen within %d ms", "server",
 			    READY_WAIT_MS);
@@ -198,7 +201,16 @@ lab_tick(void *ctx)
 		break;
 	case CLIENT:
 		if (lr->client > 0 && reap(lr, &lr->client, &st)) {
-			lr->lo->client_status = st;
+			if (lr->client2_started) {
+				lr->lo->client2_status = st;
+			} else {
+				lr->lo->client_status = st;
+				if (lr->lo->client2 != NULL) {	/* the second part */
+					lr->client2_started = 1;
+					start_client(lr, lr->lo->client2);
+					break;
+				}
+			}
 			lr->phase = LINGER;
 			lr->since_ns = now;
 		}
@@ -339,6 +351,11 @@ lab_draw(struct labrun *lr, struct tv_cap *cap, struct tv_run_opts *o)
 	lr->server = tv_lab_spawn(&lr->lab, TV_LAB_SERVER, lr->lo->server,
 	    lr->calls[1] >= 0 ? (char *[]){ lr->calls_env, NULL } : NULL,
 	    lr->uid, lr->gid, run.errbuf);
+	if (lr->server > 0 && lr->lo->server2 != NULL &&
+	    tv_lab_spawn(&lr->lab, TV_LAB_SERVER, lr->lo->server2,
+	    lr->calls[1] >= 0 ? (char *[]){ lr->calls_env, NULL } : NULL,
+	    lr->uid, lr->gid, run.errbuf) < 0)
+		lr->server = -1;	/* ended with the lab (tv_lab_down) */
 	if (lr->server < 0) {
 		fprintf(stderr, "%s\n", run.errbuf);
 		tv_run_finish(&run);
@@ -381,7 +398,7 @@ tv_labrun_main(struct tv_labrun_opts *lo, const struct tv_run_opts *ro)
 	memset(&lr, 0, sizeof(lr));
 	lr.lo = lo;
 	lr.server = lr.client = -1;
-	lo->client_status = -1;
+	lo->client_status = lo->client2_status = -1;
 	if (lo->linger_ms == 0)
 		lo->linger_ms = LINGER_MS;
 	if (tv_priv_whom(lo->user, NULL, &lr.uid, &lr.gid) < 0)

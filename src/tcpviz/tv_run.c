@@ -567,8 +567,10 @@ tv_run_finish(struct tv_run *run)
 	tv_frag_free(run->frag);
 	run->frag = NULL;
 	tv_flow_get_stats(run->flow, &st);
-	run->tot.connections = st.conns;
-	run->tot.evicted = st.evicted;
+	/* added to what the caller counted there (the demo: the connections
+	 * of its compare scenarios' runs, drawn between this run's) */
+	run->tot.connections += st.conns;
+	run->tot.evicted += st.evicted;
 	if (run->o.renderer->end)
 		run->o.renderer->end(&run->x, &run->tot);
 	tv_flow_free(run->flow);

@@ -6,7 +6,7 @@
 #include <sys/types.h>
 
 #define SCEN_ANY	(-2)	/* an expectation that takes any value */
-#define SCEN_ARGS	10	/* words of a program's command line */
+#define SCEN_ARGS	16	/* words of a program's command line */
 #define SCEN_SKIPPED	77	/* a scenario's status when it could not run here */
 #define SCEN_NO_SERVER	100	/* ... when its server did not start */
 
@@ -14,7 +14,7 @@
  * "%file", "%dir" stand for what the demo found or made. */
 typedef const char *const scen_argv[SCEN_ARGS];
 
-/* What the capture must show of a scenario. */
+/* What the capture must show of a scenario (or of its second part). */
 struct scen_expect {
 	int conns;		/* connections, all of one protocol */
 	uint8_t proto;		/* 6 or 17 */
@@ -30,6 +30,7 @@ struct scen_expect {
 				   accept queue at once (0: no check) */
 	uint32_t syn_retries_min;	/* TCP: SYNs sent again, all connections
 					   together, at least */
+	int icmp_refused;	/* an ICMP port unreachable was joined to it */
 };
 
 /* One scenario: name, caption, programs, and what it must show. */
@@ -44,6 +45,19 @@ struct scenario {
 	int transfer;		/* make a file to send (%file) and a store (%dir) */
 	int absolute;		/* drawn with absolute sequence numbers */
 	struct scen_expect want;
+	/* a second part: another server started beside the first (another
+	 * protocol on the same port), one more client run after the clients,
+	 * the exit status that means success, what its connections must show
+	 * (want2.conns 0: no second part) */
+	scen_argv server2;
+	scen_argv client2;
+	int client2_status;
+	struct scen_expect want2;
+	int compare;		/* its flows drawn side by side once they are
+				   done, with their metrics (the compare
+				   renderer), not as live ladders */
+	int by_name;		/* not in the default list: --demo=NAME only
+				   (kept last: run after the others) */
 };
 
 extern const struct scenario tv_scenarios[];

@@ -22,6 +22,11 @@
 #define BIT(x) (1u << (x))
 /* whom the programs run as when tcpviz runs as root by login */
 #define RUN_AS "nobody"
+/* tcp-vs-udp's ten messages, all different (no datagram looks like
+ * another's duplicate), 39 bytes */
+#define TEN_WORDS "one", "two", "three", "four", "five", "six", "seven", \
+	"eight", "nine", "ten"
+#define TEN_LEN 39
 /* how long a server outlives its scenario's clients */
 #define SERVER_LINGER_MS 100
 
@@ -137,6 +142,38 @@ const struct scenario tv_scenarios[] = {
 	  .want = { .conns = 1, .proto = 6, .open_ok = BIT(TV_OPEN_REFUSED),
 	    .close_ok = BIT(TV_CLOSE_RESET), .closed_by = SCEN_ANY, .reset_by = 1,
 	    .isn = 1000, .bytes_max = { MANY, MANY } } },
+	/* the scenarios run by name only come last (the runner runs in this
+	 * order): each is drawn by a run of its own (the compare view), after
+	 * the live ladders of the others */
+	{ .name = "tcp-vs-udp",
+	  .caption = "the same ten messages over TCP and then over UDP, side by "
+	    "side on one time axis: TCP's handshake, ACKs and close around the "
+	    "data, UDP's datagrams alone (as root, the same then on the lab's "
+	    "wire with 10 % loss)",
+	  .server = { "%server", "--tcp", "%port" },
+	  .server2 = { "%server", "--udp", "%port" },
+	  .client = { "%client", "127.0.0.1", "%port", TEN_WORDS }, .clients = 1,
+	  .client2 = { "%client", "--udp", "127.0.0.1", "%port", TEN_WORDS },
+	  .compare = 1, .by_name = 1,
+	  .want = { .conns = 1, THREE_WAY, .closed_by = SCEN_ANY, .reset_by = SCEN_ANY,
+	    .bytes_min = { TEN_LEN, TEN_LEN }, .bytes_max = { TEN_LEN, TEN_LEN } },
+	  .want2 = { .conns = 1, .proto = 17, .closed_by = SCEN_ANY,
+	    .reset_by = SCEN_ANY, .bytes_min = { TEN_LEN, TEN_LEN },
+	    .bytes_max = { TEN_LEN, TEN_LEN }, .pkts_min = { 10, 10 },
+	    .pkts_max = { 10, 10 } } },
+	{ .name = "udp-refused",
+	  .caption = "a closed port, asked twice: a UDP datagram, answered by "
+	    "ICMP port unreachable, and a TCP connect, answered by RST,ACK",
+	  .client = { "%client", "--udp", "--timeout", "1", "127.0.0.1", "%port",
+	    "anyone?" }, .clients = 1, .client_status = 1,
+	  .client2 = { "%client", "127.0.0.1", "%port", "anyone?" },
+	  .client2_status = 1, .compare = 1, .by_name = 1,
+	  .want = { .conns = 1, .proto = 17, .closed_by = SCEN_ANY,
+	    .reset_by = SCEN_ANY, .bytes_max = { MANY, MANY },
+	    .pkts_min = { 1, 0 }, .pkts_max = { 1, 0 }, .icmp_refused = 1 },
+	  .want2 = { .conns = 1, .proto = 6, .open_ok = BIT(TV_OPEN_REFUSED),
+	    .close_ok = BIT(TV_CLOSE_RESET), .closed_by = SCEN_ANY, .reset_by = 1,
+	    .bytes_max = { MANY, MANY } } },
 };
 
 const int tv_nscenarios = sizeof(tv_scenarios) / sizeof(tv_scenarios[0]);
@@ -349,14 +386,40 @@ run_clients(struct scen_runner *sr, const struct scenario *sc, const struct made
 	return st;
 }
 
+/* Start a server of the scenario and wait for its first line; 0, or
+ * SCEN_NO_SERVER. */
+static int
+start_server(struct scen_runner *sr, scen_argv tmpl, const struct made *m,
+    pid_t *pid, int *errfd)
+{
+	if ((*pid = start(sr, tmpl, m, errfd)) < 0 || !server_ready(*errfd))
+		return SCEN_NO_SERVER;
+	return 0;
+}
+
+/* The second part's client, once the first part's are done; 0 when it
+ * ended as it should. */
+static int
+run_client2(struct scen_runner *sr, const struct scenario *sc, const struct made *m)
+{
+	int fd, st = 0;
+	pid_t pid = start(sr, sc->client2, m, &fd);
+
+	if (pid < 0 || wait_for(pid, 10000) != sc->client2_status)
+		st = 1;
+	if (pid >= 0)
+		close(fd);
+	return st;
+}
+
 /* Scenario k: its status (0, SCEN_SKIPPED, SCEN_NO_SERVER, or failure). */
 static int
 run_scenario(struct scen_runner *sr, int k)
 {
 	const struct scenario *sc = &tv_scenarios[k];
 	struct made m;
-	pid_t srv = -1;
-	int errfd = -1, st;
+	pid_t srv = -1, srv2 = -1;
+	int errfd = -1, errfd2 = -1, st = 0;
 
 	memset(&m, 0, sizeof(m));
 	snprintf(m.port, sizeof(m.port), "%u", sr->port[k]);
@@ -366,15 +429,19 @@ run_scenario(struct scen_runner *sr, int k)
 		remove_transfer(&m);
 		return 101;
 	}
-	if (sc->server[0] != NULL && ((srv = start(sr, sc->server, &m, &errfd)) < 0 ||
-	    !server_ready(errfd)))
-		st = SCEN_NO_SERVER;
-	else
+	if (sc->server[0] != NULL)
+		st = start_server(sr, sc->server, &m, &srv, &errfd);
+	if (st == 0 && sc->server2[0] != NULL)
+		st = start_server(sr, sc->server2, &m, &srv2, &errfd2);
+	if (st == 0)
 		st = run_clients(sr, sc, &m);
+	if (st == 0 && sc->client2[0] != NULL)
+		st = run_client2(sr, sc, &m);
 	/* the server lives a little past its clients: the kernel's view
 	 * (tv_kview.c) says what it held before it is stopped, not its end */
 	if (srv > 0)
 		usleep(SERVER_LINGER_MS * 1000);
+	stop(srv2, errfd2);
 	stop(srv, errfd);
 	if (sc->transfer)
 		remove_transfer(&m);
@@ -426,7 +493,12 @@ tv_scen_child(struct scen_runner *sr)
 		if (!sr->want[k])
 			continue;
 		say(sr, "B %d %d\n", k, 0);
+		/* the compare view draws no calls: its programs report none */
+		if (tv_scenarios[k].compare)
+			unsetenv("TCPVIZ_CALLS");
 		say(sr, "E %d %d\n", k, run_scenario(sr, k));
+		if (tv_scenarios[k].compare)
+			calls_channel(sr);
 	}
 	say(sr, "Q %d %d\n", 0, 0);
 	_exit(0);

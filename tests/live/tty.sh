@@ -246,7 +246,7 @@ width_check width-default-80 80 pty:0
 # ---- the scenarios ----
 timeout $T "$TCPVIZ" --demo-list >"$tmp/list.out" 2>"$tmp/list.err"
 s=$?
-scenarios=$(awk 'NF && !/\(the lab\)|\(as root\)/ { print $1 }' "$tmp/list.out")	# the default list: not the lab's
+scenarios=$(awk 'NF && !/\(the lab\)|\(as root\)|\(by name\)/ { print $1 }' "$tmp/list.out")	# the default list: not the lab's
 if [ $s != 0 ] || [ -z "$scenarios" ]; then
 	bad demo-list "exit status $s, no scenarios" "$tmp/list.out" "$tmp/list.err"
 fi
