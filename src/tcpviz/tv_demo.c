@@ -474,6 +474,7 @@ compare_scenario(struct demo *d, struct tv_run *main_run, struct tv_cap *cap)
 
 	memset(o.watch, 0, sizeof(o.watch));
 	o.renderer = tv_demo_compare_renderer(main_run->o.renderer);
+	o.ro.data = TV_DATA_FULL;	/* each message a row: they are counted */
 	tv_flow_get_stats(main_run->flow, &st);
 	o.first_conn_id = (main_run->o.first_conn_id ? main_run->o.first_conn_id : 1) +
 	    (uint32_t)st.conns + d->cmp_conns;

@@ -378,7 +378,7 @@ run_one(const struct lab_scenario *sc, const struct tv_labdemo_opts *o,
 	r.lo.hook_ctx = &r;
 	ro = *o->ro;
 	ro.first_conn_id = o->next_id;
-	if (sc->data_full)
+	if (sc->data_full || sc->compare)	/* compare: each message a row */
 		ro.ro.data = TV_DATA_FULL;
 	if (sc->compare)
 		ro.renderer = tv_demo_compare_renderer(ro.renderer);
