@@ -105,6 +105,9 @@ struct tv_conn {
 	struct tv_tcp tcp;
 	struct tv_tcp_pkt last;	/* what the latest packet did */
 	uint8_t closed;		/* RST seen, or both FINs acknowledged */
+	uint8_t port_flip;	/* no SYN seen: the first packet's receiver was
+				   made the client by Zeek's port rule
+				   (tv_flow_port_flip()) */
 	int64_t closed_sec;
 	uint32_t closed_nsec;
 
@@ -216,6 +219,14 @@ void *tv_conn_user(const struct tv_conn *c);
 uint64_t tv_flow_hash(const uint64_t key[2], const struct tv_pkt *pkt);
 /* SipHash-1-3 of len bytes under a 128-bit key (key[0]: bytes 0-7, little-endian). */
 uint64_t tv_siphash13(const uint64_t key[2], const void *msg, size_t len);
+
+/* Is port one of Zeek's likely server ports for proto (6, 17)?  tcpviz's
+ * fixed copy of the ports Zeek's default analyzers add to its
+ * likely_server_ports (src/track/tv_ports.c, docs/outcomes.md). */
+int tv_likely_server_port(uint8_t proto, uint16_t port);
+/* Zeek's flip of the originator: should pkt, the first packet of a TCP
+ * connection with no SYN or of a UDP flow, make its receiver the client? */
+int tv_flow_port_flip(const struct tv_pkt *pkt);
 
 /* Relative sequence number of a value sent by `side` (ISN, else first seen). */
 uint32_t tv_conn_rel(const struct tv_conn *c, enum tv_side side, uint32_t v);

@@ -341,6 +341,8 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 		tvr_str(o, "}");
 	}
 	json_outcomes(o, c);
+	if (c->port_flip)
+		tvr_str(o, ",\"port_flip\":true");
 	if (c->icmp.n) {
 		const char *out = tv_icmp_outcome(c);
 

@@ -798,14 +798,32 @@ lad_head(const struct lad *l)
 	}
 }
 
-/* No SYN seen: say so at once, under the states assumed. */
+/* No SYN seen: say so at once, under the states assumed; and when Zeek's
+ * port rule chose the client (tv_flow_port_flip()), which port did. */
 static void
 lad_midstream(const struct lad *l, struct tv_lad_state *ls)
 {
-	if (l->c->proto == 6 && !l->c->tcp.first_had_syn && l->c->part == 0) {
-		lad_say(l, "== opened before the capture began (midstream)");
+	const struct tv_conn *c = l->c;
+	char buf[160];
+	size_t k = 0;
+
+	if (c->part != 0)
+		return;
+	buf[0] = '\0';
+	if (c->proto == 6 && !c->tcp.first_had_syn) {
+		tvr_cats(buf, sizeof(buf), &k,
+		    "== opened before the capture began (midstream)");
 		ls->said_open = 1;
 	}
+	if (c->port_flip) {
+		tvr_cats(buf, sizeof(buf), &k, k ? "; client" : "== client");
+		tvr_cats(buf, sizeof(buf), &k, " by port: ");
+		tvr_catu(buf, sizeof(buf), &k, c->port[TV_SERVER]);
+		tvr_cats(buf, sizeof(buf), &k,
+		    " is one of Zeek's likely server ports");
+	}
+	if (k)
+		lad_say(l, buf);
 }
 
 static void

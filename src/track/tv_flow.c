@@ -472,7 +472,9 @@ lookup(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash, int *side)
 /*
  * A new connection for pkt.  The client is the side that sent the first
  * SYN without ACK.  A SYN-ACK seen first answers a SYN that was not
- * captured, so its receiver is the client; otherwise the first sender is.
+ * captured, so its receiver is the client.  Otherwise (no SYN: midstream
+ * TCP, UDP) the first sender is, unless Zeek's port rule flips it
+ * (tv_flow_port_flip(): from a likely server port to one that is not).
  */
 static struct tv_conn *
 conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash)
@@ -496,6 +498,8 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash)
 	}
 	rev = pkt->proto == 6 && (pkt->flags & (TV_TH_SYN | TV_TH_ACK)) ==
 	    (TV_TH_SYN | TV_TH_ACK);
+	if (!rev && tv_flow_port_flip(pkt))
+		rev = c->port_flip = 1;
 	if (f->next_id != UINT32_MAX)	/* saturates, never wraps */
 		f->next_id++;
 	c->id = f->next_id;
@@ -626,6 +630,8 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 		side = match(c, pkt);
 		if (c->proto == 6)
 			tv_tcp_init(&c->tcp, pkt, side == TV_SERVER);
+		else
+			tv_udp_init(&c->tcp, side == TV_SERVER);
 	}
 	*from = (enum tv_side)side;
 

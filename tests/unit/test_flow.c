@@ -21,6 +21,7 @@ struct ep {
 static const struct ep cli = { { 4, { 127, 0, 0, 1 } }, 40000 };
 static const struct ep cli2 = { { 4, { 127, 0, 0, 1 } }, 40001 };
 static const struct ep srv = { { 4, { 127, 0, 0, 2 } }, 80 };
+static const struct ep srv_hi = { { 4, { 127, 0, 0, 2 } }, 9999 };	/* no server port of Zeek's */
 static const struct ep srv_lo = { { 4, { 127, 0, 0, 1 } }, 80 };
 static const struct ep cli6 = { { 6, { [15] = 1 } }, 40000 };
 static const struct ep srv6 = { { 6, { [15] = 1 } }, 443 };
@@ -295,19 +296,189 @@ test_midstream_first_sender_is_client(void **state)
 	enum tv_side from;
 
 	(void)state;
-	/* the first packet seen is data from the server */
-	c = tcp(f, &srv, &cli, ACK | PSH, 7000, 3000, 100, 0, &from);
+	/* the first packet seen is data from the server (neither port a
+	 * likely server port: the first sender stays the client) */
+	c = tcp(f, &srv_hi, &cli, ACK | PSH, 7000, 3000, 100, 0, &from);
 	assert_int_equal(from, TV_CLIENT);
-	assert_int_equal(c->port[TV_CLIENT], srv.port);
+	assert_int_equal(c->port[TV_CLIENT], srv_hi.port);
 	assert_int_equal(c->port[TV_SERVER], cli.port);
+	assert_false(c->port_flip);
 	assert_false(c->isn_known[TV_CLIENT]);
 	assert_false(c->isn_known[TV_SERVER]);
 	assert_int_equal(c->base[TV_CLIENT], 7000);
 	assert_int_equal(c->bytes[TV_CLIENT], 100);
-	c = tcp(f, &cli, &srv, ACK, 3000, 7100, 0, 1, &from);
+	assert_string_equal(c->tcp.history, "D");
+	c = tcp(f, &cli, &srv_hi, ACK, 3000, 7100, 0, 1, &from);
 	assert_int_equal(from, TV_SERVER);
 	assert_int_equal(c->base[TV_SERVER], 3000);
 	tv_flow_free(f);
+}
+
+/* Zeek's flip of the originator (tv_flow_port_flip()): midstream TCP from
+ * port 80 to 40000 makes the 40000 side the client, '^' first */
+static void
+test_port_flip_midstream_tcp(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	c = tcp(f, &srv, &cli, ACK | PSH, 7000, 3000, 100, 0, &from);
+	assert_int_equal(from, TV_SERVER);
+	assert_true(c->port_flip);
+	assert_true(c->tcp.flipped);
+	assert_int_equal(c->port[TV_CLIENT], 40000);
+	assert_int_equal(c->port[TV_SERVER], 80);
+	assert_memory_equal(&c->addr[TV_CLIENT], &cli.addr, sizeof(cli.addr));
+	assert_int_equal(c->bytes[TV_SERVER], 100);
+	assert_string_equal(c->tcp.history, "^d");
+	assert_int_equal(tv_tcp_open(&c->tcp), TV_OPEN_MIDSTREAM);
+	c = tcp(f, &cli, &srv, ACK, 3000, 7100, 0, 1, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_string_equal(c->tcp.history, "^dA");
+	tv_flow_free(f);
+
+	/* from 40000 to 80: unchanged */
+	f = flow_new(&r, 0, 0, 0);
+	c = tcp(f, &cli, &srv, ACK, 3000, 7000, 0, 0, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 40000);
+	assert_string_equal(c->tcp.history, "A");
+	tv_flow_free(f);
+}
+
+/* Both ports likely server ports: Zeek flips only when the source port is
+ * the lower (TCP.cc: "favor more plausible servers"); from 443 to 80 stays */
+static void
+test_port_flip_both_server_ports(void **state)
+{
+	static const struct ep s443 = { { 4, { 127, 0, 0, 3 } }, 443 };
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	c = tcp(f, &s443, &srv, ACK, 1, 2, 0, 0, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 443);
+	assert_string_equal(c->tcp.history, "A");
+	/* from 80 to 443: the 443 side is the server, 80 the client */
+	c = tcp(f, &srv, &s443, ACK, 5, 6, 0, 1, &from);	/* same 4-tuple */
+	assert_int_equal(c->port[TV_CLIENT], 443);
+	tv_flow_free(f);
+	f = flow_new(&r, 0, 0, 0);
+	c = tcp(f, &srv, &s443, ACK, 1, 2, 0, 0, &from);
+	assert_int_equal(from, TV_SERVER);
+	assert_true(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 443);
+	assert_int_equal(c->port[TV_SERVER], 80);
+	assert_string_equal(c->tcp.history, "^a");
+	tv_flow_free(f);
+}
+
+/* A SYN or a SYN-ACK decides by itself: no port rule */
+static void
+test_port_flip_not_with_syn(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	/* a SYN from port 80 to 40000: its sender is the client */
+	c = tcp(f, &srv, &cli, SYN, 1, 0, 0, 0, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 80);
+	assert_string_equal(c->tcp.history, "S");
+	tv_flow_free(f);
+	/* a SYN-ACK from 40000 to 80: its receiver is the client, as always */
+	f = flow_new(&r, 0, 0, 0);
+	c = tcp(f, &cli, &srv, SYN | ACK, 1, 2, 0, 0, &from);
+	assert_int_equal(from, TV_SERVER);
+	assert_false(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 80);
+	assert_string_equal(c->tcp.history, "^h");
+	tv_flow_free(f);
+}
+
+/* UDP from port 53 (a DNS reply first): the receiver is the client; toward
+ * the broadcast address, never */
+static void
+test_port_flip_udp(void **state)
+{
+	static const struct ep dns = { { 4, { 127, 0, 0, 53 } }, 53 };
+	static const struct ep dhcp = { { 4, { 127, 0, 0, 9 } }, 67 };
+	static const struct ep bcast = { { 4, { 255, 255, 255, 255 } }, 68 };
+	static const struct ep bcast_hi = { { 4, { 255, 255, 255, 255 } }, 40000 };
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_pkt p;
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	p = mkpkt(17, &dns, &cli, 0, 0, 0, 60, 0);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(from, TV_SERVER);
+	assert_true(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 40000);
+	assert_int_equal(c->port[TV_SERVER], 53);
+	assert_int_equal(c->bytes[TV_SERVER], 60);
+	assert_string_equal(c->tcp.history, "^d");
+	p = mkpkt(17, &cli, &dns, 0, 0, 0, 30, 1);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_string_equal(c->tcp.history, "^dD");
+	/* a query first: unchanged */
+	p = mkpkt(17, &cli2, &dns, 0, 0, 0, 30, 2);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	assert_string_equal(c->tcp.history, "D");
+	/* from 67 toward 255.255.255.255: not flipped (68 is not a likely
+	 * server port, but the destination is the broadcast address) */
+	p = mkpkt(17, &dhcp, &bcast, 0, 0, 0, 300, 3);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 67);
+	p = mkpkt(17, &dns, &bcast_hi, 0, 0, 0, 40, 4);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	/* UDP with both ports likely server ports: never flipped */
+	p = mkpkt(17, &dns, &dhcp, 0, 0, 0, 40, 5);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	tv_flow_free(f);
+}
+
+/* The list itself: a few of Zeek's ports, TCP and UDP apart */
+static void
+test_likely_server_ports(void **state)
+{
+	(void)state;
+	assert_true(tv_likely_server_port(6, 80));
+	assert_true(tv_likely_server_port(6, 443));
+	assert_true(tv_likely_server_port(6, 22));
+	assert_true(tv_likely_server_port(6, 21));
+	assert_true(tv_likely_server_port(6, 20000));
+	assert_true(tv_likely_server_port(17, 53));
+	assert_true(tv_likely_server_port(17, 123));
+	assert_false(tv_likely_server_port(6, 123));	/* NTP is UDP */
+	assert_false(tv_likely_server_port(17, 22));
+	assert_false(tv_likely_server_port(6, 40000));
+	assert_false(tv_likely_server_port(6, 0));
+	assert_false(tv_likely_server_port(6, 65535));
+	assert_false(tv_likely_server_port(1, 80));
 }
 
 static void
@@ -1501,6 +1672,11 @@ main(void)
 		cmocka_unit_test(test_client_is_syn_sender),
 		cmocka_unit_test(test_synack_first_receiver_is_client),
 		cmocka_unit_test(test_midstream_first_sender_is_client),
+		cmocka_unit_test(test_port_flip_midstream_tcp),
+		cmocka_unit_test(test_port_flip_both_server_ports),
+		cmocka_unit_test(test_port_flip_not_with_syn),
+		cmocka_unit_test(test_port_flip_udp),
+		cmocka_unit_test(test_likely_server_ports),
 		cmocka_unit_test(test_isns_recorded),
 		cmocka_unit_test(test_fin_close_lingers),
 		cmocka_unit_test(test_closed_handed_out_by_later_packet_or_finish),
