@@ -105,6 +105,9 @@ struct tv_conn {
 	struct tv_tcp tcp;
 	struct tv_tcp_pkt last;	/* what the latest packet did */
 	uint8_t closed;		/* RST seen, or both FINs acknowledged */
+	uint32_t late_of;	/* late packets of connection late_of, after it
+				   closed and was handed out (its id, roles and
+				   sequence numbering; 0: none) */
 	uint8_t port_flip;	/* no SYN seen: the first packet's receiver was
 				   made the client by Zeek's port rule
 				   (tv_flow_port_flip()) */
@@ -163,6 +166,14 @@ struct tv_flow_cfg {
 	 * depends on it: ids, order and every count are the same. */
 	uint64_t key[2];
 };
+
+/* Closed TCP connections remembered after they are handed out, so that
+ * their late packets join them (tv_flow.c: late_put()); oldest replaced. */
+#define TV_FLOW_LATE_SETS 1024u
+#define TV_FLOW_LATE_WAYS 4u	/* 4096 entries */
+/* A late packet's sequence numbers must lie within this of the closed
+ * connection's last ones (Zeek's TOO_LARGE_SEQ_DELTA, TCP.cc) */
+#define TV_FLOW_LATE_WINDOW 1048576u
 
 #define TV_FLOW_MAX_CONNS 262144u
 #define TV_FLOW_MAX_ROWS 4096u	/* rows held per connection (a merged run is one) */

@@ -649,6 +649,8 @@ lad_title(const struct lad *l, const char *ce, const char *se)
 	tvr_cats(buf, sizeof(buf), &k, se);
 	tvr_cats(buf, sizeof(buf), &k, "  conn ");
 	tvr_catu(buf, sizeof(buf), &k, c->id);
+	if (c->late_of)
+		tvr_cats(buf, sizeof(buf), &k, " (late)");
 	if (c->part > 0) {
 		tvr_cats(buf, sizeof(buf), &k, " (part ");
 		tvr_catu(buf, sizeof(buf), &k, (uint64_t)c->part + 1);
@@ -810,7 +812,14 @@ lad_midstream(const struct lad *l, struct tv_lad_state *ls)
 	if (c->part != 0)
 		return;
 	buf[0] = '\0';
-	if (c->proto == 6 && !c->tcp.first_had_syn) {
+	if (c->late_of) {
+		/* its opening and closing were the connection's it is late
+		 * for: no outcome lines */
+		tvr_cats(buf, sizeof(buf), &k, "== late packets of connection #");
+		tvr_catu(buf, sizeof(buf), &k, c->late_of);
+		tvr_cats(buf, sizeof(buf), &k, ", after its close");
+		ls->said_open = ls->said_close = 1;
+	} else if (c->proto == 6 && !c->tcp.first_had_syn) {
 		tvr_cats(buf, sizeof(buf), &k,
 		    "== opened before the capture began (midstream)");
 		ls->said_open = 1;

@@ -461,6 +461,185 @@ test_port_flip_udp(void **state)
 	tv_flow_free(f);
 }
 
+/* Late packets after a close (issue 18): a stray RST 5 s after the close,
+ * long after the linger, joins the closed connection: its id, its roles
+ * (the server stays the server though it sends first, and neither port is
+ * a likely server port), its numbering; not a connection of its own */
+static void
+test_late_rst_attached(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 1, 0, 0);
+	struct tv_flow_stats st;
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	close4(f, &cli, &srv_hi, 101, 501, 10);		/* closed at 13 ms */
+	/* 5 s later: the server's RST at its next sequence number */
+	c = tcp(f, &srv_hi, &cli, RST, 502, 0, 0, 5013, &from);
+	assert_int_equal(r.n, 1);			/* the connection went out */
+	assert_int_equal(r.ev[0].id, 1);
+	assert_int_equal(c->id, 1);
+	assert_int_equal(c->late_of, 1);
+	assert_int_equal(from, TV_SERVER);
+	assert_int_equal(c->port[TV_CLIENT], cli.port);
+	assert_int_equal(c->port[TV_SERVER], srv_hi.port);
+	assert_false(c->port_flip);
+	assert_true(c->closed);
+	assert_string_equal(c->tcp.history, "r");
+	/* the numbering goes on from the ISNs, the states from the close */
+	assert_true(c->isn_known[TV_SERVER]);
+	assert_int_equal(tv_conn_rel(c, TV_SERVER, 502), 2);
+	assert_int_equal(c->tcp.init_state[TV_CLIENT], TV_ST_TIME_WAIT);
+	assert_int_equal(c->tcp.init_state[TV_SERVER], TV_ST_CLOSED);
+	assert_int_equal(c->last.notes & TV_NOTE_AFTER_CLOSE, TV_NOTE_AFTER_CLOSE);
+	tv_flow_get_stats(f, &st);
+	assert_int_equal(st.conns, 1);
+	/* it lingers as any closed one; a FIN sent again 1 s later joins it */
+	c = tcp(f, &srv_hi, &cli, FIN | ACK, 501, 102, 0, 6013, &from);
+	assert_int_equal(c->late_of, 1);
+	assert_int_equal(c->pkts[TV_SERVER], 2);
+	assert_int_equal(r.n, 1);
+	/* out after the linger; later packets again late for connection 1 */
+	c = tcp(f, &cli, &srv_hi, ACK, 102, 502, 0, 20000, &from);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.ev[1].id, 1);
+	assert_int_equal(r.ev[1].why, TV_DONE_CLOSED);
+	assert_int_equal(r.ev[1].pkts, 2);
+	assert_int_equal(c->id, 1);
+	assert_int_equal(c->late_of, 1);
+	assert_int_equal(from, TV_CLIENT);
+	tv_flow_finish(f);
+	assert_int_equal(r.n, 3);
+	assert_int_equal(r.ev[2].id, 1);
+	tv_flow_get_stats(f, &st);
+	assert_int_equal(st.conns, 1);
+	tv_flow_free(f);
+}
+
+/* A late packet whose sequence number is far from the closed connection's
+ * (more than TV_FLOW_LATE_WINDOW) is a connection of its own */
+static void
+test_late_far_seq_new_conn(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	close4(f, &cli, &srv_hi, 101, 501, 10);
+	c = tcp(f, &srv_hi, &cli, RST, 502 + TV_FLOW_LATE_WINDOW + 1, 0, 0,
+	    5013, &from);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(c->late_of, 0);
+	assert_int_equal(from, TV_CLIENT);	/* the first sender, as ever */
+	assert_int_equal(c->port[TV_CLIENT], srv_hi.port);
+	tv_flow_free(f);
+
+	/* the sequence number near, the ACK far: not late either */
+	f = flow_new(&r, 0, 0, 0);
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	close4(f, &cli, &srv_hi, 101, 501, 10);
+	c = tcp(f, &srv_hi, &cli, ACK, 502, 102 + 3 * TV_FLOW_LATE_WINDOW, 0,
+	    5013, &from);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(c->late_of, 0);
+	/* just inside the window: late */
+	tv_flow_free(f);
+	f = flow_new(&r, 0, 0, 0);
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	close4(f, &cli, &srv_hi, 101, 501, 10);
+	c = tcp(f, &cli, &srv_hi, ACK | PSH, 102 + TV_FLOW_LATE_WINDOW, 502, 10,
+	    5013, &from);
+	assert_int_equal(c->id, 1);
+	assert_int_equal(c->late_of, 1);
+	tv_flow_free(f);
+}
+
+/* A new SYN on the 4-tuple is a new connection, and forgets the closed
+ * one: a packet near the old numbers afterwards is not late for it */
+static void
+test_late_new_syn_new_conn(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	close4(f, &cli, &srv_hi, 101, 501, 10);
+	c = tcp(f, &cli, &srv_hi, SYN, 900000000, 0, 0, 5013, &from);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(c->late_of, 0);
+	assert_int_equal(from, TV_CLIENT);
+	/* refused: closed, out after its linger */
+	c = tcp(f, &srv_hi, &cli, RST | ACK, 0, 900000001, 0, 5014, &from);
+	assert_true(c->closed);
+	/* near connection 1's numbers, far from connection 2's */
+	c = tcp(f, &srv_hi, &cli, RST, 502, 0, 0, 9000, &from);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.ev[1].id, 2);
+	assert_int_equal(c->id, 3);
+	assert_int_equal(c->late_of, 0);
+	tv_flow_free(f);
+
+	/* a SYN while the late part is still in the table (lingering) ends
+	 * it and begins a new connection */
+	f = flow_new(&r, 0, 0, 0);
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	close4(f, &cli, &srv_hi, 101, 501, 10);
+	c = tcp(f, &cli, &srv_hi, ACK, 102, 502, 0, 5013, &from);
+	assert_int_equal(c->late_of, 1);
+	c = tcp(f, &cli, &srv_hi, SYN, 7, 0, 0, 5100, &from);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(c->late_of, 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.ev[1].id, 1);
+	tv_flow_free(f);
+}
+
+/* The table of closed connections stays bounded: past 4096 of them the
+ * oldest are forgotten (their late packets start anew) */
+static void
+test_late_table_bounded(void **state)
+{
+	struct tv_flow_cfg cfg;
+	struct tv_flow *f;
+	struct ep a = cli;
+	struct tv_conn *c;
+	unsigned i, n = 3 * TV_FLOW_LATE_SETS * TV_FLOW_LATE_WAYS;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.linger_ns = LINGER;		/* no done callback: thousands go out */
+	f = tv_flow_new(&cfg);
+	assert_non_null(f);
+	for (i = 0; i < n; i++) {
+		a.addr.a[1] = (uint8_t)(i >> 16);
+		a.addr.a[2] = (uint8_t)(i >> 8);
+		a.addr.a[3] = (uint8_t)i;
+		/* SYN, refused: closed at once */
+		tcp(f, &a, &srv_hi, SYN, 100, 0, 0, (int64_t)i * 10, NULL);
+		tcp(f, &srv_hi, &a, RST | ACK, 0, 101, 0, (int64_t)i * 10 + 1, NULL);
+	}
+	/* the last one, after its linger: late; the first: forgotten */
+	a.addr.a[1] = (uint8_t)((n - 1) >> 16);
+	a.addr.a[2] = (uint8_t)((n - 1) >> 8);
+	a.addr.a[3] = (uint8_t)(n - 1);
+	c = tcp(f, &a, &srv_hi, ACK, 101, 0, 0, (int64_t)n * 10 + 5000, NULL);
+	assert_int_equal(c->late_of, n);
+	a.addr.a[1] = a.addr.a[2] = a.addr.a[3] = 0;
+	c = tcp(f, &a, &srv_hi, ACK, 101, 0, 0, (int64_t)n * 10 + 5001, NULL);
+	assert_int_equal(c->late_of, 0);
+	assert_int_equal(c->id, n + 1);
+	tv_flow_free(f);
+}
+
 /* The list itself: a few of Zeek's ports, TCP and UDP apart */
 static void
 test_likely_server_ports(void **state)
@@ -1677,6 +1856,10 @@ main(void)
 		cmocka_unit_test(test_port_flip_not_with_syn),
 		cmocka_unit_test(test_port_flip_udp),
 		cmocka_unit_test(test_likely_server_ports),
+		cmocka_unit_test(test_late_rst_attached),
+		cmocka_unit_test(test_late_far_seq_new_conn),
+		cmocka_unit_test(test_late_new_syn_new_conn),
+		cmocka_unit_test(test_late_table_bounded),
 		cmocka_unit_test(test_isns_recorded),
 		cmocka_unit_test(test_fin_close_lingers),
 		cmocka_unit_test(test_closed_handed_out_by_later_packet_or_finish),
