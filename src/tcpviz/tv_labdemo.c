@@ -161,6 +161,8 @@ on_conn(const struct tv_conn *c, void *ctx)
 	struct lab_run *r = ctx;
 	struct lab_seen *s = &r->seen;
 
+	if (c->late_of)		/* late packets: no connection of their own */
+		return;
 	if (r->nconns++ > 0)
 		return;
 	s->proto = c->proto;
