@@ -800,39 +800,22 @@ lad_head(const struct lad *l)
 	}
 }
 
-/* No SYN seen: say so at once, under the states assumed; and when Zeek's
- * port rule chose the client (tv_flow_port_flip()), which port did. */
+/* Before the first row (tv_fmt_start()): late packets of a closed
+ * connection, no SYN seen, the client chosen by port. */
 static void
 lad_midstream(const struct lad *l, struct tv_lad_state *ls)
 {
-	const struct tv_conn *c = l->c;
 	char buf[160];
-	size_t k = 0;
+	int said;
 
-	if (c->part != 0)
-		return;
-	buf[0] = '\0';
-	if (c->late_of) {
-		/* its opening and closing were the connection's it is late
-		 * for: no outcome lines */
-		tvr_cats(buf, sizeof(buf), &k, "== late packets of connection #");
-		tvr_catu(buf, sizeof(buf), &k, c->late_of);
-		tvr_cats(buf, sizeof(buf), &k, ", after its close");
-		ls->said_open = ls->said_close = 1;
-	} else if (c->proto == 6 && !c->tcp.first_had_syn) {
-		tvr_cats(buf, sizeof(buf), &k,
-		    "== opened before the capture began (midstream)");
-		ls->said_open = 1;
-	}
-	if (c->port_flip) {
-		tvr_cats(buf, sizeof(buf), &k, k ? "; client" : "== client");
-		tvr_cats(buf, sizeof(buf), &k, " by port: ");
-		tvr_catu(buf, sizeof(buf), &k, c->port[TV_SERVER]);
-		tvr_cats(buf, sizeof(buf), &k,
-		    " is one of Zeek's likely server ports");
-	}
-	if (k)
+	memcpy(buf, "== ", 3);
+	said = tv_fmt_start(l->c, buf + 3, sizeof(buf) - 3);
+	if (buf[3] != '\0')
 		lad_say(l, buf);
+	if (said & TV_START_OPEN)
+		ls->said_open = 1;
+	if (said & TV_START_CLOSE)
+		ls->said_close = 1;
 }
 
 static void
