@@ -768,6 +768,42 @@ row_append(struct tv_flow *f, struct tv_conn *c, const struct tv_pkt *pkt,
 	return 0;
 }
 
+/*
+ * The connection pkt begins (none of its 4-tuple is open), its analysis
+ * started, *side the sender's; NULL when out of memory.  A closed
+ * connection of the 4-tuple handed out before (late_find()): a packet
+ * without SYN near its sequence numbers is late for it; a SYN without ACK
+ * begins anew, and forgets it.
+ */
+static struct tv_conn *
+conn_begin(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash,
+    int *side)
+{
+	struct late *e = late_find(f, pkt, hash, side), le;
+	struct tv_conn *c;
+	int late = 0;
+
+	if (e != NULL && (pkt->flags & (TV_TH_SYN | TV_TH_ACK)) == TV_TH_SYN &&
+	    pkt->ck_l4 != TV_CK_INCORRECT) {
+		e->used = 0;
+	} else if (e != NULL && !(pkt->flags & TV_TH_SYN) &&
+	    late_plausible(e, pkt, *side)) {
+		le = *e;	/* conn_new() may remember others in its place */
+		late = 1;
+	}
+	if ((c = conn_new(f, pkt, hash, late ? &le : NULL)) == NULL)
+		return NULL;
+	*side = match(c, pkt);
+	if (c->proto == 6) {
+		tv_tcp_init(&c->tcp, pkt, !late && *side == TV_SERVER);
+		if (late)
+			late_begin(c, &le);
+	} else {
+		tv_udp_init(&c->tcp, *side == TV_SERVER);
+	}
+	return c;
+}
+
 struct tv_conn *
 tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 {
@@ -788,32 +824,8 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 		conn_done(f, c, TV_DONE_CLOSED);
 		c = NULL;
 	}
-	if (c == NULL) {
-		/* a closed connection of this 4-tuple, handed out: a packet
-		 * without SYN near its sequence numbers is late for it; a
-		 * SYN without ACK begins anew, and forgets it */
-		struct late *e = late_find(f, pkt, hash, &side), le;
-		int late = 0;
-
-		if (e != NULL && (pkt->flags & (TV_TH_SYN | TV_TH_ACK)) == TV_TH_SYN &&
-		    pkt->ck_l4 != TV_CK_INCORRECT) {
-			e->used = 0;
-		} else if (e != NULL && !(pkt->flags & TV_TH_SYN) &&
-		    late_plausible(e, pkt, side)) {
-			le = *e;	/* conn_new() may remember others */
-			late = 1;
-		}
-		if ((c = conn_new(f, pkt, hash, late ? &le : NULL)) == NULL)
-			return NULL;
-		side = match(c, pkt);
-		if (c->proto == 6) {
-			tv_tcp_init(&c->tcp, pkt, !late && side == TV_SERVER);
-			if (late)
-				late_begin(c, &le);
-		} else {
-			tv_udp_init(&c->tcp, side == TV_SERVER);
-		}
-	}
+	if (c == NULL && (c = conn_begin(f, pkt, hash, &side)) == NULL)
+		return NULL;
 	*from = (enum tv_side)side;
 
 	/* a full part goes out before this packet touches the counters, so
