@@ -105,6 +105,12 @@ struct tv_conn {
 	struct tv_tcp tcp;
 	struct tv_tcp_pkt last;	/* what the latest packet did */
 	uint8_t closed;		/* RST seen, or both FINs acknowledged */
+	uint32_t late_of;	/* late packets of connection late_of, after it
+				   closed and was handed out (its id, roles and
+				   sequence numbering; 0: none) */
+	uint8_t port_flip;	/* no SYN seen: the first packet's receiver was
+				   made the client by Zeek's port rule
+				   (tv_flow_port_flip()) */
 	int64_t closed_sec;
 	uint32_t closed_nsec;
 
@@ -161,6 +167,14 @@ struct tv_flow_cfg {
 	uint64_t key[2];
 };
 
+/* Closed TCP connections remembered after they are handed out, so that
+ * their late packets join them (tv_flow.c: late_put()); oldest replaced. */
+#define TV_FLOW_LATE_SETS 1024u
+#define TV_FLOW_LATE_WAYS 4u	/* 4096 entries */
+/* A late packet's sequence numbers must lie within this of the closed
+ * connection's last ones (Zeek's TOO_LARGE_SEQ_DELTA, TCP.cc) */
+#define TV_FLOW_LATE_WINDOW 1048576u
+
 #define TV_FLOW_MAX_CONNS 262144u
 #define TV_FLOW_MAX_ROWS 4096u	/* rows held per connection (a merged run is one) */
 
@@ -216,6 +230,14 @@ void *tv_conn_user(const struct tv_conn *c);
 uint64_t tv_flow_hash(const uint64_t key[2], const struct tv_pkt *pkt);
 /* SipHash-1-3 of len bytes under a 128-bit key (key[0]: bytes 0-7, little-endian). */
 uint64_t tv_siphash13(const uint64_t key[2], const void *msg, size_t len);
+
+/* Is port one of Zeek's likely server ports for proto (6, 17)?  tcpviz's
+ * fixed copy of the ports Zeek's default analyzers add to its
+ * likely_server_ports (src/track/tv_ports.c, docs/outcomes.md). */
+int tv_likely_server_port(uint8_t proto, uint16_t port);
+/* Zeek's flip of the originator: should pkt, the first packet of a TCP
+ * connection with no SYN or of a UDP flow, make its receiver the client? */
+int tv_flow_port_flip(const struct tv_pkt *pkt);
 
 /* Relative sequence number of a value sent by `side` (ISN, else first seen). */
 uint32_t tv_conn_rel(const struct tv_conn *c, enum tv_side side, uint32_t v);

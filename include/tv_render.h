@@ -113,6 +113,16 @@ size_t tv_fmt_opts(char *buf, size_t size, uint8_t opt_mask, uint16_t mss,
 void tv_fmt_opened(const struct tv_tcp *t, char *buf, size_t size);
 void tv_fmt_closed(const struct tv_tcp *t, char *buf, size_t size);
 
+/* What is said of c before its first row (without the "== "): "late
+ * packets of connection #3, after its close"; "opened before the capture
+ * began (midstream)", and "; client by port: 443 is one of Zeek's likely
+ * server ports" when Zeek's port rule chose the client; "" when nothing (or
+ * a later part).  Returns TV_START_OPEN | TV_START_CLOSE for what it stands
+ * for: no "opened" (late: nor "closed") line is to follow. */
+#define TV_START_OPEN 1
+#define TV_START_CLOSE 2
+int tv_fmt_start(const struct tv_conn *c, char *buf, size_t size);
+
 /* The ICMP errors that quoted c, as the ladder's "== ..." line says them:
  * "refused (ICMP port unreachable)" for a UDP flow, "ICMP fragmentation
  * needed, mtu 1400: a soft error, TCP state unchanged"; "" when none. */

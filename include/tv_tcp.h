@@ -169,7 +169,8 @@ struct tv_tcp {
 	uint8_t state[2];		/* enum tv_tcp_state */
 	uint8_t init_state[2];		/* the states before the first packet */
 	uint8_t first_had_syn;		/* the first packet carried SYN */
-	uint8_t flipped;		/* first packet was a SYN-ACK: roles inferred */
+	uint8_t flipped;		/* first packet came from the server (a SYN-ACK,
+					   or Zeek's port rule): roles inferred */
 	uint8_t closed;			/* RST seen, or both FINs acknowledged */
 	int8_t first_rst;		/* side of the first RST, or -1 */
 	int8_t first_fin;		/* side of the first FIN, or -1 */
@@ -191,7 +192,8 @@ struct tv_tcp {
 };
 
 /* Start the analysis of a connection whose first packet is pkt; `flipped`
- * when that packet came from the server (a SYN-ACK seen first). */
+ * when that packet came from the server (a SYN-ACK seen first, or Zeek's
+ * port rule: tv_flow_port_flip()): Zeek's history begins with '^'. */
 void tv_tcp_init(struct tv_tcp *t, const struct tv_pkt *pkt, int flipped);
 
 /*
@@ -221,7 +223,10 @@ const char *tv_tcp_conn_state(const struct tv_tcp *t);
 
 /* UDP flows get a conn_state and history too (Zeek's UDP rules).  A UDP
  * flow's history is kept in its struct tv_tcp's history (the rest unused):
- * tv_udp_packet() adds a datagram's letters and fills *out's notes. */
+ * tv_udp_init() starts it ('^' when the first datagram came from the
+ * server: Zeek's port rule), tv_udp_packet() adds a datagram's letters and
+ * fills *out's notes. */
+void tv_udp_init(struct tv_tcp *t, int flipped);
 void tv_udp_packet(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
     struct tv_tcp_pkt *out);
 const char *tv_udp_conn_state(uint64_t client_pkts, uint64_t server_pkts);

@@ -15,7 +15,7 @@ TCP_KEYS = {"flags", "seq", "win", "opts", "state"}
 CKSUM_KEYS = {"cksum", "cksum_value", "cksum_want", "offloaded"}
 CKSUMS = {"correct", "incorrect", "partial", "none"}
 TCP_OPTIONAL = {"ack", "rseq", "rack", "truncated", "malformed", "notes", "dup_ack",
-                "syn_retry", "fragments"} | CKSUM_KEYS
+                "syn_retry", "fragments", "late_of"} | CKSUM_KEYS
 FRAG_DROPPED = {"overlapping", "too_long", "malformed", "timed_out", "evicted", "incomplete"}
 STATES = {"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1",
           "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"}
@@ -110,6 +110,13 @@ def check(path):
     last_n = 0
     first_seen = []
     conns = {}
+    # a late part (late_of) is keyed (conn, n): the n-th one of that conn
+    late_gen = {}
+
+    def key(o):
+        if "late_of" in o:
+            return (o["conn"], late_gen.get(o["conn"], 0))
+        return o["conn"]
     nicmp = 0
     nreas = 0
     for o in objs[:-1]:
@@ -125,21 +132,26 @@ def check(path):
             last_n = o["n"]
             assert o["proto"] in ("tcp", "udp") and o["from"] in ("client", "server")
             check_addr(o["src"]); check_addr(o["dst"])
-            assert o["conn"] not in conns, "packet after its conn line"
-            if o["conn"] not in per_conn:
-                assert o["conn"] == len(first_seen) + 1, "ids in order of first packet"
-                first_seen.append(o["conn"])
-                per_conn[o["conn"]] = {"client": [0, 0], "server": [0, 0]}
-            per_conn[o["conn"]][o["from"]][0] += 1
+            k = key(o)
+            assert k not in conns, "packet after its conn line"
+            if "late_of" in o:      # late packets of a closed connection, drawn already
+                assert o["late_of"] == o["conn"] and o["conn"] in conns, "late for a conn drawn"
+                assert o["proto"] == "tcp" and "after-close" in o.get("notes", [])
+            if k not in per_conn:
+                if "late_of" not in o:
+                    assert o["conn"] == len(first_seen) + 1, "ids in order of first packet"
+                    first_seen.append(o["conn"])
+                per_conn[k] = {"client": [0, 0], "server": [0, 0]}
+            per_conn[k][o["from"]][0] += 1
             if "cksum" in o:
                 assert o["cksum"] in CKSUMS, o["cksum"]
                 assert ("cksum_value" in o) == ("cksum_want" in o) == (o["cksum"] == "incorrect")
             if o.get("cksum") != "incorrect":       # a bad datagram's bytes do not count
-                per_conn[o["conn"]][o["from"]][1] += o["len"]
+                per_conn[k][o["from"]][1] += o["len"]
             assert o.get("offloaded", True) is True
             assert o.get("fragments", 2) >= 1, "reassembled from fragments"
             nreas += "fragments" in o
-            per_conn[o["conn"]].setdefault(o["from"] + "_pkts", []).append(o)
+            per_conn[k].setdefault(o["from"] + "_pkts", []).append(o)
             if o["proto"] == "tcp":
                 assert TCP_KEYS <= o.keys() and o.keys() <= PACKET_KEYS | TCP_KEYS | TCP_OPTIONAL, o
                 assert FLAGS.match(o["flags"]), o["flags"]
@@ -154,7 +166,7 @@ def check(path):
                     assert ("dup_ack" in o) == ("dup-ack" in o["notes"])
                     if "syn_retry" in o:
                         assert "retransmission" in o["notes"] and o["flags"] == "S"
-                    per_conn[o["conn"]].setdefault("notes", []).extend(o["notes"])
+                    per_conn[k].setdefault("notes", []).extend(o["notes"])
             else:
                 assert "flags" not in o and "seq" not in o
                 assert o.keys() <= PACKET_KEYS | CKSUM_KEYS | {"truncated", "malformed",
@@ -163,7 +175,8 @@ def check(path):
             assert CONN_KEYS <= o.keys(), o
             check_endpoint(o["client"]); check_endpoint(o["server"])
             assert o["last_ts"] >= o["first_ts"]
-            got = per_conn[o["conn"]]
+            k = key(o)
+            got = per_conn[k]
             for side in ("client", "server"):
                 assert o["packets"][side] == got[side][0], "packet count of conn %d" % o["conn"]
                 if o["proto"] == "udp":
@@ -195,7 +208,10 @@ def check(path):
                 assert o["zero_windows"] == notes.count("zero-window")
                 if o["open"] not in ("three-way", "simultaneous"):
                     assert o["handshake_rtt_us"] is None, "an RTT without a handshake"
-            conns[o["conn"]] = o
+            conns[k] = o
+            if "late_of" in o:
+                assert o["late_of"] == o["conn"] and o["conn"] in conns
+                late_gen[o["conn"]] = late_gen.get(o["conn"], 0) + 1
         else:
             raise AssertionError("unknown type " + o["type"])
     s = objs[-1]
@@ -209,7 +225,8 @@ def check(path):
     assert set(s.get("fragments_dropped", {})) <= FRAG_DROPPED
     assert reas <= frags and nreas <= reas
     assert s["tcp"] + s["udp"] + icmp + s["skipped"] + frags - reas == s["packets"]
-    assert s["connections"] == len(conns) == len(per_conn)
+    assert s["connections"] == len(first_seen) == sum(1 for k in conns if not isinstance(k, tuple))
+    assert len(conns) == len(per_conn)
     assert nicmp == icmp - s.get("icmp_no_conn", 0), "ICMP errors drawn"
     npk = sum(1 for o in objs if o["type"] == "packet")
     assert s["tcp"] + s["udp"] + nicmp == npk

@@ -212,6 +212,8 @@ tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 	tvr_str(o, ",\"ts\":");
 	json_ts(o, ro, pkt->ts_sec, pkt->ts_nsec);
 	json_num(o, ",\"conn\":", c->id);
+	if (c->late_of)
+		json_num(o, ",\"late_of\":", c->late_of);
 	if (pkt->icmp.kind != TV_ICMP_NONE) {
 		json_icmp_packet(o, pkt, from);
 		return;
@@ -316,6 +318,8 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	int s;
 
 	json_num(o, "{\"type\":\"conn\",\"conn\":", c->id);
+	if (c->late_of)
+		json_num(o, ",\"late_of\":", c->late_of);
 	tvr_str(o, c->proto == 6 ? ",\"proto\":\"tcp\",\"client\":" :
 	    ",\"proto\":\"udp\",\"client\":");
 	json_str(o, tv_endpoint_str(&c->addr[0], c->port[0], e, sizeof(e)));
@@ -341,6 +345,8 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 		tvr_str(o, "}");
 	}
 	json_outcomes(o, c);
+	if (c->port_flip)
+		tvr_str(o, ",\"port_flip\":true");
 	if (c->icmp.n) {
 		const char *out = tv_icmp_outcome(c);
 

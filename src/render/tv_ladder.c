@@ -649,6 +649,8 @@ lad_title(const struct lad *l, const char *ce, const char *se)
 	tvr_cats(buf, sizeof(buf), &k, se);
 	tvr_cats(buf, sizeof(buf), &k, "  conn ");
 	tvr_catu(buf, sizeof(buf), &k, c->id);
+	if (c->late_of)
+		tvr_cats(buf, sizeof(buf), &k, " (late)");
 	if (c->part > 0) {
 		tvr_cats(buf, sizeof(buf), &k, " (part ");
 		tvr_catu(buf, sizeof(buf), &k, (uint64_t)c->part + 1);
@@ -798,14 +800,22 @@ lad_head(const struct lad *l)
 	}
 }
 
-/* No SYN seen: say so at once, under the states assumed. */
+/* Before the first row (tv_fmt_start()): late packets of a closed
+ * connection, no SYN seen, the client chosen by port. */
 static void
 lad_midstream(const struct lad *l, struct tv_lad_state *ls)
 {
-	if (l->c->proto == 6 && !l->c->tcp.first_had_syn && l->c->part == 0) {
-		lad_say(l, "== opened before the capture began (midstream)");
+	char buf[160];
+	int said;
+
+	memcpy(buf, "== ", 3);
+	said = tv_fmt_start(l->c, buf + 3, sizeof(buf) - 3);
+	if (buf[3] != '\0')
+		lad_say(l, buf);
+	if (said & TV_START_OPEN)
 		ls->said_open = 1;
-	}
+	if (said & TV_START_CLOSE)
+		ls->said_close = 1;
 }
 
 static void

@@ -226,11 +226,14 @@ seq_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why,
 	if (c->proto == 6 && c->part == 0) {
 		mm_note(o, sx, "left of C", tv_tcp_state_names[c->tcp.init_state[0]]);
 		mm_note(o, sx, "right of S", tv_tcp_state_names[c->tcp.init_state[1]]);
-		if (!c->tcp.first_had_syn) {
-			mm_note(o, sx, "over C,S", "opened before the capture began "
-			    "(midstream)");
-			m.said_open = 1;
-		}
+	}
+	{
+		int said = tv_fmt_start(c, buf, sizeof(buf));
+
+		if (buf[0] != '\0')
+			mm_note(o, sx, "over C,S", buf);
+		m.said_open |= (said & TV_START_OPEN) != 0;
+		m.said_close |= (said & TV_START_CLOSE) != 0;
 	}
 	mm_rows(&m, why == TV_DONE_PARTIAL);
 	if (c->proto == 6 && why != TV_DONE_PARTIAL) {

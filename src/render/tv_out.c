@@ -281,6 +281,37 @@ tv_out_para(const struct tv_out *o, unsigned width, size_t indent,
 
 const char *const tv_side_words[3] = { "client", "server", "both" };
 
+int
+tv_fmt_start(const struct tv_conn *c, char *buf, size_t size)
+{
+	size_t k = 0;
+	int said = 0;
+
+	if (size > 0)
+		buf[0] = '\0';
+	if (c->part != 0)
+		return 0;
+	if (c->late_of) {
+		/* its opening and closing were those of the connection it
+		 * is late for */
+		tvr_cats(buf, size, &k, "late packets of connection #");
+		tvr_catu(buf, size, &k, c->late_of);
+		tvr_cats(buf, size, &k, ", after its close");
+		return TV_START_OPEN | TV_START_CLOSE;
+	}
+	if (c->proto == 6 && !c->tcp.first_had_syn) {
+		tvr_cats(buf, size, &k, "opened before the capture began (midstream)");
+		said = TV_START_OPEN;
+	}
+	if (c->port_flip) {
+		tvr_cats(buf, size, &k, k ? "; client" : "client");
+		tvr_cats(buf, size, &k, " by port: ");
+		tvr_catu(buf, size, &k, c->port[TV_SERVER]);
+		tvr_cats(buf, size, &k, " is one of Zeek's likely server ports");
+	}
+	return said;
+}
+
 void
 tv_fmt_opened(const struct tv_tcp *t, char *buf, size_t size)
 {

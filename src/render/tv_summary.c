@@ -73,7 +73,12 @@ tv_sum_fields(const struct tv_render_opts *ro, const struct tv_conn *c,
 		f->state = tv_tcp_conn_state(&c->tcp);
 		snprintf(f->history, sizeof(f->history), "%s", c->tcp.history);
 		us = tv_tcp_handshake_rtt_us(&c->tcp);
-		if (st) {
+		if (c->late_of) {
+			/* late packets of a closed connection: counted with
+			 * their packets, not as a connection */
+			f->open = "late";
+			f->close = "-";
+		} else if (st) {
 			st->open[eo]++;
 			st->close[ec]++;
 			st->tcp++;

@@ -542,9 +542,14 @@ head(struct svg *s)
 		state_at(s, 1, c->tcp.init_state[1], s->y);
 		P("\n");
 	}
-	if (c->proto == 6 && !c->tcp.first_had_syn && c->part == 0) {
-		caption(s, "opened before the capture began (midstream)", 0);
-		s->said_open = 1;
+	{
+		char buf[160];
+		int said = tv_fmt_start(c, buf, sizeof(buf));
+
+		if (buf[0] != '\0')
+			caption(s, buf, 0);
+		s->said_open |= (said & TV_START_OPEN) != 0;
+		s->said_close |= (said & TV_START_CLOSE) != 0;
 	}
 }
 

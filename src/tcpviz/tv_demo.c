@@ -186,7 +186,8 @@ on_conn(const struct tv_conn *c, void *ctx)
 	struct demo *d = ctx;
 	struct seen *s;
 
-	if (d->cur < 0 || d->nseen >= MAX_SEEN)
+	/* late packets of a closed connection are not one of their own */
+	if (d->cur < 0 || d->nseen >= MAX_SEEN || c->late_of)
 		return;
 	s = &d->seen[d->nseen++];
 	memset(s, 0, sizeof(*s));

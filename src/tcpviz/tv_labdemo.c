@@ -202,6 +202,8 @@ on_conn(const struct tv_conn *c, void *ctx)
 	struct lab_run *r = ctx;
 	struct lab_seen *s;
 
+	if (c->late_of)		/* late packets: no connection of their own */
+		return;
 	if (r->nconns++ > 1)
 		return;
 	s = &r->seen[r->nconns - 1];

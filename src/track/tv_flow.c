@@ -34,6 +34,30 @@ struct tv_flow {
 				   closed, waiting out the linger */
 	struct tv_rowblk *free_blks[TV_ROWBLK_SIZES];	/* recycled, by size */
 	struct tv_flow_stats st;
+	struct late *late;	/* recently closed connections (NULL: none yet) */
+	uint64_t late_stamp;
+	uint8_t finishing;	/* tv_flow_finish(): nothing more to remember */
+};
+
+/*
+ * A closed TCP connection handed out, remembered so that its late packets
+ * (a stray RST, a FIN sent again, data after the linger) join it instead
+ * of starting a midstream connection with the roles guessed again: its
+ * 4-tuple in its roles, its id, each side's next sequence number at the
+ * close, its numbering and final states.  TV_FLOW_LATE_SETS sets of
+ * TV_FLOW_LATE_WAYS by the connection's hash, allocated once, when the
+ * first is remembered; a new entry takes the oldest of its set.  A SYN
+ * without ACK on the 4-tuple forgets it.
+ */
+struct late {
+	struct tv_addr addr[2];	/* [TV_CLIENT], [TV_SERVER] */
+	uint16_t port[2];
+	uint32_t id, hash;
+	uint32_t nxt[2], isn[2], base[2];
+	uint8_t nxt_known[2], isn_known[2], base_known[2];
+	uint8_t state[2];
+	uint8_t used;
+	uint64_t stamp;		/* order remembered: the oldest goes first */
 };
 
 #define INITIAL_SLOTS 2048
@@ -230,6 +254,134 @@ match(const struct tv_conn *c, const struct tv_pkt *pkt)
 	return -1;
 }
 
+/* match() for a remembered connection: the side pkt came from, or -1 */
+static int
+late_match(const struct late *e, const struct tv_pkt *pkt)
+{
+	if (e->port[0] == pkt->sport && e->port[1] == pkt->dport &&
+	    addr_eq(&e->addr[0], &pkt->src) && addr_eq(&e->addr[1], &pkt->dst))
+		return TV_CLIENT;
+	if (e->port[1] == pkt->sport && e->port[0] == pkt->dport &&
+	    addr_eq(&e->addr[1], &pkt->src) && addr_eq(&e->addr[0], &pkt->dst))
+		return TV_SERVER;
+	return -1;
+}
+
+/* the remembered connection of pkt's 4-tuple (TCP), or NULL */
+static struct late *
+late_find(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash, int *side)
+{
+	struct late *set;
+	unsigned w;
+
+	if (f->late == NULL || pkt->proto != 6)
+		return NULL;
+	set = &f->late[(hash & (TV_FLOW_LATE_SETS - 1)) * TV_FLOW_LATE_WAYS];
+	for (w = 0; w < TV_FLOW_LATE_WAYS; w++)
+		if (set[w].used && set[w].hash == hash &&
+		    (*side = late_match(&set[w], pkt)) >= 0)
+			return &set[w];
+	return NULL;
+}
+
+/* v within TV_FLOW_LATE_WINDOW of ref, either way (mod 2^32) */
+static int
+late_near(uint32_t v, uint32_t ref)
+{
+	return (uint32_t)(v - ref + TV_FLOW_LATE_WINDOW) <= 2 * TV_FLOW_LATE_WINDOW;
+}
+
+/*
+ * Is pkt, sent by `side`, plausibly a late packet of e?  Its sequence
+ * number near where that side's stood at the close, and its ACK (when it
+ * has one) near the peer's; at least one of the two known, neither far.
+ */
+static int
+late_plausible(const struct late *e, const struct tv_pkt *pkt, int side)
+{
+	int seq = -1, ack = -1;
+
+	if (e->nxt_known[side])
+		seq = late_near(pkt->seq, e->nxt[side]);
+	if ((pkt->flags & TV_TH_ACK) && e->nxt_known[!side])
+		ack = late_near(pkt->ack, e->nxt[!side]);
+	return seq != 0 && ack != 0 && (seq == 1 || ack == 1);
+}
+
+/* Remember c, a closed TCP connection being handed out. */
+static void
+late_put(struct tv_flow *f, const struct tv_conn *c)
+{
+	struct late *set, *e = NULL, keep;
+	unsigned w;
+	int s;
+
+	keep.used = 0;
+	if (c->proto != 6 || !c->closed || f->finishing)
+		return;
+	if (f->late == NULL && (f->late = calloc(TV_FLOW_LATE_SETS *
+	    TV_FLOW_LATE_WAYS, sizeof(*f->late))) == NULL)
+		return;		/* out of memory: late packets start anew */
+	set = &f->late[(c->hash & (TV_FLOW_LATE_SETS - 1)) * TV_FLOW_LATE_WAYS];
+	for (w = 0; w < TV_FLOW_LATE_WAYS && e == NULL; w++)
+		if (set[w].used && set[w].hash == c->hash &&
+		    set[w].port[0] == c->port[0] && set[w].port[1] == c->port[1] &&
+		    addr_eq(&set[w].addr[0], &c->addr[0]) &&
+		    addr_eq(&set[w].addr[1], &c->addr[1]))
+			e = &set[w];	/* the same 4-tuple: this one again */
+	for (w = 0; w < TV_FLOW_LATE_WAYS && e == NULL; w++)
+		if (!set[w].used)
+			e = &set[w];
+	if (e == NULL) {		/* the oldest of the set */
+		e = &set[0];
+		for (w = 1; w < TV_FLOW_LATE_WAYS; w++)
+			if (set[w].stamp < e->stamp)
+				e = &set[w];
+	}
+	/* late packets of it handed out: where a side sent none of them,
+	 * its number stays the one remembered at the close */
+	if (c->late_of && e->used && e->id == c->late_of)
+		keep = *e;
+	memset(e, 0, sizeof(*e));
+	e->used = 1;
+	e->stamp = ++f->late_stamp;
+	e->hash = c->hash;
+	e->id = c->late_of ? c->late_of : c->id;
+	for (s = 0; s < 2; s++) {
+		e->addr[s] = c->addr[s];
+		e->port[s] = c->port[s];
+		e->nxt[s] = c->tcp.q[s].nxt;
+		e->nxt_known[s] = c->tcp.q[s].nxt_known;
+		if (!e->nxt_known[s] && keep.used) {
+			e->nxt[s] = keep.nxt[s];
+			e->nxt_known[s] = keep.nxt_known[s];
+		}
+		e->isn[s] = c->isn[s];
+		e->isn_known[s] = c->isn_known[s];
+		e->base[s] = c->base[s];
+		e->base_known[s] = c->base_known[s];
+		e->state[s] = c->tcp.state[s];
+	}
+}
+
+/* c begins as the late packets of e: its numbering and final states, and
+ * closed, so that nothing moves them (each row notes after-close) */
+static void
+late_begin(struct tv_conn *c, const struct late *e)
+{
+	int s;
+
+	c->late_of = e->id;
+	for (s = 0; s < 2; s++) {
+		c->isn[s] = e->isn[s];
+		c->isn_known[s] = e->isn_known[s];
+		c->base[s] = e->base[s];
+		c->base_known[s] = e->base_known[s];
+		c->tcp.state[s] = c->tcp.init_state[s] = e->state[s];
+	}
+	c->tcp.closed = 1;
+}
+
 struct tv_flow *
 tv_flow_new(const struct tv_flow_cfg *cfg)
 {
@@ -408,6 +560,8 @@ conn_done(struct tv_flow *f, struct tv_conn *c, enum tv_done why)
 		f->st.evicted++;
 	if (f->cfg.done)
 		f->cfg.done(c, why, f->cfg.ctx);
+	if (why == TV_DONE_CLOSED)
+		late_put(f, c);
 	conn_free(f, c);
 }
 
@@ -433,6 +587,7 @@ tv_flow_free(struct tv_flow *f)
 		free(c);
 	}
 	free(f->slots);
+	free(f->late);
 	free(f);
 }
 
@@ -472,10 +627,13 @@ lookup(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash, int *side)
 /*
  * A new connection for pkt.  The client is the side that sent the first
  * SYN without ACK.  A SYN-ACK seen first answers a SYN that was not
- * captured, so its receiver is the client; otherwise the first sender is.
+ * captured, so its receiver is the client.  Otherwise (no SYN: midstream
+ * TCP, UDP) the first sender is, unless Zeek's port rule flips it
+ * (tv_flow_port_flip(): from a likely server port to one that is not).
  */
 static struct tv_conn *
-conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash)
+conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash,
+    const struct late *late)
 {
 	struct tv_conn *c;
 	int rev;
@@ -496,9 +654,17 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash)
 	}
 	rev = pkt->proto == 6 && (pkt->flags & (TV_TH_SYN | TV_TH_ACK)) ==
 	    (TV_TH_SYN | TV_TH_ACK);
-	if (f->next_id != UINT32_MAX)	/* saturates, never wraps */
-		f->next_id++;
-	c->id = f->next_id;
+	if (late != NULL)	/* the roles of the connection it is late for */
+		rev = late_match(late, pkt) == TV_SERVER;
+	else if (!rev && tv_flow_port_flip(pkt))
+		rev = c->port_flip = 1;
+	if (late != NULL) {
+		c->id = late->id;
+	} else {
+		if (f->next_id != UINT32_MAX)	/* saturates, never wraps */
+			f->next_id++;
+		c->id = f->next_id;
+	}
 	c->proto = pkt->proto;
 	c->addr[rev ? TV_SERVER : TV_CLIENT] = pkt->src;
 	c->port[rev ? TV_SERVER : TV_CLIENT] = pkt->sport;
@@ -517,7 +683,8 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash)
 	index_put(f->slots, f->nslots, hash, c);
 	list_append(lru_of(f, c), c);
 	f->nopen++;
-	f->st.conns++;
+	if (late == NULL)	/* a late part is no connection of its own */
+		f->st.conns++;
 	if (f->nopen > f->st.peak)
 		f->st.peak = f->nopen;
 	return c;
@@ -601,6 +768,42 @@ row_append(struct tv_flow *f, struct tv_conn *c, const struct tv_pkt *pkt,
 	return 0;
 }
 
+/*
+ * The connection pkt begins (none of its 4-tuple is open), its analysis
+ * started, *side the sender's; NULL when out of memory.  A closed
+ * connection of the 4-tuple handed out before (late_find()): a packet
+ * without SYN near its sequence numbers is late for it; a SYN without ACK
+ * begins anew, and forgets it.
+ */
+static struct tv_conn *
+conn_begin(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash,
+    int *side)
+{
+	struct late *e = late_find(f, pkt, hash, side), le;
+	struct tv_conn *c;
+	int late = 0;
+
+	if (e != NULL && (pkt->flags & (TV_TH_SYN | TV_TH_ACK)) == TV_TH_SYN &&
+	    pkt->ck_l4 != TV_CK_INCORRECT) {
+		e->used = 0;
+	} else if (e != NULL && !(pkt->flags & TV_TH_SYN) &&
+	    late_plausible(e, pkt, *side)) {
+		le = *e;	/* conn_new() may remember others in its place */
+		late = 1;
+	}
+	if ((c = conn_new(f, pkt, hash, late ? &le : NULL)) == NULL)
+		return NULL;
+	*side = match(c, pkt);
+	if (c->proto == 6) {
+		tv_tcp_init(&c->tcp, pkt, !late && *side == TV_SERVER);
+		if (late)
+			late_begin(c, &le);
+	} else {
+		tv_udp_init(&c->tcp, *side == TV_SERVER);
+	}
+	return c;
+}
+
 struct tv_conn *
 tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 {
@@ -614,19 +817,15 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 	 * starts a new connection, whatever its ISN (4-tuple reuse, RFC 9293
 	 * §3.4.1; Zeek's IsReuse(): each SYN refused by an RST is a
 	 * connection of its own, not a retry of the one before). */
-	if (c != NULL && pkt->proto == 6 && tv_tcp_ended(&c->tcp) &&
+	if (c != NULL && pkt->proto == 6 &&
+	    (tv_tcp_ended(&c->tcp) || c->late_of) &&
 	    (pkt->flags & (TV_TH_SYN | TV_TH_ACK)) == TV_TH_SYN &&
 	    pkt->ck_l4 != TV_CK_INCORRECT) {
 		conn_done(f, c, TV_DONE_CLOSED);
 		c = NULL;
 	}
-	if (c == NULL) {
-		if ((c = conn_new(f, pkt, hash)) == NULL)
-			return NULL;
-		side = match(c, pkt);
-		if (c->proto == 6)
-			tv_tcp_init(&c->tcp, pkt, side == TV_SERVER);
-	}
+	if (c == NULL && (c = conn_begin(f, pkt, hash, &side)) == NULL)
+		return NULL;
 	*from = (enum tv_side)side;
 
 	/* a full part goes out before this packet touches the counters, so
@@ -747,6 +946,7 @@ tv_flow_finish(struct tv_flow *f)
 	struct tv_conn **all, *c;
 	size_t i, n = 0;
 
+	f->finishing = 1;
 	if (f->nopen == 0)
 		return;
 	all = malloc(f->nopen * sizeof(*all));

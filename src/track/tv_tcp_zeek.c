@@ -171,11 +171,22 @@ zeek_gap(struct tv_tcp *t, const struct tv_pkt *pkt, int from)
 	hist_log(t, !from, &z->n_g, 'g');
 }
 
+/* Connection::FlipRoles() (src/Conn.cc) writes '^' before any letter */
 void
 tv_tcp_zeek_init(struct tv_tcp *t, int flipped)
 {
-	if (flipped)
+	if (flipped) {
 		t->history[t->hlen++] = '^';
+		t->history[t->hlen] = '\0';
+	}
+}
+
+void
+tv_udp_init(struct tv_tcp *t, int flipped)
+{
+	memset(t, 0, sizeof(*t));
+	t->flipped = (uint8_t)flipped;
+	tv_tcp_zeek_init(t, flipped);
 }
 
 void

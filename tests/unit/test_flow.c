@@ -21,6 +21,7 @@ struct ep {
 static const struct ep cli = { { 4, { 127, 0, 0, 1 } }, 40000 };
 static const struct ep cli2 = { { 4, { 127, 0, 0, 1 } }, 40001 };
 static const struct ep srv = { { 4, { 127, 0, 0, 2 } }, 80 };
+static const struct ep srv_hi = { { 4, { 127, 0, 0, 2 } }, 9999 };	/* no server port of Zeek's */
 static const struct ep srv_lo = { { 4, { 127, 0, 0, 1 } }, 80 };
 static const struct ep cli6 = { { 6, { [15] = 1 } }, 40000 };
 static const struct ep srv6 = { { 6, { [15] = 1 } }, 443 };
@@ -295,19 +296,368 @@ test_midstream_first_sender_is_client(void **state)
 	enum tv_side from;
 
 	(void)state;
-	/* the first packet seen is data from the server */
-	c = tcp(f, &srv, &cli, ACK | PSH, 7000, 3000, 100, 0, &from);
+	/* the first packet seen is data from the server (neither port a
+	 * likely server port: the first sender stays the client) */
+	c = tcp(f, &srv_hi, &cli, ACK | PSH, 7000, 3000, 100, 0, &from);
 	assert_int_equal(from, TV_CLIENT);
-	assert_int_equal(c->port[TV_CLIENT], srv.port);
+	assert_int_equal(c->port[TV_CLIENT], srv_hi.port);
 	assert_int_equal(c->port[TV_SERVER], cli.port);
+	assert_false(c->port_flip);
 	assert_false(c->isn_known[TV_CLIENT]);
 	assert_false(c->isn_known[TV_SERVER]);
 	assert_int_equal(c->base[TV_CLIENT], 7000);
 	assert_int_equal(c->bytes[TV_CLIENT], 100);
-	c = tcp(f, &cli, &srv, ACK, 3000, 7100, 0, 1, &from);
+	assert_string_equal(c->tcp.history, "D");
+	c = tcp(f, &cli, &srv_hi, ACK, 3000, 7100, 0, 1, &from);
 	assert_int_equal(from, TV_SERVER);
 	assert_int_equal(c->base[TV_SERVER], 3000);
 	tv_flow_free(f);
+}
+
+/* Zeek's flip of the originator (tv_flow_port_flip()): midstream TCP from
+ * port 80 to 40000 makes the 40000 side the client, '^' first */
+static void
+test_port_flip_midstream_tcp(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	c = tcp(f, &srv, &cli, ACK | PSH, 7000, 3000, 100, 0, &from);
+	assert_int_equal(from, TV_SERVER);
+	assert_true(c->port_flip);
+	assert_true(c->tcp.flipped);
+	assert_int_equal(c->port[TV_CLIENT], 40000);
+	assert_int_equal(c->port[TV_SERVER], 80);
+	assert_memory_equal(&c->addr[TV_CLIENT], &cli.addr, sizeof(cli.addr));
+	assert_int_equal(c->bytes[TV_SERVER], 100);
+	assert_string_equal(c->tcp.history, "^d");
+	assert_int_equal(tv_tcp_open(&c->tcp), TV_OPEN_MIDSTREAM);
+	c = tcp(f, &cli, &srv, ACK, 3000, 7100, 0, 1, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_string_equal(c->tcp.history, "^dA");
+	tv_flow_free(f);
+
+	/* from 40000 to 80: unchanged */
+	f = flow_new(&r, 0, 0, 0);
+	c = tcp(f, &cli, &srv, ACK, 3000, 7000, 0, 0, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 40000);
+	assert_string_equal(c->tcp.history, "A");
+	tv_flow_free(f);
+}
+
+/* Both ports likely server ports: Zeek flips only when the source port is
+ * the lower (TCP.cc: "favor more plausible servers"); from 443 to 80 stays */
+static void
+test_port_flip_both_server_ports(void **state)
+{
+	static const struct ep s443 = { { 4, { 127, 0, 0, 3 } }, 443 };
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	c = tcp(f, &s443, &srv, ACK, 1, 2, 0, 0, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 443);
+	assert_string_equal(c->tcp.history, "A");
+	/* from 80 to 443: the 443 side is the server, 80 the client */
+	c = tcp(f, &srv, &s443, ACK, 5, 6, 0, 1, &from);	/* same 4-tuple */
+	assert_int_equal(c->port[TV_CLIENT], 443);
+	tv_flow_free(f);
+	f = flow_new(&r, 0, 0, 0);
+	c = tcp(f, &srv, &s443, ACK, 1, 2, 0, 0, &from);
+	assert_int_equal(from, TV_SERVER);
+	assert_true(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 443);
+	assert_int_equal(c->port[TV_SERVER], 80);
+	assert_string_equal(c->tcp.history, "^a");
+	tv_flow_free(f);
+}
+
+/* A SYN or a SYN-ACK decides by itself: no port rule */
+static void
+test_port_flip_not_with_syn(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	/* a SYN from port 80 to 40000: its sender is the client */
+	c = tcp(f, &srv, &cli, SYN, 1, 0, 0, 0, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 80);
+	assert_string_equal(c->tcp.history, "S");
+	tv_flow_free(f);
+	/* a SYN-ACK from 40000 to 80: its receiver is the client, as always */
+	f = flow_new(&r, 0, 0, 0);
+	c = tcp(f, &cli, &srv, SYN | ACK, 1, 2, 0, 0, &from);
+	assert_int_equal(from, TV_SERVER);
+	assert_false(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 80);
+	assert_string_equal(c->tcp.history, "^h");
+	tv_flow_free(f);
+}
+
+/* UDP from port 53 (a DNS reply first): the receiver is the client; toward
+ * the broadcast address, never */
+static void
+test_port_flip_udp(void **state)
+{
+	static const struct ep dns = { { 4, { 127, 0, 0, 53 } }, 53 };
+	static const struct ep dhcp = { { 4, { 127, 0, 0, 9 } }, 67 };
+	static const struct ep bcast = { { 4, { 255, 255, 255, 255 } }, 68 };
+	static const struct ep bcast_hi = { { 4, { 255, 255, 255, 255 } }, 40000 };
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_pkt p;
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	p = mkpkt(17, &dns, &cli, 0, 0, 0, 60, 0);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(from, TV_SERVER);
+	assert_true(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 40000);
+	assert_int_equal(c->port[TV_SERVER], 53);
+	assert_int_equal(c->bytes[TV_SERVER], 60);
+	assert_string_equal(c->tcp.history, "^d");
+	p = mkpkt(17, &cli, &dns, 0, 0, 0, 30, 1);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_string_equal(c->tcp.history, "^dD");
+	/* a query first: unchanged */
+	p = mkpkt(17, &cli2, &dns, 0, 0, 0, 30, 2);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	assert_string_equal(c->tcp.history, "D");
+	/* from 67 toward 255.255.255.255: not flipped (68 is not a likely
+	 * server port, but the destination is the broadcast address) */
+	p = mkpkt(17, &dhcp, &bcast, 0, 0, 0, 300, 3);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	assert_int_equal(c->port[TV_CLIENT], 67);
+	p = mkpkt(17, &dns, &bcast_hi, 0, 0, 0, 40, 4);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	/* UDP with both ports likely server ports: never flipped */
+	p = mkpkt(17, &dns, &dhcp, 0, 0, 0, 40, 5);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(from, TV_CLIENT);
+	assert_false(c->port_flip);
+	tv_flow_free(f);
+}
+
+/* Late packets after a close (issue 18): a stray RST 5 s after the close,
+ * long after the linger, joins the closed connection: its id, its roles
+ * (the server stays the server though it sends first, and neither port is
+ * a likely server port), its numbering; not a connection of its own */
+static void
+test_late_rst_attached(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 1, 0, 0);
+	struct tv_flow_stats st;
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	close4(f, &cli, &srv_hi, 101, 501, 10);		/* closed at 13 ms */
+	/* 5 s later: the server's RST at its next sequence number */
+	c = tcp(f, &srv_hi, &cli, RST, 502, 0, 0, 5013, &from);
+	assert_int_equal(r.n, 1);			/* the connection went out */
+	assert_int_equal(r.ev[0].id, 1);
+	assert_int_equal(c->id, 1);
+	assert_int_equal(c->late_of, 1);
+	assert_int_equal(from, TV_SERVER);
+	assert_int_equal(c->port[TV_CLIENT], cli.port);
+	assert_int_equal(c->port[TV_SERVER], srv_hi.port);
+	assert_false(c->port_flip);
+	assert_true(c->closed);
+	assert_string_equal(c->tcp.history, "r");
+	/* the numbering goes on from the ISNs, the states from the close */
+	assert_true(c->isn_known[TV_SERVER]);
+	assert_int_equal(tv_conn_rel(c, TV_SERVER, 502), 2);
+	assert_int_equal(c->tcp.init_state[TV_CLIENT], TV_ST_TIME_WAIT);
+	assert_int_equal(c->tcp.init_state[TV_SERVER], TV_ST_CLOSED);
+	assert_int_equal(c->last.notes & TV_NOTE_AFTER_CLOSE, TV_NOTE_AFTER_CLOSE);
+	tv_flow_get_stats(f, &st);
+	assert_int_equal(st.conns, 1);
+	/* it lingers as any closed one; a FIN sent again 1 s later joins it */
+	c = tcp(f, &srv_hi, &cli, FIN | ACK, 501, 102, 0, 6013, &from);
+	assert_int_equal(c->late_of, 1);
+	assert_int_equal(c->pkts[TV_SERVER], 2);
+	assert_int_equal(r.n, 1);
+	/* out after the linger; later packets again late for connection 1 */
+	c = tcp(f, &cli, &srv_hi, ACK, 102, 502, 0, 20000, &from);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.ev[1].id, 1);
+	assert_int_equal(r.ev[1].why, TV_DONE_CLOSED);
+	assert_int_equal(r.ev[1].pkts, 2);
+	assert_int_equal(c->id, 1);
+	assert_int_equal(c->late_of, 1);
+	assert_int_equal(from, TV_CLIENT);
+	tv_flow_finish(f);
+	assert_int_equal(r.n, 3);
+	assert_int_equal(r.ev[2].id, 1);
+	tv_flow_get_stats(f, &st);
+	assert_int_equal(st.conns, 1);
+	tv_flow_free(f);
+}
+
+/* A late packet whose sequence number is far from the closed connection's
+ * (more than TV_FLOW_LATE_WINDOW) is a connection of its own */
+static void
+test_late_far_seq_new_conn(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	close4(f, &cli, &srv_hi, 101, 501, 10);
+	c = tcp(f, &srv_hi, &cli, RST, 502 + TV_FLOW_LATE_WINDOW + 1, 0, 0,
+	    5013, &from);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(c->late_of, 0);
+	assert_int_equal(from, TV_CLIENT);	/* the first sender, as ever */
+	assert_int_equal(c->port[TV_CLIENT], srv_hi.port);
+	tv_flow_free(f);
+
+	/* the sequence number near, the ACK far: not late either */
+	f = flow_new(&r, 0, 0, 0);
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	close4(f, &cli, &srv_hi, 101, 501, 10);
+	c = tcp(f, &srv_hi, &cli, ACK, 502, 102 + 3 * TV_FLOW_LATE_WINDOW, 0,
+	    5013, &from);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(c->late_of, 0);
+	/* just inside the window: late */
+	tv_flow_free(f);
+	f = flow_new(&r, 0, 0, 0);
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	close4(f, &cli, &srv_hi, 101, 501, 10);
+	c = tcp(f, &cli, &srv_hi, ACK | PSH, 102 + TV_FLOW_LATE_WINDOW, 502, 10,
+	    5013, &from);
+	assert_int_equal(c->id, 1);
+	assert_int_equal(c->late_of, 1);
+	tv_flow_free(f);
+}
+
+/* A new SYN on the 4-tuple is a new connection, and forgets the closed
+ * one: a packet near the old numbers afterwards is not late for it */
+static void
+test_late_new_syn_new_conn(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	close4(f, &cli, &srv_hi, 101, 501, 10);
+	c = tcp(f, &cli, &srv_hi, SYN, 900000000, 0, 0, 5013, &from);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(c->late_of, 0);
+	assert_int_equal(from, TV_CLIENT);
+	/* refused: closed, out after its linger */
+	c = tcp(f, &srv_hi, &cli, RST | ACK, 0, 900000001, 0, 5014, &from);
+	assert_true(c->closed);
+	/* near connection 1's numbers, far from connection 2's */
+	c = tcp(f, &srv_hi, &cli, RST, 502, 0, 0, 9000, &from);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.ev[1].id, 2);
+	assert_int_equal(c->id, 3);
+	assert_int_equal(c->late_of, 0);
+	tv_flow_free(f);
+
+	/* a SYN while the late part is still in the table (lingering) ends
+	 * it and begins a new connection */
+	f = flow_new(&r, 0, 0, 0);
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	close4(f, &cli, &srv_hi, 101, 501, 10);
+	c = tcp(f, &cli, &srv_hi, ACK, 102, 502, 0, 5013, &from);
+	assert_int_equal(c->late_of, 1);
+	c = tcp(f, &cli, &srv_hi, SYN, 7, 0, 0, 5100, &from);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(c->late_of, 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.ev[1].id, 1);
+	tv_flow_free(f);
+}
+
+/* The table of closed connections stays bounded: past 4096 of them the
+ * oldest are forgotten (their late packets start anew) */
+static void
+test_late_table_bounded(void **state)
+{
+	struct tv_flow_cfg cfg;
+	struct tv_flow *f;
+	struct ep a = cli;
+	struct tv_conn *c;
+	unsigned i, n = 3 * TV_FLOW_LATE_SETS * TV_FLOW_LATE_WAYS;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.linger_ns = LINGER;		/* no done callback: thousands go out */
+	f = tv_flow_new(&cfg);
+	assert_non_null(f);
+	for (i = 0; i < n; i++) {
+		a.addr.a[1] = (uint8_t)(i >> 16);
+		a.addr.a[2] = (uint8_t)(i >> 8);
+		a.addr.a[3] = (uint8_t)i;
+		/* SYN, refused: closed at once */
+		tcp(f, &a, &srv_hi, SYN, 100, 0, 0, (int64_t)i * 10, NULL);
+		tcp(f, &srv_hi, &a, RST | ACK, 0, 101, 0, (int64_t)i * 10 + 1, NULL);
+	}
+	/* the last one, after its linger: late; the first: forgotten */
+	a.addr.a[1] = (uint8_t)((n - 1) >> 16);
+	a.addr.a[2] = (uint8_t)((n - 1) >> 8);
+	a.addr.a[3] = (uint8_t)(n - 1);
+	c = tcp(f, &a, &srv_hi, ACK, 101, 0, 0, (int64_t)n * 10 + 5000, NULL);
+	assert_int_equal(c->late_of, n);
+	a.addr.a[1] = a.addr.a[2] = a.addr.a[3] = 0;
+	c = tcp(f, &a, &srv_hi, ACK, 101, 0, 0, (int64_t)n * 10 + 5001, NULL);
+	assert_int_equal(c->late_of, 0);
+	assert_int_equal(c->id, n + 1);
+	tv_flow_free(f);
+}
+
+/* The list itself: a few of Zeek's ports, TCP and UDP apart */
+static void
+test_likely_server_ports(void **state)
+{
+	(void)state;
+	assert_true(tv_likely_server_port(6, 80));
+	assert_true(tv_likely_server_port(6, 443));
+	assert_true(tv_likely_server_port(6, 22));
+	assert_true(tv_likely_server_port(6, 21));
+	assert_true(tv_likely_server_port(6, 20000));
+	assert_true(tv_likely_server_port(17, 53));
+	assert_true(tv_likely_server_port(17, 123));
+	assert_false(tv_likely_server_port(6, 123));	/* NTP is UDP */
+	assert_false(tv_likely_server_port(17, 22));
+	assert_false(tv_likely_server_port(6, 40000));
+	assert_false(tv_likely_server_port(6, 0));
+	assert_false(tv_likely_server_port(6, 65535));
+	assert_false(tv_likely_server_port(1, 80));
 }
 
 static void
@@ -1501,6 +1851,15 @@ main(void)
 		cmocka_unit_test(test_client_is_syn_sender),
 		cmocka_unit_test(test_synack_first_receiver_is_client),
 		cmocka_unit_test(test_midstream_first_sender_is_client),
+		cmocka_unit_test(test_port_flip_midstream_tcp),
+		cmocka_unit_test(test_port_flip_both_server_ports),
+		cmocka_unit_test(test_port_flip_not_with_syn),
+		cmocka_unit_test(test_port_flip_udp),
+		cmocka_unit_test(test_likely_server_ports),
+		cmocka_unit_test(test_late_rst_attached),
+		cmocka_unit_test(test_late_far_seq_new_conn),
+		cmocka_unit_test(test_late_new_syn_new_conn),
+		cmocka_unit_test(test_late_table_bounded),
 		cmocka_unit_test(test_isns_recorded),
 		cmocka_unit_test(test_fin_close_lingers),
 		cmocka_unit_test(test_closed_handed_out_by_later_packet_or_finish),
