@@ -39,6 +39,10 @@ struct tv_cmp_acc {
 	uint64_t lost[2];	/* the lab: messages the wire lost */
 	uint64_t unseen[2];	/* the lab: messages not seen at the receiving end
 				   (lost ones included) */
+	uint64_t unseen_bytes[2];	/* ... and their payload bytes */
+	uint32_t ack_hi[2];	/* TCP: the highest ACK each side sent (of the
+				   other's bytes), when ack_known */
+	uint8_t ack_known[2];
 	uint64_t dup[2];	/* a message that came again (UDP: same length and
 				   payload as one of the last TV_CMP_DGRAMS; TCP:
 				   a retransmission the tracker calls spurious) */
@@ -79,6 +83,10 @@ struct tv_cmp_metrics {
 	uint8_t proto;			/* 6 or 17 */
 	uint64_t pkts[2], wire[2];	/* as tv_cmp_acc */
 	uint64_t payload[2];		/* payload bytes, each once (tv_conn.bytes) */
+	uint64_t pay_delivered[2];	/* ... of which reached the other end: TCP
+					   acknowledged (inferred), UDP seen there
+					   (both ends); how: pay_delivered_how */
+	enum tv_cmp_how pay_delivered_how;
 	uint32_t overhead_pm;		/* (wire - payload) / wire, per mille of the
 					   wire bytes both ways (0 when no packet) */
 	uint64_t setup_pkts;		/* packets before the first message */

@@ -233,7 +233,7 @@ def check(path):
 
 
 COMPARE_PAIRS = ["packets", "wire_bytes", "payload_bytes", "sent", "duplicated"]
-COMPARE_MAYBE = ["delivered", "lost", "reordered", "retransmissions"]
+COMPARE_MAYBE = ["delivered", "lost", "reordered", "retransmissions", "payload_delivered"]
 COMPARE_SECS = ["setup_s", "first_answer_s", "recovery_s", "duration_s"]
 COMPARE_KEYS = {"type", "conn", "proto", "client", "server", "overhead_pct", "setup_packets",
                 "closing_packets", "delivery_known", "goodput_bps", "outcome"} | \
@@ -276,6 +276,9 @@ def check_compare(path):
         for k in COMPARE_MAYBE:
             assert o[k] is None or pair_of(o[k])
         assert (o["delivered"] is None) == (known == "not known")
+        if o["payload_delivered"] is not None:
+            assert all(d <= p for d, p in zip(o["payload_delivered"], o["payload_bytes"]))
+        assert (o["payload_delivered"] is None) == (o["proto"] == "udp" and known == "not known")
         if o["delivered"] is not None:
             assert [d + l for d, l in zip(o["delivered"], o["lost"])] == o["sent"] or \
                 known == "both ends"

@@ -141,8 +141,22 @@ lab_msg(struct tv_cmp_acc *a, const struct tv_pkt *pkt, int from)
 		return;
 	if (pkt->lost)
 		a->lost[from]++;
-	if (!(pkt->seen & rx))
+	if (!(pkt->seen & rx)) {
 		a->unseen[from]++;
+		a->unseen_bytes[from] += pkt->len;
+	}
+}
+
+/* TCP: the highest ACK a side sent, the edge of what the other delivered. */
+static void
+tcp_ack(struct tv_cmp_acc *a, const struct tv_pkt *pkt, int from)
+{
+	if (!(pkt->flags & TV_TH_ACK) || pkt->lost)
+		return;		/* (a lost ACK told the other end nothing) */
+	if (!a->ack_known[from] || tv_seq_gt(pkt->ack, a->ack_hi[from])) {
+		a->ack_hi[from] = pkt->ack;
+		a->ack_known[from] = 1;
+	}
 }
 
 /* The times: first and last packet, the first message and its answer. */
@@ -190,6 +204,8 @@ tv_cmp_acc_packet(struct tv_cmp_acc *a, const struct tv_conn *c,
 	a->paywire[side] += pkt->len;
 	if (pkt->seen != 0)
 		a->two_ends = 1;
+	if (pkt->proto == 6)
+		tcp_ack(a, pkt, side);
 	if (!msg)
 		return;
 	a->msgs[side]++;
@@ -260,6 +276,37 @@ delivery(const struct tv_cmp_acc *a, uint8_t proto, struct tv_cmp_metrics *m)
 	}
 }
 
+/*
+ * The payload bytes of side s that reached the other end.  TCP: what the
+ * other side's highest ACK covers, from s's first data byte (its ISN + 1,
+ * or midstream its first sequence number seen), at most its payload
+ * (inferred).  UDP: its datagrams' bytes less those the lab
+ * did not see arrive (both ends); from one end, not known.
+ */
+static void
+pay_delivered(const struct tv_cmp_acc *a, const struct tv_conn *c, int s,
+    struct tv_cmp_metrics *m)
+{
+	uint32_t base;
+	uint64_t n;
+
+	if (c->proto != 6) {
+		m->pay_delivered_how = a->two_ends ? TV_CMP_BOTH_ENDS : TV_CMP_NOT_KNOWN;
+		if (a->two_ends)
+			m->pay_delivered[s] = a->paywire[s] > a->unseen_bytes[s] ?
+			    a->paywire[s] - a->unseen_bytes[s] : 0;
+		return;
+	}
+	m->pay_delivered_how = TV_CMP_INFERRED;
+	if (!a->ack_known[!s] || !(c->isn_known[s] || c->base_known[s]))
+		return;
+	base = c->isn_known[s] ? c->isn[s] + 1 : c->base[s];
+	if (!tv_seq_gt(a->ack_hi[!s], base))
+		return;
+	n = a->ack_hi[!s] - base;	/* (a FIN's place too: the cap leaves it out) */
+	m->pay_delivered[s] = n < c->bytes[s] ? n : c->bytes[s];
+}
+
 void
 tv_cmp_metrics(const struct tv_cmp_acc *a, const struct tv_conn *c,
     struct tv_cmp_metrics *m)
@@ -286,6 +333,8 @@ tv_cmp_metrics(const struct tv_cmp_acc *a, const struct tv_conn *c,
 	m->resp_ns = a->resp_ns != 0 ? ns_sub(a->resp_ns, a->pay_ns) : -1;
 	m->close_pkts = c->proto == 6 ? a->close_pkts : 0;
 	delivery(a, c->proto, m);
+	for (s = 0; s < 2; s++)
+		pay_delivered(a, c, s, m);
 	if (c->proto == 6)
 		m->recovery_ns = (int64_t)((uint64_t)a->recovery_ns[0] +
 		    (uint64_t)a->recovery_ns[1]);

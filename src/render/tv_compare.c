@@ -396,14 +396,14 @@ cmp_view(const struct tv_out *o, const struct tv_render_opts *ro,
 /* ---- the metrics table ---- */
 
 enum {
-	M_PKTS, M_WIRE, M_PAY, M_OVER, M_SETUP, M_RESP, M_CLOSE, M_SENT,
+	M_PKTS, M_WIRE, M_PAY, M_PDELIV, M_OVER, M_SETUP, M_RESP, M_CLOSE, M_SENT,
 	M_DELIV, M_LOST, M_DUP, M_REORD, M_RETX, M_RECOV, M_DUR, M_GOOD,
 	M_OUT, M_COUNT
 };
 
 static const char *const m_names[M_COUNT] = {
 	"packets ->, <-", "wire bytes ->, <-", "payload bytes ->, <-",
-	"overhead", "before the first message", "first answer after",
+	"payload delivered ->, <-", "overhead", "before the first message", "first answer after",
 	"packets closing", "messages sent ->, <-", "delivered ->, <-",
 	"lost ->, <-", "duplicated ->, <-", "reordered ->, <-",
 	"retransmissions ->, <-", "recovery time", "duration", "goodput",
@@ -457,6 +457,11 @@ cmp_cells(const struct cmp_flow *f, char cell[M_COUNT][M_CELL])
 	pair(cell[M_PKTS], m->pkts, NULL);
 	pair(cell[M_WIRE], m->wire, NULL);
 	pair(cell[M_PAY], m->payload, NULL);
+	if (m->pay_delivered_how == TV_CMP_NOT_KNOWN)
+		snprintf(cell[M_PDELIV], M_CELL, "not known (one end)");
+	else
+		pair(cell[M_PDELIV], m->pay_delivered, m->pay_delivered_how ==
+		    TV_CMP_BOTH_ENDS ? "(both ends)" : "(acked)");
 	snprintf(cell[M_OVER], M_CELL, "%u.%u %%", m->overhead_pm / 10,
 	    m->overhead_pm % 10);
 	if (m->setup_ns < 0)
@@ -673,6 +678,8 @@ cmp_json_flow(const struct tv_out *o, const struct cmp_flow *f)
 	jpair(o, "packets", m->pkts, 1);
 	jpair(o, "wire_bytes", m->wire, 1);
 	jpair(o, "payload_bytes", m->payload, 1);
+	jpair(o, "payload_delivered", m->pay_delivered,
+	    m->pay_delivered_how != TV_CMP_NOT_KNOWN);
 	tv_out_printf(o, ",\"overhead_pct\":%u.%u,\"setup_packets\":%" PRIu64,
 	    m->overhead_pm / 10, m->overhead_pm % 10, m->setup_pkts);
 	jsecs(o, "setup_s", m->setup_ns);

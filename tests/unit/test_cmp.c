@@ -171,6 +171,9 @@ test_tcp_clean(void **state)
 	assert_int_equal(m->wire[S], 570);
 	assert_int_equal(m->payload[C], 100);
 	assert_int_equal(m->payload[S], 300);
+	assert_int_equal(m->pay_delivered_how, TV_CMP_INFERRED);
+	assert_int_equal(m->pay_delivered[C], 100);	/* acked: 1102 - 1001 covers the FIN too: at most the payload */
+	assert_int_equal(m->pay_delivered[S], 300);
 	assert_int_equal(r.a.paywire[C], 100);
 	assert_int_equal(r.a.paywire[S], 300);
 	assert_int_equal(m->overhead_pm, 597);
@@ -222,6 +225,8 @@ test_tcp_retransmission(void **state)
 	assert_int_equal(m->dup[C], 0);
 	assert_int_equal(r.a.paywire[C], 200);	/* sent again: twice on the wire */
 	assert_int_equal(m->payload[C], 100);	/* ... once delivered */
+	assert_int_equal(m->pay_delivered[C], 100);	/* the server's ACK covers it */
+	assert_int_equal(m->pay_delivered[S], 0);
 	assert_int_equal(m->resp_ns, -1);	/* the server sent no data */
 	assert_int_equal(m->close_pkts, 0);
 	/* 6 frames of 54 and 200 payload bytes: (524 - 100) / 524 */
@@ -403,6 +408,8 @@ test_udp_duplicate(void **state)
 	assert_int_equal(m->dup[S], 0);
 	assert_int_equal(m->delivered_how, TV_CMP_NOT_KNOWN);
 	assert_int_equal(m->delivered[C] + m->delivered[S], 0);
+	assert_int_equal(m->pay_delivered_how, TV_CMP_NOT_KNOWN);
+	assert_int_equal(m->pay_delivered[C] + m->pay_delivered[S], 0);
 	assert_int_equal(m->lost[C] + m->lost[S], 0);
 	assert_int_equal(m->reord_how, TV_CMP_NOT_KNOWN);
 	assert_int_equal(m->retrans[C] + m->reord[C], 0);
@@ -491,8 +498,35 @@ test_lab_udp(void **state)
 	assert_int_equal(m->delivered[C], 4);
 	assert_int_equal(m->lost[S], 1);
 	assert_int_equal(m->delivered[S], 1);
+	/* payload: the client's 50 bytes less the 10 the server's end never
+	 * saw; the server's 20 less its 10 the client's end never saw */
+	assert_int_equal(m->pay_delivered_how, TV_CMP_BOTH_ENDS);
+	assert_int_equal(m->pay_delivered[C], 40);
+	assert_int_equal(m->pay_delivered[S], 10);
 	assert_int_equal(m->reord_how, TV_CMP_NOT_KNOWN);
 	assert_int_equal(m->dup[C] + m->dup[S], 0);
+}
+
+/* The server acknowledges 60 of the client's 100 bytes, then the capture
+ * ends: 60 delivered as far as the ACKs show; a FIN not acknowledged is
+ * no byte either way. */
+static void
+test_tcp_partly_acked(void **state)
+{
+	struct run r;
+	const struct tv_cmp_metrics *m = &r.m;
+
+	(void)state;
+	run_new(&r);
+	handshake(&r, CISN);
+	tcp(&r, C, PA, CISN + 1, SISN + 1, 100, 1000);
+	tcp(&r, S, ACK, SISN + 1, CISN + 61, 0, 1100);
+	tcp(&r, C, FA, CISN + 101, SISN + 1, 0, 1200);
+	run_end(&r);
+	assert_int_equal(m->payload[C], 100);
+	assert_int_equal(m->pay_delivered_how, TV_CMP_INFERRED);
+	assert_int_equal(m->pay_delivered[C], 60);
+	assert_int_equal(m->pay_delivered[S], 0);
 }
 
 /*
@@ -588,6 +622,7 @@ main(void)
 		cmocka_unit_test(test_how_names),
 		cmocka_unit_test(test_tcp_clean),
 		cmocka_unit_test(test_tcp_retransmission),
+		cmocka_unit_test(test_tcp_partly_acked),
 		cmocka_unit_test(test_tcp_resent_twice),
 		cmocka_unit_test(test_tcp_recovery_wraps),
 		cmocka_unit_test(test_tcp_ring_forgets),

@@ -178,7 +178,8 @@ tcp_talk(struct cmp_run *cr, uint8_t host, int64_t us)
 	tcp(cr, host, C, ACK, 1006, 5006, 0, us + 700);
 }
 
-/* The line of text holding needle (fails when none). */
+/* The line of text holding needle (fails when none); a needle that
+ * begins with a newline: a line that begins with the rest. */
 static const char *
 line_of(const char *text, const char *needle, char *buf, size_t size)
 {
@@ -186,6 +187,8 @@ line_of(const char *text, const char *needle, char *buf, size_t size)
 
 	if (p == NULL)
 		fail_msg("no line with \"%s\" in:\n%s", needle, text);
+	if (*needle == '\n')	/* a line that begins so */
+		p++;
 	for (s = p; s > text && s[-1] != '\n'; s--)
 		;
 	e = strchr(p, '\n');
@@ -253,7 +256,7 @@ test_side_by_side(void **state)
 	line_of(out, "before the first message", l, sizeof(l));
 	assert_non_null(strstr(l, "3 pkts, 0.000300 s"));
 	assert_non_null(strstr(l, "0 pkts, 0.000000 s"));
-	line_of(out, "delivered ->, <-", l, sizeof(l));
+	line_of(out, "\ndelivered ->, <-", l, sizeof(l));
 	assert_non_null(strstr(l, "1, 1 (inferred)"));
 	assert_non_null(strstr(l, "not known (one end)"));
 	line_of(out, "outcome", l, sizeof(l));
@@ -296,7 +299,7 @@ test_lost_arrows(void **state)
 	assert_null(strstr(l, "<--"));
 	assert_true(strchr(l, '|') < strchr(l, 'X'));
 	line_of(out, "|<-- UDP len=7 ", l, sizeof(l));
-	line_of(out, "delivered ->, <-", l, sizeof(l));
+	line_of(out, "\ndelivered ->, <-", l, sizeof(l));
 	assert_non_null(strstr(l, "1, 1 (both ends)"));
 	line_of(out, "lost ->, <-", l, sizeof(l));
 	assert_non_null(strstr(l, "1, 1 (both ends)"));
