@@ -71,16 +71,7 @@ if ! command -v python3 >/dev/null 2>&1; then
 	exit 0
 fi
 
-# pty COLS SECONDS OUT CMD...: as tests/live/tty.sh's
-pty() {
-	cols=$1 secs=$2 out=$3
-	shift 3
-	timeout -k 5 $((secs + 10)) python3 -S tests/pty.py --cols "$cols" \
-	    --timeout "$secs" --out "$out" -- \
-	    sh -c 'e=$1; shift; exec "$@" 2>"$e"' sh "$out.err" "$@" \
-	    </dev/null 2>"$out.pty"
-	st=$?
-}
+# (pty COLS SECONDS OUT CMD...: tests/live/lib.sh)
 
 # the handshake demo on a terminal: the calls on their sides, in order
 pty 100 $DEMO_T "$tmp/demo.out" "$TCPVIZ" --demo=handshake

@@ -45,17 +45,7 @@ if [ ! -x "$TCPVIZ" ]; then
 	exit 1
 fi
 
-# pty COLS SECONDS OUT CMD...: CMD on a COLS-column pty; its stdout in OUT,
-# its stderr in OUT.err, pty.py's messages in OUT.pty; its status in $st
-pty() {
-	cols=$1 secs=$2 out=$3
-	shift 3
-	timeout -k 5 $((secs + 10)) python3 -S tests/pty.py --cols "$cols" \
-	    --timeout "$secs" --out "$out" -- \
-	    sh -c 'e=$1; shift; exec "$@" 2>"$e"' sh "$out.err" "$@" \
-	    </dev/null 2>"$out.pty"
-	st=$?
-}
+# (pty COLS SECONDS OUT CMD...: tests/live/lib.sh)
 
 # view OUT W NAME PARTS PROTO...: what is wrong with the compare demo's
 # output (nothing when all is well): PARTS "as expected" results for NAME,
@@ -129,45 +119,7 @@ else
 fi
 
 # ---- into head -3: ends soon, exit 0, stops what it started ----
-progs() {
-	for p in tcpviz-server tcpviz-client; do
-		pgrep -x "$p"
-	done | sort
-}
-progs >"$tmp/before"
-(
-	{
-		timeout -k 5 60 "$TCPVIZ" --demo=tcp-vs-udp 2>"$tmp/head.err" &
-		echo $! >"$tmp/head.pid"
-		wait $!
-		echo $? >"$tmp/st"
-	} | head -3 >"$tmp/head.out"
-) </dev/null &
-hpid=$!
-pids="$pids $hpid"
-i=0
-while [ $i -lt 150 ] && ! { [ -s "$tmp/st" ] && ! kill -0 $hpid 2>/dev/null; }; do
-	sleep 0.1
-	i=$((i + 1))
-done
-why=""
-if ! [ -s "$tmp/st" ]; then
-	why="tcpviz still running 15 s after head -3;"
-else
-	rc=$(cat "$tmp/st")
-	[ "$rc" = 0 ] || why="exit status $rc after head exited (want 0);"
-fi
-n=$(wc -l <"$tmp/head.out" | tr -d ' ')
-[ "$n" = 3 ] || why="$why head printed $n lines, want 3;"
-j=0
-while [ $j -lt 50 ]; do
-	progs >"$tmp/after"
-	left=$(comm -13 "$tmp/before" "$tmp/after" | tr '\n' ' ')
-	[ -z "$left" ] && break
-	sleep 0.1
-	j=$((j + 1))
-done
-[ -n "$left" ] && why="$why still running 5 s after: $(ps -o pid=,args= -p "$(echo $left | tr ' ' ,)" | tr -s ' ' | tr '\n' ';')"
+into_head3 60 "$TCPVIZ" --demo=tcp-vs-udp
 if [ -z "$why" ]; then
 	ok compare-pipe
 else

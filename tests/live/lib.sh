@@ -103,3 +103,82 @@ listening() {
 	done
 	grep -q "listening on" "$1" 2>/dev/null
 }
+
+# pty COLS SECONDS OUT CMD...: CMD on a COLS-column pty (tests/pty.py,
+# PTY_FLAGS added); its stdout in OUT, its stderr in OUT.err, pty.py's
+# messages in OUT.pty; its status in $st
+pty() {
+	cols=$1 secs=$2 out=$3
+	shift 3
+	timeout -k 5 $((secs + 10)) python3 -S tests/pty.py --cols "$cols" \
+	    --timeout "$secs" --out "$out" ${PTY_FLAGS:-} -- \
+	    sh -c 'e=$1; shift; exec "$@" 2>"$e"' sh "$out.err" "$@" \
+	    </dev/null 2>"$out.pty"
+	st=$?
+}
+
+# bundled_progs: the pids of every tcpviz-server, tcpviz-client,
+# tcpviz-craft, sorted
+bundled_progs() {
+	for p in tcpviz-server tcpviz-client tcpviz-craft; do
+		pgrep -x "$p"
+	done | sort
+}
+
+# into_head3 SECONDS CMD...: CMD (under timeout SECONDS) into a pipe that
+# head -3 closes; $why says what went wrong, empty when CMD ended within
+# 15 s of it with status 0, head printed 3 lines and every bundled program
+# CMD started was gone 5 s later (those still there are ended: only ours,
+# marked in their environment).  Output in $tmp/head.out, stderr in
+# $tmp/head.err.
+into_head3() {
+	h_secs=$1
+	shift
+	bundled_progs >"$tmp/before"
+	mark="head3-$$"
+	rm -f "$tmp/st" "$tmp/head.pid"
+	(
+		{
+			TV_TEST_MARK=$mark timeout -k 5 "$h_secs" "$@" 2>"$tmp/head.err" &
+			echo $! >"$tmp/head.pid"
+			wait $!
+			echo $? >"$tmp/st"
+		} | head -3 >"$tmp/head.out"
+	) </dev/null &
+	hpid=$!
+	pids="$pids $hpid"
+	i=0
+	while [ $i -lt 150 ] && ! { [ -s "$tmp/st" ] && ! kill -0 $hpid 2>/dev/null; }; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	why=""
+	if ! [ -s "$tmp/st" ]; then
+		why="still running 15 s after head -3;"
+	else
+		rc=$(cat "$tmp/st")
+		[ "$rc" = 0 ] || why="exit status $rc after head exited (want 0);"
+	fi
+	n=$(wc -l <"$tmp/head.out" | tr -d ' ')
+	[ "$n" = 3 ] || why="$why head printed $n lines, want 3;"
+	j=0
+	while [ $j -lt 50 ]; do
+		bundled_progs >"$tmp/after"
+		left=$(comm -13 "$tmp/before" "$tmp/after" | tr '\n' ' ')
+		[ -z "$left" ] && break
+		sleep 0.1
+		j=$((j + 1))
+	done
+	if [ -n "$left" ]; then
+		why="$why still running 5 s after: $(ps -o pid=,ppid=,args= -p "$(echo $left | tr ' ' ,)" | tr -s ' ' | tr '\n' ';')"
+		for p in $left; do
+			tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "TV_TEST_MARK=$mark" &&
+			    kill "$p" 2>/dev/null
+		done
+	fi
+	[ -z "$why" ] || why="$why (after $((i / 10)).$((i % 10)) s)"
+	[ -s "$tmp/head.pid" ] && kill "$(cat "$tmp/head.pid")" 2>/dev/null
+	wait $hpid 2>/dev/null
+	forget $hpid
+	rm -f "$tmp/head.pid"
+}

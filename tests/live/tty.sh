@@ -39,19 +39,8 @@ if [ ! -x "$TCPVIZ" ]; then
 	exit 1
 fi
 
-# pty COLS SECONDS OUT CMD...: CMD on a COLS-column pty (stdin, stdout);
-# what it prints on stdout in OUT, its stderr in OUT.err (widths are
-# checked on stdout only), pty.py's own messages in OUT.pty; CMD's exit
-# status in $st
-pty() {
-	cols=$1 secs=$2 out=$3
-	shift 3
-	timeout -k 5 $((secs + 10)) python3 -S tests/pty.py --cols "$cols" \
-	    --timeout "$secs" --out "$out" ${PTY_FLAGS:-} -- \
-	    sh -c 'e=$1; shift; exec "$@" 2>"$e"' sh "$out.err" "$@" \
-	    </dev/null 2>"$out.pty"
-	st=$?
-}
+# (pty COLS SECONDS OUT CMD...: tests/live/lib.sh; widths are checked on
+# stdout only)
 
 # check.py width W FILE...: every line of each FILE at most W characters
 # (UTF-8, ANSI colour escapes not counted); with several, names the first FILE (less ".out") that has a longer one
@@ -291,67 +280,15 @@ else
 fi
 
 # ---- d. the demo into head -3: ends soon, exit 0, stops what it started ----
-# progs: the pids of every tcpviz-server, tcpviz-client, tcpviz-craft, sorted
-progs() {
-	for p in tcpviz-server tcpviz-client tcpviz-craft; do
-		pgrep -x "$p"
-	done | sort
-}
 if [ $is_root = 0 ]; then
 	needroot demo-pipe
 else
-	progs >"$tmp/before"
-	# TTY_SH_MARK marks the demo's programs, so only ours are ended below
-	mark="tty.sh-$$"
-	(
-		{
-			TTY_SH_MARK=$mark timeout -k 5 30 "$TCPVIZ" --demo 2>"$tmp/head.err" &
-			echo $! >"$tmp/head.pid"
-			wait $!
-			echo $? >"$tmp/st"
-		} | head -3 >"$tmp/head.out"
-	) </dev/null &
-	hpid=$!
-	pids="$pids $hpid"
-	i=0
-	while [ $i -lt 150 ] && ! { [ -s "$tmp/st" ] && ! kill -0 $hpid 2>/dev/null; }; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	why=""
-	if ! [ -s "$tmp/st" ]; then
-		why="tcpviz still running 15 s after head -3;"
-	else
-		rc=$(cat "$tmp/st")
-		[ "$rc" = 0 ] || why="exit status $rc after head exited (want 0);"
-	fi
-	n=$(wc -l <"$tmp/head.out" | tr -d ' ')
-	[ "$n" = 3 ] || why="$why head printed $n lines, want 3;"
-	# what the demo started must be gone within 5 s
-	j=0
-	while [ $j -lt 50 ]; do
-		progs >"$tmp/after"
-		left=$(comm -13 "$tmp/before" "$tmp/after" | tr '\n' ' ')
-		[ -z "$left" ] && break
-		sleep 0.1
-		j=$((j + 1))
-	done
-	if [ -n "$left" ]; then
-		why="$why still running 5 s after: $(ps -o pid=,ppid=,args= -p "$(echo $left | tr ' ' ,)" | tr -s ' ' | tr '\n' ';')"
-		for p in $left; do
-			tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "TTY_SH_MARK=$mark" &&
-			    kill "$p" 2>/dev/null
-		done
-	fi
+	into_head3 30 "$TCPVIZ" --demo
 	if [ -z "$why" ]; then
 		ok demo-pipe
 	else
-		bad demo-pipe "$why (after $((i / 10)).$((i % 10)) s)" "$tmp/head.out" "$tmp/head.err"
+		bad demo-pipe "$why" "$tmp/head.out" "$tmp/head.err"
 	fi
-	[ -s "$tmp/head.pid" ] && kill "$(cat "$tmp/head.pid")" 2>/dev/null
-	wait $hpid 2>/dev/null
-	forget $hpid
-	rm -f "$tmp/head.pid"
 fi
 
 # ---- e. live capture of a 16 MiB transfer on an 80-column pty: bounded ----

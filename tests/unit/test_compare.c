@@ -12,6 +12,7 @@
 #include "tv_pair.h"
 #include "tv_render.h"
 #include "pktbuild.h"
+#include "memsink.h"
 
 /*
  * Frames built by hand (raw IPv4, 127.0.0.1 the client, 127.0.0.2 the
@@ -27,30 +28,6 @@
 #define SA (TV_TH_SYN | TV_TH_ACK)
 #define C 0
 #define S 1
-
-struct sink {
-	char *s;
-	size_t n, cap;
-};
-
-static void
-sink_write(void *ctx, const char *s, size_t n)
-{
-	struct sink *k = ctx;
-
-	if (k->n + n + 1 > k->cap) {
-		size_t cap = k->cap ? k->cap : 256;
-
-		while (k->n + n + 1 > cap)
-			cap *= 2;
-		k->s = realloc(k->s, cap);
-		assert_non_null(k->s);
-		k->cap = cap;
-	}
-	memcpy(k->s + k->n, s, n);
-	k->n += n;
-	k->s[k->n] = '\0';
-}
 
 struct cmp_run {
 	const struct tv_renderer *r;
@@ -82,9 +59,7 @@ cr_new(struct cmp_run *cr, const struct tv_renderer *r, unsigned width)
 	cr->ro.ts_digits = 6;
 	cr->ro.data = TV_DATA_FULL;
 	cr->ro.width = width;
-	cr->o.write = sink_write;
-	cr->o.ctx = &cr->out;
-	sink_write(&cr->out, "", 0);
+	cr->o = sink_out(&cr->out);
 	cr->x.out = &cr->o;
 	cr->x.ro = &cr->ro;
 	cr->x.self = calloc(1, r->self_size);
@@ -112,7 +87,7 @@ cr_end(struct cmp_run *cr)
 static void
 cr_free(struct cmp_run *cr)
 {
-	free(cr->out.s);
+	sink_free(&cr->out);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "tv_call.h"
 #include "tv_run.h"
 #include "../../src/tcpviz/tv_cview-int.h"
+#include "memsink.h"
 
 /* captures/handshake.pcap: 127.0.0.1:42778 > 127.0.0.1:9999, 12 packets
  * at 1795315606.704876 (SYN) ... .705207 (the last ACK) */
@@ -20,33 +21,7 @@
 #define SEC 1795315606
 
 static struct tv_run run;
-static char out[65536];
-static size_t outlen;
-
-static void
-mem_write(void *ctx, const char *s, size_t n)
-{
-	(void)ctx;
-	if (outlen + n < sizeof(out)) {
-		memcpy(out + outlen, s, n);
-		outlen += n;
-		out[outlen] = '\0';
-	}
-}
-
-static int
-mem_flush(void *ctx)
-{
-	(void)ctx;
-	return 0;
-}
-
-static int
-mem_failed(void *ctx)
-{
-	(void)ctx;
-	return 0;
-}
+static struct sink mem;
 
 static void
 be(uint8_t *p, uint64_t v, int n)
@@ -141,9 +116,7 @@ test_calls_along_handshake(void **state)
 	(void)state;
 	memset(&o, 0, sizeof(o));
 	o.renderer = tv_renderer_find("text", 1);
-	o.sink.write = mem_write;
-	o.sink.flush = mem_flush;
-	o.sink.failed = mem_failed;
+	sink_run(&mem, &o.sink);
 	o.live = 1;
 	o.linger_ns = 2000000000ULL;
 	cap = tv_cap_open_file("captures/handshake.pcap", NULL, errbuf);
@@ -162,8 +135,8 @@ test_calls_along_handshake(void **state)
 	tv_cap_close(cap);
 
 	if (getenv("CVIEW_SHOW"))
-		fputs(out, stderr);
-	for (p = strtok(out, "\n"); p != NULL && n < 200; p = strtok(NULL, "\n"))
+		fputs(mem.s, stderr);
+	for (p = strtok(mem.s, "\n"); p != NULL && n < 200; p = strtok(NULL, "\n"))
 		lines[n++] = p;
 	syn = line_of(lines, n, "|---- SYN seq=0");
 	synack = line_of(lines, n, "|<--- SYN,ACK");
@@ -209,11 +182,9 @@ test_calls_counted(void **state)
 	(void)state;
 	memset(&o, 0, sizeof(o));
 	o.renderer = tv_renderer_find("json", 1);
-	o.sink.write = mem_write;
-	o.sink.flush = mem_flush;
-	o.sink.failed = mem_failed;
+	sink_run(&mem, &o.sink);
 	o.live = 1;
-	outlen = 0;
+	sink_reset(&mem);
 	cap = tv_cap_open_file("captures/handshake.pcap", NULL, errbuf);
 	assert_non_null(cap);
 	assert_int_equal(tv_run_init(&run, &o), 0);
@@ -231,13 +202,13 @@ test_calls_counted(void **state)
 	tv_run_finish(&run);
 	tv_cap_close(cap);
 	/* JSON: call objects of connection 1, on their sides */
-	assert_non_null(strstr(out, "{\"type\":\"call\",\"ts\":1795315606.704950,"
+	assert_non_null(strstr(mem.s, "{\"type\":\"call\",\"ts\":1795315606.704950,"
 	    "\"conn\":1,\"side\":\"server\",\"call\":\"accept\",\"pid\":100,\"fd\":9,"
 	    "\"ret\":5,\"errno\":0,\"local\":\"127.0.0.1:9999\",\"remote\":"
 	    "\"127.0.0.1:42778\",\"text\":\"accept(9) -> fd 5\"}\n"));
-	assert_non_null(strstr(out, "\"side\":\"client\",\"call\":\"connect\","
+	assert_non_null(strstr(mem.s, "\"side\":\"client\",\"call\":\"connect\","
 	    "\"phase\":\"begun\""));
-	assert_true(strstr(out, "\"call\":\"listen\"") < strstr(out, "\"type\":\"packet\""));
+	assert_true(strstr(mem.s, "\"call\":\"listen\"") < strstr(mem.s, "\"type\":\"packet\""));
 }
 
 int

@@ -14,6 +14,7 @@
 #include "tv_run.h"
 #include "tv_util.h"
 #include "../../src/tcpviz/tv_kview-int.h"
+#include "memsink.h"
 
 /*
  * captures/handshake.pcap: 127.0.0.1:42778 > 127.0.0.1:9999, 12 packets:
@@ -26,34 +27,8 @@
 #define SPORT 9999
 
 static struct tv_run run;
-static char out[65536];
-static size_t outlen;
+static struct sink mem;
 static int asks;
-
-static void
-mem_write(void *ctx, const char *s, size_t n)
-{
-	(void)ctx;
-	if (outlen + n < sizeof(out)) {
-		memcpy(out + outlen, s, n);
-		outlen += n;
-		out[outlen] = '\0';
-	}
-}
-
-static int
-mem_flush(void *ctx)
-{
-	(void)ctx;
-	return 0;
-}
-
-static int
-mem_failed(void *ctx)
-{
-	(void)ctx;
-	return 0;
-}
 
 /* a socket of 127.0.0.1 */
 static struct tv_ksock
@@ -179,9 +154,7 @@ test_view_along_handshake(void **state)
 	(void)state;
 	memset(&o, 0, sizeof(o));
 	o.renderer = tv_renderer_find("text", 1);
-	o.sink.write = mem_write;
-	o.sink.flush = mem_flush;
-	o.sink.failed = mem_failed;
+	sink_run(&mem, &o.sink);
 	o.live = 1;
 	o.linger_ns = 2000000000ULL;
 	assert_non_null(o.renderer);
@@ -206,8 +179,8 @@ test_view_along_handshake(void **state)
 	assert_true(asks >= 6);
 
 	if (getenv("KVIEW_SHOW"))
-		fputs(out, stderr);
-	for (p = strtok(out, "\n"); p != NULL && n < 200; p = strtok(NULL, "\n"))
+		fputs(mem.s, stderr);
+	for (p = strtok(mem.s, "\n"); p != NULL && n < 200; p = strtok(NULL, "\n"))
 		lines[n++] = p;
 	syn = line_of(lines, n, "|---- SYN seq=0");
 	synack = line_of(lines, n, "|<--- SYN,ACK");

@@ -10,6 +10,7 @@
 
 #include "tv_render.h"
 #include "pktbuild.h"
+#include "memsink.h"
 
 #define CISN 1000u
 #define SISN 5000u
@@ -17,54 +18,6 @@
 #define SPORT_ 80
 
 /* ---- a sink that appends to memory ---- */
-
-struct sink {
-	char *s;
-	size_t n, cap;
-};
-
-static void
-sink_write(void *ctx, const char *s, size_t n)
-{
-	struct sink *k = ctx;
-
-	if (k->n + n + 1 > k->cap) {
-		size_t cap = k->cap ? k->cap : 256;
-
-		while (k->n + n + 1 > cap)
-			cap *= 2;
-		k->s = realloc(k->s, cap);
-		assert_non_null(k->s);
-		k->cap = cap;
-	}
-	memcpy(k->s + k->n, s, n);
-	k->n += n;
-	k->s[k->n] = '\0';
-}
-
-static struct tv_out
-sink_out(struct sink *k)
-{
-	struct tv_out o = { .write = sink_write, .ctx = k };
-
-	memset(k, 0, sizeof(*k));
-	sink_write(k, "", 0);		/* always a string */
-	return o;
-}
-
-static void
-sink_reset(struct sink *k)
-{
-	k->n = 0;
-	k->s[0] = '\0';
-}
-
-static void
-sink_free(struct sink *k)
-{
-	free(k->s);
-	memset(k, 0, sizeof(*k));
-}
 
 /* ---- a small JSON checker: one object per line, top-level keys ---- */
 
