@@ -184,11 +184,53 @@ tuple_hash(const uint64_t key[2], const struct tv_addr *a, uint16_t ap,
 	return tuple_hash16(key, a, ap, b, bp, proto);
 }
 
+/* Does a tunnel's key tell its connections apart?  GTP-U's TEID does
+ * not: each direction has its own (TS 29.281 §5.1). */
+static int
+tun_keyed(const struct tv_tunnel *t)
+{
+	return t->has_key && t->kind != TV_TUN_GTPU;
+}
+
+/* The same tunnel, whichever way round its endpoints (an ERSPAN source
+ * sends both directions of what it mirrors). */
+static int
+tun_eq(const struct tv_tunnel *a, const struct tv_tunnel *b)
+{
+	if (a->kind != b->kind || a->depth != b->depth ||
+	    tun_keyed(a) != tun_keyed(b) || (tun_keyed(a) && a->key != b->key))
+		return 0;
+	return (addr_eq(&a->src, &b->src) && addr_eq(&a->dst, &b->dst)) ||
+	    (addr_eq(&a->src, &b->dst) && addr_eq(&a->dst, &b->src));
+}
+
+/* The 4-tuple's hash h and the tunnel's identity, its endpoints in a
+ * canonical order, hashed together (only for a packet in a tunnel). */
+static uint64_t
+tun_hash(const uint64_t key[2], uint64_t h, const struct tv_tunnel *t)
+{
+	uint8_t m[8 + 6 + 2 * 17];
+	const struct tv_addr *lo = &t->src, *hi = &t->dst;
+	uint32_t k = tun_keyed(t) ? t->key : 0;
+
+	if (memcmp(hi, lo, sizeof(*lo)) < 0)
+		lo = &t->dst, hi = &t->src;
+	memcpy(m, &h, 8);
+	m[8] = t->kind;
+	m[9] = t->depth;
+	memcpy(m + 10, &k, 4);
+	memcpy(m + 14, lo, sizeof(*lo));
+	memcpy(m + 14 + sizeof(*lo), hi, sizeof(*hi));
+	return tv_siphash13(key, m, sizeof(m));
+}
+
 uint64_t
 tv_flow_hash(const uint64_t key[2], const struct tv_pkt *pkt)
 {
-	return tuple_hash(key, &pkt->src, pkt->sport, &pkt->dst, pkt->dport,
+	uint64_t h = tuple_hash(key, &pkt->src, pkt->sport, &pkt->dst, pkt->dport,
 	    pkt->proto);
+
+	return pkt->tun.kind ? tun_hash(key, h, &pkt->tun) : h;
 }
 
 /* 32 bits of it are enough: the table never has more buckets than
@@ -196,8 +238,7 @@ tv_flow_hash(const uint64_t key[2], const struct tv_pkt *pkt)
 static uint32_t
 pkt_hash(const struct tv_flow *f, const struct tv_pkt *pkt)
 {
-	return (uint32_t)tuple_hash(f->cfg.key, &pkt->src, pkt->sport, &pkt->dst,
-	    pkt->dport, pkt->proto);
+	return (uint32_t)tv_flow_hash(f->cfg.key, pkt);
 }
 
 /* where the caller's area begins in a connection's allocation */
@@ -220,6 +261,8 @@ static int
 match(const struct tv_conn *c, const struct tv_pkt *pkt)
 {
 	if (c->proto != pkt->proto)
+		return -1;
+	if ((c->tun.kind | pkt->tun.kind) && !tun_eq(&c->tun, &pkt->tun))
 		return -1;
 	if (c->port[0] == pkt->sport && c->port[1] == pkt->dport &&
 	    addr_eq(&c->addr[0], &pkt->src) && addr_eq(&c->addr[1], &pkt->dst))
@@ -504,6 +547,11 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash)
 	c->port[rev ? TV_SERVER : TV_CLIENT] = pkt->sport;
 	c->addr[rev ? TV_CLIENT : TV_SERVER] = pkt->dst;
 	c->port[rev ? TV_CLIENT : TV_SERVER] = pkt->dport;
+	c->tun = pkt->tun;
+	if (rev && c->tun.kind != TV_TUN_ERSPAN) {	/* the client's end first */
+		c->tun.src = pkt->tun.dst;
+		c->tun.dst = pkt->tun.src;
+	}
 	c->first_sec = pkt->ts_sec;
 	c->first_nsec = pkt->ts_nsec;
 	c->hash = hash;
@@ -640,6 +688,7 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 	}
 	c->last_sec = pkt->ts_sec;
 	c->last_nsec = pkt->ts_nsec;
+	c->tun.via |= pkt->tun.via;
 	c->pkts[side]++;
 	if (pkt->lost && c->lost[side] < UINT32_MAX)
 		c->lost[side]++;

@@ -1179,9 +1179,9 @@ test_icmp_icmp6_other(void **state)
 	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
 	assert_int_equal(p.skip, TV_SKIP_ICMP6);
 
-	/* GRE */
+	/* ESP (GRE is opened: test_tunnel_*) */
 	memset(b, 0, 24);
-	n = pb_ipv4(b, 47, pb_lo4_a, pb_lo4_b, b, 24);
+	n = pb_ipv4(b, 50, pb_lo4_a, pb_lo4_b, b, 24);
 	n = pb_eth(b, b, n);
 	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
 	assert_int_equal(p.skip, TV_SKIP_OTHER_PROTO);
