@@ -785,6 +785,10 @@ decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 	pkt->ttl = tv_cur_u8(c);
 	proto = tv_cur_u8(c);
 	sum = tv_cur_be16(c);
+	/* inside an IPv6 tunnel the outer addresses were here: their last
+	 * 12 bytes must not stay (the connection's key compares all 16) */
+	memset(&pkt->src, 0, sizeof(pkt->src));
+	memset(&pkt->dst, 0, sizeof(pkt->dst));
 	pkt->src.family = pkt->dst.family = 4;
 	tv_cur_copy(c, pkt->src.a, 4);
 	tv_cur_copy(c, pkt->dst.a, 4);
@@ -1084,7 +1088,11 @@ decode_ppp_frame(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 {
 	uint16_t proto;
 
-	if (tv_cur_has(c, 2) && c->p[0] == 0xff && c->p[1] == 0x03) {
+	if (tv_cur_has(c, 1) && c->p[0] == 0xff) {	/* no protocol is 0xff.. */
+		if (!tv_cur_has(c, 2))
+			return cut(wireleft, 2, "ppp frame without protocol", pkt);
+		if (c->p[1] != 0x03)
+			return skip(pkt, TV_SKIP_NOT_IP);
 		tv_cur_skip(c, 2);
 		wireleft -= 2;
 	}
