@@ -13,7 +13,7 @@
 # 2473 (IP-in-IP), 2784 and 2890 (GRE), 8086 (GRE-in-UDP), 7348 (VXLAN),
 # 8926 (Geneve), 3GPP TS 29.281 (GTP-U), draft-foschiano-erspan (ERSPAN II
 # and III), 3032 (MPLS), 2516 (PPPoE), 1661/1662 (PPP), 1042 (SNAP),
-# IEEE 802.1AE (MACsec).
+# IEEE 802.1AE (MACsec), IEEE 802.11 with radiotap.
 import os
 import struct
 
@@ -321,6 +321,26 @@ def main():
         m = macsec(p, fc, i + 1, encrypted=p[9] == 17)
         ms.append(eth(*((MAC_S, MAC_C) if fc else (MAC_C, MAC_S)), 0x88e5, m))
     write("tunnel-macsec.pcap", ms)
+    # 802.11 with radiotap (flags, rate, channel 2412 MHz, signal): QoS data
+    # frames between a station (the client) and its access point, LLC/SNAP;
+    # then a beacon, a null frame and a protected (CCMP) data frame
+    bssid = bytes.fromhex("020000000099")
+    rt = struct.pack("<BBHI", 0, 0, 15, (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5)) + \
+        struct.pack("<BBHHb", 0, 2, 2412, 0x00a0, -40)
+    wf = []
+    for i, (fc, p) in enumerate(conv4):
+        if fc:      # to the DS: BSSID, source, destination
+            hdr = struct.pack("<BBH", 0x88, 0x01, 0) + bssid + MAC_C + MAC_S
+        else:       # from the DS: destination, BSSID, source
+            hdr = struct.pack("<BBH", 0x88, 0x02, 0) + MAC_C + bssid + MAC_S
+        hdr += struct.pack("<HH", i << 4, 0)
+        wf.append(rt + hdr + snap(p))
+    wf.append(rt + struct.pack("<BBH", 0x80, 0, 0) + b"\xff" * 6 + bssid + bssid +
+              struct.pack("<H", 0) + bytes(12) + struct.pack("<HH", 100, 0x0401))
+    wf.append(rt + struct.pack("<BBH", 0x48, 0x01, 0) + bssid + MAC_C + bssid + struct.pack("<H", 0))
+    wf.append(rt + struct.pack("<BBH", 0x88, 0x41, 0) + bssid + MAC_C + MAC_S +
+              struct.pack("<HH", 200 << 4, 0) + bytes(8) + bytes((b * 5 + 3) & 0xff for b in snap(conv4[0][1])) + bytes(8))
+    write("tunnel-wifi.pcap", wf, link=127)
 
     bad()
 

@@ -13,6 +13,7 @@ enum tv_link {
 	TV_LINK_PPP_SERIAL = 50,	/* PPP in HDLC-like framing (RFC 1662), or Cisco HDLC */
 	TV_LINK_RAW = 101,	/* bare IPv4 or IPv6 */
 	TV_LINK_LOOP = 108,	/* OpenBSD loopback, network-order AF */
+	TV_LINK_IEEE802_11_RADIO = 127,	/* radiotap, then an 802.11 frame */
 	TV_LINK_LINUX_SLL = 113,
 	TV_LINK_IPV4 = 228,
 	TV_LINK_IPV6 = 229,
@@ -38,6 +39,7 @@ enum tv_skip {
 	TV_SKIP_TUNNEL_DEPTH,	/* tunnels nested deeper than TV_TUN_MAX_DEPTH */
 	TV_SKIP_TUNNEL_FRAG,	/* an IP fragment inside a tunnel: not reassembled */
 	TV_SKIP_ENCRYPTED,	/* MACsec with its payload encrypted */
+	TV_SKIP_WIFI_ENCRYPTED,	/* an 802.11 data frame protected (WEP, TKIP, CCMP, GCMP) */
 	TV_SKIP_COUNT
 };
 extern const char *const tv_skip_names[TV_SKIP_COUNT];
@@ -108,7 +110,8 @@ extern const char *const tv_tun_names[TV_TUN_COUNT];
 #define TV_VIA_PPP	0x04
 #define TV_VIA_LLC	0x08	/* 802.3 length frame with LLC/SNAP */
 #define TV_VIA_MACSEC	0x10	/* MACsec, integrity only */
-#define TV_VIA_COUNT	5
+#define TV_VIA_WIFI	0x20	/* an 802.11 data frame (radiotap link) */
+#define TV_VIA_COUNT	6
 extern const char *const tv_via_names[TV_VIA_COUNT];
 
 struct tv_tunnel {

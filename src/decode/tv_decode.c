@@ -18,6 +18,7 @@ const char *const tv_skip_names[TV_SKIP_COUNT] = {
 	[TV_SKIP_TUNNEL_DEPTH] = "tunnels nested deeper than 4",
 	[TV_SKIP_TUNNEL_FRAG] = "IP fragment inside a tunnel (not reassembled)",
 	[TV_SKIP_ENCRYPTED] = "MACsec (encrypted: not decodable)",
+	[TV_SKIP_WIFI_ENCRYPTED] = "802.11 (encrypted: not decodable)",
 };
 
 const char *const tv_tun_names[TV_TUN_COUNT] = {
@@ -33,7 +34,7 @@ const char *const tv_tun_names[TV_TUN_COUNT] = {
 
 /* in the order of the TV_VIA_ bits */
 const char *const tv_via_names[TV_VIA_COUNT] = {
-	"MPLS", "PPPoE", "PPP", "LLC/SNAP", "MACsec",
+	"MPLS", "PPPoE", "PPP", "LLC/SNAP", "MACsec", "802.11",
 };
 
 const char *const tv_icmp_names[TV_ICMP_COUNT] = {
@@ -105,6 +106,7 @@ tv_link_name(int link)
 	case TV_LINK_PPP_SERIAL: return "PPP_SERIAL";
 	case TV_LINK_RAW:	return "RAW";
 	case TV_LINK_LOOP:	return "LOOP";
+	case TV_LINK_IEEE802_11_RADIO: return "IEEE802_11_RADIO";
 	case TV_LINK_LINUX_SLL:	return "LINUX_SLL";
 	case TV_LINK_IPV4:	return "IPV4";
 	case TV_LINK_IPV6:	return "IPV6";
@@ -1199,7 +1201,7 @@ decode_macsec(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
  * UI, OUI 0 or 802.1H's 00-00-f8) carries an Ethernet type; other LLC
  * frames (spanning tree, NetBIOS ...) are not IP. */
 static int
-decode_llc(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+decode_llc(struct tv_cur *c, uint32_t wireleft, uint8_t via, struct tv_pkt *pkt)
 {
 	uint8_t oui[3];
 	uint16_t type;
@@ -1217,7 +1219,7 @@ decode_llc(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 	type = tv_cur_be16(c);
 	if (oui[0] != 0 || oui[1] != 0 || (oui[2] != 0 && oui[2] != 0xf8))
 		return skip(pkt, TV_SKIP_NOT_IP);
-	pkt->tun.via |= TV_VIA_LLC;
+	pkt->tun.via |= via;
 	return decode_ethertype(c, type, wireleft - 8, pkt);
 }
 
@@ -1289,8 +1291,66 @@ decode_ether(struct tv_cur *c, uint32_t wireleft, int outer, struct tv_pkt *pkt)
 		return skip(pkt, TV_SKIP_TRUNCATED);
 	}
 	if (type <= 1500)	/* IEEE 802.3 length */
-		return decode_llc(c, wireleft - hdr, pkt);
+		return decode_llc(c, wireleft - hdr, TV_VIA_LLC, pkt);
 	return decode_ethertype(c, type, wireleft - hdr, pkt);
+}
+
+/*
+ * Radiotap (radiotap.org: version 0, its length, little-endian) and the
+ * 802.11 frame after it (IEEE 802.11-2020 §9.2): a data frame's header
+ * (three or, from a distribution system to another, four addresses; QoS
+ * control; HT control with the Order bit), then LLC/SNAP.  Protected
+ * frames cannot be read; management, control and null frames, A-MSDUs
+ * and fragments are not IP to tcpviz.  A trailing FCS is beyond the IP
+ * length and left there.
+ */
+static int
+decode_radiotap(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	uint16_t rtlen, fc, seqctl;
+	uint32_t hlen;
+	int qos;
+
+	if (!tv_cur_has(c, 4))
+		return cut(wireleft, 4, "radiotap header past frame", pkt);
+	if (c->p[0] != 0) {
+		set_malformed(pkt, "radiotap version not 0");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	tv_cur_skip(c, 2);
+	rtlen = tv_cur_le16(c);
+	if (rtlen < 8 || rtlen > wireleft) {
+		set_malformed(pkt, "radiotap length outside the frame");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (tv_cur_skip(c, rtlen - 4u) < 0)
+		return cut(wireleft, rtlen, "radiotap header past frame", pkt);
+	wireleft -= rtlen;
+	if (!tv_cur_has(c, 2))
+		return cut(wireleft, 2, "802.11 header past frame", pkt);
+	fc = tv_cur_le16(c);
+	/* protocol version 0, type 2 (data); subtype bit 2: no data */
+	if ((fc & 0x3) != 0 || ((fc >> 2) & 0x3) != 2 || (fc & 0x40))
+		return skip(pkt, TV_SKIP_NOT_IP);
+	qos = (fc & 0x80) != 0;
+	hlen = 24 + ((fc & 0x0300) == 0x0300 ? 6 : 0) + (qos ? 2 : 0) +
+	    (qos && (fc & 0x8000) ? 4 : 0);
+	if (!tv_cur_has(c, hlen - 2))
+		return cut(wireleft, hlen, "802.11 header past frame", pkt);
+	tv_cur_skip(c, 20);	/* duration, three addresses */
+	seqctl = tv_cur_le16(c);
+	if ((fc & 0x0300) == 0x0300)
+		tv_cur_skip(c, 6);
+	if (fc & 0x4000)	/* protected */
+		return skip(pkt, TV_SKIP_WIFI_ENCRYPTED);
+	if ((fc & 0x0400) || (seqctl & 0x000f))	/* a fragment */
+		return skip(pkt, TV_SKIP_NOT_IP);
+	if (qos) {
+		if (tv_cur_u8(c) & 0x80)	/* an A-MSDU */
+			return skip(pkt, TV_SKIP_NOT_IP);
+		tv_cur_skip(c, 1 + ((fc & 0x8000) ? 4u : 0u));	/* HT control */
+	}
+	return decode_llc(c, wireleft - hlen, TV_VIA_WIFI, pkt);
 }
 
 /* ERSPAN (draft-foschiano-erspan): type I none (GRE without a sequence
@@ -1648,6 +1708,8 @@ tv_decode_opts(int link, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	case TV_LINK_PPP:
 	case TV_LINK_PPP_SERIAL:
 		return decode_ppp_link(&c, pkt->wirelen, link, pkt);
+	case TV_LINK_IEEE802_11_RADIO:
+		return decode_radiotap(&c, pkt->wirelen, pkt);
 	case TV_LINK_LINUX_SLL:
 		/* packet type, ARPHRD type, address length, address[8], protocol */
 		if (tv_cur_skip(&c, 14) < 0)

@@ -188,6 +188,7 @@ test_link_names(void **state)
 	static const int links[] = {
 		TV_LINK_NULL, TV_LINK_ETHERNET, TV_LINK_RAW, TV_LINK_LOOP,
 		TV_LINK_LINUX_SLL, TV_LINK_IPV4, TV_LINK_IPV6, TV_LINK_LINUX_SLL2,
+		TV_LINK_PPP, TV_LINK_PPP_SERIAL, TV_LINK_IEEE802_11_RADIO,
 	};
 	size_t i;
 
@@ -2475,6 +2476,49 @@ test_encap_llc_macsec(void **state)
 	assert_string_equal(p.malformed, "macsec inside macsec");
 }
 
+static void
+test_encap_radiotap(void **state)
+{
+	/* radiotap v0, 12 bytes (flags, rate, padding), then 802.11 */
+	static const uint8_t rt[12] = { 0, 0, 12, 0, 0x06, 0, 0, 0, 0, 2, 0, 0 };
+	static const uint8_t snap[8] = { 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00 };
+	uint8_t b[PB_MAX], h[40];
+	struct tv_pkt p;
+	size_t n;
+	int four;
+
+	(void)state;
+	for (four = 0; four <= 1; four++) {
+		/* QoS data to the DS (or a 4-address frame between two), HT control */
+		n = syn_ip(b, 0);
+		n = pre(b, snap, 8, n);
+		memset(h, 0, sizeof(h));
+		h[0] = 0x88;
+		h[1] = four ? 0x83 : 0x81;	/* ToDS (FromDS), Order */
+		n = pre(b, h, four ? 36 : 30, n);
+		n = pre(b, rt, 12, n);
+		assert_int_equal(decode_frame(TV_LINK_IEEE802_11_RADIO, b, n, &p), 0);
+		assert_syn(&p, 0);
+		assert_int_equal(p.tun.via, TV_VIA_WIFI);
+		/* protected */
+		b[12 + 1] |= 0x40;
+		assert_int_equal(decode_frame(TV_LINK_IEEE802_11_RADIO, b, n, &p), 1);
+		assert_int_equal(p.skip, TV_SKIP_WIFI_ENCRYPTED);
+		assert_null(p.malformed);
+	}
+	/* a management frame; a null data frame; a radiotap length past the frame */
+	b[12] = 0x80;
+	assert_int_equal(decode_frame(TV_LINK_IEEE802_11_RADIO, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+	b[12] = 0x48;
+	assert_int_equal(decode_frame(TV_LINK_IEEE802_11_RADIO, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+	b[2] = 0xff;
+	b[3] = 0xff;
+	assert_int_equal(decode_frame(TV_LINK_IEEE802_11_RADIO, b, n, &p), 1);
+	assert_string_equal(p.malformed, "radiotap length outside the frame");
+}
+
 int
 main(void)
 {
@@ -2527,6 +2571,7 @@ main(void)
 		cmocka_unit_test(test_tunnel_udp),
 		cmocka_unit_test(test_encap_mpls_pppoe_ppp),
 		cmocka_unit_test(test_encap_llc_macsec),
+		cmocka_unit_test(test_encap_radiotap),
 		cmocka_unit_test(test_icmp_port_unreachable_udp),
 		cmocka_unit_test(test_icmp_kinds),
 		cmocka_unit_test(test_icmp_frag_needed_quote_every_length),
