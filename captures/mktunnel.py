@@ -11,7 +11,7 @@
 # and UDP checksum is right, inner and outer (outer UDP too).  Built from
 # scratch, not from a recording: the shapes are those of RFC 2003, 4213,
 # 2473 (IP-in-IP), 2784 and 2890 (GRE), 8086 (GRE-in-UDP), 7348 (VXLAN),
-# 8926 (Geneve), 3GPP TS 29.281 (GTP-U), draft-foschiano-erspan (ERSPAN II
+# 8926 (Geneve), 3GPP TS 29.281 (GTP-U), 4380 (Teredo), draft-foschiano-erspan (ERSPAN II
 # and III), 3032 (MPLS), 2516 (PPPoE), 1661/1662 (PPP), 1042 (SNAP),
 # IEEE 802.1AE (MACsec), IEEE 802.11 with radiotap.
 import os
@@ -343,6 +343,28 @@ def main():
     write("tunnel-wifi.pcap", wf, link=127)
 
     bad()
+    teredo(conv6)
+
+
+def teredo(conv6):
+    # (last: the IP ids of the files above stay as they were)
+    # Teredo: a client at 203.0.113.5:40005 and a relay at 198.51.100.7:3544;
+    # the relay's first packet with an origin indication, the client's
+    # first with an (empty) authentication indicator (RFC 4380 §5.1.1)
+    ter = []
+    cli, rel = bytes([203, 0, 113, 5]), bytes([198, 51, 100, 7])
+    first = {0: True, 1: True}
+    for fc, p in conv6:
+        pre = b""
+        if first[fc]:
+            pre = (b"\x00\x01\x00\x00" + bytes(8) + b"\x00") if fc else \
+                (b"\x00\x00" + struct.pack("!H", 40005 ^ 0xffff) +
+                 bytes(b ^ 0xff for b in cli))
+            first[fc] = False
+        s, d = (cli, rel) if fc else (rel, cli)
+        sp, dp = (40005, 3544) if fc else (3544, 40005)
+        ter.append(ether_ip(ip(s, d, 17, udp(s, d, sp, dp, pre + p)), fc))
+    write("tunnel-teredo.pcap", ter)
 
 
 def bad():

@@ -85,7 +85,8 @@ struct tv_addr {
 /*
  * Tunnels (docs/outcomes.md#tunnels): IP-in-IP (RFC 2003, 4213, 2473),
  * GRE (RFC 2784, 2890), ERSPAN II/III over GRE, GRE-in-UDP (RFC 8086),
- * VXLAN (RFC 7348), Geneve (RFC 8926), GTP-U (3GPP TS 29.281).  A packet
+ * VXLAN (RFC 7348), Geneve (RFC 8926), GTP-U (3GPP TS 29.281), Teredo
+ * (RFC 4380).  A packet
  * keeps its outermost tunnel and how many it was inside; a connection is
  * keyed by its innermost 4-tuple and that tunnel.  Names in tv_tun_names[].
  */
@@ -98,6 +99,7 @@ enum tv_tun_kind {
 	TV_TUN_VXLAN,
 	TV_TUN_GENEVE,
 	TV_TUN_GTPU,
+	TV_TUN_TEREDO,
 	TV_TUN_COUNT
 };
 extern const char *const tv_tun_names[TV_TUN_COUNT];

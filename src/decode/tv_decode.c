@@ -30,6 +30,7 @@ const char *const tv_tun_names[TV_TUN_COUNT] = {
 	[TV_TUN_VXLAN] = "VXLAN",
 	[TV_TUN_GENEVE] = "Geneve",
 	[TV_TUN_GTPU] = "GTP-U",
+	[TV_TUN_TEREDO] = "Teredo",
 };
 
 /* in the order of the TV_VIA_ bits */
@@ -81,6 +82,7 @@ const char *const tv_ck_names[TV_CK_COUNT] = {
 #define UDP_PORT_GENEVE	6081
 #define UDP_PORT_GTPU	2152
 #define UDP_PORT_GRE	4754	/* RFC 8086 */
+#define UDP_PORT_TEREDO	3544
 
 #define IPPROTO_TCP_	6
 #define IPPROTO_UDP_	17
@@ -1562,7 +1564,43 @@ decode_gtpu(struct tv_cur *c, uint32_t len, struct tv_pkt *pkt)
 }
 
 /*
- * A UDP datagram to a tunnel's well-known port (destination only): the
+ * Teredo (RFC 4380 §5.1.1): an IPv6 packet, after an authentication
+ * indicator (0x0001, lengths, client id, value, nonce, confirmation)
+ * and an origin indication (0x0000, port, address) when there.  Only a
+ * packet that fills the datagram exactly (its payload length and 40) is
+ * taken: -1 for anything else.
+ */
+static int
+decode_teredo(struct tv_cur *c, uint32_t len, struct tv_pkt *pkt)
+{
+	uint32_t idl, al;
+	int r;
+
+	if (tv_cur_has(c, 2) && c->p[0] == 0 && c->p[1] == 1) {
+		if (!tv_cur_has(c, 4))
+			return -1;
+		idl = c->p[2];
+		al = c->p[3];
+		if (tv_cur_skip(c, 4 + idl + al + 9) < 0 || len < 13 + idl + al)
+			return -1;
+		len -= 13 + idl + al;
+	}
+	if (tv_cur_has(c, 2) && c->p[0] == 0 && c->p[1] == 0) {
+		if (tv_cur_skip(c, 8) < 0 || len < 8)
+			return -1;
+		len -= 8;
+	}
+	if (!tv_cur_has(c, 6) || (c->p[0] >> 4) != 6 || len < 40 ||
+	    (uint32_t)(c->p[4] << 8 | c->p[5]) + 40 != len)
+		return -1;
+	if ((r = tunnel_enter(pkt, TV_TUN_TEREDO, 0, 0)) != 0)
+		return r;
+	return decode_ipv6(c, len, pkt);
+}
+
+/*
+ * A UDP datagram to a tunnel's well-known port (the destination; Teredo's
+ * either way): the
  * packet inside it, when it decodes, else -1 and the datagram stays an
  * ordinary UDP packet (a damaged inner frame's reason as its note).  An
  * inner packet that decodes to something not drawn (ICMP, another
@@ -1578,10 +1616,14 @@ udp_tunnel(struct tv_pkt *pkt)
 
 	switch (pkt->dport) {
 	case UDP_PORT_VXLAN: case UDP_PORT_GENEVE: case UDP_PORT_GTPU:
-	case UDP_PORT_GRE:
+	case UDP_PORT_GRE: case UDP_PORT_TEREDO:
 		break;
 	default:
-		return -1;
+		/* a Teredo server's or relay's answers go to the client's
+		 * port: its own is the source */
+		if (pkt->sport != UDP_PORT_TEREDO)
+			return -1;
+		break;
 	}
 	if (pkt->malformed != NULL || pkt->paycap == 0)
 		return -1;
@@ -1597,8 +1639,11 @@ udp_tunnel(struct tv_pkt *pkt)
 	case UDP_PORT_GTPU:
 		r = decode_gtpu(&t, pkt->len, pkt);
 		break;
-	default:
+	case UDP_PORT_GRE:
 		r = decode_gre(&t, pkt->len, 1, pkt);
+		break;
+	default:
+		r = decode_teredo(&t, pkt->len, pkt);
 		break;
 	}
 	if (r == 0 || r == 2)

@@ -2251,7 +2251,8 @@ udp_wrap(uint8_t *b, uint16_t dport, const uint8_t *hdr, size_t hlen, size_t n)
 {
 	uint8_t u[8];
 
-	n = pre(b, hdr, hlen, n);
+	if (hlen)
+		n = pre(b, hdr, hlen, n);
 	pb_be16(u, 50000);
 	pb_be16(u + 2, dport);
 	pb_be16(u + 4, (unsigned)(8 + n));
@@ -2314,6 +2315,37 @@ test_tunnel_udp(void **state)
 	assert_syn(&p, 0);
 	assert_tun(&p, TV_TUN_GRE_UDP, 1, 1, 9, t4a, t4b, 4);
 	check_any_prefix(TV_LINK_ETHERNET, b, n);
+
+	/* Teredo: to the relay's port, and from it, with an origin indication */
+	n = syn_ip(b, 1);
+	n = udp_wrap(b, 3544, NULL, 0, n);
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n, (uint32_t)n, &p), 0);
+	assert_syn(&p, 1);
+	assert_tun(&p, TV_TUN_TEREDO, 1, 0, 0, t4a, t4b, 4);
+	check_any_prefix(TV_LINK_ETHERNET, b, n);
+	n = syn_ip(b, 1);
+	n = pre(b, (const uint8_t[8]){ 0, 0, 0x63, 0xfa, 0x34, 0xff, 0x8e, 0xfa }, 8, n);
+	{
+		uint8_t u[8];
+
+		pb_be16(u, 3544);
+		pb_be16(u + 2, 40005);
+		pb_be16(u + 4, (unsigned)(8 + n));
+		pb_be16(u + 6, 0);
+		n = pre(b, u, 8, n);
+	}
+	n = pb_ipv4(b, 17, t4a, t4b, b, n);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n, (uint32_t)n, &p), 0);
+	assert_syn(&p, 1);
+	assert_int_equal(p.tun.kind, TV_TUN_TEREDO);
+	/* an IPv6 packet that does not fill the datagram: not Teredo */
+	n = syn_ip(b, 1);
+	b[n++] = 0;
+	n = udp_wrap(b, 3544, NULL, 0, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_int_equal(p.dport, 3544);
+	assert_int_equal(p.tun.kind, TV_TUN_NONE);
 
 	/* not VXLAN (no I flag): an ordinary datagram, unmarked */
 	n = syn_ip(b, 0);
