@@ -344,6 +344,7 @@ def main():
 
     bad()
     teredo(conv6)
+    gre_frag()
 
 
 def teredo(conv6):
@@ -365,6 +366,38 @@ def teredo(conv6):
         sp, dp = (40005, 3544) if fc else (3544, 40005)
         ter.append(ether_ip(ip(s, d, 17, udp(s, d, sp, dp, pre + p)), fc))
     write("tunnel-teredo.pcap", ter)
+
+
+def frags4(src, dst, proto, payload, size):
+    """An IPv4 datagram cut into fragments of `size` data bytes (a multiple of 8)."""
+    IDENT[0] += 1
+    out = []
+    for off in range(0, len(payload), size):
+        part = payload[off:off + size]
+        more = off + size < len(payload)
+        h = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(part), IDENT[0],
+                                  (0x2000 if more else 0) | off // 8, 64, proto, 0, src, dst))
+        h[10:12] = struct.pack("!H", csum(bytes(h)))
+        out.append(bytes(h) + part)
+    return out
+
+
+def gre_frag():
+    """A 3000-byte UDP datagram each way inside GRE key 7, the GRE packets
+    fragmented by the tunnel's own IPv4 (reassembled, then opened); then a
+    datagram fragmented inside the tunnel (its fragments not reassembled)."""
+    fr = []
+    for fc in (1, 0):
+        a, b = (C4, S4) if fc else (S4, C4)
+        sp, dp = (40001, 9997) if fc else (9997, 40001)
+        inner = ip(a, b, 17, udp(a, b, sp, dp, bytes(i % 251 for i in range(3000))))
+        s, d = outer(fc, T4A, T4B)
+        for f in frags4(s, d, 47, gre(0x0800, inner, key=7), 1480):
+            fr.append(ether_ip(f, fc))
+    dgram = udp(C4, S4, 40002, 9997, bytes(i % 251 for i in range(2000)))
+    for f in frags4(C4, S4, 17, dgram, 1480):
+        fr.append(ether_ip(ipv4(T4A, T4B, 47, gre(0x0800, f, key=7)), 1))
+    write("tunnel-gre-frag.pcap", fr)
 
 
 def bad():
