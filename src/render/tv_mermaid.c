@@ -221,12 +221,9 @@ seq_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why,
 	if (c->part > 0)
 		tv_out_printf(o, " (part %" PRIu32 ")", c->part + 1);
 	if (c->tun.kind || c->tun.via) {	/* ", inside GRE key 7 a>b" */
-		size_t i, n = tv_fmt_tunnel(c, buf, sizeof(buf));
-
-		for (i = 0; i < n; i++)		/* ';' ends a statement */
-			if (buf[i] == ';')
-				buf[i] = ',';
-		tv_out_printf(o, ", %s", buf);
+		tv_fmt_tunnel(c, buf, sizeof(buf));
+		tvr_str(o, ", ");
+		mm_text(o, sx, buf);	/* '>', ';' as the grammar needs them */
 	}
 	tvr_str(o, "\n");
 	tv_out_printf(o, sx->participant, "client", ce, "C");
