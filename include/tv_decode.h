@@ -9,8 +9,11 @@
 enum tv_link {
 	TV_LINK_NULL = 0,	/* BSD loopback, host-order AF */
 	TV_LINK_ETHERNET = 1,
+	TV_LINK_PPP = 9,	/* PPP, with or without HDLC address and control */
+	TV_LINK_PPP_SERIAL = 50,	/* PPP in HDLC-like framing (RFC 1662), or Cisco HDLC */
 	TV_LINK_RAW = 101,	/* bare IPv4 or IPv6 */
 	TV_LINK_LOOP = 108,	/* OpenBSD loopback, network-order AF */
+	TV_LINK_IEEE802_11_RADIO = 127,	/* radiotap, then an 802.11 frame */
 	TV_LINK_LINUX_SLL = 113,
 	TV_LINK_IPV4 = 228,
 	TV_LINK_IPV6 = 229,
@@ -33,6 +36,10 @@ enum tv_skip {
 	TV_SKIP_TRUNCATED,	/* captured bytes end before the TCP/UDP ports */
 	TV_SKIP_MALFORMED,	/* headers too broken to draw */
 	TV_SKIP_BAD_IP_CKSUM,	/* IPv4 header checksum wrong (Zeek drops these too) */
+	TV_SKIP_TUNNEL_DEPTH,	/* tunnels nested deeper than TV_TUN_MAX_DEPTH */
+	TV_SKIP_TUNNEL_FRAG,	/* an IP fragment inside a tunnel: not reassembled */
+	TV_SKIP_ENCRYPTED,	/* MACsec with its payload encrypted */
+	TV_SKIP_WIFI_ENCRYPTED,	/* an 802.11 data frame protected (WEP, TKIP, CCMP, GCMP) */
 	TV_SKIP_COUNT
 };
 extern const char *const tv_skip_names[TV_SKIP_COUNT];
@@ -73,6 +80,49 @@ extern const char *const tv_ck_names[TV_CK_COUNT];
 struct tv_addr {
 	uint8_t family;		/* 4 or 6 */
 	uint8_t a[16];		/* IPv4 uses the first 4 bytes; rest zero */
+};
+
+/*
+ * Tunnels (docs/outcomes.md#tunnels): IP-in-IP (RFC 2003, 4213, 2473),
+ * GRE (RFC 2784, 2890), ERSPAN II/III over GRE, GRE-in-UDP (RFC 8086),
+ * VXLAN (RFC 7348), Geneve (RFC 8926), GTP-U (3GPP TS 29.281), Teredo
+ * (RFC 4380).  A packet
+ * keeps its outermost tunnel and how many it was inside; a connection is
+ * keyed by its innermost 4-tuple and that tunnel.  Names in tv_tun_names[].
+ */
+enum tv_tun_kind {
+	TV_TUN_NONE = 0,
+	TV_TUN_IPIP,		/* 4in4, 6in4, 4in6, 6in6 */
+	TV_TUN_GRE,
+	TV_TUN_ERSPAN,
+	TV_TUN_GRE_UDP,
+	TV_TUN_VXLAN,
+	TV_TUN_GENEVE,
+	TV_TUN_GTPU,
+	TV_TUN_TEREDO,
+	TV_TUN_COUNT
+};
+extern const char *const tv_tun_names[TV_TUN_COUNT];
+#define TV_TUN_MAX_DEPTH 4	/* tunnels inside tunnels read; deeper: TV_SKIP_TUNNEL_DEPTH */
+
+/* Link encapsulations passed on the way (tv_tunnel.via); not part of a
+ * connection's key (MPLS labels differ each way). */
+#define TV_VIA_MPLS	0x01
+#define TV_VIA_PPPOE	0x02
+#define TV_VIA_PPP	0x04
+#define TV_VIA_LLC	0x08	/* 802.3 length frame with LLC/SNAP */
+#define TV_VIA_MACSEC	0x10	/* MACsec, integrity only */
+#define TV_VIA_WIFI	0x20	/* an 802.11 data frame (radiotap link) */
+#define TV_VIA_COUNT	6
+extern const char *const tv_via_names[TV_VIA_COUNT];
+
+struct tv_tunnel {
+	uint8_t kind;		/* enum tv_tun_kind of the outermost; TV_TUN_NONE: none */
+	uint8_t depth;		/* tunnels the packet was inside (0 .. TV_TUN_MAX_DEPTH) */
+	uint8_t has_key;	/* key is set: GRE key, VNI, ERSPAN session, GTP-U TEID */
+	uint8_t via;		/* TV_VIA_* */
+	uint32_t key;
+	struct tv_addr src, dst;	/* the outermost tunnel's IP endpoints, as sent */
 };
 
 /* What an ICMP or ICMPv6 error says (RFC 792, RFC 1191, RFC 4443).
@@ -195,6 +245,10 @@ struct tv_pkt {
 	/* set by the caller (tv_frag_add()): reassembled from this many
 	 * fragments, 0 when it was not a fragmented datagram */
 	uint16_t frags;
+
+	/* the tunnels it came through; src, dst, the ports and every field
+	 * above are the innermost packet's (-e's MACs the capture's link) */
+	struct tv_tunnel tun;
 };
 
 /*

@@ -84,6 +84,9 @@ struct tv_conn {
 	uint8_t proto;		/* 6 or 17 */
 	struct tv_addr addr[2];	/* [TV_CLIENT], [TV_SERVER] */
 	uint16_t port[2];
+	/* the tunnel it is inside, part of its key (its first packet's,
+	 * endpoints the client's first; via: of every packet) */
+	struct tv_tunnel tun;
 
 	int64_t first_sec, last_sec;
 	uint32_t first_nsec, last_nsec;
@@ -225,8 +228,8 @@ void tv_flow_get_stats(const struct tv_flow *f, struct tv_flow_stats *st);
 /* The caller's area of c: tv_flow_cfg.user_size bytes, zeroed when c began. */
 void *tv_conn_user(const struct tv_conn *c);
 
-/* The keyed hash of pkt's 4-tuple and protocol, the same both ways: its
- * low bits pick the connection's bucket. */
+/* The keyed hash of pkt's 4-tuple, protocol and tunnel, the same both
+ * ways: its low bits pick the connection's bucket. */
 uint64_t tv_flow_hash(const uint64_t key[2], const struct tv_pkt *pkt);
 /* SipHash-1-3 of len bytes under a 128-bit key (key[0]: bytes 0-7, little-endian). */
 uint64_t tv_siphash13(const uint64_t key[2], const void *msg, size_t len);

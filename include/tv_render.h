@@ -122,6 +122,16 @@ void tv_fmt_closed(const struct tv_tcp *t, char *buf, size_t size);
 #define TV_START_OPEN 1
 #define TV_START_CLOSE 2
 int tv_fmt_start(const struct tv_conn *c, char *buf, size_t size);
+/* The tunnel's kind in words: its name, IP-in-IP as "6in4" (inner in
+ * outer) when the inner family is given (4 or 6; 0: "IP-in-IP"). */
+const char *tv_tun_kind_str(const struct tv_tunnel *t, int inner_family);
+/* The name of a tunnel's key: "key" (GRE), "vni", "session" (ERSPAN), "teid". */
+const char *tv_tun_key_name(const struct tv_tunnel *t);
+/* The tunnel and link encapsulations c came through, as the ladder's
+ * header says them: "inside GRE key 7 192.0.2.1>192.0.2.2",
+ * "inside VXLAN vni 42 198.51.100.1>198.51.100.2 (outermost of 2 tunnels)",
+ * "via MPLS,PPPoE"; "" when none.  Returns the length. */
+size_t tv_fmt_tunnel(const struct tv_conn *c, char *buf, size_t size);
 
 /* The ICMP errors that quoted c, as the ladder's "== ..." line says them:
  * "refused (ICMP port unreachable)" for a UDP flow, "ICMP fragmentation

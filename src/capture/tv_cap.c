@@ -69,6 +69,9 @@ dlt_to_link(int dlt)
 	switch (dlt) {
 	case DLT_NULL:		return TV_LINK_NULL;
 	case DLT_EN10MB:	return TV_LINK_ETHERNET;
+	case DLT_PPP:		return TV_LINK_PPP;
+	case DLT_PPP_SERIAL:	return TV_LINK_PPP_SERIAL;
+	case DLT_IEEE802_11_RADIO: return TV_LINK_IEEE802_11_RADIO;
 	case DLT_RAW:		return TV_LINK_RAW;
 #ifdef DLT_LOOP
 	case DLT_LOOP:		return TV_LINK_LOOP;
@@ -272,7 +275,8 @@ unsupported(int dlt, char *errbuf)
 
 	snprintf(errbuf, TV_ERRBUF_SIZE,
 	    "unsupported link type %s (%d); tcpviz reads EN10MB, "
-	    "LINUX_SLL, LINUX_SLL2, NULL, LOOP, RAW, IPV4 and IPV6",
+	    "LINUX_SLL, LINUX_SLL2, NULL, LOOP, RAW, IPV4, IPV6, PPP, "
+	    "PPP_SERIAL and IEEE802_11_RADIO",
 	    name ? name : "unknown", dlt);
 }
 

@@ -15,6 +15,27 @@ const char *const tv_skip_names[TV_SKIP_COUNT] = {
 	[TV_SKIP_TRUNCATED] = "truncated before TCP/UDP header",
 	[TV_SKIP_MALFORMED] = "malformed header",
 	[TV_SKIP_BAD_IP_CKSUM] = "bad IPv4 header checksum",
+	[TV_SKIP_TUNNEL_DEPTH] = "tunnels nested deeper than 4",
+	[TV_SKIP_TUNNEL_FRAG] = "IP fragment inside a tunnel (not reassembled)",
+	[TV_SKIP_ENCRYPTED] = "MACsec (encrypted: not decodable)",
+	[TV_SKIP_WIFI_ENCRYPTED] = "802.11 (encrypted: not decodable)",
+};
+
+const char *const tv_tun_names[TV_TUN_COUNT] = {
+	[TV_TUN_NONE] = "none",
+	[TV_TUN_IPIP] = "IP-in-IP",
+	[TV_TUN_GRE] = "GRE",
+	[TV_TUN_ERSPAN] = "ERSPAN",
+	[TV_TUN_GRE_UDP] = "GRE-in-UDP",
+	[TV_TUN_VXLAN] = "VXLAN",
+	[TV_TUN_GENEVE] = "Geneve",
+	[TV_TUN_GTPU] = "GTP-U",
+	[TV_TUN_TEREDO] = "Teredo",
+};
+
+/* in the order of the TV_VIA_ bits */
+const char *const tv_via_names[TV_VIA_COUNT] = {
+	"MPLS", "PPPoE", "PPP", "LLC/SNAP", "MACsec", "802.11",
 };
 
 const char *const tv_icmp_names[TV_ICMP_COUNT] = {
@@ -44,13 +65,32 @@ const char *const tv_ck_names[TV_CK_COUNT] = {
 #define ETHERTYPE_VLAN	0x8100
 #define ETHERTYPE_QINQ	0x88a8
 #define ETHERTYPE_QINQ_OLD 0x9100
+#define ETHERTYPE_MPLS	0x8847
+#define ETHERTYPE_MPLS_MC 0x8848
+#define ETHERTYPE_PPPOE	0x8864
+#define ETHERTYPE_MACSEC 0x88e5
+#define ETHERTYPE_TEB	0x6558	/* transparent Ethernet bridging (GRE, Geneve) */
+#define ETHERTYPE_ERSPAN2 0x88be
+#define ETHERTYPE_ERSPAN3 0x22eb
+#define ETHERTYPE_PPP	0x880b
 #define MAX_VLAN_TAGS	8
 #define MAX_IPV6_EXT	16
+#define MAX_MPLS_LABELS	16
+#define MAX_GTP_EXT	8
+
+#define UDP_PORT_VXLAN	4789
+#define UDP_PORT_GENEVE	6081
+#define UDP_PORT_GTPU	2152
+#define UDP_PORT_GRE	4754	/* RFC 8086 */
+#define UDP_PORT_TEREDO	3544
 
 #define IPPROTO_TCP_	6
 #define IPPROTO_UDP_	17
 #define IPPROTO_ICMP_	1
 #define IPPROTO_ICMPV6_	58
+#define IPPROTO_IPIP_	4
+#define IPPROTO_IPV6_	41
+#define IPPROTO_GRE_	47
 
 int
 tv_link_supported(int link)
@@ -64,8 +104,11 @@ tv_link_name(int link)
 	switch (link) {
 	case TV_LINK_NULL:	return "NULL";
 	case TV_LINK_ETHERNET:	return "EN10MB";
+	case TV_LINK_PPP:	return "PPP";
+	case TV_LINK_PPP_SERIAL: return "PPP_SERIAL";
 	case TV_LINK_RAW:	return "RAW";
 	case TV_LINK_LOOP:	return "LOOP";
+	case TV_LINK_IEEE802_11_RADIO: return "IEEE802_11_RADIO";
 	case TV_LINK_LINUX_SLL:	return "LINUX_SLL";
 	case TV_LINK_IPV4:	return "IPV4";
 	case TV_LINK_IPV6:	return "IPV6";
@@ -407,6 +450,13 @@ l4_cksum(const uint8_t *seg, uint32_t seglen, uint8_t proto, struct tv_pkt *pkt)
 
 static int ipv6_ext(struct tv_cur *c, uint8_t *nh, uint32_t *plen,
     struct tv_pkt *pkt);
+static int decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt);
+static int decode_ipv6(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt);
+static int decode_bare_ip(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt);
+static int decode_gre(struct tv_cur *c, uint32_t seglen, int udp, struct tv_pkt *pkt);
+static int tunnel_enter(struct tv_pkt *pkt, uint8_t kind, int has_key,
+    uint32_t key);
+static int udp_tunnel(struct tv_pkt *pkt);
 
 /* The kind of an ICMPv4 message (RFC 792; codes of RFC 1122 §3.2.2.1,
  * RFC 1812 §5.2.7.1); TV_ICMP_NONE for what is no error of a flow (echo,
@@ -685,9 +735,24 @@ decode_l4(struct tv_cur *c, uint8_t proto, uint32_t seglen, struct tv_pkt *pkt)
 			l4_cksum(seg, seglen, proto, pkt);
 		return r;
 	case IPPROTO_UDP_:
-		if ((r = decode_udp(c, seglen, pkt)) == 0 && whole)
+		if ((r = decode_udp(c, seglen, pkt)) != 0)
+			return r;
+		/* a tunnel's well-known port, and the packet inside decodes */
+		if ((r = udp_tunnel(pkt)) >= 0)
+			return r;
+		if (whole)
 			l4_cksum(seg, seglen, proto, pkt);
-		return r;
+		return 0;
+	case IPPROTO_IPIP_:	/* RFC 2003; IPv4 in IPv6, RFC 2473 */
+		if ((r = tunnel_enter(pkt, TV_TUN_IPIP, 0, 0)) != 0)
+			return r;
+		return decode_ipv4(c, seglen, pkt);
+	case IPPROTO_IPV6_:	/* RFC 4213 (6in4), RFC 2473 (6in6) */
+		if ((r = tunnel_enter(pkt, TV_TUN_IPIP, 0, 0)) != 0)
+			return r;
+		return decode_ipv6(c, seglen, pkt);
+	case IPPROTO_GRE_:
+		return decode_gre(c, seglen, 0, pkt);
 	case IPPROTO_ICMP_:
 		return decode_icmp(c, seglen, 0, pkt);
 	case IPPROTO_ICMPV6_:
@@ -724,6 +789,10 @@ decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 	pkt->ttl = tv_cur_u8(c);
 	proto = tv_cur_u8(c);
 	sum = tv_cur_be16(c);
+	/* inside an IPv6 tunnel the outer addresses were here: their last
+	 * 12 bytes must not stay (the connection's key compares all 16) */
+	memset(&pkt->src, 0, sizeof(pkt->src));
+	memset(&pkt->dst, 0, sizeof(pkt->dst));
 	pkt->src.family = pkt->dst.family = 4;
 	tv_cur_copy(c, pkt->src.a, 4);
 	tv_cur_copy(c, pkt->dst.a, 4);
@@ -774,6 +843,10 @@ decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 	}
 	seglen = totlen - hlen;
 	if ((frag & 0x1fff) != 0 || (frag & 0x2000) != 0) {
+		/* inside a tunnel the outer headers' lengths would have to be
+		 * rewritten too: not reassembled (the tunnel's own packets are) */
+		if (pkt->tun.depth)
+			return skip(pkt, TV_SKIP_TUNNEL_FRAG);
 		/* a fragment: its data for reassembly (tv_frag.h) */
 		pkt->frag.more = (frag & 0x2000) != 0;
 		pkt->frag.off = (frag & 0x1fffu) * 8;
@@ -908,6 +981,8 @@ decode_ipv6(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 		}
 		ext = c->p;
 		if ((r = ipv6_ext(c, &nh, &plen, pkt)) != 0) {
+			if (pkt->skip == TV_SKIP_FRAGMENT && pkt->tun.depth)
+				return skip(pkt, TV_SKIP_TUNNEL_FRAG);
 			if (pkt->skip == TV_SKIP_FRAGMENT) {
 				pkt->frag.hlen = (uint16_t)(c->p - ip);
 				pkt->frag.nhoff = (uint16_t)nhoff;
@@ -921,6 +996,235 @@ decode_ipv6(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 	}
 }
 
+/* ---- link encapsulations and tunnels (docs/outcomes.md#tunnels) ---- */
+
+/* A header of `need` bytes could not be read: the sender's fault (`why`)
+ * when fewer were on the wire, else the capture's. */
+static int
+cut(uint32_t wireleft, uint32_t need, const char *why, struct tv_pkt *pkt)
+{
+	if (wireleft < need) {
+		set_malformed(pkt, why);
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	pkt->truncated = 1;
+	return skip(pkt, TV_SKIP_TRUNCATED);
+}
+
+/* Into one more tunnel: the outermost is kept (its IP endpoints are the
+ * packet's addresses now), the rest counted.  0, or the skip. */
+static int
+tunnel_enter(struct tv_pkt *pkt, uint8_t kind, int has_key, uint32_t key)
+{
+	if (pkt->tun.depth >= TV_TUN_MAX_DEPTH)
+		return skip(pkt, TV_SKIP_TUNNEL_DEPTH);
+	if (pkt->tun.depth == 0) {
+		pkt->tun.kind = kind;
+		pkt->tun.has_key = (uint8_t)(has_key != 0);
+		pkt->tun.key = key;
+		pkt->tun.src = pkt->src;
+		pkt->tun.dst = pkt->dst;
+	}
+	pkt->tun.depth++;
+	pkt->has_ipid = 0;	/* the inner header's, if IPv4 */
+	pkt->ipid = 0;
+	return 0;
+}
+
+static int decode_ethertype(struct tv_cur *c, uint16_t type, uint32_t wireleft,
+    struct tv_pkt *pkt);
+
+/* An MPLS label stack (RFC 3032) to its bottom entry, then IPv4 or IPv6
+ * told by the first nibble (RFC 4385 reserves 0 and 1 for pseudowires'
+ * control words, which are not read). */
+static int
+decode_mpls(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	uint32_t e;
+	int i;
+
+	for (i = 0;; i++) {
+		if (i >= MAX_MPLS_LABELS) {
+			set_malformed(pkt, "mpls label stack deeper than 16");
+			return skip(pkt, TV_SKIP_MALFORMED);
+		}
+		if (!tv_cur_has(c, 4))
+			return cut(wireleft, 4, "mpls label stack past packet", pkt);
+		e = tv_cur_be32(c);
+		wireleft -= 4;
+		if (e & 0x100)		/* bottom of stack */
+			break;
+	}
+	pkt->tun.via |= TV_VIA_MPLS;
+	if (!tv_cur_has(c, 1))
+		return cut(wireleft, 1, "mpls packet empty", pkt);
+	switch (c->p[0] >> 4) {
+	case 4:
+		return decode_ipv4(c, wireleft, pkt);
+	case 6:
+		return decode_ipv6(c, wireleft, pkt);
+	}
+	return skip(pkt, TV_SKIP_NOT_IP);
+}
+
+/* A PPP protocol number (RFC 1661; IPv4 RFC 1332, IPv6 RFC 5072, MPLS RFC 3032). */
+static int
+decode_ppp_proto(struct tv_cur *c, uint16_t proto, uint32_t wireleft,
+    struct tv_pkt *pkt)
+{
+	pkt->tun.via |= TV_VIA_PPP;
+	switch (proto) {
+	case 0x0021:
+		return decode_ipv4(c, wireleft, pkt);
+	case 0x0057:
+		return decode_ipv6(c, wireleft, pkt);
+	case 0x0281:
+		return decode_mpls(c, wireleft, pkt);
+	}
+	return skip(pkt, TV_SKIP_NOT_IP);
+}
+
+/* A PPP frame: the HDLC address and control (0xff 0x03, RFC 1662) if
+ * there, then the protocol, one byte when compressed (RFC 1661 §6.5: an
+ * odd first byte). */
+static int
+decode_ppp_frame(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	uint16_t proto;
+
+	if (tv_cur_has(c, 1) && c->p[0] == 0xff) {	/* no protocol is 0xff.. */
+		if (!tv_cur_has(c, 2))
+			return cut(wireleft, 2, "ppp frame without protocol", pkt);
+		if (c->p[1] != 0x03)
+			return skip(pkt, TV_SKIP_NOT_IP);
+		tv_cur_skip(c, 2);
+		wireleft -= 2;
+	}
+	if (!tv_cur_has(c, 1))
+		return cut(wireleft, 1, "ppp frame without protocol", pkt);
+	if (c->p[0] & 1) {
+		proto = tv_cur_u8(c);
+		wireleft -= 1;
+	} else {
+		if (!tv_cur_has(c, 2))
+			return cut(wireleft, 2, "ppp frame without protocol", pkt);
+		proto = tv_cur_be16(c);
+		wireleft -= 2;
+	}
+	return decode_ppp_proto(c, proto, wireleft, pkt);
+}
+
+/* DLT_PPP and DLT_PPP_SERIAL; the latter may hold Cisco HDLC instead
+ * (address 0x0f or 0x8f, control 0, an Ethernet type), as tcpdump reads it. */
+static int
+decode_ppp_link(struct tv_cur *c, uint32_t wireleft, int link, struct tv_pkt *pkt)
+{
+	uint16_t type;
+
+	if (link == TV_LINK_PPP_SERIAL && tv_cur_has(c, 1) &&
+	    (c->p[0] == 0x0f || c->p[0] == 0x8f)) {
+		if (!tv_cur_has(c, 4))
+			return cut(wireleft, 4, "cisco hdlc header past packet", pkt);
+		tv_cur_skip(c, 2);
+		type = tv_cur_be16(c);
+		return decode_ethertype(c, type, wireleft - 4, pkt);
+	}
+	return decode_ppp_frame(c, wireleft, pkt);
+}
+
+/* PPPoE session stage (RFC 2516 §5: version 1, type 1, code 0), then PPP. */
+static int
+decode_pppoe(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	uint8_t vt, code;
+	uint16_t len, proto;
+
+	if (!tv_cur_has(c, 8))
+		return cut(wireleft, 8, "pppoe header past packet", pkt);
+	vt = tv_cur_u8(c);
+	code = tv_cur_u8(c);
+	tv_cur_skip(c, 2);		/* session id */
+	len = tv_cur_be16(c);
+	proto = tv_cur_be16(c);
+	if (vt != 0x11) {
+		set_malformed(pkt, "pppoe version/type not 1/1");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (code != 0)
+		return skip(pkt, TV_SKIP_NOT_IP);
+	pkt->tun.via |= TV_VIA_PPPOE;
+	/* the length is not used to cut: the IP header's is (a reassembled
+	 * datagram keeps its first fragment's PPPoE header) */
+	if ((uint32_t)len + 6 > wireleft)
+		set_malformed(pkt, "pppoe length beyond frame");
+	return decode_ppp_proto(c, proto, wireleft - 8, pkt);
+}
+
+/*
+ * MACsec (IEEE 802.1AE): the SecTAG (TCI/AN, short length, packet
+ * number, the SCI when its bit is set).  An encrypted payload (E bit)
+ * cannot be read; an integrity-only one is the frame's type and data
+ * with the 16-byte ICV at the end.
+ */
+static int
+decode_macsec(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	uint8_t tci;
+	uint32_t hlen;
+	uint16_t type;
+
+	if (!tv_cur_has(c, 6))
+		return cut(wireleft, 6, "macsec tag past packet", pkt);
+	tci = c->p[0];
+	if (tci & 0x80) {
+		set_malformed(pkt, "macsec tag version not 0");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (tci & 0x08)
+		return skip(pkt, TV_SKIP_ENCRYPTED);
+	hlen = (tci & 0x20) ? 14 : 6;
+	if (!tv_cur_has(c, hlen + 2))
+		return cut(wireleft, hlen + 2 + 16, "macsec tag past packet", pkt);
+	tv_cur_skip(c, hlen);
+	type = tv_cur_be16(c);
+	if (wireleft < hlen + 2 + 16) {
+		set_malformed(pkt, "macsec frame shorter than its ICV");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (type == ETHERTYPE_MACSEC) {
+		set_malformed(pkt, "macsec inside macsec");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	pkt->tun.via |= TV_VIA_MACSEC;
+	return decode_ethertype(c, type, wireleft - hlen - 2 - 16, pkt);
+}
+
+/* An 802.3 length frame: LLC with SNAP (RFC 1042: DSAP and SSAP 0xaa,
+ * UI, OUI 0 or 802.1H's 00-00-f8) carries an Ethernet type; other LLC
+ * frames (spanning tree, NetBIOS ...) are not IP. */
+static int
+decode_llc(struct tv_cur *c, uint32_t wireleft, uint8_t via, struct tv_pkt *pkt)
+{
+	uint8_t oui[3];
+	uint16_t type;
+
+	if (!tv_cur_has(c, 2))
+		return cut(wireleft, 2, "llc header past packet", pkt);
+	if (c->p[0] != 0xaa || c->p[1] != 0xaa)
+		return skip(pkt, TV_SKIP_NOT_IP);
+	if (!tv_cur_has(c, 8))
+		return cut(wireleft, 8, "snap header past packet", pkt);
+	tv_cur_skip(c, 2);
+	if (tv_cur_u8(c) != 0x03)
+		return skip(pkt, TV_SKIP_NOT_IP);
+	tv_cur_copy(c, oui, 3);
+	type = tv_cur_be16(c);
+	if (oui[0] != 0 || oui[1] != 0 || (oui[2] != 0 && oui[2] != 0xf8))
+		return skip(pkt, TV_SKIP_NOT_IP);
+	pkt->tun.via |= via;
+	return decode_ethertype(c, type, wireleft - 8, pkt);
+}
+
 static int
 decode_ethertype(struct tv_cur *c, uint16_t type, uint32_t wireleft,
     struct tv_pkt *pkt)
@@ -930,8 +1234,435 @@ decode_ethertype(struct tv_cur *c, uint16_t type, uint32_t wireleft,
 		return decode_ipv4(c, wireleft, pkt);
 	case ETHERTYPE_IPV6:
 		return decode_ipv6(c, wireleft, pkt);
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MC:
+		return decode_mpls(c, wireleft, pkt);
+	case ETHERTYPE_PPPOE:
+		return decode_pppoe(c, wireleft, pkt);
+	case ETHERTYPE_MACSEC:
+		return decode_macsec(c, wireleft, pkt);
 	}
 	return skip(pkt, TV_SKIP_NOT_IP);
+}
+
+/*
+ * An Ethernet frame: the capture's own link (outer: MACs, VLAN ids and
+ * type kept for -e) or one inside a tunnel (read past).  802.1Q and
+ * 802.1ad tags, an 802.3 length with LLC/SNAP.
+ */
+static int
+decode_ether(struct tv_cur *c, uint32_t wireleft, int outer, struct tv_pkt *pkt)
+{
+	uint16_t type;
+	uint32_t hdr;
+	int tags;
+
+	if (!tv_cur_has(c, 14)) {
+		if (!outer)
+			return cut(wireleft, 14,
+			    "inner frame shorter than an Ethernet header", pkt);
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	if (outer) {
+		tv_cur_copy(c, pkt->mac_dst, 6);
+		tv_cur_copy(c, pkt->mac_src, 6);
+		pkt->has_mac = 1;
+	} else {
+		tv_cur_skip(c, 12);
+	}
+	type = tv_cur_be16(c);
+	for (tags = 0; (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
+	    type == ETHERTYPE_QINQ_OLD) && tags < MAX_VLAN_TAGS; tags++) {
+		uint16_t tci = tv_cur_be16(c);	/* PCP, DEI, VLAN id */
+
+		if (outer && tags < 2)
+			pkt->vlan[tags] = tci & 0x0fff;
+		type = tv_cur_be16(c);
+	}
+	if (outer) {
+		pkt->nvlan = (uint8_t)(tags < 2 ? tags : 2);
+		pkt->ethertype = type;
+	}
+	hdr = 14 + 4 * (uint32_t)tags;
+	if (c->err) {
+		if (!outer)
+			return cut(wireleft, hdr,
+			    "inner frame shorter than its VLAN tags", pkt);
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	if (type <= 1500)	/* IEEE 802.3 length */
+		return decode_llc(c, wireleft - hdr, TV_VIA_LLC, pkt);
+	return decode_ethertype(c, type, wireleft - hdr, pkt);
+}
+
+/*
+ * Radiotap (radiotap.org: version 0, its length, little-endian) and the
+ * 802.11 frame after it (IEEE 802.11-2020 §9.2): a data frame's header
+ * (three or, from a distribution system to another, four addresses; QoS
+ * control; HT control with the Order bit), then LLC/SNAP.  Protected
+ * frames cannot be read; management, control and null frames, A-MSDUs
+ * and fragments are not IP to tcpviz.  A trailing FCS is beyond the IP
+ * length and left there.
+ */
+static int
+decode_radiotap(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	uint16_t rtlen, fc, seqctl;
+	uint32_t hlen;
+	int qos;
+
+	if (!tv_cur_has(c, 4))
+		return cut(wireleft, 4, "radiotap header past frame", pkt);
+	if (c->p[0] != 0) {
+		set_malformed(pkt, "radiotap version not 0");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	tv_cur_skip(c, 2);
+	rtlen = tv_cur_le16(c);
+	if (rtlen < 8 || rtlen > wireleft) {
+		set_malformed(pkt, "radiotap length outside the frame");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (tv_cur_skip(c, rtlen - 4u) < 0)
+		return cut(wireleft, rtlen, "radiotap header past frame", pkt);
+	wireleft -= rtlen;
+	if (!tv_cur_has(c, 2))
+		return cut(wireleft, 2, "802.11 header past frame", pkt);
+	fc = tv_cur_le16(c);
+	/* protocol version 0, type 2 (data); subtype bit 2: no data */
+	if ((fc & 0x3) != 0 || ((fc >> 2) & 0x3) != 2 || (fc & 0x40))
+		return skip(pkt, TV_SKIP_NOT_IP);
+	qos = (fc & 0x80) != 0;
+	hlen = 24 + ((fc & 0x0300) == 0x0300 ? 6 : 0) + (qos ? 2 : 0) +
+	    (qos && (fc & 0x8000) ? 4 : 0);
+	if (!tv_cur_has(c, hlen - 2))
+		return cut(wireleft, hlen, "802.11 header past frame", pkt);
+	tv_cur_skip(c, 20);	/* duration, three addresses */
+	seqctl = tv_cur_le16(c);
+	if ((fc & 0x0300) == 0x0300)
+		tv_cur_skip(c, 6);
+	if (fc & 0x4000)	/* protected */
+		return skip(pkt, TV_SKIP_WIFI_ENCRYPTED);
+	if ((fc & 0x0400) || (seqctl & 0x000f))	/* a fragment */
+		return skip(pkt, TV_SKIP_NOT_IP);
+	if (qos) {
+		if (tv_cur_u8(c) & 0x80)	/* an A-MSDU */
+			return skip(pkt, TV_SKIP_NOT_IP);
+		tv_cur_skip(c, 1 + ((fc & 0x8000) ? 4u : 0u));	/* HT control */
+	}
+	return decode_llc(c, wireleft - hlen, TV_VIA_WIFI, pkt);
+}
+
+/* ERSPAN (draft-foschiano-erspan): type I none (GRE without a sequence
+ * number), type II 8 bytes (version 1), type III 12 (version 2, plus 8
+ * of platform data when its O bit is set); then the mirrored frame.  The
+ * session id stands for the tunnel's key. */
+static int
+decode_erspan(struct tv_cur *c, uint32_t wireleft, int type3, int has_seq,
+    int outer, struct tv_pkt *pkt)
+{
+	uint32_t hlen = type3 ? 12 : has_seq ? 8 : 0;
+	uint16_t w0, w1, w5 = 0;
+
+	if (outer)
+		pkt->tun.kind = TV_TUN_ERSPAN;
+	if (hlen == 0)
+		return decode_ether(c, wireleft, 0, pkt);
+	if (!tv_cur_has(c, hlen))
+		return cut(wireleft, hlen, "erspan header past packet", pkt);
+	w0 = tv_cur_be16(c);
+	w1 = tv_cur_be16(c);
+	tv_cur_skip(c, type3 ? 6 : 4);
+	if (type3)
+		w5 = tv_cur_be16(c);
+	if ((w0 >> 12) != (type3 ? 2 : 1)) {
+		set_malformed(pkt, type3 ? "erspan type III version not 2" :
+		    "erspan type II version not 1");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (type3 && (w5 & 1)) {	/* O: a platform-specific subheader */
+		if (!tv_cur_has(c, 8))
+			return cut(wireleft, hlen + 8, "erspan header past packet", pkt);
+		tv_cur_skip(c, 8);
+		hlen += 8;
+	}
+	if (outer) {
+		pkt->tun.has_key = 1;
+		pkt->tun.key = w1 & 0x3ff;
+	}
+	return decode_ether(c, wireleft - hlen, 0, pkt);
+}
+
+/*
+ * GRE (RFC 2784; key and sequence number RFC 2890), over IP or over UDP
+ * (RFC 8086); version 1 is PPTP's (RFC 2637: key with payload length and
+ * call id, optional acknowledgement, PPP inside).  seglen: the bytes the
+ * IP (UDP) header says follow.
+ */
+static int
+decode_gre(struct tv_cur *c, uint32_t seglen, int udp, struct tv_pkt *pkt)
+{
+	int outer = pkt->tun.depth == 0, r;
+	uint8_t f, v;
+	uint16_t type;
+	uint32_t hlen, key = 0;
+
+	if (!tv_cur_has(c, 4))
+		return cut(seglen, 4, "gre header past packet", pkt);
+	f = tv_cur_u8(c);
+	v = tv_cur_u8(c);
+	type = tv_cur_be16(c);
+	if ((v & 7) > 1) {
+		set_malformed(pkt, "gre version not 0 or 1");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if ((v & 7) == 1) {
+		if (!(f & 0x20) || (f & 0xc0) || type != ETHERTYPE_PPP) {
+			set_malformed(pkt, "gre version 1 without key or PPP");
+			return skip(pkt, TV_SKIP_MALFORMED);
+		}
+		hlen = 8 + ((f & 0x10) ? 4 : 0) + ((v & 0x80) ? 4 : 0);
+	} else {
+		/* RFC 2784 §2.3: bits 1-5 (RFC 1701's routing, strict source
+		 * route, recursion) must be 0 to a receiver of this RFC */
+		if (f & 0x4c) {
+			set_malformed(pkt, "gre reserved flags set");
+			return skip(pkt, TV_SKIP_MALFORMED);
+		}
+		hlen = 4 + ((f & 0x80) ? 4 : 0) + ((f & 0x20) ? 4 : 0) +
+		    ((f & 0x10) ? 4 : 0);
+	}
+	if (seglen < hlen) {
+		set_malformed(pkt, "gre header past packet");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (!tv_cur_has(c, hlen - 4))
+		return cut(seglen, hlen, "gre header past packet", pkt);
+	if ((v & 7) == 0 && (f & 0x80))
+		tv_cur_skip(c, 4);	/* checksum, reserved */
+	if (f & 0x20)
+		key = tv_cur_be32(c);
+	if (f & 0x10)
+		tv_cur_skip(c, 4);	/* sequence number */
+	if ((v & 7) == 1) {
+		if (v & 0x80)
+			tv_cur_skip(c, 4);	/* acknowledgement number */
+		key &= 0xffff;		/* the call id */
+	}
+	if ((r = tunnel_enter(pkt, udp ? TV_TUN_GRE_UDP : TV_TUN_GRE,
+	    (f & 0x20) != 0, key)) != 0)
+		return r;
+	seglen -= hlen;
+	switch (type) {
+	case ETHERTYPE_TEB:
+		return decode_ether(c, seglen, 0, pkt);
+	case ETHERTYPE_ERSPAN2:
+		return decode_erspan(c, seglen, 0, (f & 0x10) != 0, outer && !udp, pkt);
+	case ETHERTYPE_ERSPAN3:
+		return decode_erspan(c, seglen, 1, 1, outer && !udp, pkt);
+	case ETHERTYPE_PPP:
+		return decode_ppp_frame(c, seglen, pkt);
+	}
+	return decode_ethertype(c, type, seglen, pkt);
+}
+
+/* VXLAN (RFC 7348 §5): flags with I set, VNI, then an Ethernet frame.
+ * -1: not a VXLAN header. */
+static int
+decode_vxlan(struct tv_cur *c, uint32_t len, struct tv_pkt *pkt)
+{
+	uint8_t flags;
+	uint32_t vni;
+	int r;
+
+	if (!tv_cur_has(c, 8))
+		return -1;
+	flags = tv_cur_u8(c);
+	tv_cur_skip(c, 3);
+	vni = tv_cur_be32(c) >> 8;
+	if (!(flags & 0x08))
+		return -1;
+	if ((r = tunnel_enter(pkt, TV_TUN_VXLAN, 1, vni)) != 0)
+		return r;
+	return decode_ether(c, len - 8, 0, pkt);
+}
+
+/* Geneve (RFC 8926 §3.4): version 0, options, a protocol type (an
+ * Ethernet frame, IPv4 or IPv6 here).  -1: not one read. */
+static int
+decode_geneve(struct tv_cur *c, uint32_t len, struct tv_pkt *pkt)
+{
+	uint8_t b0;
+	uint16_t type;
+	uint32_t vni, optlen;
+	int r;
+
+	if (!tv_cur_has(c, 8))
+		return -1;
+	b0 = tv_cur_u8(c);
+	tv_cur_skip(c, 1);
+	type = tv_cur_be16(c);
+	vni = tv_cur_be32(c) >> 8;
+	optlen = (b0 & 0x3fu) * 4;
+	if ((b0 >> 6) != 0 || len - 8 < optlen || tv_cur_skip(c, optlen) < 0)
+		return -1;
+	if (type != ETHERTYPE_TEB && type != ETHERTYPE_IP && type != ETHERTYPE_IPV6)
+		return -1;
+	if ((r = tunnel_enter(pkt, TV_TUN_GENEVE, 1, vni)) != 0)
+		return r;
+	if (type == ETHERTYPE_TEB)
+		return decode_ether(c, len - 8 - optlen, 0, pkt);
+	return decode_ethertype(c, type, len - 8 - optlen, pkt);
+}
+
+/* GTP-U (3GPP TS 29.281 §5): version 1, protocol type GTP, a G-PDU
+ * (type 255); the optional fields and extension headers; then IPv4 or
+ * IPv6.  The TEID is kept, not keyed (each direction has its own). */
+static int
+decode_gtpu(struct tv_cur *c, uint32_t len, struct tv_pkt *pkt)
+{
+	uint8_t b0, mt, next;
+	uint16_t glen;
+	uint32_t teid, hl = 8, l;
+	struct tv_cur in;
+	int i, r;
+
+	if (!tv_cur_has(c, 8))
+		return -1;
+	b0 = tv_cur_u8(c);
+	mt = tv_cur_u8(c);
+	glen = tv_cur_be16(c);
+	teid = tv_cur_be32(c);
+	if ((b0 >> 5) != 1 || !(b0 & 0x10) || mt != 255)
+		return -1;
+	if (b0 & 0x07) {	/* E, S, PN: sequence, N-PDU, next extension */
+		if (!tv_cur_has(c, 4))
+			return -1;
+		tv_cur_skip(c, 3);
+		next = tv_cur_u8(c);
+		hl += 4;
+		for (i = 0; next != 0; i++) {
+			/* a length in 4-byte units, its contents, the next type */
+			if (i >= MAX_GTP_EXT || !tv_cur_has(c, 1) || c->p[0] == 0)
+				return -1;
+			l = c->p[0] * 4u;
+			if (tv_cur_skip(c, l - 1) < 0)
+				return -1;
+			next = tv_cur_u8(c);
+			hl += l;
+		}
+	}
+	if (len < hl || glen < hl - 8)
+		return -1;
+	l = len - hl < glen - (hl - 8) ? len - hl : glen - (hl - 8);
+	if ((r = tunnel_enter(pkt, TV_TUN_GTPU, 1, teid)) != 0)
+		return r;
+	in = tv_cur_sub(c, l);
+	return decode_bare_ip(&in, l, pkt);
+}
+
+/*
+ * Teredo (RFC 4380 §5.1.1): an IPv6 packet, after an authentication
+ * indicator (0x0001, lengths, client id, value, nonce, confirmation)
+ * and an origin indication (0x0000, port, address) when there.  Only a
+ * packet that fills the datagram exactly (its payload length and 40) is
+ * taken: -1 for anything else.
+ */
+static int
+decode_teredo(struct tv_cur *c, uint32_t len, struct tv_pkt *pkt)
+{
+	uint32_t idl, al;
+	int r;
+
+	if (tv_cur_has(c, 2) && c->p[0] == 0 && c->p[1] == 1) {
+		if (!tv_cur_has(c, 4))
+			return -1;
+		idl = c->p[2];
+		al = c->p[3];
+		if (tv_cur_skip(c, 4 + idl + al + 9) < 0 || len < 13 + idl + al)
+			return -1;
+		len -= 13 + idl + al;
+	}
+	if (tv_cur_has(c, 2) && c->p[0] == 0 && c->p[1] == 0) {
+		if (tv_cur_skip(c, 8) < 0 || len < 8)
+			return -1;
+		len -= 8;
+	}
+	if (!tv_cur_has(c, 6) || (c->p[0] >> 4) != 6 || len < 40 ||
+	    (uint32_t)(c->p[4] << 8 | c->p[5]) + 40 != len)
+		return -1;
+	if ((r = tunnel_enter(pkt, TV_TUN_TEREDO, 0, 0)) != 0)
+		return r;
+	return decode_ipv6(c, len, pkt);
+}
+
+/*
+ * A UDP datagram to a tunnel's well-known port (the destination; Teredo's
+ * either way): the
+ * packet inside it, when it decodes, else -1 and the datagram stays an
+ * ordinary UDP packet (a damaged inner frame's reason as its note).  An
+ * inner packet that decodes to something not drawn (ICMP, another
+ * protocol, a fragment, too deep) is skipped for that.
+ */
+static int
+udp_tunnel(struct tv_pkt *pkt)
+{
+	struct tv_pkt save;
+	struct tv_cur t;
+	const char *why;
+	int r;
+
+	switch (pkt->dport) {
+	case UDP_PORT_VXLAN: case UDP_PORT_GENEVE: case UDP_PORT_GTPU:
+	case UDP_PORT_GRE: case UDP_PORT_TEREDO:
+		break;
+	default:
+		/* a Teredo server's or relay's answers go to the client's
+		 * port: its own is the source */
+		if (pkt->sport != UDP_PORT_TEREDO)
+			return -1;
+		break;
+	}
+	if (pkt->malformed != NULL || pkt->paycap == 0)
+		return -1;
+	save = *pkt;
+	tv_cur_init(&t, pkt->payload, pkt->paycap);
+	switch (pkt->dport) {
+	case UDP_PORT_VXLAN:
+		r = decode_vxlan(&t, pkt->len, pkt);
+		break;
+	case UDP_PORT_GENEVE:
+		r = decode_geneve(&t, pkt->len, pkt);
+		break;
+	case UDP_PORT_GTPU:
+		r = decode_gtpu(&t, pkt->len, pkt);
+		break;
+	case UDP_PORT_GRE:
+		r = decode_gre(&t, pkt->len, 1, pkt);
+		break;
+	default:
+		r = decode_teredo(&t, pkt->len, pkt);
+		break;
+	}
+	if (r == 0 || r == 2)
+		return r;
+	if (r == 1) {
+		switch (pkt->skip) {
+		case TV_SKIP_ICMP: case TV_SKIP_ICMP6: case TV_SKIP_OTHER_PROTO:
+		case TV_SKIP_TUNNEL_DEPTH: case TV_SKIP_TUNNEL_FRAG:
+		case TV_SKIP_ENCRYPTED:
+			return r;
+		default:
+			break;
+		}
+	}
+	why = r == 1 && pkt->skip == TV_SKIP_MALFORMED ? pkt->malformed : NULL;
+	*pkt = save;
+	if (why != NULL)
+		set_malformed(pkt, why);
+	return -1;
 }
 
 /* IP version from the first nibble, for links that carry bare IP. */
@@ -1005,9 +1736,7 @@ tv_decode_opts(int link, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	uint64_t n = pkt->n;
 	int64_t sec = pkt->ts_sec;
 	uint32_t nsec = pkt->ts_nsec;
-	uint32_t hdr;
 	uint16_t type;
-	int tags;
 
 	memset(pkt, 0, sizeof(*pkt));
 	pkt->n = n;
@@ -1020,26 +1749,12 @@ tv_decode_opts(int link, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 
 	switch (link) {
 	case TV_LINK_ETHERNET:
-		if (!tv_cur_has(&c, 14))
-			break;
-		tv_cur_copy(&c, pkt->mac_dst, 6);
-		tv_cur_copy(&c, pkt->mac_src, 6);
-		pkt->has_mac = 1;
-		type = tv_cur_be16(&c);
-		for (tags = 0; (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
-		    type == ETHERTYPE_QINQ_OLD) && tags < MAX_VLAN_TAGS; tags++) {
-			uint16_t tci = tv_cur_be16(&c);	/* PCP, DEI, VLAN id */
-
-			if (tags < 2)
-				pkt->vlan[tags] = tci & 0x0fff;
-			type = tv_cur_be16(&c);
-		}
-		pkt->nvlan = (uint8_t)(tags < 2 ? tags : 2);
-		pkt->ethertype = type;
-		if (c.err)
-			break;
-		hdr = 14 + 4 * (uint32_t)tags;
-		return decode_ethertype(&c, type, pkt->wirelen - hdr, pkt);
+		return decode_ether(&c, pkt->wirelen, 1, pkt);
+	case TV_LINK_PPP:
+	case TV_LINK_PPP_SERIAL:
+		return decode_ppp_link(&c, pkt->wirelen, link, pkt);
+	case TV_LINK_IEEE802_11_RADIO:
+		return decode_radiotap(&c, pkt->wirelen, pkt);
 	case TV_LINK_LINUX_SLL:
 		/* packet type, ARPHRD type, address length, address[8], protocol */
 		if (tv_cur_skip(&c, 14) < 0)

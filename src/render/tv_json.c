@@ -310,6 +310,40 @@ json_pair(const struct tv_out *o, const char *key, uint64_t a, uint64_t b)
 	tvr_str(o, "}");
 }
 
+/* ,"tunnel":{"kind":"GRE","src":"a","dst":"b","key":N,"depth":N},"via":["MPLS"] */
+static void
+json_tunnel(const struct tv_out *o, const struct tv_tunnel *t, int inner_family)
+{
+	char a[TV_ADDRSTRLEN];
+	int i, n = 0;
+
+	if (t->kind != TV_TUN_NONE) {
+		json_word(o, ",\"tunnel\":{\"kind\":", tv_tun_kind_str(t, inner_family));
+		tvr_str(o, ",\"src\":");
+		json_str(o, tv_addr_str(&t->src, a, sizeof(a)));
+		tvr_str(o, ",\"dst\":");
+		json_str(o, tv_addr_str(&t->dst, a, sizeof(a)));
+		if (t->has_key) {
+			tvr_str(o, ",\"");
+			tvr_str(o, tv_tun_key_name(t));
+			json_num(o, "\":", t->key);
+		}
+		json_num(o, ",\"depth\":", t->depth);
+		tvr_str(o, "}");
+	}
+	if (t->via == 0)
+		return;
+	tvr_str(o, ",\"via\":[");
+	for (i = 0; i < TV_VIA_COUNT; i++) {
+		if (!(t->via & (1u << i)))
+			continue;
+		if (n++)
+			tvr_str(o, ",");
+		json_str(o, tv_via_names[i]);
+	}
+	tvr_str(o, "]");
+}
+
 void
 tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, enum tv_done why)
@@ -325,6 +359,7 @@ tv_json_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	json_str(o, tv_endpoint_str(&c->addr[0], c->port[0], e, sizeof(e)));
 	tvr_str(o, ",\"server\":");
 	json_str(o, tv_endpoint_str(&c->addr[1], c->port[1], e, sizeof(e)));
+	json_tunnel(o, &c->tun, c->addr[0].family);
 	tvr_str(o, ",\"first_ts\":");
 	json_ts(o, ro, c->first_sec, c->first_nsec);
 	tvr_str(o, ",\"last_ts\":");

@@ -632,7 +632,7 @@ lad_init(struct lad *l, const struct tv_out *o, const struct tv_render_opts *ro,
 	lad_fit(l, want);
 }
 
-/* "TCP a > b  conn N  ISN client X server Y" */
+/* "TCP a > b  conn N  inside GRE x>y  ISN client X server Y" */
 static void
 lad_title(const struct lad *l, const char *ce, const char *se)
 {
@@ -655,6 +655,13 @@ lad_title(const struct lad *l, const char *ce, const char *se)
 		tvr_cats(buf, sizeof(buf), &k, " (part ");
 		tvr_catu(buf, sizeof(buf), &k, (uint64_t)c->part + 1);
 		tvr_cats(buf, sizeof(buf), &k, ")");
+	}
+	if (c->tun.kind || c->tun.via) {
+		char tb[200];
+
+		tv_fmt_tunnel(c, tb, sizeof(tb));
+		tvr_cats(buf, sizeof(buf), &k, " \037");	/* TV_SOFT */
+		tvr_cats(buf, sizeof(buf), &k, tb);
 	}
 	if (c->proto == 6 && !l->prefix[0]) {
 		/* live: ISNs come in the footer */

@@ -220,6 +220,11 @@ seq_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why,
 	    tvr_proto(c->proto), ce, se, c->id);
 	if (c->part > 0)
 		tv_out_printf(o, " (part %" PRIu32 ")", c->part + 1);
+	if (c->tun.kind || c->tun.via) {	/* ", inside GRE key 7 a>b" */
+		tv_fmt_tunnel(c, buf, sizeof(buf));
+		tvr_str(o, ", ");
+		mm_text(o, sx, buf);	/* '>', ';' as the grammar needs them */
+	}
 	tvr_str(o, "\n");
 	tv_out_printf(o, sx->participant, "client", ce, "C");
 	tv_out_printf(o, sx->participant, "server", se, "S");

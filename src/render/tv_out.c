@@ -643,6 +643,69 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 }
 
 const char *
+tv_tun_kind_str(const struct tv_tunnel *t, int inner_family)
+{
+	static const char *const ipip[2][2] = {
+		{ "4in4", "6in4" }, { "4in6", "6in6" },
+	};
+
+	if (t->kind == TV_TUN_IPIP && (inner_family == 4 || inner_family == 6))
+		return ipip[t->src.family == 6][inner_family == 6];
+	return tv_tun_names[t->kind < TV_TUN_COUNT ? t->kind : 0];
+}
+
+const char *
+tv_tun_key_name(const struct tv_tunnel *t)
+{
+	switch (t->kind) {
+	case TV_TUN_ERSPAN:	return "session";
+	case TV_TUN_VXLAN:
+	case TV_TUN_GENEVE:	return "vni";
+	case TV_TUN_GTPU:	return "teid";
+	}
+	return "key";
+}
+
+size_t
+tv_fmt_tunnel(const struct tv_conn *c, char *buf, size_t size)
+{
+	const struct tv_tunnel *t = &c->tun;
+	char a[TV_ADDRSTRLEN];
+	size_t k = 0;
+	int i, n = 0;
+
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	if (t->kind != TV_TUN_NONE) {
+		tvr_cats(buf, size, &k, "inside ");
+		tvr_cats(buf, size, &k, tv_tun_kind_str(t, c->addr[0].family));
+		if (t->has_key) {
+			tvr_cats(buf, size, &k, " ");
+			tvr_cats(buf, size, &k, tv_tun_key_name(t));
+			tvr_cats(buf, size, &k, " ");
+			tvr_catu(buf, size, &k, t->key);
+		}
+		tvr_cats(buf, size, &k, " ");
+		tvr_cats(buf, size, &k, tv_addr_str(&t->src, a, sizeof(a)));
+		tvr_cats(buf, size, &k, ">");
+		tvr_cats(buf, size, &k, tv_addr_str(&t->dst, a, sizeof(a)));
+		if (t->depth > 1) {
+			tvr_cats(buf, size, &k, " (outermost of ");
+			tvr_catu(buf, size, &k, t->depth);
+			tvr_cats(buf, size, &k, " tunnels)");
+		}
+	}
+	for (i = 0; i < TV_VIA_COUNT; i++) {
+		if (!(t->via & (1u << i)))
+			continue;
+		tvr_cats(buf, size, &k, n++ ? "," : k ? "; via " : "via ");
+		tvr_cats(buf, size, &k, tv_via_names[i]);
+	}
+	return k;
+}
+
+const char *
 tv_icmp_outcome(const struct tv_conn *c)
 {
 	if (c->proto == 6 || c->icmp.n == 0)

@@ -108,6 +108,22 @@ tv_sum_fields(const struct tv_render_opts *ro, const struct tv_conn *c,
 	}
 }
 
+/* A connection inside a tunnel: a line of its own under its row, so the
+ * table's columns stay ("      inside GRE key 7 198.51.100.1>198.51.100.2") */
+static void
+sum_tunnel(const struct tv_out *o, const struct tv_render_opts *ro,
+    const struct tv_conn *c)
+{
+	struct sbuf sb;
+
+	if (!c->tun.kind && !c->tun.via)
+		return;
+	sb.k = 0;
+	tvr_sb_printf(&sb, "      ");
+	sb.k += tv_fmt_tunnel(c, sb.b + sb.k, sizeof(sb.b) - sb.k);
+	tv_out_para(o, ro->width, 8, sb.b);
+}
+
 void
 tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, struct tv_sum_totals *st)
@@ -120,6 +136,7 @@ tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	/* a row wider than the width (long fields) takes the two-line form */
 	if (!sum_narrow(ro) && (ro->width == 0 || sb.k <= ro->width + 1)) {
 		tv_out_mem(o, sb.b, sb.k);
+		sum_tunnel(o, ro, c);
 		return;
 	}
 	sb.k = 0;
@@ -137,6 +154,7 @@ tv_sum_conn(const struct tv_out *o, const struct tv_render_opts *ro,
 	if (f.have_rtt)
 		tvr_sb_printf(&sb, "; rtt %s s", f.rtt);
 	tv_out_para(o, ro->width, 8, sb.b);
+	sum_tunnel(o, ro, c);
 }
 
 void

@@ -529,6 +529,14 @@ head(struct svg *s)
 	P("  conn %" PRIu32, c->id);
 	if (c->part > 0)
 		P(" (part %" PRIu32 ")", c->part + 1);
+	if (c->tun.kind || c->tun.via) {	/* "inside GRE key 7 a>b" */
+		char tb[200];
+
+		tv_fmt_tunnel(c, tb, sizeof(tb));
+		P("<tspan font-size=\"11\" font-weight=\"normal\" fill=\"#555\">  ");
+		X(tb);
+		P("</tspan>");
+	}
 	P("<tspan font-size=\"11\" font-weight=\"normal\" fill=\"#555\">%s"
 	    "</tspan></text>\n", isn);
 	endpoint(s, s->xl, "client", ce);
@@ -650,6 +658,19 @@ tvr_svg_ladder(const struct tv_out *o, const struct tv_render_opts *ro,
 	st.xr = st.xl + inner;
 	st.xn = st.xr + STATE_W + 4;
 	st.w = st.xn + notes * CHW_S + PAD;
+	if (c->tun.kind || c->tun.via) {
+		/* the title's tunnel words must fit too: the title's bold
+		 * 15 px at about 9 px a character, the rest at 11 px */
+		char tb[200], e[TV_ENDPOINTSTRLEN];
+		double need;
+
+		need = (double)tv_fmt_tunnel(c, tb, sizeof(tb)) + 34;
+		need = need * CHW_S + 2 * PAD + 9.0 * (16 +
+		    strlen(tv_endpoint_str(&c->addr[0], c->port[0], e, sizeof(e))) +
+		    strlen(tv_endpoint_str(&c->addr[1], c->port[1], e, sizeof(e))));
+		if (st.w < need)
+			st.w = need;
+	}
 	m = st;
 	ladder(&m, why);		/* measure */
 	if (o != NULL) {

@@ -52,6 +52,7 @@ struct tv_flow {
 struct late {
 	struct tv_addr addr[2];	/* [TV_CLIENT], [TV_SERVER] */
 	uint16_t port[2];
+	struct tv_tunnel tun;	/* the tunnel it was in (kind 0: none) */
 	uint32_t id, hash;
 	uint32_t nxt[2], isn[2], base[2];
 	uint8_t nxt_known[2], isn_known[2], base_known[2];
@@ -208,11 +209,53 @@ tuple_hash(const uint64_t key[2], const struct tv_addr *a, uint16_t ap,
 	return tuple_hash16(key, a, ap, b, bp, proto);
 }
 
+/* Does a tunnel's key tell its connections apart?  GTP-U's TEID does
+ * not: each direction has its own (TS 29.281 §5.1). */
+static int
+tun_keyed(const struct tv_tunnel *t)
+{
+	return t->has_key && t->kind != TV_TUN_GTPU;
+}
+
+/* The same tunnel, whichever way round its endpoints (an ERSPAN source
+ * sends both directions of what it mirrors). */
+static int
+tun_eq(const struct tv_tunnel *a, const struct tv_tunnel *b)
+{
+	if (a->kind != b->kind || a->depth != b->depth ||
+	    tun_keyed(a) != tun_keyed(b) || (tun_keyed(a) && a->key != b->key))
+		return 0;
+	return (addr_eq(&a->src, &b->src) && addr_eq(&a->dst, &b->dst)) ||
+	    (addr_eq(&a->src, &b->dst) && addr_eq(&a->dst, &b->src));
+}
+
+/* The 4-tuple's hash h and the tunnel's identity, its endpoints in a
+ * canonical order, hashed together (only for a packet in a tunnel). */
+static uint64_t
+tun_hash(const uint64_t key[2], uint64_t h, const struct tv_tunnel *t)
+{
+	uint8_t m[8 + 6 + 2 * 17];
+	const struct tv_addr *lo = &t->src, *hi = &t->dst;
+	uint32_t k = tun_keyed(t) ? t->key : 0;
+
+	if (memcmp(hi, lo, sizeof(*lo)) < 0)
+		lo = &t->dst, hi = &t->src;
+	memcpy(m, &h, 8);
+	m[8] = t->kind;
+	m[9] = t->depth;
+	memcpy(m + 10, &k, 4);
+	memcpy(m + 14, lo, sizeof(*lo));
+	memcpy(m + 14 + sizeof(*lo), hi, sizeof(*hi));
+	return tv_siphash13(key, m, sizeof(m));
+}
+
 uint64_t
 tv_flow_hash(const uint64_t key[2], const struct tv_pkt *pkt)
 {
-	return tuple_hash(key, &pkt->src, pkt->sport, &pkt->dst, pkt->dport,
+	uint64_t h = tuple_hash(key, &pkt->src, pkt->sport, &pkt->dst, pkt->dport,
 	    pkt->proto);
+
+	return pkt->tun.kind ? tun_hash(key, h, &pkt->tun) : h;
 }
 
 /* 32 bits of it are enough: the table never has more buckets than
@@ -220,8 +263,7 @@ tv_flow_hash(const uint64_t key[2], const struct tv_pkt *pkt)
 static uint32_t
 pkt_hash(const struct tv_flow *f, const struct tv_pkt *pkt)
 {
-	return (uint32_t)tuple_hash(f->cfg.key, &pkt->src, pkt->sport, &pkt->dst,
-	    pkt->dport, pkt->proto);
+	return (uint32_t)tv_flow_hash(f->cfg.key, pkt);
 }
 
 /* where the caller's area begins in a connection's allocation */
@@ -245,6 +287,8 @@ match(const struct tv_conn *c, const struct tv_pkt *pkt)
 {
 	if (c->proto != pkt->proto)
 		return -1;
+	if ((c->tun.kind | pkt->tun.kind) && !tun_eq(&c->tun, &pkt->tun))
+		return -1;
 	if (c->port[0] == pkt->sport && c->port[1] == pkt->dport &&
 	    addr_eq(&c->addr[0], &pkt->src) && addr_eq(&c->addr[1], &pkt->dst))
 		return TV_CLIENT;
@@ -258,6 +302,8 @@ match(const struct tv_conn *c, const struct tv_pkt *pkt)
 static int
 late_match(const struct late *e, const struct tv_pkt *pkt)
 {
+	if ((e->tun.kind | pkt->tun.kind) && !tun_eq(&e->tun, &pkt->tun))
+		return -1;
 	if (e->port[0] == pkt->sport && e->port[1] == pkt->dport &&
 	    addr_eq(&e->addr[0], &pkt->src) && addr_eq(&e->addr[1], &pkt->dst))
 		return TV_CLIENT;
@@ -327,7 +373,8 @@ late_put(struct tv_flow *f, const struct tv_conn *c)
 		if (set[w].used && set[w].hash == c->hash &&
 		    set[w].port[0] == c->port[0] && set[w].port[1] == c->port[1] &&
 		    addr_eq(&set[w].addr[0], &c->addr[0]) &&
-		    addr_eq(&set[w].addr[1], &c->addr[1]))
+		    addr_eq(&set[w].addr[1], &c->addr[1]) &&
+		    !((set[w].tun.kind | c->tun.kind) && !tun_eq(&set[w].tun, &c->tun)))
 			e = &set[w];	/* the same 4-tuple: this one again */
 	for (w = 0; w < TV_FLOW_LATE_WAYS && e == NULL; w++)
 		if (!set[w].used)
@@ -346,6 +393,7 @@ late_put(struct tv_flow *f, const struct tv_conn *c)
 	e->used = 1;
 	e->stamp = ++f->late_stamp;
 	e->hash = c->hash;
+	e->tun = c->tun;
 	e->id = c->late_of ? c->late_of : c->id;
 	for (s = 0; s < 2; s++) {
 		e->addr[s] = c->addr[s];
@@ -670,6 +718,11 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash,
 	c->port[rev ? TV_SERVER : TV_CLIENT] = pkt->sport;
 	c->addr[rev ? TV_CLIENT : TV_SERVER] = pkt->dst;
 	c->port[rev ? TV_CLIENT : TV_SERVER] = pkt->dport;
+	c->tun = pkt->tun;
+	if (rev && c->tun.kind != TV_TUN_ERSPAN) {	/* the client's end first */
+		c->tun.src = pkt->tun.dst;
+		c->tun.dst = pkt->tun.src;
+	}
 	c->first_sec = pkt->ts_sec;
 	c->first_nsec = pkt->ts_nsec;
 	c->hash = hash;
@@ -839,6 +892,7 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 	}
 	c->last_sec = pkt->ts_sec;
 	c->last_nsec = pkt->ts_nsec;
+	c->tun.via |= pkt->tun.via;
 	c->pkts[side]++;
 	if (pkt->lost && c->lost[side] < UINT32_MAX)
 		c->lost[side]++;

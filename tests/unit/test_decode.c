@@ -188,6 +188,7 @@ test_link_names(void **state)
 	static const int links[] = {
 		TV_LINK_NULL, TV_LINK_ETHERNET, TV_LINK_RAW, TV_LINK_LOOP,
 		TV_LINK_LINUX_SLL, TV_LINK_IPV4, TV_LINK_IPV6, TV_LINK_LINUX_SLL2,
+		TV_LINK_PPP, TV_LINK_PPP_SERIAL, TV_LINK_IEEE802_11_RADIO,
 	};
 	size_t i;
 
@@ -1179,9 +1180,9 @@ test_icmp_icmp6_other(void **state)
 	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
 	assert_int_equal(p.skip, TV_SKIP_ICMP6);
 
-	/* GRE */
+	/* ESP (GRE is opened: test_tunnel_*) */
 	memset(b, 0, 24);
-	n = pb_ipv4(b, 47, pb_lo4_a, pb_lo4_b, b, 24);
+	n = pb_ipv4(b, 50, pb_lo4_a, pb_lo4_b, b, 24);
 	n = pb_eth(b, b, n);
 	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
 	assert_int_equal(p.skip, TV_SKIP_OTHER_PROTO);
@@ -2010,6 +2011,546 @@ test_checksums(void **state)
 	assert_int_equal(p.ck_want, ck);
 }
 
+/* ---- tunnels and link encapsulations ---- */
+
+static const uint8_t t4a[4] = { 198, 51, 100, 1 }, t4b[4] = { 198, 51, 100, 2 };
+
+/* hlen bytes of hdr put in front of the n bytes at b; the new length */
+static size_t
+pre(uint8_t *b, const uint8_t *hdr, size_t hlen, size_t n)
+{
+	memmove(b + hlen, b, n);
+	memcpy(b, hdr, hlen);
+	return hlen + n;
+}
+
+/* Every prefix of a frame decodes or is skipped, never read past its
+ * end (the sanitizer build checks), whatever it falls back to. */
+static void
+check_any_prefix(int link, const uint8_t *frame, size_t len)
+{
+	struct tv_pkt p;
+	uint32_t cap;
+
+	for (cap = 0; cap < len; cap++)
+		(void)decode_copy(link, frame, cap, (uint32_t)len, &p);
+}
+
+static void
+assert_tun(const struct tv_pkt *p, uint8_t kind, int depth, int has_key,
+    uint32_t key, const uint8_t *src, const uint8_t *dst, int alen)
+{
+	assert_int_equal(p->tun.kind, kind);
+	assert_int_equal(p->tun.depth, depth);
+	assert_int_equal(p->tun.has_key, has_key);
+	assert_int_equal(p->tun.key, key);
+	assert_int_equal(p->tun.src.family, alen == 4 ? 4 : 6);
+	assert_memory_equal(p->tun.src.a, src, (size_t)alen);
+	assert_memory_equal(p->tun.dst.a, dst, (size_t)alen);
+}
+
+static void
+test_tunnel_ipip(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	int v6in, v6out;
+
+	(void)state;
+	for (v6out = 0; v6out <= 1; v6out++) {
+		for (v6in = 0; v6in <= 1; v6in++) {
+			n = syn_ip(b, v6in);
+			if (v6out)
+				n = pb_ipv6(b, v6in ? 41 : 4, pb_lo6, pb_doc6_b, b, n);
+			else
+				n = pb_ipv4(b, v6in ? 41 : 4, t4a, t4b, b, n);
+			n = pb_eth(b, b, n);
+			assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+			assert_syn(&p, v6in);
+			if (v6out)
+				assert_tun(&p, TV_TUN_IPIP, 1, 0, 0, pb_lo6, pb_doc6_b, 16);
+			else
+				assert_tun(&p, TV_TUN_IPIP, 1, 0, 0, t4a, t4b, 4);
+			assert_int_equal(p.has_ipid, !v6in);
+			assert_int_equal(p.tun.via, 0);
+		}
+	}
+}
+
+static void
+test_tunnel_depth(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	int k;
+
+	(void)state;
+	n = syn_ip(b, 0);
+	for (k = 0; k < TV_TUN_MAX_DEPTH; k++)
+		n = pb_ipv4(b, 4, t4a, t4b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_syn(&p, 0);
+	assert_int_equal(p.tun.depth, TV_TUN_MAX_DEPTH);
+	n = pb_ipv4(b, 4, t4b, t4a, b, n);	/* one more */
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_TUNNEL_DEPTH);
+	assert_string_equal(tv_skip_names[p.skip], "tunnels nested deeper than 4");
+	assert_null(p.malformed);
+}
+
+/* GRE of protocol `proto` with the given flags around the n bytes at b */
+static size_t
+gre_hdr(uint8_t *b, uint8_t f, uint8_t v, uint16_t proto, size_t n)
+{
+	uint8_t h[16] = { f, v, (uint8_t)(proto >> 8), (uint8_t)proto };
+	size_t k = 4;
+
+	if (f & 0x80)
+		k += 4;		/* checksum, reserved */
+	if (f & 0x20) {
+		pb_be32(h + k, 0x01020304);
+		k += 4;
+	}
+	if (f & 0x10) {
+		pb_be32(h + k, 77);
+		k += 4;
+	}
+	return pre(b, h, k, n);
+}
+
+static void
+test_tunnel_gre(void **state)
+{
+	uint8_t b[PB_MAX], e[8];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	/* checksum, key, sequence number; IPv4 inside */
+	n = syn_ip(b, 0);
+	n = gre_hdr(b, 0xb0, 0, 0x0800, n);
+	n = pb_ipv4(b, 47, t4a, t4b, b, n);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_syn(&p, 0);
+	assert_tun(&p, TV_TUN_GRE, 1, 1, 0x01020304, t4a, t4b, 4);
+	/* no key; IPv6 inside, over IPv6 */
+	n = syn_ip(b, 1);
+	n = gre_hdr(b, 0x10, 0, 0x86dd, n);
+	n = pb_ipv6(b, 47, pb_doc6_b, pb_doc6_a, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_syn(&p, 1);
+	assert_tun(&p, TV_TUN_GRE, 1, 0, 0, pb_doc6_b, pb_doc6_a, 16);
+	/* an Ethernet frame inside (0x6558), its MACs not the packet's */
+	n = syn_ip(b, 0);
+	n = pb_eth_tags(b, 1, 0x0800, b, n);
+	n = gre_hdr(b, 0x20, 0, 0x6558, n);
+	n = pb_ipv4(b, 47, t4a, t4b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_syn(&p, 0);
+	assert_int_equal(p.has_mac, 0);
+	assert_int_equal(p.tun.key, 0x01020304);
+	/* ERSPAN type II (session 5) and III (session 1023, with the O subheader) */
+	n = syn_ip(b, 0);
+	n = pb_eth(b, b, n);
+	memset(e, 0, sizeof(e));
+	pb_be16(e, 1 << 12);
+	pb_be16(e + 2, (3 << 11) | 5);
+	n = pre(b, e, 8, n);
+	n = gre_hdr(b, 0x10, 0, 0x88be, n);
+	n = pb_ipv4(b, 47, t4a, t4b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_syn(&p, 0);
+	assert_tun(&p, TV_TUN_ERSPAN, 1, 1, 5, t4a, t4b, 4);
+	n = syn_ip(b, 0);
+	n = pb_eth(b, b, n);
+	memset(e, 0, sizeof(e));
+	n = pre(b, e, 8, n);		/* platform subheader */
+	memset(e, 0, sizeof(e));
+	pb_be16(e, 2 << 12);
+	pb_be16(e + 2, 0x3ff);
+	n = pre(b, (const uint8_t[12]){ e[0], e[1], e[2], e[3], 0, 0, 0, 9,
+	    0, 0, 0, 1 }, 12, n);
+	n = gre_hdr(b, 0x10, 0, 0x22eb, n);
+	n = pb_ipv4(b, 47, t4a, t4b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_syn(&p, 0);
+	assert_tun(&p, TV_TUN_ERSPAN, 1, 1, 0x3ff, t4a, t4b, 4);
+	/* ERSPAN II with a wrong version */
+	n = syn_ip(b, 0);
+	n = pb_eth(b, b, n);
+	memset(e, 0, sizeof(e));
+	pb_be16(e, 2 << 12);
+	n = pre(b, e, 8, n);
+	n = gre_hdr(b, 0x10, 0, 0x88be, n);
+	n = pb_ipv4(b, 47, t4a, t4b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "erspan type II version not 1");
+	/* PPTP's GRE (version 1): key (length, call id 0x0304), PPP inside */
+	n = syn_ip(b, 0);
+	n = pre(b, (const uint8_t[4]){ 0xff, 0x03, 0x00, 0x21 }, 4, n);
+	n = gre_hdr(b, 0x30, 0x01, 0x880b, n);
+	n = pb_ipv4(b, 47, t4a, t4b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
+	assert_syn(&p, 0);
+	assert_tun(&p, TV_TUN_GRE, 1, 1, 0x0304, t4a, t4b, 4);
+	assert_int_equal(p.tun.via, TV_VIA_PPP);
+}
+
+static void
+test_tunnel_gre_hostile(void **state)
+{
+	static const struct { uint8_t f, v; const char *why; } bad[] = {
+		{ 0x00, 0x03, "gre version not 0 or 1" },
+		{ 0x40, 0x00, "gre reserved flags set" },	/* RFC 1701 routing */
+		{ 0x08, 0x00, "gre reserved flags set" },	/* strict source route */
+		{ 0x10, 0x01, "gre version 1 without key or PPP" },
+	};
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = syn_ip(b, 0);
+		n = gre_hdr(b, bad[i].f, bad[i].v, 0x0800, n);
+		n = pb_ipv4(b, 47, t4a, t4b, b, n);
+		assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+		assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+		assert_string_equal(p.malformed, bad[i].why);
+	}
+	/* the IP packet ends inside the key: the sender's fault */
+	n = syn_ip(b, 0);
+	n = gre_hdr(b, 0x30, 0, 0x0800, n);
+	n = pb_ipv4(b, 47, t4a, t4b, b, 6);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "gre header past packet");
+	/* an unknown protocol inside: not IP, no damage */
+	n = syn_ip(b, 0);
+	n = gre_hdr(b, 0, 0, 0x1234, n);
+	n = pb_ipv4(b, 47, t4a, t4b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+	assert_null(p.malformed);
+	/* a fragment inside the tunnel: not reassembled */
+	n = syn_tcp(b);
+	n = pb_ipv4_full(b, 6, pb_lo4_a, pb_lo4_b, NULL, 0, 0x2000, 0, b, n);
+	n = gre_hdr(b, 0, 0, 0x0800, n);
+	n = pb_ipv4(b, 47, t4a, t4b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_TUNNEL_FRAG);
+}
+
+/* The n bytes at b as a UDP datagram to dport over IPv4 in Ethernet. */
+static size_t
+udp_wrap(uint8_t *b, uint16_t dport, const uint8_t *hdr, size_t hlen, size_t n)
+{
+	uint8_t u[8];
+
+	if (hlen)
+		n = pre(b, hdr, hlen, n);
+	pb_be16(u, 50000);
+	pb_be16(u + 2, dport);
+	pb_be16(u + 4, (unsigned)(8 + n));
+	pb_be16(u + 6, 0);
+	n = pre(b, u, 8, n);
+	n = pb_ipv4(b, 17, t4a, t4b, b, n);
+	return pb_eth(b, b, n);
+}
+
+static void
+test_tunnel_udp(void **state)
+{
+	static const uint8_t vx[8] = { 0x08, 0, 0, 0, 0, 0, 42, 0 };
+	static const uint8_t vx_noi[8] = { 0x00, 0, 0, 0, 0, 0, 42, 0 };
+	static const uint8_t gen[16] = { 0x02, 0, 0x65, 0x58, 0, 0x1b, 0x58, 0,
+	    0x01, 0x03, 0x80, 0x01, 0, 0, 0, 42 };	/* vni 7000, one option */
+	static const uint8_t gtp[16] = { 0x34, 255, 0, 0, 0, 0, 0x10, 0x01,
+	    0, 7, 0, 0x85, 1, 0, 9, 0 };	/* S, E; TEID 0x1001; one extension */
+	static const uint8_t greu[8] = { 0x20, 0, 0x08, 0, 0, 0, 0, 9 };
+	uint8_t b[PB_MAX], g[16];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	n = syn_ip(b, 0);
+	n = pb_eth(b, b, n);
+	n = udp_wrap(b, 4789, vx, 8, n);
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n, (uint32_t)n, &p), 0);
+	assert_syn(&p, 0);
+	assert_tun(&p, TV_TUN_VXLAN, 1, 1, 42, t4a, t4b, 4);
+	check_any_prefix(TV_LINK_ETHERNET, b, n);
+	/* cut inside the inner frame: the datagram stays UDP, truncated */
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, 14 + 20 + 8 + 8 + 20,
+	    (uint32_t)n, &p), 0);
+	assert_int_equal(p.proto, 17);
+	assert_int_equal(p.dport, 4789);
+	assert_int_equal(p.tun.kind, TV_TUN_NONE);
+	assert_true(p.truncated);
+
+	n = syn_ip(b, 0);
+	n = pb_eth(b, b, n);
+	n = udp_wrap(b, 6081, gen, 16, n);
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n, (uint32_t)n, &p), 0);
+	assert_syn(&p, 0);
+	assert_tun(&p, TV_TUN_GENEVE, 1, 1, 7000, t4a, t4b, 4);
+	check_any_prefix(TV_LINK_ETHERNET, b, n);
+
+	n = syn_ip(b, 1);
+	memcpy(g, gtp, sizeof(g));
+	pb_be16(g + 2, (unsigned)(8 + n));
+	n = udp_wrap(b, 2152, g, 16, n);
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n, (uint32_t)n, &p), 0);
+	assert_syn(&p, 1);
+	assert_tun(&p, TV_TUN_GTPU, 1, 1, 0x1001, t4a, t4b, 4);
+	check_any_prefix(TV_LINK_ETHERNET, b, n);
+
+	n = syn_ip(b, 0);
+	n = udp_wrap(b, 4754, greu, 8, n);
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n, (uint32_t)n, &p), 0);
+	assert_syn(&p, 0);
+	assert_tun(&p, TV_TUN_GRE_UDP, 1, 1, 9, t4a, t4b, 4);
+	check_any_prefix(TV_LINK_ETHERNET, b, n);
+
+	/* Teredo: to the relay's port, and from it, with an origin indication */
+	n = syn_ip(b, 1);
+	n = udp_wrap(b, 3544, NULL, 0, n);
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n, (uint32_t)n, &p), 0);
+	assert_syn(&p, 1);
+	assert_tun(&p, TV_TUN_TEREDO, 1, 0, 0, t4a, t4b, 4);
+	check_any_prefix(TV_LINK_ETHERNET, b, n);
+	n = syn_ip(b, 1);
+	n = pre(b, (const uint8_t[8]){ 0, 0, 0x63, 0xfa, 0x34, 0xff, 0x8e, 0xfa }, 8, n);
+	{
+		uint8_t u[8];
+
+		pb_be16(u, 3544);
+		pb_be16(u + 2, 40005);
+		pb_be16(u + 4, (unsigned)(8 + n));
+		pb_be16(u + 6, 0);
+		n = pre(b, u, 8, n);
+	}
+	n = pb_ipv4(b, 17, t4a, t4b, b, n);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n, (uint32_t)n, &p), 0);
+	assert_syn(&p, 1);
+	assert_int_equal(p.tun.kind, TV_TUN_TEREDO);
+	/* an IPv6 packet that does not fill the datagram: not Teredo */
+	n = syn_ip(b, 1);
+	b[n++] = 0;
+	n = udp_wrap(b, 3544, NULL, 0, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_int_equal(p.dport, 3544);
+	assert_int_equal(p.tun.kind, TV_TUN_NONE);
+
+	/* not VXLAN (no I flag): an ordinary datagram, unmarked */
+	n = syn_ip(b, 0);
+	n = pb_eth(b, b, n);
+	n = udp_wrap(b, 4789, vx_noi, 8, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_int_equal(p.proto, 17);
+	assert_int_equal(p.dport, 4789);
+	assert_int_equal(p.tun.kind, TV_TUN_NONE);
+	assert_null(p.malformed);
+	/* VXLAN whose inner frame is too short: UDP, with the reason */
+	memset(b, 0, 10);
+	n = udp_wrap(b, 4789, vx, 8, 10);
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n, (uint32_t)n, &p), 0);
+	assert_int_equal(p.proto, 17);
+	assert_int_equal(p.len, 18);
+	assert_int_equal(p.tun.kind, TV_TUN_NONE);
+	assert_string_equal(p.malformed, "inner frame shorter than an Ethernet header");
+	/* an ARP frame inside: the datagram stays UDP */
+	memset(b, 0, 28);
+	n = pb_eth_tags(b, 0, 0x0806, b, 28);
+	n = udp_wrap(b, 4789, vx, 8, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_int_equal(p.dport, 4789);
+	assert_null(p.malformed);
+	/* a port that is no tunnel's: the same bytes stay UDP */
+	n = syn_ip(b, 0);
+	n = pb_eth(b, b, n);
+	n = udp_wrap(b, 4788, vx, 8, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_int_equal(p.dport, 4788);
+	assert_int_equal(p.tun.kind, TV_TUN_NONE);
+}
+
+static void
+test_encap_mpls_pppoe_ppp(void **state)
+{
+	uint8_t b[PB_MAX], h[8 * 20];
+	struct tv_pkt p;
+	size_t n, i;
+	int v6;
+
+	(void)state;
+	for (v6 = 0; v6 <= 1; v6++) {
+		/* two labels, the second the bottom */
+		n = syn_ip(b, v6);
+		pb_be32(h, 100 << 12 | 64);
+		pb_be32(h + 4, 200 << 12 | 0x100 | 64);
+		n = pre(b, h, 8, n);
+		n = pb_eth_tags(b, 0, 0x8847, b, n);
+		assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+		assert_syn(&p, v6);
+		assert_int_equal(p.tun.via, TV_VIA_MPLS);
+		assert_int_equal(p.tun.kind, TV_TUN_NONE);
+		assert_int_equal(p.ethertype, 0x8847);
+		/* PPPoE session */
+		n = syn_ip(b, v6);
+		memcpy(h, (const uint8_t[8]){ 0x11, 0, 0x12, 0x34, 0, 0, 0,
+		    v6 ? 0x57 : 0x21 }, 8);
+		pb_be16(h + 4, (unsigned)(n + 2));
+		n = pre(b, h, 8, n);
+		n = pb_eth_tags(b, 0, 0x8864, b, n);
+		assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+		assert_syn(&p, v6);
+		assert_int_equal(p.tun.via, TV_VIA_PPPOE | TV_VIA_PPP);
+		/* DLT_PPP with address and control; a compressed protocol */
+		n = syn_ip(b, v6);
+		n = pre(b, (const uint8_t[4]){ 0xff, 0x03, 0, v6 ? 0x57 : 0x21 }, 4, n);
+		assert_int_equal(decode_frame(TV_LINK_PPP, b, n, &p), 0);
+		assert_syn(&p, v6);
+		assert_int_equal(p.tun.via, TV_VIA_PPP);
+		n = syn_ip(b, v6);
+		n = pre(b, (const uint8_t[1]){ v6 ? 0x57 : 0x21 }, 1, n);
+		assert_int_equal(decode_frame(TV_LINK_PPP_SERIAL, b, n, &p), 0);
+		assert_syn(&p, v6);
+		/* Cisco HDLC on DLT_PPP_SERIAL */
+		n = syn_ip(b, v6);
+		n = pre(b, (const uint8_t[4]){ 0x0f, 0, v6 ? 0x86 : 0x08,
+		    v6 ? 0xdd : 0x00 }, 4, n);
+		assert_int_equal(decode_frame(TV_LINK_PPP_SERIAL, b, n, &p), 0);
+		assert_syn(&p, v6);
+		assert_int_equal(p.tun.via, 0);
+	}
+	/* 17 labels, none the bottom */
+	n = syn_ip(b, 0);
+	for (i = 0; i < 17; i++)
+		pb_be32(h + 4 * i, 100 << 12 | 64);
+	n = pre(b, h, 4 * 17, n);
+	n = pb_eth_tags(b, 0, 0x8847, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "mpls label stack deeper than 16");
+	/* PPPoE of version 2; PPPoE discovery-stage code */
+	n = syn_ip(b, 0);
+	n = pre(b, (const uint8_t[8]){ 0x21, 0, 0, 1, 0, 0x30, 0, 0x21 }, 8, n);
+	n = pb_eth_tags(b, 0, 0x8864, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_string_equal(p.malformed, "pppoe version/type not 1/1");
+	n = syn_ip(b, 0);
+	n = pre(b, (const uint8_t[8]){ 0x11, 0x09, 0, 1, 0, 0x30, 0, 0x21 }, 8, n);
+	n = pb_eth_tags(b, 0, 0x8864, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+	/* PPP's LCP: not IP */
+	memset(b, 0, 8);
+	n = pre(b, (const uint8_t[4]){ 0xff, 0x03, 0xc0, 0x21 }, 4, 8);
+	assert_int_equal(decode_frame(TV_LINK_PPP, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+}
+
+static void
+test_encap_llc_macsec(void **state)
+{
+	static const uint8_t snap[8] = { 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00 };
+	uint8_t b[PB_MAX], h[16];
+	struct tv_pkt p;
+	size_t n;
+
+	(void)state;
+	/* 802.3 length, LLC/SNAP, IPv4 */
+	n = syn_ip(b, 0);
+	n = pre(b, snap, 8, n);
+	n = pb_eth_tags(b, 0, (uint16_t)n, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_syn(&p, 0);
+	assert_int_equal(p.tun.via, TV_VIA_LLC);
+	/* LLC without SNAP (a BPDU): not IP */
+	memset(b, 0, 38);
+	b[0] = b[1] = 0x42;
+	b[2] = 0x03;
+	n = pb_eth_tags(b, 0, 38, b, 38);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+	/* MACsec, integrity only, with an SCI; the ICV at the end */
+	n = syn_ip(b, 0);
+	memset(b + n, 0xee, 16);
+	n += 16;
+	memset(h, 0, sizeof(h));
+	h[0] = 0x20;
+	pb_be32(h + 2, 1);
+	h[14] = 0x08;
+	h[15] = 0x00;
+	n = pre(b, h, 16, n);
+	n = pb_eth_tags(b, 0, 0x88e5, b, n);
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n, (uint32_t)n, &p), 0);
+	assert_syn(&p, 0);
+	assert_int_equal(p.tun.via, TV_VIA_MACSEC);
+	check_prefixes_upto(TV_LINK_ETHERNET, b, (uint32_t)n - 16, (uint32_t)n, &p);
+	/* encrypted */
+	b[14] = 0x2c;
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_ENCRYPTED);
+	assert_string_equal(tv_skip_names[p.skip], "MACsec (encrypted: not decodable)");
+	assert_null(p.malformed);
+	/* MACsec inside MACsec */
+	b[14] = 0x00;
+	b[14 + 6] = 0x88;
+	b[14 + 7] = 0xe5;
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_string_equal(p.malformed, "macsec inside macsec");
+}
+
+static void
+test_encap_radiotap(void **state)
+{
+	/* radiotap v0, 12 bytes (flags, rate, padding), then 802.11 */
+	static const uint8_t rt[12] = { 0, 0, 12, 0, 0x06, 0, 0, 0, 0, 2, 0, 0 };
+	static const uint8_t snap[8] = { 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00 };
+	uint8_t b[PB_MAX], h[40];
+	struct tv_pkt p;
+	size_t n;
+	int four;
+
+	(void)state;
+	for (four = 0; four <= 1; four++) {
+		/* QoS data to the DS (or a 4-address frame between two), HT control */
+		n = syn_ip(b, 0);
+		n = pre(b, snap, 8, n);
+		memset(h, 0, sizeof(h));
+		h[0] = 0x88;
+		h[1] = four ? 0x83 : 0x81;	/* ToDS (FromDS), Order */
+		n = pre(b, h, four ? 36 : 30, n);
+		n = pre(b, rt, 12, n);
+		assert_int_equal(decode_frame(TV_LINK_IEEE802_11_RADIO, b, n, &p), 0);
+		assert_syn(&p, 0);
+		assert_int_equal(p.tun.via, TV_VIA_WIFI);
+		/* protected */
+		b[12 + 1] |= 0x40;
+		assert_int_equal(decode_frame(TV_LINK_IEEE802_11_RADIO, b, n, &p), 1);
+		assert_int_equal(p.skip, TV_SKIP_WIFI_ENCRYPTED);
+		assert_null(p.malformed);
+	}
+	/* a management frame; a null data frame; a radiotap length past the frame */
+	b[12] = 0x80;
+	assert_int_equal(decode_frame(TV_LINK_IEEE802_11_RADIO, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+	b[12] = 0x48;
+	assert_int_equal(decode_frame(TV_LINK_IEEE802_11_RADIO, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+	b[2] = 0xff;
+	b[3] = 0xff;
+	assert_int_equal(decode_frame(TV_LINK_IEEE802_11_RADIO, b, n, &p), 1);
+	assert_string_equal(p.malformed, "radiotap length outside the frame");
+}
+
 int
 main(void)
 {
@@ -2055,6 +2596,14 @@ main(void)
 		cmocka_unit_test(test_truncated_udp),
 		cmocka_unit_test(test_wirelen_below_caplen),
 		cmocka_unit_test(test_icmp_icmp6_other),
+		cmocka_unit_test(test_tunnel_ipip),
+		cmocka_unit_test(test_tunnel_depth),
+		cmocka_unit_test(test_tunnel_gre),
+		cmocka_unit_test(test_tunnel_gre_hostile),
+		cmocka_unit_test(test_tunnel_udp),
+		cmocka_unit_test(test_encap_mpls_pppoe_ppp),
+		cmocka_unit_test(test_encap_llc_macsec),
+		cmocka_unit_test(test_encap_radiotap),
 		cmocka_unit_test(test_icmp_port_unreachable_udp),
 		cmocka_unit_test(test_icmp_kinds),
 		cmocka_unit_test(test_icmp_frag_needed_quote_every_length),

@@ -198,6 +198,93 @@ test_both_directions_one_conn(void **state)
 	tv_flow_free(f);
 }
 
+/* A connection is keyed by its tunnel too: the same inner 4-tuple in
+ * two GRE keys, in two VXLAN VNIs and bare is three and two connections;
+ * the answers, their tunnel endpoints reversed, join theirs; GTP-U's
+ * TEID, one a direction, does not split one. */
+static struct tv_pkt
+tunneled(const struct ep *a, const struct ep *b, uint8_t flags, uint32_t seq,
+    uint32_t ack, int64_t ms, uint8_t kind, uint32_t key, int rev)
+{
+	static const struct tv_addr ta = { 4, { 198, 51, 100, 1 } };
+	static const struct tv_addr tb = { 4, { 198, 51, 100, 2 } };
+	struct tv_pkt p = mkpkt(6, a, b, flags, seq, ack, 0, ms);
+
+	p.tun.kind = kind;
+	p.tun.depth = 1;
+	p.tun.has_key = 1;
+	p.tun.key = key;
+	p.tun.src = rev ? tb : ta;
+	p.tun.dst = rev ? ta : tb;
+	return p;
+}
+
+static void
+test_tunnel_keys_conns(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_pkt p;
+	struct tv_conn *c;
+	enum tv_side from;
+	uint32_t ids[3];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		p = tunneled(&cli, &srv, SYN, 100, 0, i, i < 2 ? TV_TUN_GRE :
+		    TV_TUN_NONE, 7 + (uint32_t)i, 0);
+		if (i == 2)
+			memset(&p.tun, 0, sizeof(p.tun));
+		c = tv_flow_add(f, &p, &from);
+		assert_non_null(c);
+		ids[i] = c->id;
+		assert_int_equal(c->id, i + 1);
+	}
+	for (i = 0; i < 3; i++) {
+		p = tunneled(&srv, &cli, SYN | ACK, 900, 101, 10 + i, i < 2 ?
+		    TV_TUN_GRE : TV_TUN_NONE, 7 + (uint32_t)i, 1);
+		if (i == 2)
+			memset(&p.tun, 0, sizeof(p.tun));
+		c = tv_flow_add(f, &p, &from);
+		assert_int_equal(c->id, ids[i]);
+		assert_int_equal(from, TV_SERVER);
+		assert_int_equal(c->tun.kind, i < 2 ? TV_TUN_GRE : TV_TUN_NONE);
+	}
+	/* the conn keeps the client's end first */
+	p = tunneled(&cli, &srv, ACK, 101, 901, 20, TV_TUN_GRE, 8, 0);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(c->tun.key, 8);
+	assert_int_equal(c->tun.src.a[3], 1);
+	assert_int_equal(c->tun.dst.a[3], 2);
+	/* a VXLAN VNI, another kind with the same key: another connection */
+	p = tunneled(&cli, &srv, SYN, 100, 0, 30, TV_TUN_VXLAN, 7, 0);
+	assert_int_equal(tv_flow_add(f, &p, &from)->id, 4);
+	/* GTP-U: uplink TEID 0x1001, downlink 0x2002, one connection */
+	p = tunneled(&cli2, &srv, SYN, 100, 0, 40, TV_TUN_GTPU, 0x1001, 0);
+	assert_int_equal(tv_flow_add(f, &p, &from)->id, 5);
+	p = tunneled(&srv, &cli2, SYN | ACK, 900, 101, 41, TV_TUN_GTPU, 0x2002, 1);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(c->id, 5);
+	assert_int_equal(from, TV_SERVER);
+	/* a depth of 2 is not a depth of 1 */
+	p = tunneled(&cli, &srv, SYN, 100, 0, 50, TV_TUN_GRE, 7, 0);
+	p.tun.depth = 2;
+	assert_int_equal(tv_flow_add(f, &p, &from)->id, 6);
+	/* the hash is the same both ways, and differs by tunnel */
+	{
+		uint64_t key[2] = { 1, 2 };
+		struct tv_pkt q = tunneled(&cli, &srv, SYN, 1, 0, 0, TV_TUN_GRE, 7, 0);
+		struct tv_pkt rq = tunneled(&srv, &cli, SYN, 1, 0, 0, TV_TUN_GRE, 7, 1);
+		struct tv_pkt o = tunneled(&cli, &srv, SYN, 1, 0, 0, TV_TUN_GRE, 8, 0);
+
+		assert_true(tv_flow_hash(key, &q) == tv_flow_hash(key, &rq));
+		assert_true(tv_flow_hash(key, &q) != tv_flow_hash(key, &o));
+	}
+	tv_flow_free(f);
+}
+
 static void
 test_distinct_tuples_distinct_conns(void **state)
 {
@@ -1848,6 +1935,7 @@ main(void)
 		cmocka_unit_test(test_both_directions_one_conn),
 		cmocka_unit_test(test_inactive_let_go),
 		cmocka_unit_test(test_distinct_tuples_distinct_conns),
+		cmocka_unit_test(test_tunnel_keys_conns),
 		cmocka_unit_test(test_client_is_syn_sender),
 		cmocka_unit_test(test_synack_first_receiver_is_client),
 		cmocka_unit_test(test_midstream_first_sender_is_client),

@@ -1,0 +1,446 @@
+#!/usr/bin/env python3
+"""captures/mktunnel.py: write the tunnel and encapsulation captures (tunnel-*.pcap, bad/tunnel-*.pcap; struct only, deterministic)."""
+# Usage: python3 captures/mktunnel.py   (then review the goldens)
+#
+# Each file holds one TCP connection (handshake with options, 5 bytes
+# "hello" and 2 bytes "hi" each acknowledged, a three-way FIN close; 9
+# packets), most also a UDP exchange ("ping" and "pong", 4 bytes each),
+# inside one encapsulation.  Every address, inner and outer, is a
+# documentation one (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
+# 2001:db8::/32); MACs are locally administered.  Every IPv4 header, TCP
+# and UDP checksum is right, inner and outer (outer UDP too).  Built from
+# scratch, not from a recording: the shapes are those of RFC 2003, 4213,
+# 2473 (IP-in-IP), 2784 and 2890 (GRE), 8086 (GRE-in-UDP), 7348 (VXLAN),
+# 8926 (Geneve), 3GPP TS 29.281 (GTP-U), 4380 (Teredo), draft-foschiano-erspan (ERSPAN II
+# and III), 3032 (MPLS), 2516 (PPPoE), 1661/1662 (PPP), 1042 (SNAP),
+# IEEE 802.1AE (MACsec), IEEE 802.11 with radiotap.
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TS = 1700000000
+# inner ends
+C4, S4 = bytes([192, 0, 2, 10]), bytes([192, 0, 2, 20])
+C6 = bytes.fromhex("20010db8000100000000000000000010")
+S6 = bytes.fromhex("20010db8000100000000000000000020")
+# tunnel endpoints
+T4A, T4B = bytes([198, 51, 100, 1]), bytes([198, 51, 100, 2])
+U4A, U4B = bytes([203, 0, 113, 1]), bytes([203, 0, 113, 2])
+T6A = bytes.fromhex("20010db8ffff00000000000000000001")
+T6B = bytes.fromhex("20010db8ffff00000000000000000002")
+MAC_C, MAC_S = bytes.fromhex("020000000001"), bytes.fromhex("020000000002")
+MAC_IC, MAC_IS = bytes.fromhex("02000000000a"), bytes.fromhex("020000000014")
+FIN, SYN, PSH, ACK = 0x01, 0x02, 0x08, 0x10
+SYN_OPTS = bytes([2, 4, 0x05, 0xb4, 1, 3, 3, 7, 4, 2, 0, 0])   # mss 1460, nop, wscale 7, sackOK, eol
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def pseudo(src, dst, proto, length):
+    if len(src) == 4:
+        return src + dst + struct.pack("!BBH", 0, proto, length)
+    return src + dst + struct.pack("!IxxxB", length, proto)
+
+
+def l4sum(seg, off, src, dst, proto):
+    seg = bytearray(seg)
+    c = csum(pseudo(src, dst, proto, len(seg)) + bytes(seg))
+    if proto == 17 and c == 0:
+        c = 0xffff
+    seg[off:off + 2] = struct.pack("!H", c)
+    return bytes(seg)
+
+
+def tcp(src, dst, sport, dport, flags, seq, ack, payload=b"", opts=b""):
+    h = struct.pack("!HHIIBBHHH", sport, dport, seq, ack,
+                    (5 + len(opts) // 4) << 4, flags, 64240, 0, 0)
+    return l4sum(h + opts + payload, 16, src, dst, 6)
+
+
+def udp(src, dst, sport, dport, payload):
+    h = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0)
+    return l4sum(h + payload, 6, src, dst, 17)
+
+
+IDENT = [0x100]
+
+
+def ipv4(src, dst, proto, payload, frag=0x4000):
+    IDENT[0] += 1
+    h = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload),
+                              IDENT[0], frag, 64, proto, 0, src, dst))
+    h[10:12] = struct.pack("!H", csum(bytes(h)))
+    return bytes(h) + payload
+
+
+def ipv6(src, dst, nh, payload):
+    return struct.pack("!IHBB16s16s", 6 << 28, len(payload), nh, 64, src, dst) + payload
+
+
+def ip(src, dst, proto, payload):
+    return (ipv4 if len(src) == 4 else ipv6)(src, dst, proto, payload)
+
+
+def eth(dst, src, etype, payload):
+    return dst + src + struct.pack("!H", etype) + payload
+
+
+def conversation(c, s, sport=40000, dport=80, udp_too=True):
+    """[(from_client, inner IP packet)] of the TCP connection and the UDP exchange."""
+    ci, si = 1000, 5000
+    out = []
+
+    def t(fc, flags, seq, ack, payload=b"", opts=b""):
+        a, b = (c, s) if fc else (s, c)
+        sp, dp = (sport, dport) if fc else (dport, sport)
+        out.append((fc, ip(a, b, 6, tcp(a, b, sp, dp, flags, seq, ack, payload, opts))))
+
+    t(1, SYN, ci, 0, opts=SYN_OPTS)
+    t(0, SYN | ACK, si, ci + 1, opts=SYN_OPTS)
+    t(1, ACK, ci + 1, si + 1)
+    t(1, PSH | ACK, ci + 1, si + 1, b"hello")
+    t(0, ACK, si + 1, ci + 6)
+    t(0, PSH | ACK, si + 1, ci + 6, b"hi")
+    t(1, ACK, ci + 6, si + 3)
+    t(1, FIN | ACK, ci + 6, si + 3)
+    t(0, FIN | ACK, si + 3, ci + 7)
+    out.append((1, ip(c, s, 6, tcp(c, s, sport, dport, ACK, ci + 7, si + 4))))
+    if udp_too:
+        out.append((1, ip(c, s, 17, udp(c, s, 40001, 9997, b"ping"))))
+        out.append((0, ip(s, c, 17, udp(s, c, 9997, 40001, b"pong"))))
+    return out
+
+
+def write(name, frames, link=1):
+    """frames: link-layer bytes, or (bytes, wirelen); 100 us apart."""
+    path = os.path.join(HERE, name)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, link))
+        for i, fr in enumerate(frames):
+            data, wire = fr if isinstance(fr, tuple) else (fr, len(fr))
+            f.write(struct.pack("<IIII", TS + i // 10000, (i % 10000) * 100,
+                                len(data), wire))
+            f.write(data)
+
+
+def ether_ip(pkt, fc, a=MAC_C, b=MAC_S):
+    et = 0x0800 if pkt[0] >> 4 == 4 else 0x86dd
+    return eth(b, a, et, pkt) if fc else eth(a, b, et, pkt)
+
+
+def outer(fc, a, b):
+    return (a, b) if fc else (b, a)
+
+
+# ---- IP in IP ----
+
+def ipip(conv, oa, ob):
+    fr = []
+    for fc, p in conv:
+        s, d = outer(fc, oa, ob)
+        fr.append(ether_ip(ip(s, d, 4 if p[0] >> 4 == 4 else 41, p), fc))
+    return fr
+
+
+# ---- GRE (RFC 2784, 2890) ----
+
+def gre(proto, payload, key=None, seq=None, cksum=False):
+    flags = (0x80 if cksum else 0) | (0x20 if key is not None else 0) | \
+        (0x10 if seq is not None else 0)
+    h = struct.pack("!BBH", flags, 0, proto)
+    opt = b""
+    if cksum:
+        opt += b"\0\0\0\0"
+    if key is not None:
+        opt += struct.pack("!I", key)
+    if seq is not None:
+        opt += struct.pack("!I", seq)
+    b = bytearray(h + opt + payload)
+    if cksum:
+        b[4:6] = struct.pack("!H", csum(bytes(b)))
+    return bytes(b)
+
+
+def gre_frames(conv, oa, ob, key=None, seq=True, cksum=False):
+    fr = []
+    for i, (fc, p) in enumerate(conv):
+        s, d = outer(fc, oa, ob)
+        et = 0x0800 if p[0] >> 4 == 4 else 0x86dd
+        g = gre(et, p, key=key, seq=i if seq else None, cksum=cksum)
+        fr.append(ether_ip(ip(s, d, 47, g), fc))
+    return fr
+
+
+def inner_eth(fc, p):
+    return ether_ip(p, fc, MAC_IC, MAC_IS)
+
+
+def erspan_frames(conv, ver3):
+    """A mirror session (id 5) from 198.51.100.1 to its collector .2: both
+    directions of the inner connection sent the same way."""
+    fr = []
+    for i, (fc, p) in enumerate(conv):
+        if ver3:
+            # ver 2, vlan 0; cos 0, bso 0, t 0, session 5; timestamp; sgt 0;
+            # p 0, ft 0, hw id 1, d 0, gra 3 (IEEE 1588), o 0
+            h = struct.pack("!HHIHH", 2 << 12, 5, 1000 * i, 0, (1 << 4) | (3 << 1))
+            g = gre(0x22eb, h + inner_eth(fc, p), seq=i)
+        else:
+            # ver 1, vlan 0; cos 0, en 3 (original frame untagged... as sent), t 0, session 5; index 0
+            h = struct.pack("!HHI", 1 << 12, (3 << 11) | 5, 0)
+            g = gre(0x88be, h + inner_eth(fc, p), seq=i)
+        fr.append(eth(MAC_S, MAC_C, 0x0800, ip(T4A, T4B, 47, g)))
+    return fr
+
+
+# ---- UDP tunnels ----
+
+def udp_tunnel(conv, oa, ob, dport, hdr, sport=50000):
+    """hdr(i, fc, inner IP packet) -> the tunnel's UDP payload."""
+    fr = []
+    for i, (fc, p) in enumerate(conv):
+        s, d = outer(fc, oa, ob)
+        u = udp(s, d, sport + (i % 3), dport, hdr(i, fc, p))
+        fr.append(ether_ip(ip(s, d, 17, u), fc))
+    return fr
+
+
+def vxlan(vni):
+    return lambda i, fc, p: struct.pack("!BxxxI", 0x08, vni << 8) + inner_eth(fc, p)
+
+
+def geneve(vni):
+    # version 0, one 8-byte option (class 0x0103, type 0x80, 4 bytes of data)
+    def h(i, fc, p):
+        opt = struct.pack("!HBB", 0x0103, 0x80, 1) + b"\x00\x00\x00\x2a"
+        return struct.pack("!BBHI", len(opt) // 4, 0, 0x6558, vni << 8) + opt + inner_eth(fc, p)
+    return h
+
+
+def gtpu(i, fc, p):
+    # uplink TEID 0x1001 (client to server), downlink 0x2002; S set with a
+    # sequence number, one PDU session container extension (type 0x85)
+    teid = 0x1001 if fc else 0x2002
+    ext = struct.pack("!BBBB", 1, 0x00 if fc else 0x10, 9, 0)   # len 1, PDU type, QFI 9, no next
+    body = struct.pack("!HBB", i, 0, 0x85) + ext + p
+    return struct.pack("!BBHI", 0x30 | 0x04 | 0x02, 255, len(body), teid) + body
+
+
+def greudp(i, fc, p):
+    return gre(0x0800 if p[0] >> 4 == 4 else 0x86dd, p, key=9)
+
+
+# ---- link encapsulations ----
+
+def mpls(labels, p):
+    b = b""
+    for k, lab in enumerate(labels):
+        b += struct.pack("!I", lab << 12 | (1 << 8 if k == len(labels) - 1 else 0) | 64)
+    return b + p
+
+
+def pppoe(p, sid=0x1234):
+    proto = 0x0021 if p[0] >> 4 == 4 else 0x0057
+    return struct.pack("!BBHHH", 0x11, 0, sid, len(p) + 2, proto) + p
+
+
+def snap(p):
+    et = 0x0800 if p[0] >> 4 == 4 else 0x86dd
+    body = b"\xaa\xaa\x03\x00\x00\x00" + struct.pack("!H", et) + p
+    return body
+
+
+def macsec(p, fc, pn, encrypted=False):
+    et = 0x0800 if p[0] >> 4 == 4 else 0x86dd
+    # TCI: V 0, ES 0, SC 1 (SCI present), SCB 0, E, C, AN 0
+    tci = 0x20 | (0x0c if encrypted else 0)
+    sci = (MAC_C if fc else MAC_S) + b"\x00\x01"
+    data = struct.pack("!H", et) + p
+    if encrypted:       # what an encrypted payload looks like: not the data
+        data = bytes((b * 7 + 13) & 0xff for b in data)
+    icv = bytes(range(16))
+    return struct.pack("!BBI", tci, 0, pn) + sci + data + icv
+
+
+def main():
+    conv4 = conversation(C4, S4)
+    conv6 = conversation(C6, S6)
+    write("tunnel-4in4.pcap", ipip(conv4, T4A, T4B))
+    write("tunnel-6in4.pcap", ipip(conv6, T4A, T4B))
+    write("tunnel-4in6.pcap", ipip(conv4, T6A, T6B))
+    write("tunnel-6in6.pcap", ipip(conv6, T6A, T6B))
+    write("tunnel-gre.pcap", gre_frames(conv4, T4A, T4B, key=7, cksum=True))
+    write("tunnel-gre6.pcap", gre_frames(conv6, T6A, T6B, seq=False))
+    # the same inner 4-tuple three times: in GRE key 7, in GRE key 8 (the
+    # same endpoints), and bare; interleaved packet by packet
+    a = gre_frames(conversation(C4, S4, udp_too=False), T4A, T4B, key=7)
+    b = gre_frames(conversation(C4, S4, udp_too=False), T4A, T4B, key=8)
+    c = [ether_ip(p, fc) for fc, p in conversation(C4, S4, udp_too=False)]
+    write("tunnel-gre-keys.pcap", [x for t in zip(a, b, c) for x in t])
+    write("tunnel-erspan2.pcap", erspan_frames(conv4, False))
+    write("tunnel-erspan3.pcap", erspan_frames(conv4, True))
+    # VXLAN: VNI 42 and VNI 43 carry the same inner 4-tuple
+    v42 = udp_tunnel(conversation(C4, S4), T4A, T4B, 4789, vxlan(42))
+    v43 = udp_tunnel(conversation(C4, S4, udp_too=False), T4A, T4B, 4789, vxlan(43))
+    write("tunnel-vxlan.pcap", [x for t in zip(v42, v43) for x in t] + v42[len(v43):])
+    write("tunnel-geneve.pcap", udp_tunnel(conv6, T6A, T6B, 6081, geneve(7000)))
+    write("tunnel-gtpu.pcap", udp_tunnel(conv4, T4A, T4B, 2152, gtpu, sport=2152))
+    write("tunnel-greudp.pcap", udp_tunnel(conv4, T4A, T4B, 4754, greudp))
+    # VXLAN inside GRE: two tunnels deep
+    nested = []
+    for i, (fc, p) in enumerate(conv4):
+        s, d = outer(fc, U4A, U4B)
+        inner = ip(s, d, 17, udp(s, d, 50000, 4789, vxlan(42)(i, fc, p)))
+        s, d = outer(fc, T4A, T4B)
+        nested.append(ether_ip(ip(s, d, 47, gre(0x0800, inner)), fc))
+    write("tunnel-nested.pcap", nested)
+    write("tunnel-mpls.pcap", [eth(*((MAC_S, MAC_C) if fc else (MAC_C, MAC_S)), 0x8847,
+                                   mpls([100 if fc else 200, 16 + i], p))
+                               for i, (fc, p) in enumerate(conv4 + conv6)])
+    write("tunnel-pppoe.pcap", [eth(*((MAC_S, MAC_C) if fc else (MAC_C, MAC_S)), 0x8864,
+                                    pppoe(p)) for fc, p in conv4 + conv6])
+    # DLT_PPP: address and control, then the protocol; DLT_PPP_SERIAL
+    # (HDLC framing): the same, its UDP in Cisco HDLC
+    write("tunnel-ppp.pcap", [b"\xff\x03" + struct.pack("!H", 0x21 if p[0] >> 4 == 4 else 0x57) + p
+                              for fc, p in conv4 + conv6], link=9)
+    write("tunnel-ppp-serial.pcap",
+          [(b"\xff\x03\x00\x21" if p[9] == 6 else b"\x0f\x00\x08\x00") + p
+           for fc, p in conv4], link=50)
+    write("tunnel-llc.pcap", [eth(*((MAC_S, MAC_C) if fc else (MAC_C, MAC_S)),
+                                  len(snap(p)), snap(p)) for fc, p in conv4])
+    # MACsec: the TCP connection integrity-only (readable), the UDP exchange encrypted
+    ms = []
+    for i, (fc, p) in enumerate(conv4):
+        m = macsec(p, fc, i + 1, encrypted=p[9] == 17)
+        ms.append(eth(*((MAC_S, MAC_C) if fc else (MAC_C, MAC_S)), 0x88e5, m))
+    write("tunnel-macsec.pcap", ms)
+    # 802.11 with radiotap (flags, rate, channel 2412 MHz, signal): QoS data
+    # frames between a station (the client) and its access point, LLC/SNAP;
+    # then a beacon, a null frame and a protected (CCMP) data frame
+    bssid = bytes.fromhex("020000000099")
+    rt = struct.pack("<BBHI", 0, 0, 15, (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5)) + \
+        struct.pack("<BBHHb", 0, 2, 2412, 0x00a0, -40)
+    wf = []
+    for i, (fc, p) in enumerate(conv4):
+        if fc:      # to the DS: BSSID, source, destination
+            hdr = struct.pack("<BBH", 0x88, 0x01, 0) + bssid + MAC_C + MAC_S
+        else:       # from the DS: destination, BSSID, source
+            hdr = struct.pack("<BBH", 0x88, 0x02, 0) + MAC_C + bssid + MAC_S
+        hdr += struct.pack("<HH", i << 4, 0)
+        wf.append(rt + hdr + snap(p))
+    wf.append(rt + struct.pack("<BBH", 0x80, 0, 0) + b"\xff" * 6 + bssid + bssid +
+              struct.pack("<H", 0) + bytes(12) + struct.pack("<HH", 100, 0x0401))
+    wf.append(rt + struct.pack("<BBH", 0x48, 0x01, 0) + bssid + MAC_C + bssid + struct.pack("<H", 0))
+    wf.append(rt + struct.pack("<BBH", 0x88, 0x41, 0) + bssid + MAC_C + MAC_S +
+              struct.pack("<HH", 200 << 4, 0) + bytes(8) + bytes((b * 5 + 3) & 0xff for b in snap(conv4[0][1])) + bytes(8))
+    write("tunnel-wifi.pcap", wf, link=127)
+
+    bad()
+    teredo(conv6)
+    gre_frag()
+
+
+def teredo(conv6):
+    # (last: the IP ids of the files above stay as they were)
+    # Teredo: a client at 203.0.113.5:40005 and a relay at 198.51.100.7:3544;
+    # the relay's first packet with an origin indication, the client's
+    # first with an (empty) authentication indicator (RFC 4380 §5.1.1)
+    ter = []
+    cli, rel = bytes([203, 0, 113, 5]), bytes([198, 51, 100, 7])
+    first = {0: True, 1: True}
+    for fc, p in conv6:
+        pre = b""
+        if first[fc]:
+            pre = (b"\x00\x01\x00\x00" + bytes(8) + b"\x00") if fc else \
+                (b"\x00\x00" + struct.pack("!H", 40005 ^ 0xffff) +
+                 bytes(b ^ 0xff for b in cli))
+            first[fc] = False
+        s, d = (cli, rel) if fc else (rel, cli)
+        sp, dp = (40005, 3544) if fc else (3544, 40005)
+        ter.append(ether_ip(ip(s, d, 17, udp(s, d, sp, dp, pre + p)), fc))
+    write("tunnel-teredo.pcap", ter)
+
+
+def frags4(src, dst, proto, payload, size):
+    """An IPv4 datagram cut into fragments of `size` data bytes (a multiple of 8)."""
+    IDENT[0] += 1
+    out = []
+    for off in range(0, len(payload), size):
+        part = payload[off:off + size]
+        more = off + size < len(payload)
+        h = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(part), IDENT[0],
+                                  (0x2000 if more else 0) | off // 8, 64, proto, 0, src, dst))
+        h[10:12] = struct.pack("!H", csum(bytes(h)))
+        out.append(bytes(h) + part)
+    return out
+
+
+def gre_frag():
+    """A 3000-byte UDP datagram each way inside GRE key 7, the GRE packets
+    fragmented by the tunnel's own IPv4 (reassembled, then opened); then a
+    datagram fragmented inside the tunnel (its fragments not reassembled)."""
+    fr = []
+    for fc in (1, 0):
+        a, b = (C4, S4) if fc else (S4, C4)
+        sp, dp = (40001, 9997) if fc else (9997, 40001)
+        inner = ip(a, b, 17, udp(a, b, sp, dp, bytes(i % 251 for i in range(3000))))
+        s, d = outer(fc, T4A, T4B)
+        for f in frags4(s, d, 47, gre(0x0800, inner, key=7), 1480):
+            fr.append(ether_ip(f, fc))
+    dgram = udp(C4, S4, 40002, 9997, bytes(i % 251 for i in range(2000)))
+    for f in frags4(C4, S4, 17, dgram, 1480):
+        fr.append(ether_ip(ipv4(T4A, T4B, 47, gre(0x0800, f, key=7)), 1))
+    write("tunnel-gre-frag.pcap", fr)
+
+
+def bad():
+    syn = conversation(C4, S4, udp_too=False)[0][1]
+    fr = []
+    # 1: GRE whose IP packet ends inside the key and sequence fields
+    fr.append(ether_ip(ipv4(T4A, T4B, 47, gre(0x0800, syn, key=7, seq=1)[:6]), 1))
+    # 2: a whole GRE packet cut by the capture (snaplen 40) inside its header
+    whole = ether_ip(ipv4(T4A, T4B, 47, gre(0x0800, syn, key=7, seq=1)), 1)
+    fr.append((whole[:40], len(whole)))
+    # 3: GRE cut by the capture inside the inner IP header
+    fr.append((whole[:54], len(whole)))
+    write("bad/tunnel-gre-trunc.pcap", fr)
+    # GRE version 3; GRE with the RFC 1701 routing bit; PPTP GRE (version 1) without its key
+    g = bytearray(gre(0x0800, syn))
+    g[1] = 3
+    f1 = ether_ip(ipv4(T4A, T4B, 47, bytes(g)), 1)
+    g = bytearray(gre(0x0800, syn))
+    g[0] = 0x40
+    f2 = ether_ip(ipv4(T4A, T4B, 47, bytes(g)), 1)
+    g = bytearray(gre(0x880b, b"\xff\x03\x00\x21" + syn))
+    g[1] = 1
+    f3 = ether_ip(ipv4(T4A, T4B, 47, bytes(g)), 1)
+    write("bad/tunnel-gre-badver.pcap", [f1, f2, f3])
+    # five IP-in-IP tunnels round a SYN (tcpviz reads four), and four (read)
+    p = syn
+    deep = []
+    for k in range(5):
+        p = ipv4(bytes([198, 51, 100, 10 + k]), bytes([198, 51, 100, 20 + k]), 4, p)
+        if k == 3:
+            deep.append(ether_ip(p, 1))
+    deep.append(ether_ip(p, 1))
+    write("bad/tunnel-deep.pcap", deep)
+    # VXLAN whose inner frame is 10 bytes (shorter than an Ethernet header);
+    # one whose inner IPv4 header is cut by the UDP length; one that is a
+    # fragment of an inner datagram (not reassembled inside a tunnel)
+    v = struct.pack("!BxxxI", 0x08, 42 << 8)
+    f1 = ether_ip(ipv4(T4A, T4B, 17, udp(T4A, T4B, 50000, 4789, v + MAC_IS + MAC_IC[:4])), 1)
+    f2 = ether_ip(ipv4(T4A, T4B, 17, udp(T4A, T4B, 50000, 4789, v + inner_eth(1, syn)[:24])), 1)
+    frag = ipv4(C4, S4, 6, tcp(C4, S4, 40000, 80, SYN, 1000, 0, opts=SYN_OPTS)[:16], frag=0x2000)
+    f3 = ether_ip(ipv4(T4A, T4B, 17, udp(T4A, T4B, 50000, 4789, v + inner_eth(1, frag))), 1)
+    write("bad/tunnel-vxlan-short.pcap", [f1, f2, f3])
+
+
+if __name__ == "__main__":
+    main()
