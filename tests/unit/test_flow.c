@@ -606,6 +606,44 @@ test_late_rst_attached(void **state)
 	tv_flow_free(f);
 }
 
+/* Late packets are keyed by their tunnel too: an RST 5 s after a close in
+ * GRE key 7, with the same inner 4-tuple but in key 8, is a connection of
+ * its own; in key 7, a late packet of the closed one */
+static void
+test_late_in_its_tunnel(void **state)
+{
+	static const struct { int srv; uint8_t fl; uint32_t seq, ack; } hs[] = {
+		{ 0, SYN, 100, 0 }, { 1, SYN | ACK, 500, 101 }, { 0, ACK, 101, 501 },
+		{ 0, FIN | ACK, 101, 501 }, { 1, ACK, 501, 102 },
+		{ 1, FIN | ACK, 501, 102 }, { 0, ACK, 102, 502 },
+	};
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_pkt p;
+	struct tv_conn *c;
+	enum tv_side from;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(hs) / sizeof(hs[0]); i++) {
+		p = hs[i].srv ? tunneled(&srv_hi, &cli, hs[i].fl, hs[i].seq,
+		    hs[i].ack, (int64_t)i, TV_TUN_GRE, 7, 1) :
+		    tunneled(&cli, &srv_hi, hs[i].fl, hs[i].seq, hs[i].ack,
+		    (int64_t)i, TV_TUN_GRE, 7, 0);
+		assert_int_equal(tv_flow_add(f, &p, &from)->id, 1);
+	}
+	p = tunneled(&srv_hi, &cli, RST, 502, 0, 5000, TV_TUN_GRE, 8, 1);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(c->late_of, 0);
+	assert_int_equal(c->id, 2);
+	p = tunneled(&srv_hi, &cli, RST, 502, 0, 5001, TV_TUN_GRE, 7, 1);
+	c = tv_flow_add(f, &p, &from);
+	assert_int_equal(c->late_of, 1);
+	assert_int_equal(c->id, 1);
+	assert_int_equal(from, TV_SERVER);
+	tv_flow_free(f);
+}
+
 /* A late packet whose sequence number is far from the closed connection's
  * (more than TV_FLOW_LATE_WINDOW) is a connection of its own */
 static void
@@ -1945,6 +1983,7 @@ main(void)
 		cmocka_unit_test(test_port_flip_udp),
 		cmocka_unit_test(test_likely_server_ports),
 		cmocka_unit_test(test_late_rst_attached),
+		cmocka_unit_test(test_late_in_its_tunnel),
 		cmocka_unit_test(test_late_far_seq_new_conn),
 		cmocka_unit_test(test_late_new_syn_new_conn),
 		cmocka_unit_test(test_late_table_bounded),
