@@ -15,9 +15,12 @@
 # and III), 3032 (MPLS), 2516 (PPPoE), 1661/1662 (PPP), 1042 (SNAP),
 # IEEE 802.1AE (MACsec), IEEE 802.11 with radiotap.
 import os
+import sys
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from pktsum import csum, pseudo  # noqa: E402
 TS = 1700000000
 # inner ends
 C4, S4 = bytes([192, 0, 2, 10]), bytes([192, 0, 2, 20])
@@ -32,21 +35,6 @@ MAC_C, MAC_S = bytes.fromhex("020000000001"), bytes.fromhex("020000000002")
 MAC_IC, MAC_IS = bytes.fromhex("02000000000a"), bytes.fromhex("020000000014")
 FIN, SYN, PSH, ACK = 0x01, 0x02, 0x08, 0x10
 SYN_OPTS = bytes([2, 4, 0x05, 0xb4, 1, 3, 3, 7, 4, 2, 0, 0])   # mss 1460, nop, wscale 7, sackOK, eol
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
-def pseudo(src, dst, proto, length):
-    if len(src) == 4:
-        return src + dst + struct.pack("!BBH", 0, proto, length)
-    return src + dst + struct.pack("!IxxxB", length, proto)
 
 
 def l4sum(seg, off, src, dst, proto):

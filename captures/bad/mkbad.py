@@ -6,9 +6,12 @@
 # header-trunc, linktype-80211, record-trunc) are not written here.
 # Usage: python3 captures/bad/mkbad.py   (then review the goldens)
 import os
+import sys
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from pktsum import csum, pseudo  # noqa: E402
 TS = 1700000000          # 2023-11-14 22:13:20 UTC
 A4, B4 = bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2])
 A6 = bytes.fromhex("20010db8000000000000000000000001")
@@ -16,21 +19,6 @@ B6 = bytes.fromhex("20010db8000000000000000000000002")
 MAC_A, MAC_B = bytes.fromhex("020000000001"), bytes.fromhex("020000000002")
 SYN, ACK = 0x02, 0x10
 SYN_OPTS = bytes([2, 4, 0x05, 0xb4, 1, 3, 3, 7, 4, 2, 0, 0])   # mss 1460, nop, wscale 7, sackOK, eol
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
-def pseudo(src, dst, proto, length):
-    if len(src) == 4:
-        return src + dst + struct.pack("!BBH", 0, proto, length)
-    return src + dst + struct.pack("!IxxxB", length, proto)
 
 
 def l4sum(seg, off, src, dst, proto):
