@@ -23,6 +23,8 @@ struct cmp_flow {
 	struct tv_row *rows;
 	size_t nrows, cap;
 	uint64_t rows_left_out;	/* past TV_FLOW_MAX_ROWS */
+	uint64_t late;		/* late packets after its close (tv_conn.late_of):
+				   drawn, not in its numbers */
 	int64_t first_ns;
 	/* at its end: the connection as it was (its rows pointers cleared),
 	 * for the labels' relative numbers */
@@ -109,7 +111,9 @@ cmp_packet(const struct tv_rctx *x, struct tv_conn *c,
 
 	if (k < 0 || row == NULL)
 		return;
-	if (!row->icmp)
+	if (c->late_of)
+		s->f[k].late++;
+	else if (!row->icmp)
 		tv_cmp_acc_packet(tv_conn_user(c), c, pkt, from);
 	cmp_keep(&s->f[k], x->ro, c, row);
 }
@@ -145,6 +149,8 @@ cmp_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why)
 		return;
 	}
 	f = &s->f[k];
+	if (f->done)
+		return;		/* late packets of it: its numbers stand */
 	f->done = 1;
 	f->conn = *c;
 	f->conn.rows = f->conn.rows_tail = NULL;
@@ -274,7 +280,8 @@ cmp_label(const struct tv_render_opts *ro, const struct cmp_flow *f,
 		    r->fold_bytes[1]);
 	else {
 		/* what the tracker saw in it, first: cut, the label goes */
-		const char *tag = r->an.notes & TV_NOTE_SPURIOUS ? "spurious " :
+		const char *tag = r->an.notes & TV_NOTE_AFTER_CLOSE ? "late " :
+		    r->an.notes & TV_NOTE_SPURIOUS ? "spurious " :
 		    r->an.notes & TV_NOTE_RETRANS ? "retx " :
 		    r->an.notes & TV_NOTE_OUT_OF_ORDER ? "ooo " :
 		    r->an.notes & TV_NOTE_DUP_ACK ? "dup-ack " : "";
@@ -598,6 +605,25 @@ cmp_free(struct cmp_self *s)
 	s->n = 0;
 }
 
+/* Under the view, what the table does not say of flow f: the ICMP error
+ * that answered it, its late packets. */
+static void
+cmp_said(const struct tv_out *o, unsigned w, const struct cmp_flow *f)
+{
+	char line[240];
+
+	if (f->icmp[0]) {
+		snprintf(line, sizeof(line), "#%" PRIu32 ": %s", f->id, f->icmp);
+		tv_out_para(o, w, 4, line);
+	}
+	if (f->late) {
+		snprintf(line, sizeof(line), "#%" PRIu32 ": %" PRIu64 " late packet%s "
+		    "after its close, drawn (not counted in the table)", f->id,
+		    f->late, f->late == 1 ? "" : "s");
+		tv_out_para(o, w, 4, line);
+	}
+}
+
 static void
 cmp_end(const struct tv_rctx *x, const struct tv_totals *t)
 {
@@ -622,11 +648,7 @@ cmp_end(const struct tv_rctx *x, const struct tv_totals *t)
 			    n - j < L.across ? n - j : L.across);
 		}
 		for (j = 0; j < n; j++)
-			if (fl[j]->icmp[0]) {
-				snprintf(line, sizeof(line), "#%" PRIu32 ": %s",
-				    fl[j]->id, fl[j]->icmp);
-				tv_out_para(x->out, w, 4, line);
-			}
+			cmp_said(x->out, w, fl[j]);
 		tv_out_mem(x->out, "\n", 1);
 		cmp_table(x->out, w, fl, n);
 	}
