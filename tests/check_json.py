@@ -255,7 +255,7 @@ def check_compare(path):
     for line in subprocess.run([TCPVIZ, "-r", path, "--format=json"], capture_output=True,
                                text=True).stdout.splitlines():
         o = json.loads(line)
-        if o["type"] == "conn":
+        if o["type"] == "conn" and "late_of" not in o:   # late parts: not in the numbers
             conns[o["conn"]] = o
     seen = []
     for line in out.stdout.splitlines():
