@@ -285,11 +285,21 @@ done
 kns=$(readlink /proc/"$(pgrep -P $kpid sleep | head -1)"/ns/net 2>/dev/null)
 kill -9 $kpid
 wait $kpid 2>/dev/null
-sleep 1
-if [ -n "$kns" ] && ! netns_now | grep -qx "$kns" && ! pgrep -f "sleep 30" >/dev/null; then
+# gone within 5 s (the kernel ends them at once; a loaded machine may
+# take its time to reap them)
+i=0
+while [ $i -lt 50 ] && { netns_now | grep -qx "$kns" || pgrep -x -f "sleep 30" >/dev/null; }; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if [ -n "$kns" ] && ! netns_now | grep -qx "$kns" && ! pgrep -x -f "sleep 30" >/dev/null; then
 	ok lab-sigkill-gone
 else
-	bad lab-sigkill-gone "namespace ${kns:-unknown} or its programs still there" "$tmp/k.err"
+	left=""
+	for f in /proc/[0-9]*/ns/net; do
+		[ "$(readlink "$f" 2>/dev/null)" = "$kns" ] && left="$left $(echo "$f" | cut -d/ -f3)"
+	done
+	bad lab-sigkill-gone "namespace ${kns:-unknown} or its programs still there after 5 s:$(for p in $left; do printf ' %s' "$(tr '\0' ' ' </proc/$p/cmdline 2>/dev/null)"; done)" "$tmp/k.err"
 fi
 
 if [ $have_tcpdump = 0 ]; then
