@@ -14,7 +14,7 @@
 # 8926 (Geneve), 3GPP TS 29.281 (GTP-U), 4380 (Teredo), draft-foschiano-erspan (ERSPAN II
 # and III), 3032 (MPLS), 2516 (PPPoE), 1661/1662 (PPP), 1042 (SNAP),
 # IEEE 802.1AE (MACsec), IEEE 802.11 with radiotap; then FDDI (LLC/SNAP),
-# IEEE 802.1ah (PBB), 7761 (PIM register), draft-massar-v6ops-ayiya
+# IEEE 802.1ah (PBB), Cisco FabricPath (Wireshark's 16-byte header), 7761 (PIM register), draft-massar-v6ops-ayiya
 # (AYIYA), libpcap's pcap/nflog.h (NFLOG), 4391 with the 40 bytes before
 # it of LINKTYPE_IPOIB (IP over InfiniBand).
 import os
@@ -504,6 +504,15 @@ def encap2():
         x, y = (bm_a, bm_b) if fc else (bm_b, bm_a)
         pb.append(y + x + btag + itag + b + a + et + p)
     write("tunnel-pbb.pcap", pb)
+    # Cisco FabricPath: hierarchical MACs (U/L set, switch ids 0xa10 and 0xb20,
+    # sub-switch 0, LIDs 0x0010 and 0x0020), type 0x8903, FTag 1 TTL 32;
+    # the customer's whole Ethernet frame
+    hm_a, hm_b = bytes.fromhex("020a1000" "0010"), bytes.fromhex("020b2000" "0020")
+    fp = []
+    for fc, p in conv4:
+        x, y = (hm_a, hm_b) if fc else (hm_b, hm_a)
+        fp.append(y + x + struct.pack("!HH", 0x8903, 1 << 6 | 32) + inner_eth(fc, p))
+    write("tunnel-fabricpath.pcap", fp)
     # PIM register between 198.51.100.1 and .2 (each direction with the
     # endpoints reversed); then a null register (not a flow's)
     pim = []

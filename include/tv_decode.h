@@ -123,7 +123,8 @@ extern const char *const tv_tun_names[TV_TUN_COUNT];
 #define TV_VIA_PBB	0x80	/* IEEE 802.1ah I-TAG, an inner Ethernet header */
 #define TV_VIA_NFLOG	0x100	/* Linux NFLOG (NFLOG link) */
 #define TV_VIA_IPOIB	0x200	/* IP over InfiniBand (IPOIB link) */
-#define TV_VIA_COUNT	10
+#define TV_VIA_FABRICPATH 0x400	/* Cisco FabricPath (0x8903), an inner Ethernet frame */
+#define TV_VIA_COUNT	11
 extern const char *const tv_via_names[TV_VIA_COUNT];
 
 /* (has_key after the addresses: with via 16 bits wide the struct stays 44 bytes) */

@@ -38,7 +38,7 @@ const char *const tv_tun_names[TV_TUN_COUNT] = {
 /* in the order of the TV_VIA_ bits */
 const char *const tv_via_names[TV_VIA_COUNT] = {
 	"MPLS", "PPPoE", "PPP", "LLC/SNAP", "MACsec", "802.11", "FDDI", "802.1ah",
-	"NFLOG", "IPoIB",
+	"NFLOG", "IPoIB", "FabricPath",
 };
 
 const char *const tv_icmp_names[TV_ICMP_COUNT] = {
@@ -77,6 +77,7 @@ const char *const tv_ck_names[TV_CK_COUNT] = {
 #define ETHERTYPE_ERSPAN3 0x22eb
 #define ETHERTYPE_PPP	0x880b
 #define ETHERTYPE_PBB	0x88e7	/* IEEE 802.1ah I-TAG */
+#define ETHERTYPE_DCE	0x8903	/* Cisco FabricPath */
 #define MAX_VLAN_TAGS	8
 #define MAX_IPV6_EXT	16
 #define MAX_MPLS_LABELS	16
@@ -1265,6 +1266,26 @@ decode_pbb(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 	return decode_ether(c, wireleft - 4, 0, pkt);
 }
 
+/*
+ * Cisco FabricPath (Ethernet type 0x8903): after the outer (hierarchical)
+ * MACs and the type, the 10-bit FTag and 6-bit TTL; then the whole inner
+ * Ethernet frame, as Wireshark's packet-cisco-fp-mim.c reads its 16-byte
+ * header.  FabricPath inside FabricPath is refused.
+ */
+static int
+decode_fabricpath(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	if (pkt->tun.via & TV_VIA_FABRICPATH) {
+		set_malformed(pkt, "fabricpath inside fabricpath");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (wireleft < 2 || !tv_cur_has(c, 2))
+		return cut(wireleft, 2, "fabricpath header past frame", pkt);
+	tv_cur_skip(c, 2);		/* FTag, TTL */
+	pkt->tun.via |= TV_VIA_FABRICPATH;
+	return decode_ether(c, wireleft - 2, 0, pkt);
+}
+
 static int
 decode_ethertype(struct tv_cur *c, uint16_t type, uint32_t wireleft,
     struct tv_pkt *pkt)
@@ -1283,6 +1304,8 @@ decode_ethertype(struct tv_cur *c, uint16_t type, uint32_t wireleft,
 		return decode_macsec(c, wireleft, pkt);
 	case ETHERTYPE_PBB:
 		return decode_pbb(c, wireleft, pkt);
+	case ETHERTYPE_DCE:
+		return decode_fabricpath(c, wireleft, pkt);
 	}
 	return skip(pkt, TV_SKIP_NOT_IP);
 }

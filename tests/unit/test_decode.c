@@ -2630,6 +2630,25 @@ test_encap_fddi_pbb(void **state)
 	pb_be16(b + 12, 0x88e7);
 	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, 16, 16, &p), 1);
 	assert_string_equal(p.malformed, "802.1ah i-tag past frame");
+
+	/* Cisco FabricPath: outer MACs, 0x8903, FTag/TTL, the inner frame */
+	memset(h, 0x02, 12);
+	pb_be16(h + 12, 0x8903);
+	pb_be16(h + 14, 1 << 6 | 32);
+	n = syn_ip(b, 0);
+	n = pb_eth(b, b, n);
+	n = pre(b, h, 16, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_syn(&p, 0);
+	assert_int_equal(p.tun.via, TV_VIA_FABRICPATH);
+	assert_int_equal(p.ethertype, 0x8903);
+	assert_string_equal(tv_via_names[10], "FabricPath");
+	/* inside FabricPath again; cut by the frame's end in its FTag */
+	n = pre(b, h, 16, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_string_equal(p.malformed, "fabricpath inside fabricpath");
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, 15, 15, &p), 1);
+	assert_string_equal(p.malformed, "fabricpath header past frame");
 }
 
 /* A PIM register header (version 2, type 1) with flags */
