@@ -13,7 +13,10 @@
 # 2473 (IP-in-IP), 2784 and 2890 (GRE), 8086 (GRE-in-UDP), 7348 (VXLAN),
 # 8926 (Geneve), 3GPP TS 29.281 (GTP-U), 4380 (Teredo), draft-foschiano-erspan (ERSPAN II
 # and III), 3032 (MPLS), 2516 (PPPoE), 1661/1662 (PPP), 1042 (SNAP),
-# IEEE 802.1AE (MACsec), IEEE 802.11 with radiotap.
+# IEEE 802.1AE (MACsec), IEEE 802.11 with radiotap; then FDDI (LLC/SNAP),
+# IEEE 802.1ah (PBB), Cisco FabricPath (Wireshark's 16-byte header), 7761 (PIM register), draft-massar-v6ops-ayiya
+# (AYIYA), libpcap's pcap/nflog.h (NFLOG), 4391 with the 40 bytes before
+# it of LINKTYPE_IPOIB (IP over InfiniBand).
 import os
 import sys
 import struct
@@ -333,6 +336,7 @@ def main():
     bad()
     teredo(conv6)
     gre_frag()
+    encap2()
 
 
 def teredo(conv6):
@@ -428,6 +432,134 @@ def bad():
     frag = ipv4(C4, S4, 6, tcp(C4, S4, 40000, 80, SYN, 1000, 0, opts=SYN_OPTS)[:16], frag=0x2000)
     f3 = ether_ip(ipv4(T4A, T4B, 17, udp(T4A, T4B, 50000, 4789, v + inner_eth(1, frag))), 1)
     write("bad/tunnel-vxlan-short.pcap", [f1, f2, f3])
+
+
+# ---- FDDI, 802.1ah, PIM register, AYIYA, NFLOG, IPoIB (last: the IP ids
+# of the files above stay as they were) ----
+
+def pim_register(p, null=False):
+    """RFC 7761 4.9.3: version 2, type 1, the checksum over these 8 bytes only."""
+    h = bytearray(struct.pack("!BBHI", 0x21, 0, 0, 0x40000000 if null else 0))
+    h[2:4] = struct.pack("!H", csum(bytes(h)))
+    return bytes(h) + p
+
+
+def ayiya(p, fc, op=1):
+    """draft-massar-v6ops-ayiya: identity 2^4 = 16 bytes (the client's IPv6
+    address, integer), SHA-1 signature of 5 words (20 bytes; not a real
+    one), shared secret, opcode, next header, epoch time."""
+    nh = 59 if op != 1 else (4 if p[0] >> 4 == 4 else 41)
+    ident = bytes.fromhex("20010db8000100000000000000000010")
+    sig = bytes((i * 11 + 5 + fc) & 0xff for i in range(20))
+    return struct.pack("!BBBBI", 0x41, 0x52, 0x10 | op, nh, TS) + ident + sig + p
+
+
+def nflog(p, payload_tlv=None, prefix=b"tcpviz\0"):
+    """family (AF_INET 2, AF_INET6 10), version 0, resource id 5 (network
+    order), then TLVs in little-endian: packet header, prefix, payload."""
+    fam = 2 if p[0] >> 4 == 4 else 10
+
+    def tlv(t, v):
+        b = struct.pack("<HH", 4 + len(v), t) + v
+        return b + bytes(-len(b) % 4)
+    hw = 0x0800 if fam == 2 else 0x86dd
+    b = struct.pack("!BBH", fam, 0, 5)
+    b += tlv(1, struct.pack("!HBB", hw, 1, 0))      # NFULA_PACKET_HDR: protocol, hook 1 (LOCAL_IN)
+    b += tlv(10, prefix)                            # NFULA_PREFIX
+    b += payload_tlv if payload_tlv is not None else tlv(9, p)   # NFULA_PAYLOAD
+    return b
+
+
+GID_A = bytes.fromhex("20010db8ffff000000000000000000a1")
+GID_B = bytes.fromhex("20010db8ffff000000000000000000b2")
+
+
+def ipoib(p, fc):
+    """LINKTYPE_IPOIB: 20 zero bytes, the destination's hardware address
+    (QPN 0x48, GID), then RFC 4391's type and reserved."""
+    dst = struct.pack("!I", 0x48) + (GID_B if fc else GID_A)
+    et = 0x0800 if p[0] >> 4 == 4 else 0x86dd
+    return bytes(20) + dst + struct.pack("!HH", et, 0) + p
+
+
+def encap2():
+    conv4 = conversation(C4, S4)
+    conv6 = conversation(C6, S6)
+    # FDDI: frame control 0x50 (asynchronous LLC, 48-bit addresses), MACs, LLC/SNAP;
+    # then an SMT frame (frame control 0x41: not IP)
+    fd = [struct.pack("!B", 0x50) + (MAC_S + MAC_C if fc else MAC_C + MAC_S) + snap(p)
+          for fc, p in conv4]
+    fd.append(struct.pack("!B", 0x41) + b"\x80\x01\x43\x00\x80\x00" + MAC_C + bytes(20))
+    write("tunnel-fddi.pcap", fd, link=10)
+    # 802.1ah: backbone MACs, the TCP packets with a B-TAG (0x88a8, VID 100),
+    # the UDP ones without; I-TAG I-SID 0x012345; customer MACs, the UDP ones
+    # with a C-TAG (VID 7)
+    bm_a, bm_b = bytes.fromhex("0200000000b1"), bytes.fromhex("0200000000b2")
+    pb = []
+    for fc, p in conv4:
+        btag = struct.pack("!HH", 0x88a8, 100) if p[9] == 6 else b""
+        itag = struct.pack("!HI", 0x88e7, 0x012345)
+        a, b = (MAC_IC, MAC_IS) if fc else (MAC_IS, MAC_IC)
+        et = struct.pack("!H", 0x0800) if p[9] == 6 else struct.pack("!HHH", 0x8100, 7, 0x0800)
+        x, y = (bm_a, bm_b) if fc else (bm_b, bm_a)
+        pb.append(y + x + btag + itag + b + a + et + p)
+    write("tunnel-pbb.pcap", pb)
+    # Cisco FabricPath: hierarchical MACs (U/L set, switch ids 0xa10 and 0xb20,
+    # sub-switch 0, LIDs 0x0010 and 0x0020), type 0x8903, FTag 1 TTL 32;
+    # the customer's whole Ethernet frame
+    hm_a, hm_b = bytes.fromhex("020a1000" "0010"), bytes.fromhex("020b2000" "0020")
+    fp = []
+    for fc, p in conv4:
+        x, y = (hm_a, hm_b) if fc else (hm_b, hm_a)
+        fp.append(y + x + struct.pack("!HH", 0x8903, 1 << 6 | 32) + inner_eth(fc, p))
+    write("tunnel-fabricpath.pcap", fp)
+    # PIM register between 198.51.100.1 and .2 (each direction with the
+    # endpoints reversed); then a null register (not a flow's)
+    pim = []
+    for fc, p in conv4:
+        s, d = outer(fc, T4A, T4B)
+        pim.append(ether_ip(ipv4(s, d, 103, pim_register(p)), fc))
+    pim.append(ether_ip(ipv4(T4A, T4B, 103, pim_register(ipv4(C4, S4, 17, b""), null=True)), 1))
+    write("tunnel-pim.pcap", pim)
+    # AYIYA: a client at 203.0.113.5:40072 and its PoP at 198.51.100.7:5072,
+    # IPv6 inside; then a heartbeat (opcode 0, next header 59): plain UDP
+    cli, pop = bytes([203, 0, 113, 5]), bytes([198, 51, 100, 7])
+    ay = []
+    for fc, p in conv6:
+        s, d = (cli, pop) if fc else (pop, cli)
+        sp, dp = (40072, 5072) if fc else (5072, 40072)
+        ay.append(ether_ip(ip(s, d, 17, udp(s, d, sp, dp, ayiya(p, fc))), fc))
+    ay.append(ether_ip(ip(cli, pop, 17, udp(cli, pop, 40072, 5072, ayiya(b"", 1, op=0))), 1))
+    write("tunnel-ayiya.pcap", ay)
+    # NFLOG: IPv4 then IPv6, group 5, prefix "tcpviz"
+    write("tunnel-nflog.pcap", [nflog(p) for fc, p in conv4 + conv6], link=239)
+    # IPoIB: IPv4 then IPv6
+    write("tunnel-ipoib.pcap", [ipoib(p, fc) for fc, p in conv4 + conv6], link=242)
+    bad2()
+
+
+def bad2():
+    syn = conversation(C4, S4, udp_too=False)[0][1]
+    # NFLOG: 1 the payload attribute's length beyond the frame; 2 the
+    # capture cut inside the prefix attribute; 3 an attribute of length 2;
+    # 4 version 1; 5 no payload attribute
+    long_tlv = struct.pack("<HH", 4 + len(syn) + 40, 9) + syn
+    f1 = nflog(syn, payload_tlv=long_tlv)
+    whole = nflog(syn)
+    f2 = (whole[:14], len(whole))
+    f3 = nflog(syn, payload_tlv=struct.pack("<HH", 2, 9) + syn)
+    f4 = bytearray(whole)
+    f4[1] = 1
+    f5 = nflog(syn, payload_tlv=b"")
+    write("bad/tunnel-nflog-trunc.pcap", [f1, f2, f3, bytes(f4), f5], link=239)
+    # PIM register: 1 the inner IPv4 header cut by the outer IP length (10
+    # of its 20 bytes); 2 the capture cut inside the inner header; 3 the
+    # register header itself cut by the IP length (6 of its 8 bytes)
+    f1 = ether_ip(ipv4(T4A, T4B, 103, pim_register(syn)[:18]), 1)
+    whole = ether_ip(ipv4(T4A, T4B, 103, pim_register(syn)), 1)
+    f2 = (whole[:14 + 20 + 8 + 12], len(whole))
+    f3 = ether_ip(ipv4(T4A, T4B, 103, pim_register(syn)[:6]), 1)
+    write("bad/tunnel-pim-cut.pcap", [f1, f2, f3])
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ enum tv_link {
 	TV_LINK_NULL = 0,	/* BSD loopback, host-order AF */
 	TV_LINK_ETHERNET = 1,
 	TV_LINK_PPP = 9,	/* PPP, with or without HDLC address and control */
+	TV_LINK_FDDI = 10,	/* frame control, two MACs, then 802.2 LLC */
 	TV_LINK_PPP_SERIAL = 50,	/* PPP in HDLC-like framing (RFC 1662), or Cisco HDLC */
 	TV_LINK_RAW = 101,	/* bare IPv4 or IPv6 */
 	TV_LINK_LOOP = 108,	/* OpenBSD loopback, network-order AF */
@@ -17,6 +18,8 @@ enum tv_link {
 	TV_LINK_LINUX_SLL = 113,
 	TV_LINK_IPV4 = 228,
 	TV_LINK_IPV6 = 229,
+	TV_LINK_NFLOG = 239,	/* Linux NFLOG: a 4-byte header, then TLVs */
+	TV_LINK_IPOIB = 242,	/* IP over InfiniBand: 40 bytes of address, type, reserved */
 	TV_LINK_LINUX_SLL2 = 276,
 };
 
@@ -86,7 +89,8 @@ struct tv_addr {
  * Tunnels (docs/outcomes.md#tunnels): IP-in-IP (RFC 2003, 4213, 2473),
  * GRE (RFC 2784, 2890), ERSPAN II/III over GRE, GRE-in-UDP (RFC 8086),
  * VXLAN (RFC 7348), Geneve (RFC 8926), GTP-U (3GPP TS 29.281), Teredo
- * (RFC 4380).  A packet
+ * (RFC 4380), PIM register (RFC 7761 §4.9.3), AYIYA
+ * (draft-massar-v6ops-ayiya).  A packet
  * keeps its outermost tunnel and how many it was inside; a connection is
  * keyed by its innermost 4-tuple and that tunnel.  Names in tv_tun_names[].
  */
@@ -100,6 +104,8 @@ enum tv_tun_kind {
 	TV_TUN_GENEVE,
 	TV_TUN_GTPU,
 	TV_TUN_TEREDO,
+	TV_TUN_PIM,		/* PIM register: the data packet a DR sends its RP */
+	TV_TUN_AYIYA,
 	TV_TUN_COUNT
 };
 extern const char *const tv_tun_names[TV_TUN_COUNT];
@@ -113,16 +119,22 @@ extern const char *const tv_tun_names[TV_TUN_COUNT];
 #define TV_VIA_LLC	0x08	/* 802.3 length frame with LLC/SNAP */
 #define TV_VIA_MACSEC	0x10	/* MACsec, integrity only */
 #define TV_VIA_WIFI	0x20	/* an 802.11 data frame (radiotap link) */
-#define TV_VIA_COUNT	6
+#define TV_VIA_FDDI	0x40	/* an FDDI frame with LLC/SNAP (FDDI link) */
+#define TV_VIA_PBB	0x80	/* IEEE 802.1ah I-TAG, an inner Ethernet header */
+#define TV_VIA_NFLOG	0x100	/* Linux NFLOG (NFLOG link) */
+#define TV_VIA_IPOIB	0x200	/* IP over InfiniBand (IPOIB link) */
+#define TV_VIA_FABRICPATH 0x400	/* Cisco FabricPath (0x8903), an inner Ethernet frame */
+#define TV_VIA_COUNT	11
 extern const char *const tv_via_names[TV_VIA_COUNT];
 
+/* (has_key after the addresses: with via 16 bits wide the struct stays 44 bytes) */
 struct tv_tunnel {
 	uint8_t kind;		/* enum tv_tun_kind of the outermost; TV_TUN_NONE: none */
 	uint8_t depth;		/* tunnels the packet was inside (0 .. TV_TUN_MAX_DEPTH) */
-	uint8_t has_key;	/* key is set: GRE key, VNI, ERSPAN session, GTP-U TEID */
-	uint8_t via;		/* TV_VIA_* */
+	uint16_t via;		/* TV_VIA_* */
 	uint32_t key;
 	struct tv_addr src, dst;	/* the outermost tunnel's IP endpoints, as sent */
+	uint8_t has_key;	/* key is set: GRE key, VNI, ERSPAN session, GTP-U TEID */
 };
 
 /* What an ICMP or ICMPv6 error says (RFC 792, RFC 1191, RFC 4443).

@@ -71,6 +71,13 @@ dlt_to_link(int dlt)
 	case DLT_EN10MB:	return TV_LINK_ETHERNET;
 	case DLT_PPP:		return TV_LINK_PPP;
 	case DLT_PPP_SERIAL:	return TV_LINK_PPP_SERIAL;
+	case DLT_FDDI:		return TV_LINK_FDDI;
+#ifdef DLT_NFLOG
+	case DLT_NFLOG:		return TV_LINK_NFLOG;
+#endif
+#ifdef DLT_IPOIB
+	case DLT_IPOIB:		return TV_LINK_IPOIB;
+#endif
 	case DLT_IEEE802_11_RADIO: return TV_LINK_IEEE802_11_RADIO;
 	case DLT_RAW:		return TV_LINK_RAW;
 #ifdef DLT_LOOP
@@ -276,7 +283,7 @@ unsupported(int dlt, char *errbuf)
 	snprintf(errbuf, TV_ERRBUF_SIZE,
 	    "unsupported link type %s (%d); tcpviz reads EN10MB, "
 	    "LINUX_SLL, LINUX_SLL2, NULL, LOOP, RAW, IPV4, IPV6, PPP, "
-	    "PPP_SERIAL and IEEE802_11_RADIO",
+	    "PPP_SERIAL, IEEE802_11_RADIO, FDDI, NFLOG and IPOIB",
 	    name ? name : "unknown", dlt);
 }
 

@@ -31,11 +31,14 @@ const char *const tv_tun_names[TV_TUN_COUNT] = {
 	[TV_TUN_GENEVE] = "Geneve",
 	[TV_TUN_GTPU] = "GTP-U",
 	[TV_TUN_TEREDO] = "Teredo",
+	[TV_TUN_PIM] = "PIM register",
+	[TV_TUN_AYIYA] = "AYIYA",
 };
 
 /* in the order of the TV_VIA_ bits */
 const char *const tv_via_names[TV_VIA_COUNT] = {
-	"MPLS", "PPPoE", "PPP", "LLC/SNAP", "MACsec", "802.11",
+	"MPLS", "PPPoE", "PPP", "LLC/SNAP", "MACsec", "802.11", "FDDI", "802.1ah",
+	"NFLOG", "IPoIB", "FabricPath",
 };
 
 const char *const tv_icmp_names[TV_ICMP_COUNT] = {
@@ -73,16 +76,20 @@ const char *const tv_ck_names[TV_CK_COUNT] = {
 #define ETHERTYPE_ERSPAN2 0x88be
 #define ETHERTYPE_ERSPAN3 0x22eb
 #define ETHERTYPE_PPP	0x880b
+#define ETHERTYPE_PBB	0x88e7	/* IEEE 802.1ah I-TAG */
+#define ETHERTYPE_DCE	0x8903	/* Cisco FabricPath */
 #define MAX_VLAN_TAGS	8
 #define MAX_IPV6_EXT	16
 #define MAX_MPLS_LABELS	16
 #define MAX_GTP_EXT	8
+#define MAX_NFLOG_TLV	64
 
 #define UDP_PORT_VXLAN	4789
 #define UDP_PORT_GENEVE	6081
 #define UDP_PORT_GTPU	2152
 #define UDP_PORT_GRE	4754	/* RFC 8086 */
 #define UDP_PORT_TEREDO	3544
+#define UDP_PORT_AYIYA	5072
 
 #define IPPROTO_TCP_	6
 #define IPPROTO_UDP_	17
@@ -91,6 +98,7 @@ const char *const tv_ck_names[TV_CK_COUNT] = {
 #define IPPROTO_IPIP_	4
 #define IPPROTO_IPV6_	41
 #define IPPROTO_GRE_	47
+#define IPPROTO_PIM_	103
 
 int
 tv_link_supported(int link)
@@ -105,6 +113,7 @@ tv_link_name(int link)
 	case TV_LINK_NULL:	return "NULL";
 	case TV_LINK_ETHERNET:	return "EN10MB";
 	case TV_LINK_PPP:	return "PPP";
+	case TV_LINK_FDDI:	return "FDDI";
 	case TV_LINK_PPP_SERIAL: return "PPP_SERIAL";
 	case TV_LINK_RAW:	return "RAW";
 	case TV_LINK_LOOP:	return "LOOP";
@@ -112,6 +121,8 @@ tv_link_name(int link)
 	case TV_LINK_LINUX_SLL:	return "LINUX_SLL";
 	case TV_LINK_IPV4:	return "IPV4";
 	case TV_LINK_IPV6:	return "IPV6";
+	case TV_LINK_NFLOG:	return "NFLOG";
+	case TV_LINK_IPOIB:	return "IPOIB";
 	case TV_LINK_LINUX_SLL2: return "LINUX_SLL2";
 	}
 	return NULL;
@@ -456,6 +467,7 @@ static int decode_bare_ip(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pk
 static int decode_gre(struct tv_cur *c, uint32_t seglen, int udp, struct tv_pkt *pkt);
 static int tunnel_enter(struct tv_pkt *pkt, uint8_t kind, int has_key,
     uint32_t key);
+static int decode_pim(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt);
 static int udp_tunnel(struct tv_pkt *pkt);
 
 /* The kind of an ICMPv4 message (RFC 792; codes of RFC 1122 §3.2.2.1,
@@ -753,6 +765,8 @@ decode_l4(struct tv_cur *c, uint8_t proto, uint32_t seglen, struct tv_pkt *pkt)
 		return decode_ipv6(c, seglen, pkt);
 	case IPPROTO_GRE_:
 		return decode_gre(c, seglen, 0, pkt);
+	case IPPROTO_PIM_:
+		return decode_pim(c, seglen, pkt);
 	case IPPROTO_ICMP_:
 		return decode_icmp(c, seglen, 0, pkt);
 	case IPPROTO_ICMPV6_:
@@ -1033,6 +1047,7 @@ tunnel_enter(struct tv_pkt *pkt, uint8_t kind, int has_key, uint32_t key)
 
 static int decode_ethertype(struct tv_cur *c, uint16_t type, uint32_t wireleft,
     struct tv_pkt *pkt);
+static int decode_pbb(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt);
 
 /* An MPLS label stack (RFC 3032) to its bottom entry, then IPv4 or IPv6
  * told by the first nibble (RFC 4385 reserves 0 and 1 for pseudowires'
@@ -1203,7 +1218,7 @@ decode_macsec(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
  * UI, OUI 0 or 802.1H's 00-00-f8) carries an Ethernet type; other LLC
  * frames (spanning tree, NetBIOS ...) are not IP. */
 static int
-decode_llc(struct tv_cur *c, uint32_t wireleft, uint8_t via, struct tv_pkt *pkt)
+decode_llc(struct tv_cur *c, uint32_t wireleft, uint16_t via, struct tv_pkt *pkt)
 {
 	uint8_t oui[3];
 	uint16_t type;
@@ -1221,8 +1236,54 @@ decode_llc(struct tv_cur *c, uint32_t wireleft, uint8_t via, struct tv_pkt *pkt)
 	type = tv_cur_be16(c);
 	if (oui[0] != 0 || oui[1] != 0 || (oui[2] != 0 && oui[2] != 0xf8))
 		return skip(pkt, TV_SKIP_NOT_IP);
+	if (via == TV_VIA_FDDI)		/* -e: the link's own MACs and SNAP's type */
+		pkt->ethertype = type;
 	pkt->tun.via |= via;
 	return decode_ethertype(c, type, wireleft - 8, pkt);
+}
+
+static int decode_ether(struct tv_cur *c, uint32_t wireleft, int outer,
+    struct tv_pkt *pkt);
+
+/*
+ * IEEE 802.1ah provider backbone bridging (Ethernet type 0x88e7, after
+ * the backbone's B-TAG, 0x88a8, when there): the I-TAG (priority, DEI,
+ * UCA, reserved, the 24-bit I-SID), then the customer's Ethernet header
+ * (with its own tags) and frame.  802.1ah inside 802.1ah is refused, so
+ * no frame recurses deeper.
+ */
+static int
+decode_pbb(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	if (pkt->tun.via & TV_VIA_PBB) {
+		set_malformed(pkt, "802.1ah inside 802.1ah");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (wireleft < 4 || !tv_cur_has(c, 4))
+		return cut(wireleft, 4, "802.1ah i-tag past frame", pkt);
+	tv_cur_skip(c, 4);
+	pkt->tun.via |= TV_VIA_PBB;
+	return decode_ether(c, wireleft - 4, 0, pkt);
+}
+
+/*
+ * Cisco FabricPath (Ethernet type 0x8903): after the outer (hierarchical)
+ * MACs and the type, the 10-bit FTag and 6-bit TTL; then the whole inner
+ * Ethernet frame, as Wireshark's packet-cisco-fp-mim.c reads its 16-byte
+ * header.  FabricPath inside FabricPath is refused.
+ */
+static int
+decode_fabricpath(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	if (pkt->tun.via & TV_VIA_FABRICPATH) {
+		set_malformed(pkt, "fabricpath inside fabricpath");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	if (wireleft < 2 || !tv_cur_has(c, 2))
+		return cut(wireleft, 2, "fabricpath header past frame", pkt);
+	tv_cur_skip(c, 2);		/* FTag, TTL */
+	pkt->tun.via |= TV_VIA_FABRICPATH;
+	return decode_ether(c, wireleft - 2, 0, pkt);
 }
 
 static int
@@ -1241,6 +1302,10 @@ decode_ethertype(struct tv_cur *c, uint16_t type, uint32_t wireleft,
 		return decode_pppoe(c, wireleft, pkt);
 	case ETHERTYPE_MACSEC:
 		return decode_macsec(c, wireleft, pkt);
+	case ETHERTYPE_PBB:
+		return decode_pbb(c, wireleft, pkt);
+	case ETHERTYPE_DCE:
+		return decode_fabricpath(c, wireleft, pkt);
 	}
 	return skip(pkt, TV_SKIP_NOT_IP);
 }
@@ -1295,6 +1360,124 @@ decode_ether(struct tv_cur *c, uint32_t wireleft, int outer, struct tv_pkt *pkt)
 	if (type <= 1500)	/* IEEE 802.3 length */
 		return decode_llc(c, wireleft - hdr, TV_VIA_LLC, pkt);
 	return decode_ethertype(c, type, wireleft - hdr, pkt);
+}
+
+/*
+ * FDDI (LINKTYPE_FDDI; ANSI X3.139): frame control, destination and
+ * source MACs (kept for -e as captured), then 802.2 LLC with SNAP.  Only
+ * LLC frames carry IP: frame control x101 0ppp (48-bit addresses, LLC
+ * format, asynchronous or synchronous), as tcpdump's print-fddi.c reads
+ * them; SMT, MAC and token frames are not IP.
+ */
+static int
+decode_fddi(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	uint8_t fc;
+
+	if (!tv_cur_has(c, 13)) {
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	fc = tv_cur_u8(c);
+	tv_cur_copy(c, pkt->mac_dst, 6);
+	tv_cur_copy(c, pkt->mac_src, 6);
+	pkt->has_mac = 1;
+	if ((fc & 0x70) != 0x50)
+		return skip(pkt, TV_SKIP_NOT_IP);
+	return decode_llc(c, wireleft - 13, TV_VIA_FDDI, pkt);
+}
+
+/*
+ * Linux NFLOG (LINKTYPE_NFLOG; libpcap's pcap/nflog.h): family, version
+ * 0, resource id (the group), then netlink attributes, each a length
+ * (counting its own 4-byte header; the next begins at it rounded up to
+ * 4) and a type (the low 14 bits: netlink's NLA_TYPE_MASK), both in the
+ * capturing host's byte order, read as little-endian.  NFULA_PAYLOAD
+ * (9) holds the packet, IPv4 or IPv6 by the family (AF_INET 2, AF_INET6
+ * 10).  At most 64 attributes are walked.
+ */
+static int
+decode_nflog(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	uint8_t fam;
+	uint32_t tl, type, step;
+	struct tv_cur in;
+	int i;
+
+	if (!tv_cur_has(c, 4)) {
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	fam = tv_cur_u8(c);
+	if (tv_cur_u8(c) != 0) {
+		set_malformed(pkt, "nflog version not 0");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	tv_cur_skip(c, 2);
+	wireleft -= 4;
+	for (i = 0; wireleft > 0; i++) {
+		if (i >= MAX_NFLOG_TLV) {
+			set_malformed(pkt, "nflog attributes more than 64");
+			return skip(pkt, TV_SKIP_MALFORMED);
+		}
+		if (wireleft < 4 || !tv_cur_has(c, 4))
+			return cut(wireleft, 4, "nflog attribute past frame", pkt);
+		tl = tv_cur_le16(c);
+		type = tv_cur_le16(c) & 0x3fffu;
+		if (tl < 4) {
+			set_malformed(pkt, "nflog attribute length < 4");
+			return skip(pkt, TV_SKIP_MALFORMED);
+		}
+		if (tl > wireleft) {
+			set_malformed(pkt, "nflog attribute past frame");
+			return skip(pkt, TV_SKIP_MALFORMED);
+		}
+		if (type == 9) {	/* NFULA_PAYLOAD */
+			in = tv_cur_sub(c, tl - 4);
+			pkt->tun.via |= TV_VIA_NFLOG;
+			if (fam == 2)
+				return decode_ipv4(&in, tl - 4, pkt);
+			if (fam == 10)
+				return decode_ipv6(&in, tl - 4, pkt);
+			return skip(pkt, TV_SKIP_NOT_IP);
+		}
+		/* the last attribute's padding may be left off */
+		step = (tl + 3) & ~3u;
+		if (step > wireleft)
+			step = wireleft;
+		if (tv_cur_skip(c, step - 4) < 0) {
+			pkt->truncated = 1;
+			return skip(pkt, TV_SKIP_TRUNCATED);
+		}
+		wireleft -= step;
+	}
+	return skip(pkt, TV_SKIP_NOT_IP);	/* no packet logged */
+}
+
+/*
+ * IP over InfiniBand (LINKTYPE_IPOIB): 40 bytes of addressing (Linux's:
+ * 20 zero bytes and the destination's 20-byte hardware address; or a
+ * Global Route Header), then RFC 4391 §6's encapsulation header, an
+ * Ethernet type and 16 reserved bits: the type at offset 40, as
+ * Wireshark's packet-ipoib.c (WTAP_ENCAP_IP_OVER_IB_PCAP) and tcpdump's
+ * print-ipoib.c read it.  IPv4 and IPv6 are read; ARP is not IP.
+ */
+static int
+decode_ipoib(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
+{
+	uint16_t type;
+
+	if (!tv_cur_has(c, 44)) {
+		pkt->truncated = 1;
+		return skip(pkt, TV_SKIP_TRUNCATED);
+	}
+	tv_cur_skip(c, 40);
+	type = tv_cur_be16(c);
+	tv_cur_skip(c, 2);
+	if (type != ETHERTYPE_IP && type != ETHERTYPE_IPV6)
+		return skip(pkt, TV_SKIP_NOT_IP);
+	pkt->tun.via |= TV_VIA_IPOIB;
+	return decode_ethertype(c, type, wireleft - 44, pkt);
 }
 
 /*
@@ -1468,6 +1651,42 @@ decode_gre(struct tv_cur *c, uint32_t seglen, int udp, struct tv_pkt *pkt)
 	return decode_ethertype(c, type, seglen, pkt);
 }
 
+/*
+ * PIM register (RFC 7761 §4.9.3, IP protocol 103): version 2, type 1,
+ * reserved, the checksum (of these 8 bytes only; not verified), the B
+ * and N bits; then the data packet the DR sends its RP, IPv4 or IPv6.
+ * A null register (N set: a dummy header, no data) and the other PIM
+ * messages carry no flow: another protocol.  The outer IPs are the
+ * tunnel's endpoints.
+ */
+static int
+decode_pim(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
+{
+	uint32_t flags, need = 0;
+	int r;
+
+	if (seglen < 1 || !tv_cur_has(c, 1))
+		return cut(seglen, 1, "pim header past packet", pkt);
+	if (c->p[0] != 0x21)
+		return skip(pkt, TV_SKIP_OTHER_PROTO);
+	if (seglen < 8 || !tv_cur_has(c, 8))
+		return cut(seglen, 8, "pim register header past packet", pkt);
+	tv_cur_skip(c, 4);
+	flags = tv_cur_be32(c);
+	if (flags & 0x40000000u)
+		return skip(pkt, TV_SKIP_OTHER_PROTO);
+	if ((r = tunnel_enter(pkt, TV_TUN_PIM, 0, 0)) != 0)
+		return r;
+	seglen -= 8;
+	if (tv_cur_has(c, 1))
+		need = (c->p[0] >> 4) == 4 ? 20 : (c->p[0] >> 4) == 6 ? 40 : 0;
+	if (seglen < need) {
+		set_malformed(pkt, "pim register inner header past packet");
+		return skip(pkt, TV_SKIP_MALFORMED);
+	}
+	return decode_bare_ip(c, seglen, pkt);
+}
+
 /* VXLAN (RFC 7348 §5): flags with I set, VNI, then an Ethernet frame.
  * -1: not a VXLAN header. */
 static int
@@ -1599,6 +1818,37 @@ decode_teredo(struct tv_cur *c, uint32_t len, struct tv_pkt *pkt)
 }
 
 /*
+ * AYIYA (draft-massar-v6ops-ayiya §5, as Wireshark's packet-ayiya.c reads
+ * it): identity length (2^IDLen bytes) and type, signature length (in
+ * 4-byte words) and hash method, authentication method and opcode, the
+ * next header; the epoch time; the identity; the signature.  Then, in a
+ * Forward (opcode 1) naming IPv4 (4) or IPv6 (41), that packet, whose
+ * version must agree.  -1: not one read (a heartbeat, a query ...).
+ */
+static int
+decode_ayiya(struct tv_cur *c, uint32_t len, struct tv_pkt *pkt)
+{
+	uint32_t hl;
+	uint8_t nh;
+	int r;
+
+	if (!tv_cur_has(c, 8))
+		return -1;
+	hl = 8 + (1u << (c->p[0] >> 4)) + (c->p[1] >> 4) * 4u;
+	nh = c->p[3];
+	if ((c->p[2] & 0x0f) != 1 || (nh != IPPROTO_IPIP_ && nh != IPPROTO_IPV6_))
+		return -1;
+	if (len < hl || tv_cur_skip(c, hl) < 0 || !tv_cur_has(c, 1) ||
+	    (c->p[0] >> 4) != (nh == IPPROTO_IPIP_ ? 4 : 6))
+		return -1;
+	if ((r = tunnel_enter(pkt, TV_TUN_AYIYA, 0, 0)) != 0)
+		return r;
+	if (nh == IPPROTO_IPIP_)
+		return decode_ipv4(c, len - hl, pkt);
+	return decode_ipv6(c, len - hl, pkt);
+}
+
+/*
  * A UDP datagram to a tunnel's well-known port (the destination; Teredo's
  * either way): the
  * packet inside it, when it decodes, else -1 and the datagram stays an
@@ -1616,12 +1866,12 @@ udp_tunnel(struct tv_pkt *pkt)
 
 	switch (pkt->dport) {
 	case UDP_PORT_VXLAN: case UDP_PORT_GENEVE: case UDP_PORT_GTPU:
-	case UDP_PORT_GRE: case UDP_PORT_TEREDO:
+	case UDP_PORT_GRE: case UDP_PORT_TEREDO: case UDP_PORT_AYIYA:
 		break;
 	default:
 		/* a Teredo server's or relay's answers go to the client's
-		 * port: its own is the source */
-		if (pkt->sport != UDP_PORT_TEREDO)
+		 * port: its own is the source; so do an AYIYA PoP's */
+		if (pkt->sport != UDP_PORT_TEREDO && pkt->sport != UDP_PORT_AYIYA)
 			return -1;
 		break;
 	}
@@ -1642,8 +1892,14 @@ udp_tunnel(struct tv_pkt *pkt)
 	case UDP_PORT_GRE:
 		r = decode_gre(&t, pkt->len, 1, pkt);
 		break;
+	case UDP_PORT_AYIYA:
+		r = decode_ayiya(&t, pkt->len, pkt);
+		break;
 	default:
-		r = decode_teredo(&t, pkt->len, pkt);
+		if (pkt->dport != UDP_PORT_TEREDO && pkt->sport == UDP_PORT_AYIYA)
+			r = decode_ayiya(&t, pkt->len, pkt);
+		else
+			r = decode_teredo(&t, pkt->len, pkt);
 		break;
 	}
 	if (r == 0 || r == 2)
@@ -1755,6 +2011,12 @@ tv_decode_opts(int link, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 		return decode_ppp_link(&c, pkt->wirelen, link, pkt);
 	case TV_LINK_IEEE802_11_RADIO:
 		return decode_radiotap(&c, pkt->wirelen, pkt);
+	case TV_LINK_FDDI:
+		return decode_fddi(&c, pkt->wirelen, pkt);
+	case TV_LINK_NFLOG:
+		return decode_nflog(&c, pkt->wirelen, pkt);
+	case TV_LINK_IPOIB:
+		return decode_ipoib(&c, pkt->wirelen, pkt);
 	case TV_LINK_LINUX_SLL:
 		/* packet type, ARPHRD type, address length, address[8], protocol */
 		if (tv_cur_skip(&c, 14) < 0)

@@ -5,7 +5,7 @@ import struct
 import sys
 
 # the order of links[] in fuzz_decode.c
-LINKS = [0, 1, 101, 108, 113, 228, 229, 276, 105, 9, 50, 127]
+LINKS = [0, 1, 101, 108, 113, 228, 229, 276, 105, 9, 50, 127, 10, 239, 242]
 
 
 def frames(path):

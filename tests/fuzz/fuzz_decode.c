@@ -25,6 +25,7 @@ static const int links[] = {
 	TV_LINK_LINUX_SLL, TV_LINK_IPV4, TV_LINK_IPV6, TV_LINK_LINUX_SLL2,
 	105,	/* IEEE802_11: not decoded, must be skipped */
 	TV_LINK_PPP, TV_LINK_PPP_SERIAL, TV_LINK_IEEE802_11_RADIO,
+	TV_LINK_FDDI, TV_LINK_NFLOG, TV_LINK_IPOIB,
 };
 
 struct sink {

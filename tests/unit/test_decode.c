@@ -189,6 +189,7 @@ test_link_names(void **state)
 		TV_LINK_NULL, TV_LINK_ETHERNET, TV_LINK_RAW, TV_LINK_LOOP,
 		TV_LINK_LINUX_SLL, TV_LINK_IPV4, TV_LINK_IPV6, TV_LINK_LINUX_SLL2,
 		TV_LINK_PPP, TV_LINK_PPP_SERIAL, TV_LINK_IEEE802_11_RADIO,
+		TV_LINK_FDDI, TV_LINK_NFLOG, TV_LINK_IPOIB,
 	};
 	size_t i;
 
@@ -198,6 +199,9 @@ test_link_names(void **state)
 		assert_non_null(tv_link_name(links[i]));
 	}
 	assert_string_equal(tv_link_name(TV_LINK_ETHERNET), "EN10MB");
+	assert_string_equal(tv_link_name(TV_LINK_FDDI), "FDDI");
+	assert_string_equal(tv_link_name(TV_LINK_NFLOG), "NFLOG");
+	assert_string_equal(tv_link_name(TV_LINK_IPOIB), "IPOIB");
 	assert_string_equal(tv_link_name(TV_LINK_LINUX_SLL2), "LINUX_SLL2");
 	assert_false(tv_link_supported(105));	/* 802.11 */
 	assert_null(tv_link_name(105));
@@ -2551,6 +2555,323 @@ test_encap_radiotap(void **state)
 	assert_string_equal(p.malformed, "radiotap length outside the frame");
 }
 
+/* FDDI: frame control, MACs, LLC/SNAP; 802.1ah after a B-TAG, and bare */
+static void
+test_encap_fddi_pbb(void **state)
+{
+	static const uint8_t snap[8] = { 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00 };
+	static const uint8_t mac_d[6] = { 2, 0, 0, 0, 0, 2 }, mac_s[6] = { 2, 0, 0, 0, 0, 1 };
+	uint8_t b[PB_MAX], h[32];
+	struct tv_pkt p;
+	size_t n;
+	int btag;
+
+	(void)state;
+	n = syn_ip(b, 0);
+	n = pre(b, snap, 8, n);
+	h[0] = 0x50;
+	memcpy(h + 1, mac_d, 6);
+	memcpy(h + 7, mac_s, 6);
+	n = pre(b, h, 13, n);
+	assert_int_equal(decode_frame(TV_LINK_FDDI, b, n, &p), 0);
+	assert_syn(&p, 0);
+	assert_int_equal(p.tun.via, TV_VIA_FDDI);
+	assert_int_equal(p.tun.kind, TV_TUN_NONE);
+	assert_int_equal(p.has_mac, 1);
+	assert_memory_equal(p.mac_dst, mac_d, 6);
+	assert_memory_equal(p.mac_src, mac_s, 6);
+	assert_int_equal(p.ethertype, 0x0800);
+	/* synchronous LLC too; an SMT frame (0x41) and a token (0x80): not IP */
+	b[0] = 0xd0;
+	assert_int_equal(decode_frame(TV_LINK_FDDI, b, n, &p), 0);
+	b[0] = 0x41;
+	assert_int_equal(decode_frame(TV_LINK_FDDI, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+	b[0] = 0x80;
+	assert_int_equal(decode_frame(TV_LINK_FDDI, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+
+	for (btag = 0; btag <= 1; btag++) {
+		size_t k = 0;
+
+		n = syn_ip(b, 1);
+		n = pb_eth(b, b, n);		/* the customer's frame */
+		memset(h, 0x02, 12);		/* backbone MACs */
+		k = 12;
+		if (btag) {
+			pb_be16(h + k, 0x88a8);
+			pb_be16(h + k + 2, 100);
+			k += 4;
+		}
+		pb_be16(h + k, 0x88e7);
+		pb_be32(h + k + 2, 0x012345);	/* I-SID */
+		k += 6;
+		n = pre(b, h, k, n);
+		assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+		assert_syn(&p, 1);
+		assert_int_equal(p.tun.via, TV_VIA_PBB);
+		assert_int_equal(p.ethertype, 0x88e7);
+		assert_int_equal(p.nvlan, btag);
+		if (btag)
+			assert_int_equal(p.vlan[0], 100);
+	}
+	/* 802.1ah inside 802.1ah; an I-TAG cut by the frame's end */
+	memset(h, 0x02, 12);
+	pb_be16(h + 12, 0x88e7);
+	pb_be32(h + 14, 7);
+	n = syn_ip(b, 0);
+	n = pb_eth(b, b, n);
+	n = pre(b, h, 18, n);
+	n = pre(b, h, 18, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "802.1ah inside 802.1ah");
+	memset(b, 0x02, 12);
+	pb_be16(b + 12, 0x88e7);
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, 16, 16, &p), 1);
+	assert_string_equal(p.malformed, "802.1ah i-tag past frame");
+
+	/* Cisco FabricPath: outer MACs, 0x8903, FTag/TTL, the inner frame */
+	memset(h, 0x02, 12);
+	pb_be16(h + 12, 0x8903);
+	pb_be16(h + 14, 1 << 6 | 32);
+	n = syn_ip(b, 0);
+	n = pb_eth(b, b, n);
+	n = pre(b, h, 16, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_syn(&p, 0);
+	assert_int_equal(p.tun.via, TV_VIA_FABRICPATH);
+	assert_int_equal(p.ethertype, 0x8903);
+	assert_string_equal(tv_via_names[10], "FabricPath");
+	/* inside FabricPath again; cut by the frame's end in its FTag */
+	n = pre(b, h, 16, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_string_equal(p.malformed, "fabricpath inside fabricpath");
+	assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, 15, 15, &p), 1);
+	assert_string_equal(p.malformed, "fabricpath header past frame");
+}
+
+/* A PIM register header (version 2, type 1) with flags */
+static size_t
+pim_wrap(uint8_t *b, uint32_t flags, size_t n, int v6)
+{
+	uint8_t h[8] = { 0x21, 0, 0, 0 };
+
+	pb_be32(h + 4, flags);
+	n = pre(b, h, 8, n);
+	if (v6)
+		n = pb_ipv6(b, 103, pb_doc6_a, pb_doc6_b, b, n);
+	else
+		n = pb_ipv4(b, 103, t4a, t4b, b, n);
+	return pb_eth(b, b, n);
+}
+
+static void
+test_tunnel_pim(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	int v6;
+
+	(void)state;
+	for (v6 = 0; v6 <= 1; v6++) {
+		n = syn_ip(b, !v6);
+		n = pim_wrap(b, 0, n, v6);
+		assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+		assert_syn(&p, !v6);
+		if (v6)
+			assert_tun(&p, TV_TUN_PIM, 1, 0, 0, pb_doc6_a, pb_doc6_b, 16);
+		else
+			assert_tun(&p, TV_TUN_PIM, 1, 0, 0, t4a, t4b, 4);
+		assert_string_equal(tv_tun_names[p.tun.kind], "PIM register");
+	}
+	/* a null register; a PIM hello (type 0): no flow */
+	n = syn_ip(b, 0);
+	n = pim_wrap(b, 0x40000000, n, 0);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_OTHER_PROTO);
+	assert_int_equal(p.tun.kind, TV_TUN_NONE);
+	b[14 + 20] = 0x20;
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_OTHER_PROTO);
+	/* the inner header cut by the outer IP length (10 of 20 bytes) */
+	n = syn_ip(b, 0);
+	n = pim_wrap(b, 0, 10, 0);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "pim register inner header past packet");
+	/* the register header itself cut by it (6 of 8 bytes) */
+	memset(b, 0, 6);
+	b[0] = 0x21;
+	n = pb_ipv4(b, 103, t4a, t4b, b, 6);
+	n = pb_eth(b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
+	assert_string_equal(p.malformed, "pim register header past packet");
+}
+
+/* AYIYA: identity 16 bytes, signature 20, shared secret, Forward */
+static size_t
+ayiya_wrap(uint8_t *b, uint16_t sport, uint16_t dport, uint8_t op, uint8_t nh,
+    size_t n)
+{
+	uint8_t h[44], u[8];
+
+	memset(h, 0x5a, sizeof(h));
+	h[0] = 0x41;
+	h[1] = 0x52;
+	h[2] = (uint8_t)(0x10 | op);
+	h[3] = nh;
+	n = pre(b, h, sizeof(h), n);
+	pb_be16(u, sport);
+	pb_be16(u + 2, dport);
+	pb_be16(u + 4, (unsigned)(8 + n));
+	pb_be16(u + 6, 0);
+	n = pre(b, u, 8, n);
+	n = pb_ipv4(b, 17, t4a, t4b, b, n);
+	return pb_eth(b, b, n);
+}
+
+static void
+test_tunnel_ayiya(void **state)
+{
+	uint8_t b[PB_MAX];
+	struct tv_pkt p;
+	size_t n;
+	int v6;
+
+	(void)state;
+	for (v6 = 0; v6 <= 1; v6++) {
+		/* to the PoP's port, and from it */
+		n = syn_ip(b, v6);
+		n = ayiya_wrap(b, 40072, 5072, 1, v6 ? 41 : 4, n);
+		assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n, (uint32_t)n, &p), 0);
+		assert_syn(&p, v6);
+		assert_tun(&p, TV_TUN_AYIYA, 1, 0, 0, t4a, t4b, 4);
+		check_any_prefix(TV_LINK_ETHERNET, b, n);
+		n = syn_ip(b, v6);
+		n = ayiya_wrap(b, 5072, 40072, 1, v6 ? 41 : 4, n);
+		assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n, (uint32_t)n, &p), 0);
+		assert_syn(&p, v6);
+		assert_int_equal(p.tun.kind, TV_TUN_AYIYA);
+	}
+	/* a heartbeat (opcode 0); a next header that disagrees with the
+	 * packet's version; a signature longer than the datagram: plain UDP */
+	n = syn_ip(b, 1);
+	n = ayiya_wrap(b, 40072, 5072, 0, 59, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_int_equal(p.proto, 17);
+	assert_int_equal(p.dport, 5072);
+	assert_int_equal(p.tun.kind, TV_TUN_NONE);
+	n = syn_ip(b, 1);
+	n = ayiya_wrap(b, 40072, 5072, 1, 4, n);
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_int_equal(p.proto, 17);
+	assert_int_equal(p.tun.kind, TV_TUN_NONE);
+	b[14 + 20 + 8 + 1] = 0xf2;	/* 15 words */
+	b[14 + 20 + 8] = 0xf1;		/* 2^15 bytes of identity */
+	b[14 + 20 + 8 + 3] = 41;
+	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 0);
+	assert_int_equal(p.proto, 17);
+	assert_int_equal(p.tun.kind, TV_TUN_NONE);
+}
+
+/* One NFLOG attribute: length, type (little-endian), value, padding */
+static size_t
+nflog_tlv(uint8_t *b, uint16_t type, const uint8_t *v, size_t vlen)
+{
+	size_t n = 4 + vlen;
+
+	b[0] = (uint8_t)(n & 0xff);
+	b[1] = (uint8_t)(n >> 8);
+	b[2] = (uint8_t)(type & 0xff);
+	b[3] = (uint8_t)(type >> 8);
+	memmove(b + 4, v, vlen);
+	while (n % 4)
+		b[n++] = 0;
+	return n;
+}
+
+static void
+test_link_nflog_ipoib(void **state)
+{
+	static const uint8_t hdr[4] = { 0x08, 0x00, 1, 0 };	/* NFULA_PACKET_HDR */
+	uint8_t b[PB_MAX], ip[PB_MAX];
+	struct tv_pkt p;
+	size_t n, k;
+	int v6;
+
+	(void)state;
+	for (v6 = 0; v6 <= 1; v6++) {
+		n = syn_ip(ip, v6);
+		b[0] = v6 ? 10 : 2;
+		b[1] = 0;
+		pb_be16(b + 2, 5);
+		k = 4;
+		k += nflog_tlv(b + k, 1, hdr, 4);
+		k += nflog_tlv(b + k, 10, (const uint8_t *)"tcpviz", 7);
+		k += nflog_tlv(b + k, 9, ip, n);
+		assert_int_equal(decode_frame(TV_LINK_NFLOG, b, k, &p), 0);
+		assert_syn(&p, v6);
+		assert_int_equal(p.tun.via, TV_VIA_NFLOG);
+		/* the last attribute's padding left off */
+		if (n % 4) {
+			assert_int_equal(decode_frame(TV_LINK_NFLOG, b, k - (4 - n % 4), &p), 0);
+			assert_syn(&p, v6);
+		}
+		/* the family not an IP one */
+		b[0] = 7;
+		assert_int_equal(decode_frame(TV_LINK_NFLOG, b, k, &p), 1);
+		assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+
+		/* IPoIB: 40 bytes of addressing, the type, reserved */
+		memset(b, 0, 40);
+		b[23] = 0x48;
+		pb_be16(b + 40, v6 ? 0x86dd : 0x0800);
+		pb_be16(b + 42, 0);
+		memcpy(b + 44, ip, n);
+		assert_int_equal(decode_frame(TV_LINK_IPOIB, b, 44 + n, &p), 0);
+		assert_syn(&p, v6);
+		assert_int_equal(p.tun.via, TV_VIA_IPOIB);
+		pb_be16(b + 40, 0x0806);	/* ARP */
+		assert_int_equal(decode_frame(TV_LINK_IPOIB, b, 44 + n, &p), 1);
+		assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+	}
+	/* the payload attribute's length past the frame; a length of 2;
+	 * version 1; no payload attribute; 65 attributes */
+	n = syn_ip(ip, 0);
+	b[0] = 2;
+	b[1] = 0;
+	pb_be16(b + 2, 5);
+	k = 4 + nflog_tlv(b + 4, 9, ip, n);
+	b[4] = (uint8_t)(b[4] + 40);
+	assert_int_equal(decode_frame(TV_LINK_NFLOG, b, k, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_MALFORMED);
+	assert_string_equal(p.malformed, "nflog attribute past frame");
+	b[4] = 2;
+	assert_int_equal(decode_frame(TV_LINK_NFLOG, b, k, &p), 1);
+	assert_string_equal(p.malformed, "nflog attribute length < 4");
+	k = 4 + nflog_tlv(b + 4, 9, ip, n);
+	b[1] = 1;
+	assert_int_equal(decode_frame(TV_LINK_NFLOG, b, k, &p), 1);
+	assert_string_equal(p.malformed, "nflog version not 0");
+	b[1] = 0;
+	k = 4 + nflog_tlv(b + 4, 1, hdr, 4);
+	assert_int_equal(decode_frame(TV_LINK_NFLOG, b, k, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+	assert_null(p.malformed);
+	for (k = 4; k < 4 + 65 * 8; )
+		k += nflog_tlv(b + k, 1, hdr, 4);
+	k += nflog_tlv(b + k, 9, ip, n);
+	assert_int_equal(decode_frame(TV_LINK_NFLOG, b, k, &p), 1);
+	assert_string_equal(p.malformed, "nflog attributes more than 64");
+	/* a frame cut inside the 4-byte header; IPoIB cut before its type */
+	assert_int_equal(decode_copy(TV_LINK_NFLOG, b, 3, 3, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_TRUNCATED);
+	assert_int_equal(decode_copy(TV_LINK_IPOIB, b, 41, 41, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_TRUNCATED);
+}
+
 int
 main(void)
 {
@@ -2596,6 +2917,10 @@ main(void)
 		cmocka_unit_test(test_truncated_udp),
 		cmocka_unit_test(test_wirelen_below_caplen),
 		cmocka_unit_test(test_icmp_icmp6_other),
+		cmocka_unit_test(test_encap_fddi_pbb),
+		cmocka_unit_test(test_tunnel_pim),
+		cmocka_unit_test(test_tunnel_ayiya),
+		cmocka_unit_test(test_link_nflog_ipoib),
 		cmocka_unit_test(test_tunnel_ipip),
 		cmocka_unit_test(test_tunnel_depth),
 		cmocka_unit_test(test_tunnel_gre),
