@@ -53,7 +53,8 @@ struct tv_cmp_acc {
 	int64_t first_ns;	/* the flow's first packet (ns since the epoch) */
 	int64_t last_ns;	/* its last packet */
 	int64_t pay_ns;		/* the first message (0: none yet) */
-	int64_t resp_ns;	/* the first message of the other side after it (0: none) */
+	int64_t resp_ns;	/* the first message of the other side after it ... */
+	uint8_t resp_known;	/* ... when this is set */
 	int64_t close_ns;	/* TCP: the first FIN or RST (0: none) */
 	uint64_t setup_pkts;	/* packets before the first message */
 	uint64_t close_pkts;	/* TCP: packets from the first FIN or RST on */

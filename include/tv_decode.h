@@ -106,6 +106,7 @@ enum tv_tun_kind {
 	TV_TUN_TEREDO,
 	TV_TUN_PIM,		/* PIM register: the data packet a DR sends its RP */
 	TV_TUN_AYIYA,
+	TV_TUN_PPTP,		/* GRE version 1 (RFC 2637): the peer's call id each way */
 	TV_TUN_COUNT
 };
 extern const char *const tv_tun_names[TV_TUN_COUNT];

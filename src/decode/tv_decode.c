@@ -33,6 +33,7 @@ const char *const tv_tun_names[TV_TUN_COUNT] = {
 	[TV_TUN_TEREDO] = "Teredo",
 	[TV_TUN_PIM] = "PIM register",
 	[TV_TUN_AYIYA] = "AYIYA",
+	[TV_TUN_PPTP] = "PPTP",
 };
 
 /* in the order of the TV_VIA_ bits */
@@ -1597,12 +1598,18 @@ decode_gre(struct tv_cur *c, uint32_t seglen, int udp, struct tv_pkt *pkt)
 	f = tv_cur_u8(c);
 	v = tv_cur_u8(c);
 	type = tv_cur_be16(c);
+	/* over UDP (port 4754), a header that is not GRE's: no GRE at all,
+	 * the datagram stays a UDP one, as with the other UDP tunnels */
 	if ((v & 7) > 1) {
+		if (udp)
+			return -1;
 		set_malformed(pkt, "gre version not 0 or 1");
 		return skip(pkt, TV_SKIP_MALFORMED);
 	}
 	if ((v & 7) == 1) {
 		if (!(f & 0x20) || (f & 0xc0) || type != ETHERTYPE_PPP) {
+			if (udp)
+				return -1;
 			set_malformed(pkt, "gre version 1 without key or PPP");
 			return skip(pkt, TV_SKIP_MALFORMED);
 		}
@@ -1611,6 +1618,8 @@ decode_gre(struct tv_cur *c, uint32_t seglen, int udp, struct tv_pkt *pkt)
 		/* RFC 2784 §2.3: bits 1-5 (RFC 1701's routing, strict source
 		 * route, recursion) must be 0 to a receiver of this RFC */
 		if (f & 0x4c) {
+			if (udp)
+				return -1;
 			set_malformed(pkt, "gre reserved flags set");
 			return skip(pkt, TV_SKIP_MALFORMED);
 		}
@@ -1633,9 +1642,11 @@ decode_gre(struct tv_cur *c, uint32_t seglen, int udp, struct tv_pkt *pkt)
 		if (v & 0x80)
 			tv_cur_skip(c, 4);	/* acknowledgement number */
 		key &= 0xffff;		/* the call id */
+		if (seglen == hlen)	/* an acknowledgement alone (RFC 2637 §4.4) */
+			return skip(pkt, TV_SKIP_NOT_IP);
 	}
-	if ((r = tunnel_enter(pkt, udp ? TV_TUN_GRE_UDP : TV_TUN_GRE,
-	    (f & 0x20) != 0, key)) != 0)
+	if ((r = tunnel_enter(pkt, (v & 7) == 1 ? TV_TUN_PPTP : udp ?
+	    TV_TUN_GRE_UDP : TV_TUN_GRE, (f & 0x20) != 0, key)) != 0)
 		return r;
 	seglen -= hlen;
 	switch (type) {

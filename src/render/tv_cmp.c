@@ -176,8 +176,9 @@ acc_times(struct tv_cmp_acc *a, const struct tv_pkt *pkt, int from,
 	if (!had_msg && msg) {
 		a->pay_ns = now;
 		a->pay_side = (uint8_t)from;
-	} else if (had_msg && msg && a->resp_ns == 0 && from != a->pay_side) {
+	} else if (had_msg && msg && !a->resp_known && from != a->pay_side) {
 		a->resp_ns = now;
+		a->resp_known = 1;
 	}
 	/* close_pkts counts the first FIN or RST too: non-zero once closing began */
 	if (pkt->proto == 6 &&
@@ -330,7 +331,7 @@ tv_cmp_metrics(const struct tv_cmp_acc *a, const struct tv_conn *c,
 	m->overhead_pm = overhead_pm(wire, payload);
 	m->setup_pkts = a->setup_pkts;
 	m->setup_ns = a->msgs[0] + a->msgs[1] > 0 ? ns_sub(a->pay_ns, a->first_ns) : -1;
-	m->resp_ns = a->resp_ns != 0 ? ns_sub(a->resp_ns, a->pay_ns) : -1;
+	m->resp_ns = a->resp_known ? ns_sub(a->resp_ns, a->pay_ns) : -1;
 	m->close_pkts = c->proto == 6 ? a->close_pkts : 0;
 	delivery(a, c->proto, m);
 	for (s = 0; s < 2; s++)

@@ -144,7 +144,7 @@ cmp_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why)
 	if (why == TV_DONE_PARTIAL)
 		return;		/* its rows go on in the slot's own copy */
 	if (k < 0) {
-		if (x->ro->ncmp == 0)	/* more than the default takes */
+		if (x->ro->ncmp == 0 && !c->late_of)	/* more than the default takes */
 			s->left_out++;
 		return;
 	}

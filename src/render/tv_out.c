@@ -662,6 +662,7 @@ tv_tun_key_name(const struct tv_tunnel *t)
 	case TV_TUN_VXLAN:
 	case TV_TUN_GENEVE:	return "vni";
 	case TV_TUN_GTPU:	return "teid";
+	case TV_TUN_PPTP:	return "call";
 	}
 	return "key";
 }

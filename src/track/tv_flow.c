@@ -210,11 +210,12 @@ tuple_hash(const uint64_t key[2], const struct tv_addr *a, uint16_t ap,
 }
 
 /* Does a tunnel's key tell its connections apart?  GTP-U's TEID does
- * not: each direction has its own (TS 29.281 §5.1). */
+ * not: each direction has its own (TS 29.281 §5.1); nor PPTP's call id,
+ * the peer's in each packet (RFC 2637 §4.1). */
 static int
 tun_keyed(const struct tv_tunnel *t)
 {
-	return t->has_key && t->kind != TV_TUN_GTPU;
+	return t->has_key && t->kind != TV_TUN_GTPU && t->kind != TV_TUN_PPTP;
 }
 
 /* The same tunnel, whichever way round its endpoints (an ERSPAN source
@@ -313,6 +314,24 @@ late_match(const struct late *e, const struct tv_pkt *pkt)
 	return -1;
 }
 
+/* e is of c's 4-tuple and tunnel, with the roles either way round (a
+ * later connection of the 4-tuple may have them the other way: it takes
+ * the place, so that a 4-tuple has one entry, the latest) */
+static int
+late_same(const struct late *e, const struct tv_conn *c)
+{
+	int s;
+
+	if ((e->tun.kind | c->tun.kind) && !tun_eq(&e->tun, &c->tun))
+		return 0;
+	for (s = 0; s < 2; s++)
+		if (e->port[0] == c->port[s] && e->port[1] == c->port[!s] &&
+		    addr_eq(&e->addr[0], &c->addr[s]) &&
+		    addr_eq(&e->addr[1], &c->addr[!s]))
+			return 1;
+	return 0;
+}
+
 /* the remembered connection of pkt's 4-tuple (TCP), or NULL */
 static struct late *
 late_find(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash, int *side)
@@ -370,12 +389,8 @@ late_put(struct tv_flow *f, const struct tv_conn *c)
 		return;		/* out of memory: late packets start anew */
 	set = &f->late[(c->hash & (TV_FLOW_LATE_SETS - 1)) * TV_FLOW_LATE_WAYS];
 	for (w = 0; w < TV_FLOW_LATE_WAYS && e == NULL; w++)
-		if (set[w].used && set[w].hash == c->hash &&
-		    set[w].port[0] == c->port[0] && set[w].port[1] == c->port[1] &&
-		    addr_eq(&set[w].addr[0], &c->addr[0]) &&
-		    addr_eq(&set[w].addr[1], &c->addr[1]) &&
-		    !((set[w].tun.kind | c->tun.kind) && !tun_eq(&set[w].tun, &c->tun)))
-			e = &set[w];	/* the same 4-tuple: this one again */
+		if (set[w].used && set[w].hash == c->hash && late_same(&set[w], c))
+			e = &set[w];	/* the same 4-tuple, either way: one entry */
 	for (w = 0; w < TV_FLOW_LATE_WAYS && e == NULL; w++)
 		if (!set[w].used)
 			e = &set[w];

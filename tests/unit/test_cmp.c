@@ -371,6 +371,23 @@ test_tcp_out_of_order(void **state)
 	assert_int_equal(m->payload[C], 300);
 }
 
+/* An answer at the very start of the epoch is an answer all the same */
+static void
+test_answer_at_epoch(void **state)
+{
+	struct run r;
+	const struct tv_cmp_metrics *m = &r.m;
+
+	(void)state;
+	run_new(&r);
+	udp(&r, C, 4, 1, -T0 * 1000000);
+	udp(&r, S, 4, 2, -T0 * 1000000);
+	run_end(&r);
+	assert_int_equal(r.c->first_sec, 0);
+	assert_int_equal(m->resp_ns, 0);
+	assert_int_equal(m->setup_ns, 0);
+}
+
 /*
  * Ten datagrams of 20 bytes up, every 10 ms, the fourth again at 95 ms;
  * one of 40 down at 1 ms.  Client 11 * 62 = 682 bytes, server 82;
@@ -628,6 +645,7 @@ main(void)
 		cmocka_unit_test(test_tcp_ring_forgets),
 		cmocka_unit_test(test_tcp_spurious),
 		cmocka_unit_test(test_tcp_out_of_order),
+		cmocka_unit_test(test_answer_at_epoch),
 		cmocka_unit_test(test_udp_duplicate),
 		cmocka_unit_test(test_udp_dup_window),
 		cmocka_unit_test(test_lab_udp),

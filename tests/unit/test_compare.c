@@ -351,6 +351,9 @@ test_left_out(void **state)
 	cr_new(&cr, &tv_render_compare, 200);
 	for (i = 0; i < TV_CMP_MAX_FLOWS + 3; i++)
 		tcp_talk(&cr, (uint8_t)(10 + i), i * 1000);
+	/* a late RST of the last one, 5 s on: no flow of its own */
+	tcp(&cr, (uint8_t)(10 + TV_CMP_MAX_FLOWS + 2), S, TV_TH_RST, 5006, 0, 0,
+	    (TV_CMP_MAX_FLOWS + 2) * 1000 + 5000000);
 	out = cr_end(&cr);
 	snprintf(want, sizeof(want), "compare: %d flows,", TV_CMP_MAX_FLOWS);
 	assert_non_null(strstr(out, want));

@@ -2200,8 +2200,16 @@ test_tunnel_gre(void **state)
 	n = pb_ipv4(b, 47, t4a, t4b, b, n);
 	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 0);
 	assert_syn(&p, 0);
-	assert_tun(&p, TV_TUN_GRE, 1, 1, 0x0304, t4a, t4b, 4);
+	assert_tun(&p, TV_TUN_PPTP, 1, 1, 0x0304, t4a, t4b, 4);
 	assert_int_equal(p.tun.via, TV_VIA_PPP);
+	/* an acknowledgement alone (A set, S clear, no payload): no packet,
+	 * nothing damaged (RFC 2637 §4.4) */
+	n = gre_hdr(b, 0x20, 0x81, 0x880b, 4);	/* the 4-byte ack number */
+	pb_be16(b + 4, 0);			/* payload length 0 */
+	n = pb_ipv4(b, 47, t4a, t4b, b, n);
+	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
+	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
+	assert_null(p.malformed);
 }
 
 static void
@@ -2319,6 +2327,26 @@ test_tunnel_udp(void **state)
 	assert_syn(&p, 0);
 	assert_tun(&p, TV_TUN_GRE_UDP, 1, 1, 9, t4a, t4b, 4);
 	check_any_prefix(TV_LINK_ETHERNET, b, n);
+	/* to port 4754 but no GRE header (version 2, reserved flags): a
+	 * plain datagram, nothing called malformed, as with VXLAN's */
+	{
+		static const uint8_t notgre[2][8] = {
+			{ 0x20, 0x02, 0x08, 0, 0, 0, 0, 9 },
+			{ 0x24, 0x00, 0x08, 0, 0, 0, 0, 9 },
+		};
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			n = syn_ip(b, 0);
+			n = udp_wrap(b, 4754, notgre[k], 8, n);
+			assert_int_equal(decode_copy(TV_LINK_ETHERNET, b, (uint32_t)n,
+			    (uint32_t)n, &p), 0);
+			assert_int_equal(p.proto, 17);
+			assert_int_equal(p.dport, 4754);
+			assert_int_equal(p.tun.kind, TV_TUN_NONE);
+			assert_null(p.malformed);
+		}
+	}
 
 	/* Teredo: to the relay's port, and from it, with an origin indication */
 	n = syn_ip(b, 1);

@@ -644,6 +644,59 @@ test_late_in_its_tunnel(void **state)
 	tv_flow_free(f);
 }
 
+/* A later connection of a 4-tuple with the roles the other way round
+ * (midstream, first heard from the other end) takes the remembered place:
+ * its own late RST joins it, not the older connection's */
+static void
+test_late_roles_reversed(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_conn *c;
+	enum tv_side from;
+
+	(void)state;
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	close4(f, &cli, &srv_hi, 101, 501, 10);			/* conn 1 */
+	/* 5 s later, srv_hi first: far from conn 1's numbers, a new one */
+	c = tcp(f, &srv_hi, &cli, ACK | PSH, 900000000, 700000000, 10, 5000, &from);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(c->late_of, 0);
+	assert_int_equal(from, TV_CLIENT);
+	c = tcp(f, &cli, &srv_hi, RST, 700000000, 0, 0, 5001, &from);
+	assert_true(c->closed);
+	/* 5 s later again: conn 2's late RST from its client, after its data */
+	c = tcp(f, &srv_hi, &cli, RST, 900000010, 0, 0, 10001, &from);
+	assert_int_equal(c->id, 2);
+	assert_int_equal(c->late_of, 2);
+	assert_int_equal(from, TV_CLIENT);
+	tv_flow_free(f);
+}
+
+/* PPTP: the GRE key is the peer's call id, another each way; one
+ * connection all the same */
+static void
+test_pptp_one_conn(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+	struct tv_pkt p;
+	enum tv_side from;
+
+	(void)state;
+	p = tunneled(&cli, &srv_hi, SYN, 100, 0, 0, TV_TUN_PPTP, 0x2222, 0);
+	assert_int_equal(tv_flow_add(f, &p, &from)->id, 1);
+	p = tunneled(&srv_hi, &cli, SYN | ACK, 500, 101, 1, TV_TUN_PPTP, 0x1111, 1);
+	assert_int_equal(tv_flow_add(f, &p, &from)->id, 1);
+	assert_int_equal(from, TV_SERVER);
+	/* plain GRE keyed the same way would be two */
+	p = tunneled(&cli2, &srv_hi, SYN, 100, 0, 2, TV_TUN_GRE, 0x2222, 0);
+	assert_int_equal(tv_flow_add(f, &p, &from)->id, 2);
+	p = tunneled(&srv_hi, &cli2, SYN | ACK, 500, 101, 3, TV_TUN_GRE, 0x1111, 1);
+	assert_int_equal(tv_flow_add(f, &p, &from)->id, 3);
+	tv_flow_free(f);
+}
+
 /* A late packet whose sequence number is far from the closed connection's
  * (more than TV_FLOW_LATE_WINDOW) is a connection of its own */
 static void
@@ -1984,6 +2037,8 @@ main(void)
 		cmocka_unit_test(test_likely_server_ports),
 		cmocka_unit_test(test_late_rst_attached),
 		cmocka_unit_test(test_late_in_its_tunnel),
+		cmocka_unit_test(test_late_roles_reversed),
+		cmocka_unit_test(test_pptp_one_conn),
 		cmocka_unit_test(test_late_far_seq_new_conn),
 		cmocka_unit_test(test_late_new_syn_new_conn),
 		cmocka_unit_test(test_late_table_bounded),
