@@ -337,6 +337,7 @@ def main():
     teredo(conv6)
     gre_frag()
     encap2()
+    gre_innerfrag()
 
 
 def teredo(conv6):
@@ -377,7 +378,7 @@ def frags4(src, dst, proto, payload, size):
 def gre_frag():
     """A 3000-byte UDP datagram each way inside GRE key 7, the GRE packets
     fragmented by the tunnel's own IPv4 (reassembled, then opened); then a
-    datagram fragmented inside the tunnel (its fragments not reassembled)."""
+    datagram fragmented inside the tunnel (reassembled in the tunnel)."""
     fr = []
     for fc in (1, 0):
         a, b = (C4, S4) if fc else (S4, C4)
@@ -424,8 +425,8 @@ def bad():
     deep.append(ether_ip(p, 1))
     write("bad/tunnel-deep.pcap", deep)
     # VXLAN whose inner frame is 10 bytes (shorter than an Ethernet header);
-    # one whose inner IPv4 header is cut by the UDP length; one that is a
-    # fragment of an inner datagram (not reassembled inside a tunnel)
+    # one whose inner IPv4 header is cut by the UDP length; one that is the
+    # first fragment of an inner datagram whose others never come
     v = struct.pack("!BxxxI", 0x08, 42 << 8)
     f1 = ether_ip(ipv4(T4A, T4B, 17, udp(T4A, T4B, 50000, 4789, v + MAC_IS + MAC_IC[:4])), 1)
     f2 = ether_ip(ipv4(T4A, T4B, 17, udp(T4A, T4B, 50000, 4789, v + inner_eth(1, syn)[:24])), 1)
@@ -560,6 +561,71 @@ def bad2():
     f2 = (whole[:14 + 20 + 8 + 12], len(whole))
     f3 = ether_ip(ipv4(T4A, T4B, 103, pim_register(syn)[:6]), 1)
     write("bad/tunnel-pim-cut.pcap", [f1, f2, f3])
+
+
+# ---- IP fragments inside a tunnel (last: the IP ids of the files above
+# stay as they were) ----
+
+def frags4_id(src, dst, proto, payload, sizes, ident):
+    """An IPv4 datagram of id `ident` cut into fragments of the given data
+    sizes (multiples of 8 but the last, which takes the rest)."""
+    out, off = [], 0
+    for k, size in enumerate(sizes):
+        last = k == len(sizes) - 1
+        part = payload[off:] if last else payload[off:off + size]
+        h = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(part), ident,
+                                  (0 if last else 0x2000) | off // 8, 64, proto, 0, src, dst))
+        h[10:12] = struct.pack("!H", csum(bytes(h)))
+        out.append(bytes(h) + part)
+        off += len(part)
+    return out
+
+
+def gre_innerfrag():
+    """A TCP connection inside GRE key 7 whose 1200-byte data segment's inner
+    IPv4 packet is sent as 3 fragments (512, 512, 196 bytes: the outer
+    packets whole), reassembled in the tunnel; then, in GRE keys 7 and 8,
+    a UDP datagram each with the same inner id, addresses, protocol and
+    ports, their fragments interleaved: reassembled apart, one connection
+    in each tunnel; then in GRE key 9 an inner fragment whose GRE packet is
+    fragmented by the outer IPv4 (reassembled twice over)."""
+    fr = []
+
+    def g(fc, p, key=7):
+        s, d = outer(fc, T4A, T4B)
+        fr.append(ether_ip(ipv4(s, d, 47, gre(0x0800, p, key=key)), fc))
+
+    ci, si, data = 1000, 5000, bytes(i % 251 for i in range(1200))
+    sp, dp = 40000, 80
+    g(1, ip(C4, S4, 6, tcp(C4, S4, sp, dp, SYN, ci, 0, opts=SYN_OPTS)))
+    g(0, ip(S4, C4, 6, tcp(S4, C4, dp, sp, SYN | ACK, si, ci + 1, opts=SYN_OPTS)))
+    g(1, ip(C4, S4, 6, tcp(C4, S4, sp, dp, ACK, ci + 1, si + 1)))
+    IDENT[0] += 1
+    seg = tcp(C4, S4, sp, dp, PSH | ACK, ci + 1, si + 1, data)
+    for f in frags4_id(C4, S4, 6, seg, [512, 512, 0], IDENT[0]):
+        g(1, f)
+    g(0, ip(S4, C4, 6, tcp(S4, C4, dp, sp, ACK, si + 1, ci + 1201)))
+    g(1, ip(C4, S4, 6, tcp(C4, S4, sp, dp, FIN | ACK, ci + 1201, si + 1)))
+    g(0, ip(S4, C4, 6, tcp(S4, C4, dp, sp, FIN | ACK, si + 1, ci + 1202)))
+    g(1, ip(C4, S4, 6, tcp(C4, S4, sp, dp, ACK, ci + 1202, si + 2)))
+    # the same inner datagram's identity in two tunnels, different data
+    a = frags4_id(C4, S4, 17, udp(C4, S4, 40003, 9997, bytes(i % 251 for i in range(1000))),
+                  [512, 0], 0x4242)
+    b = frags4_id(C4, S4, 17, udp(C4, S4, 40003, 9997, bytes((i * 7) % 253 for i in range(1000))),
+                  [512, 0], 0x4242)
+    for fa, fb in zip(a, b):
+        g(1, fa, key=7)
+        g(1, fb, key=8)
+    # both at once, in GRE key 9: a 2000-byte UDP datagram's first inner
+    # fragment (1480 bytes) in a GRE packet itself cut in 2 by the outer
+    # IPv4, its second in a whole GRE packet
+    a = frags4_id(C4, S4, 17, udp(C4, S4, 40004, 9997, bytes(i % 251 for i in range(1992))),
+                  [1480, 0], 0x4343)
+    IDENT[0] += 1
+    for f in frags4_id(T4A, T4B, 47, gre(0x0800, a[0], key=9), [1000, 0], IDENT[0]):
+        fr.append(ether_ip(f, 1))
+    g(1, a[1], key=9)
+    write("tunnel-gre-innerfrag.pcap", fr)
 
 
 if __name__ == "__main__":

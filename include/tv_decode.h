@@ -35,12 +35,12 @@ enum tv_skip {
 	TV_SKIP_ICMP,
 	TV_SKIP_ICMP6,
 	TV_SKIP_OTHER_PROTO,	/* IP payload neither TCP nor UDP */
-	TV_SKIP_FRAGMENT,	/* IP fragment (pkt->frag; reassembled by tv_frag.h) */
+	TV_SKIP_FRAGMENT,	/* IP fragment, outer or inside a tunnel (pkt->frag,
+				   pkt->tun; reassembled by tv_frag.h) */
 	TV_SKIP_TRUNCATED,	/* captured bytes end before the TCP/UDP ports */
 	TV_SKIP_MALFORMED,	/* headers too broken to draw */
 	TV_SKIP_BAD_IP_CKSUM,	/* IPv4 header checksum wrong (Zeek drops these too) */
 	TV_SKIP_TUNNEL_DEPTH,	/* tunnels nested deeper than TV_TUN_MAX_DEPTH */
-	TV_SKIP_TUNNEL_FRAG,	/* an IP fragment inside a tunnel: not reassembled */
 	TV_SKIP_ENCRYPTED,	/* MACsec with its payload encrypted */
 	TV_SKIP_WIFI_ENCRYPTED,	/* an 802.11 data frame protected (WEP, TKIP, CCMP, GCMP) */
 	TV_SKIP_COUNT

@@ -8,7 +8,9 @@
 
 /*
  * A table of datagrams being reassembled (RFC 791 §3.2, RFC 8200 §4.5),
- * keyed by source, destination, identification and (IPv4) protocol.
+ * keyed by source, destination, identification, (IPv4) protocol and the
+ * tunnel the fragments came through (pkt->tun: kind, depth, key,
+ * endpoints; none for the outermost IP's own fragments).
  * All its memory is taken once by tv_frag_new(): TV_FRAG_MAX_DGRAMS
  * datagrams at once, TV_FRAG_MAX_BYTES of fragment data in all (held in
  * 1 KiB blocks), a datagram at most 65535 bytes.  Policy
@@ -32,7 +34,9 @@
 struct tv_frag;
 
 struct tv_frag_stats {
-	uint64_t fragments;	/* frames taken in as fragments */
+	uint64_t fragments;	/* fragments taken in (frames; a reassembled
+				   datagram that is itself a fragment of one
+				   inside its tunnel counts again) */
 	uint64_t reassembled;	/* datagrams completed */
 	uint64_t overlap;	/* dropped: overlapping fragments */
 	uint64_t too_long;	/* dropped: beyond 65535 bytes */
@@ -56,13 +60,16 @@ enum tv_frag_res {
 /* A completed datagram as a frame of link type `link`: the first
  * fragment's link and IP headers (IPv4: total length, flags and header
  * checksum fixed; IPv6: the fragment header taken out, payload length
- * fixed), then all the data.  `data` belongs to the table, valid until
- * its next call. */
+ * fixed), then all the data.  A datagram inside a tunnel is the inner IP
+ * packet alone, link TV_LINK_RAW, and `tun` the tunnel its fragments
+ * came through (tv_frag_decode() puts it back).  `data` belongs to the
+ * table, valid until its next call. */
 struct tv_frag_out {
 	int link;
 	const uint8_t *data;
 	uint32_t len;
 	uint16_t nfrags;	/* fragments it was made of */
+	struct tv_tunnel tun;	/* kind TV_TUN_NONE: not inside a tunnel */
 };
 
 /* A new table, all its memory taken now; NULL when out of memory. */
@@ -77,6 +84,16 @@ void tv_frag_free(struct tv_frag *f);
  */
 int tv_frag_add(struct tv_frag *f, int link, const uint8_t *frame,
     const struct tv_pkt *pkt, struct tv_frag_out *out);
+
+/*
+ * Decode the completed datagram `out` into pkt as tv_decode_opts() does,
+ * pkt->frags set, and pkt->tun the fragments' tunnel: tunnels inside the
+ * datagram are counted within it (beyond TV_TUN_MAX_DEPTH in all:
+ * TV_SKIP_TUNNEL_DEPTH).  Returns as tv_decode() does; a datagram that is
+ * itself a fragment of one further in goes to tv_frag_add() again.
+ */
+int tv_frag_decode(const struct tv_frag_out *out, unsigned opts,
+    struct tv_pkt *pkt);
 
 /* The input ended: count what is still incomplete, and empty the table. */
 void tv_frag_finish(struct tv_frag *f);

@@ -16,7 +16,6 @@ const char *const tv_skip_names[TV_SKIP_COUNT] = {
 	[TV_SKIP_MALFORMED] = "malformed header",
 	[TV_SKIP_BAD_IP_CKSUM] = "bad IPv4 header checksum",
 	[TV_SKIP_TUNNEL_DEPTH] = "tunnels nested deeper than 4",
-	[TV_SKIP_TUNNEL_FRAG] = "IP fragment inside a tunnel (not reassembled)",
 	[TV_SKIP_ENCRYPTED] = "MACsec (encrypted: not decodable)",
 	[TV_SKIP_WIFI_ENCRYPTED] = "802.11 (encrypted: not decodable)",
 };
@@ -858,11 +857,9 @@ decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 	}
 	seglen = totlen - hlen;
 	if ((frag & 0x1fff) != 0 || (frag & 0x2000) != 0) {
-		/* inside a tunnel the outer headers' lengths would have to be
-		 * rewritten too: not reassembled (the tunnel's own packets are) */
-		if (pkt->tun.depth)
-			return skip(pkt, TV_SKIP_TUNNEL_FRAG);
-		/* a fragment: its data for reassembly (tv_frag.h) */
+		/* a fragment: its data for reassembly (tv_frag.h); inside a
+		 * tunnel too (pkt->tun says which: the datagram is
+		 * reassembled from its IP header on, in that tunnel) */
 		pkt->frag.more = (frag & 0x2000) != 0;
 		pkt->frag.off = (frag & 0x1fffu) * 8;
 		pkt->frag.nh = proto;
@@ -996,8 +993,6 @@ decode_ipv6(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 		}
 		ext = c->p;
 		if ((r = ipv6_ext(c, &nh, &plen, pkt)) != 0) {
-			if (pkt->skip == TV_SKIP_FRAGMENT && pkt->tun.depth)
-				return skip(pkt, TV_SKIP_TUNNEL_FRAG);
 			if (pkt->skip == TV_SKIP_FRAGMENT) {
 				pkt->frag.hlen = (uint16_t)(c->p - ip);
 				pkt->frag.nhoff = (uint16_t)nhoff;
@@ -1918,7 +1913,7 @@ udp_tunnel(struct tv_pkt *pkt)
 	if (r == 1) {
 		switch (pkt->skip) {
 		case TV_SKIP_ICMP: case TV_SKIP_ICMP6: case TV_SKIP_OTHER_PROTO:
-		case TV_SKIP_TUNNEL_DEPTH: case TV_SKIP_TUNNEL_FRAG:
+		case TV_SKIP_TUNNEL_DEPTH: case TV_SKIP_FRAGMENT:
 		case TV_SKIP_ENCRYPTED:
 			return r;
 		default:

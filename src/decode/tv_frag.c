@@ -24,10 +24,13 @@ struct dgram {
 	uint32_t maxend;	/* the furthest end of data held */
 	uint16_t nfrags;
 	int link;		/* the first fragment's */
-	uint16_t headlen;	/* link and IP headers of the first fragment */
+	uint16_t headlen;	/* link and IP headers of the first fragment
+				   (inside a tunnel: its IP header only) */
 	uint16_t l3off, iphlen, nhoff;
 	uint16_t blk[BLKMAP];	/* block index + 1, 0: none yet */
 	uint8_t bits[(UNITS + 7) / 8];	/* the 8-byte units held */
+	struct tv_tunnel tun;	/* the tunnel it is inside (kind 0: none);
+				   part of the key, via gathered */
 	uint8_t head[TV_FRAG_HEAD_MAX];
 };
 
@@ -100,6 +103,17 @@ drop(struct tv_frag *f, struct dgram *d, uint64_t *why)
 	return TV_FRAG_DROPPED;
 }
 
+/* The same tunnel: kind, depth, key and endpoints as sent (a datagram's
+ * fragments all go one way); none is the same as none. */
+static int
+tun_eq(const struct tv_tunnel *a, const struct tv_tunnel *b)
+{
+	return a->kind == b->kind && a->depth == b->depth &&
+	    a->has_key == b->has_key && (!a->has_key || a->key == b->key) &&
+	    memcmp(&a->src, &b->src, sizeof(a->src)) == 0 &&
+	    memcmp(&a->dst, &b->dst, sizeof(a->dst)) == 0;
+}
+
 static int
 key_eq(const struct dgram *d, const struct tv_pkt *pkt)
 {
@@ -108,7 +122,8 @@ key_eq(const struct dgram *d, const struct tv_pkt *pkt)
 	return d->used && d->v6 == q->v6 && d->id == q->id &&
 	    (q->v6 || d->nh == q->nh) &&
 	    memcmp(d->src, pkt->src.a, 16) == 0 &&
-	    memcmp(d->dst, pkt->dst.a, 16) == 0;
+	    memcmp(d->dst, pkt->dst.a, 16) == 0 &&
+	    tun_eq(&d->tun, &pkt->tun);
 }
 
 /* The oldest datagram other than `keep`, or NULL. */
@@ -164,6 +179,14 @@ find(struct tv_frag *f, const struct tv_pkt *pkt, int64_t now)
 	d->id = pkt->frag.id;
 	memcpy(d->src, pkt->src.a, 16);
 	memcpy(d->dst, pkt->dst.a, 16);
+	if (pkt->tun.depth) {
+		d->tun.kind = pkt->tun.kind;
+		d->tun.depth = pkt->tun.depth;
+		d->tun.has_key = pkt->tun.has_key;
+		d->tun.key = pkt->tun.has_key ? pkt->tun.key : 0;
+		d->tun.src = pkt->tun.src;
+		d->tun.dst = pkt->tun.dst;
+	}
 	d->first_ns = now;
 	d->age = ++f->age;
 	return d;
@@ -238,12 +261,42 @@ complete(struct tv_frag *f, struct dgram *d, struct tv_frag_out *out)
 		    k % BLK, n);
 	}
 	out->link = d->link;
+	out->tun = d->tun;
 	out->data = o;
 	out->len = hl + d->total;
 	out->nfrags = d->nfrags;
 	f->st.reassembled++;
 	forget(f, d);
 	return TV_FRAG_DONE;
+}
+
+/* The first fragment's headers kept in d: the link's and the IP's; inside
+ * a tunnel the inner IP header only, a bare IP packet in the end (the
+ * outer headers' lengths are the fragment's), its tunnel in out->tun.
+ * -1 when they do not fit. */
+static int
+keep_head(struct dgram *d, int link, const uint8_t *frame,
+    const struct tv_pkt *pkt)
+{
+	const struct tv_ipfrag *q = &pkt->frag;
+	uint32_t hl = (uint32_t)(pkt->payload - frame);
+
+	if (hl > TV_FRAG_HEAD_MAX || hl < q->hlen)
+		return -1;
+	if (pkt->tun.depth) {
+		frame = pkt->payload - q->hlen;
+		hl = q->hlen;
+		link = TV_LINK_RAW;
+	}
+	memcpy(d->head, frame, hl);
+	d->headlen = (uint16_t)hl;
+	d->l3off = (uint16_t)(hl - q->hlen);
+	d->iphlen = q->hlen;
+	d->nhoff = q->nhoff;
+	d->nh = q->nh;
+	d->link = link;
+	d->have_first = 1;
+	return 0;
 }
 
 int
@@ -293,20 +346,9 @@ tv_frag_add(struct tv_frag *f, int link, const uint8_t *frame,
 	for (u = off / 8; u < (end + 7) / 8; u++)
 		if (d->bits[u / 8] & (1u << (u % 8)))
 			return drop(f, d, &f->st.overlap);
-	if (off == 0) {
-		uint32_t hl = (uint32_t)(pkt->payload - frame);
-
-		if (hl > TV_FRAG_HEAD_MAX || hl < q->hlen)
-			return drop(f, d, &f->st.bad);
-		memcpy(d->head, frame, hl);
-		d->headlen = (uint16_t)hl;
-		d->l3off = (uint16_t)(hl - q->hlen);
-		d->iphlen = q->hlen;
-		d->nhoff = q->nhoff;
-		d->nh = q->nh;
-		d->link = link;
-		d->have_first = 1;
-	}
+	if (off == 0 && keep_head(d, link, frame, pkt) < 0)
+		return drop(f, d, &f->st.bad);
+	d->tun.via |= pkt->tun.via;
 	for (u = off / 8; u < (end + 7) / 8; u++)
 		d->bits[u / 8] |= (uint8_t)(1u << (u % 8));
 	for (k = off; k < end; k += n) {
@@ -347,4 +389,29 @@ tv_frag_dropped(const struct tv_frag_stats *st)
 {
 	return st->overlap + st->too_long + st->bad + st->timed_out +
 	    st->evicted + st->incomplete;
+}
+
+int
+tv_frag_decode(const struct tv_frag_out *out, unsigned opts, struct tv_pkt *pkt)
+{
+	struct tv_tunnel in;
+	int r = tv_decode_opts(out->link, out->data, out->len, out->len, opts, pkt);
+
+	pkt->frags = out->nfrags ? out->nfrags : 1;
+	if (out->tun.depth == 0)
+		return r;
+	/* the fragments' tunnel is the outermost; any inside the datagram
+	 * are counted within it */
+	in = pkt->tun;
+	pkt->tun = out->tun;
+	pkt->tun.via |= in.via;
+	if (in.depth) {
+		if ((unsigned)out->tun.depth + in.depth > TV_TUN_MAX_DEPTH) {
+			pkt->skip = TV_SKIP_TUNNEL_DEPTH;
+			pkt->proto = 0;
+			return 1;
+		}
+		pkt->tun.depth = (uint8_t)(pkt->tun.depth + in.depth);
+	}
+	return r;
 }

@@ -340,6 +340,42 @@ tv_run_shard_of(const struct tv_pkt *pkt, uint32_t shards)
 	return shards ? (uint32_t)(tv_flow_hash(fixed, pkt) % shards) + 1 : 1;
 }
 
+/*
+ * An IP fragment (pkt, from rec), outer or inside a tunnel: held until its
+ * datagram is whole, which is then decoded as one packet numbered as its
+ * last fragment (Wireshark's way), in the fragments' tunnel.  The frames
+ * count as fragments, each by share 1 only, as frames neither TCP nor UDP
+ * are; every share reassembles, the whole goes to its own.  A whole
+ * datagram may hold a fragment of one inside it: that goes in too (each
+ * level a tunnel further in, so a few at most).  1: the frame is taken
+ * (held or dropped); 0: *d and pkt are the whole datagram as decoded, or
+ * the fragment itself when refused (left skipped).
+ */
+static int
+reassemble(struct tv_run *run, const struct tv_rec *rec, struct tv_pkt *pkt,
+    int *d)
+{
+	struct tv_frag_out fo;
+	int fr = tv_frag_add(run->frag, rec->link, rec->data, pkt, &fo);
+	int level;
+
+	if (fr == TV_FRAG_REFUSED)
+		return 0;
+	if (!run->o.shards || run->o.shard == 1)
+		run->tot.packets++;
+	for (level = 0;; level++) {
+		if (fr != TV_FRAG_DONE)
+			return 1;
+		*d = tv_frag_decode(&fo, run->o.no_cksum ? 0 : TV_DEC_CKSUM, pkt);
+		if (*d != 1 || pkt->skip != TV_SKIP_FRAGMENT ||
+		    level >= TV_TUN_MAX_DEPTH)
+			return 0;
+		fr = tv_frag_add(run->frag, fo.link, fo.data, pkt, &fo);
+		if (fr == TV_FRAG_REFUSED)
+			return 0;
+	}
+}
+
 /* One record (decoded by its own link type): decode, track, render; 0 when --shard leaves it to
  * another worker (then it is not counted here at all).  Frames that are
  * neither TCP nor UDP are counted by share 1 only. */
@@ -365,27 +401,10 @@ take(struct tv_run *run, const struct tv_rec *rec,
 	pkt.ts_nsec = rec->ts_nsec;
 	d = tv_decode_opts(rec->link, rec->data, rec->caplen, rec->wirelen,
 	    run->o.no_cksum ? 0 : TV_DEC_CKSUM, &pkt);
-	if (d == 1 && pkt.skip == TV_SKIP_FRAGMENT) {
-		/* an IP fragment: held until its datagram is whole, which is
-		 * then decoded as one packet numbered as its last fragment
-		 * (Wireshark's way).  The frames count as fragments, each by
-		 * share 1 only, as frames neither TCP nor UDP are; every share
-		 * reassembles, the whole goes to its own */
-		struct tv_frag_out fo;
-		int fr = tv_frag_add(run->frag, rec->link, rec->data, &pkt, &fo);
-		int mine = !run->o.shards || run->o.shard == 1;
-
-		if (fr != TV_FRAG_REFUSED) {
-			if (mine)
-				run->tot.packets++;
-			if (fr != TV_FRAG_DONE) {
-				flush_live(run);
-				return mine;
-			}
-			d = tv_decode_opts(fo.link, fo.data, fo.len, fo.len,
-			    run->o.no_cksum ? 0 : TV_DEC_CKSUM, &pkt);
-			pkt.frags = fo.nfrags ? fo.nfrags : 1;
-		}
+	if (d == 1 && pkt.skip == TV_SKIP_FRAGMENT &&
+	    reassemble(run, rec, &pkt, &d)) {
+		flush_live(run);
+		return !run->o.shards || run->o.shard == 1;
 	}
 	if (d == 2) {
 		/* an ICMP error: joined to the flow it quotes, if there is

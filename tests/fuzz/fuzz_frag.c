@@ -54,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    tv_frag_add(f, link, data + off, &pkt, &out) == TV_FRAG_DONE) {
 			if (out.len > TV_FRAG_HEAD_MAX + 65535u || out.nfrags == 0)
 				__builtin_trap();
-			tv_decode_opts(out.link, out.data, out.len, out.len, TV_DEC_CKSUM, &pkt);
+			tv_frag_decode(&out, TV_DEC_CKSUM, &pkt);
 			if (pkt.skip == TV_SKIP_NONE && pkt.len > 65535)
 				__builtin_trap();
 		}

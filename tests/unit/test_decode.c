@@ -2248,13 +2248,25 @@ test_tunnel_gre_hostile(void **state)
 	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
 	assert_int_equal(p.skip, TV_SKIP_NOT_IP);
 	assert_null(p.malformed);
-	/* a fragment inside the tunnel: not reassembled */
+	/* a fragment inside the tunnel: described as an outer one is, for
+	 * reassembly (tv_frag.h), its tunnel in pkt->tun */
 	n = syn_tcp(b);
 	n = pb_ipv4_full(b, 6, pb_lo4_a, pb_lo4_b, NULL, 0, 0x2000, 0, b, n);
 	n = gre_hdr(b, 0, 0, 0x0800, n);
 	n = pb_ipv4(b, 47, t4a, t4b, b, n);
 	assert_int_equal(decode_frame(TV_LINK_RAW, b, n, &p), 1);
-	assert_int_equal(p.skip, TV_SKIP_TUNNEL_FRAG);
+	assert_int_equal(p.skip, TV_SKIP_FRAGMENT);
+	assert_int_equal(p.tun.kind, TV_TUN_GRE);
+	assert_int_equal(p.tun.depth, 1);
+	assert_memory_equal(p.tun.src.a, t4a, 4);
+	assert_memory_equal(p.src.a, pb_lo4_a, 4);
+	assert_int_equal(p.frag.v6, 0);
+	assert_int_equal(p.frag.more, 1);
+	assert_int_equal(p.frag.off, 0);
+	assert_int_equal(p.frag.nh, 6);
+	assert_int_equal(p.frag.hlen, 20);
+	assert_int_equal(p.len, n - 20 - 4 - 20);
+	assert_int_equal(p.paycap, p.len);
 }
 
 /* The n bytes at b as a UDP datagram to dport over IPv4 in Ethernet. */

@@ -257,6 +257,166 @@ test_bounds(void **state)
 	tv_frag_free(f);
 }
 
+/* The IP packet frame[0, n) inside GRE (key `key`; 0: none) over IPv4
+ * from 198.51.100.`from` to 198.51.100.2, moved along in frame. */
+static size_t
+gre4(size_t n, uint32_t key, uint8_t from)
+{
+	size_t gl = key ? 8 : 4;
+	uint8_t *h = frame;
+
+	memmove(frame + 20 + gl, frame, n);
+	memset(h, 0, 20 + gl);
+	h[0] = 0x45;
+	be16(h + 2, (unsigned)(20 + gl + n));
+	be16(h + 4, 0x77);
+	h[8] = 64;
+	h[9] = 47;
+	h[12] = 198, h[13] = 51, h[14] = 100, h[15] = from;
+	h[16] = 198, h[17] = 51, h[18] = 100, h[19] = 2;
+	be16(h + 10, sum16(h, 20, 0));
+	h[20] = key ? 0x20 : 0;
+	be16(h + 22, (frame[20 + gl] >> 4) == 6 ? 0x86dd : 0x0800);
+	if (key) {
+		be16(h + 24, (unsigned)(key >> 16));
+		be16(h + 26, (unsigned)(key & 0xffff));
+	}
+	return 20 + gl + n;
+}
+
+/* A fragment inside a tunnel to f: decoded as one, its tunnel in pkt. */
+static int
+add_tun(struct tv_frag *f, size_t len, struct tv_frag_out *out)
+{
+	struct tv_pkt pkt;
+
+	pkt.n = 1;
+	pkt.ts_sec = 0;
+	pkt.ts_nsec = 0;
+	assert_int_equal(tv_decode_opts(TV_LINK_RAW, frame, (uint32_t)len,
+	    (uint32_t)len, TV_DEC_CKSUM, &pkt), 1);
+	assert_int_equal(pkt.skip, TV_SKIP_FRAGMENT);
+	assert_int_equal(pkt.tun.kind, TV_TUN_GRE);
+	assert_int_equal(pkt.tun.depth, 1);
+	return tv_frag_add(f, TV_LINK_RAW, frame, &pkt, out);
+}
+
+/* out is a whole UDP datagram of paylen bytes inside GRE key `key` from
+ * 198.51.100.`from`, its tunnel put back by tv_frag_decode(). */
+static void
+whole_in_gre(const struct tv_frag_out *out, uint32_t paylen, uint32_t key,
+    uint8_t from, uint16_t nfrags)
+{
+	struct tv_pkt pkt;
+
+	assert_int_equal(out->link, TV_LINK_RAW);
+	assert_int_equal(out->tun.kind, TV_TUN_GRE);
+	memset(&pkt, 0, sizeof(pkt));
+	assert_int_equal(tv_frag_decode(out, TV_DEC_CKSUM, &pkt), 0);
+	assert_int_equal(pkt.proto, 17);
+	assert_int_equal(pkt.len, paylen);
+	assert_int_equal(pkt.ck_l4, TV_CK_CORRECT);
+	assert_null(pkt.malformed);
+	assert_int_equal(pkt.frags, nfrags);
+	assert_int_equal(pkt.tun.kind, TV_TUN_GRE);
+	assert_int_equal(pkt.tun.depth, 1);
+	assert_int_equal(pkt.tun.has_key, key != 0);
+	assert_int_equal(pkt.tun.key, key);
+	assert_int_equal(pkt.tun.src.family, 4);
+	assert_int_equal(pkt.tun.src.a[3], from);
+	assert_int_equal(pkt.tun.dst.a[3], 2);
+}
+
+/* Inner fragments: reassembled from the inner IP header on, the tunnel in
+ * the key (the same inner id, addresses and protocol in two GRE keys, in
+ * two tunnels' endpoints and outside any tunnel are four datagrams). */
+static void
+test_tunnel_in_key(void **state)
+{
+	struct tv_frag *f = tv_frag_new();
+	struct tv_frag_out out;
+	struct tv_frag_stats st;
+	size_t n = mk_udp(1992, 0);	/* 2000 bytes: 1480 + 520 */
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(add_tun(f, gre4(frag4(9, 0, 1480, 1, dgram), 7, 1), &out), TV_FRAG_HELD);
+	assert_int_equal(add_tun(f, gre4(frag4(9, 0, 1480, 1, dgram), 8, 1), &out), TV_FRAG_HELD);
+	assert_int_equal(add_tun(f, gre4(frag4(9, 0, 1480, 1, dgram), 7, 3), &out), TV_FRAG_HELD);
+	assert_int_equal(add_tun(f, gre4(frag4(9, 0, 1480, 1, dgram), 0, 1), &out), TV_FRAG_HELD);
+	assert_int_equal(add(f, frag4(9, 0, 1480, 1, dgram), 0, &out), TV_FRAG_HELD);
+	assert_int_equal(add_tun(f, gre4(frag4(9, 1480, n - 1480, 0, dgram), 8, 1), &out), TV_FRAG_DONE);
+	assert_int_equal(out.nfrags, 2);
+	assert_int_equal(out.len, 20 + 2000);	/* the inner packet alone */
+	assert_int_equal(out.data[0], 0x45);
+	whole_in_gre(&out, 1992, 8, 1, 2);
+	assert_int_equal(add_tun(f, gre4(frag4(9, 1480, n - 1480, 0, dgram), 7, 3), &out), TV_FRAG_DONE);
+	whole_in_gre(&out, 1992, 7, 3, 2);
+	assert_int_equal(add_tun(f, gre4(frag4(9, 1480, n - 1480, 0, dgram), 7, 1), &out), TV_FRAG_DONE);
+	whole_in_gre(&out, 1992, 7, 1, 2);
+	assert_int_equal(add_tun(f, gre4(frag4(9, 1480, n - 1480, 0, dgram), 0, 1), &out), TV_FRAG_DONE);
+	whole_in_gre(&out, 1992, 0, 1, 2);
+	/* the one outside any tunnel: as before, no tunnel put back */
+	assert_int_equal(add(f, frag4(9, 1480, n - 1480, 0, dgram), 0, &out), TV_FRAG_DONE);
+	assert_int_equal(out.tun.kind, TV_TUN_NONE);
+	whole_udp(&out, 1992);
+	/* IPv6 inside IPv4 GRE: the fragment header taken out */
+	n = mk_udp(2992, 1);
+	assert_int_equal(add_tun(f, gre4(frag6(11, 1232, 1232, 1, dgram), 7, 1), &out), TV_FRAG_HELD);
+	assert_int_equal(add_tun(f, gre4(frag6(11, 0, 1232, 1, dgram), 7, 1), &out), TV_FRAG_HELD);
+	assert_int_equal(add_tun(f, gre4(frag6(11, 2464, n - 2464, 0, dgram), 7, 1), &out), TV_FRAG_DONE);
+	assert_int_equal(out.len, 40 + 3000);
+	assert_int_equal(out.data[6], 17);
+	whole_in_gre(&out, 2992, 7, 1, 3);
+	tv_frag_get_stats(f, &st);
+	assert_int_equal(st.fragments, 13);
+	assert_int_equal(st.reassembled, 6);
+	assert_int_equal(tv_frag_dropped(&st), 0);
+	tv_frag_free(f);
+}
+
+/* A reassembled inner datagram holding tunnels of its own: counted within
+ * the fragments' tunnel, never deeper than TV_TUN_MAX_DEPTH in all. */
+static void
+test_tunnel_depth_added(void **state)
+{
+	struct tv_frag_out out;
+	struct tv_pkt pkt;
+	size_t n;
+
+	(void)state;
+	mk_udp(100, 0);
+	n = frag4(12, 0, 108, 0, dgram);	/* whole */
+	memmove(frame + 20, frame, n);		/* inside IP-in-IP */
+	memset(frame, 0, 20);
+	frame[0] = 0x45;
+	be16(frame + 2, (unsigned)(20 + n));
+	frame[8] = 64;
+	frame[9] = 4;
+	frame[12] = 198, frame[13] = 51, frame[14] = 100, frame[15] = 9;
+	frame[16] = 198, frame[17] = 51, frame[18] = 100, frame[19] = 10;
+	be16(frame + 10, sum16(frame, 20, 0));
+	memset(&out, 0, sizeof(out));
+	out.link = TV_LINK_RAW;
+	out.data = frame;
+	out.len = (uint32_t)(20 + n);
+	out.nfrags = 2;
+	out.tun.kind = TV_TUN_GRE;
+	out.tun.depth = 1;
+	out.tun.has_key = 1;
+	out.tun.key = 7;
+	memset(&pkt, 0, sizeof(pkt));
+	assert_int_equal(tv_frag_decode(&out, TV_DEC_CKSUM, &pkt), 0);
+	assert_int_equal(pkt.tun.kind, TV_TUN_GRE);
+	assert_int_equal(pkt.tun.key, 7);
+	assert_int_equal(pkt.tun.depth, 2);
+	assert_int_equal(pkt.frags, 2);
+	out.tun.depth = TV_TUN_MAX_DEPTH;
+	assert_int_equal(tv_frag_decode(&out, TV_DEC_CKSUM, &pkt), 1);
+	assert_int_equal(pkt.skip, TV_SKIP_TUNNEL_DEPTH);
+	assert_int_equal(pkt.proto, 0);
+}
+
 int
 main(void)
 {
@@ -265,6 +425,8 @@ main(void)
 		cmocka_unit_test(test_v6_and_atomic),
 		cmocka_unit_test(test_overlap_drops_datagram),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_tunnel_in_key),
+		cmocka_unit_test(test_tunnel_depth_added),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
