@@ -205,6 +205,7 @@ struct tv_pkt {
 	 * IPv6 jumbogram or payload length 0): taken from the frame instead */
 	unsigned offloaded:1;
 	unsigned verify:1;	/* checksums were to be verified (TV_DEC_CKSUM) */
+	unsigned rebuilt:1;	/* reassembled from fragments (TV_DEC_REBUILT) */
 
 	/* checksums (RFC 1071), enum tv_ck; the TCP or UDP field as sent and
 	 * what it should have been (valid with ck_l4 INCORRECT or CORRECT) */
@@ -280,6 +281,10 @@ int tv_decode(int link, const uint8_t *data, uint32_t caplen,
  * and UDP checksums of a packet captured whole (a bad IPv4 header
  * checksum skips it, TV_SKIP_BAD_IP_CKSUM); tv_decode() verifies none. */
 #define TV_DEC_CKSUM 0x1
+/* TV_DEC_REBUILT: the frame is a datagram reassembled from fragments (the
+ * first one's headers and the data): no link trailer follows it (MACsec's
+ * ICV stayed with the last fragment's frame) */
+#define TV_DEC_REBUILT 0x2
 int tv_decode_opts(int link, const uint8_t *data, uint32_t caplen,
     uint32_t wirelen, unsigned opts, struct tv_pkt *pkt);
 

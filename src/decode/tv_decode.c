@@ -1181,7 +1181,7 @@ static int
 decode_macsec(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 {
 	uint8_t tci;
-	uint32_t hlen;
+	uint32_t hlen, icv = pkt->rebuilt ? 0 : 16;	/* a rebuilt datagram has none */
 	uint16_t type;
 
 	if (!tv_cur_has(c, 6))
@@ -1195,10 +1195,10 @@ decode_macsec(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 		return skip(pkt, TV_SKIP_ENCRYPTED);
 	hlen = (tci & 0x20) ? 14 : 6;
 	if (!tv_cur_has(c, hlen + 2))
-		return cut(wireleft, hlen + 2 + 16, "macsec tag past packet", pkt);
+		return cut(wireleft, hlen + 2 + icv, "macsec tag past packet", pkt);
 	tv_cur_skip(c, hlen);
 	type = tv_cur_be16(c);
-	if (wireleft < hlen + 2 + 16) {
+	if (wireleft < hlen + 2 + icv) {
 		set_malformed(pkt, "macsec frame shorter than its ICV");
 		return skip(pkt, TV_SKIP_MALFORMED);
 	}
@@ -1207,7 +1207,7 @@ decode_macsec(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 		return skip(pkt, TV_SKIP_MALFORMED);
 	}
 	pkt->tun.via |= TV_VIA_MACSEC;
-	return decode_ethertype(c, type, wireleft - hlen - 2 - 16, pkt);
+	return decode_ethertype(c, type, wireleft - hlen - 2 - icv, pkt);
 }
 
 /* An 802.3 length frame: LLC with SNAP (RFC 1042: DSAP and SSAP 0xaa,
@@ -2007,6 +2007,7 @@ tv_decode_opts(int link, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	pkt->caplen = caplen;
 	pkt->wirelen = wirelen < caplen ? caplen : wirelen;
 	pkt->verify = (opts & TV_DEC_CKSUM) != 0;
+	pkt->rebuilt = (opts & TV_DEC_REBUILT) != 0;
 	tv_cur_init(&c, data, caplen);
 
 	switch (link) {

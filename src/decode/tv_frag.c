@@ -395,7 +395,8 @@ int
 tv_frag_decode(const struct tv_frag_out *out, unsigned opts, struct tv_pkt *pkt)
 {
 	struct tv_tunnel in;
-	int r = tv_decode_opts(out->link, out->data, out->len, out->len, opts, pkt);
+	int r = tv_decode_opts(out->link, out->data, out->len, out->len,
+	    opts | TV_DEC_REBUILT, pkt);
 
 	pkt->frags = out->nfrags ? out->nfrags : 1;
 	if (out->tun.depth == 0)

@@ -2538,6 +2538,15 @@ test_encap_llc_macsec(void **state)
 	assert_syn(&p, 0);
 	assert_int_equal(p.tun.via, TV_VIA_MACSEC);
 	check_prefixes_upto(TV_LINK_ETHERNET, b, (uint32_t)n - 16, (uint32_t)n, &p);
+	/* rebuilt from fragments (TV_DEC_REBUILT): the same frame without
+	 * its ICV is whole; read as an arriving frame, it lacks 16 bytes */
+	assert_int_equal(tv_decode_opts(TV_LINK_ETHERNET, b, (uint32_t)n - 16,
+	    (uint32_t)n - 16, TV_DEC_REBUILT, &p), 0);
+	assert_syn(&p, 0);
+	assert_null(p.malformed);
+	(void)tv_decode_opts(TV_LINK_ETHERNET, b, (uint32_t)n - 16,
+	    (uint32_t)n - 16, 0, &p);
+	assert_non_null(p.malformed);
 	/* encrypted */
 	b[14] = 0x2c;
 	assert_int_equal(decode_frame(TV_LINK_ETHERNET, b, n, &p), 1);
