@@ -338,6 +338,7 @@ def main():
     gre_frag()
     encap2()
     gre_innerfrag()
+    pptp(conv4)
 
 
 def teredo(conv6):
@@ -626,6 +627,31 @@ def gre_innerfrag():
         fr.append(ether_ip(f, 1))
     g(1, a[1], key=9)
     write("tunnel-gre-innerfrag.pcap", fr)
+
+
+def pptp(conv):
+    """PPTP's enhanced GRE (RFC 2637 §4.1): version 1, K always (payload
+    length, then the peer's call id: 0x4001 to the server, 0x8002 to the
+    client), S on the data, A on the answers; PPP (0x880b) with address,
+    control and protocol inside.  After the data, the client acknowledges
+    the server's last packet alone (A, no S, no payload)."""
+    fr = []
+    seq = [0, 0]
+    for fc, p in conv:
+        s, d = outer(fc, T4A, T4B)
+        ppp = b"\xff\x03" + struct.pack("!H", 0x21) + p
+        call = 0x4001 if fc else 0x8002
+        ack = fc == 0
+        h = struct.pack("!BBHHH", 0x30, 0x01 | (0x80 if ack else 0), 0x880b,
+                        len(ppp), call) + struct.pack("!I", seq[fc])
+        if ack:
+            h += struct.pack("!I", seq[1])
+        seq[fc] += 1
+        fr.append(ether_ip(ip(s, d, 47, h + ppp), fc))
+    s, d = outer(1, T4A, T4B)
+    h = struct.pack("!BBHHH", 0x20, 0x81, 0x880b, 0, 0x4001) + struct.pack("!I", seq[0] - 1)
+    fr.append(ether_ip(ip(s, d, 47, h), 1))
+    write("tunnel-pptp.pcap", fr)
 
 
 if __name__ == "__main__":
