@@ -654,12 +654,21 @@ fi
 # hold PORT N SECS: N silent connections to PORT for SECS (bounded), in the
 # background; $hpid
 hold() {
+	rm -f "$tmp/hold.ready"
 	timeout -k 2 $((${3%.*} + 5)) python3 -c 'import socket, sys, time
 s = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(int(sys.argv[2]))]
-time.sleep(float(sys.argv[3]))' "$1" "$2" "$3" 2>"$tmp/hold.err" &
+open(sys.argv[4], "w").close()
+time.sleep(float(sys.argv[3]))' "$1" "$2" "$3" "$tmp/hold.ready" 2>"$tmp/hold.err" &
 	hpid=$!
 	pids="$pids $hpid"
-	sleep 0.5
+	# connected before the caller goes on (python's start may be slow on
+	# a loaded machine), then a moment for the server to take them
+	i=0
+	while [ $i -lt 100 ] && ! [ -e "$tmp/hold.ready" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 0.2
 }
 if ! command -v python3 >/dev/null 2>&1; then
 	skip slow-attack "python3 is not installed"
