@@ -29,7 +29,6 @@ struct cmp_flow {
 	/* at its end: the connection as it was (its rows pointers cleared),
 	 * for the labels' relative numbers */
 	struct tv_conn conn;
-	uint8_t proto;
 	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN];
 	char outcome[96];
 	char icmp[160];
@@ -154,13 +153,11 @@ cmp_conn(const struct tv_rctx *x, struct tv_conn *c, enum tv_done why)
 	f->done = 1;
 	f->conn = *c;
 	f->conn.rows = f->conn.rows_tail = NULL;
-	f->proto = c->proto;
 	tv_endpoint_str(&c->addr[TV_CLIENT], c->port[TV_CLIENT], f->ce, sizeof(f->ce));
 	tv_endpoint_str(&c->addr[TV_SERVER], c->port[TV_SERVER], f->se, sizeof(f->se));
 	cmp_outcome(c, f->outcome, sizeof(f->outcome));
 	tv_fmt_icmp(c, f->icmp, sizeof(f->icmp));
 	tv_cmp_metrics(tv_conn_user(c), c, &f->m);
-	f->m.proto = c->proto;
 }
 
 /* ---- the view ---- */
@@ -306,7 +303,7 @@ cmp_heads(const struct tv_out *o, const struct cmp_lay *L,
 	memset(line, ' ', L->width);
 	for (j = 0; j < n; j++) {
 		snprintf(t, sizeof(t), "#%" PRIu32 " %s", fl[j]->id,
-		    tvr_proto(fl[j]->proto));
+		    tvr_proto(fl[j]->conn.proto));
 		put(line, L->width, CMP_TIME_W + j * L->col, t, L->col - 1);
 		if (strlen(fl[j]->ce) + strlen(fl[j]->se) + 1 > L->arrow + 2)
 			two = 1;
@@ -457,7 +454,7 @@ static void
 cmp_cells(const struct cmp_flow *f, char cell[M_COUNT][M_CELL])
 {
 	const struct tv_cmp_metrics *m = &f->m;
-	int tcp = f->proto == 6;
+	int tcp = f->conn.proto == 6;
 	const char *dh = m->delivered_how == TV_CMP_BOTH_ENDS ? "(both ends)" :
 	    m->delivered_how == TV_CMP_INFERRED ? "(inferred)" : NULL;
 
@@ -519,7 +516,7 @@ cmp_table_part(const struct tv_out *o, struct cmp_flow *const *fl, unsigned n,
 	memset(line, ' ', total);
 	for (j = 0, k = lw; j < n; k += cw[j++]) {
 		snprintf(t, sizeof(t), "#%" PRIu32 " %s", fl[j]->id,
-		    tvr_proto(fl[j]->proto));
+		    tvr_proto(fl[j]->conn.proto));
 		put(line, total, k, t, cw[j]);
 	}
 	emit(o, line, total);
@@ -563,7 +560,7 @@ cmp_table(const struct tv_out *o, unsigned width, struct cmp_flow *const *fl,
 			continue;
 		}
 		snprintf(line, sizeof(line), "#%" PRIu32 " %s %s > %s", fl[j]->id,
-		    tvr_proto(fl[j]->proto), fl[j]->ce, fl[j]->se);
+		    tvr_proto(fl[j]->conn.proto), fl[j]->ce, fl[j]->se);
 		tv_out_para(o, width, 4, line);
 		for (i = 0; i < M_COUNT; i++) {
 			snprintf(line, sizeof(line), "  %s: %s", m_names[i],
@@ -691,7 +688,7 @@ static void
 cmp_json_flow(const struct tv_out *o, const struct cmp_flow *f)
 {
 	const struct tv_cmp_metrics *m = &f->m;
-	int tcp = f->proto == 6;
+	int tcp = f->conn.proto == 6;
 	int dk = m->delivered_how != TV_CMP_NOT_KNOWN;
 
 	tv_out_printf(o, "{\"type\":\"compare\",\"conn\":%" PRIu32

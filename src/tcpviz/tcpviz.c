@@ -151,7 +151,7 @@ usage(FILE *fp)
 "  --demo[=LIST]    run the bundled programs on loopback and draw them live;\n"
 "                   LIST is a comma-separated choice of scenarios\n"
 "  --demo-list      list the scenarios\n"
-"  --pace=MS        show a line at most every MS ms (default 40 on a terminal,\n"
+"  --pace=MS        show a line at most every MS ms (default 25 on a terminal,\n"
 "                   else 0); capturing and checking do not wait for it\n"
 "\n"
 "The lab (as root; docs/lab.md): two hosts in private network namespaces\n"

@@ -18,17 +18,17 @@ struct tv_demo_opts {
 	struct tv_live_opts live;
 };
 
-/* The pause between lines on a terminal: the demo's 1,100 lines in about
- * 45 s, slow enough to follow a handshake */
-#define TV_DEMO_PACE_MS 40
+/* The pause between lines on a terminal: the demo's 1,160 lines in about
+ * 30 s, slow enough to follow a handshake */
+#define TV_DEMO_PACE_MS 25
 
 /* The renderer a compare scenario draws with, given the command line's:
- * the compare view (tv_renderer_find("compare", 1)) for the live ladder,
- * its JSON for JSON; the command line's own when this build has none. */
+ * the compare view for the live ladder, its JSON for JSON; another
+ * format (--summary) its own. */
 const struct tv_renderer *tv_demo_compare_renderer(const struct tv_renderer *r);
 
-/* Under a compare scenario's caption: how its flows are drawn (the view
- * and the metrics table once they are done, or ladders without it). */
+/* Under a compare scenario's caption, when it draws the view: how (the
+ * view and the metrics table once its flows are done). */
 void tv_demo_compare_note(struct tv_run *run);
 
 /* --demo-list */

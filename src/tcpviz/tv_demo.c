@@ -418,27 +418,20 @@ finish_scenario(struct demo *d, struct tv_run *run, struct tv_cap *cap)
 const struct tv_renderer *
 tv_demo_compare_renderer(const struct tv_renderer *r)
 {
-	const struct tv_renderer *c = NULL;
-
-	if (r != NULL && strcmp(r->name, "text") == 0)
-		c = tv_renderer_find("compare", 1);
-	else if (r != NULL && strcmp(r->name, "json") == 0)
-		c = tv_renderer_find("compare-json", 1);
-	return c != NULL ? c : r;
+	if (r == &tv_render_live || r == &tv_render_ladder)
+		return &tv_render_compare;
+	if (r == &tv_render_json)
+		return &tv_render_compare_json;
+	return r;
 }
 
 void
 tv_demo_compare_note(struct tv_run *run)
 {
-	const char *name = run->o.renderer->name;
-
-	if (strcmp(name, "compare") == 0)
+	if (run->o.renderer == &tv_render_compare)
 		tv_run_say(run, 4, "    drawn once its flows are done: side by side "
 		    "on one time axis, each from its first packet, their metrics "
 		    "under them");
-	else if (strcmp(name, "text") == 0)
-		tv_run_say(run, 4, "    (this tcpviz has no compare view: its flows "
-		    "drawn as ladders)");
 }
 
 static void

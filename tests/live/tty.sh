@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.." || exit 1
 live_setup
 T=20		# seconds any one client or capture may take
 SRV_T=60	# seconds any one server may live
-DEMO_T=120	# seconds the whole demo may take at the default pace (about 70)
+DEMO_T=60	# seconds the whole demo may take on a terminal at the default pace (about 30)
 PER_PACKET=400	# bytes a live capture may print per packet: a row of a narrow
 		# ladder wraps its label (about 230 bytes with -S at 80 columns)
 
