@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /*
  * Every read of packet bytes goes through a cursor.  A read past `end`
@@ -123,17 +124,12 @@ tv_cur_le32(struct tv_cur *c)
 static inline int
 tv_cur_copy(struct tv_cur *c, void *dst, size_t n)
 {
-	uint8_t *d = dst;
-	size_t i;
-
 	if (!tv_cur_has(c, n)) {
 		c->err = 1;
-		for (i = 0; i < n; i++)
-			d[i] = 0;
+		memset(dst, 0, n);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		d[i] = c->p[i];
+	memcpy(dst, c->p, n);
 	c->p += n;
 	return 0;
 }

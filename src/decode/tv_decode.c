@@ -2077,12 +2077,19 @@ tv_decode_tcp(const uint8_t *data, uint32_t len, struct tv_pkt *pkt)
 }
 
 /* tcpdump's print-tcp.c tcp_flag_values[], in its order */
-static const struct { uint16_t bit; char ch; const char *w; } flag_names[] = {
-	{ TV_TH_FIN, 'F', "FIN" }, { TV_TH_SYN, 'S', "SYN" },
-	{ TV_TH_RST, 'R', "RST" }, { TV_TH_PSH, 'P', "PSH" },
-	{ TV_TH_ACK, '.', "ACK" }, { TV_TH_URG, 'U', "URG" },
-	{ TV_TH_ECE, 'E', "ECE" }, { TV_TH_CWR, 'W', "CWR" },
-	{ TV_TH_AE, 'e', "AE" },
+static const struct {
+	uint16_t bit;
+	char ch;
+	uint8_t n;		/* strlen(w): the words are copied on every row */
+	const char *w;
+} flag_names[] = {
+#define FLAG(bit, ch, w) { bit, ch, sizeof(w) - 1, w }
+	FLAG(TV_TH_FIN, 'F', "FIN"), FLAG(TV_TH_SYN, 'S', "SYN"),
+	FLAG(TV_TH_RST, 'R', "RST"), FLAG(TV_TH_PSH, 'P', "PSH"),
+	FLAG(TV_TH_ACK, '.', "ACK"), FLAG(TV_TH_URG, 'U', "URG"),
+	FLAG(TV_TH_ECE, 'E', "ECE"), FLAG(TV_TH_CWR, 'W', "CWR"),
+	FLAG(TV_TH_AE, 'e', "AE"),
+#undef FLAG
 };
 #define NFLAGS (sizeof(flag_names) / sizeof(flag_names[0]))
 
@@ -2121,15 +2128,14 @@ tv_flags_words(unsigned flags, char *buf, size_t size)
 		return buf;
 	}
 	for (i = 0; i < NFLAGS; i++) {
-		const char *w = flag_names[order[i]].w;
-		size_t n = strlen(w);
+		unsigned f = order[i];
 
-		if (!(flags & flag_names[order[i]].bit))
+		if (!(flags & flag_names[f].bit))
 			continue;
 		if (k)
 			buf[k++] = ',';
-		memcpy(buf + k, w, n);
-		k += n;
+		memcpy(buf + k, flag_names[f].w, flag_names[f].n);
+		k += flag_names[f].n;
 	}
 	if (k == 0) {
 		memcpy(buf, "none", 5);

@@ -33,6 +33,9 @@ tv_lad_foldable(const struct tv_conn *c, const struct tv_row *r, int payload)
  *   prefix  time  STATE |<------ inner ------>| STATE  notes
  *   plen    tcol  scol  ^lbar                 ^lbar + inner + 1
  */
+#define LAB_LEN 160		/* a row's label, as tv_fmt_row_label() writes it */
+#define LAB_KEPT 128		/* labels kept from sizing for drawing (on the stack) */
+
 struct lad {
 	const struct tv_out *o;
 	const struct tv_render_opts *ro;
@@ -52,6 +55,10 @@ struct lad {
 	const struct tv_pkt *pkt;	/* live: the packet of the row drawn now */
 	int hot;		/* colour: the row being drawn has anomalies */
 	int lost;		/* the row being drawn was lost on the wire (the lab) */
+	/* replay: the labels of the first nlabs stored rows, formatted once
+	 * to size the ladder and kept for drawing (NULL: none kept) */
+	char (*labs)[LAB_LEN];
+	size_t nlabs;
 };
 
 /* ANSI colours (only with ro->color; escapes take no columns) */
@@ -98,20 +105,26 @@ lad_fit(struct lad *l, size_t want)
 		l->inner = INNER_FLOOR;
 }
 
+/* The widest label of the stored rows; the first LAB_KEPT are kept in
+ * l->labs (when given), so that drawing does not format them again. */
 static size_t
-max_label(const struct lad *l)
+max_label(struct lad *l)
 {
 	const struct tv_rowblk *b;
-	char lab[160];
-	size_t m = 0;
+	char one[LAB_LEN];
+	size_t m = 0, k = 0, n;
 	unsigned i;
 
 	for (b = l->c->rows; b != NULL; b = b->next)
-		for (i = 0; i < b->n; i++) {
-			tv_fmt_row_label(l->ro, l->c, &b->r[i], lab, sizeof(lab));
-			if (strlen(lab) > m)
-				m = strlen(lab);
+		for (i = 0; i < b->n; i++, k++) {
+			char *lab = l->labs != NULL && k < LAB_KEPT ?
+			    l->labs[k] : one;
+
+			tv_fmt_row_label(l->ro, l->c, &b->r[i], lab, LAB_LEN);
+			if ((n = strlen(lab)) > m)
+				m = n;
 		}
+	l->nlabs = l->labs != NULL ? (k < LAB_KEPT ? k : LAB_KEPT) : 0;
 	return m;
 }
 
@@ -461,15 +474,18 @@ lad_payload(const struct lad *l, const uint8_t *p, uint32_t n, uint32_t len)
  * beside the row go on lines of their own below it.
  */
 static void
-lad_row(const struct lad *l, const struct tv_row *r)
+lad_row(const struct lad *l, const struct tv_row *r, const char *kept)
 {
 	const struct tv_conn *c = l->c;
-	char tbuf[40], lab[160], notes[512];
-	const char *ls = "", *rs = "";
+	char tbuf[40], own[LAB_LEN], notes[512];
+	const char *ls = "", *rs = "", *lab = kept;
 	int lab_fits, place;
 
 	lad_time(l, r->ts_sec, r->ts_nsec, tbuf, sizeof(tbuf));
-	tv_fmt_row_label(l->ro, c, r, lab, sizeof(lab));
+	if (lab == NULL) {
+		tv_fmt_row_label(l->ro, c, r, own, sizeof(own));
+		lab = own;
+	}
 	tv_fmt_row_notes(l->ro, c, r, notes, sizeof(notes));
 	if (c->proto == 6) {
 		if (r->an.changed & 1)
@@ -505,14 +521,26 @@ static void
 lad_fold(const struct lad *l, const struct tv_row *first, unsigned n,
     uint64_t bytes_c, uint64_t bytes_s)
 {
+	static const char *const words[2][3] = {
+		{ " segments:\037", " bytes ->,\037", " bytes <-" },	/* TV_SOFT */
+		{ " segs:\037", " B ->,\037", " B <-" },	/* narrow: short words */
+	};
 	char tbuf[40], text[160];
+	size_t k = 0;
+	int w;
 
 	lad_time(l, first->ts_sec, first->ts_nsec, tbuf, sizeof(tbuf));
-	snprintf(text, sizeof(text), "%u segments:%c%" PRIu64 " bytes ->,%c%"
-	    PRIu64 " bytes <-", n, TV_SOFT, bytes_c, TV_SOFT, bytes_s);
-	if (strlen(text) + 4 > l->inner && l->width != 0)	/* narrow: short words */
-		snprintf(text, sizeof(text), "%u segs:%c%" PRIu64 " B ->,%c%"
-		    PRIu64 " B <-", n, TV_SOFT, bytes_c, TV_SOFT, bytes_s);
+	for (w = 0; w < 2; w++) {
+		k = 0;
+		tvr_catu(text, sizeof(text), &k, n);
+		tvr_cats(text, sizeof(text), &k, words[w][0]);
+		tvr_catu(text, sizeof(text), &k, bytes_c);
+		tvr_cats(text, sizeof(text), &k, words[w][1]);
+		tvr_catu(text, sizeof(text), &k, bytes_s);
+		tvr_cats(text, sizeof(text), &k, words[w][2]);
+		if (k + 4 <= l->inner || l->width == 0)
+			break;
+	}
 	if (strlen(text) + 4 > l->inner && l->width == 0) {
 		/* no limit: the ladder is as wide as its labels; say it whole */
 		lad_left(l, first->n, tbuf, "");
@@ -563,11 +591,12 @@ lad_outcome(const struct lad *l, void (*fmt)(const struct tv_tcp *, char *, size
 }
 
 /* Set up the layout of c's ladder: `want` characters between the bars,
- * 0 to size them to the stored rows (replay). */
+ * 0 to size them to the stored rows (replay; labs, when not NULL, keeps
+ * the first LAB_KEPT rows' labels for drawing). */
 static void
 lad_init(struct lad *l, const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, size_t want, const char *prefix,
-    struct tv_lad_state *ls)
+    struct tv_lad_state *ls, char (*labs)[LAB_LEN])
 {
 	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN];
 	size_t need, ends, intw, right;
@@ -583,6 +612,8 @@ lad_init(struct lad *l, const struct tv_out *o, const struct tv_render_opts *ro,
 	l->hot = 0;
 	l->prefix = prefix;
 	l->plen = strlen(prefix);
+	l->labs = labs;
+	l->nlabs = 0;
 	l->width = ro->width;
 	/* -#: as wide as the largest frame number (replay), or as the tag
 	 * of the connection keeps it (live) */
@@ -829,7 +860,7 @@ static void
 lad_flush_fold(const struct lad *l, struct tv_lad_state *ls)
 {
 	if (ls->fold_n == 1)
-		lad_row(l, &ls->fold_first);
+		lad_row(l, &ls->fold_first, NULL);
 	else if (ls->fold_n > 1 && l->ro->data == TV_DATA_SUMMARY)
 		lad_fold(l, &ls->fold_first, ls->fold_n, ls->fold_bytes[0],
 		    ls->fold_bytes[1]);
@@ -840,7 +871,7 @@ lad_flush_fold(const struct lad *l, struct tv_lad_state *ls)
 /* One row, folded or drawn, with the outcome lines it brings. */
 static void
 lad_step(const struct lad *l, struct tv_lad_state *ls, const struct tv_row *r,
-    int partial)
+    const char *lab, int partial)
 {
 	const struct tv_conn *c = l->c;
 
@@ -858,7 +889,7 @@ lad_step(const struct lad *l, struct tv_lad_state *ls, const struct tv_row *r,
 		return;
 	}
 	lad_flush_fold(l, ls);
-	lad_row(l, r);
+	lad_row(l, r, lab);
 	if (c->proto != 6)
 		return;
 	if ((r->an.events & TV_EV_OPENED) && !ls->said_open) {
@@ -938,19 +969,22 @@ static void
 lad_conn_link(const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, enum tv_done why, const struct tv_lad_link *link)
 {
+	char labs[LAB_KEPT][LAB_LEN];
 	struct tv_lad_state ls;
 	const struct tv_rowblk *b;
 	struct lad l;
+	size_t k = 0;
 	unsigned i;
 
 	memset(&ls, 0, sizeof(ls));
-	lad_init(&l, o, ro, c, 0, "", &ls);
+	lad_init(&l, o, ro, c, 0, "", &ls, labs);
 	l.link = link;
 	lad_head(&l);
 	lad_midstream(&l, &ls);
 	for (b = c->rows; b != NULL; b = b->next)
-		for (i = 0; i < b->n; i++)
-			lad_step(&l, &ls, &b->r[i], why == TV_DONE_PARTIAL);
+		for (i = 0; i < b->n; i++, k++)
+			lad_step(&l, &ls, &b->r[i], k < l.nlabs ? labs[k] : NULL,
+			    why == TV_DONE_PARTIAL);
 	lad_tail(&l, &ls, why);
 }
 
@@ -990,7 +1024,7 @@ tv_lad_live_pkt(const struct tv_out *o, const struct tv_render_opts *ro,
 		ls->ncol = 6;
 	if (ro->number && num_digits(r->n) > ls->ncol)
 		ls->ncol = (uint8_t)num_digits(r->n);
-	lad_init(&l, o, ro, c, LIVE_INNER, pre, ls);
+	lad_init(&l, o, ro, c, LIVE_INNER, pre, ls, NULL);
 	if (pkt != NULL && ro->link)
 		tv_lad_link_keep(&ls->link, pkt, r->from);
 	l.link = &ls->link;
@@ -1000,7 +1034,7 @@ tv_lad_live_pkt(const struct tv_out *o, const struct tv_render_opts *ro,
 		lad_midstream(&l, ls);
 		ls->started = 1;
 	}
-	lad_step(&l, ls, r, 0);
+	lad_step(&l, ls, r, NULL, 0);
 }
 
 void
@@ -1015,7 +1049,7 @@ tv_lad_live_done(const struct tv_out *o, const struct tv_render_opts *ro,
 	live_prefix(c, pre, sizeof(pre));
 	if (ro->number && ls->ncol == 0)
 		ls->ncol = 6;
-	lad_init(&l, o, ro, c, LIVE_INNER, pre, ls);
+	lad_init(&l, o, ro, c, LIVE_INNER, pre, ls, NULL);
 	lad_tail(&l, ls, why);
 }
 
@@ -1031,7 +1065,7 @@ tv_lad_live_say(const struct tv_out *o, const struct tv_render_opts *ro,
 	live_prefix(c, pre, sizeof(pre));
 	if (ro->number && ls->ncol == 0)
 		ls->ncol = 6;
-	lad_init(&l, o, ro, c, LIVE_INNER, pre, ls);
+	lad_init(&l, o, ro, c, LIVE_INNER, pre, ls, NULL);
 	lad_flush_fold(&l, ls);		/* what came before it, first */
 	lad_say(&l, text);
 }
@@ -1102,7 +1136,7 @@ tv_lad_live_call(const struct tv_out *o, const struct tv_render_opts *ro,
 	live_prefix(c, pre, sizeof(pre));
 	if (ro->number && ls->ncol == 0)
 		ls->ncol = 6;
-	lad_init(&l, o, ro, c, LIVE_INNER, pre, ls);
+	lad_init(&l, o, ro, c, LIVE_INNER, pre, ls, NULL);
 	if (!ls->started) {	/* a call before the first packet is drawn */
 		lad_head(&l);
 		lad_midstream(&l, ls);

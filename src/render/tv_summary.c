@@ -51,6 +51,15 @@ sum_row(struct sbuf *sb, uint32_t id, const struct tv_sum_row *f)
 	tvr_sb_cats(sb, "\n");
 }
 
+/* The history the tracker keeps (UDP's too), cut to the row's field */
+static void
+hist_copy(struct tv_sum_row *f, const struct tv_conn *c)
+{
+	size_t k = 0;
+
+	tvr_cats(f->history, sizeof(f->history), &k, c->tcp.history);
+}
+
 void
 tv_sum_fields(const struct tv_render_opts *ro, const struct tv_conn *c,
     struct tv_sum_row *f, struct tv_sum_totals *st)
@@ -71,7 +80,7 @@ tv_sum_fields(const struct tv_render_opts *ro, const struct tv_conn *c,
 		f->open = tv_open_names[eo];
 		f->close = tv_close_names[ec];
 		f->state = tv_tcp_conn_state(&c->tcp);
-		snprintf(f->history, sizeof(f->history), "%s", c->tcp.history);
+		hist_copy(f, c);
 		us = tv_tcp_handshake_rtt_us(&c->tcp);
 		if (c->late_of) {
 			/* late packets of a closed connection: counted with
@@ -89,12 +98,12 @@ tv_sum_fields(const struct tv_render_opts *ro, const struct tv_conn *c,
 		if (tv_icmp_outcome(c) != NULL)
 			f->open = tv_icmp_outcome(c);
 		/* UDP's, kept by the tracker (tv_udp_packet()) */
-		snprintf(f->history, sizeof(f->history), "%s", c->tcp.history);
+		hist_copy(f, c);
 		if (st)
 			st->udp++;
 	}
 	if (!f->history[0])
-		snprintf(f->history, sizeof(f->history), "-");
+		memcpy(f->history, "-", 2);
 	f->have_rtt = us >= 0;
 	if (us >= 0)
 		tvr_secs(f->rtt, sizeof(f->rtt), us * 1000, 6);
