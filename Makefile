@@ -93,6 +93,7 @@ BENCH_TOOLS := build/bench/mkcap build/bench/floor build/bench/rss build/bench/b
 .PHONY: bench-tools
 bench-tools: $(BENCH_TOOLS)
 bench: tcpviz bench-tools
+	@sh tools/deps.sh bench
 	sh bench/bench.sh
 
 build/bench/floor: bench/floor.c | deps

@@ -6,7 +6,8 @@
 # it wrote; tcpviz --summary finds exactly its TCP connections and UDP
 # flows, in the many-host shape and in the all-loopback one with 4-tuples
 # reused; a seed always gives the same file (and another seed another).
-# Also: bench/rss.c passes on its command's exit status, bench/blast.c
+# A full table (--max-conns) splits no connection that a larger one would
+# not.  Also: bench/rss.c passes on its command's exit status, bench/blast.c
 # refuses any destination but 127.0.0.1, and tcpdump (when installed)
 # finds no bad checksum.  No timing: speed is make bench's, not a test's.
 # Prints "ok NAME" or "FAIL NAME: why", then "bench: N passed, M failed".
@@ -87,6 +88,29 @@ case $line in
 	bad "loop reuses 4-tuples" "$ports client endpoints for $conns connections" ;;
 *)	bad "loop reuses 4-tuples" "totals '$line', mkcap wrote $conns TCP" ;;
 esac
+
+# a full table (--max-conns) hands out closed connections waiting out their
+# linger and idle UDP flows before any live one: with room for the 60 open
+# at once plus some, connections are evicted and none is split (the same
+# rows, ids and outcomes as with a table that never fills); too small a
+# table must split them, so the check can fail
+"$tmp/mkcap" -s 9 -n 3000 -c 60 -o "$tmp/cap.pcap" 2>/dev/null
+rows() { "$TCPVIZ" --summary "$@" -r "$tmp/cap.pcap" 2>/dev/null |
+    grep -E '^ *[0-9]+ (tcp|udp) ' | sort; }
+rows >"$tmp/cap.all"
+for n in 100 40; do
+	rows --max-conns $n >"$tmp/cap.$n"
+	ev=$("$TCPVIZ" --format=json --max-conns $n -r "$tmp/cap.pcap" 2>/dev/null |
+	    sed -n 's/.*"type":"summary".*"evicted":\([0-9]*\).*/\1/p')
+	eval "ev$n=\${ev:-0}"
+done
+if [ "${ev100:-0}" -gt 0 ] && [ -s "$tmp/cap.all" ] &&
+    cmp -s "$tmp/cap.all" "$tmp/cap.100" && ! cmp -s "$tmp/cap.all" "$tmp/cap.40"; then
+	ok "max-conns splits no connection a larger table would not"
+else
+	bad "max-conns splits no connection a larger table would not" \
+	    "--max-conns 100: $ev100 evicted, $(diff "$tmp/cap.all" "$tmp/cap.100" | grep -c '^>') rows differ; 40: $ev40 evicted, $(diff "$tmp/cap.all" "$tmp/cap.40" | grep -c '^>') differ"
+fi
 
 "$tmp/mkcap" -s 7 -n 400 -c 60 -o "$tmp/again.pcap" 2>/dev/null
 "$tmp/mkcap" -s 8 -n 400 -c 60 -o "$tmp/other.pcap" 2>/dev/null

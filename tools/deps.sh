@@ -10,6 +10,8 @@
 #             tests/pictures/node_modules (npm ci from its package-lock.json),
 #             plantuml (its diagrams rendered)
 #   valgrind  make valgrind;  fuzz: make fuzz (clang with libFuzzer)
+#   bench     make bench: tcpdump, the yardstick it times and drops against
+#             (installed as root; otherwise a note: the bench runs without)
 #   --check   (or TCPVIZ_DEPS=check in the environment) never install, even
 #             as root: name what is missing and the command that installs it.
 #             Plain make (all, progs, install ...) checks only (mk/deps.mk);
@@ -63,6 +65,9 @@ test)
 valgrind)
 	need_cmd valgrind valgrind
 	;;
+bench)
+	need_cmd tcpdump tcpdump
+	;;
 fuzz)
 	need_cmd clang clang
 	# libFuzzer's runtime
@@ -101,6 +106,10 @@ if [ $check_only = 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>
 	exit 0
 fi
 
+if [ "$mode" = bench ]; then
+	echo "tcpviz: bench: without tcpdump, no tcpdump rows (to have them: apt-get install$missing)" >&2
+	exit 0
+fi
 echo "tcpviz: missing build dependencies:$missing" >&2
 if command -v apt-get >/dev/null 2>&1; then
 	sudo="sudo "
