@@ -150,7 +150,7 @@ peek_digits(const uint8_t *buf, size_t n, int *pcapng)
  * again, then the rest of the descriptor.  read(2) hands out what has
  * come, so a live `tcpdump -w - | tcpviz -r -` is drawn as it arrives.
  */
-#define READ_BUF (1u << 18)	/* a file's reads: 256 KiB stay in the caches */
+#define READ_BUF (1u << 17)	/* a file's reads: 128 KiB (docs/performance.md) */
 
 struct replay {		/* fopencookie: the Makefile defines _GNU_SOURCE */
 	FILE *fp;		/* the input; closed with the stream unless stdin */
