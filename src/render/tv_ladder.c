@@ -541,11 +541,11 @@ lad_fold(const struct lad *l, const struct tv_row *first, unsigned n,
 		if (k + 4 <= l->inner || l->width == 0)
 			break;
 	}
-	if (strlen(text) + 4 > l->inner && l->width == 0) {
+	if (k + 4 > l->inner && l->width == 0) {
 		/* no limit: the ladder is as wide as its labels; say it whole */
 		lad_left(l, first->n, tbuf, "");
 		tvr_str(l->o, " ");
-		tvr_piece(l->o, text, strlen(text));
+		tvr_piece(l->o, text, k);
 		tvr_str(l->o, " ");
 		lad_right(l, "", "", NOTES_BESIDE);
 		return;
