@@ -312,6 +312,9 @@ const char *tv_endpoint_str(const struct tv_addr *a, uint16_t port,
  * The outputs format their numbers with it, not printf: it is 10-20
  * times faster, and every row has a dozen. */
 size_t tv_u64_dec(char *buf, uint64_t v);
+/* the last n digits of v at buf, leading zeros kept (a fraction's
+ * digits: 42 in 6 is "000042"); no NUL written */
+void tv_dec_fixed(char *buf, uint32_t v, size_t n);
 #define TV_ENDPOINTSTRLEN 56
 
 /* Wrap-safe sequence comparisons (RFC 9293 §3.4; Linux before()/after()). */

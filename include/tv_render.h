@@ -148,9 +148,10 @@ void tv_fmt_row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
     const struct tv_row *r, char *buf, size_t size);
 /* The notes beside a row: anomalies ("dup-ack #2", "SYN retry #1 after
  * 1.000 s"), -v's window, TTL and IP ID, the options, damage; parts are
- * joined by TV_SOFT (a space where a line would rather break); "" with -q. */
-void tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
-    const struct tv_row *r, char *buf, size_t size);
+ * joined by TV_SOFT (a space where a line would rather break); "" with -q;
+ * the length written. */
+size_t tv_fmt_row_notes(const struct tv_render_opts *ro,
+    const struct tv_conn *c, const struct tv_row *r, char *buf, size_t size);
 /* -vv: every option with its values, "<mss 65495,sackOK,TS val 1 ecr 0,
  * sack 1 {1:9},wscale 10>"; "" when there are none. */
 void tv_fmt_opts_full(const struct tv_render_opts *ro, const struct tv_conn *c,

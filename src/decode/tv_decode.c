@@ -2191,13 +2191,28 @@ ipv6_str(const uint8_t *a, char *buf, size_t size)
 	}
 }
 
+/* "00" to "99": two digits a step when writing numbers */
+static const char pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* v < 100 at buf: 1 or 2 digits, their number */
+static size_t
+dec2(char *buf, unsigned v)
+{
+	if (v < 10) {
+		buf[0] = (char)('0' + v);
+		return 1;
+	}
+	buf[0] = pairs[2 * v];
+	buf[1] = pairs[2 * v + 1];
+	return 2;
+}
+
 size_t
 tv_u64_dec(char *buf, uint64_t v)
 {
-	static const char pairs[201] =
-	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	    "8081828384858687888990919293949596979899";
 	static const uint64_t pow10[20] = {
 		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
 		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
@@ -2208,20 +2223,29 @@ tv_u64_dec(char *buf, uint64_t v)
 	};
 	/* digits from the bit length: log10(2) ~ 1233 / 4096, then one
 	 * comparison to correct it */
-	size_t n = v ? (size_t)((64 - __builtin_clzll(v)) * 1233) >> 12 : 0, k;
+	size_t n, k;
+	uint32_t w;
 
+	if (v < 100)		/* most: flags, counts, small lengths */
+		return dec2(buf, (unsigned)v);
+	n = (size_t)((64 - __builtin_clzll(v)) * 1233) >> 12;
 	if (n < 20 && v >= pow10[n])
 		n++;
-	if (n == 0)
-		n = 1;
 	k = n;
-	while (v >= 100) {		/* two digits a division, from the end */
+	while (v > UINT32_MAX) {	/* two digits a division, from the end */
 		unsigned d = (unsigned)(v % 100);
 
 		v /= 100;
 		buf[--k] = pairs[2 * d + 1];
 		buf[--k] = pairs[2 * d];
 	}
+	for (w = (uint32_t)v; w >= 100; w /= 100) {	/* the same in 32 bits */
+		unsigned d = w % 100;
+
+		buf[--k] = pairs[2 * d + 1];
+		buf[--k] = pairs[2 * d];
+	}
+	v = w;
 	if (v >= 10) {
 		buf[--k] = pairs[2 * v + 1];
 		buf[--k] = pairs[2 * v];
@@ -2229,6 +2253,21 @@ tv_u64_dec(char *buf, uint64_t v)
 		buf[--k] = (char)('0' + v);
 	}
 	return n;
+}
+
+void
+tv_dec_fixed(char *buf, uint32_t v, size_t n)
+{
+	while (n >= 2) {	/* two digits a division, from the end */
+		unsigned d = v % 100;
+
+		v /= 100;
+		n -= 2;
+		buf[n] = pairs[2 * d];
+		buf[n + 1] = pairs[2 * d + 1];
+	}
+	if (n)
+		buf[0] = (char)('0' + v % 10);
 }
 
 /* a.b.c.d at buf (room for 15); its length */
@@ -2239,9 +2278,17 @@ ipv4_str(const uint8_t *a, char *buf)
 	int i;
 
 	for (i = 0; i < 4; i++) {
+		unsigned o = a[i];
+
 		if (i)
 			buf[k++] = '.';
-		k += tv_u64_dec(buf + k, a[i]);
+		if (o >= 100) {
+			buf[k++] = (char)('0' + o / 100);
+			buf[k++] = pairs[2 * (o % 100)];
+			buf[k++] = pairs[2 * (o % 100) + 1];
+		} else {
+			k += dec2(buf + k, o);
+		}
 	}
 	return k;
 }

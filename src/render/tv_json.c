@@ -41,6 +41,17 @@ json_str(const struct tv_out *o, const char *s)
 	tv_out_mem(o, "\"", 1);
 }
 
+/* an address as a string: digits, dots, colons and hex letters (or
+ * "?"), nothing to escape */
+static void
+json_addr(const struct tv_out *o, const struct tv_addr *a, char *buf,
+    size_t size)
+{
+	tv_out_mem(o, "\"", 1);
+	tvr_str(o, tv_addr_str(a, buf, size));
+	tv_out_mem(o, "\"", 1);
+}
+
 /* seconds.fraction, six or nine digits as the input has */
 static void
 json_ts(const struct tv_out *o, const struct tv_render_opts *ro,
@@ -51,8 +62,8 @@ json_ts(const struct tv_out *o, const struct tv_render_opts *ro,
 
 	if (sec >= 0 && sec < INT64_MAX / 1000000000 - 1) {
 		ns = sec * 1000000000 + nsec;
-		tvr_secs(t, sizeof(t), ns, ro->ts_digits == 9 ? 9 : 6);
-		tvr_str(o, t);
+		tv_out_mem(o, t, tvr_secs(t, sizeof(t), ns,
+		    ro->ts_digits == 9 ? 9 : 6));
 		return;
 	}
 	if (ro->ts_digits == 9)
@@ -220,10 +231,10 @@ tv_json_packet(const struct tv_out *o, const struct tv_render_opts *ro,
 	}
 	tvr_str(o, pkt->proto == 6 ? ",\"proto\":\"tcp\",\"src\":" :
 	    ",\"proto\":\"udp\",\"src\":");
-	json_str(o, tv_addr_str(&pkt->src, a, sizeof(a)));
+	json_addr(o, &pkt->src, a, sizeof(a));
 	json_num(o, ",\"sport\":", pkt->sport);
 	tvr_str(o, ",\"dst\":");
-	json_str(o, tv_addr_str(&pkt->dst, a, sizeof(a)));
+	json_addr(o, &pkt->dst, a, sizeof(a));
 	json_num(o, ",\"dport\":", pkt->dport);
 	tvr_str(o, from == TV_CLIENT ? ",\"from\":\"client\"" :
 	    ",\"from\":\"server\"");

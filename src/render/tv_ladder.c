@@ -59,6 +59,7 @@ struct lad {
 	 * to size the ladder and kept for drawing (NULL: none kept) */
 	char (*labs)[LAB_LEN];
 	size_t nlabs;
+	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN];	/* its endpoints */
 };
 
 /* ANSI colours (only with ro->color; escapes take no columns) */
@@ -144,7 +145,7 @@ num_digits(uint64_t n)
 /* -tttt: "YYYY-MM-DD HH:MM:SS" and the decimals (of nsec) at `sec` seconds
  * since 1970 shifted to local time; days to a civil date as in Howard
  * Hinnant's days_from_civil, inverted. */
-static void
+static size_t
 fmt_date(const struct lad *l, int64_t sec, uint32_t nsec, int digits,
     char *buf, size_t size)
 {
@@ -175,10 +176,11 @@ fmt_date(const struct lad *l, int64_t sec, uint32_t nsec, int digits,
 			f /= 10;
 		snprintf(buf + k, size - k, ".%0*" PRIu32, digits, f);
 	}
+	return strlen(buf);
 }
 
 /* The time column's text at `digits` decimals. */
-static void
+static size_t
 time_text(const struct lad *l, int64_t sec, uint32_t nsec, int digits,
     char *buf, size_t size)
 {
@@ -189,13 +191,12 @@ time_text(const struct lad *l, int64_t sec, uint32_t nsec, int digits,
 	switch (ro->tfmt) {
 	case TV_T_NONE:
 		buf[0] = '\0';
-		return;
+		return 0;
 	case TV_T_EPOCH:
 		d = tvr_span_ns(0, 0, sec, nsec);
 		break;
 	case TV_T_DATE:
-		fmt_date(l, sec, nsec, digits, buf, size);
-		return;
+		return fmt_date(l, sec, nsec, digits, buf, size);
 	case TV_T_DELTA:
 		d = ls != NULL && ls->have_prev ?
 		    tvr_span_ns(ls->prev_sec, ls->prev_nsec, sec, nsec) : 0;
@@ -209,50 +210,53 @@ time_text(const struct lad *l, int64_t sec, uint32_t nsec, int digits,
 		    tvr_span_ns(l->c->first_sec, l->c->first_nsec, sec, nsec);
 		break;
 	}
-	tvr_secs(buf, size, d, digits);
+	return tvr_secs(buf, size, d, digits);
 }
 
 /* The time of a row for the time column (see enum tv_tfmt), fewer
  * decimals if it would not fit; with -ttt the row is the previous one for
  * the next.  A time that fits in no way (only a damaged file's) is stars. */
-static void
+static size_t
 lad_time(const struct lad *l, int64_t sec, uint32_t nsec, char *buf, size_t size)
 {
+	size_t n = 0;
+
 	if (l->tcol == 0)		/* -t, or no room left for it */
 		buf[0] = '\0';
 	else
-		time_text(l, sec, nsec, l->tdig, buf, size);
-	if (l->width && strlen(buf) > l->tcol && l->tdig > 3)
-		time_text(l, sec, nsec, 3, buf, size);
-	if (l->width && strlen(buf) > l->tcol)
-		time_text(l, sec, nsec, 0, buf, size);
-	if (l->width && strlen(buf) > l->tcol && l->tcol < size) {
+		n = time_text(l, sec, nsec, l->tdig, buf, size);
+	if (l->width && n > l->tcol && l->tdig > 3)
+		n = time_text(l, sec, nsec, 3, buf, size);
+	if (l->width && n > l->tcol)
+		n = time_text(l, sec, nsec, 0, buf, size);
+	if (l->width && n > l->tcol && l->tcol < size) {
 		memset(buf, '*', l->tcol);
-		buf[l->tcol] = '\0';
+		buf[n = l->tcol] = '\0';
 	}
 	if (l->ls != NULL) {
 		l->ls->have_prev = 1;
 		l->ls->prev_sec = sec;
 		l->ls->prev_nsec = nsec;
 	}
+	return n;
 }
 
 /* "   time  STATE  |" up to and including the left bar; -# puts the
- * frame number n first (0: none on this line) */
+ * frame number n first (0: none on this line); time is tlen bytes */
 static void
-lad_left(const struct lad *l, uint64_t n, const char *time, const char *state)
+lad_left_n(const struct lad *l, uint64_t n, const char *time, size_t tlen,
+    const char *state)
 {
 	char d[24];
 
-	tvr_str(l->o, l->prefix);
+	tv_out_mem(l->o, l->prefix, l->plen);
 	if (l->ncol && n) {
-		d[tv_u64_dec(d, n)] = '\0';
-		tvr_field(l->o, d, l->ncol, 0);
+		tvr_fieldn(l->o, d, tv_u64_dec(d, n), l->ncol, 0);
 		tvr_str(l->o, " ");
 	} else if (l->ncol) {
 		tvr_pad(l->o, ' ', l->nlead);
 	}
-	tvr_field(l->o, time, l->tcol, 0);
+	tvr_fieldn(l->o, time, tlen, l->tcol, 0);
 	tvr_str(l->o, "  ");
 	if (l->scol) {
 		tvr_field(l->o, state, l->scol, 0);
@@ -261,14 +265,20 @@ lad_left(const struct lad *l, uint64_t n, const char *time, const char *state)
 	tvr_str(l->o, "|");
 }
 
+static void
+lad_left(const struct lad *l, uint64_t n, const char *time, const char *state)
+{
+	lad_left_n(l, n, time, strlen(time), state);
+}
+
 /* Where a row's notes go: beside it after the right state column, or
  * right after the bar when the row has no state there, else below it. */
 enum { NOTES_BELOW, NOTES_AFTER_BAR, NOTES_BESIDE };
 
 static int
-notes_place(const struct lad *l, const char *state, const char *notes)
+notes_place(const struct lad *l, const char *state, size_t n)
 {
-	size_t bar = l->lbar + l->inner + 2, n = strlen(notes);
+	size_t bar = l->lbar + l->inner + 2;
 
 	if (n <= room(l, bar + (l->scol ? 1 + l->scol : 0) + 2))
 		return NOTES_BESIDE;
@@ -277,12 +287,13 @@ notes_place(const struct lad *l, const char *state, const char *notes)
 	return NOTES_BELOW;
 }
 
-/* "| STATE  notes" from the right bar on */
+/* "| STATE  notes" from the right bar on (notes: nlen bytes) */
 static void
-lad_right(const struct lad *l, const char *state, const char *notes, int place)
+lad_right(const struct lad *l, const char *state, const char *notes,
+    size_t nlen, int place)
 {
 	tvr_str(l->o, "|");
-	if (notes[0] && place != NOTES_BELOW) {
+	if (nlen && place != NOTES_BELOW) {
 		if (l->scol && place == NOTES_BESIDE) {
 			tvr_str(l->o, " ");
 			tvr_field(l->o, state, l->scol, 1);
@@ -290,7 +301,7 @@ lad_right(const struct lad *l, const char *state, const char *notes, int place)
 		tvr_str(l->o, "  ");
 		if (l->hot)
 			col(l, C_HOT);
-		tvr_piece(l->o, notes, strlen(notes));
+		tvr_piece(l->o, notes, nlen);
 		if (l->hot)
 			col(l, C_OFF);
 	} else if (state[0]) {
@@ -480,13 +491,14 @@ lad_row(const struct lad *l, const struct tv_row *r, const char *kept)
 	char tbuf[40], own[LAB_LEN], notes[512];
 	const char *ls = "", *rs = "", *lab = kept;
 	int lab_fits, place;
+	size_t tlen, nlen;
 
-	lad_time(l, r->ts_sec, r->ts_nsec, tbuf, sizeof(tbuf));
+	tlen = lad_time(l, r->ts_sec, r->ts_nsec, tbuf, sizeof(tbuf));
 	if (lab == NULL) {
 		tv_fmt_row_label(l->ro, c, r, own, sizeof(own));
 		lab = own;
 	}
-	tv_fmt_row_notes(l->ro, c, r, notes, sizeof(notes));
+	nlen = tv_fmt_row_notes(l->ro, c, r, notes, sizeof(notes));
 	if (c->proto == 6) {
 		if (r->an.changed & 1)
 			ls = tv_tcp_state_names[r->an.state[0]];
@@ -494,10 +506,10 @@ lad_row(const struct lad *l, const struct tv_row *r, const char *kept)
 			rs = tv_tcp_state_names[r->an.state[1]];
 	}
 	lab_fits = strlen(lab) + 8 <= l->inner;
-	place = notes_place(l, rs, notes);
+	place = notes_place(l, rs, nlen);
 	if (!lab_fits)
 		lad_between(l, 0, "", lab, ' ', 0);
-	lad_left(l, r->n, tbuf, ls);
+	lad_left_n(l, r->n, tbuf, tlen, ls);
 	col(l, r->from == TV_CLIENT ? C_CLIENT : C_SERVER);
 	((struct lad *)l)->lost = r->lost;
 	lad_arrow(l, r->from == TV_CLIENT, lab_fits ? lab : "");
@@ -505,9 +517,9 @@ lad_row(const struct lad *l, const struct tv_row *r, const char *kept)
 	col(l, C_OFF);
 	((struct lad *)l)->hot = r->an.notes != 0 || r->malformed != NULL ||
 	    r->truncated || r->lost;
-	lad_right(l, rs, notes, place);
+	lad_right(l, rs, notes, nlen, place);
 	((struct lad *)l)->hot = 0;
-	if (notes[0] && place == NOTES_BELOW)
+	if (nlen && place == NOTES_BELOW)
 		lad_between(l, 0, "", notes, ' ', 0);
 	if (l->ro->payload && l->pkt != NULL && l->pkt->n == r->n &&
 	    l->pkt->paycap > 0)
@@ -547,7 +559,7 @@ lad_fold(const struct lad *l, const struct tv_row *first, unsigned n,
 		tvr_str(l->o, " ");
 		tvr_piece(l->o, text, k);
 		tvr_str(l->o, " ");
-		lad_right(l, "", "", NOTES_BESIDE);
+		lad_right(l, "", "", 0, NOTES_BESIDE);
 		return;
 	}
 	lad_between(l, first->n, tbuf, text, '~', 1);
@@ -576,10 +588,11 @@ lad_outcome(const struct lad *l, void (*fmt)(const struct tv_tcp *, char *, size
 		    " (%s not captured: the %s's ACKs prove it was sent)",
 		    l->c->tcp.uncaptured ? "server->client" : "client->server",
 		    tv_side_words[!l->c->tcp.uncaptured]);
-	tvr_str(l->o, l->prefix);
+	tv_out_mem(l->o, l->prefix, l->plen);
 	tvr_pad(l->o, ' ', l->lbar - l->plen);
-	col(l, strstr(buf, "refused") || strstr(buf, "reset") ||
-	    strstr(buf, "unanswered") ? C_BAD : C_GOOD);
+	if (l->ro->color)	/* (the words looked for only when they colour) */
+		col(l, strstr(buf, "refused") || strstr(buf, "reset") ||
+		    strstr(buf, "unanswered") ? C_BAD : C_GOOD);
 	if (l->ro->color && strlen(buf) <= room(l, l->lbar)) {
 		/* one line: the colour ends before the newline */
 		tvr_piece(l->o, buf, strlen(buf));
@@ -598,7 +611,6 @@ lad_init(struct lad *l, const struct tv_out *o, const struct tv_render_opts *ro,
     const struct tv_conn *c, size_t want, const char *prefix,
     struct tv_lad_state *ls, char (*labs)[LAB_LEN])
 {
-	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN];
 	size_t need, ends, intw, right;
 	const struct tv_rowblk *b;
 	unsigned i;
@@ -649,15 +661,18 @@ lad_init(struct lad *l, const struct tv_out *o, const struct tv_render_opts *ro,
 		l->tcol = intw + (l->tdig ? 1 + (size_t)l->tdig : 0);
 	}
 	l->lbar = l->plen + l->nlead + l->tcol + 2 + (l->scol ? l->scol + 1 : 0);
-	tv_endpoint_str(&c->addr[TV_CLIENT], c->port[TV_CLIENT], ce, sizeof(ce));
-	tv_endpoint_str(&c->addr[TV_SERVER], c->port[TV_SERVER], se, sizeof(se));
+	tv_endpoint_str(&c->addr[TV_CLIENT], c->port[TV_CLIENT], l->ce,
+	    sizeof(l->ce));
+	tv_endpoint_str(&c->addr[TV_SERVER], c->port[TV_SERVER], l->se,
+	    sizeof(l->se));
 	/* wide enough for every label and both endpoints, room allowing */
 	if (want == 0) {
 		want = MIN_INNER;
 		if ((need = max_label(l) + 8) > want)
 			want = need;
 	}
-	ends = strlen("client ") + strlen(ce) + strlen("server ") + strlen(se) + 2;
+	ends = strlen("client ") + strlen(l->ce) + strlen("server ") +
+	    strlen(l->se) + 2;
 	if (ends > want)
 		want = ends;
 	lad_fit(l, want);
@@ -819,21 +834,18 @@ lad_head(const struct lad *l)
 {
 	const struct tv_conn *c = l->c;
 	const struct tv_out *o = l->o;
-	char ce[TV_ENDPOINTSTRLEN], se[TV_ENDPOINTSTRLEN];
 
-	tv_endpoint_str(&c->addr[TV_CLIENT], c->port[TV_CLIENT], ce, sizeof(ce));
-	tv_endpoint_str(&c->addr[TV_SERVER], c->port[TV_SERVER], se, sizeof(se));
-	lad_title(l, ce, se);
+	lad_title(l, l->ce, l->se);	/* the endpoints lad_init() wrote */
 	if (l->ro->link)
 		lad_link(l);
-	lad_columns(l, ce, se);
+	lad_columns(l, l->ce, l->se);
 
 	if (c->proto == 6 && c->part == 0) {
 		/* the states before the first packet, as the tracker knows
 		 * them now (live: when the first packet came) */
 		lad_left(l, 0, "", tv_tcp_state_names[c->tcp.init_state[0]]);
 		tvr_pad(o, ' ', l->inner);
-		lad_right(l, tv_tcp_state_names[c->tcp.init_state[1]], "",
+		lad_right(l, tv_tcp_state_names[c->tcp.init_state[1]], "", 0,
 		    NOTES_BESIDE);
 	}
 }

@@ -82,33 +82,47 @@ tv_totals_add(struct tv_totals *t, const struct tv_pkt *pkt)
 }
 
 /* Seconds with the input's precision; d may be negative when the input
- * is out of time order. */
-void
+ * is out of time order.  The length written comes back (a row's time is
+ * measured against its column with it, not with strlen). */
+size_t
 tvr_secs(char *buf, size_t size, int64_t d_ns, int digits)
 {
 	uint64_t a = d_ns < 0 ? (uint64_t)(-(d_ns + 1)) + 1 : (uint64_t)d_ns;
 	uint64_t frac = a % 1000000000u;
 	char d[20];
 	size_t k = 0, n;
-	int i;
 
 	if (size == 0)
-		return;
+		return 0;
+	if (digits != 0 && digits != 3 && digits != 9)
+		digits = 6;
+	frac /= digits == 9 ? 1 : digits == 6 ? 1000 : digits == 3 ? 1000000 :
+	    1000000000;
+	if (size >= 32) {
+		/* room for any: "-" 11 digits "." 9 digits, written in place */
+		if (d_ns < 0)
+			buf[k++] = '-';
+		k += tv_u64_dec(buf + k, a / 1000000000u);
+		if (digits > 0) {
+			buf[k++] = '.';
+			tv_dec_fixed(buf + k, (uint32_t)frac, (size_t)digits);
+			k += (size_t)digits;
+		}
+		buf[k] = '\0';
+		return k;
+	}
 	buf[0] = '\0';
 	if (d_ns < 0)
 		tvr_cat(buf, size, &k, "-", 1);
 	tvr_catu(buf, size, &k, a / 1000000000u);
 	if (digits == 0)
-		return;
-	if (digits != 3 && digits != 9)
-		digits = 6;
-	for (i = digits; i < 9; i++)
-		frac /= 10;
+		return k;
 	/* the fraction with its leading zeros */
 	n = tv_u64_dec(d, frac);
 	tvr_cat(buf, size, &k, ".", 1);
 	tvr_cat(buf, size, &k, "000000000", (size_t)digits - n);
 	tvr_cat(buf, size, &k, d, n);
+	return k;
 }
 
 int64_t
@@ -162,7 +176,13 @@ tvr_pad(const struct tv_out *o, char ch, size_t n)
 	static const char da[] = "----------------------------------------------------------------";
 	char buf[64];
 	const char *from = ch == ' ' ? sp : ch == '-' ? da : buf;
+	struct tv_obuf *ob = o->buf;
 
+	if (ob != NULL && n <= ob->cap - ob->len) {	/* straight into the buffer */
+		memset(ob->b + ob->len, ch, n);
+		ob->len += n;
+		return;
+	}
 	if (from == buf)
 		memset(buf, ch, sizeof(buf));
 	while (n > 0) {
@@ -176,8 +196,23 @@ tvr_pad(const struct tv_out *o, char ch, size_t n)
 void
 tvr_field(const struct tv_out *o, const char *s, size_t w, int left)
 {
-	size_t n = strlen(s);
+	tvr_fieldn(o, s, strlen(s), w, left);
+}
 
+void
+tvr_fieldn(const struct tv_out *o, const char *s, size_t n, size_t w, int left)
+{
+	size_t pad = n < w ? w - n : 0;
+	struct tv_obuf *ob = o->buf;
+
+	if (ob != NULL && pad + n <= ob->cap - ob->len) {	/* in one piece */
+		char *p = ob->b + ob->len;
+
+		memset(left ? p + n : p, ' ', pad);
+		memcpy(left ? p : p + pad, s, n);
+		ob->len += pad + n;
+		return;
+	}
 	if (!left && n < w)
 		tvr_pad(o, ' ', w - n);
 	tv_out_mem(o, s, n);
@@ -511,18 +546,19 @@ icmp_hard(unsigned kind)
 }
 
 /* Notes after the right bar: anomalies, options of SYN segments, damage. */
-void
+size_t
 tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
     const struct tv_row *r, char *buf, size_t size)
 {
 	char opts[200];
-	size_t k = 0;
+	size_t k = 0, on;
+	unsigned bits;
 	int i;
 	char gap[40];
 
 	buf[0] = '\0';
 	if (ro->quiet)			/* -q: arrows only */
-		return;
+		return 0;
 #define SOFT_S "\037"		/* TV_SOFT as a string */
 #define SEP ";" SOFT_S
 #define CAT(str) tvr_cats(buf, size, &k, (str))
@@ -554,9 +590,10 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 		NUM(r->frags);
 		CAT(" fragments");
 	}
-	for (i = 0; i < TV_NOTE_COUNT; i++) {
-		if (!(r->an.notes & (1u << i)))
-			continue;
+	for (bits = r->an.notes; bits != 0; bits &= bits - 1) {
+		i = __builtin_ctz(bits);	/* the notes it has, in order */
+		if (i >= TV_NOTE_COUNT)
+			break;
 		if ((1u << i) == TV_NOTE_RETRANS &&
 		    (r->an.notes & (TV_NOTE_FAST_RETRANS | TV_NOTE_SPURIOUS)))
 			continue;	/* said by its kind, below */
@@ -590,11 +627,13 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 			CAT(tv_note_names[i]);
 		}
 	}
-	if (ro->verbose >= 2)
+	if (ro->verbose >= 2) {
 		tv_fmt_opts_full(ro, c, r, opts, sizeof(opts));
-	else
-		tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss, r->wscale,
-		    r->nsack, r->flags & TV_TH_SYN);
+		on = strlen(opts);
+	} else {
+		on = tv_fmt_opts(opts, sizeof(opts), r->opt_mask, r->mss,
+		    r->wscale, r->nsack, r->flags & TV_TH_SYN);
+	}
 	if (ro->verbose >= 1) {
 		int any = c->proto == 6 && !r->icmp;	/* a window only in TCP */
 
@@ -626,9 +665,9 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 			}
 		}
 	}
-	if (opts[0]) {
+	if (on) {
 		CAT(k ? SOFT_S : "");
-		CAT(opts);
+		tvr_cat(buf, size, &k, opts, on);
 	}
 	if (r->truncated)
 		CAT(k ? SOFT_S "truncated" : "truncated");
@@ -636,6 +675,7 @@ tv_fmt_row_notes(const struct tv_render_opts *ro, const struct tv_conn *c,
 		CAT(k ? SOFT_S "malformed: " : "malformed: ");
 		CAT(r->malformed);
 	}
+	return k;
 #undef CAT
 #undef NUM
 #undef SEP

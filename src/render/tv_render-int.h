@@ -18,6 +18,9 @@
 void tvr_pad(const struct tv_out *o, char ch, size_t n);
 /* s in a field of w columns: printf's %-*s (left) or %*s */
 void tvr_field(const struct tv_out *o, const char *s, size_t w, int left);
+/* the same for s of n bytes (its length known) */
+void tvr_fieldn(const struct tv_out *o, const char *s, size_t n, size_t w,
+    int left);
 
 /* Columns left after `used` under a width limit (0: no limit). */
 size_t tvr_room(size_t width, size_t used);
@@ -58,6 +61,11 @@ tvr_catu(char *buf, size_t size, size_t *k, uint64_t v)
 {
 	char d[20];
 
+	if (*k < size && size - *k > 20) {	/* room for any: in place */
+		*k += tv_u64_dec(buf + *k, v);
+		buf[*k] = '\0';
+		return;
+	}
 	tvr_cat(buf, size, k, d, tv_u64_dec(d, v));
 }
 
@@ -85,7 +93,12 @@ static inline void
 tvr_u64(const struct tv_out *o, uint64_t v)
 {
 	char d[20];
+	struct tv_obuf *b = o->buf;
 
+	if (b != NULL && b->cap - b->len >= sizeof(d)) {	/* in place */
+		b->len += tv_u64_dec(b->b + b->len, v);
+		return;
+	}
 	tv_out_mem(o, d, tv_u64_dec(d, v));
 }
 
@@ -113,7 +126,7 @@ size_t tvr_sb_counts(struct sbuf *sb, const char *lead, const uint64_t *n,
     const char *const *names, int count);
 
 /* Seconds with 0, 3, 6 or 9 decimals; d may be negative. */
-void tvr_secs(char *buf, size_t size, int64_t d_ns, int digits);
+size_t tvr_secs(char *buf, size_t size, int64_t d_ns, int digits);
 int64_t tvr_span_ns(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1);
 const char *tvr_proto(uint8_t proto);
 extern const char *const tv_side_words[3];	/* "client", "server", "both" */

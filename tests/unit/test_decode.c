@@ -1679,6 +1679,25 @@ test_u64_dec(void **state)
 	n = tv_u64_dec(got, UINT64_MAX);
 	got[n] = '\0';
 	assert_string_equal(got, "18446744073709551615");
+	/* every value below 1000 (the short ways) and those about 2^32 and
+	 * 100 * 2^32 (where the 64-bit steps hand over to 32-bit ones) */
+	for (v = 0; v < 1000; v++) {
+		n = tv_u64_dec(got, v);
+		got[n] = '\0';
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+		assert_string_equal(got, want);
+	}
+	for (i = -300; i <= 300; i++) {
+		static const uint64_t at[] = { 1ULL << 32, 100ULL << 32 };
+
+		for (k = 0; k < 2; k++) {
+			v = at[k] + (uint64_t)(int64_t)i;
+			n = tv_u64_dec(got, v);
+			got[n] = '\0';
+			snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+			assert_string_equal(got, want);
+		}
+	}
 	for (i = 0; i < 1000000; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
@@ -1689,6 +1708,28 @@ test_u64_dec(void **state)
 		snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
 		assert_string_equal(got, want);
 	}
+}
+
+/* tv_dec_fixed writes v's last n digits with their zeros, as printf's
+ * %0*u does for a v below 10^n */
+static void
+test_dec_fixed(void **state)
+{
+	static const uint32_t vals[] = { 0, 1, 9, 10, 42, 99, 100, 999, 1000,
+	    123456, 999999, 1000000, 99999999, 123456789, 999999999 };
+	char got[16], want[16];
+	size_t i, n, w;
+
+	(void)state;
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+		for (n = 1; n <= 9; n++) {
+			memset(got, 'x', sizeof(got));
+			tv_dec_fixed(got, vals[i], n);
+			assert_int_equal(got[n], 'x');	/* n bytes, no more */
+			snprintf(want, sizeof(want), "%09u", (unsigned)vals[i]);
+			w = strlen(want);
+			assert_memory_equal(got, want + w - n, n);
+		}
 }
 
 static void
@@ -1740,9 +1781,22 @@ test_addr_str_ipv4(void **state)
 	struct tv_addr d = { .family = 4, .a = { 203, 0, 113, 255 } };
 	char buf[TV_ADDRSTRLEN];
 
+	char want[TV_ADDRSTRLEN];
+	unsigned o;
+	int i;
+
 	(void)state;
 	assert_string_equal(tv_addr_str(&a, buf, sizeof(buf)), "127.0.0.1");
 	assert_string_equal(tv_addr_str(&d, buf, sizeof(buf)), "203.0.113.255");
+	/* every octet value in every place, as printf writes it */
+	for (i = 0; i < 4; i++)
+		for (o = 0; o < 256; o++) {
+			memcpy(a.a, (const uint8_t[]){ 10, 1, 200, 37 }, 4);
+			a.a[i] = (uint8_t)o;
+			snprintf(want, sizeof(want), "%u.%u.%u.%u", a.a[0], a.a[1],
+			    a.a[2], a.a[3]);
+			assert_string_equal(tv_addr_str(&a, buf, sizeof(buf)), want);
+		}
 }
 
 static void
@@ -2987,6 +3041,7 @@ main(void)
 		cmocka_unit_test(test_flags_letters),
 		cmocka_unit_test(test_flags_words),
 		cmocka_unit_test(test_u64_dec),
+		cmocka_unit_test(test_dec_fixed),
 		cmocka_unit_test(test_null_ethertype),
 		cmocka_unit_test(test_ipv4_totlen_zero),
 		cmocka_unit_test(test_checksums),

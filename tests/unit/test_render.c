@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "tv_render.h"
+#include "../../src/render/tv_render-int.h"
 #include "pktbuild.h"
 #include "memsink.h"
 
@@ -259,6 +260,49 @@ assert_lacks(const char *hay, const char *needle)
 {
 	if (strstr(hay, needle) != NULL)
 		fail_msg("\"%s\" unexpectedly in:\n%s", needle, hay);
+}
+
+/* tvr_secs writes what printf would: the sign, whole seconds, the
+ * fraction with its zeros, in 0, 3, 6 or 9 decimals; cut to a small
+ * buffer and its length returned */
+static void
+test_secs(void **state)
+{
+	static const int64_t vals[] = { 0, 1, 999, 1000, 999999, 1000000,
+	    999999999, 1000000000, 1000000001, 123456789012LL,
+	    1767225600000012000LL, -1, -999, -1000000000, -1000000001,
+	    INT64_MAX, INT64_MIN };
+	static const int digs[] = { 0, 3, 6, 9 };
+	static const uint64_t div[] = { 1000000000, 1000000, 1000, 1 };
+	char got[40], want[64];
+	size_t i, d, size, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+		for (d = 0; d < 4; d++) {
+			int64_t v = vals[i];
+			uint64_t a = v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
+
+			if (digs[d])
+				snprintf(want, sizeof(want), "%s%llu.%0*llu",
+				    v < 0 ? "-" : "",
+				    (unsigned long long)(a / 1000000000u),
+				    digs[d], (unsigned long long)
+				    (a % 1000000000u / div[d]));
+			else
+				snprintf(want, sizeof(want), "%s%llu",
+				    v < 0 ? "-" : "",
+				    (unsigned long long)(a / 1000000000u));
+			for (size = 1; size <= sizeof(got); size++) {
+				memset(got, 'x', sizeof(got));
+				n = tvr_secs(got, size, v, digs[d]);
+				assert_int_equal(n, strlen(got));
+				assert_true(n < size);
+				assert_memory_equal(got, want, n);
+				if (size > strlen(want))
+					assert_string_equal(got, want);
+			}
+		}
 }
 
 static void
@@ -1553,6 +1597,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_secs),
 		cmocka_unit_test(test_json_checker_itself),
 		cmocka_unit_test(test_json_packet_syn),
 		cmocka_unit_test(test_json_packet_midstream_no_rseq),
