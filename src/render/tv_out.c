@@ -44,6 +44,51 @@ tv_out_flush(const struct tv_out *o)
 }
 
 void
+tvr_w_begin(struct tvr_w *w, const struct tv_out *o)
+{
+	struct tv_obuf *b = o->buf;
+
+	w->o = o;
+	if (b != NULL) {
+		w->p = b->b + b->len;
+		w->end = b->b + b->cap;
+	} else {
+		w->p = w->own;
+		w->end = w->own + sizeof(w->own);
+	}
+}
+
+void
+tvr_w_end(struct tvr_w *w)
+{
+	const struct tv_out *o = w->o;
+
+	if (o->buf != NULL) {
+		o->buf->len = (size_t)(w->p - o->buf->b);
+	} else if (w->p > w->own) {
+		o->write(o->ctx, w->own, (size_t)(w->p - w->own));
+		w->p = w->own;
+	}
+}
+
+void
+tvr_w_room(struct tvr_w *w, size_t n)
+{
+	(void)n;		/* at most sizeof(w->own): an empty buffer has it */
+	tvr_w_end(w);
+	tv_out_flush(w->o);
+	tvr_w_begin(w, w->o);
+}
+
+void
+tvr_w_slow(struct tvr_w *w, const char *s, size_t n)
+{
+	tvr_w_end(w);
+	tv_out_mem(w->o, s, n);
+	tvr_w_begin(w, w->o);
+}
+
+void
 tv_out_printf(const struct tv_out *o, const char *fmt, ...)
 {
 	char buf[LINE_MAX_];

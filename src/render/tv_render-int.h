@@ -109,6 +109,51 @@ tvr_str(const struct tv_out *o, const char *s)
 	tv_out_mem(o, s, strlen(s));
 }
 
+/*
+ * A writer that keeps its place in registers: text goes straight into
+ * the sink's buffer (or a small one of its own when the sink has none),
+ * one test of room a piece; tvr_w_end() hands the text back.  For the
+ * lines written once a packet (JSON), where tv_out_mem()'s reloads of
+ * the buffer after every copy cost more than the copies.
+ */
+struct tvr_w {
+	char *p, *end;
+	const struct tv_out *o;
+	char own[256];
+};
+
+void tvr_w_begin(struct tvr_w *w, const struct tv_out *o);
+void tvr_w_end(struct tvr_w *w);
+/* the text so far out, room for n after it (n at most sizeof(own)) */
+void tvr_w_room(struct tvr_w *w, size_t n);
+void tvr_w_slow(struct tvr_w *w, const char *s, size_t n);
+
+static inline void
+tvr_w_mem(struct tvr_w *w, const char *s, size_t n)
+{
+	if (n <= (size_t)(w->end - w->p)) {
+		__builtin_memcpy(w->p, s, n);
+		w->p += n;
+	} else {
+		tvr_w_slow(w, s, n);
+	}
+}
+
+/* a string (inline: a literal's length is known when compiled) */
+static inline void
+tvr_w_str(struct tvr_w *w, const char *s)
+{
+	tvr_w_mem(w, s, strlen(s));
+}
+
+static inline void
+tvr_w_u64(struct tvr_w *w, uint64_t v)
+{
+	if (w->end - w->p < 20)
+		tvr_w_room(w, 20);
+	w->p += tv_u64_dec(w->p, v);
+}
+
 /* A line built in pieces, then written wrapped to the width. */
 struct sbuf {
 	char b[1024];

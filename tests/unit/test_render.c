@@ -517,6 +517,57 @@ test_json_packet_syn(void **state)
 	rendered_free(&r);
 }
 
+/*
+ * The JSON writer (tvr_w) over an output buffer of every size from 1 to
+ * past a line's length, and with none: the same text, cut nowhere, put
+ * together at each place the buffer fills; times beyond what nanoseconds
+ * in 64 bits hold take the slow way.
+ */
+static void
+test_json_writer_buffers(void **state)
+{
+	static const int64_t secs[] = { 1700000000, 20000000000LL, -3 };
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	struct sink want, got;
+	struct tv_out o = sink_out(&want), b;
+	struct tv_pkt p;
+	struct tv_conn *c;
+	enum tv_side from;
+	char mem[700];
+	size_t cap, i;
+
+	(void)state;
+	seg(0, 1, TV_TH_SYN, CISN, 0, syn_opts, sizeof(syn_opts), 0, 0, &p);
+	c = add(f, &p, &from);
+	p.malformed = "a \"quoted\"\tword";
+	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+		p.ts_sec = secs[i];
+		tv_json_packet(&o, &ro6, &p, c, from);
+	}
+	tv_json_conn(&o, &ro6, c, TV_DONE_CLOSED);
+	assert_has(want.s, "\"ts\":20000000000.000123,");
+	assert_has(want.s, "\"ts\":-3.000123,");
+	assert_has(want.s, "\"malformed\":\"a \\\"quoted\\\"\\u0009word\"}");
+	for (cap = 1; cap <= sizeof(mem); cap++) {
+		struct tv_obuf ob = { .b = mem, .len = 0, .cap = cap };
+
+		b = sink_out(&got);
+		b.buf = &ob;
+		for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+			p.ts_sec = secs[i];
+			tv_json_packet(&b, &ro6, &p, c, from);
+		}
+		tv_json_conn(&b, &ro6, c, TV_DONE_CLOSED);
+		tv_out_flush(&b);
+		assert_string_equal(got.s, want.s);
+		sink_free(&got);
+	}
+	sink_free(&want);
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
 static void
 test_json_packet_midstream_no_rseq(void **state)
 {
@@ -1600,6 +1651,7 @@ main(void)
 		cmocka_unit_test(test_secs),
 		cmocka_unit_test(test_json_checker_itself),
 		cmocka_unit_test(test_json_packet_syn),
+		cmocka_unit_test(test_json_writer_buffers),
 		cmocka_unit_test(test_json_packet_midstream_no_rseq),
 		cmocka_unit_test(test_json_packet_truncated_malformed),
 		cmocka_unit_test(test_json_packet_sack_and_ipv6),
