@@ -41,15 +41,42 @@ tv_cur_has(const struct tv_cur *c, size_t n)
 	return !c->err && (size_t)(c->end - c->p) >= n;
 }
 
+/*
+ * A fixed header in one test: the next n bytes, passed over, or NULL (err
+ * set) when fewer are left.  Its fields are then read from the pointer
+ * with tv_be16() and tv_be32(), which test nothing: they are only for
+ * bytes a tv_cur_take() or tv_cur_has() has already vouched for.
+ */
+static inline const uint8_t *
+tv_cur_take(struct tv_cur *c, size_t n)
+{
+	const uint8_t *p = c->p;
+
+	if (!tv_cur_has(c, n)) {
+		c->err = 1;
+		return NULL;
+	}
+	c->p += n;
+	return p;
+}
+
 static inline int
 tv_cur_skip(struct tv_cur *c, size_t n)
 {
-	if (!tv_cur_has(c, n)) {
-		c->err = 1;
-		return -1;
-	}
-	c->p += n;
-	return 0;
+	return tv_cur_take(c, n) != NULL ? 0 : -1;
+}
+
+static inline uint16_t
+tv_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+tv_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
 static inline uint8_t
@@ -71,7 +98,7 @@ tv_cur_be16(struct tv_cur *c)
 		c->err = 1;
 		return 0;
 	}
-	v = (uint16_t)(c->p[0] << 8 | c->p[1]);
+	v = tv_be16(c->p);
 	c->p += 2;
 	return v;
 }
@@ -85,8 +112,7 @@ tv_cur_be32(struct tv_cur *c)
 		c->err = 1;
 		return 0;
 	}
-	v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 |
-	    (uint32_t)c->p[2] << 8 | (uint32_t)c->p[3];
+	v = tv_be32(c->p);
 	c->p += 4;
 	return v;
 }

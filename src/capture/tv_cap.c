@@ -510,11 +510,14 @@ rec_time(const struct tv_cap *cap, const struct pcap_pkthdr *h,
 	sec = cap->classic ? (int64_t)(uint32_t)h->ts.tv_sec :
 	    clamp_sec((int64_t)h->ts.tv_sec);
 	frac = (int64_t)h->ts.tv_usec;
-	sec += frac / unit;
-	frac %= unit;
-	if (frac < 0) {
-		frac += unit;
-		sec--;
+	if (frac < 0 || frac >= unit) {	/* a damaged record (a division
+					 * costs a tenth of a packet's time) */
+		sec += frac / unit;
+		frac %= unit;
+		if (frac < 0) {
+			frac += unit;
+			sec--;
+		}
 	}
 	rec->ts_sec = clamp_sec(sec);
 	rec->ts_nsec = (uint32_t)frac * (cap->digits == 9 ? 1u : 1000u);

@@ -242,24 +242,25 @@ decode_tcp_opts(struct tv_cur *c, int full, struct tv_pkt *pkt)
 /*
  * The start of a TCP or UDP header: hdr bytes at least, by what the IP
  * header says (c is clipped to seglen, so that is tested before blaming
- * the capture) and by what was captured; then the ports.  0, or what
- * decoding returns for a packet that ends here.
+ * the capture) and by what was captured; then the ports.  0 with *h the
+ * fixed header, passed over, or what decoding returns for a packet that
+ * ends here.
  */
 static int
 l4_ports(struct tv_cur *c, uint32_t seglen, uint32_t hdr, uint8_t proto,
-    const char *too_short, struct tv_pkt *pkt)
+    const char *too_short, const uint8_t **h, struct tv_pkt *pkt)
 {
 	if (seglen < hdr) {
 		set_malformed(pkt, too_short);
 		return skip(pkt, TV_SKIP_MALFORMED);
 	}
-	if (!tv_cur_has(c, hdr)) {
+	if ((*h = tv_cur_take(c, hdr)) == NULL) {
 		pkt->truncated = 1;
 		return skip(pkt, TV_SKIP_TRUNCATED);
 	}
 	pkt->proto = proto;
-	pkt->sport = tv_cur_be16(c);
-	pkt->dport = tv_cur_be16(c);
+	pkt->sport = tv_be16(*h);
+	pkt->dport = tv_be16(*h + 2);
 	return 0;
 }
 
@@ -282,20 +283,19 @@ l4_payload(const struct tv_cur *c, struct tv_pkt *pkt)
 static int
 decode_tcp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 {
+	const uint8_t *h;
 	unsigned doff, hlen, optlen;
 	struct tv_cur oc;
 
 	if (l4_ports(c, seglen, 20, IPPROTO_TCP_,
-	    "tcp segment shorter than its header", pkt) != 0)
+	    "tcp segment shorter than its header", &h, pkt) != 0)
 		return 1;
-	pkt->seq = tv_cur_be32(c);
-	pkt->ack = tv_cur_be32(c);
-	doff = tv_cur_u8(c);
-	pkt->flags = (uint16_t)((doff & 0x01) << 8);	/* AE (RFC 9768) */
-	doff >>= 4;
-	pkt->flags |= tv_cur_u8(c);
-	pkt->win = tv_cur_be16(c);
-	tv_cur_skip(c, 4);		/* checksum, urgent pointer */
+	pkt->seq = tv_be32(h + 4);
+	pkt->ack = tv_be32(h + 8);
+	doff = h[12] >> 4;
+	pkt->flags = (uint16_t)((h[12] & 0x01) << 8 | h[13]);	/* AE (RFC 9768) */
+	pkt->win = tv_be16(h + 14);
+	/* then the checksum (l4_cksum) and the urgent pointer */
 
 	if (doff < 5) {
 		/* take the fixed header as the whole header */
@@ -327,13 +327,13 @@ decode_tcp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 static int
 decode_udp(struct tv_cur *c, uint32_t seglen, struct tv_pkt *pkt)
 {
+	const uint8_t *h;
 	uint16_t ulen;
 
 	if (l4_ports(c, seglen, 8, IPPROTO_UDP_,
-	    "udp segment shorter than its header", pkt) != 0)
+	    "udp segment shorter than its header", &h, pkt) != 0)
 		return 1;
-	ulen = tv_cur_be16(c);
-	tv_cur_skip(c, 2);
+	ulen = tv_be16(h + 4);	/* then the checksum (l4_cksum) */
 	if (ulen < 8) {
 		set_malformed(pkt, ulen == 0 ? "udp length 0" : "udp length < 8");
 		pkt->len = seglen >= 8 ? seglen - 8 : 0;
@@ -355,14 +355,28 @@ add_carry(uint64_t a, uint64_t b)
 	return a + (a < b);	/* end-around carry */
 }
 
+/* 8 bytes in the machine's order (RFC 1071 §2(B)) */
+static inline uint64_t
+load64(const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* 64 bits to 16 with end-around carries: a number plus itself rotated by
+ * half its width holds in its high half the sum of its halves with the
+ * carry added back (as Linux's csum_fold) */
 static inline uint32_t
 fold16(uint64_t a)
 {
-	a = (a & 0xffffffffu) + (a >> 32);
-	a = (a & 0xffffffffu) + (a >> 32);
-	a = (a & 0xffff) + (a >> 16);
-	a = (a & 0xffff) + (a >> 16);
-	return (uint32_t)((a & 0xffff) + (a >> 16));
+	uint32_t x;
+
+	a += a >> 32 | a << 32;
+	x = (uint32_t)(a >> 32);
+	x += x >> 16 | x << 16;
+	return x >> 16;
 }
 
 /*
@@ -375,15 +389,19 @@ fold16(uint64_t a)
 static uint32_t
 ones_sum(const uint8_t *p, size_t n)
 {
-	uint64_t acc = 0, w8;
+	uint64_t acc = 0;
 	uint32_t w4;
 	uint16_t w2;
 	uint8_t last[2] = { 0, 0 };
 
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w8, p, 8);
-		acc = add_carry(acc, w8);
+	for (; n >= 32; p += 32, n -= 32) {	/* one loop test for 32 bytes */
+		acc = add_carry(acc, load64(p));
+		acc = add_carry(acc, load64(p + 8));
+		acc = add_carry(acc, load64(p + 16));
+		acc = add_carry(acc, load64(p + 24));
 	}
+	for (; n >= 8; p += 8, n -= 8)
+		acc = add_carry(acc, load64(p));
 	if (n >= 4) {
 		memcpy(&w4, p, 4);
 		acc = add_carry(acc, w4);
@@ -783,33 +801,35 @@ decode_l4(struct tv_cur *c, uint8_t proto, uint32_t seglen, struct tv_pkt *pkt)
 static int
 decode_ipv4(struct tv_cur *c, uint32_t wireleft, struct tv_pkt *pkt)
 {
-	const uint8_t *hdr = c->p;
+	const uint8_t *hdr;
 	uint8_t vihl, proto;
 	uint16_t frag, sum;
 	unsigned hlen;
 	uint32_t seglen, totlen;
 	struct tv_cur l4;
 
-	if (!tv_cur_has(c, 20)) {
+	if ((hdr = tv_cur_take(c, 20)) == NULL) {
 		pkt->truncated = 1;
 		return skip(pkt, TV_SKIP_TRUNCATED);
 	}
-	vihl = tv_cur_u8(c);
-	tv_cur_skip(c, 1);
-	totlen = tv_cur_be16(c);
-	pkt->ipid = tv_cur_be16(c);
+	vihl = hdr[0];
+	totlen = tv_be16(hdr + 2);
+	pkt->ipid = tv_be16(hdr + 4);
 	pkt->has_ipid = 1;
-	frag = tv_cur_be16(c);
-	pkt->ttl = tv_cur_u8(c);
-	proto = tv_cur_u8(c);
-	sum = tv_cur_be16(c);
-	/* inside an IPv6 tunnel the outer addresses were here: their last
-	 * 12 bytes must not stay (the connection's key compares all 16) */
-	memset(&pkt->src, 0, sizeof(pkt->src));
-	memset(&pkt->dst, 0, sizeof(pkt->dst));
+	frag = tv_be16(hdr + 6);
+	pkt->ttl = hdr[8];
+	proto = hdr[9];
+	sum = tv_be16(hdr + 10);
+	/* inside a tunnel the outer addresses were here: an IPv6 one's last
+	 * 12 bytes must not stay (the connection's key compares all 16); a
+	 * packet not in one is still as tv_decode_opts() cleared it */
+	if (pkt->src.family != 0) {
+		memset(&pkt->src, 0, sizeof(pkt->src));
+		memset(&pkt->dst, 0, sizeof(pkt->dst));
+	}
 	pkt->src.family = pkt->dst.family = 4;
-	tv_cur_copy(c, pkt->src.a, 4);
-	tv_cur_copy(c, pkt->dst.a, 4);
+	memcpy(pkt->src.a, hdr + 12, 4);
+	memcpy(pkt->dst.a, hdr + 16, 4);
 
 	if ((vihl >> 4) != 4) {
 		set_malformed(pkt, "ip version not 4");
@@ -1314,11 +1334,12 @@ decode_ethertype(struct tv_cur *c, uint16_t type, uint32_t wireleft,
 static int
 decode_ether(struct tv_cur *c, uint32_t wireleft, int outer, struct tv_pkt *pkt)
 {
+	const uint8_t *h;
 	uint16_t type;
 	uint32_t hdr;
 	int tags;
 
-	if (!tv_cur_has(c, 14)) {
+	if ((h = tv_cur_take(c, 14)) == NULL) {
 		if (!outer)
 			return cut(wireleft, 14,
 			    "inner frame shorter than an Ethernet header", pkt);
@@ -1326,13 +1347,11 @@ decode_ether(struct tv_cur *c, uint32_t wireleft, int outer, struct tv_pkt *pkt)
 		return skip(pkt, TV_SKIP_TRUNCATED);
 	}
 	if (outer) {
-		tv_cur_copy(c, pkt->mac_dst, 6);
-		tv_cur_copy(c, pkt->mac_src, 6);
+		memcpy(pkt->mac_dst, h, 6);
+		memcpy(pkt->mac_src, h + 6, 6);
 		pkt->has_mac = 1;
-	} else {
-		tv_cur_skip(c, 12);
 	}
-	type = tv_cur_be16(c);
+	type = tv_be16(h + 12);
 	for (tags = 0; (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
 	    type == ETHERTYPE_QINQ_OLD) && tags < MAX_VLAN_TAGS; tags++) {
 		uint16_t tci = tv_cur_be16(c);	/* PCP, DEI, VLAN id */
@@ -2205,54 +2224,85 @@ dec2(char *buf, unsigned v)
 		buf[0] = (char)('0' + v);
 		return 1;
 	}
-	buf[0] = pairs[2 * v];
-	buf[1] = pairs[2 * v + 1];
+	memcpy(buf, pairs + 2 * v, 2);
 	return 2;
+}
+
+/*
+ * Digits from the front without dividing (the idea of James Anhalt's
+ * itoa): v / 10^2k in fixed point, 48 bits of fraction, rounded up, holds
+ * v's first one or two digits in its integer part, and each
+ * multiplication of the fraction by 100 brings up the next two.  Exact
+ * for v < 10^8 and k <= 3: the rounding adds less than v / 2^48 < 10^-6,
+ * which the j-th step makes 100^j times more, still below 10^(2j - 2k),
+ * the least the true value ever lies below the next integer.
+ */
+#define FRAC48 (((uint64_t)1 << 48) - 1)
+#define FIX48(d) ((FRAC48 + (d)) / (d))	/* ceil(2^48 / d) */
+
+/* the two digits after t's integer part at buf; t for the next two */
+static inline uint64_t
+next_pair(char *buf, uint64_t t)
+{
+	t = (t & FRAC48) * 100;
+	memcpy(buf, pairs + 2 * (t >> 48), 2);
+	return t;
+}
+
+/* the k pairs (1 to 3) after the integer part of t, v / 10^2k as above;
+ * written out, not looped: k is a constant where this is inlined */
+static inline void
+frac_pairs(char *buf, uint64_t t, int k)
+{
+	t = next_pair(buf, t);
+	if (k > 1)
+		t = next_pair(buf + 2, t);
+	if (k > 2)
+		next_pair(buf + 4, t);
+}
+
+/* v < 10^8 at buf: its digits' number */
+static inline size_t
+dec_short(char *buf, uint32_t v)
+{
+	uint64_t t;
+	size_t n;
+	int k;
+
+	if (v < 100)		/* most: flags, counts, small lengths */
+		return dec2(buf, v);
+	if (v < 10000)
+		t = v * FIX48(100), k = 1;
+	else if (v < 1000000)
+		t = v * FIX48(10000), k = 2;
+	else
+		t = v * FIX48(1000000), k = 3;
+	n = dec2(buf, (unsigned)(t >> 48));
+	frac_pairs(buf + n, t, k);
+	return n + 2 * (size_t)k;
+}
+
+/* v >= 10^8: the first digits (a uint32's 1 or 2, a uint64's up to 12),
+ * then the last 8 with their leading zeros */
+static size_t
+dec_long(char *buf, uint64_t v)
+{
+	uint64_t hi = v / 100000000, t;
+	size_t n;
+
+	n = hi < 100000000 ? dec_short(buf, (uint32_t)hi) : dec_long(buf, hi);
+	t = (v - hi * 100000000) * FIX48(1000000);
+	memcpy(buf + n, pairs + 2 * (t >> 48), 2);
+	frac_pairs(buf + n + 2, t, 3);
+	return n + 8;
 }
 
 size_t
 tv_u64_dec(char *buf, uint64_t v)
 {
-	static const uint64_t pow10[20] = {
-		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
-		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
-		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
-		100000000000000000ULL, 1000000000000000000ULL,
-		10000000000000000000ULL,
-	};
-	/* digits from the bit length: log10(2) ~ 1233 / 4096, then one
-	 * comparison to correct it */
-	size_t n, k;
-	uint32_t w;
-
-	if (v < 100)		/* most: flags, counts, small lengths */
-		return dec2(buf, (unsigned)v);
-	n = (size_t)((64 - __builtin_clzll(v)) * 1233) >> 12;
-	if (n < 20 && v >= pow10[n])
-		n++;
-	k = n;
-	while (v > UINT32_MAX) {	/* two digits a division, from the end */
-		unsigned d = (unsigned)(v % 100);
-
-		v /= 100;
-		buf[--k] = pairs[2 * d + 1];
-		buf[--k] = pairs[2 * d];
-	}
-	for (w = (uint32_t)v; w >= 100; w /= 100) {	/* the same in 32 bits */
-		unsigned d = w % 100;
-
-		buf[--k] = pairs[2 * d + 1];
-		buf[--k] = pairs[2 * d];
-	}
-	v = w;
-	if (v >= 10) {
-		buf[--k] = pairs[2 * v + 1];
-		buf[--k] = pairs[2 * v];
-	} else {
-		buf[--k] = (char)('0' + v);
-	}
-	return n;
+	if (v < 100000000)
+		return dec_short(buf, (uint32_t)v);
+	return dec_long(buf, v);
 }
 
 void

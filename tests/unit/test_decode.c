@@ -1680,7 +1680,8 @@ test_u64_dec(void **state)
 	got[n] = '\0';
 	assert_string_equal(got, "18446744073709551615");
 	/* every value below 1000 (the short ways) and those about 2^32 and
-	 * 100 * 2^32 (where the 64-bit steps hand over to 32-bit ones) */
+	 * 100 * 2^32 (uint32's end, and where a long number's first digits
+	 * no longer fit one) */
 	for (v = 0; v < 1000; v++) {
 		n = tv_u64_dec(got, v);
 		got[n] = '\0';
@@ -1707,6 +1708,53 @@ test_u64_dec(void **state)
 		got[n] = '\0';
 		snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
 		assert_string_equal(got, want);
+	}
+}
+
+/*
+ * tv_u64_dec finds the digits of a number below 10^8 by fixed-point
+ * multiplication, exact only as long as its rounding error stays below
+ * what separates two digits: every such number, against a decimal counter
+ * kept in ASCII (one step of it is a few instructions, printf's a hundred);
+ * then the same counter through numbers above 10^8, whose last eight
+ * digits go through the same steps: 10^8 to 10^8 + 10^6, about 2^32,
+ * about 10^14 (the digits before the last eight go from six to seven) and
+ * 10^16 (from eight to nine: those split in turn).
+ */
+static void
+test_u64_dec_every_short(void **state)
+{
+	static const uint64_t from[] = { 0, 100000000ULL, 4294000000ULL,
+	    99999999000000ULL, 9999999999000000ULL };
+	static const uint64_t count[] = { 100000000ULL, 1000000ULL, 2000000ULL,
+	    2000000ULL, 2000000ULL };
+	char ref[24], got[24];
+	size_t rn, n, j;
+	uint64_t v, end;
+	int r;
+
+	(void)state;
+	for (r = 0; r < 5; r++) {
+		rn = (size_t)snprintf(ref, sizeof(ref), "%llu",
+		    (unsigned long long)from[r]);
+		for (v = from[r], end = from[r] + count[r]; v < end; v++) {
+			n = tv_u64_dec(got, v);
+			if (n != rn || memcmp(got, ref, n) != 0) {
+				got[n] = '\0';
+				ref[rn] = '\0';
+				fail_msg("%llu: got \"%s\", want \"%s\"",
+				    (unsigned long long)v, got, ref);
+			}
+			for (j = rn; j > 0 && ref[j - 1] == '9'; j--)
+				ref[j - 1] = '0';
+			if (j > 0) {
+				ref[j - 1]++;
+			} else {
+				memmove(ref + 1, ref, rn);
+				ref[0] = '1';
+				rn++;
+			}
+		}
 	}
 }
 
@@ -2067,6 +2115,46 @@ test_checksums(void **state)
 	assert_int_equal(decode_ck(b, n, (uint32_t)n, &p), 0);
 	assert_int_equal(p.ck_l4, TV_CK_INCORRECT);
 	assert_int_equal(p.ck_want, ck);
+}
+
+/* TCP checksums over payloads of all ones and of random bytes, where the
+ * 8-byte sums carry on every add, at every tail length the 32-byte and
+ * 8-byte loops leave; a carry dropped or folded wrong shows */
+static void
+test_checksums_carries(void **state)
+{
+	uint8_t b[PB_MAX], t[PB_MAX];
+	struct tv_pkt p;
+	size_t n, tn, pay, i;
+	uint32_t x = 2463534242u;
+	uint16_t ck;
+	int fill;
+
+	(void)state;
+	for (fill = 0; fill < 2; fill++) {
+		for (pay = 0; pay < 100; pay++) {
+			tn = pb_tcp(t, SPORT, DPORT, 0xffffffffu, 0xfffefffdu,
+			    TV_TH_ACK, 0xffff, NULL, 0, pay);
+			for (i = 20; i < tn; i++) {
+				x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+				t[i] = fill ? (uint8_t)x : 0xff;
+			}
+			n = pb_ipv4(b, 6, pb_lo4_a, pb_lo4_b, t, tn);
+			pb_be16(b + 10, (uint16_t)~ref_sum(b, 20, 0));
+			ck = (uint16_t)~ref_l4(b, b + 20, tn, 6);
+			pb_be16(b + 36, ck);
+			assert_int_equal(decode_ck(b, n, (uint32_t)n, &p), 0);
+			assert_int_equal(p.ck_ip, TV_CK_CORRECT);
+			assert_int_equal(p.ck_l4, TV_CK_CORRECT);
+			assert_int_equal(p.ck_want, ck);
+			b[n - 1] ^= 0x01;
+			assert_int_equal(decode_ck(b, n, (uint32_t)n, &p), 0);
+			assert_int_equal(p.ck_l4, TV_CK_INCORRECT);
+			pb_be16(b + 36, 0);
+			assert_int_equal(p.ck_want,
+			    (uint16_t)~ref_l4(b, b + 20, tn, 6));
+		}
+	}
 }
 
 /* ---- tunnels and link encapsulations ---- */
@@ -3041,10 +3129,12 @@ main(void)
 		cmocka_unit_test(test_flags_letters),
 		cmocka_unit_test(test_flags_words),
 		cmocka_unit_test(test_u64_dec),
+		cmocka_unit_test(test_u64_dec_every_short),
 		cmocka_unit_test(test_dec_fixed),
 		cmocka_unit_test(test_null_ethertype),
 		cmocka_unit_test(test_ipv4_totlen_zero),
 		cmocka_unit_test(test_checksums),
+		cmocka_unit_test(test_checksums_carries),
 		cmocka_unit_test(test_addr_str_ipv4),
 		cmocka_unit_test(test_addr_str_ipv6_rfc5952),
 		cmocka_unit_test(test_endpoint_str),
