@@ -210,6 +210,8 @@ struct tv_renderer {
 	int live;			/* drawn as packets come (else whole, at the end of each) */
 	int keep_rows;			/* the tracker stores every connection's rows */
 	int wants_row;			/* packet() is handed the packet's row (else NULL) */
+	int batch;			/* packet() writes nothing: conn() may come for
+					   several at once (tv_flow_cfg.batch) */
 	size_t self_size;
 	size_t conn_size;
 	void (*packet)(const struct tv_rctx *x, struct tv_conn *c,

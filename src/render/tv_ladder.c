@@ -1260,6 +1260,7 @@ text_end(const struct tv_rctx *x, const struct tv_totals *t)
 const struct tv_renderer tv_render_ladder = {
 	.name = "text",
 	.keep_rows = 1,
+	.batch = 1,
 	.conn_size = sizeof(struct lad_user),
 	.packet = ladder_packet,
 	.conn = ladder_conn,

@@ -200,6 +200,7 @@ int
 tv_run_init(struct tv_run *run, const struct tv_run_opts *o)
 {
 	const struct tv_renderer *r = o->renderer;
+	const struct tv_run_watch *w;
 	struct tv_flow_cfg cfg;
 
 	memset(run, 0, sizeof(*run));
@@ -239,6 +240,15 @@ tv_run_init(struct tv_run *run, const struct tv_run_opts *o)
 	cfg.idle_ns[1] = TV_RUN_IDLE_UDP_S * 1000000000ULL;
 	cfg.done = conn_done;
 	cfg.ctx = run;
+	/* a file drawn connection by connection, nothing written between
+	 * them: finished ones drawn in batches (tv_flow_cfg.batch); a
+	 * watcher (tv_run_watch_add()) turns it off */
+	if (!o->live && o->pace_ms <= 0 && r->batch && o->on_conn == NULL &&
+	    o->pair == NULL)
+		cfg.batch = TV_FLOW_BATCH;
+	for (w = o->watch; w < o->watch + TV_RUN_WATCHES; w++)
+		if (w->ctx != NULL)
+			cfg.batch = 0;
 	/* the table's hash key, secret for this run, so that nobody can
 	 * craft 4-tuples that share a bucket; when the kernel has no entropy
 	 * yet (early boot), at least one that differs from run to run */
@@ -326,6 +336,8 @@ tv_run_watch_add(struct tv_run *run)
 	for (w = run->o.watch; w < run->o.watch + TV_RUN_WATCHES; w++)
 		if (w->ctx == NULL) {
 			memset(w, 0, sizeof(*w));
+			/* told of each end as it comes, between packets */
+			tv_flow_batch(run->flow, 0);
 			return w;
 		}
 	return NULL;

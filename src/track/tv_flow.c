@@ -37,6 +37,12 @@ struct tv_flow {
 	struct late *late;	/* recently closed connections (NULL: none yet) */
 	uint64_t late_stamp;
 	uint8_t finishing;	/* tv_flow_finish(): nothing more to remember */
+	uint32_t nheld;		/* finished, out of the table, not yet handed
+				   out (cfg.batch) */
+	struct held {
+		struct tv_conn *c;
+		enum tv_done why;
+	} held[TV_FLOW_BATCH];
 };
 
 /*
@@ -459,6 +465,8 @@ tv_flow_new(const struct tv_flow_cfg *cfg)
 		f->cfg.max_conns = TV_FLOW_MAX_CONNS;
 	if (f->cfg.max_rows == 0)
 		f->cfg.max_rows = TV_FLOW_MAX_ROWS;
+	if (f->cfg.batch > TV_FLOW_BATCH)
+		f->cfg.batch = TV_FLOW_BATCH;
 	f->nslots = INITIAL_SLOTS;
 	f->next_id = cfg->first_id > 0 ? cfg->first_id - 1 : 0;
 	f->slots = calloc(f->nslots, sizeof(*f->slots));
@@ -597,15 +605,21 @@ index_put(struct slot *slots, size_t nslots, uint32_t hash, struct tv_conn *c)
 	slots[i].c = c;
 }
 
-/* Take c out of every list and free it, without a callback. */
+/* Take c out of the index and every list: no packet finds it now. */
 static void
-conn_free(struct tv_flow *f, struct tv_conn *c)
+conn_unlink(struct tv_flow *f, struct tv_conn *c)
 {
 	index_remove(f, c);
 	list_unlink(lru_of(f, c), c);
 	cq_unlink(f, c);
-	rows_release(f, c);
 	f->nopen--;
+}
+
+/* Free an unlinked c, its rows and all, without a callback. */
+static void
+conn_release(struct tv_flow *f, struct tv_conn *c)
+{
+	rows_release(f, c);
 	if (f->nfree < FREE_CONNS_KEPT) {	/* kept for the next one */
 		c->lru.next = f->free_conns;
 		f->free_conns = c;
@@ -615,17 +629,49 @@ conn_free(struct tv_flow *f, struct tv_conn *c)
 	}
 }
 
-/* Hand c to the caller, then free it. */
+static void
+conn_free(struct tv_flow *f, struct tv_conn *c)
+{
+	conn_unlink(f, c);
+	conn_release(f, c);
+}
+
+/* Hand out the connections held back (cfg.batch), in the order they
+ * finished. */
+static void
+held_flush(struct tv_flow *f)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->nheld; i++) {
+		if (f->cfg.done)
+			f->cfg.done(f->held[i].c, f->held[i].why, f->cfg.ctx);
+		conn_release(f, f->held[i].c);
+	}
+	f->nheld = 0;
+}
+
+/* Hand c to the caller, then free it; or, batched, take it out of the
+ * table now (its late packets find what late_put() remembers, as they
+ * would after the callback) and hand it out with the batch. */
 static void
 conn_done(struct tv_flow *f, struct tv_conn *c, enum tv_done why)
 {
 	if (why == TV_DONE_EVICTED)
 		f->st.evicted++;
-	if (f->cfg.done)
-		f->cfg.done(c, why, f->cfg.ctx);
 	if (why == TV_DONE_CLOSED)
 		late_put(f, c);
-	conn_free(f, c);
+	if (f->cfg.batch == 0) {
+		if (f->cfg.done)
+			f->cfg.done(c, why, f->cfg.ctx);
+		conn_free(f, c);
+		return;
+	}
+	conn_unlink(f, c);
+	f->held[f->nheld].c = c;
+	f->held[f->nheld].why = why;
+	if (++f->nheld >= f->cfg.batch)
+		held_flush(f);
 }
 
 void
@@ -637,6 +683,8 @@ tv_flow_free(struct tv_flow *f)
 
 	if (f == NULL)
 		return;
+	while (f->nheld > 0)
+		conn_release(f, f->held[--f->nheld].c);
 	while (f->lru[0].head || f->lru[1].head)
 		conn_free(f, f->lru[0].head ? f->lru[0].head : f->lru[1].head);
 	for (k = 0; k < TV_ROWBLK_SIZES; k++) {
@@ -708,6 +756,9 @@ conn_new(struct tv_flow *f, const struct tv_pkt *pkt, uint32_t hash,
 		conn_done(f, f->cq.head, TV_DONE_CLOSED);
 	while (f->nopen >= f->cfg.max_conns && oldest(f) != NULL)
 		conn_done(f, oldest(f), TV_DONE_EVICTED);
+	/* the held ones count too: max_conns bounds what is kept */
+	if (f->nopen + f->nheld >= f->cfg.max_conns)
+		held_flush(f);
 	if ((c = f->free_conns) != NULL) {
 		f->free_conns = c->lru.next;
 		f->nfree--;
@@ -899,6 +950,7 @@ tv_flow_add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 	/* a full part goes out before this packet touches the counters, so
 	 * the part's totals and times match the rows it holds */
 	if (f->cfg.keep_rows && c->nrows >= f->cfg.max_rows) {
+		held_flush(f);	/* the connections that finished before */
 		if (f->cfg.done)
 			f->cfg.done(c, TV_DONE_PARTIAL, f->cfg.ctx);
 		rows_release(f, c);
@@ -1010,11 +1062,19 @@ by_id(const void *a, const void *b)
 }
 
 void
+tv_flow_batch(struct tv_flow *f, uint32_t n)
+{
+	held_flush(f);
+	f->cfg.batch = n < TV_FLOW_BATCH ? n : TV_FLOW_BATCH;
+}
+
+void
 tv_flow_finish(struct tv_flow *f)
 {
 	struct tv_conn **all, *c;
 	size_t i, n = 0;
 
+	held_flush(f);
 	f->finishing = 1;
 	if (f->nopen == 0)
 		return;
@@ -1023,6 +1083,7 @@ tv_flow_finish(struct tv_flow *f)
 		/* no memory to sort: hand them out by last activity */
 		while ((c = oldest(f)) != NULL)
 			conn_done(f, c, c->closed ? TV_DONE_CLOSED : TV_DONE_END);
+		held_flush(f);
 		return;
 	}
 	for (i = 0; i < 2; i++)
@@ -1032,6 +1093,7 @@ tv_flow_finish(struct tv_flow *f)
 	for (i = 0; i < n; i++)
 		conn_done(f, all[i], all[i]->closed ? TV_DONE_CLOSED : TV_DONE_END);
 	free(all);
+	held_flush(f);
 }
 
 void

@@ -1627,6 +1627,211 @@ test_max_rows_parts(void **state)
 	tv_flow_free(f);
 }
 
+/*
+ * A mixed run: 16 connections on 16 4-tuples, closed by FINs (out after
+ * their linger) and by RSTs (three refused), one 4-tuple used again by a new SYN, a late
+ * RST after a hand-out, a long one cut into parts of 6 rows, unanswered
+ * SYNs a table of 8 evicts.  *mid: the hand-outs seen halfway.
+ */
+static void
+mixed_run(struct tv_flow *f, struct rec *r, int *mid)
+{
+	struct ep c[16];
+	int64_t ms = 0;
+	int i, k;
+
+	for (i = 0; i < 16; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		c[i].addr.family = 4;
+		c[i].addr.a[0] = 127;
+		c[i].addr.a[3] = (uint8_t)(10 + i);
+		c[i].port = (uint16_t)(40000 + i);
+	}
+	for (i = 0; i < 6; i++, ms += 700) {
+		handshake(f, &c[i], &srv_hi, 100, 500, ms);
+		if (i % 2)
+			tcp(f, &c[i], &srv_hi, RST | ACK, 101, 501, 0, ms + 5, NULL);
+		else
+			close4(f, &c[i], &srv_hi, 101, 501, ms + 5);
+	}
+	/* the long one, in parts, while the others linger and go out */
+	handshake(f, &c[6], &srv_hi, 7000, 9000, ms);
+	for (k = 0; k < 20; k++, ms += 300)
+		tcp(f, &c[6], &srv_hi, ACK | PSH, 7001 + 10 * (uint32_t)k, 9001,
+		    10, ms + 3, NULL);
+	/* three refused, out after their linger, fewer than a batch */
+	for (i = 12; i < 15; i++)
+		tcp(f, &c[i], &srv_hi, SYN, 5, 0, 0, ms + i, NULL);
+	for (i = 12; i < 15; i++)
+		tcp(f, &srv_hi, &c[i], RST | ACK, 0, 6, 0, ms + 20 + i, NULL);
+	ms += 3000;
+	tcp(f, &c[15], &srv_hi, SYN, 5, 0, 0, ms, NULL);
+	*mid = r->n;
+	/* 4-tuple reuse: a new SYN on c[0] after its close went out, and on
+	 * c[2] while it lingers; a late RST on c[1] */
+	handshake(f, &c[0], &srv_hi, 100000, 200000, ms);
+	handshake(f, &c[2], &srv_hi, 300000, 400000, ms + 10);
+	tcp(f, &srv_hi, &c[1], RST, 501, 0, 0, ms + 20, NULL);
+	/* unanswered SYNs fill the table of 8: the oldest are evicted */
+	for (i = 7; i < 12; i++, ms += 100)
+		tcp(f, &c[i], &srv_hi, SYN, 5, 0, 0, ms + 30, NULL);
+	/* 10 s later a SYN sent again: the rest have gone quiet too long;
+	 * it is still open at the end */
+	tcp(f, &c[11], &srv_hi, SYN, 5, 0, 0, ms + 10000, NULL);
+	tv_flow_finish(f);
+}
+
+/* the table mixed_run() runs through: 8 connections, parts of 6 rows,
+ * TCP let go after 4 s of quiet; batch: tv_flow_cfg.batch */
+static struct tv_flow *
+flow_mixed(struct rec *r, uint32_t batch)
+{
+	struct tv_flow_cfg cfg;
+	struct tv_flow *f;
+
+	memset(r, 0, sizeof(*r));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.keep_rows = 1;
+	cfg.linger_ns = LINGER;
+	cfg.max_conns = 8;
+	cfg.max_rows = 6;
+	cfg.idle_ns[0] = 4000000000ULL;
+	cfg.done = on_done;
+	cfg.ctx = r;
+	cfg.batch = batch;
+	f = tv_flow_new(&cfg);
+	assert_non_null(f);
+	return f;
+}
+
+/* Connections held back and handed out in batches (tv_flow_cfg.batch)
+ * come in the same order, for the same reasons, with the same rows and
+ * counts as when each goes out at once; only later. */
+static void
+test_batch_same_hand_outs(void **state)
+{
+	struct rec r0, r5;
+	struct tv_flow *f0 = flow_mixed(&r0, 0), *f5 = flow_mixed(&r5, 5);
+	unsigned whys = 0;
+	int mid0, mid5, i;
+
+	(void)state;
+	mixed_run(f0, &r0, &mid0);
+	mixed_run(f5, &r5, &mid5);
+	assert_true(r0.n >= 20);
+	assert_int_equal(r5.n, r0.n);
+	for (i = 0; i < r0.n; i++) {
+		assert_int_equal(r5.ev[i].id, r0.ev[i].id);
+		assert_int_equal(r5.ev[i].why, r0.ev[i].why);
+		assert_int_equal(r5.ev[i].nrows, r0.ev[i].nrows);
+		assert_int_equal(r5.ev[i].pkts, r0.ev[i].pkts);
+		assert_int_equal(r5.ev[i].part, r0.ev[i].part);
+		assert_int_equal(r5.ev[i].closed, r0.ev[i].closed);
+		assert_int_equal(r5.ev[i].first_row_n - r5.ev[0].first_row_n,
+		    r0.ev[i].first_row_n - r0.ev[0].first_row_n);
+		whys |= 1u << r0.ev[i].why;
+	}
+	/* every way out was taken */
+	assert_int_equal(whys, 1u << TV_DONE_CLOSED | 1u << TV_DONE_PARTIAL |
+	    1u << TV_DONE_EVICTED | 1u << TV_DONE_IDLE | 1u << TV_DONE_END);
+	/* the batch held some back: by then fewer had come, but some (the
+	 * parts hand out what is held first) */
+	assert_true(mid5 < mid0);
+	assert_true(mid5 > 0);
+	tv_flow_free(f0);
+	tv_flow_free(f5);
+}
+
+/* tv_flow_batch(f, 0) hands out what is held, and nothing is held after */
+static void
+test_batch_off_flushes(void **state)
+{
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 0, 0, 0);
+
+	(void)state;
+	tv_flow_batch(f, 3);
+	handshake(f, &cli, &srv_hi, 100, 500, 0);
+	tcp(f, &cli, &srv_hi, RST | ACK, 101, 501, 0, 5, NULL);
+	tcp(f, &cli2, &srv_hi, SYN, 7, 0, 0, 3000, NULL);	/* reaps the first */
+	assert_int_equal(r.n, 0);
+	tv_flow_batch(f, 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.ev[0].id, 1);
+	assert_int_equal(r.ev[0].why, TV_DONE_CLOSED);
+	handshake(f, &cli, &srv_hi, 9000, 9500, 3100);
+	tcp(f, &cli, &srv_hi, RST | ACK, 9001, 9501, 0, 3105, NULL);
+	tcp(f, &cli2, &srv_hi, SYN, 7, 0, 0, 6000, NULL);
+	assert_int_equal(r.n, 2);
+	tv_flow_free(f);
+}
+
+/* Held connections and an empty table: tv_flow_finish() hands them out;
+ * tv_flow_free() frees them without (nothing leaks: the sanitizer build) */
+static void
+test_batch_finish_and_free(void **state)
+{
+	struct tv_flow_stats st;
+	struct rec r;
+	struct tv_flow *f;
+	int k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		f = flow_new(&r, 1, 0, 0);
+		tv_flow_batch(f, 5);
+		handshake(f, &cli, &srv_hi, 100, 500, 0);
+		tcp(f, &cli, &srv_hi, RST | ACK, 101, 501, 0, 5, NULL);
+		handshake(f, &cli2, &srv_hi, 100, 500, 10);
+		tcp(f, &cli2, &srv_hi, RST | ACK, 101, 501, 0, 15, NULL);
+		tv_flow_reap(f, 3, 0);
+		tv_flow_get_stats(f, &st);
+		assert_int_equal(st.open, 0);
+		assert_int_equal(r.n, 0);
+		if (k == 0) {
+			tv_flow_finish(f);
+			assert_int_equal(r.n, 2);
+			assert_int_equal(r.ev[0].id, 1);
+			assert_int_equal(r.ev[1].id, 2);
+			assert_int_equal(r.ev[1].nrows, 4);
+		}
+		tv_flow_free(f);
+		assert_int_equal(r.n, k == 0 ? 2 : 0);
+	}
+}
+
+/* The held ones count against max_conns: a table of 3 holds at most 3
+ * connections, open and held together */
+static void
+test_batch_within_max_conns(void **state)
+{
+	struct tv_flow_stats st;
+	struct rec r;
+	struct tv_flow *f = flow_new(&r, 1, 3, 0);
+	struct ep e;
+	int i;
+
+	(void)state;
+	tv_flow_batch(f, 10);
+	memset(&e, 0, sizeof(e));
+	e.addr.family = 4;
+	e.addr.a[0] = 127;
+	for (i = 0; i < 6; i++) {
+		e.addr.a[3] = (uint8_t)(10 + i);
+		e.port = (uint16_t)(41000 + i);
+		tcp(f, &e, &srv_hi, SYN, 5, 0, 0, i, NULL);
+		tv_flow_get_stats(f, &st);
+		assert_true(st.open <= 3);
+		/* begun less handed out: the open and the held, at most 3 */
+		assert_true(i + 1 - r.n <= 3);
+	}
+	tv_flow_finish(f);
+	assert_int_equal(r.n, 6);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(r.ev[i].id, (uint32_t)i + 1);
+	tv_flow_free(f);
+}
+
 static void
 test_keep_rows_off(void **state)
 {
@@ -2062,6 +2267,10 @@ main(void)
 		cmocka_unit_test(test_max_conns_evicts_least_recent),
 		cmocka_unit_test(test_max_conns_takes_closed_first),
 		cmocka_unit_test(test_max_rows_parts),
+		cmocka_unit_test(test_batch_same_hand_outs),
+		cmocka_unit_test(test_batch_off_flushes),
+		cmocka_unit_test(test_batch_finish_and_free),
+		cmocka_unit_test(test_batch_within_max_conns),
 		cmocka_unit_test(test_keep_rows_off),
 		cmocka_unit_test(test_rows_span_blocks),
 		cmocka_unit_test(test_conn_rel),
