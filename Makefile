@@ -114,9 +114,9 @@ setcap: tcpviz
 	setcap cap_net_raw,cap_net_admin+eip ./tcpviz
 
 clean:
-	rm -rf build tcpviz $(PROGS)
+	rm -rf build tcpviz tcpviz-pgo $(PROGS)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
-include mk/san.mk
+include mk/san.mk mk/pgo.mk
 include mk/deps.mk mk/install.mk

@@ -11,4 +11,4 @@ TEST_OBJ_test_kern = build/kernel/tv_kern.o build/kernel/tv_kproc.o $(KERN_LIBS)
 build/tests/test_kern: $(KERN_OBJ)
 build/asan/tests/test_kern: $(KERN_OBJ:build/%=build/asan/%)
 
-build/kernel/tv_kern.o build/asan/kernel/tv_kern.o: XCFLAGS = $(call pc_cflags,libnl-3.0 libnl-idiag-3.0)
+build/kernel/tv_kern.o build/asan/kernel/tv_kern.o build/pgo/kernel/tv_kern.o: XCFLAGS = $(call pc_cflags,libnl-3.0 libnl-idiag-3.0)

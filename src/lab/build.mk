@@ -12,5 +12,5 @@ TEST_OBJ_test_lab = $(LAB_OBJ) $(CAP_OBJ) $(LAB_LIBS) $(PCAP_LIBS)
 build/tests/test_lab: $(LAB_OBJ) $(CAP_OBJ)
 build/asan/tests/test_lab: $(LAB_OBJ:build/%=build/asan/%) $(CAP_OBJ:build/%=build/asan/%)
 
-build/lab/tv_lab.o build/asan/lab/tv_lab.o: XCFLAGS = $(call pc_cflags,libnl-3.0 libnl-route-3.0)
-build/lab/tv_lab_nft.o build/asan/lab/tv_lab_nft.o: XCFLAGS = $(call pc_cflags,libnftables)
+build/lab/tv_lab.o build/asan/lab/tv_lab.o build/pgo/lab/tv_lab.o: XCFLAGS = $(call pc_cflags,libnl-3.0 libnl-route-3.0)
+build/lab/tv_lab_nft.o build/asan/lab/tv_lab_nft.o build/pgo/lab/tv_lab_nft.o: XCFLAGS = $(call pc_cflags,libnftables)
