@@ -70,8 +70,10 @@ on_done(struct tv_conn *c, enum tv_done why, void *ctx)
 	assert_int_equal(rows, c->nrows);
 }
 
+/* a table of cfg (idle_ns and batch; the rest zero) recording into r */
 static struct tv_flow *
-flow_new(struct rec *r, int keep_rows, uint32_t max_conns, uint32_t max_rows)
+flow_cfg_new(struct rec *r, int keep_rows, uint32_t max_conns,
+    uint32_t max_rows, const struct tv_flow_cfg *more)
 {
 	struct tv_flow_cfg cfg;
 	struct tv_flow *f;
@@ -82,11 +84,22 @@ flow_new(struct rec *r, int keep_rows, uint32_t max_conns, uint32_t max_rows)
 	cfg.linger_ns = LINGER;
 	cfg.max_conns = max_conns;
 	cfg.max_rows = max_rows;
+	if (more != NULL) {
+		cfg.idle_ns[0] = more->idle_ns[0];
+		cfg.idle_ns[1] = more->idle_ns[1];
+		cfg.batch = more->batch;
+	}
 	cfg.done = on_done;
 	cfg.ctx = r;
 	f = tv_flow_new(&cfg);
 	assert_non_null(f);
 	return f;
+}
+
+static struct tv_flow *
+flow_new(struct rec *r, int keep_rows, uint32_t max_conns, uint32_t max_rows)
+{
+	return flow_cfg_new(r, keep_rows, max_conns, max_rows, NULL);
 }
 
 static uint64_t frame_no;
@@ -1686,22 +1699,12 @@ mixed_run(struct tv_flow *f, struct rec *r, int *mid)
 static struct tv_flow *
 flow_mixed(struct rec *r, uint32_t batch)
 {
-	struct tv_flow_cfg cfg;
-	struct tv_flow *f;
+	struct tv_flow_cfg more;
 
-	memset(r, 0, sizeof(*r));
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.keep_rows = 1;
-	cfg.linger_ns = LINGER;
-	cfg.max_conns = 8;
-	cfg.max_rows = 6;
-	cfg.idle_ns[0] = 4000000000ULL;
-	cfg.done = on_done;
-	cfg.ctx = r;
-	cfg.batch = batch;
-	f = tv_flow_new(&cfg);
-	assert_non_null(f);
-	return f;
+	memset(&more, 0, sizeof(more));
+	more.idle_ns[0] = 4000000000ULL;
+	more.batch = batch;
+	return flow_cfg_new(r, 1, 8, 6, &more);
 }
 
 /* Connections held back and handed out in batches (tv_flow_cfg.batch)
