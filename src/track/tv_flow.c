@@ -465,8 +465,6 @@ tv_flow_new(const struct tv_flow_cfg *cfg)
 		f->cfg.max_conns = TV_FLOW_MAX_CONNS;
 	if (f->cfg.max_rows == 0)
 		f->cfg.max_rows = TV_FLOW_MAX_ROWS;
-	if (f->cfg.batch > TV_FLOW_BATCH)
-		f->cfg.batch = TV_FLOW_BATCH;
 	f->nslots = INITIAL_SLOTS;
 	f->next_id = cfg->first_id > 0 ? cfg->first_id - 1 : 0;
 	f->slots = calloc(f->nslots, sizeof(*f->slots));
@@ -474,6 +472,7 @@ tv_flow_new(const struct tv_flow_cfg *cfg)
 		free(f);
 		return NULL;
 	}
+	tv_flow_batch(f, cfg->batch);	/* at most TV_FLOW_BATCH */
 	return f;
 }
 

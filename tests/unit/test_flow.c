@@ -1803,6 +1803,35 @@ test_batch_finish_and_free(void **state)
 	}
 }
 
+/* A batch asked larger than TV_FLOW_BATCH is TV_FLOW_BATCH: of 65 closed
+ * connections gone out, 64 come in one batch and one is held */
+static void
+test_batch_at_most(void **state)
+{
+	struct tally y;
+	struct tv_flow *f = flow_tally(&y, 0, 0, 0);
+	struct ep e;
+	int i;
+
+	(void)state;
+	tv_flow_batch(f, 1000);
+	memset(&e, 0, sizeof(e));
+	e.addr.family = 4;
+	e.addr.a[0] = 127;
+	for (i = 0; i < 65; i++) {
+		e.addr.a[2] = (uint8_t)(i / 200);
+		e.addr.a[3] = (uint8_t)(10 + i % 200);
+		e.port = (uint16_t)(42000 + i);
+		tcp(f, &e, &srv_hi, SYN, 5, 0, 0, i, NULL);
+		tcp(f, &srv_hi, &e, RST | ACK, 0, 6, 0, i, NULL);
+	}
+	tv_flow_reap(f, 10, 0);
+	assert_int_equal(y.n, TV_FLOW_BATCH);
+	tv_flow_finish(f);
+	assert_int_equal(y.n, 65);
+	tv_flow_free(f);
+}
+
 /* The held ones count against max_conns: a table of 3 holds at most 3
  * connections, open and held together */
 static void
@@ -2274,6 +2303,7 @@ main(void)
 		cmocka_unit_test(test_batch_off_flushes),
 		cmocka_unit_test(test_batch_finish_and_free),
 		cmocka_unit_test(test_batch_within_max_conns),
+		cmocka_unit_test(test_batch_at_most),
 		cmocka_unit_test(test_keep_rows_off),
 		cmocka_unit_test(test_rows_span_blocks),
 		cmocka_unit_test(test_conn_rel),
