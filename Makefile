@@ -89,7 +89,8 @@ demo: all
 # make bench: every mode against the libpcap floor on two generated
 # captures, and live drops next to tcpdump's (bench/bench.sh, docs/performance.md);
 # not in make test (tests/bench.sh only checks the tools count right)
-BENCH_TOOLS := build/bench/mkcap build/bench/floor build/bench/rss build/bench/blast
+BENCH_TOOLS := build/bench/mkcap build/bench/floor build/bench/rss build/bench/blast \
+    build/bench/connmem
 .PHONY: bench-tools
 bench-tools: $(BENCH_TOOLS)
 bench: tcpviz bench-tools
@@ -99,6 +100,11 @@ bench: tcpviz bench-tools
 build/bench/floor: bench/floor.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $< -lpcap
+
+# connmem measures the library's table, so it links it
+build/bench/connmem: bench/connmem.c $(LIB) | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB)
 
 build/bench/%: bench/%.c
 	@mkdir -p $(@D)

@@ -11,6 +11,10 @@
 # runs (bench/rss.c).  Before timing, the floor's packet count and
 # tcpviz --summary's totals line must equal what the generator wrote.
 #
+# Memory: bench/connmem.c opens 100,000 connections in one table and
+# prints the heap malloc counts for each (the table's index and the
+# connections), exact and the same every run.
+#
 # Live (root only): bench/blast.c sends 60-byte UDP frames to 127.0.0.1 at
 # BENCH_RATE a second for BENCH_LIVE_SECONDS; each capture (tcpviz in three
 # output modes, and tcpdump -w /dev/null) is stopped with SIGINT and its
@@ -194,6 +198,13 @@ else
 	offline hosts "" "clients over 127.0-5.x.y, server 127.0.0.1 ports 80 443 8080 5432"
 	offline loop -l "all on 127.0.0.1, client ports reused once closed"
 fi
+
+# --- memory ----------------------------------------------------------------
+# bench/connmem.c: what one more connection costs the table (--summary's
+# case: no rows), counted by malloc, 100,000 open at once; exact, no timing
+echo
+echo "== memory a tracked connection (bench/connmem.c, 100,000 open; issue 12's target: 128 bytes)"
+$B/connmem -n 100000 || die "connmem failed"
 
 # --- live ------------------------------------------------------------------
 echo

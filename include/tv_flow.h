@@ -79,43 +79,48 @@ enum tv_done {
 	TV_DONE_PARTIAL,	/* row limit reached: the rows so far, more follow */
 };
 
+/* The fields are in an order that leaves no holes (pahole shows it):
+ * a connection is the table's memory, so each byte counts
+ * (docs/performance.md). */
 struct tv_conn {
 	uint32_t id;		/* 1-based, in order of first packet (saturates at 2^32 - 1) */
 	uint8_t proto;		/* 6 or 17 */
+	uint8_t closed;		/* RST seen, or both FINs acknowledged */
+	uint8_t port_flip;	/* no SYN seen: the first packet's receiver was
+				   made the client by Zeek's port rule
+				   (tv_flow_port_flip()) */
+	uint8_t in_cq;		/* private: in the closed queue */
 	struct tv_addr addr[2];	/* [TV_CLIENT], [TV_SERVER] */
 	uint16_t port[2];
+	/* TCP: initial sequence numbers, from each side's SYN, and the
+	 * first sequence number seen from each side: the base for relative
+	 * numbers in the ladder when no SYN was captured (as tcpdump does) */
+	uint8_t isn_known[2];
+	uint8_t base_known[2];
 	/* the tunnel it is inside, part of its key (its first packet's,
-	 * endpoints the client's first; via: of every packet) */
+	 * endpoints the client's first; via: of every packet): its kind in
+	 * the first cache line with the rest of the key */
 	struct tv_tunnel tun;
+	uint32_t isn[2];
+	uint32_t base[2];
 
 	int64_t first_sec, last_sec;
 	uint32_t first_nsec, last_nsec;
 	uint64_t pkts[2];
-	uint32_t lost[2];	/* the lab: packets each side sent that the wire lost */
-	uint32_t owd_max_ns;	/* the lab: the longest one-way time */
 	uint64_t bytes[2];	/* payload bytes: TCP each byte once (tv_tcp_side.payload),
 				   UDP as the headers state them */
-
-	/* TCP: initial sequence numbers, from each side's SYN */
-	uint32_t isn[2];
-	uint8_t isn_known[2];
-	/* first sequence number seen from each side: the base for relative
-	 * numbers in the ladder when no SYN was captured (as tcpdump does) */
-	uint32_t base[2];
-	uint8_t base_known[2];
+	uint32_t lost[2];	/* the lab: packets each side sent that the wire lost */
+	uint32_t owd_max_ns;	/* the lab: the longest one-way time */
+	uint32_t late_of;	/* late packets of connection late_of, after it
+				   closed and was handed out (its id, roles and
+				   sequence numbering; 0: none) */
+	int64_t closed_sec;
+	uint32_t closed_nsec;
+	uint32_t part;		/* parts already handed out by TV_DONE_PARTIAL */
 
 	/* TCP: states, outcomes and anomalies (tv_tcp.h) */
 	struct tv_tcp tcp;
 	struct tv_tcp_pkt last;	/* what the latest packet did */
-	uint8_t closed;		/* RST seen, or both FINs acknowledged */
-	uint32_t late_of;	/* late packets of connection late_of, after it
-				   closed and was handed out (its id, roles and
-				   sequence numbering; 0: none) */
-	uint8_t port_flip;	/* no SYN seen: the first packet's receiver was
-				   made the client by Zeek's port rule
-				   (tv_flow_port_flip()) */
-	int64_t closed_sec;
-	uint32_t closed_nsec;
 
 	/* ICMP errors that quote the connection (tv_flow_icmp()): not its
 	 * packets, no part of its states, Zeek's history or counts */
@@ -127,18 +132,17 @@ struct tv_conn {
 		uint8_t refused;	/* a port unreachable came */
 		uint32_t mtu;		/* the smallest MTU one gave (0: none) */
 	} icmp;
+	uint32_t hash;		/* private: its keyed hash (low 32 bits), its slot in the index */
 
-	/* stored rows (only when the table keeps rows) */
+	/* stored rows (only when the table keeps rows): nrows of them, at
+	 * most tv_flow_cfg.max_rows */
+	uint32_t nrows;
 	struct tv_rowblk *rows, *rows_tail;
-	uint64_t nrows;
-	uint32_t part;		/* parts already handed out by TV_DONE_PARTIAL */
 
 	/* table bookkeeping: private */
 	struct tv_chain {
 		struct tv_conn *prev, *next;
 	} lru, cq;		/* by last activity; closed queue, by close time */
-	uint8_t in_cq;
-	uint32_t hash;		/* its keyed hash (low 32 bits): its slot in the index */
 };
 
 struct tv_flow;
@@ -195,6 +199,7 @@ struct tv_flow_stats {
 	uint64_t open;		/* connections in the table now */
 	uint64_t evicted;	/* handed out early because the table was full */
 	uint64_t peak;		/* most connections in the table at once */
+	uint64_t index_bytes;	/* the index's slots now (bench/connmem.c) */
 };
 
 /* A new table, or NULL when out of memory. */

@@ -94,6 +94,11 @@ struct tv_tcp_pkt {
 /* RFC 9293: what a side's segments said of its SYN, FIN and RST
  * (tv_tcp_state.c). */
 struct tv_tcp_side {
+	int64_t last_syn_ns;	/* time of its latest SYN (for retry gaps) */
+	uint32_t fin_seq;	/* the sequence number the FIN occupies */
+	uint32_t syn_seq;
+	uint32_t syn_sends;	/* SYNs with syn_seq before any RST (counters here
+				   saturate at their type's top, never wrap) */
 	uint8_t syn;		/* sent a SYN without ACK */
 	uint8_t synack;		/* sent a SYN with ACK */
 	uint8_t syn_acked;	/* its SYN was acknowledged by the peer */
@@ -103,11 +108,6 @@ struct tv_tcp_side {
 	uint8_t fin_carried_ack;/* its FIN acknowledged the peer's earlier FIN */
 	uint8_t data_after_peer_fin;
 	uint8_t rst;
-	uint32_t fin_seq;	/* the sequence number the FIN occupies */
-	int64_t last_syn_ns;	/* time of its latest SYN (for retry gaps) */
-	uint32_t syn_seq;
-	uint32_t syn_sends;	/* SYNs with syn_seq before any RST (counters here
-				   saturate at their type's top, never wrap) */
 	uint8_t syn_seen;	/* its SYN (or SYN-ACK) was captured ... */
 	uint8_t wscale;		/* ... with this window scale (RFC 7323 §2.3) */
 	uint8_t has_wscale;
@@ -115,18 +115,18 @@ struct tv_tcp_side {
 
 /* A side's sequence space as the anomaly rules follow it (tv_tcp_anom.c). */
 struct tv_tcp_seq {
-	uint32_t nxt;		/* highest sequence number sent, plus one */
-	uint8_t nxt_known;
-	uint32_t last_ack, last_seq;
-	uint16_t last_win;
-	uint8_t last_valid;
-	/* one hole in the sequence space (bytes not yet seen), for Zeek's gaps */
-	uint32_t hole_lo, hole_hi;
-	uint8_t hole;
 	/* payload: the sequence space its data advanced (each byte once, as
 	 * Zeek's orig_bytes/resp_bytes), and the bytes it sent again */
 	uint64_t payload;
 	uint64_t retrans_bytes;
+	uint32_t nxt;		/* highest sequence number sent, plus one */
+	uint32_t last_ack, last_seq;
+	/* one hole in the sequence space (bytes not yet seen), for Zeek's gaps */
+	uint32_t hole_lo, hole_hi;
+	uint16_t last_win;
+	uint8_t nxt_known;
+	uint8_t last_valid;
+	uint8_t hole;
 };
 
 /* A side as Wireshark's TCP analysis follows it (its tcp_analyze_seq_info,
@@ -147,14 +147,14 @@ struct tv_tcp_ws {
 /* A side as Zeek sees it: its endpoint state and history bookkeeping
  * (tv_tcp_zeek.c). */
 struct tv_tcp_zeek {
-	uint8_t ep;		/* enum tv_zeek_ep */
 	uint32_t h_seq_s, h_seq_f, h_seq_r;	/* last seq of SYN (or SYN-ACK), FIN, RST */
-	uint8_t h_once;		/* bits: a d i q recorded, payload sent */
-	uint8_t h_seen;		/* bits: s h f r seen before (seq valid) */
-	uint8_t ep_prev;	/* the endpoint state before the last change */
 	uint32_t n_t, n_w, n_c, n_g;	/* counts for the logarithmic letters */
 	uint32_t gap_to;	/* content gaps (g): reported up to here ... */
 	uint8_t gap_known;	/* ... once one was */
+	uint8_t ep;		/* enum tv_zeek_ep */
+	uint8_t ep_prev;	/* the endpoint state before the last change */
+	uint8_t h_once;		/* bits: a d i q recorded, payload sent */
+	uint8_t h_seen;		/* bits: s h f r seen before (seq valid) */
 };
 
 /* Per-connection TCP analysis; lives in struct tv_conn. */
@@ -165,7 +165,13 @@ struct tv_tcp {
 	struct tv_tcp_ws w[2];
 	int64_t ws_syn_ns;		/* Wireshark's ts_mru_syn: the latest SYN ... */
 	int64_t ws_irtt_ns;		/* ... and its ts_first_rtt (iRTT) */
+	int64_t first_syn_ns;		/* the client's first SYN ... */
+	int64_t hs_done_ns;		/* ... and the ACK completing the handshake */
+	uint32_t retransmissions, dup_acks, out_of_order, zero_windows;	/* (saturate) */
+	char history[TV_HISTORY_MAX];
+	uint8_t hlen;
 	uint8_t ws_syn_seen, ws_irtt_known;
+	uint8_t have_first_syn, have_hs_done;	/* (a time may be 0) */
 	uint8_t state[2];		/* enum tv_tcp_state */
 	uint8_t init_state[2];		/* the states before the first packet */
 	uint8_t first_had_syn;		/* the first packet carried SYN */
@@ -183,12 +189,6 @@ struct tv_tcp {
 					   captured though the other's ACKs prove
 					   they existed (one direction captured), or -1 */
 	uint8_t simultaneous_close;
-	int64_t first_syn_ns;		/* the client's first SYN ... */
-	int64_t hs_done_ns;		/* ... and the ACK completing the handshake */
-	uint8_t have_first_syn, have_hs_done;	/* (a time may be 0) */
-	uint64_t retransmissions, dup_acks, out_of_order, zero_windows;
-	char history[TV_HISTORY_MAX];
-	uint8_t hlen;
 };
 
 /* Start the analysis of a connection whose first packet is pkt; `flipped`

@@ -8,7 +8,8 @@
 # reused; a seed always gives the same file (and another seed another).
 # A full table (--max-conns) splits no connection that a larger one would
 # not.  Also: bench/rss.c passes on its command's exit status, bench/blast.c
-# refuses any destination but 127.0.0.1, and tcpdump (when installed)
+# refuses any destination but 127.0.0.1, bench/connmem.c counts the table
+# it fills, and tcpdump (when installed)
 # finds no bad checksum.  No timing: speed is make bench's, not a test's.
 # Prints "ok NAME" or "FAIL NAME: why", then "bench: N passed, M failed".
 set -u
@@ -76,6 +77,21 @@ shape() {
 
 shape hosts ""
 shape loop -l
+
+# bench/connmem.c (it links the library: built by make): its table holds
+# every connection it made (it checks the count) and each costs at least
+# its struct, by malloc's own count
+if ${MAKE:-make} --no-print-directory -s build/bench/connmem >"$tmp/cc.log" 2>&1; then
+	line=$(build/bench/connmem -n 5000 2>&1)
+	each=$(echo "$line" | sed -n 's/^5000 conns: \([0-9]*\)\.[0-9] bytes each .* sizeof(struct tv_conn) \([0-9]*\)$/\1 \2/p')
+	if [ -n "$each" ] && [ "${each% *}" -ge "${each#* }" ]; then
+		ok "connmem"
+	else
+		bad "connmem" "said '$line'"
+	fi
+else
+	bad "connmem" "does not build" "$tmp/cc.log"
+fi
 
 # the loop shape really reuses 4-tuples: fewer client ports than connections
 "$tmp/mkcap" -l -s 7 -n 60000 -c 60 -o "$tmp/reuse.pcap" 2>"$tmp/reuse.counts"

@@ -390,7 +390,7 @@ graph(struct tsg *g)
 	if (c->part > 0)
 		P(" (part %" PRIu32 ")", c->part + 1);
 	P("</text>\n<text x=\"%d\" y=\"%.1f\" font-size=\"11\" fill=\"#555\">"
-	    "time-sequence graph; window scale %u; %" PRIu64 " retransmissions"
+	    "time-sequence graph; window scale %u; %" PRIu32 " retransmissions"
 	    "</text>\n", ML, g->y0 + 38, g->wscale, c->tcp.retransmissions);
 	P("<clipPath id=\"%sd%dclip\"><rect x=\"%d\" y=\"%.1f\" width=\"%d\" "
 	    "height=\"%d\"/></clipPath>\n", g->idp, f, ML, g->y0 + MT, GW, GH);

@@ -273,6 +273,11 @@ pkt_hash(const struct tv_flow *f, const struct tv_pkt *pkt)
 	return (uint32_t)tv_flow_hash(f->cfg.key, pkt);
 }
 
+/* A connection's size is the table's memory (bench/connmem.c measures it;
+ * docs/performance.md): a field added finds a hole, or raises this on
+ * purpose. */
+_Static_assert(sizeof(struct tv_conn) <= 736, "struct tv_conn grew");
+
 /* where the caller's area begins in a connection's allocation */
 #define USER_OFF ((sizeof(struct tv_conn) + 15) & ~(size_t)15)
 
@@ -1100,6 +1105,7 @@ tv_flow_get_stats(const struct tv_flow *f, struct tv_flow_stats *st)
 {
 	*st = f->st;
 	st->open = f->nopen;
+	st->index_bytes = f->nslots * sizeof(*f->slots);
 }
 
 uint32_t

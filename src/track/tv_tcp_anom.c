@@ -246,18 +246,18 @@ tv_tcp_anom_judge(struct tv_tcp *t, const struct tv_pkt *pkt, int from,
 		notes |= TV_NOTE_RST_DATA;
 	if (!rst && !syn && pkt->win == 0) {
 		notes |= TV_NOTE_ZERO_WINDOW;
-		t->zero_windows++;
+		tv_sat_inc32(&t->zero_windows);
 	}
 	notes |= judge_syn(t, pkt, from, ns, out);
 	notes = ws_judge(t, pkt, from, ns, notes, out);
 	*again = zeek_seq(&t->q[from], pkt) ||
 	    ((notes & TV_NOTE_RETRANS) && syn && pkt->len > 0);
 	if (notes & TV_NOTE_RETRANS)
-		t->retransmissions++;
+		tv_sat_inc32(&t->retransmissions);
 	if (notes & TV_NOTE_OUT_OF_ORDER)
-		t->out_of_order++;
+		tv_sat_inc32(&t->out_of_order);
 	if (notes & TV_NOTE_DUP_ACK)
-		t->dup_acks++;
+		tv_sat_inc32(&t->dup_acks);
 	return notes;
 }
 

@@ -1406,8 +1406,8 @@ widest_conn(struct tv_conn *c, struct tv_rowblk *b, uint8_t proto)
 	c->tcp.first_had_syn = 1;
 	c->tcp.first_rst = 0;
 	c->tcp.s[0].syn_sends = 65535;
-	c->tcp.retransmissions = c->tcp.dup_acks = UINT64_MAX;
-	c->tcp.out_of_order = c->tcp.zero_windows = UINT64_MAX;
+	c->tcp.retransmissions = c->tcp.dup_acks = UINT32_MAX;
+	c->tcp.out_of_order = c->tcp.zero_windows = UINT32_MAX;
 	memset(c->tcp.history, 'W', TV_HISTORY_MAX - 1);
 	b->next = NULL;
 	b->cap = 16;

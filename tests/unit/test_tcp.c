@@ -471,8 +471,9 @@ test_syn_after_rst_not_retry(void **state)
 	ZEEK("REJ");
 }
 
-/* The dup-ack run and the counts behind Zeek's t and w letters saturate:
- * past the top, no new letter (a wrapped count would give one at 1). */
+/* The dup-ack run, the connection's counters and the counts behind Zeek's
+ * t and w letters saturate: past the top, no new letter (a wrapped count
+ * would give one at 1), and the counters stay at their top. */
 static void
 test_counters_saturate(void **state)
 {
@@ -486,27 +487,33 @@ test_counters_saturate(void **state)
 	o = seg(&t, C, PA, CISN + 201, SISN + 1, 100, W, 310);	/* 101..200 lost */
 	o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 320);
 	t.w[S].dupacknum = UINT32_MAX - 1;
+	t.dup_acks = UINT32_MAX - 1;
 	for (i = 0; i < 3; i++) {
 		o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, W, 330 + i);
 		STEP(o, TV_ST_ESTABLISHED, TV_ST_ESTABLISHED, 0, 0, TV_NOTE_DUP_ACK);
 		assert_int_equal(o.dup_ack, UINT32_MAX);
 		assert_int_equal(t.w[S].dupacknum, UINT32_MAX);
+		assert_int_equal(t.dup_acks, UINT32_MAX);
 	}
 	HIST("ShADa");
 
 	/* t: payload sent again, its count at the top */
 	t.z[C].n_t = UINT32_MAX - 1;
+	t.retransmissions = UINT32_MAX - 1;
 	for (i = 0; i < 3; i++) {
 		o = seg(&t, C, PA, CISN + 1, SISN + 1, 100, W, (i + 1) * 100 * MS);
 		assert_true(o.notes & TV_NOTE_RETRANS);
 		assert_int_equal(t.z[C].n_t, UINT32_MAX);
+		assert_int_equal(t.retransmissions, UINT32_MAX);
 	}
 	/* w: zero windows, likewise */
 	t.z[S].n_w = UINT32_MAX - 1;
+	t.zero_windows = UINT32_MAX - 1;
 	for (i = 0; i < 3; i++) {
 		o = seg(&t, S, ACK, SISN + 1, CISN + 101, 0, 0, SEC + i);
 		assert_true(o.notes & TV_NOTE_ZERO_WINDOW);
 		assert_int_equal(t.z[S].n_w, UINT32_MAX);
+		assert_int_equal(t.zero_windows, UINT32_MAX);
 	}
 	HIST("ShADa");
 }
