@@ -124,9 +124,10 @@ struct tv_tcp_seq {
 	/* one hole in the sequence space (bytes not yet seen), for Zeek's gaps */
 	uint32_t hole_lo, hole_hi;
 	uint16_t last_win;
-	uint8_t nxt_known;
-	uint8_t last_valid;
-	uint8_t hole;
+	/* bits, so that the side fits in 40 bytes */
+	uint8_t nxt_known:1;
+	uint8_t last_valid:1;
+	uint8_t hole:1;
 };
 
 /* A side as Wireshark's TCP analysis follows it (its tcp_analyze_seq_info,

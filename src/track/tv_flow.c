@@ -276,7 +276,7 @@ pkt_hash(const struct tv_flow *f, const struct tv_pkt *pkt)
 /* A connection's size is the table's memory (bench/connmem.c measures it;
  * docs/performance.md): a field added finds a hole, or raises this on
  * purpose. */
-_Static_assert(sizeof(struct tv_conn) <= 736, "struct tv_conn grew");
+_Static_assert(sizeof(struct tv_conn) <= 720, "struct tv_conn grew");
 
 /* where the caller's area begins in a connection's allocation */
 #define USER_OFF ((sizeof(struct tv_conn) + 15) & ~(size_t)15)
