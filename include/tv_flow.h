@@ -79,9 +79,9 @@ enum tv_done {
 	TV_DONE_PARTIAL,	/* row limit reached: the rows so far, more follow */
 };
 
-/* The fields are in an order that leaves no holes (pahole shows it):
- * a connection is the table's memory, so each byte counts
- * (docs/performance.md). */
+/* The fields are in an order that leaves almost no holes (pahole shows
+ * them): a connection is the table's memory, so each byte counts
+ * (bench/connmem.c, docs/performance.md). */
 struct tv_conn {
 	uint32_t id;		/* 1-based, in order of first packet (saturates at 2^32 - 1) */
 	uint8_t proto;		/* 6 or 17 */
