@@ -90,7 +90,7 @@ demo: all
 # captures, and live drops next to tcpdump's (bench/bench.sh, docs/performance.md);
 # not in make test (tests/bench.sh only checks the tools count right)
 BENCH_TOOLS := build/bench/mkcap build/bench/floor build/bench/rss build/bench/blast \
-    build/bench/connmem
+    build/bench/latency build/bench/connmem
 .PHONY: bench-tools
 bench-tools: $(BENCH_TOOLS)
 bench: tcpviz bench-tools

@@ -20,7 +20,9 @@
 # output modes, and tcpdump -w /dev/null) is stopped with SIGINT and its
 # "packets captured" and "dropped by kernel" lines read back.  Once on a
 # quiet machine, once with a spinning process pinned to the capture's CPU,
-# and once at the fastest rate the sender reaches.
+# and once at the fastest rate the sender reaches.  Then latency: bench/
+# latency.c sends one datagram at a time and times how soon the capture's
+# output moves (tcpviz's ladders and JSON, tcpdump -l).
 #
 # Knobs: BENCH_RUNS (5), BENCH_SCALE (1 = 376,000 TCP connections, about
 # 1 GB a capture; 0.05 for a quick run), BENCH_SEED (1), BENCH_TCPVIZ
@@ -288,3 +290,18 @@ fi
 live_set quiet 0
 echo "busy: a spinning shell pinned to the capture's CPU; max: one sender as fast as it goes"
 echo "% = captured / sent; vs tcpd = that share over tcpdump's in the same set"
+
+# latency: how soon a packet shows (issue 12: a live row within 50 ms)
+echo
+echo "== live latency: one datagram at a time to 127.0.0.1:$PORT, the time until the capture's stdout (a pipe) moves (bench/latency.c)"
+lat_one() {
+	label=$1
+	shift
+	printf '%-24s %s\n' "$label" "$($B/latency -p "$PORT" -n 20 -- "$@" "udp port $PORT" ||
+	    echo "did not start")"
+}
+lat_one "tcpviz (ladders)" "$TV" -i lo
+lat_one "tcpviz --format=json" "$TV" --format=json -i lo
+if command -v tcpdump >/dev/null 2>&1; then
+	lat_one "tcpdump -l" tcpdump -l -n -i lo
+fi

@@ -9,8 +9,9 @@
 # A full table (--max-conns) splits no connection that a larger one would
 # not.  Also: bench/rss.c passes on its command's exit status, bench/blast.c
 # refuses any destination but 127.0.0.1, bench/connmem.c counts the table
-# it fills, and tcpdump (when installed)
-# finds no bad checksum.  No timing: speed is make bench's, not a test's.
+# it fills, bench/latency.c sees tcpviz's live rows come as the datagrams
+# do (root), and tcpdump (when installed) finds no bad checksum.  No
+# timing: speed is make bench's, not a test's.
 # Prints "ok NAME" or "FAIL NAME: why", then "bench: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -19,7 +20,7 @@ test_begin
 CFL="-O2 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror"
 
 built=1
-for t in mkcap floor rss blast; do
+for t in mkcap floor rss blast latency; do
 	lib=""
 	[ $t = floor ] && lib=-lpcap
 	if ${CC:-cc} $CFL -o "$tmp/$t" bench/$t.c $lib >"$tmp/cc.log" 2>&1; then
@@ -151,6 +152,28 @@ if $iso "$tmp/blast" -d 192.0.2.1 -p 9 -t 0.1 -c 1 >/dev/null 2>"$tmp/blast.err"
 else
 	grep -q 'only 127.0.0.1' "$tmp/blast.err" && ok "blast refuses other hosts" ||
 	    bad "blast refuses other hosts" "no reason given" "$tmp/blast.err"
+fi
+
+# latency (root: it captures on lo): tcpviz shows each datagram while it
+# captures, before the next is sent; the bound is a generous 1 s (what
+# make bench reports is the time: this checks only that rows stream)
+if [ "$(id -u)" = 0 ]; then
+	lp=$((30000 + $$ % 20000))
+	l=$("$tmp/latency" -p $lp -n 3 -- "$TCPVIZ" -i lo "udp port $lp" 2>"$tmp/lat.err")
+	case $l in
+	"3 sent: median "*", 0 not seen within 1 s") ok "latency: live rows stream" ;;
+	*)	bad "latency: live rows stream" "said '$l'" "$tmp/lat.err" ;;
+	esac
+	# a command that never says "listening on": a clear failure, no hang
+	if "$tmp/latency" -p $lp -n 1 -- true >/dev/null 2>"$tmp/lat2.err"; then
+		bad "latency: a capture that does not start" "exit 0"
+	else
+		grep -q 'did not start capturing' "$tmp/lat2.err" &&
+		    ok "latency: a capture that does not start" ||
+		    bad "latency: a capture that does not start" "no reason" "$tmp/lat2.err"
+	fi
+else
+	needroot "latency: live rows stream"
 fi
 
 echo "bench: $passed passed, $failed failed"
