@@ -204,9 +204,11 @@ fi
 # --- memory ----------------------------------------------------------------
 # bench/connmem.c: what one more connection costs the table (--summary's
 # case: no rows), counted by malloc, 100,000 open at once; exact, no timing
-echo
-echo "== memory a tracked connection (bench/connmem.c, 100,000 open; issue 12's target: 128 bytes)"
-$B/connmem -n 100000 || die "connmem failed"
+if [ "${BENCH_OFFLINE:-1}" != 0 ]; then
+	echo
+	echo "== memory a tracked connection (bench/connmem.c, 100,000 open; issue 12's target: 128 bytes)"
+	$B/connmem -n 100000 || die "connmem failed"
+fi
 
 # --- live ------------------------------------------------------------------
 echo

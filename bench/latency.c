@@ -7,15 +7,17 @@
  * stderr.  Then, COUNT times (default 20, at most 100): sends one 18-byte
  * UDP datagram to 127.0.0.1:PORT and measures the time until COMMAND's
  * stdout gives its next bytes (at most 1 s: longer is "not seen"), reads
- * what follows until 50 ms pass without more, and goes on with the next.
+ * what follows until 50 ms pass without more (or 1 s more at most), and
+ * goes on with the next.
  * Last, SIGINT to COMMAND (SIGKILL if it is still there after 2 s).  One
- * line on stdout:
+ * line on stdout ("-" for the times when none was seen):
  *
  *   N sent: median M ms, max X ms, K not seen within 1 s
  *
  * The destination is 127.0.0.1 only; latency binds PORT itself and never
  * reads it, so no ICMP port unreachable comes back.  Exits 1 when
- * COMMAND does not start capturing, 2 on bad arguments.
+ * COMMAND does not start capturing (with what it said) or its output
+ * ends early, 2 on bad arguments.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -60,30 +62,41 @@ drain(int fd, int ms)
 	return 1;
 }
 
-/* Has the child said "listening on" on its stderr within START_MS? */
+/* Has the child said "listening on" on its stderr within START_MS?  What
+ * it said last is left in buf (for the message when it did not). */
 static int
-started(int fd)
+started(int fd, char *buf, size_t size)
 {
-	char buf[4096];
 	size_t k = 0;
 	double end = now_ms() + START_MS;
 
+	buf[0] = '\0';
 	while (now_ms() < end) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t n;
 
 		if (poll(&p, 1, 100) <= 0)
 			continue;
-		if ((n = read(fd, buf + k, sizeof(buf) - 1 - k)) <= 0)
+		if ((n = read(fd, buf + k, size - 1 - k)) <= 0)
 			return 0;
 		k += (size_t)n;
 		buf[k] = '\0';
 		if (strstr(buf, "listening on") != NULL)
 			return 1;
-		if (k == sizeof(buf) - 1)	/* keep the tail */
-			k = 0;
+		if (k == size - 1) {	/* keep the tail: the words may span */
+			memmove(buf, buf + k - 16, 16);
+			k = 16;
+		}
 	}
 	return 0;
+}
+
+/* Signal the command's group (a wrapper's children too), or the command. */
+static void
+stop(pid_t pid, int sig)
+{
+	if (kill(-pid, sig) != 0)
+		kill(pid, sig);
 }
 
 static int
@@ -105,7 +118,9 @@ int
 main(int argc, char **argv)
 {
 	int ch, port = 0, count = 20, out[2], err[2], tx, rx, i, seen = 0, st;
+	int ended = 0;
 	double lat[MAX_COUNT];
+	char said[4096];
 	struct sockaddr_in sa;
 	pid_t pid;
 
@@ -124,18 +139,22 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (pid == 0) {
+		setpgid(0, 0);	/* its own group: a wrapper's capture ends too */
 		dup2(out[1], STDOUT_FILENO);
 		dup2(err[1], STDERR_FILENO);
 		close(out[0]);
 		close(err[0]);
 		execvp(argv[optind], argv + optind);
+		perror(argv[optind]);
 		_exit(127);
 	}
+	setpgid(pid, pid);
 	close(out[1]);
 	close(err[1]);
-	if (!started(err[0])) {
-		fprintf(stderr, "latency: %s did not start capturing\n", argv[optind]);
-		kill(pid, SIGKILL);
+	if (!started(err[0], said, sizeof(said))) {
+		fprintf(stderr, "latency: %s did not start capturing%s%s",
+		    argv[optind], said[0] ? ": " : "\n", said);
+		stop(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return 1;
 	}
@@ -147,13 +166,14 @@ main(int argc, char **argv)
 	    (rx = socket(AF_INET, SOCK_DGRAM, 0)) < 0 ||
 	    bind(rx, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
 		perror("latency: 127.0.0.1");
-		kill(pid, SIGKILL);
+		stop(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
 		return 1;
 	}
 	usleep(200000);		/* the capture's first block timeout */
 	while (drain(out[0], 0) > 0)
 		;
-	for (i = 0; i < count; i++) {
+	for (i = 0; i < count && !ended; i++) {
 		double t0 = now_ms();
 		int r;
 
@@ -162,28 +182,40 @@ main(int argc, char **argv)
 			perror("latency: sendto");
 			break;
 		}
+		drain(err[0], 0);	/* its stderr never fills and blocks it */
 		r = drain(out[0], SEEN_MS);
 		if (r > 0) {
 			lat[seen++] = now_ms() - t0;
-			while (drain(out[0], QUIET_MS) > 0)
+			/* the rest of its output, until quiet (a command that
+			 * never goes quiet: at most SEEN_MS more) */
+			while ((r = drain(out[0], QUIET_MS)) > 0 &&
+			    now_ms() < t0 + 2 * SEEN_MS)
 				;
-		} else if (r < 0) {
-			break;
 		}
+		ended = r < 0;
 	}
-	kill(pid, SIGINT);
+	stop(pid, SIGINT);
 	for (st = 0; st < 40 && waitpid(pid, NULL, WNOHANG) == 0; st++) {
 		drain(out[0], 0);	/* what it writes at the end: no pipe fills */
 		drain(err[0], 50);
 	}
 	if (st == 40) {
-		kill(pid, SIGKILL);
+		stop(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
 	qsort(lat, (size_t)seen, sizeof(lat[0]), cmp_double);
-	printf("%d sent: median %.1f ms, max %.1f ms, %d not seen within 1 s\n",
-	    i, seen ? (seen % 2 ? lat[seen / 2] :
-	    (lat[seen / 2 - 1] + lat[seen / 2]) / 2) : 0.0,
-	    seen ? lat[seen - 1] : 0.0, i - seen);
+	if (seen > 0)
+		printf("%d sent: median %.1f ms, max %.1f ms, %d not seen within 1 s\n",
+		    i, seen % 2 ? lat[seen / 2] :
+		    (lat[seen / 2 - 1] + lat[seen / 2]) / 2, lat[seen - 1],
+		    i - seen);
+	else
+		printf("%d sent: median - ms, max - ms, %d not seen within 1 s\n",
+		    i, i);
+	if (ended) {
+		fprintf(stderr, "latency: %s ended its output after %d datagrams\n",
+		    argv[optind], i);
+		return 1;
+	}
 	return 0;
 }

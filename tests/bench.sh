@@ -84,11 +84,12 @@ shape loop -l
 # its struct, by malloc's own count
 if ${MAKE:-make} --no-print-directory -s build/bench/connmem >"$tmp/cc.log" 2>&1; then
 	line=$(build/bench/connmem -n 5000 2>&1)
+	st=$?
 	each=$(echo "$line" | sed -n 's/^5000 conns: \([0-9]*\)\.[0-9] bytes each .* sizeof(struct tv_conn) \([0-9]*\)$/\1 \2/p')
-	if [ -n "$each" ] && [ "${each% *}" -ge "${each#* }" ]; then
+	if [ $st = 0 ] && [ -n "$each" ] && [ "${each% *}" -ge "${each#* }" ]; then
 		ok "connmem"
 	else
-		bad "connmem" "said '$line'"
+		bad "connmem" "exit $st, said '$line'"
 	fi
 else
 	bad "connmem" "does not build" "$tmp/cc.log"
