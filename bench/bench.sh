@@ -300,7 +300,7 @@ lat_one() {
 	label=$1
 	shift
 	printf '%-24s %s\n' "$label" "$($B/latency -p "$PORT" -n 20 -- "$@" "udp port $PORT" ||
-	    echo "did not start")"
+	    echo "(failed: latency's reason is above)")"
 }
 lat_one "tcpviz (ladders)" "$TV" -i lo
 lat_one "tcpviz --format=json" "$TV" --format=json -i lo

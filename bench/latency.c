@@ -20,7 +20,6 @@
  * ends early, 2 on bad arguments.
  */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>

@@ -91,9 +91,27 @@ if ${MAKE:-make} --no-print-directory -s build/bench/connmem >"$tmp/cc.log" 2>&1
 	else
 		bad "connmem" "exit $st, said '$line'"
 	fi
+	# bad arguments: the usage line and exit 2, no table made
+	build/bench/connmem -n 0 >/dev/null 2>"$tmp/cm.err"
+	st=$?
+	[ $st = 2 ] && grep -q '^usage: connmem' "$tmp/cm.err" &&
+	    ok "connmem: bad arguments" || bad "connmem: bad arguments" "exit $st" "$tmp/cm.err"
 else
 	bad "connmem" "does not build" "$tmp/cc.log"
 fi
+
+# latency's bad arguments (no capture needed): the usage line and exit 2
+la_bad=""
+for args in "-p 0 -- true" "-p 9 -n 101 -- true" "-p 9 -n 0 -- true" "-p 9"; do
+	"$tmp/latency" $args >/dev/null 2>"$tmp/la.err"
+	st=$?
+	if [ $st != 2 ] || ! grep -q '^usage: latency' "$tmp/la.err"; then
+		la_bad="'latency $args': exit $st"
+		break
+	fi
+done
+[ -z "$la_bad" ] && ok "latency: bad arguments" ||
+    bad "latency: bad arguments" "$la_bad" "$tmp/la.err"
 
 # the loop shape really reuses 4-tuples: fewer client ports than connections
 "$tmp/mkcap" -l -s 7 -n 60000 -c 60 -o "$tmp/reuse.pcap" 2>"$tmp/reuse.counts"
