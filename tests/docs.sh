@@ -14,7 +14,9 @@
 #     compare after normalising both sides (digits -> 9, runs of '-', '~' and
 #     spaces -> one, the kernel's "#N kernel: ..." lines and the programs'
 #     calls left out: they follow the timing of the queries and of the
-#     scheduler); otherwise "skip NAME: needs root".
+#     scheduler; where the lines still differ, the same words in the same
+#     order pass: a live ISN's count of digits moves where a paragraph
+#     wraps); otherwise "skip NAME: needs root".
 #   * live -i examples (no finite traffic source) and other programs' examples
 #     are skipped with the reason.
 # Each line of a ```sh block, and each command under the man page's EXAMPLES,
@@ -365,6 +367,13 @@ norm() {
 	    awk '!(/\|~ .* ~\|$/ && $0 == prev) { print } { prev = $0 }'
 }
 
+# words FILE: a normalised output's words in order, its lines joined
+# (each line's "#9 " connection prefix dropped): how a live output
+# compares when a number's width moved where a paragraph wraps
+words() {
+	sed 's/^#9 //' "$1" | tr '\n' ' ' | tr -s ' '
+}
+
 # missing PROGS: the first of PROGS that is not installed, or nothing
 missing() {
 	for p in $1; do
@@ -422,6 +431,11 @@ while IFS=$US read -r kind name f3 f4 f5 f6 f7 <&3; do
 			what="output"
 		fi
 		if cmp -s "$tmp/want" "$tmp/got"; then
+			ok "$name"
+		elif [ "$mode" = norm ] &&
+		    [ "$(words "$tmp/want")" = "$(words "$tmp/got")" ]; then
+			# the same words: a paragraph wrapped elsewhere because a
+			# live number (an ISN) had another count of digits
 			ok "$name"
 		else
 			diff -u --label "$name (shown)" --label "tcpviz $args${rest:+ | $rest} (exit $rc1)" \
