@@ -77,6 +77,14 @@ col(const struct lad *l, const char *esc)
 		tvr_str(l->o, esc);
 }
 
+/* the same in a line being written */
+static void
+wcol(const struct lad *l, struct tvr_w *w, const char *esc)
+{
+	if (l->ro->color)
+		tvr_w_str(w, esc);
+}
+
 static size_t
 room(const struct lad *l, size_t used)
 {
@@ -121,8 +129,8 @@ max_label(struct lad *l)
 			char *lab = l->labs != NULL && k < LAB_KEPT ?
 			    l->labs[k] : one;
 
-			tv_fmt_row_label(l->ro, l->c, &b->r[i], lab, LAB_LEN);
-			if ((n = strlen(lab)) > m)
+			if ((n = tv_fmt_row_label(l->ro, l->c, &b->r[i], lab,
+			    LAB_LEN)) > m)
 				m = n;
 		}
 	l->nlabs = l->labs != NULL ? (k < LAB_KEPT ? k : LAB_KEPT) : 0;
@@ -241,34 +249,44 @@ lad_time(const struct lad *l, int64_t sec, uint32_t nsec, char *buf, size_t size
 	return n;
 }
 
+/*
+ * A row's line is written through one writer (tvr_w: its place kept in
+ * registers, one test of room a piece), the pieces below taking it; the
+ * other lines call them through lad_left() and lad_right().
+ */
+
 /* "   time  STATE  |" up to and including the left bar; -# puts the
  * frame number n first (0: none on this line); time is tlen bytes */
 static void
-lad_left_n(const struct lad *l, uint64_t n, const char *time, size_t tlen,
-    const char *state)
+lad_left_w(const struct lad *l, struct tvr_w *w, uint64_t n, const char *time,
+    size_t tlen, const char *state)
 {
 	char d[24];
 
-	tv_out_mem(l->o, l->prefix, l->plen);
+	tvr_w_mem(w, l->prefix, l->plen);
 	if (l->ncol && n) {
-		tvr_fieldn(l->o, d, tv_u64_dec(d, n), l->ncol, 0);
-		tvr_str(l->o, " ");
+		tvr_w_field(w, d, tv_u64_dec(d, n), l->ncol, 0);
+		tvr_w_str(w, " ");
 	} else if (l->ncol) {
-		tvr_pad(l->o, ' ', l->nlead);
+		tvr_w_pad(w, ' ', l->nlead);
 	}
-	tvr_fieldn(l->o, time, tlen, l->tcol, 0);
-	tvr_str(l->o, "  ");
+	tvr_w_field(w, time, tlen, l->tcol, 0);
+	tvr_w_str(w, "  ");
 	if (l->scol) {
-		tvr_field(l->o, state, l->scol, 0);
-		tvr_str(l->o, " ");
+		tvr_w_field(w, state, strlen(state), l->scol, 0);
+		tvr_w_str(w, " ");
 	}
-	tvr_str(l->o, "|");
+	tvr_w_str(w, "|");
 }
 
 static void
 lad_left(const struct lad *l, uint64_t n, const char *time, const char *state)
 {
-	lad_left_n(l, n, time, strlen(time), state);
+	struct tvr_w w;
+
+	tvr_w_begin(&w, l->o);
+	lad_left_w(l, &w, n, time, strlen(time), state);
+	tvr_w_end(&w);
 }
 
 /* Where a row's notes go: beside it after the right state column, or
@@ -289,26 +307,37 @@ notes_place(const struct lad *l, const char *state, size_t n)
 
 /* "| STATE  notes" from the right bar on (notes: nlen bytes) */
 static void
+lad_right_w(const struct lad *l, struct tvr_w *w, const char *state,
+    const char *notes, size_t nlen, int place)
+{
+	tvr_w_str(w, "|");
+	if (nlen && place != NOTES_BELOW) {
+		if (l->scol && place == NOTES_BESIDE) {
+			tvr_w_str(w, " ");
+			tvr_w_field(w, state, strlen(state), l->scol, 1);
+		}
+		tvr_w_str(w, "  ");
+		if (l->hot)
+			wcol(l, w, C_HOT);
+		tvr_w_piece(w, notes, nlen);
+		if (l->hot)
+			wcol(l, w, C_OFF);
+	} else if (state[0]) {
+		tvr_w_str(w, " ");
+		tvr_w_mem(w, state, strlen(state));
+	}
+	tvr_w_str(w, "\n");
+}
+
+static void
 lad_right(const struct lad *l, const char *state, const char *notes,
     size_t nlen, int place)
 {
-	tvr_str(l->o, "|");
-	if (nlen && place != NOTES_BELOW) {
-		if (l->scol && place == NOTES_BESIDE) {
-			tvr_str(l->o, " ");
-			tvr_field(l->o, state, l->scol, 1);
-		}
-		tvr_str(l->o, "  ");
-		if (l->hot)
-			col(l, C_HOT);
-		tvr_piece(l->o, notes, nlen);
-		if (l->hot)
-			col(l, C_OFF);
-	} else if (state[0]) {
-		tvr_str(l->o, " ");
-		tvr_str(l->o, state);
-	}
-	tvr_str(l->o, "\n");
+	struct tvr_w w;
+
+	tvr_w_begin(&w, l->o);
+	lad_right_w(l, &w, state, notes, nlen, place);
+	tvr_w_end(&w);
 }
 
 /*
@@ -349,55 +378,55 @@ lad_between(const struct lad *l, uint64_t num, const char *time,
 /* The lab: a packet lost on the wire stops short, at an X, about two
  * thirds of the way ("|---- SYN seq=0 ---X        |"). */
 static void
-lad_lost_arrow(const struct lad *l, int to_server, const char *lab)
+lad_lost_arrow(const struct lad *l, struct tvr_w *w, int to_server,
+    const char *lab, size_t len)
 {
-	size_t len = strlen(lab), run = l->inner * 2 / 3;
+	size_t run = l->inner * 2 / 3;
 
 	if (run < len + 10)
 		run = len + 10 <= l->inner ? len + 10 : l->inner;
 	if (!to_server)
-		tvr_pad(l->o, ' ', l->inner - run);
+		tvr_w_pad(w, ' ', l->inner - run);
 	if (len == 0) {
-		tvr_str(l->o, to_server ? "" : "X");
-		tvr_pad(l->o, '-', run - 1);
-		tvr_str(l->o, to_server ? "X" : "");
+		tvr_w_str(w, to_server ? "" : "X");
+		tvr_w_pad(w, '-', run - 1);
+		tvr_w_str(w, to_server ? "X" : "");
 	} else {
-		tvr_str(l->o, to_server ? "---- " : "X--- ");
-		tv_out_mem(l->o, lab, len);
-		tvr_str(l->o, " ");
-		tvr_pad(l->o, '-', run - 7 - len);
-		tvr_str(l->o, to_server ? "X" : "-");
+		tvr_w_str(w, to_server ? "---- " : "X--- ");
+		tvr_w_mem(w, lab, len);
+		tvr_w_str(w, " ");
+		tvr_w_pad(w, '-', run - 7 - len);
+		tvr_w_str(w, to_server ? "X" : "-");
 	}
 	if (to_server)
-		tvr_pad(l->o, ' ', l->inner - run);
+		tvr_w_pad(w, ' ', l->inner - run);
 }
 
-/* An arrow between the bars, its label on it (the caller checked that the
- * label fits: strlen(lab) + 8 <= inner) or none. */
+/* An arrow between the bars, its label (len bytes) on it (the caller
+ * checked that the label fits: len + 8 <= inner) or none. */
 static void
-lad_arrow(const struct lad *l, int to_server, const char *lab)
+lad_arrow(const struct lad *l, struct tvr_w *w, int to_server,
+    const char *lab, size_t len)
 {
-	size_t len = strlen(lab);
-
 	if (l->lost) {
-		lad_lost_arrow(l, to_server, lab);
+		lad_lost_arrow(l, w, to_server, lab, len);
 	} else if (len == 0 && to_server) {
-		tvr_pad(l->o, '-', l->inner - 1);
-		tvr_str(l->o, ">");
+		tvr_w_pad(w, '-', l->inner - 1);
+		tvr_w_str(w, ">");
 	} else if (len == 0) {
-		tvr_str(l->o, "<");
-		tvr_pad(l->o, '-', l->inner - 1);
+		tvr_w_str(w, "<");
+		tvr_w_pad(w, '-', l->inner - 1);
 	} else if (to_server) {
-		tvr_str(l->o, "---- ");		/* "---- ", lab, " ", ">" */
-		tv_out_mem(l->o, lab, len);
-		tvr_str(l->o, " ");
-		tvr_pad(l->o, '-', l->inner - 7 - len);
-		tvr_str(l->o, ">");
+		tvr_w_str(w, "---- ");		/* "---- ", lab, " ", ">" */
+		tvr_w_mem(w, lab, len);
+		tvr_w_str(w, " ");
+		tvr_w_pad(w, '-', l->inner - 7 - len);
+		tvr_w_str(w, ">");
 	} else {
-		tvr_str(l->o, "<--- ");
-		tv_out_mem(l->o, lab, len);
-		tvr_str(l->o, " ");
-		tvr_pad(l->o, '-', l->inner - 6 - len);
+		tvr_w_str(w, "<--- ");
+		tvr_w_mem(w, lab, len);
+		tvr_w_str(w, " ");
+		tvr_w_pad(w, '-', l->inner - 6 - len);
 	}
 }
 
@@ -491,12 +520,15 @@ lad_row(const struct lad *l, const struct tv_row *r, const char *kept)
 	char tbuf[40], own[LAB_LEN], notes[512];
 	const char *ls = "", *rs = "", *lab = kept;
 	int lab_fits, place;
-	size_t tlen, nlen;
+	size_t tlen, nlen, llen;
+	struct tvr_w w;
 
 	tlen = lad_time(l, r->ts_sec, r->ts_nsec, tbuf, sizeof(tbuf));
 	if (lab == NULL) {
-		tv_fmt_row_label(l->ro, c, r, own, sizeof(own));
+		llen = tv_fmt_row_label(l->ro, c, r, own, sizeof(own));
 		lab = own;
+	} else {
+		llen = strlen(lab);
 	}
 	nlen = tv_fmt_row_notes(l->ro, c, r, notes, sizeof(notes));
 	if (c->proto == 6) {
@@ -505,19 +537,21 @@ lad_row(const struct lad *l, const struct tv_row *r, const char *kept)
 		if (r->an.changed & 2)
 			rs = tv_tcp_state_names[r->an.state[1]];
 	}
-	lab_fits = strlen(lab) + 8 <= l->inner;
+	lab_fits = llen + 8 <= l->inner;
 	place = notes_place(l, rs, nlen);
 	if (!lab_fits)
 		lad_between(l, 0, "", lab, ' ', 0);
-	lad_left_n(l, r->n, tbuf, tlen, ls);
-	col(l, r->from == TV_CLIENT ? C_CLIENT : C_SERVER);
+	tvr_w_begin(&w, l->o);
+	lad_left_w(l, &w, r->n, tbuf, tlen, ls);
+	wcol(l, &w, r->from == TV_CLIENT ? C_CLIENT : C_SERVER);
 	((struct lad *)l)->lost = r->lost;
-	lad_arrow(l, r->from == TV_CLIENT, lab_fits ? lab : "");
+	lad_arrow(l, &w, r->from == TV_CLIENT, lab, lab_fits ? llen : 0);
 	((struct lad *)l)->lost = 0;
-	col(l, C_OFF);
+	wcol(l, &w, C_OFF);
 	((struct lad *)l)->hot = r->an.notes != 0 || r->malformed != NULL ||
 	    r->truncated || r->lost;
-	lad_right(l, rs, notes, nlen, place);
+	lad_right_w(l, &w, rs, notes, nlen, place);
+	tvr_w_end(&w);
 	((struct lad *)l)->hot = 0;
 	if (nlen && place == NOTES_BELOW)
 		lad_between(l, 0, "", notes, ' ', 0);

@@ -89,6 +89,37 @@ tvr_w_slow(struct tvr_w *w, const char *s, size_t n)
 }
 
 void
+tvr_w_pad_slow(struct tvr_w *w, char ch, size_t n)
+{
+	tvr_w_end(w);
+	tvr_pad(w->o, ch, n);
+	tvr_w_begin(w, w->o);
+}
+
+void
+tvr_w_field_slow(struct tvr_w *w, const char *s, size_t n, size_t width,
+    int left)
+{
+	tvr_w_end(w);
+	tvr_fieldn(w->o, s, n, width, left);
+	tvr_w_begin(w, w->o);
+}
+
+void
+tvr_w_piece(struct tvr_w *w, const char *s, size_t n)
+{
+	const char *soft;
+
+	while ((soft = memchr(s, TV_SOFT, n)) != NULL) {
+		tvr_w_mem(w, s, (size_t)(soft - s));
+		tvr_w_mem(w, " ", 1);
+		n -= (size_t)(soft - s) + 1;
+		s = soft + 1;
+	}
+	tvr_w_mem(w, s, n);
+}
+
+void
 tv_out_printf(const struct tv_out *o, const char *fmt, ...)
 {
 	char buf[LINE_MAX_];
@@ -492,11 +523,12 @@ tvr_sb_counts(struct sbuf *sb, const char *lead, const uint64_t *n,
 /* ---- a row in words: the label on its arrow, its notes ---- */
 
 /* The label drawn on an arrow: flags, seq, ack and length. */
-void
+size_t
 tv_fmt_row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
     const struct tv_row *r, char *buf, size_t size)
 {
-	char fw[40];
+	/* the longest: nine flags (35), four numbers of 10 digits, words */
+	char own[TV_FLAGS_WORDS_LEN + 4 * 10 + 4 * 5 + 1 + 1], *p;
 	uint32_t s, a;
 	int from = r->from, to = !r->from;
 	size_t k;
@@ -515,30 +547,42 @@ tv_fmt_row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
 			tvr_catu(buf, size, &k, ro->absolute ? r->seq :
 			    tv_conn_rel(c, to, r->seq));
 		}
-		return;
+		return k;
 	}
 	if (c->proto != 6) {
-		snprintf(buf, size, "UDP len=%" PRIu32, r->len);
-		return;
+		k = 0;
+		buf[0] = '\0';
+		tvr_cats(buf, size, &k, "UDP len=");
+		tvr_catu(buf, size, &k, r->len);
+		return k;
 	}
 	s = ro->absolute ? r->seq : tv_conn_rel(c, from, r->seq);
 	a = ro->absolute ? r->ack : tv_conn_rel(c, to, r->ack);
-	k = 0;
-	tvr_cats(buf, size, &k, tv_flags_words(r->flags, fw, sizeof(fw)));
-	tvr_cats(buf, size, &k, " seq=");
-	tvr_catu(buf, size, &k, s);
+	/* written in place, each piece's length known: it is formatted for
+	 * every row; into own when buf may be too short for the longest */
+	p = size >= sizeof(own) ? buf : own;
+	k = tv_flags_wordsn(r->flags, p);
+	memcpy(p + k, " seq=", 5);
+	k += 5 + tv_u64_dec(p + k + 5, s);
 	if (r->len > 0) {
-		tvr_cats(buf, size, &k, ":");
-		tvr_catu(buf, size, &k, (uint32_t)(s + r->len));
+		p[k++] = ':';
+		k += tv_u64_dec(p + k, (uint32_t)(s + r->len));
 	}
 	if (r->flags & TV_TH_ACK) {
-		tvr_cats(buf, size, &k, " ack=");
-		tvr_catu(buf, size, &k, a);
+		memcpy(p + k, " ack=", 5);
+		k += 5 + tv_u64_dec(p + k + 5, a);
 	}
 	if (r->len > 0) {
-		tvr_cats(buf, size, &k, " len=");
-		tvr_catu(buf, size, &k, r->len);
+		memcpy(p + k, " len=", 5);
+		k += 5 + tv_u64_dec(p + k + 5, r->len);
 	}
+	p[k] = '\0';
+	if (p == own && size > 0) {
+		k = 0;
+		buf[0] = '\0';
+		tvr_cat(buf, size, &k, own, strlen(own));
+	}
+	return k;
 }
 
 /* -vv: every option with its values, "<mss 65495,sackOK,TS val 1 ecr 0,

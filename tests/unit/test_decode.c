@@ -1801,6 +1801,11 @@ test_flags_words(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_ptr_equal(tv_flags_words(cases[i].f, buf, sizeof(buf)), buf);
 		assert_string_equal(buf, cases[i].s);
+		/* written four bytes at a time: the same words, their length */
+		memset(buf, 'x', sizeof(buf));
+		assert_int_equal(tv_flags_wordsn(cases[i].f, buf),
+		    strlen(cases[i].s));
+		assert_string_equal(buf, cases[i].s);
 	}
 	/* cut short, never past the buffer */
 	memset(buf, 'x', sizeof(buf));

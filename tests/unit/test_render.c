@@ -428,9 +428,9 @@ add(struct tv_flow *f, const struct tv_pkt *pkt, enum tv_side *from)
 
 /*
  * A whole conversation: handshake, 2 bytes each way, FIN from the
- * client, FIN-ACK from the server, last ACK.
+ * client, FIN-ACK from the server, last ACK; its connection.
  */
-static void
+static struct tv_conn *
 conversation(struct tv_flow *f, int v6)
 {
 	struct tv_pkt p;
@@ -451,7 +451,7 @@ conversation(struct tv_flow *f, int v6)
 	seg(v6, 0, TV_TH_FIN | TV_TH_ACK, SISN + 3, CISN + 4, NULL, 0, 0, 6, &p);
 	add(f, &p, NULL);
 	seg(v6, 1, TV_TH_ACK, CISN + 4, SISN + 4, NULL, 0, 0, 7, &p);
-	add(f, &p, NULL);
+	return add(f, &p, NULL);
 }
 
 #define PKT_KEYS "type,n,ts,conn,proto,src,sport,dst,dport,from,len"
@@ -874,6 +874,104 @@ test_lad_summary(void **state)
 }
 
 /* ---- the ladder ---- */
+
+/*
+ * An arrow's label: its length is what it wrote; a buffer too short for
+ * it gets its start, cut, never past the end; the longest label there is
+ * (every flag, numbers of ten digits) fits whole in a row's 160 bytes.
+ */
+static void
+test_row_label(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 1, 0);
+	struct tv_pkt p;
+	struct tv_conn *c;
+	struct tv_row row;
+	enum tv_side from;
+	char want[160], got[160];
+	size_t n, size;
+
+	(void)state;
+	seg(0, 1, 0x1ff & 0xff, 4000000000u, 4100000000u, NULL, 0, 9, 0, &p);
+	p.flags = 0x1ff;		/* AE too */
+	p.len = 4000000000u;
+	c = add(f, &p, &from);
+	tv_flow_row(c, &p, from, &row);
+	n = tv_fmt_row_label(&r.ro, c, &row, want, sizeof(want));
+	assert_int_equal(n, strlen(want));
+	assert_string_equal(want, "SYN,FIN,RST,PSH,URG,ECE,CWR,ACK,AE "
+	    "seq=4000000000:3705032704 ack=4100000000 len=4000000000");
+	for (size = 1; size <= n + 1; size++) {
+		memset(got, 'x', sizeof(got));
+		assert_int_equal(tv_fmt_row_label(&r.ro, c, &row, got, size),
+		    size - 1);
+		assert_int_equal(strlen(got), size - 1);
+		assert_memory_equal(got, want, size - 1);
+		assert_int_equal(got[size], 'x');
+	}
+	/* UDP's and a plain ACK's */
+	row.flags = TV_TH_ACK;
+	row.len = 0;
+	n = tv_fmt_row_label(&r.ro, c, &row, got, sizeof(got));
+	assert_string_equal(got, "ACK seq=4000000000 ack=4100000000");
+	assert_int_equal(n, strlen(got));
+	c->proto = 17;
+	row.len = 12;
+	n = tv_fmt_row_label(&r.ro, c, &row, got, sizeof(got));
+	assert_string_equal(got, "UDP len=12");
+	assert_int_equal(n, 10);
+	assert_int_equal(tv_fmt_row_label(&r.ro, c, &row, got, 5), 4);
+	assert_string_equal(got, "UDP ");
+	c->proto = 6;
+	tv_flow_free(f);
+	rendered_free(&r);
+}
+
+/*
+ * A ladder's lines go through one writer (tvr_w) each: over an output
+ * buffer of every size from 1 to past the longest line, and with none,
+ * the same text, in colour and with -# too, so that every piece (a
+ * field, a run of dashes, the notes) also meets the buffer's end.
+ */
+static void
+test_lad_writer_buffers(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	struct tv_render_opts ro;
+	struct sink want, got;
+	struct tv_out o, b;
+	struct tv_conn *c;
+	char mem[400];
+	size_t cap;
+	int v;
+
+	(void)state;
+	c = conversation(f, 0);
+	for (v = 0; v < 4; v++) {
+		ro = r.ro;
+		ro.color = v & 1;
+		ro.number = (v & 2) != 0;
+		ro.data = TV_DATA_FULL;
+		o = sink_out(&want);
+		tv_lad_conn(&o, &ro, c, TV_DONE_END);
+		assert_has(want.s, "SYN,ACK seq=0 ack=1");
+		for (cap = 1; cap <= sizeof(mem); cap++) {
+			struct tv_obuf ob = { .b = mem, .len = 0, .cap = cap };
+
+			b = sink_out(&got);
+			b.buf = &ob;
+			tv_lad_conn(&b, &ro, c, TV_DONE_END);
+			tv_out_flush(&b);
+			assert_string_equal(got.s, want.s);
+			sink_free(&got);
+		}
+		sink_free(&want);
+	}
+	tv_flow_free(f);
+	rendered_free(&r);
+}
 
 /* The line of text containing `needle`, copied into buf. */
 static const char *
@@ -1652,6 +1750,8 @@ main(void)
 		cmocka_unit_test(test_json_checker_itself),
 		cmocka_unit_test(test_json_packet_syn),
 		cmocka_unit_test(test_json_writer_buffers),
+		cmocka_unit_test(test_row_label),
+		cmocka_unit_test(test_lad_writer_buffers),
 		cmocka_unit_test(test_json_packet_midstream_no_rseq),
 		cmocka_unit_test(test_json_packet_truncated_malformed),
 		cmocka_unit_test(test_json_packet_sack_and_ipv6),
