@@ -128,39 +128,11 @@ void tvr_w_end(struct tvr_w *w);
 void tvr_w_room(struct tvr_w *w, size_t n);
 void tvr_w_slow(struct tvr_w *w, const char *s, size_t n);
 
-/* n bytes from s to d, n not known when compiled but mostly small (a
- * state's name, a number): overlapping loads and stores where memcpy()
- * would be a call */
-static inline void
-tvr_copy(char *d, const char *s, size_t n)
-{
-	uint64_t a, b;
-	uint32_t x, y;
-
-	if (__builtin_constant_p(n) || n > 16) {
-		__builtin_memcpy(d, s, n);
-	} else if (n >= 8) {
-		__builtin_memcpy(&a, s, 8);
-		__builtin_memcpy(&b, s + n - 8, 8);
-		__builtin_memcpy(d, &a, 8);
-		__builtin_memcpy(d + n - 8, &b, 8);
-	} else if (n >= 4) {
-		__builtin_memcpy(&x, s, 4);
-		__builtin_memcpy(&y, s + n - 4, 4);
-		__builtin_memcpy(d, &x, 4);
-		__builtin_memcpy(d + n - 4, &y, 4);
-	} else if (n > 0) {
-		d[0] = s[0];
-		d[n / 2] = s[n / 2];
-		d[n - 1] = s[n - 1];
-	}
-}
-
 static inline void
 tvr_w_mem(struct tvr_w *w, const char *s, size_t n)
 {
 	if (n <= (size_t)(w->end - w->p)) {
-		tvr_copy(w->p, s, n);
+		__builtin_memcpy(w->p, s, n);
 		w->p += n;
 	} else {
 		tvr_w_slow(w, s, n);
@@ -216,12 +188,12 @@ tvr_w_field(struct tvr_w *w, const char *s, size_t n, size_t width, int left)
 
 	if (pad + n <= (size_t)(w->end - w->p)) {
 		if (left) {
-			tvr_copy(w->p, s, n);
+			__builtin_memcpy(w->p, s, n);
 			w->p += n;
 			tvr_w_pad(w, ' ', pad);
 		} else {
 			tvr_w_pad(w, ' ', pad);
-			tvr_copy(w->p, s, n);
+			__builtin_memcpy(w->p, s, n);
 			w->p += n;
 		}
 	} else {
