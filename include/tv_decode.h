@@ -299,10 +299,11 @@ int tv_decode_tcp(const uint8_t *data, uint32_t len, struct tv_pkt *pkt);
  * "FP.", "S.E", "none") into buf (at least 12 bytes). */
 const char *tv_flags_letters(unsigned flags, char *buf, size_t size);
 /* Flag words for the ladder ("SYN,ACK", "FIN,PSH,ACK", "none") into buf
- * (at least TV_FLAGS_WORDS_LEN bytes); tv_flags_wordsn() says their length. */
+ * (at least TV_FLAGS_WORDS_LEN bytes); tv_flags_words_len() returns their
+ * length. */
 #define TV_FLAGS_WORDS_LEN 40
 const char *tv_flags_words(unsigned flags, char *buf, size_t size);
-size_t tv_flags_wordsn(unsigned flags, char *buf);
+size_t tv_flags_words_len(unsigned flags, char *buf);
 
 /* Address in text: IPv4 dotted quad, IPv6 in RFC 5952 form.  buf >= 46 bytes. */
 const char *tv_addr_str(const struct tv_addr *a, char *buf, size_t size);

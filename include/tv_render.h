@@ -143,7 +143,10 @@ void tv_fmt_icmp(const struct tv_conn *c, char *buf, size_t size);
 const char *tv_icmp_outcome(const struct tv_conn *c);
 
 /* The label on a row's arrow: "SYN,ACK seq=0 ack=1", "ACK seq=1:9 ack=1
- * len=8" (relative numbers unless -S), "UDP len=8"; its length. */
+ * len=8" (relative numbers unless -S), "UDP len=8"; its length.  Cut to
+ * fit size; whole in TV_ROW_LABEL_MAX (every flag and four numbers of
+ * ten digits: 90 and the NUL). */
+#define TV_ROW_LABEL_MAX 96
 size_t tv_fmt_row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
     const struct tv_row *r, char *buf, size_t size);
 /* The notes beside a row: anomalies ("dup-ack #2", "SYN retry #1 after

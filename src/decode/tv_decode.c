@@ -2136,7 +2136,7 @@ tv_flags_letters(unsigned flags, char *buf, size_t size)
 /* The ladder's words keep their reading order: SYN and FIN first, ACK
  * last ("SYN,ACK", "FIN,PSH,ACK"). */
 size_t
-tv_flags_wordsn(unsigned flags, char *buf)
+tv_flags_words_len(unsigned flags, char *buf)
 {
 	static const uint8_t order[] = { 1, 0, 2, 3, 5, 6, 7, 4, 8 };
 	size_t i, k = 0;
@@ -2168,7 +2168,7 @@ tv_flags_words(unsigned flags, char *buf, size_t size)
 			buf[0] = '\0';
 		return buf;
 	}
-	tv_flags_wordsn(flags, buf);
+	tv_flags_words_len(flags, buf);
 	return buf;
 }
 

@@ -34,6 +34,7 @@ tv_lad_foldable(const struct tv_conn *c, const struct tv_row *r, int payload)
  *   plen    tcol  scol  ^lbar                 ^lbar + inner + 1
  */
 #define LAB_LEN 160		/* a row's label, as tv_fmt_row_label() writes it */
+_Static_assert(LAB_LEN >= TV_ROW_LABEL_MAX, "a kept label is cut");
 #define LAB_KEPT 128		/* labels kept from sizing for drawing (on the stack) */
 
 struct lad {

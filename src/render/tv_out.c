@@ -63,10 +63,10 @@ tvr_w_end(struct tvr_w *w)
 {
 	const struct tv_out *o = w->o;
 
-	if (o->buf != NULL) {
+	if (w->end != w->own + sizeof(w->own)) {
 		o->buf->len = (size_t)(w->p - o->buf->b);
-	} else if (w->p > w->own) {
-		o->write(o->ctx, w->own, (size_t)(w->p - w->own));
+	} else if (w->p > w->own) {	/* its own: none, or one too small */
+		tv_out_mem(o, w->own, (size_t)(w->p - w->own));
 		w->p = w->own;
 	}
 }
@@ -74,10 +74,13 @@ tvr_w_end(struct tvr_w *w)
 void
 tvr_w_room(struct tvr_w *w, size_t n)
 {
-	(void)n;		/* at most sizeof(w->own): an empty buffer has it */
 	tvr_w_end(w);
 	tv_out_flush(w->o);
 	tvr_w_begin(w, w->o);
+	if ((size_t)(w->end - w->p) < n) {	/* a sink's buffer that small */
+		w->p = w->own;
+		w->end = w->own + sizeof(w->own);
+	}
 }
 
 void
@@ -105,6 +108,7 @@ tvr_w_field_slow(struct tvr_w *w, const char *s, size_t n, size_t width,
 	tvr_w_begin(w, w->o);
 }
 
+/* (tvr_piece() is this through a writer of its own) */
 void
 tvr_w_piece(struct tvr_w *w, const char *s, size_t n)
 {
@@ -346,15 +350,11 @@ tvr_wrap_piece(const char *s, size_t w, const char **next)
 void
 tvr_piece(const struct tv_out *o, const char *s, size_t n)
 {
-	const char *soft;
+	struct tvr_w w;
 
-	while ((soft = memchr(s, TV_SOFT, n)) != NULL) {
-		tv_out_mem(o, s, (size_t)(soft - s));
-		tv_out_mem(o, " ", 1);
-		n -= (size_t)(soft - s) + 1;
-		s = soft + 1;
-	}
-	tv_out_mem(o, s, n);
+	tvr_w_begin(&w, o);
+	tvr_w_piece(&w, s, n);
+	tvr_w_end(&w);
 }
 
 /*
@@ -522,46 +522,16 @@ tvr_sb_counts(struct sbuf *sb, const char *lead, const uint64_t *n,
 
 /* ---- a row in words: the label on its arrow, its notes ---- */
 
-/* The label drawn on an arrow: flags, seq, ack and length. */
-size_t
-tv_fmt_row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
-    const struct tv_row *r, char *buf, size_t size)
+/* A TCP row's label at p (TV_ROW_LABEL_MAX bytes): written in place, each
+ * piece's length known, as it is formatted for every row; its length. */
+static size_t
+row_label_tcp(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *p)
 {
-	/* the longest: nine flags (35), four numbers of 10 digits, words */
-	char own[TV_FLAGS_WORDS_LEN + 4 * 10 + 4 * 5 + 1 + 1], *p;
-	uint32_t s, a;
-	int from = r->from, to = !r->from;
-	size_t k;
+	uint32_t s = ro->absolute ? r->seq : tv_conn_rel(c, r->from, r->seq);
+	uint32_t a = ro->absolute ? r->ack : tv_conn_rel(c, !r->from, r->ack);
+	size_t k = tv_flags_words_len(r->flags, p);
 
-	if (r->icmp) {
-		k = 0;
-		tvr_cats(buf, size, &k, r->icmp6 ? "ICMPv6 " : "ICMP ");
-		tvr_cats(buf, size, &k, tv_icmp_names[r->icmp < TV_ICMP_COUNT ?
-		    r->icmp : 0]);
-		if (r->mtu) {
-			tvr_cats(buf, size, &k, " mtu=");
-			tvr_catu(buf, size, &k, r->mtu);
-		}
-		if (r->has_qseq) {	/* the quote: a segment the peer sent */
-			tvr_cats(buf, size, &k, " seq=");
-			tvr_catu(buf, size, &k, ro->absolute ? r->seq :
-			    tv_conn_rel(c, to, r->seq));
-		}
-		return k;
-	}
-	if (c->proto != 6) {
-		k = 0;
-		buf[0] = '\0';
-		tvr_cats(buf, size, &k, "UDP len=");
-		tvr_catu(buf, size, &k, r->len);
-		return k;
-	}
-	s = ro->absolute ? r->seq : tv_conn_rel(c, from, r->seq);
-	a = ro->absolute ? r->ack : tv_conn_rel(c, to, r->ack);
-	/* written in place, each piece's length known: it is formatted for
-	 * every row; into own when buf may be too short for the longest */
-	p = size >= sizeof(own) ? buf : own;
-	k = tv_flags_wordsn(r->flags, p);
 	memcpy(p + k, " seq=", 5);
 	k += 5 + tv_u64_dec(p + k + 5, s);
 	if (r->len > 0) {
@@ -577,10 +547,41 @@ tv_fmt_row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
 		k += 5 + tv_u64_dec(p + k + 5, r->len);
 	}
 	p[k] = '\0';
-	if (p == own && size > 0) {
-		k = 0;
-		buf[0] = '\0';
-		tvr_cat(buf, size, &k, own, strlen(own));
+	return k;
+}
+
+/* The label drawn on an arrow: flags, seq, ack and length. */
+size_t
+tv_fmt_row_label(const struct tv_render_opts *ro, const struct tv_conn *c,
+    const struct tv_row *r, char *buf, size_t size)
+{
+	char own[TV_ROW_LABEL_MAX];
+	size_t k = 0, n;
+
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	if (r->icmp) {
+		tvr_cats(buf, size, &k, r->icmp6 ? "ICMPv6 " : "ICMP ");
+		tvr_cats(buf, size, &k, tv_icmp_names[r->icmp < TV_ICMP_COUNT ?
+		    r->icmp : 0]);
+		if (r->mtu) {
+			tvr_cats(buf, size, &k, " mtu=");
+			tvr_catu(buf, size, &k, r->mtu);
+		}
+		if (r->has_qseq) {	/* the quote: a segment the peer sent */
+			tvr_cats(buf, size, &k, " seq=");
+			tvr_catu(buf, size, &k, ro->absolute ? r->seq :
+			    tv_conn_rel(c, !r->from, r->seq));
+		}
+	} else if (c->proto != 6) {
+		tvr_cats(buf, size, &k, "UDP len=");
+		tvr_catu(buf, size, &k, r->len);
+	} else if (size >= sizeof(own)) {
+		k = row_label_tcp(ro, c, r, buf);
+	} else {		/* a buffer too short for the longest: cut */
+		n = row_label_tcp(ro, c, r, own);
+		tvr_cat(buf, size, &k, own, n);
 	}
 	return k;
 }

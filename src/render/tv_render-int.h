@@ -111,10 +111,12 @@ tvr_str(const struct tv_out *o, const char *s)
 
 /*
  * A writer that keeps its place in registers: text goes straight into
- * the sink's buffer (or a small one of its own when the sink has none),
- * one test of room a piece; tvr_w_end() hands the text back.  For the
- * lines written once a packet (JSON), where tv_out_mem()'s reloads of
- * the buffer after every copy cost more than the copies.
+ * the sink's buffer (or a small one of its own when the sink has none,
+ * or one smaller than a piece), one test of room a piece; tvr_w_end()
+ * hands the text back.  For the lines written once a packet (JSON, a
+ * ladder's rows), where tv_out_mem()'s reloads of the buffer after every
+ * copy cost more than the copies.  Nothing else may write to the sink
+ * between tvr_w_begin() and tvr_w_end().
  */
 struct tvr_w {
 	char *p, *end;
@@ -154,15 +156,16 @@ tvr_w_u64(struct tvr_w *w, uint64_t v)
 	w->p += tv_u64_dec(w->p, v);
 }
 
-/* n of ch (tvr_pad()), s of n bytes in a field (tvr_fieldn()), n bytes
- * with soft breaks as spaces (tvr_piece()) */
+/* what tvr_w_pad() and tvr_w_field() do when the buffer is full; n
+ * bytes with soft breaks as spaces (tvr_piece()) */
 void tvr_w_pad_slow(struct tvr_w *w, char ch, size_t n);
 void tvr_w_field_slow(struct tvr_w *w, const char *s, size_t n, size_t width,
     int left);
 void tvr_w_piece(struct tvr_w *w, const char *s, size_t n);
 
-/* (a run of up to TVR_RUN, the most of a field or an arrow, is one
- * store of TVR_RUN bytes when there is room for them: no call) */
+/* n of ch (tvr_pad()).  A run of up to TVR_RUN, the most of a field or
+ * an arrow, is one store of TVR_RUN bytes when there is room for them:
+ * no call. */
 #define TVR_RUN 64
 
 static inline void
@@ -181,6 +184,8 @@ tvr_w_pad(struct tvr_w *w, char ch, size_t n)
 	}
 }
 
+/* s of n bytes in a field of width columns, left-aligned or right
+ * (tvr_fieldn()) */
 static inline void
 tvr_w_field(struct tvr_w *w, const char *s, size_t n, size_t width, int left)
 {

@@ -1803,7 +1803,7 @@ test_flags_words(void **state)
 		assert_string_equal(buf, cases[i].s);
 		/* written four bytes at a time: the same words, their length */
 		memset(buf, 'x', sizeof(buf));
-		assert_int_equal(tv_flags_wordsn(cases[i].f, buf),
+		assert_int_equal(tv_flags_words_len(cases[i].f, buf),
 		    strlen(cases[i].s));
 		assert_string_equal(buf, cases[i].s);
 	}

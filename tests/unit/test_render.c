@@ -534,7 +534,6 @@ test_json_writer_buffers(void **state)
 	struct tv_pkt p;
 	struct tv_conn *c;
 	enum tv_side from;
-	char mem[700];
 	size_t cap, i;
 
 	(void)state;
@@ -549,9 +548,11 @@ test_json_writer_buffers(void **state)
 	assert_has(want.s, "\"ts\":20000000000.000123,");
 	assert_has(want.s, "\"ts\":-3.000123,");
 	assert_has(want.s, "\"malformed\":\"a \\\"quoted\\\"\\u0009word\"}");
-	for (cap = 1; cap <= sizeof(mem); cap++) {
-		struct tv_obuf ob = { .b = mem, .len = 0, .cap = cap };
+	for (cap = 1; cap <= 700; cap++) {
+		/* allocated at the size: a write past it is the sanitizer's */
+		struct tv_obuf ob = { .b = malloc(cap), .len = 0, .cap = cap };
 
+		assert_non_null(ob.b);
 		b = sink_out(&got);
 		b.buf = &ob;
 		for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
@@ -562,6 +563,7 @@ test_json_writer_buffers(void **state)
 		tv_out_flush(&b);
 		assert_string_equal(got.s, want.s);
 		sink_free(&got);
+		free(ob.b);
 	}
 	sink_free(&want);
 	tv_flow_free(f);
@@ -910,11 +912,20 @@ test_row_label(void **state)
 		assert_memory_equal(got, want, size - 1);
 		assert_int_equal(got[size], 'x');
 	}
-	/* UDP's and a plain ACK's */
+	assert_true(n < TV_ROW_LABEL_MAX);
+	/* nothing at all in no room */
+	memset(got, 'x', sizeof(got));
+	assert_int_equal(tv_fmt_row_label(&r.ro, c, &row, got, 0), 0);
+	assert_int_equal(got[0], 'x');
+	/* a plain ACK's, no flag's, UDP's */
 	row.flags = TV_TH_ACK;
 	row.len = 0;
 	n = tv_fmt_row_label(&r.ro, c, &row, got, sizeof(got));
 	assert_string_equal(got, "ACK seq=4000000000 ack=4100000000");
+	assert_int_equal(n, strlen(got));
+	row.flags = 0;
+	n = tv_fmt_row_label(&r.ro, c, &row, got, sizeof(got));
+	assert_string_equal(got, "none seq=4000000000");
 	assert_int_equal(n, strlen(got));
 	c->proto = 17;
 	row.len = 12;
@@ -930,9 +941,11 @@ test_row_label(void **state)
 
 /*
  * A ladder's lines go through one writer (tvr_w) each: over an output
- * buffer of every size from 1 to past the longest line, and with none,
- * the same text, in colour and with -# too, so that every piece (a
- * field, a run of dashes, the notes) also meets the buffer's end.
+ * buffer of every size from 1 to past the longest line (allocated at
+ * that size: a write past it is the sanitizer's), and with none, the
+ * same text; in colour, with -#, and narrow (labels above their arrows,
+ * notes below) too, so that every piece (a field, a run of dashes, the
+ * notes) also meets the buffer's end.
  */
 static void
 test_lad_writer_buffers(void **state)
@@ -943,29 +956,33 @@ test_lad_writer_buffers(void **state)
 	struct sink want, got;
 	struct tv_out o, b;
 	struct tv_conn *c;
-	char mem[400];
 	size_t cap;
 	int v;
 
 	(void)state;
 	c = conversation(f, 0);
-	for (v = 0; v < 4; v++) {
+	for (v = 0; v < 8; v++) {
 		ro = r.ro;
 		ro.color = v & 1;
 		ro.number = (v & 2) != 0;
+		ro.width = v & 4 ? 40 : 0;
 		ro.data = TV_DATA_FULL;
 		o = sink_out(&want);
 		tv_lad_conn(&o, &ro, c, TV_DONE_END);
-		assert_has(want.s, "SYN,ACK seq=0 ack=1");
-		for (cap = 1; cap <= sizeof(mem); cap++) {
-			struct tv_obuf ob = { .b = mem, .len = 0, .cap = cap };
+		/* narrow: labels and notes between the bars, above the arrow */
+		assert_has(want.s, v & 4 ? "|  SYN,ACK   |" :
+		    "SYN,ACK seq=0 ack=1 ---");
+		for (cap = 1; cap <= 400; cap++) {
+			struct tv_obuf ob = { .b = malloc(cap), .len = 0, .cap = cap };
 
+			assert_non_null(ob.b);
 			b = sink_out(&got);
 			b.buf = &ob;
 			tv_lad_conn(&b, &ro, c, TV_DONE_END);
 			tv_out_flush(&b);
 			assert_string_equal(got.s, want.s);
 			sink_free(&got);
+			free(ob.b);
 		}
 		sink_free(&want);
 	}
