@@ -518,54 +518,79 @@ test_json_packet_syn(void **state)
 }
 
 /*
- * The JSON writer (tvr_w) over an output buffer of every size from 1 to
- * past a line's length, and with none: the same text, cut nowhere, put
- * together at each place the buffer fills; times beyond what nanoseconds
- * in 64 bits hold take the slow way.
+ * What draw(o, ctx) writes with no output buffer, into one of every size
+ * from 1 to maxcap, each allocated at its size (a write past it is the
+ * sanitizer's): the same text, cut nowhere, put together at each place
+ * the buffer fills.
  */
 static void
-test_json_writer_buffers(void **state)
+assert_every_buffer(void (*draw)(const struct tv_out *, void *), void *ctx,
+    size_t maxcap)
 {
-	static const int64_t secs[] = { 1700000000, 20000000000LL, -3 };
-	struct rendered r;
-	struct tv_flow *f = flow_new(&r, 0, 0);
 	struct sink want, got;
 	struct tv_out o = sink_out(&want), b;
-	struct tv_pkt p;
-	struct tv_conn *c;
-	enum tv_side from;
-	size_t cap, i;
+	size_t cap;
 
-	(void)state;
-	seg(0, 1, TV_TH_SYN, CISN, 0, syn_opts, sizeof(syn_opts), 0, 0, &p);
-	c = add(f, &p, &from);
-	p.malformed = "a \"quoted\"\tword";
-	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
-		p.ts_sec = secs[i];
-		tv_json_packet(&o, &ro6, &p, c, from);
-	}
-	tv_json_conn(&o, &ro6, c, TV_DONE_CLOSED);
-	assert_has(want.s, "\"ts\":20000000000.000123,");
-	assert_has(want.s, "\"ts\":-3.000123,");
-	assert_has(want.s, "\"malformed\":\"a \\\"quoted\\\"\\u0009word\"}");
-	for (cap = 1; cap <= 700; cap++) {
-		/* allocated at the size: a write past it is the sanitizer's */
+	draw(&o, ctx);
+	for (cap = 1; cap <= maxcap; cap++) {
 		struct tv_obuf ob = { .b = malloc(cap), .len = 0, .cap = cap };
 
 		assert_non_null(ob.b);
 		b = sink_out(&got);
 		b.buf = &ob;
-		for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
-			p.ts_sec = secs[i];
-			tv_json_packet(&b, &ro6, &p, c, from);
-		}
-		tv_json_conn(&b, &ro6, c, TV_DONE_CLOSED);
+		draw(&b, ctx);
 		tv_out_flush(&b);
 		assert_string_equal(got.s, want.s);
 		sink_free(&got);
 		free(ob.b);
 	}
 	sink_free(&want);
+}
+
+struct json_lines {
+	struct tv_pkt p;
+	struct tv_conn *c;
+	enum tv_side from;
+};
+
+static void
+json_lines_draw(const struct tv_out *o, void *ctx)
+{
+	static const int64_t secs[] = { 1700000000, 20000000000LL, -3 };
+	struct json_lines *j = ctx;
+	size_t i;
+
+	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+		j->p.ts_sec = secs[i];
+		tv_json_packet(o, &ro6, &j->p, j->c, j->from);
+	}
+	tv_json_conn(o, &ro6, j->c, TV_DONE_CLOSED);
+}
+
+/*
+ * The JSON writer (tvr_w) over an output buffer of every size from 1 to
+ * past a line's length, and with none (assert_every_buffer()); times
+ * beyond what nanoseconds in 64 bits hold take the slow way.
+ */
+static void
+test_json_writer_buffers(void **state)
+{
+	struct rendered r;
+	struct tv_flow *f = flow_new(&r, 0, 0);
+	struct json_lines j;
+	struct sink want;
+	struct tv_out o = sink_out(&want);
+
+	(void)state;
+	seg(0, 1, TV_TH_SYN, CISN, 0, syn_opts, sizeof(syn_opts), 0, 0, &j.p);
+	j.c = add(f, &j.p, &j.from);
+	j.p.malformed = "a \"quoted\"\tword";
+	json_lines_draw(&o, &j);
+	assert_has(want.s, "\"ts\":20000000000.000123,");
+	assert_has(want.s, "\"ts\":-3.000123,");
+	assert_has(want.s, "\"malformed\":\"a \\\"quoted\\\"\\u0009word\"}");
+	sink_free(&want);
+	assert_every_buffer(json_lines_draw, &j, 700);
 	tv_flow_free(f);
 	rendered_free(&r);
 }
@@ -939,52 +964,51 @@ test_row_label(void **state)
 	rendered_free(&r);
 }
 
+struct lad_whole {
+	struct tv_render_opts ro;
+	const struct tv_conn *c;
+};
+
+static void
+lad_whole_draw(const struct tv_out *o, void *ctx)
+{
+	struct lad_whole *w = ctx;
+
+	tv_lad_conn(o, &w->ro, w->c, TV_DONE_END);
+}
+
 /*
  * A ladder's lines go through one writer (tvr_w) each: over an output
- * buffer of every size from 1 to past the longest line (allocated at
- * that size: a write past it is the sanitizer's), and with none, the
- * same text; in colour, with -#, and narrow (labels above their arrows,
- * notes below) too, so that every piece (a field, a run of dashes, the
- * notes) also meets the buffer's end.
+ * buffer of every size from 1 to past the longest line, and with none
+ * (assert_every_buffer()); in colour, with -#, and narrow (labels and
+ * notes above their arrows) too, so that every piece (a field, a run of
+ * dashes, the notes) also meets the buffer's end.
  */
 static void
 test_lad_writer_buffers(void **state)
 {
 	struct rendered r;
 	struct tv_flow *f = flow_new(&r, 0, 0);
-	struct tv_render_opts ro;
-	struct sink want, got;
-	struct tv_out o, b;
-	struct tv_conn *c;
-	size_t cap;
+	struct lad_whole w;
+	struct sink want;
+	struct tv_out o;
 	int v;
 
 	(void)state;
-	c = conversation(f, 0);
+	w.c = conversation(f, 0);
 	for (v = 0; v < 8; v++) {
-		ro = r.ro;
-		ro.color = v & 1;
-		ro.number = (v & 2) != 0;
-		ro.width = v & 4 ? 40 : 0;
-		ro.data = TV_DATA_FULL;
+		w.ro = r.ro;
+		w.ro.color = v & 1;
+		w.ro.number = (v & 2) != 0;
+		w.ro.width = v & 4 ? 40 : 0;
+		w.ro.data = TV_DATA_FULL;
 		o = sink_out(&want);
-		tv_lad_conn(&o, &ro, c, TV_DONE_END);
+		lad_whole_draw(&o, &w);
 		/* narrow: labels and notes between the bars, above the arrow */
 		assert_has(want.s, v & 4 ? "|  SYN,ACK   |" :
 		    "SYN,ACK seq=0 ack=1 ---");
-		for (cap = 1; cap <= 400; cap++) {
-			struct tv_obuf ob = { .b = malloc(cap), .len = 0, .cap = cap };
-
-			assert_non_null(ob.b);
-			b = sink_out(&got);
-			b.buf = &ob;
-			tv_lad_conn(&b, &ro, c, TV_DONE_END);
-			tv_out_flush(&b);
-			assert_string_equal(got.s, want.s);
-			sink_free(&got);
-			free(ob.b);
-		}
 		sink_free(&want);
+		assert_every_buffer(lad_whole_draw, &w, 400);
 	}
 	tv_flow_free(f);
 	rendered_free(&r);
