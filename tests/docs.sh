@@ -359,12 +359,21 @@ fi
 # (tests/live/calls.sh checks their order where it is certain)
 norm() {
 	# a kernel line or a call that came between two data rows splits
-	# their fold in two: with it gone, two like fold lines in a row are one
+	# their fold: into two fold lines, or a row or two drawn alone (a
+	# fold of one is its row); with the call gone, a run of plain data
+	# rows (ACK or PSH,ACK, no state, no note) and fold lines is one
 	sed -e '/^#[0-9][0-9]* *kernel: /d' \
 	    -e '/^#[0-9][0-9]* .*\(socket\|bind\|listen\|accept\|connect\|sendto\|send\|recv\|shutdown\|close\)([0-9]*)/d' \
 	    -e 's/[0-9][0-9]*/9/g' -e 's/--*/-/g' \
 	    -e 's/~~*/~/g' -e 's/  */ /g' "$1" |
-	    awk '!(/\|~ .* ~\|$/ && $0 == prev) { print } { prev = $0 }'
+	    awk '
+		function data(s) {
+			return s ~ /\|~ .* ~\|$/ ||
+			    s ~ /^#9 9\.9 \|(<- (PSH,)?ACK [^|]* -|- (PSH,)?ACK [^|]* ->)\|$/
+		}
+		data($0) && run { next }
+		data($0) { run = 1; sub(/\|.*/, "|~ data ~|"); print; next }
+		{ run = 0; print }'
 }
 
 # words FILE: a normalised output's words in order, its lines joined
