@@ -94,18 +94,28 @@ tvr_w_slow(struct tvr_w *w, const char *s, size_t n)
 void
 tvr_w_pad_slow(struct tvr_w *w, char ch, size_t n)
 {
-	tvr_w_end(w);
-	tvr_pad(w->o, ch, n);
-	tvr_w_begin(w, w->o);
+	char run[TVR_RUN];
+
+	memset(run, ch, sizeof(run));
+	while (n > 0) {
+		size_t k = n < sizeof(run) ? n : sizeof(run);
+
+		tvr_w_mem(w, run, k);
+		n -= k;
+	}
 }
 
 void
 tvr_w_field_slow(struct tvr_w *w, const char *s, size_t n, size_t width,
     int left)
 {
-	tvr_w_end(w);
-	tvr_fieldn(w->o, s, n, width, left);
-	tvr_w_begin(w, w->o);
+	size_t pad = n < width ? width - n : 0;
+
+	if (!left)
+		tvr_w_pad(w, ' ', pad);
+	tvr_w_mem(w, s, n);
+	if (left)
+		tvr_w_pad(w, ' ', pad);
 }
 
 /* (tvr_piece() is this through a writer of its own) */
@@ -249,28 +259,15 @@ tv_fmt_opts(char *buf, size_t size, uint8_t mask, uint16_t mss, uint8_t wscale,
 	return k;
 }
 
+/* (the ways the ladder's rows write, through a writer of their own) */
 void
 tvr_pad(const struct tv_out *o, char ch, size_t n)
 {
-	static const char sp[] = "                                                                ";
-	static const char da[] = "----------------------------------------------------------------";
-	char buf[64];
-	const char *from = ch == ' ' ? sp : ch == '-' ? da : buf;
-	struct tv_obuf *ob = o->buf;
+	struct tvr_w w;
 
-	if (ob != NULL && n <= ob->cap - ob->len) {	/* straight into the buffer */
-		memset(ob->b + ob->len, ch, n);
-		ob->len += n;
-		return;
-	}
-	if (from == buf)
-		memset(buf, ch, sizeof(buf));
-	while (n > 0) {
-		size_t k = n < sizeof(buf) ? n : sizeof(buf);
-
-		tv_out_mem(o, from, k);
-		n -= k;
-	}
+	tvr_w_begin(&w, o);
+	tvr_w_pad(&w, ch, n);
+	tvr_w_end(&w);
 }
 
 void
@@ -282,22 +279,11 @@ tvr_field(const struct tv_out *o, const char *s, size_t w, int left)
 void
 tvr_fieldn(const struct tv_out *o, const char *s, size_t n, size_t w, int left)
 {
-	size_t pad = n < w ? w - n : 0;
-	struct tv_obuf *ob = o->buf;
+	struct tvr_w wr;
 
-	if (ob != NULL && pad + n <= ob->cap - ob->len) {	/* in one piece */
-		char *p = ob->b + ob->len;
-
-		memset(left ? p + n : p, ' ', pad);
-		memcpy(left ? p : p + pad, s, n);
-		ob->len += pad + n;
-		return;
-	}
-	if (!left && n < w)
-		tvr_pad(o, ' ', w - n);
-	tv_out_mem(o, s, n);
-	if (left && n < w)
-		tvr_pad(o, ' ', w - n);
+	tvr_w_begin(&wr, o);
+	tvr_w_field(&wr, s, n, w, left);
+	tvr_w_end(&wr);
 }
 
 /* ---- fitting text into a width ---- */

@@ -156,8 +156,8 @@ tvr_w_u64(struct tvr_w *w, uint64_t v)
 	w->p += tv_u64_dec(w->p, v);
 }
 
-/* what tvr_w_pad() and tvr_w_field() do when the buffer is full; n
- * bytes with soft breaks as spaces (tvr_piece()) */
+/* what tvr_w_pad() and tvr_w_field() do when the buffer is full (in
+ * pieces); n bytes with soft breaks as spaces (tvr_piece()) */
 void tvr_w_pad_slow(struct tvr_w *w, char ch, size_t n);
 void tvr_w_field_slow(struct tvr_w *w, const char *s, size_t n, size_t width,
     int left);
